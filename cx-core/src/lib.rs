@@ -1,0 +1,25 @@
+//! `cx-core` — the pure domain crate of **cx**, an embeddable
+//! customer-experience engine.
+//!
+//! - [`plan`]: the organisation's CX strategy (positioning, three-tier
+//!   identity, goals, rules of the game, instruments, interventions),
+//!   validated ([`plan::Plan::validate`]) and traced ([`plan::Plan::trace`]).
+//! - [`metric`]: metric identifiers shared by goals, queries, benchmarks and
+//!   triggers.
+//! - [`score`]: mergeable sufficient statistics and every score computed from
+//!   them, with honest statistics (n, standard error, interval, flags).
+//! - [`schema`]: the JSON Schemas of every document type.
+//!
+//! The crate has no `unsafe`, no FFI and no wasm dependency: the bindings
+//! (`cx-ffi`, `cx-wasm`) only convert types and errors.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod diagnostic;
+pub mod metric;
+pub mod plan;
+pub mod schema;
+pub mod score;
+
+/// The version of this crate (`CARGO_PKG_VERSION`), e.g. `"0.1.0"`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,1 @@
+//! Mergeable sufficient statistics and the scores computed from them.

@@ -1,0 +1,4 @@
+//! `cx demo`.
+pub fn run(_argv: &[String]) -> u8 {
+    0
+}

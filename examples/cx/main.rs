@@ -1,0 +1,42 @@
+//! `cx` — the command line of the cx customer-experience engine (SPEC §5.5).
+//!
+//! ```text
+//! cargo run --release --example cx -- <command> …
+//! cx [demo]                    the sample organisation, summarised
+//! cx validate PLAN [--json]    diagnostics of a plan (exit 1 on any error)
+//! cx schema NAME               print a JSON Schema (plan, …)
+//! cx stats …                   NPS, proportion and driver statistics
+//! ```
+//! Exit status: 0 success, 1 the input has errors, 2 usage or I/O error.
+
+mod args;
+mod demo;
+mod stats;
+mod validate;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cx [demo] | validate PLAN [--json] | schema NAME | stats (nps|nps-diff|proportion|drivers) …";
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = match argv.split_first() {
+        Some((c, rest)) => (c.as_str(), rest),
+        None => ("demo", &[][..]),
+    };
+    let code = match command {
+        "demo" => demo::run(rest),
+        "validate" => validate::run(rest),
+        "schema" => validate::schema(rest),
+        "stats" => stats::run(rest),
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            0
+        }
+        other => {
+            eprintln!("cx: unknown command `{other}`\n{USAGE}");
+            2
+        }
+    };
+    ExitCode::from(code)
+}
