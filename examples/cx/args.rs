@@ -12,6 +12,7 @@ pub struct Args {
     switches: Vec<String>,
 }
 
+#[allow(dead_code)] // some helpers serve only some commands
 impl Args {
     /// Parses `argv` (without the command name). `value_flags` take a value,
     /// `bool_flags` do not; anything else starting with `--` is a usage error.
