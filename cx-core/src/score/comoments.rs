@@ -1,0 +1,243 @@
+//! [`CoMoments`]: exact integer co-moment sums over complete cases (n, Σxᵢ,
+//! Σxᵢxⱼ for i ≤ j), the sufficient statistic of correlations and relative
+//! importance; and [`parse_decimal`], to turn decimal text into scaled
+//! integers so that the sums stay exact.
+//!
+//! Correlations are scale-invariant, so a column of decimals with at most d
+//! places can be entered as integers ×10^d without changing any correlation
+//! or weight.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::ScoreError;
+
+/// Exact co-moment sums of `columns` integer variables over complete cases.
+///
+/// `cross` packs Σxᵢxⱼ for i ≤ j row by row (`(0,0), (0,1), …, (0,k−1),
+/// (1,1), …`). All sums are checked: an overflow is an error, never a wrap.
+/// `Default` (no columns, n = 0) is the identity of [`CoMoments::merge`].
+///
+/// ```
+/// use cx_core::score::CoMoments;
+/// let mut a = CoMoments::new(2);
+/// a.add(&[1, 2]).unwrap();
+/// let mut b = CoMoments::default();
+/// b.add(&[3, 5]).unwrap();
+/// a.merge(&b).unwrap();
+/// assert_eq!(a.n, 2);
+/// assert_eq!(a.cross_sum(0, 1), Some(17));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CoMoments {
+    /// Number of variables.
+    pub columns: usize,
+    /// Number of complete cases.
+    pub n: u64,
+    /// Σxᵢ per column.
+    pub sums: Vec<i64>,
+    /// Σxᵢxⱼ for i ≤ j, packed row by row.
+    pub cross: Vec<i64>,
+}
+
+fn packed_len(k: usize) -> usize {
+    k * (k + 1) / 2
+}
+
+impl CoMoments {
+    /// Empty sums over `columns` variables.
+    pub fn new(columns: usize) -> CoMoments {
+        CoMoments {
+            columns,
+            n: 0,
+            sums: vec![0; columns],
+            cross: vec![0; packed_len(columns)],
+        }
+    }
+
+    fn is_identity(&self) -> bool {
+        self.n == 0 && self.columns == 0
+    }
+
+    fn check_shape(&self) -> Result<(), ScoreError> {
+        if self.sums.len() != self.columns {
+            return Err(ScoreError::DimensionMismatch {
+                expected: self.columns,
+                got: self.sums.len(),
+            });
+        }
+        if self.cross.len() != packed_len(self.columns) {
+            return Err(ScoreError::DimensionMismatch {
+                expected: packed_len(self.columns),
+                got: self.cross.len(),
+            });
+        }
+        Ok(())
+    }
+
+    fn index(&self, i: usize, j: usize) -> Option<usize> {
+        let (i, j) = if i <= j { (i, j) } else { (j, i) };
+        // Rows 0..i hold Σ_{r<i} (k − r) = i·k − i(i−1)/2 entries.
+        (j < self.columns).then(|| i * self.columns - i * i.saturating_sub(1) / 2 + (j - i))
+    }
+
+    /// Adds one complete case. On `Default` the first row fixes the number
+    /// of columns. Nothing is changed when an error is returned.
+    pub fn add(&mut self, row: &[i64]) -> Result<(), ScoreError> {
+        if self.is_identity() {
+            *self = CoMoments::new(row.len());
+        }
+        self.check_shape()?;
+        if row.len() != self.columns {
+            return Err(ScoreError::DimensionMismatch {
+                expected: self.columns,
+                got: row.len(),
+            });
+        }
+        let n = self.n.checked_add(1).ok_or(ScoreError::Overflow("n"))?;
+        let mut sums = self.sums.clone();
+        for (s, &x) in sums.iter_mut().zip(row) {
+            *s = s.checked_add(x).ok_or(ScoreError::Overflow("sums"))?;
+        }
+        let mut cross = self.cross.clone();
+        let mut p = 0;
+        for i in 0..row.len() {
+            for j in i..row.len() {
+                let prod = row[i]
+                    .checked_mul(row[j])
+                    .ok_or(ScoreError::Overflow("cross products"))?;
+                cross[p] = cross[p]
+                    .checked_add(prod)
+                    .ok_or(ScoreError::Overflow("cross products"))?;
+                p += 1;
+            }
+        }
+        self.n = n;
+        self.sums = sums;
+        self.cross = cross;
+        Ok(())
+    }
+
+    /// Adds the sums of `other` (same number of columns, or either is `Default`).
+    /// Nothing is changed when an error is returned.
+    pub fn merge(&mut self, other: &CoMoments) -> Result<(), ScoreError> {
+        other.check_shape()?;
+        if other.is_identity() {
+            return Ok(());
+        }
+        if self.is_identity() {
+            *self = other.clone();
+            return Ok(());
+        }
+        self.check_shape()?;
+        if self.columns != other.columns {
+            return Err(ScoreError::DimensionMismatch {
+                expected: self.columns,
+                got: other.columns,
+            });
+        }
+        let add = |a: &[i64], b: &[i64]| -> Option<Vec<i64>> {
+            a.iter().zip(b).map(|(x, y)| x.checked_add(*y)).collect()
+        };
+        let n = self
+            .n
+            .checked_add(other.n)
+            .ok_or(ScoreError::Overflow("n"))?;
+        let sums = add(&self.sums, &other.sums).ok_or(ScoreError::Overflow("sums"))?;
+        let cross = add(&self.cross, &other.cross).ok_or(ScoreError::Overflow("cross products"))?;
+        self.n = n;
+        self.sums = sums;
+        self.cross = cross;
+        Ok(())
+    }
+
+    /// Σxᵢxⱼ (symmetric in i, j); `None` outside the columns.
+    pub fn cross_sum(&self, i: usize, j: usize) -> Option<i64> {
+        self.cross.get(self.index(i, j)?).copied()
+    }
+
+    /// The mean of each column; `None` when n = 0 or the shape is inconsistent.
+    pub fn means(&self) -> Option<Vec<f64>> {
+        if self.n == 0 || self.check_shape().is_err() {
+            return None;
+        }
+        Some(
+            self.sums
+                .iter()
+                .map(|&s| s as f64 / self.n as f64)
+                .collect(),
+        )
+    }
+
+    /// The exact scatter n·Σxᵢxⱼ − Σxᵢ·Σxⱼ (= n² × population covariance);
+    /// `None` outside the columns or on overflow.
+    pub fn scatter(&self, i: usize, j: usize) -> Option<i128> {
+        let sij = i128::from(self.cross_sum(i, j)?);
+        let si = i128::from(*self.sums.get(i)?);
+        let sj = i128::from(*self.sums.get(j)?);
+        i128::from(self.n)
+            .checked_mul(sij)?
+            .checked_sub(si.checked_mul(sj)?)
+    }
+
+    /// The Pearson correlation matrix (row-major `columns × columns`).
+    /// Errors: a constant column, or an inconsistent shape.
+    pub fn correlation_matrix(&self) -> Result<Vec<Vec<f64>>, ScoreError> {
+        self.check_shape()?;
+        let k = self.columns;
+        let mut diag = Vec::with_capacity(k);
+        for i in 0..k {
+            let s = self.scatter(i, i).ok_or(ScoreError::Overflow("scatter"))?;
+            if s <= 0 {
+                return Err(ScoreError::ConstantColumn(i));
+            }
+            diag.push((s as f64).sqrt());
+        }
+        let mut r = vec![vec![0.0; k]; k];
+        for i in 0..k {
+            r[i][i] = 1.0;
+            for j in (i + 1)..k {
+                let s = self.scatter(i, j).ok_or(ScoreError::Overflow("scatter"))?;
+                let v = (s as f64 / diag[i] / diag[j]).clamp(-1.0, 1.0);
+                r[i][j] = v;
+                r[j][i] = v;
+            }
+        }
+        Ok(r)
+    }
+}
+
+/// Parses a plain decimal (`-12.5`, `80.2`, `3`) into its digits as an
+/// integer and its number of decimal places: `"80.25"` → `(8025, 2)`.
+/// No exponent, at most 9 decimal places; `None` for anything else.
+///
+/// ```
+/// use cx_core::score::parse_decimal;
+/// assert_eq!(parse_decimal(" -9.96 "), Some((-996, 2)));
+/// assert_eq!(parse_decimal("17"), Some((17, 0)));
+/// assert_eq!(parse_decimal("1e3"), None);
+/// ```
+pub fn parse_decimal(text: &str) -> Option<(i64, u32)> {
+    let t = text.trim();
+    let (neg, digits) = match t.as_bytes().first()? {
+        b'-' => (true, &t[1..]),
+        b'+' => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let (int, frac) = match digits.split_once('.') {
+        Some((a, b)) => (a, b),
+        None => (digits, ""),
+    };
+    if (int.is_empty() && frac.is_empty()) || frac.len() > 9 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for c in int.bytes().chain(frac.bytes()) {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(i64::from(c - b'0'))?;
+    }
+    Some((if neg { -v } else { v }, frac.len() as u32))
+}

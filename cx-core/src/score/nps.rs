@@ -1,0 +1,351 @@
+//! Net Promoter Score (and eNPS, the same formula on employee ratings):
+//! [`NpsCounts`], the point estimate, its variance, the `wald`,
+//! `adjustedWald` and `score` (Tango) intervals, the one-sample z-test and the
+//! two-sample difference [`NpsDiff`] (SPEC §3.2).
+//!
+//! Internally everything is on the −1..1 scale of the literature; the
+//! returned [`Score`] and [`NpsDiff`] are on the display scale −100..100.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::dist::check_level;
+use super::{
+    two_sided_p, z_quantile, Flag, Histogram, Interval, IntervalMethod, Score, ScoreError,
+};
+
+/// Pseudo-observations of the adjusted Wald interval (detractor, passive, promoter).
+const ADJUST: (f64, f64, f64) = (0.75, 1.5, 0.75);
+
+/// Detractor (0–6), passive (7–8) and promoter (9–10) counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NpsCounts {
+    /// Ratings 0–6.
+    pub detractors: u64,
+    /// Ratings 7–8.
+    pub passives: u64,
+    /// Ratings 9–10.
+    pub promoters: u64,
+}
+
+/// The interval method of an NPS (SPEC §3.2). Default: `adjustedWald`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum NpsMethod {
+    /// NPS ± z·SE.
+    Wald,
+    /// Add 0.75 / 1.5 / 0.75 pseudo-observations, then Wald on the adjusted
+    /// counts, centred on the adjusted NPS, not clipped.
+    #[default]
+    AdjustedWald,
+    /// Tango's score interval for the difference of paired proportions
+    /// (promoters and detractors as the discordant counts), by root finding.
+    Score,
+}
+
+impl NpsMethod {
+    /// The interval method recorded in the score.
+    pub fn interval_method(self) -> IntervalMethod {
+        match self {
+            NpsMethod::Wald => IntervalMethod::Wald,
+            NpsMethod::AdjustedWald => IntervalMethod::AdjustedWald,
+            NpsMethod::Score => IntervalMethod::Score,
+        }
+    }
+}
+
+impl NpsCounts {
+    /// Counts from (detractors, passives, promoters).
+    pub fn new(detractors: u64, passives: u64, promoters: u64) -> NpsCounts {
+        NpsCounts {
+            detractors,
+            passives,
+            promoters,
+        }
+    }
+
+    /// Classifies a 0–10 histogram.
+    pub fn from_histogram(h: &Histogram) -> NpsCounts {
+        NpsCounts {
+            detractors: h.count_range(0, 6),
+            passives: h.count_range(7, 8),
+            promoters: h.count_range(9, 10),
+        }
+    }
+
+    /// Adds the counts of `other` (saturating).
+    pub fn merge(&mut self, other: &NpsCounts) {
+        self.detractors = self.detractors.saturating_add(other.detractors);
+        self.passives = self.passives.saturating_add(other.passives);
+        self.promoters = self.promoters.saturating_add(other.promoters);
+    }
+
+    /// Total responses (saturating).
+    pub fn n(&self) -> u64 {
+        self.detractors
+            .saturating_add(self.passives)
+            .saturating_add(self.promoters)
+    }
+
+    fn as_f64(&self) -> (f64, f64, f64) {
+        (
+            self.detractors as f64,
+            self.passives as f64,
+            self.promoters as f64,
+        )
+    }
+}
+
+/// NPS (−1..1) and per-response variance of real-valued counts; `None` if n = 0.
+fn estimate(d: f64, pa: f64, pr: f64) -> Option<(f64, f64, f64)> {
+    let n = d + pa + pr;
+    if n <= 0.0 {
+        return None;
+    }
+    let (pd, pp) = (d / n, pr / n);
+    let nps = pp - pd;
+    Some((nps, nps_variance(pd, pp), n))
+}
+
+/// The variance of one response's score (+1, 0, −1):
+/// (pPr + pD) − (pPr − pD)², clamped at 0 against rounding.
+///
+/// ```
+/// // (D, Pa, Pr) = (1, 2, 3): 5/9 — R package NPS, tests/test_01_basics.R
+/// let v = cx_core::score::nps_variance(1.0 / 6.0, 3.0 / 6.0);
+/// assert!((v - 5.0 / 9.0).abs() < 1e-15);
+/// ```
+pub fn nps_variance(p_detractors: f64, p_promoters: f64) -> f64 {
+    let d = p_promoters - p_detractors;
+    ((p_promoters + p_detractors) - d * d).max(0.0)
+}
+
+/// The NPS score on the display scale, with the interval of `method` at
+/// `level`. `value` and `se` are the observed ones.
+///
+/// ```
+/// use cx_core::score::{nps, NpsCounts, NpsMethod};
+/// let s = nps(&NpsCounts::new(20, 30, 50), NpsMethod::Wald, 0.95).unwrap();
+/// assert!((s.value.unwrap() - 30.0).abs() < 1e-9);
+/// let i = s.interval.unwrap();
+/// assert!((i.low - 14.69219192).abs() < 1e-6 && (i.high - 45.30780808).abs() < 1e-6);
+/// ```
+pub fn nps(counts: &NpsCounts, method: NpsMethod, level: f64) -> Result<Score, ScoreError> {
+    let z = z_quantile(level)?;
+    let (d, pa, pr) = counts.as_f64();
+    let Some((value, var, n)) = estimate(d, pa, pr) else {
+        return Ok(Score {
+            detractors: Some(0),
+            passives: Some(0),
+            promoters: Some(0),
+            ..Score::empty("no responses")
+        });
+    };
+    let se = (var / n).sqrt();
+    let (low, high) = match method {
+        NpsMethod::Wald => (value - z * se, value + z * se),
+        NpsMethod::AdjustedWald => {
+            let (v, var_a, n_a) =
+                estimate(d + ADJUST.0, pa + ADJUST.1, pr + ADJUST.2).unwrap_or((value, var, n));
+            let se_a = (var_a / n_a).sqrt();
+            (v - z * se_a, v + z * se_a)
+        }
+        NpsMethod::Score => tango_interval(pr, d, n, z),
+    };
+    let mut s = Score {
+        value: Some(value * 100.0),
+        n: counts.n(),
+        se: Some(se * 100.0),
+        interval: Some(Interval {
+            low: low * 100.0,
+            high: high * 100.0,
+            level,
+            method: method.interval_method(),
+        }),
+        detractors: Some(counts.detractors),
+        passives: Some(counts.passives),
+        promoters: Some(counts.promoters),
+        ..Score::default()
+    };
+    if var == 0.0 {
+        s.add_flag(Flag::ZeroVariance);
+    }
+    Ok(s)
+}
+
+/// Tango's score statistic for H0: p12 − p21 = delta with discordant counts
+/// `b` (promoters) and `c` (detractors) among `n`.
+fn tango_z(b: f64, c: f64, n: f64, delta: f64) -> f64 {
+    let a = 2.0 * n;
+    let bb = -b - c + (2.0 * n - b + c) * delta;
+    let cc = -c * delta * (1.0 - delta);
+    let disc = (bb * bb - 4.0 * a * cc).max(0.0);
+    let q21 = (disc.sqrt() - bb) / (2.0 * a);
+    let var = n * (2.0 * q21 + delta * (1.0 - delta));
+    let num = b - c - n * delta;
+    if var <= 0.0 {
+        // Degenerate: the statistic is ±∞ unless the numerator is 0.
+        return if num > 0.0 {
+            f64::INFINITY
+        } else if num < 0.0 {
+            f64::NEG_INFINITY
+        } else {
+            0.0
+        };
+    }
+    num / var.sqrt()
+}
+
+/// Bisection for the δ in [lo, hi] where `f` (decreasing) crosses `target`.
+fn bisect(f: impl Fn(f64) -> f64, target: f64, mut lo: f64, mut hi: f64) -> f64 {
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if f(mid) > target {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+        if hi - lo < 1e-13 {
+            break;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// Tango's score interval on −1..1: the set of δ with |Z(δ)| ≤ z.
+fn tango_interval(b: f64, c: f64, n: f64, z: f64) -> (f64, f64) {
+    let est = (b - c) / n;
+    let f = |delta: f64| tango_z(b, c, n, delta);
+    let low = if f(-1.0) <= z {
+        -1.0
+    } else {
+        bisect(f, z, -1.0, est)
+    };
+    let high = if f(1.0) >= -z {
+        1.0
+    } else {
+        bisect(f, -z, est, 1.0)
+    };
+    (low, high)
+}
+
+/// A z-test result.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ZTest {
+    /// The z statistic.
+    pub z: f64,
+    /// Two-sided p-value.
+    pub p: f64,
+}
+
+/// One-sample z-test of H0: NPS = `null` (display scale, e.g. 0), using the
+/// observed SE. `None` when n = 0 or the SE is 0.
+///
+/// ```
+/// use cx_core::score::{nps_z_test, NpsCounts};
+/// let t = nps_z_test(&NpsCounts::new(20, 30, 50), 0.0).unwrap();
+/// assert!((t.p - 1.2248e-4).abs() < 1e-7);
+/// ```
+pub fn nps_z_test(counts: &NpsCounts, null: f64) -> Option<ZTest> {
+    let (d, pa, pr) = counts.as_f64();
+    let (value, var, n) = estimate(d, pa, pr)?;
+    let se = (var / n).sqrt();
+    if se <= 0.0 || !null.is_finite() {
+        return None;
+    }
+    let z = (value - null / 100.0) / se;
+    Some(ZTest {
+        z,
+        p: two_sided_p(z)?,
+    })
+}
+
+/// A two-sample NPS difference Δ = a − b (signed), on the display scale.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NpsDiff {
+    /// NPSa − NPSb (observed), −200..200; `None` when a sample is empty.
+    pub delta: Option<f64>,
+    /// √(Va/na + Vb/nb), observed.
+    pub se: Option<f64>,
+    /// Interval on Δ (adjustedWald: centred on the adjusted difference).
+    pub interval: Option<Interval>,
+    /// Two-sided p-value of z = Δ/SE (observed); `None` when SE = 0.
+    pub p: Option<f64>,
+    /// Size of sample a.
+    pub n_a: u64,
+    /// Size of sample b.
+    pub n_b: u64,
+    /// Why `delta` is `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The two-sample NPS difference and its z-test (SPEC §3.2). `method`
+/// `score` is not defined for two samples and falls back to `wald`.
+///
+/// ```
+/// use cx_core::score::{nps_diff, NpsCounts, NpsMethod};
+/// let d = nps_diff(&NpsCounts::new(20, 30, 50), &NpsCounts::new(30, 30, 40), NpsMethod::Wald, 0.95).unwrap();
+/// assert!((d.delta.unwrap() - 20.0).abs() < 1e-9);
+/// assert!((d.p.unwrap() - 0.0794106260).abs() < 1e-9);
+/// ```
+pub fn nps_diff(
+    a: &NpsCounts,
+    b: &NpsCounts,
+    method: NpsMethod,
+    level: f64,
+) -> Result<NpsDiff, ScoreError> {
+    check_level(level)?;
+    let z = z_quantile(level)?;
+    let (ad, apa, apr) = a.as_f64();
+    let (bd, bpa, bpr) = b.as_f64();
+    let (Some((va, vara, na)), Some((vb, varb, nb))) =
+        (estimate(ad, apa, apr), estimate(bd, bpa, bpr))
+    else {
+        return Ok(NpsDiff {
+            n_a: a.n(),
+            n_b: b.n(),
+            reason: Some("one of the samples has no responses".into()),
+            ..NpsDiff::default()
+        });
+    };
+    let delta = va - vb;
+    let se = (vara / na + varb / nb).sqrt();
+    let (centre, se_i, im) = match method {
+        NpsMethod::AdjustedWald => {
+            let ea = estimate(ad + ADJUST.0, apa + ADJUST.1, apr + ADJUST.2);
+            let eb = estimate(bd + ADJUST.0, bpa + ADJUST.1, bpr + ADJUST.2);
+            match (ea, eb) {
+                (Some((xa, wa, ma)), Some((xb, wb, mb))) => (
+                    xa - xb,
+                    (wa / ma + wb / mb).sqrt(),
+                    IntervalMethod::AdjustedWald,
+                ),
+                _ => (delta, se, IntervalMethod::Wald),
+            }
+        }
+        NpsMethod::Wald | NpsMethod::Score => (delta, se, IntervalMethod::Wald),
+    };
+    let p = if se > 0.0 {
+        two_sided_p(delta / se)
+    } else {
+        None
+    };
+    Ok(NpsDiff {
+        delta: Some(delta * 100.0),
+        se: Some(se * 100.0),
+        interval: Some(Interval {
+            low: (centre - z * se_i) * 100.0,
+            high: (centre + z * se_i) * 100.0,
+            level,
+            method: im,
+        }),
+        p,
+        n_a: a.n(),
+        n_b: b.n(),
+        reason: None,
+    })
+}
