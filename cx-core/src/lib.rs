@@ -16,8 +16,10 @@
 #![deny(missing_docs)]
 
 pub mod diagnostic;
+pub mod engine;
 pub mod metric;
 pub mod plan;
+pub mod record;
 pub mod schema;
 pub mod score;
 

@@ -13,7 +13,7 @@
 //! Validation lives in [`validate`] ([`Plan::validate`]), traceability in
 //! [`trace`] ([`Plan::trace`]); the scores live in [`crate::score`].
 
-mod parse;
+pub(crate) mod parse;
 pub mod trace;
 pub mod validate;
 

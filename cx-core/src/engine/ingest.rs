@@ -1,0 +1,553 @@
+//! Checking typed records against the plan, filing them into the columnar
+//! batch or their cells, the ingest report and closed-loop alerts.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::cells::{ResponseBatch, MISSING, NOT_APPLICABLE};
+use super::{cells, Engine};
+use crate::diagnostic::escape_pointer_token;
+use crate::metric::Kpi;
+use crate::plan::AuditMethod;
+use crate::record::{Audit, AuditOutcome, EmployeeResponse, KpiObservation, Record, Response, Timestamp};
+use crate::score::{AuditItem, Outcome};
+
+/// One rejected record: where it is and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordError {
+    /// 0-based position of the record in the call's input.
+    pub index: usize,
+    /// 1-based line (JSON Lines, CSV).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column (JSON: character column; CSV: field number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// JSON Pointer of the offending value within the record (JSON inputs)
+    /// or within the document (JSON arrays).
+    pub pointer: String,
+    /// CSV column name, when the input is CSV.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The record id, when it could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Stable code: `parse-error`, `invalid-utf8`, `line-too-long`,
+    /// `out-of-range`, `unknown-attribute`, `unknown-dimension`,
+    /// `unknown-rule`, `unknown-kpi`, `invalid-value`, `too-many-values`.
+    pub code: String,
+    /// What was wrong and what was expected.
+    pub message: String,
+}
+
+/// Why an alert was raised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum AlertReason {
+    /// An NPS rating 0–6.
+    Detractor,
+    /// A CSAT in the bottom two boxes of its scale.
+    CsatBottomTwo,
+    /// A CES at or below `thresholds.alerts.cesAtMost`.
+    HighEffort,
+    /// An audit failed a critical rule.
+    CriticalRuleFailed,
+}
+
+/// A closed-loop alert: follow this customer (or employee) up by `due`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Alert {
+    /// Why.
+    pub reason: AlertReason,
+    /// The record id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<String>,
+    /// 0-based position of the record in the call that ingested it.
+    pub index: usize,
+    /// 1-based line of the record, for text inputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The rating that raised it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<u8>,
+    /// The critical rule that failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// When the record was observed.
+    pub at: Timestamp,
+    /// Follow-up due time: `at` + `thresholds.followUpHours`.
+    pub due: Timestamp,
+    /// The record's dimensions (segment, touchpoint, team, employee…).
+    pub dimensions: BTreeMap<String, String>,
+}
+
+/// What an ingest call did: accepted + rejected = total, always.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IngestReport {
+    /// Records read.
+    pub total: u64,
+    /// Records filed into the statistics.
+    pub accepted: u64,
+    /// Records refused (each changes nothing).
+    pub rejected: u64,
+    /// The rejected records, in input order (up to `limits.maxErrorsListed`).
+    pub errors: Vec<RecordError>,
+    /// Rejected records counted but not described (past the limit).
+    pub errors_not_listed: u64,
+    /// Alerts raised by the accepted records, in input order.
+    pub alerts: Vec<Alert>,
+}
+
+impl IngestReport {
+    /// Adds the counts, errors and alerts of `other` (a later part of the
+    /// same input whose positions are already absolute).
+    pub fn absorb(&mut self, other: IngestReport, max_errors: usize) {
+        self.total += other.total;
+        self.accepted += other.accepted;
+        self.rejected += other.rejected;
+        self.errors_not_listed += other.errors_not_listed;
+        for e in other.errors {
+            if self.errors.len() < max_errors {
+                self.errors.push(e);
+            } else {
+                self.errors_not_listed += 1;
+            }
+        }
+        self.alerts.extend(other.alerts);
+    }
+
+    pub(crate) fn reject(&mut self, error: RecordError, max_errors: usize) {
+        self.total += 1;
+        self.rejected += 1;
+        if self.errors.len() < max_errors {
+            self.errors.push(error);
+        } else {
+            self.errors_not_listed += 1;
+        }
+    }
+}
+
+/// Where a record came from.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Position {
+    pub index: usize,
+    pub line: Option<usize>,
+}
+
+/// A field-level problem found while checking a record.
+#[derive(Debug, Clone)]
+pub(crate) struct FieldError {
+    pub pointer: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn field_error(pointer: impl Into<String>, code: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        pointer: pointer.into(),
+        code,
+        message: message.into(),
+    }
+}
+
+fn ptr(parts: &[&str]) -> String {
+    parts.iter().map(|p| format!("/{}", escape_pointer_token(p))).collect()
+}
+
+impl Engine {
+    /// Ingests one typed record.
+    pub fn ingest(&mut self, record: impl Into<Record>) -> IngestReport {
+        let record = record.into();
+        self.ingest_batch(std::slice::from_ref(&record))
+    }
+
+    /// Ingests typed records (customer responses go through the columnar batch).
+    pub fn ingest_batch(&mut self, records: &[Record]) -> IngestReport {
+        let mut report = IngestReport::default();
+        let mut batch = self.new_batch();
+        for (index, rec) in records.iter().enumerate() {
+            self.accept(rec, Position { index, line: None }, &mut batch, &mut report);
+        }
+        self.flush(&mut batch);
+        report
+    }
+
+    /// Ingests typed customer responses.
+    pub fn ingest_responses(&mut self, responses: &[Response]) -> IngestReport {
+        let mut report = IngestReport::default();
+        let mut batch = self.new_batch();
+        for (index, r) in responses.iter().enumerate() {
+            let pos = Position { index, line: None };
+            match self.check_response(r, pos, &mut batch) {
+                Ok(alerts) => self.accepted(&mut report, alerts),
+                Err(e) => self.rejected(&mut report, pos, r.id.clone(), e),
+            }
+            if batch.len() >= BATCH_ROWS {
+                self.flush(&mut batch);
+            }
+        }
+        self.flush(&mut batch);
+        report
+    }
+
+    pub(crate) fn new_batch(&self) -> ResponseBatch {
+        ResponseBatch::new(self.dims.len(), self.plan.attributes.len())
+    }
+
+    pub(crate) fn flush(&mut self, batch: &mut ResponseBatch) {
+        if !batch.is_empty() {
+            cells::apply_responses(&mut self.responses, batch, self.plan.attributes.len());
+            batch.clear();
+        }
+    }
+
+    /// Checks and files one record; the batch is flushed when full.
+    pub(crate) fn accept(&mut self, rec: &Record, pos: Position, batch: &mut ResponseBatch, report: &mut IngestReport) {
+        let result = match rec {
+            Record::Response(r) => self.check_response(r, pos, batch),
+            Record::Employee(r) => self.file_employee(r),
+            Record::Audit(r) => self.file_audit(r, pos),
+            Record::Kpi(r) => self.file_kpi(r),
+        };
+        match result {
+            Ok(alerts) => self.accepted(report, alerts),
+            Err(e) => self.rejected(report, pos, rec.id().map(str::to_string), e),
+        }
+        if batch.len() >= BATCH_ROWS {
+            self.flush(batch);
+        }
+    }
+
+    fn accepted(&mut self, report: &mut IngestReport, alerts: Vec<Alert>) {
+        report.total += 1;
+        report.accepted += 1;
+        for a in &alerts {
+            self.push_alert(a.clone());
+        }
+        report.alerts.extend(alerts);
+    }
+
+    pub(crate) fn rejected(&self, report: &mut IngestReport, pos: Position, id: Option<String>, e: FieldError) {
+        report.reject(
+            RecordError {
+                index: pos.index,
+                line: pos.line,
+                column: None,
+                pointer: e.pointer,
+                field: None,
+                id,
+                code: e.code.to_string(),
+                message: e.message,
+            },
+            self.config.limits.max_errors_listed,
+        );
+    }
+
+    /// Interns the dimension values of a record, all or nothing: a value that
+    /// would exceed `maxDistinctValues` rejects the record.
+    fn intern_dims(&mut self, values: &BTreeMap<&str, (&str, String)>) -> Result<Vec<u32>, FieldError> {
+        let max = self.config.limits.max_distinct_values;
+        for (d, name) in self.dims.iter().enumerate() {
+            if let Some((v, pointer)) = values.get(name.as_str()) {
+                if self.interners[d].get(v).is_none() && self.interners[d].len() >= max {
+                    return Err(field_error(
+                        pointer.clone(),
+                        "too-many-values",
+                        format!("dimension `{name}` already has {max} distinct values (limits.maxDistinctValues); `{v}` would be one more"),
+                    ));
+                }
+            }
+        }
+        Ok(self
+            .dims
+            .iter()
+            .enumerate()
+            .map(|(d, name)| values.get(name.as_str()).map_or(0, |(v, _)| self.interners[d].intern(v)))
+            .collect())
+    }
+
+    fn alert(&self, reason: AlertReason, id: &Option<String>, pos: Position, at: Timestamp, dims: &BTreeMap<&str, (&str, String)>) -> Alert {
+        Alert {
+            reason,
+            record_id: id.clone(),
+            index: pos.index,
+            line: pos.line,
+            value: None,
+            rule: None,
+            at,
+            due: at.plus_hours(self.plan.thresholds.follow_up_hours),
+            dimensions: dims.iter().map(|(k, (v, _))| (k.to_string(), v.to_string())).collect(),
+        }
+    }
+
+    fn check_response(&mut self, r: &Response, pos: Position, batch: &mut ResponseBatch) -> Result<Vec<Alert>, FieldError> {
+        let plan = &*self.plan;
+        let scales = plan.scales;
+        let rating = |v: Option<u8>, lo: u8, hi: u8, name: &str| -> Result<u8, FieldError> {
+            match v {
+                None => Ok(MISSING),
+                Some(x) if (lo..=hi).contains(&x) => Ok(x),
+                Some(x) => Err(field_error(
+                    format!("/{name}"),
+                    "out-of-range",
+                    format!("`{name}` is {x}, but it must be an integer from {lo} to {hi}"),
+                )),
+            }
+        };
+        let nps = rating(r.nps, 0, 10, "nps")?;
+        let csat = rating(r.csat, scales.csat.min, scales.csat.max, "csat")?;
+        let ces = rating(r.ces, scales.ces.min, scales.ces.max, "ces")?;
+        let overall = rating(r.overall, 0, 10, "overall")?;
+        let n_attr = plan.attributes.len();
+        let mut attrs = vec![MISSING; n_attr];
+        let mut expect = vec![MISSING; n_attr];
+        for (map, out, key) in [(&r.attributes, &mut attrs, "attributes"), (&r.expectations, &mut expect, "expectations")] {
+            for (id, &v) in map {
+                let Some(i) = plan.attributes.iter().position(|a| &a.id == id) else {
+                    return Err(field_error(
+                        ptr(&[key, id]),
+                        "unknown-attribute",
+                        format!("`{id}` is not an attribute of the plan"),
+                    ));
+                };
+                let a = &plan.attributes[i];
+                out[i] = if a.not_applicable == Some(v) {
+                    NOT_APPLICABLE
+                } else if a.scale.contains(v) {
+                    v
+                } else {
+                    let na = a.not_applicable.map_or(String::new(), |na| format!(" (or {na} for not applicable)"));
+                    return Err(field_error(
+                        ptr(&[key, id]),
+                        "out-of-range",
+                        format!("`{id}` is {v}, but it must be an integer from {} to {}{na}", a.scale.min, a.scale.max),
+                    ));
+                };
+            }
+        }
+        let mut dims: BTreeMap<&str, (&str, String)> = BTreeMap::new();
+        for (name, v) in [
+            ("segment", &r.segment),
+            ("touchpoint", &r.touchpoint),
+            ("channel", &r.channel),
+            ("team", &r.team),
+            ("employee", &r.employee),
+        ] {
+            if let Some(v) = v {
+                dims.insert(name, (v.as_str(), format!("/{name}")));
+            }
+        }
+        for (k, v) in &r.dimensions {
+            if !plan.dimensions.iter().any(|d| &d.id == k) {
+                return Err(field_error(
+                    ptr(&["dimensions", k]),
+                    "unknown-dimension",
+                    format!("`{k}` is not a dimension of the plan (declare it under `dimensions`)"),
+                ));
+            }
+            dims.insert(k.as_str(), (v.as_str(), ptr(&["dimensions", k])));
+        }
+        let ids = self.intern_dims(&dims)?;
+        // Accepted from here on: file it.
+        batch.bucket.push(self.bucket_of(r.at));
+        for (col, id) in batch.dims.iter_mut().zip(ids) {
+            col.push(id);
+        }
+        batch.nps.push(nps);
+        batch.csat.push(csat);
+        batch.ces.push(ces);
+        batch.overall.push(overall);
+        for (i, col) in batch.attributes.iter_mut().enumerate() {
+            col.push(attrs[i]);
+        }
+        for (i, col) in batch.expectations.iter_mut().enumerate() {
+            col.push(expect[i]);
+        }
+        let t = r.at.unix();
+        self.note_time(t);
+        self.last_response = Some(self.last_response.map_or(t, |x| x.max(t)));
+        let rules = &self.plan.thresholds.alerts;
+        let mut alerts = Vec::new();
+        if rules.detractor && nps != MISSING && nps <= 6 {
+            let mut a = self.alert(AlertReason::Detractor, &r.id, pos, r.at, &dims);
+            a.value = Some(nps);
+            alerts.push(a);
+        }
+        if rules.csat_bottom_two && csat != MISSING && csat <= scales.csat.min + 1 {
+            let mut a = self.alert(AlertReason::CsatBottomTwo, &r.id, pos, r.at, &dims);
+            a.value = Some(csat);
+            alerts.push(a);
+        }
+        if let Some(limit) = rules.ces_at_most {
+            if ces != MISSING && ces <= limit {
+                let mut a = self.alert(AlertReason::HighEffort, &r.id, pos, r.at, &dims);
+                a.value = Some(ces);
+                alerts.push(a);
+            }
+        }
+        Ok(alerts)
+    }
+
+    fn file_employee(&mut self, r: &EmployeeResponse) -> Result<Vec<Alert>, FieldError> {
+        if let Some(e) = r.enps {
+            if e > 10 {
+                return Err(field_error("/enps", "out-of-range", format!("`enps` is {e}, but it must be an integer from 0 to 10")));
+            }
+        }
+        for (item, &v) in &r.satisfaction {
+            if !(1..=5).contains(&v) {
+                return Err(field_error(
+                    ptr(&["satisfaction", item]),
+                    "out-of-range",
+                    format!("satisfaction item `{item}` is {v}, but it must be an integer from 1 to 5"),
+                ));
+            }
+        }
+        let mut dims = BTreeMap::new();
+        if let Some(t) = &r.team {
+            dims.insert("team", (t.as_str(), "/team".to_string()));
+        }
+        let ids = self.intern_dims(&dims)?;
+        let key = cells::CellKey {
+            bucket: self.bucket_of(r.at),
+            method: 0,
+            dims: ids.into_boxed_slice(),
+        };
+        let items: Vec<(usize, u8)> = r
+            .satisfaction
+            .iter()
+            .map(|(k, &v)| ((self.items.intern(k) - 1) as usize, v))
+            .collect();
+        let i = self.employees.slot(&key, Default::default);
+        let cell = &mut self.employees.values[i];
+        cell.responses += 1;
+        if let Some(e) = r.enps {
+            let _ = cell.enps.add(e);
+        }
+        for (item, v) in items {
+            if cell.items.len() <= item {
+                cell.items.resize(item + 1, Default::default());
+            }
+            let _ = cell.items[item].add(v);
+        }
+        self.note_time(r.at.unix());
+        Ok(Vec::new())
+    }
+
+    fn file_audit(&mut self, r: &Audit, pos: Position) -> Result<Vec<Alert>, FieldError> {
+        let mut items = Vec::with_capacity(r.items.len());
+        let mut failed_critical = Vec::new();
+        for (i, check) in r.items.iter().enumerate() {
+            let Some(rule) = self.plan.rule(&check.rule) else {
+                return Err(field_error(
+                    ptr(&["items", &i.to_string(), "rule"]),
+                    "unknown-rule",
+                    format!("`{}` is not a rule of the game or norm of the plan", check.rule),
+                ));
+            };
+            if let Some(s) = check.score {
+                if !s.is_finite() {
+                    return Err(field_error(ptr(&["items", &i.to_string(), "score"]), "invalid-value", "the score must be a finite number"));
+                }
+            }
+            let outcome = match check.outcome {
+                AuditOutcome::Pass => Outcome::Pass,
+                AuditOutcome::Fail => Outcome::Fail,
+                AuditOutcome::NotApplicable => Outcome::NotApplicable,
+            };
+            if rule.critical && outcome == Outcome::Fail {
+                failed_critical.push(rule.id.clone());
+            }
+            items.push(AuditItem {
+                rule: rule.id.clone(),
+                outcome,
+                weight: rule.weight,
+                critical: rule.critical,
+            });
+        }
+        let mut dims = BTreeMap::new();
+        for (name, v) in [("employee", &r.employee), ("team", &r.team), ("touchpoint", &r.touchpoint)] {
+            if let Some(v) = v {
+                dims.insert(name, (v.as_str(), format!("/{name}")));
+            }
+        }
+        let ids = self.intern_dims(&dims)?;
+        let key = cells::CellKey {
+            bucket: self.bucket_of(r.at),
+            method: method_code(r.method),
+            dims: ids.into_boxed_slice(),
+        };
+        let i = self.audits.slot(&key, Default::default);
+        let cell = &mut self.audits.values[i];
+        // Weights were validated with the plan, so scoring cannot fail.
+        let _ = cell.compliance.add_audit(&items);
+        if !failed_critical.is_empty() {
+            cell.critical_failures += 1;
+        }
+        self.note_time(r.at.unix());
+        let mut alerts = Vec::new();
+        if self.plan.thresholds.alerts.critical_rule_failed {
+            for rule in failed_critical {
+                let mut a = self.alert(AlertReason::CriticalRuleFailed, &r.id, pos, r.at, &dims);
+                a.dimensions.insert("auditMethod".into(), r.method.as_str().into());
+                a.rule = Some(rule);
+                alerts.push(a);
+            }
+        }
+        Ok(alerts)
+    }
+
+    fn file_kpi(&mut self, r: &KpiObservation) -> Result<Vec<Alert>, FieldError> {
+        let Some(kpi) = Kpi::from_name(&r.metric) else {
+            return Err(field_error("/metric", "unknown-kpi", "the KPI name is empty"));
+        };
+        if kpi.is_derived() {
+            return Err(field_error(
+                "/metric",
+                "unknown-kpi",
+                format!("`{}` is computed from raw KPIs; send its inputs (e.g. customers and retainedCustomers) instead", r.metric),
+            ));
+        }
+        if !r.value.is_finite() {
+            return Err(field_error("/value", "invalid-value", "the KPI value must be a finite number"));
+        }
+        if r.period.end < r.period.start {
+            return Err(field_error("/period/end", "out-of-range", "the period ends before it starts"));
+        }
+        let mut dims = BTreeMap::new();
+        if let Some(s) = &r.segment {
+            dims.insert("segment", (s.as_str(), "/segment".to_string()));
+        }
+        let ids = self.intern_dims(&dims)?;
+        let at = Timestamp::from_date(r.period.start);
+        let key = cells::CellKey {
+            bucket: self.bucket_of(at),
+            method: 0,
+            dims: ids.into_boxed_slice(),
+        };
+        let i = self.kpis.slot(&key, Default::default);
+        let e = self.kpis.values[i].sums.entry(kpi.name().to_string()).or_default();
+        e.n += 1;
+        e.sum += r.value;
+        self.note_time(at.unix());
+        Ok(Vec::new())
+    }
+}
+
+/// Rows per batch before the kernel runs.
+pub(crate) const BATCH_ROWS: usize = 4096;
+
+/// The audit method as stored in cell keys (0 = not an audit).
+pub(crate) fn method_code(m: AuditMethod) -> u8 {
+    AuditMethod::ALL.iter().position(|x| *x == m).map_or(0, |i| i as u8 + 1)
+}
+
+/// The audit method of a cell key code.
+pub(crate) fn method_of(code: u8) -> Option<AuditMethod> {
+    code.checked_sub(1).and_then(|i| AuditMethod::ALL.get(i as usize)).copied()
+}

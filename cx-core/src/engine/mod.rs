@@ -1,0 +1,456 @@
+//! The engine: ingests observations into mergeable statistics kept per cube
+//! cell, answers queries with scorecards, and raises closed-loop alerts
+//! (SPEC §3.3, §3.4 alerts).
+//!
+//! - [`Engine::new`] refuses a plan with validation errors.
+//! - Ingest: one record ([`Engine::ingest`]), typed batches
+//!   ([`Engine::ingest_batch`]), JSON ([`Engine::ingest_json`]), JSON Lines
+//!   ([`Engine::ingest_json_lines`]) and CSV with a column mapping
+//!   ([`Engine::ingest_csv`]). Every path converts customer responses to one
+//!   columnar [`cells::ResponseBatch`] and one kernel updates the cells.
+//!   Every call returns an [`IngestReport`]: accepted + rejected = total, each
+//!   rejected record with its position and reason; a rejected record changes
+//!   nothing.
+//! - The [`Cube`] names the dimensions kept and the time granularity: memory
+//!   grows with the number of distinct cells, never with rows.
+//! - [`Engine::query`] returns a [`Scorecard`]; [`Engine::compare`] runs the
+//!   two-sample tests; [`Engine::merge`], [`Engine::snapshot`] and
+//!   [`Engine::restore`] make engines mergeable and durable.
+//!
+//! The formulas live in [`crate::score`]; the analyses and the playbook are
+//! elsewhere.
+
+pub mod cells;
+mod compare;
+mod csv_mapping;
+mod ingest;
+mod query;
+mod snapshot;
+mod text;
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostic;
+use crate::plan::{Plan, STANDARD_DIMENSIONS};
+use crate::record::Timestamp;
+use cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell, ResponseCell};
+
+pub use compare::{Comparison, DiffTest};
+pub use csv_mapping::{CsvMapping, MappingError, ScoreColumn, TimeColumn, TimeFormat};
+pub use ingest::{Alert, AlertReason, IngestReport, RecordError};
+pub use query::{GroupBy, PeriodUnit, Query, QueryError, ScoreRow, Scorecard, Selection, Totals};
+pub use text::JsonError;
+pub use snapshot::{Snapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION};
+
+/// Time granularity of the cube.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Granularity {
+    /// No time kept (period grouping and time filters are unavailable).
+    None,
+    /// One bucket per UTC day (the default).
+    #[default]
+    Day,
+    /// One bucket per ISO week (Monday to Sunday).
+    IsoWeek,
+    /// One bucket per calendar month.
+    Month,
+}
+
+/// What the engine keeps: the dimensions and the time granularity.
+///
+/// The default keeps every standard dimension (segment, touchpoint, channel,
+/// team, employee) and every custom dimension of the plan, per day. Keeping
+/// fewer dimensions or a coarser granularity trades detail for memory.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Cube {
+    /// Dimension ids kept; `None` keeps every dimension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<Vec<String>>,
+    /// Time granularity.
+    #[serde(default)]
+    pub granularity: Granularity,
+}
+
+/// Limits against hostile input. Exceeding one rejects the record with a
+/// clear error, never an out-of-memory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Limits {
+    /// Longest accepted line (JSON Lines, CSV record), in bytes \[1 MiB\].
+    #[serde(default = "Limits::d_line")]
+    pub max_line_bytes: usize,
+    /// Most distinct values per dimension \[100,000\].
+    #[serde(default = "Limits::d_values")]
+    pub max_distinct_values: usize,
+    /// Most rejected records described in one ingest report (all are
+    /// counted) \[1,000\].
+    #[serde(default = "Limits::d_errors")]
+    pub max_errors_listed: usize,
+    /// Most recent alerts the engine keeps for [`Engine::alerts`] \[10,000\].
+    #[serde(default = "Limits::d_alerts")]
+    pub max_alerts_kept: usize,
+}
+
+impl Limits {
+    fn d_line() -> usize {
+        1 << 20
+    }
+    fn d_values() -> usize {
+        100_000
+    }
+    fn d_errors() -> usize {
+        1_000
+    }
+    fn d_alerts() -> usize {
+        10_000
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_line_bytes: Limits::d_line(),
+            max_distinct_values: Limits::d_values(),
+            max_errors_listed: Limits::d_errors(),
+            max_alerts_kept: Limits::d_alerts(),
+        }
+    }
+}
+
+/// Engine settings.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EngineConfig {
+    /// What is kept.
+    #[serde(default)]
+    pub cube: Cube,
+    /// Limits against hostile input.
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// Why an engine could not be created, merged or restored.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// The plan has validation errors.
+    #[error("the plan has {} error(s); the first: {} at {}", .0.len(), .0.first().map_or("", |d| d.message.as_str()), .0.first().map_or("", |d| d.path.as_str()))]
+    InvalidPlan(Vec<Diagnostic>),
+    /// The cube names a dimension the plan does not have.
+    #[error("the cube keeps `{0}`, which is not a standard dimension nor one the plan declares")]
+    UnknownCubeDimension(String),
+    /// Two engines with different plans or cubes cannot be merged.
+    #[error("cannot merge: {0}")]
+    Incompatible(String),
+    /// A snapshot that cannot be restored.
+    #[error("invalid snapshot at {path}: {message}")]
+    Snapshot {
+        /// JSON Pointer into the snapshot.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Interned strings: id 0 means "absent"; ids from 1.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Interner {
+    map: HashMap<String, u32>,
+    values: Vec<String>,
+}
+
+impl Interner {
+    pub(crate) fn get(&self, s: &str) -> Option<u32> {
+        self.map.get(s).copied()
+    }
+
+    pub(crate) fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.map.get(s) {
+            return id;
+        }
+        self.values.push(s.to_string());
+        let id = self.values.len() as u32;
+        self.map.insert(s.to_string(), id);
+        id
+    }
+
+    /// The string of an id (None for 0 or unknown ids).
+    pub(crate) fn value(&self, id: u32) -> Option<&str> {
+        id.checked_sub(1).and_then(|i| self.values.get(i as usize)).map(String::as_str)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub(crate) fn values(&self) -> &[String] {
+        &self.values
+    }
+
+    pub(crate) fn from_values(values: Vec<String>) -> Interner {
+        let map = values.iter().enumerate().map(|(i, v)| (v.clone(), i as u32 + 1)).collect();
+        Interner { map, values }
+    }
+}
+
+/// The customer-experience engine.
+///
+/// ```
+/// use cx_core::engine::{Engine, Query};
+/// use cx_core::plan::Plan;
+/// use cx_core::metric::MetricId;
+///
+/// let plan = Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Acme"}}"#).unwrap();
+/// let mut engine = Engine::new(plan).unwrap();
+/// let report = engine.ingest_json_lines(b"{\"at\": \"2026-03-01\", \"nps\": 9}\n{\"at\": \"2026-03-02\", \"nps\": 3}\n{\"at\": \"2026-03-02\", \"nps\": 11}\n");
+/// assert_eq!((report.accepted, report.rejected), (2, 1));
+/// assert_eq!(report.errors[0].line, Some(3));
+/// assert_eq!(report.alerts.len(), 1); // the detractor
+/// let card = engine.query(&Query::default()).unwrap();
+/// let nps = &card.rows[0].scores["nps"];
+/// assert_eq!((nps.value, nps.n), (Some(0.0), 2));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Engine {
+    plan: Arc<Plan>,
+    config: EngineConfig,
+    /// Names of the dimensions kept, in key order.
+    dims: Vec<String>,
+    interners: Vec<Interner>,
+    items: Interner,
+    responses: CellMap<ResponseCell>,
+    employees: CellMap<EmployeeCell>,
+    audits: CellMap<AuditCell>,
+    kpis: CellMap<KpiCell>,
+    /// Earliest and latest observation (unix seconds).
+    span: Option<(i64, i64)>,
+    /// Latest customer response (unix seconds).
+    last_response: Option<i64>,
+    alerts: VecDeque<Alert>,
+}
+
+impl Engine {
+    /// An engine for a valid plan with the default cube (every dimension ×
+    /// day) and limits.
+    pub fn new(plan: Plan) -> Result<Engine, EngineError> {
+        Engine::with_config(plan, EngineConfig::default())
+    }
+
+    /// An engine with explicit settings.
+    pub fn with_config(plan: Plan, config: EngineConfig) -> Result<Engine, EngineError> {
+        let errors: Vec<Diagnostic> = plan.validate().into_iter().filter(Diagnostic::is_error).collect();
+        if !errors.is_empty() {
+            return Err(EngineError::InvalidPlan(errors));
+        }
+        let all: Vec<String> = STANDARD_DIMENSIONS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(plan.dimensions.iter().map(|d| d.id.clone()))
+            .collect();
+        let dims = match &config.cube.dimensions {
+            None => all,
+            Some(kept) => {
+                for d in kept {
+                    if !all.contains(d) {
+                        return Err(EngineError::UnknownCubeDimension(d.clone()));
+                    }
+                }
+                // Keep the canonical order, without duplicates.
+                all.into_iter().filter(|d| kept.contains(d)).collect()
+            }
+        };
+        Ok(Engine {
+            interners: vec![Interner::default(); dims.len()],
+            dims,
+            plan: Arc::new(plan),
+            config,
+            items: Interner::default(),
+            responses: CellMap::default(),
+            employees: CellMap::default(),
+            audits: CellMap::default(),
+            kpis: CellMap::default(),
+            span: None,
+            last_response: None,
+            alerts: VecDeque::new(),
+        })
+    }
+
+    /// The plan.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// The dimensions kept, in key order.
+    pub fn dimensions(&self) -> &[String] {
+        &self.dims
+    }
+
+    /// Number of cells held (responses, employee responses, audits, KPIs):
+    /// what memory grows with.
+    pub fn cell_count(&self) -> usize {
+        self.responses.len() + self.employees.len() + self.audits.len() + self.kpis.len()
+    }
+
+    /// The date of the latest observation (the default `asOf`).
+    pub fn latest_date(&self) -> Option<NaiveDate> {
+        self.span.and_then(|(_, hi)| Timestamp::from_unix(hi)).map(Timestamp::date)
+    }
+
+    /// The date of the latest customer response.
+    pub fn latest_response_date(&self) -> Option<NaiveDate> {
+        self.last_response.and_then(Timestamp::from_unix).map(Timestamp::date)
+    }
+
+    /// The most recent alerts (up to `limits.maxAlertsKept`), oldest first.
+    pub fn alerts(&self) -> Vec<Alert> {
+        self.alerts.iter().cloned().collect()
+    }
+
+    /// An empty engine with the same plan and settings (shares the plan).
+    pub fn empty_like(&self) -> Engine {
+        Engine {
+            plan: Arc::clone(&self.plan),
+            config: self.config.clone(),
+            dims: self.dims.clone(),
+            interners: vec![Interner::default(); self.dims.len()],
+            items: Interner::default(),
+            responses: CellMap::default(),
+            employees: CellMap::default(),
+            audits: CellMap::default(),
+            kpis: CellMap::default(),
+            span: None,
+            last_response: None,
+            alerts: VecDeque::new(),
+        }
+    }
+
+    pub(crate) fn bucket_of(&self, t: Timestamp) -> i32 {
+        bucket_of(self.config.cube.granularity, t)
+    }
+
+    fn note_time(&mut self, t: i64) {
+        self.span = Some(match self.span {
+            None => (t, t),
+            Some((lo, hi)) => (lo.min(t), hi.max(t)),
+        });
+    }
+
+    /// Merges `other` into `self`: the result answers every query exactly as
+    /// one engine that ingested both inputs. Both must have the same plan and
+    /// settings.
+    pub fn merge(&mut self, other: &Engine) -> Result<(), EngineError> {
+        self.merge_inner(other, true)
+    }
+
+    pub(crate) fn merge_inner(&mut self, other: &Engine, with_alerts: bool) -> Result<(), EngineError> {
+        if *self.plan != *other.plan {
+            return Err(EngineError::Incompatible("the engines have different plans".into()));
+        }
+        if self.config.cube != other.config.cube {
+            return Err(EngineError::Incompatible("the engines keep different cubes".into()));
+        }
+        // Map the other engine's interned ids to ours.
+        let maps: Vec<Vec<u32>> = other
+            .interners
+            .iter()
+            .enumerate()
+            .map(|(d, int)| {
+                std::iter::once(0)
+                    .chain(int.values().iter().map(|v| self.interners[d].intern(v)))
+                    .collect()
+            })
+            .collect();
+        let item_map: Vec<u32> = other.items.values().iter().map(|v| self.items.intern(v) - 1).collect();
+        let remap = |k: &CellKey| CellKey {
+            bucket: k.bucket,
+            method: k.method,
+            dims: k.dims.iter().enumerate().map(|(d, &id)| maps[d][id as usize]).collect(),
+        };
+        let n_attr = self.plan.attributes.len();
+        for (k, v) in other.responses.iter() {
+            let i = self.responses.slot(&remap(k), || ResponseCell {
+                attributes: vec![Default::default(); n_attr],
+                ..Default::default()
+            });
+            self.responses.values[i].merge(v);
+        }
+        for (k, v) in other.employees.iter() {
+            let i = self.employees.slot(&remap(k), EmployeeCell::default);
+            self.employees.values[i].merge_mapped(v, &item_map);
+        }
+        for (k, v) in other.audits.iter() {
+            let i = self.audits.slot(&remap(k), AuditCell::default);
+            self.audits.values[i].merge(v);
+        }
+        for (k, v) in other.kpis.iter() {
+            let i = self.kpis.slot(&remap(k), KpiCell::default);
+            self.kpis.values[i].merge(v);
+        }
+        if let Some((lo, hi)) = other.span {
+            self.note_time(lo);
+            self.note_time(hi);
+        }
+        self.last_response = match (self.last_response, other.last_response) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        if with_alerts {
+            for a in &other.alerts {
+                self.push_alert(a.clone());
+            }
+        }
+        Ok(())
+    }
+
+    fn push_alert(&mut self, alert: Alert) {
+        if self.config.limits.max_alerts_kept == 0 {
+            return;
+        }
+        while self.alerts.len() >= self.config.limits.max_alerts_kept {
+            self.alerts.pop_front();
+        }
+        self.alerts.push_back(alert);
+    }
+}
+
+/// The start of the bucket holding `t`, in days since 1970-01-01.
+pub(crate) fn bucket_of(g: Granularity, t: Timestamp) -> i32 {
+    let day = t.unix().div_euclid(86_400) as i32;
+    match g {
+        Granularity::None => 0,
+        Granularity::Day => day,
+        Granularity::IsoWeek => {
+            // 1970-01-01 was a Thursday: Monday-based weekday = (day + 3) mod 7.
+            day - (day + 3).rem_euclid(7)
+        }
+        Granularity::Month => {
+            let d = t.date();
+            NaiveDate::from_ymd_opt(d.year(), d.month(), 1).map_or(day, days_since_epoch)
+        }
+    }
+}
+
+/// Days since 1970-01-01.
+pub(crate) fn days_since_epoch(d: NaiveDate) -> i32 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days() as i32
+}
+
+/// The date of a day number.
+pub(crate) fn date_of_day(day: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1)
+        .unwrap_or_default()
+        .checked_add_signed(chrono::Duration::days(i64::from(day)))
+        .unwrap_or_default()
+}

@@ -1,0 +1,682 @@
+//! Queries and scorecards (SPEC §3.3, §5.4): metrics, `groupBy` dimensions
+//! and periods, filters, time range and confidence level in; rows of keys
+//! and scores out, each score with n, interval and flags.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::cells::{AuditCell, CellKey, EmployeeCell, KpiCell, ResponseCell};
+use super::ingest::method_of;
+use super::{date_of_day, days_since_epoch, Engine, Granularity};
+use crate::metric::{Kpi, MetricId};
+use crate::plan::{AuditMethod, Scale as PlanScale, STANDARD_DIMENSIONS};
+use crate::score::{self, Histogram, NpsCounts, NpsMethod, Scale, Score, DEFAULT_LEVEL};
+
+/// A time unit to group by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PeriodUnit {
+    /// Calendar day (`2026-03-01`).
+    Day,
+    /// ISO week (`2026-W09`; the ISO year may differ from the calendar year).
+    IsoWeek,
+    /// Month (`2026-03`).
+    Month,
+    /// Quarter (`2026-Q1`).
+    Quarter,
+    /// Year (`2026`).
+    Year,
+}
+
+impl PeriodUnit {
+    fn name(self) -> &'static str {
+        match self {
+            PeriodUnit::Day => "day",
+            PeriodUnit::IsoWeek => "isoWeek",
+            PeriodUnit::Month => "month",
+            PeriodUnit::Quarter => "quarter",
+            PeriodUnit::Year => "year",
+        }
+    }
+
+    /// The label of the period holding `date`.
+    pub fn label(self, date: NaiveDate) -> String {
+        match self {
+            PeriodUnit::Day => date.format("%Y-%m-%d").to_string(),
+            PeriodUnit::IsoWeek => {
+                let w = date.iso_week();
+                format!("{:04}-W{:02}", w.year(), w.week())
+            }
+            PeriodUnit::Month => date.format("%Y-%m").to_string(),
+            PeriodUnit::Quarter => format!("{:04}-Q{}", date.year(), (date.month() - 1) / 3 + 1),
+            PeriodUnit::Year => format!("{:04}", date.year()),
+        }
+    }
+
+    /// Whether a cube of this granularity can answer this unit exactly.
+    fn available(self, g: Granularity) -> bool {
+        match g {
+            Granularity::None => false,
+            Granularity::Day => true,
+            Granularity::IsoWeek => self == PeriodUnit::IsoWeek,
+            Granularity::Month => matches!(self, PeriodUnit::Month | PeriodUnit::Quarter | PeriodUnit::Year),
+        }
+    }
+}
+
+/// One `groupBy` key: a dimension, the audit method, or a period.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GroupBy {
+    /// A standard or custom dimension (`segment`, `team`, `class`…).
+    Dimension(String),
+    /// The audit method (audits only).
+    AuditMethod,
+    /// A period: `period:day|isoWeek|month|quarter|year`.
+    Period(PeriodUnit),
+}
+
+impl fmt::Display for GroupBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GroupBy::Dimension(d) => f.write_str(d),
+            GroupBy::AuditMethod => f.write_str("auditMethod"),
+            GroupBy::Period(p) => write!(f, "period:{}", p.name()),
+        }
+    }
+}
+
+impl FromStr for GroupBy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "auditMethod" => GroupBy::AuditMethod,
+            "period:day" => GroupBy::Period(PeriodUnit::Day),
+            "period:isoWeek" => GroupBy::Period(PeriodUnit::IsoWeek),
+            "period:month" => GroupBy::Period(PeriodUnit::Month),
+            "period:quarter" => GroupBy::Period(PeriodUnit::Quarter),
+            "period:year" => GroupBy::Period(PeriodUnit::Year),
+            p if p.starts_with("period") => {
+                return Err(format!("`{p}`: expected period:day, period:isoWeek, period:month, period:quarter or period:year"))
+            }
+            "" => return Err("an empty groupBy key".into()),
+            d => GroupBy::Dimension(d.to_string()),
+        })
+    }
+}
+
+impl Serialize for GroupBy {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for GroupBy {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Cow::<str>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for GroupBy {
+    fn schema_name() -> Cow<'static, str> {
+        "GroupBy".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "A dimension (segment, touchpoint, channel, team, employee, or a custom dimension of the plan), auditMethod, or period:day|isoWeek|month|quarter|year.",
+            "minLength": 1
+        })
+    }
+}
+
+/// Which observations: dimension filters and a time range. Shared by
+/// queries and comparisons.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Selection {
+    /// Dimension (or `auditMethod`) → accepted values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub filters: BTreeMap<String, Vec<String>>,
+    /// First day included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    /// Last day included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
+}
+
+/// A query (SPEC §5.4). Every field is optional: by default every metric the
+/// data has, overall, at 95%.
+///
+/// ```
+/// use cx_core::engine::Query;
+/// let q: Query = serde_json::from_str(r#"{"metrics": ["nps"], "groupBy": ["segment", "period:isoWeek"],
+///     "filters": {"segment": ["retail"]}, "from": "2026-01-01", "level": 0.9}"#).unwrap();
+/// assert_eq!(q.group_by.len(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Query {
+    /// Metrics to compute; absent = every metric the data has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Vec<MetricId>>,
+    /// Grouping keys, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group_by: Vec<GroupBy>,
+    /// Dimension (or `auditMethod`) → accepted values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub filters: BTreeMap<String, Vec<String>>,
+    /// First day included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    /// Last day included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
+    /// Reference date for time-dependent results; default: the latest observation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<NaiveDate>,
+    /// Confidence level \[0.95\].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<f64>,
+    /// NPS interval method \[adjustedWald\].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nps_method: Option<NpsMethod>,
+}
+
+impl Query {
+    /// The selection part of the query.
+    pub fn selection(&self) -> Selection {
+        Selection {
+            filters: self.filters.clone(),
+            from: self.from,
+            to: self.to,
+        }
+    }
+}
+
+/// One row of a scorecard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScoreRow {
+    /// The group's key: groupBy key → value (`null` when the records have none).
+    pub key: BTreeMap<String, Option<String>>,
+    /// Metric id → score.
+    pub scores: BTreeMap<String, Score>,
+}
+
+/// The answer to a query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Scorecard {
+    /// The metrics computed, in order.
+    pub metrics: Vec<String>,
+    /// The grouping keys.
+    pub group_by: Vec<String>,
+    /// Confidence level of every interval.
+    pub level: f64,
+    /// Reference date (the query's, or the latest observation).
+    pub as_of: Option<NaiveDate>,
+    /// Minimum sample below which a score is flagged `smallSample`.
+    pub min_sample: u64,
+    /// Rows, sorted by key (absent values first).
+    pub rows: Vec<ScoreRow>,
+}
+
+/// Why a query cannot run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum QueryError {
+    /// A dimension the plan does not have.
+    #[error("{pointer}: `{name}` is not a dimension (segment, touchpoint, channel, team, employee, auditMethod, or one the plan declares)")]
+    UnknownDimension {
+        /// The name.
+        name: String,
+        /// JSON Pointer into the query.
+        pointer: String,
+    },
+    /// A dimension the engine's cube does not keep.
+    #[error("{pointer}: the engine's cube does not keep `{name}`; add it to cube.dimensions")]
+    DimensionNotKept {
+        /// The name.
+        name: String,
+        /// JSON Pointer into the query.
+        pointer: String,
+    },
+    /// The cube's time granularity cannot answer this period or time filter.
+    #[error("{pointer}: the engine keeps time by {granularity:?}, which cannot answer {what}")]
+    PeriodUnavailable {
+        /// What was asked.
+        what: String,
+        /// The cube granularity.
+        granularity: Granularity,
+        /// JSON Pointer into the query.
+        pointer: String,
+    },
+    /// A metric the plan does not define.
+    #[error("{pointer}: `{metric}` is not a metric of this plan")]
+    UnknownMetric {
+        /// The metric.
+        metric: String,
+        /// JSON Pointer into the query.
+        pointer: String,
+    },
+    /// The confidence level is not in (0, 1).
+    #[error("/level: {0} is not a confidence level; use a number strictly between 0 and 1, such as 0.95")]
+    InvalidLevel(f64),
+    /// The query text is not a query.
+    #[error("invalid query at line {line}, column {column} ({pointer}): {message}")]
+    Parse {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// JSON Pointer.
+        pointer: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Query {
+    /// Reads a query from JSON text.
+    pub fn from_json(text: &str) -> Result<Query, QueryError> {
+        crate::plan::parse::from_json_positioned(text).map_err(|(line, column, pointer, message)| QueryError::Parse {
+            line,
+            column,
+            pointer,
+            message,
+        })
+    }
+}
+
+/// Statistics of one selection (or group), merged over its cells.
+#[derive(Debug, Clone, Default)]
+pub struct Totals {
+    /// Customer responses.
+    pub responses: ResponseCell,
+    /// Employee responses (items by engine item id).
+    pub employees: EmployeeCell,
+    /// Audits.
+    pub audits: AuditCell,
+    /// KPIs.
+    pub kpis: KpiCell,
+}
+
+/// A compiled selection: filter ids per key position, day range.
+pub(crate) struct Compiled {
+    /// Per kept dimension: accepted ids (None = any).
+    dims: Vec<Option<BTreeSet<u32>>>,
+    methods: Option<BTreeSet<u8>>,
+    from: Option<i32>,
+    to: Option<i32>,
+}
+
+impl Compiled {
+    fn keeps(&self, k: &CellKey) -> bool {
+        if self.from.is_some_and(|f| k.bucket < f) || self.to.is_some_and(|t| k.bucket > t) {
+            return false;
+        }
+        if let Some(m) = &self.methods {
+            if !m.contains(&k.method) {
+                return false;
+            }
+        }
+        self.dims
+            .iter()
+            .zip(k.dims.iter())
+            .all(|(f, id)| f.as_ref().is_none_or(|set| set.contains(id)))
+    }
+}
+
+pub(crate) fn plan_scale(s: PlanScale) -> Scale {
+    Scale { min: s.min, max: s.max }
+}
+
+impl Engine {
+    fn dimension_position(&self, name: &str, pointer: String) -> Result<usize, QueryError> {
+        let known = STANDARD_DIMENSIONS.contains(&name) || self.plan.dimensions.iter().any(|d| d.id == name);
+        if !known {
+            return Err(QueryError::UnknownDimension { name: name.into(), pointer });
+        }
+        self.dims
+            .iter()
+            .position(|d| d == name)
+            .ok_or(QueryError::DimensionNotKept { name: name.into(), pointer })
+    }
+
+    pub(crate) fn compile(&self, sel: &Selection, pointer_prefix: &str) -> Result<Compiled, QueryError> {
+        let mut dims: Vec<Option<BTreeSet<u32>>> = vec![None; self.dims.len()];
+        let mut methods = None;
+        for (name, values) in &sel.filters {
+            let pointer = format!("{pointer_prefix}/filters/{}", crate::diagnostic::escape_pointer_token(name));
+            if name == "auditMethod" {
+                let set = values
+                    .iter()
+                    .filter_map(|v| AuditMethod::ALL.iter().find(|m| m.as_str() == v))
+                    .map(|m| super::ingest::method_code(*m))
+                    .collect();
+                methods = Some(set);
+                continue;
+            }
+            let d = self.dimension_position(name, pointer)?;
+            // A value never seen matches nothing.
+            dims[d] = Some(values.iter().filter_map(|v| self.interners[d].get(v)).collect());
+        }
+        if (sel.from.is_some() || sel.to.is_some()) && self.config.cube.granularity == Granularity::None {
+            return Err(QueryError::PeriodUnavailable {
+                what: "a time range".into(),
+                granularity: Granularity::None,
+                pointer: format!("{pointer_prefix}/from"),
+            });
+        }
+        Ok(Compiled {
+            dims,
+            methods,
+            from: sel.from.map(days_since_epoch),
+            to: sel.to.map(days_since_epoch),
+        })
+    }
+
+    /// Statistics of a selection, merged over every matching cell.
+    pub fn totals(&self, sel: &Selection) -> Result<Totals, QueryError> {
+        let c = self.compile(sel, "")?;
+        let mut t = Totals::default();
+        t.responses.attributes = vec![Default::default(); self.plan.attributes.len()];
+        let identity: Vec<u32> = (0..self.items.len() as u32).collect();
+        for (_, v) in self.responses.iter().filter(|(k, _)| c.keeps(k)) {
+            t.responses.merge(v);
+        }
+        for (_, v) in self.employees.iter().filter(|(k, _)| c.keeps(k)) {
+            t.employees.merge_mapped(v, &identity);
+        }
+        for (_, v) in self.audits.iter().filter(|(k, _)| c.keeps(k)) {
+            t.audits.merge(v);
+        }
+        for (_, v) in self.kpis.iter().filter(|(k, _)| c.keeps(k)) {
+            t.kpis.merge(v);
+        }
+        Ok(t)
+    }
+
+    /// Runs a query.
+    pub fn query(&self, q: &Query) -> Result<Scorecard, QueryError> {
+        let level = q.level.unwrap_or(DEFAULT_LEVEL);
+        if !(level > 0.0 && level < 1.0) {
+            return Err(QueryError::InvalidLevel(level));
+        }
+        let compiled = self.compile(&q.selection(), "")?;
+        // Resolve the grouping.
+        enum Slot {
+            Dim(usize),
+            Method,
+            Period(PeriodUnit),
+        }
+        let mut slots = Vec::new();
+        for (i, g) in q.group_by.iter().enumerate() {
+            let pointer = format!("/groupBy/{i}");
+            slots.push(match g {
+                GroupBy::Dimension(d) => Slot::Dim(self.dimension_position(d, pointer)?),
+                GroupBy::AuditMethod => Slot::Method,
+                GroupBy::Period(p) => {
+                    if !p.available(self.config.cube.granularity) {
+                        return Err(QueryError::PeriodUnavailable {
+                            what: format!("period:{}", p.name()),
+                            granularity: self.config.cube.granularity,
+                            pointer,
+                        });
+                    }
+                    Slot::Period(*p)
+                }
+            });
+        }
+        let key_of = |k: &CellKey| -> Vec<Option<String>> {
+            slots
+                .iter()
+                .map(|s| match s {
+                    Slot::Dim(d) => self.interners[*d].value(k.dims[*d]).map(str::to_string),
+                    Slot::Method => method_of(k.method).map(|m| m.as_str().to_string()),
+                    Slot::Period(p) => Some(p.label(date_of_day(k.bucket))),
+                })
+                .collect()
+        };
+        let mut groups: BTreeMap<Vec<Option<String>>, Totals> = BTreeMap::new();
+        let n_attr = self.plan.attributes.len();
+        let identity: Vec<u32> = (0..self.items.len() as u32).collect();
+        let mut overall = Totals::default();
+        overall.responses.attributes = vec![Default::default(); n_attr];
+        for (k, v) in self.responses.iter().filter(|(k, _)| compiled.keeps(k)) {
+            let g = groups.entry(key_of(k)).or_default();
+            if g.responses.attributes.is_empty() {
+                g.responses.attributes = vec![Default::default(); n_attr];
+            }
+            g.responses.merge(v);
+            overall.responses.merge(v);
+        }
+        for (k, v) in self.employees.iter().filter(|(k, _)| compiled.keeps(k)) {
+            groups.entry(key_of(k)).or_default().employees.merge_mapped(v, &identity);
+            overall.employees.merge_mapped(v, &identity);
+        }
+        for (k, v) in self.audits.iter().filter(|(k, _)| compiled.keeps(k)) {
+            groups.entry(key_of(k)).or_default().audits.merge(v);
+            overall.audits.merge(v);
+        }
+        for (k, v) in self.kpis.iter().filter(|(k, _)| compiled.keeps(k)) {
+            groups.entry(key_of(k)).or_default().kpis.merge(v);
+            overall.kpis.merge(v);
+        }
+        let metrics = match &q.metrics {
+            Some(m) => {
+                for (i, metric) in m.iter().enumerate() {
+                    if let MetricId::Attribute(a) = metric {
+                        if self.plan.attribute(a).is_none() {
+                            return Err(QueryError::UnknownMetric {
+                                metric: metric.to_string(),
+                                pointer: format!("/metrics/{i}"),
+                            });
+                        }
+                    }
+                }
+                m.clone()
+            }
+            None => self.metrics_present(&overall),
+        };
+        let method = q.nps_method.unwrap_or_default();
+        let rows = groups
+            .into_iter()
+            .map(|(key, t)| ScoreRow {
+                key: q.group_by.iter().map(|g| g.to_string()).zip(key).collect(),
+                scores: metrics.iter().map(|m| (m.to_string(), self.score(m, &t, level, method))).collect(),
+            })
+            .collect();
+        Ok(Scorecard {
+            metrics: metrics.iter().map(MetricId::to_string).collect(),
+            group_by: q.group_by.iter().map(GroupBy::to_string).collect(),
+            level,
+            as_of: q.as_of.or_else(|| self.latest_date()),
+            min_sample: self.plan.thresholds.min_sample,
+            rows,
+        })
+    }
+
+    /// Every metric with data in `t`, in a stable order.
+    pub(crate) fn metrics_present(&self, t: &Totals) -> Vec<MetricId> {
+        let r = &t.responses;
+        let mut out = Vec::new();
+        if r.nps.n() > 0 {
+            out.push(MetricId::Nps);
+        }
+        if r.csat.n() > 0 {
+            out.push(MetricId::Csat);
+        }
+        if r.ces.n() > 0 {
+            out.push(MetricId::Ces);
+            out.push(MetricId::CesIndex);
+        }
+        if t.employees.enps.n() > 0 {
+            out.push(MetricId::Enps);
+        }
+        if t.employees.items.iter().any(|h| h.n() > 0) {
+            out.push(MetricId::EmployeeSatisfaction);
+        }
+        if t.audits.compliance.audits.count > 0 {
+            out.push(MetricId::Compliance);
+        }
+        let attrs: Vec<MetricId> = self
+            .plan
+            .attributes
+            .iter()
+            .zip(&r.attributes)
+            .filter(|(_, c)| c.ratings.n() > 0)
+            .map(|(a, _)| MetricId::Attribute(a.id.clone()))
+            .collect();
+        if self.plan.attributes.iter().zip(&r.attributes).any(|(a, c)| a.factor.is_some() && c.ratings.n() > 0) {
+            out.push(MetricId::Tcs);
+        }
+        out.extend(attrs);
+        for name in t.kpis.sums.keys() {
+            if let Some(k) = Kpi::from_name(name) {
+                out.push(MetricId::Kpi(k));
+            }
+        }
+        for k in [Kpi::RetentionRate, Kpi::RepurchaseRate, Kpi::StaffTurnover, Kpi::ComplaintRate, Kpi::AverageBasket] {
+            if derived_kpi(&k, &t.kpis).is_some() {
+                out.push(MetricId::Kpi(k));
+            }
+        }
+        out
+    }
+
+    /// One metric's score over merged statistics.
+    pub fn score(&self, metric: &MetricId, t: &Totals, level: f64, method: NpsMethod) -> Score {
+        let plan = &*self.plan;
+        let min_n = plan.thresholds.min_sample;
+        let or_empty = |r: Result<Score, score::ScoreError>| r.unwrap_or_else(|e| Score::empty(e.to_string()));
+        let mut s = match metric {
+            MetricId::Nps => or_empty(score::nps(&NpsCounts::from_histogram(&t.responses.nps), method, level)),
+            MetricId::Enps => or_empty(score::nps(&NpsCounts::from_histogram(&t.employees.enps), method, level)),
+            MetricId::Csat => or_empty(score::csat(&t.responses.csat, plan_scale(plan.scales.csat), level)),
+            MetricId::Ces => or_empty(score::ces(&t.responses.ces, plan_scale(plan.scales.ces), level)),
+            MetricId::CesIndex => ces_index(&t.responses.ces, plan_scale(plan.scales.ces), level),
+            MetricId::EmployeeSatisfaction => or_empty(score::employee_satisfaction_index(&t.employees.items, Scale::FIVE)),
+            MetricId::Compliance => or_empty(score::audit_compliance(&t.audits.compliance.audits, level)),
+            MetricId::Tcs => self.tcs_score(&t.responses),
+            MetricId::Attribute(id) => match plan.attributes.iter().position(|a| &a.id == id) {
+                Some(i) => or_empty(score::attribute_performance(
+                    &t.responses.attributes.get(i).map(|c| c.ratings).unwrap_or_default(),
+                    plan_scale(plan.attributes[i].scale),
+                    None,
+                    level,
+                )),
+                None => Score::empty(format!("`{id}` is not an attribute of the plan")),
+            },
+            MetricId::Kpi(k) => kpi_score(k, &t.kpis),
+        };
+        s.flag_small_sample(min_n);
+        s
+    }
+
+    fn tcs_score(&self, r: &ResponseCell) -> Score {
+        let mut by_factor: Vec<(crate::score::Factor, Vec<Option<f64>>)> = Vec::new();
+        for (a, c) in self.plan.attributes.iter().zip(&r.attributes) {
+            let Some(f) = a.factor else { continue };
+            let v = c.ratings.mean().map(|m| plan_scale(a.scale).rescale(m));
+            match by_factor.iter_mut().find(|(g, _)| *g == f) {
+                Some((_, list)) => list.push(v),
+                None => by_factor.push((f, vec![v])),
+            }
+        }
+        let w = self.plan.factor_weights;
+        let weights = crate::score::FactorWeights {
+            product: w.product,
+            interaction: w.interaction,
+            brand: w.brand,
+        };
+        match score::tcs(&by_factor, weights) {
+            Ok(t) => Score {
+                value: t.value,
+                n: r.responses,
+                flags: t.flags,
+                reason: t.reason,
+                ..Score::default()
+            },
+            Err(e) => Score::empty(e.to_string()),
+        }
+    }
+}
+
+/// CES index with its standard error: the share of the top two points minus
+/// the share below the midpoint, with the multinomial variance of a
+/// difference of two shares (the NPS formula) and a Wald interval.
+fn ces_index(h: &Histogram, scale: Scale, level: f64) -> Score {
+    let mid = scale.midpoint();
+    let below: u64 = (scale.min..=scale.max).filter(|&r| f64::from(r) < mid).map(|r| h.count(r)).sum();
+    let top = score::top_two_box(h, scale);
+    let n = h.n();
+    let counts = NpsCounts::new(below, n.saturating_sub(below + top), top);
+    score::nps(&counts, NpsMethod::Wald, level).unwrap_or_else(|e| Score::empty(e.to_string()))
+}
+
+fn sum_of(k: &KpiCell, name: &str) -> Option<(u64, f64)> {
+    k.sums.get(name).map(|s| (s.n, s.sum))
+}
+
+/// A derived KPI from raw sums: (n, value or reason).
+pub(crate) fn derived_kpi(k: &Kpi, cell: &KpiCell) -> Option<(u64, crate::score::KpiValue)> {
+    let pair = |a: &str, b: &str| Some((sum_of(cell, a)?, sum_of(cell, b)?));
+    let (((na, a), (nb, b)), v) = match k {
+        Kpi::RetentionRate => {
+            let p = pair("retainedCustomers", "customers")?;
+            (p, score::retention_rate(p.0 .1, p.1 .1))
+        }
+        Kpi::RepurchaseRate => {
+            let p = pair("repeatCustomers", "customers")?;
+            (p, score::repurchase_rate(p.0 .1, p.1 .1))
+        }
+        Kpi::StaffTurnover => {
+            let (n_s, s) = sum_of(cell, "separations")?;
+            let (n_h, h) = sum_of(cell, "headcount")?;
+            // Average headcount over the headcount observations.
+            let avg = h / n_h as f64;
+            (((n_s, s), (n_h, h)), score::staff_turnover(s, avg))
+        }
+        Kpi::ComplaintRate => {
+            let p = pair("complaints", "customers")?;
+            (p, score::complaint_rate(p.0 .1, p.1 .1))
+        }
+        Kpi::AverageBasket => {
+            let p = pair("sales", "orders")?;
+            (p, score::average_basket(p.0 .1, p.1 .1))
+        }
+        _ => return None,
+    };
+    let _ = (a, b);
+    Some((na.min(nb), v))
+}
+
+fn kpi_score(k: &Kpi, cell: &KpiCell) -> Score {
+    if k.is_derived() {
+        return match derived_kpi(k, cell) {
+            Some((n, v)) => Score {
+                value: v.value,
+                n,
+                reason: v.reason,
+                ..Score::default()
+            },
+            None => Score::empty(format!("no KPI observations to compute {}", k.name())),
+        };
+    }
+    match sum_of(cell, k.name()) {
+        Some((n, sum)) => Score {
+            value: Some(sum),
+            n,
+            ..Score::default()
+        },
+        None => Score::empty(format!("no `{}` observations", k.name())),
+    }
+}

@@ -1,0 +1,178 @@
+//! Snapshots: the engine's statistics as a versioned serde document (never
+//! the rows), restorable on any machine, and mergeable after restore.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell, ResponseCell};
+use super::{Engine, EngineConfig, EngineError, Interner};
+use crate::plan::Plan;
+
+/// The `format` of every snapshot document.
+pub const SNAPSHOT_FORMAT: &str = "cx-snapshot";
+/// The snapshot version this crate writes and reads.
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+/// An engine's statistics, as a document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Snapshot {
+    /// Always `cx-snapshot`.
+    pub format: String,
+    /// Snapshot version (1).
+    pub version: u32,
+    /// The plan the statistics belong to.
+    pub plan: Plan,
+    /// The engine settings.
+    pub config: EngineConfig,
+    /// Dimension names, in key order.
+    pub dimensions: Vec<String>,
+    /// Interned values per dimension (id 1 is the first).
+    pub values: Vec<Vec<String>>,
+    /// Interned employee-satisfaction item names (id 0 is the first).
+    pub items: Vec<String>,
+    /// Customer-response cells, sorted by key.
+    pub responses: Vec<(CellKey, ResponseCell)>,
+    /// Employee-response cells, sorted by key.
+    pub employees: Vec<(CellKey, EmployeeCell)>,
+    /// Audit cells, sorted by key.
+    pub audits: Vec<(CellKey, AuditCell)>,
+    /// KPI cells, sorted by key.
+    pub kpis: Vec<(CellKey, KpiCell)>,
+    /// Earliest and latest observation, unix seconds.
+    pub span: Option<(i64, i64)>,
+    /// Latest customer response, unix seconds.
+    pub last_response: Option<i64>,
+}
+
+fn sorted<T: Clone>(m: &CellMap<T>) -> Vec<(CellKey, T)> {
+    let mut v: Vec<(CellKey, T)> = m.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+fn bad(path: String, message: impl Into<String>) -> EngineError {
+    EngineError::Snapshot {
+        path,
+        message: message.into(),
+    }
+}
+
+impl Engine {
+    /// The engine's statistics as a versioned document.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            format: SNAPSHOT_FORMAT.into(),
+            version: SNAPSHOT_VERSION,
+            plan: (*self.plan).clone(),
+            config: self.config.clone(),
+            dimensions: self.dims.clone(),
+            values: self.interners.iter().map(|i| i.values().to_vec()).collect(),
+            items: self.items.values().to_vec(),
+            responses: sorted(&self.responses),
+            employees: sorted(&self.employees),
+            audits: sorted(&self.audits),
+            kpis: sorted(&self.kpis),
+            span: self.span,
+            last_response: self.last_response,
+        }
+    }
+
+    /// Rebuilds an engine from a snapshot; every id and shape is checked, so
+    /// a corrupted snapshot is an error, never a panic.
+    pub fn restore(s: Snapshot) -> Result<Engine, EngineError> {
+        if s.format != SNAPSHOT_FORMAT {
+            return Err(bad("/format".into(), format!("expected `{SNAPSHOT_FORMAT}`, found `{}`", s.format)));
+        }
+        if s.version != SNAPSHOT_VERSION {
+            return Err(bad("/version".into(), format!("this cx reads snapshot version {SNAPSHOT_VERSION}, not {}", s.version)));
+        }
+        let mut e = Engine::with_config(s.plan, s.config)?;
+        if e.dims != s.dimensions {
+            return Err(bad("/dimensions".into(), format!("expected {:?} for this plan and cube", e.dims)));
+        }
+        if s.values.len() != e.dims.len() {
+            return Err(bad("/values".into(), format!("expected {} lists of values", e.dims.len())));
+        }
+        for (d, vals) in s.values.iter().enumerate() {
+            let set: std::collections::HashSet<&String> = vals.iter().collect();
+            if set.len() != vals.len() {
+                return Err(bad(format!("/values/{d}"), "duplicate values"));
+            }
+        }
+        let n_attr = e.plan.attributes.len();
+        let n_items = s.items.len();
+        let check_key = |k: &CellKey, path: String, audit: bool| -> Result<(), EngineError> {
+            if k.dims.len() != s.values.len() {
+                return Err(bad(path, "wrong number of dimension ids"));
+            }
+            for (d, &id) in k.dims.iter().enumerate() {
+                if id as usize > s.values[d].len() {
+                    return Err(bad(format!("{path}/dims/{d}"), format!("id {id} names no value")));
+                }
+            }
+            let method_ok = if audit { (1..=4).contains(&k.method) } else { k.method == 0 };
+            if !method_ok {
+                return Err(bad(format!("{path}/method"), "invalid audit method code"));
+            }
+            Ok(())
+        };
+        for (i, (k, c)) in s.responses.iter().enumerate() {
+            check_key(k, format!("/responses/{i}/0"), false)?;
+            if c.attributes.len() != n_attr {
+                return Err(bad(format!("/responses/{i}/1/attributes"), format!("expected {n_attr} attributes")));
+            }
+            for (name, co) in [("driversNps", &c.drivers_nps), ("driversOverall", &c.drivers_overall)] {
+                let ok = (co.columns == 0 && co.n == 0 && co.sums.is_empty() && co.cross.is_empty())
+                    || (co.columns == n_attr + 1 && co.sums.len() == n_attr + 1 && co.cross.len() == (n_attr + 1) * (n_attr + 2) / 2);
+                if !ok {
+                    return Err(bad(format!("/responses/{i}/1/{name}"), "co-moments of the wrong shape"));
+                }
+            }
+        }
+        for (i, (k, c)) in s.employees.iter().enumerate() {
+            check_key(k, format!("/employees/{i}/0"), false)?;
+            if c.items.len() > n_items {
+                return Err(bad(format!("/employees/{i}/1/items"), "more items than item names"));
+            }
+        }
+        for (i, (k, _)) in s.audits.iter().enumerate() {
+            check_key(k, format!("/audits/{i}/0"), true)?;
+        }
+        for (i, (k, c)) in s.kpis.iter().enumerate() {
+            check_key(k, format!("/kpis/{i}/0"), false)?;
+            if c.sums.values().any(|v| !v.sum.is_finite()) {
+                return Err(bad(format!("/kpis/{i}/1"), "a KPI sum is not finite"));
+            }
+        }
+        e.interners = s.values.into_iter().map(Interner::from_values).collect();
+        e.items = Interner::from_values(s.items);
+        for (k, v) in s.responses {
+            let i = e.responses.slot(&k, || v.clone());
+            if e.responses.values[i] != v {
+                return Err(bad("/responses".into(), "duplicate cell keys"));
+            }
+        }
+        for (k, v) in s.employees {
+            let i = e.employees.slot(&k, || v.clone());
+            if e.employees.values[i] != v {
+                return Err(bad("/employees".into(), "duplicate cell keys"));
+            }
+        }
+        for (k, v) in s.audits {
+            let i = e.audits.slot(&k, || v.clone());
+            if e.audits.values[i] != v {
+                return Err(bad("/audits".into(), "duplicate cell keys"));
+            }
+        }
+        for (k, v) in s.kpis {
+            let i = e.kpis.slot(&k, || v.clone());
+            if e.kpis.values[i] != v {
+                return Err(bad("/kpis".into(), "duplicate cell keys"));
+            }
+        }
+        e.span = s.span;
+        e.last_response = s.last_response;
+        Ok(e)
+    }
+}

@@ -1,0 +1,260 @@
+//! JSON and JSON Lines input: records parsed straight from text, each error
+//! with its line, column and JSON Pointer.
+
+use serde::Deserialize;
+
+use super::ingest::{IngestReport, Position, RecordError};
+use super::Engine;
+use crate::record::{Audit, EmployeeResponse, KpiObservation, Record, Response};
+
+/// Why a whole JSON document could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} at line {line}, column {column}")]
+pub struct JsonError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What was wrong.
+    pub message: String,
+}
+
+/// Reads only `kind`; every other field is skipped without allocation.
+#[derive(Deserialize)]
+struct KindProbe<'a> {
+    #[serde(borrow, default)]
+    kind: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// A record parse failure: (line within the text, column, pointer, message).
+pub(crate) type ParseFailure = (usize, usize, String, String);
+
+/// Parses one record from JSON text: a line without `kind` (or with
+/// `"kind": "response"`) is a [`Response`]; `employee`, `audit`, `kpi` the others.
+pub(crate) fn parse_record(text: &str) -> Result<Record, ParseFailure> {
+    let probe: KindProbe = match serde_json::from_str(text) {
+        Ok(p) => p,
+        Err(e) => return Err((e.line().max(1), e.column().max(1), String::new(), strip(&e.to_string()))),
+    };
+    let kind = probe.kind.as_deref().map(str::to_string);
+    match kind.as_deref() {
+        None | Some("response") => crate::plan::parse::from_json_positioned::<Response>(text).map(Record::Response),
+        Some("employee") => crate::plan::parse::from_json_positioned::<EmployeeResponse>(text).map(Record::Employee),
+        Some("audit") => crate::plan::parse::from_json_positioned::<Audit>(text).map(Record::Audit),
+        Some("kpi") => crate::plan::parse::from_json_positioned::<KpiObservation>(text).map(Record::Kpi),
+        Some(other) => Err((
+            1,
+            1,
+            "/kind".into(),
+            format!("unknown record kind `{other}`: expected no kind (a customer response), \"employee\", \"audit\" or \"kpi\""),
+        )),
+    }
+}
+
+fn strip(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Reads the `id` of a record that failed to parse, when it can.
+fn id_of(text: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct IdProbe {
+        id: Option<String>,
+    }
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| serde_json::from_value::<IdProbe>(v).ok())
+        .and_then(|p| p.id)
+}
+
+/// Splits JSON Lines text into (1-based line number, line bytes), skipping
+/// blank lines (which are not counted), stripping a UTF-8 BOM at the start
+/// and a `\r` before each `\n`.
+pub(crate) fn lines(text: &[u8], first_line: usize) -> impl Iterator<Item = (usize, &[u8])> {
+    let text = text.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(text);
+    text.split(|&b| b == b'\n')
+        .enumerate()
+        .map(move |(i, l)| (first_line + i, l.strip_suffix(b"\r").unwrap_or(l)))
+        .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
+}
+
+impl Engine {
+    /// Ingests JSON Lines: one record per line, 1-based line numbers, blank
+    /// lines skipped and not counted. A bad line (invalid UTF-8, malformed
+    /// JSON, wrong type, unknown field, off-scale value, unknown id, too
+    /// long) is reported with its line, column and JSON Pointer and changes
+    /// nothing; every good line counts.
+    pub fn ingest_json_lines(&mut self, text: &[u8]) -> IngestReport {
+        self.ingest_json_lines_from(text, 1, 0)
+    }
+
+    /// JSON Lines starting at line `first_line`, record index `first_index`.
+    pub(crate) fn ingest_json_lines_from(&mut self, text: &[u8], first_line: usize, first_index: usize) -> IngestReport {
+        let mut report = IngestReport::default();
+        let mut batch = self.new_batch();
+        let max_line = self.config.limits.max_line_bytes;
+        for (index, (line_no, line)) in lines(text, first_line).enumerate() {
+            let pos = Position {
+                index: first_index + index,
+                line: Some(line_no),
+            };
+            let fail = |code: &str, column: Option<usize>, pointer: String, message: String, id: Option<String>| RecordError {
+                index: pos.index,
+                line: pos.line,
+                column,
+                pointer,
+                field: None,
+                id,
+                code: code.to_string(),
+                message,
+            };
+            if line.len() > max_line {
+                let e = fail("line-too-long", None, String::new(), format!("the line has {} bytes; the limit is {max_line} (limits.maxLineBytes)", line.len()), None);
+                report.reject(e, self.config.limits.max_errors_listed);
+                continue;
+            }
+            let text = match std::str::from_utf8(line) {
+                Ok(t) => t,
+                Err(e) => {
+                    let err = fail("invalid-utf8", Some(e.valid_up_to() + 1), String::new(), format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1), None);
+                    report.reject(err, self.config.limits.max_errors_listed);
+                    continue;
+                }
+            };
+            match parse_record(text) {
+                Ok(rec) => self.accept(&rec, pos, &mut batch, &mut report),
+                Err((_, column, pointer, message)) => {
+                    let e = fail("parse-error", Some(column), pointer, message, id_of(text));
+                    report.reject(e, self.config.limits.max_errors_listed);
+                }
+            }
+        }
+        self.flush(&mut batch);
+        report
+    }
+
+    /// Ingests JSON Lines on every core: the text is split on line
+    /// boundaries, each part ingested by its own engine, and the engines
+    /// merged in order. The statistics, report and alerts are exactly those
+    /// of [`Engine::ingest_json_lines`].
+    #[cfg(feature = "parallel")]
+    pub fn ingest_json_lines_parallel(&mut self, text: &[u8], threads: usize) -> IngestReport {
+        let threads = threads.max(1);
+        if threads == 1 || text.len() < 1 << 16 {
+            return self.ingest_json_lines(text);
+        }
+        // Cut points at line starts.
+        let mut cuts = vec![0usize];
+        for t in 1..threads {
+            let mut at = text.len() * t / threads;
+            while at < text.len() && text[at - 1] != b'\n' {
+                at += 1;
+            }
+            if at > *cuts.last().unwrap_or(&0) && at < text.len() {
+                cuts.push(at);
+            }
+        }
+        cuts.push(text.len());
+        // Line numbers and record indexes at each cut.
+        let parts: Vec<&[u8]> = cuts.windows(2).map(|w| &text[w[0]..w[1]]).collect();
+        let mut first_lines = vec![1usize];
+        let mut first_index = vec![0usize];
+        for (i, p) in parts.iter().enumerate().take(parts.len() - 1) {
+            // The BOM only matters for the first part.
+            let p_lines = p.iter().filter(|&&b| b == b'\n').count();
+            first_lines.push(first_lines[i] + p_lines);
+            first_index.push(first_index[i] + lines(p, 1).count());
+        }
+        let results: Vec<(Engine, IngestReport)> = std::thread::scope(|s| {
+            let handles: Vec<_> = parts
+                .iter()
+                .enumerate()
+                .map(|(i, part)| {
+                    let mut e = self.empty_like();
+                    let (fl, fi) = (first_lines[i], first_index[i]);
+                    s.spawn(move || {
+                        let r = e.ingest_json_lines_from(part, fl, fi);
+                        (e, r)
+                    })
+                })
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        let mut report = IngestReport::default();
+        for (engine, r) in results {
+            // Same plan and cube by construction.
+            let _ = self.merge_inner(&engine, false);
+            for a in &r.alerts {
+                self.push_alert(a.clone());
+            }
+            report.absorb(r, self.config.limits.max_errors_listed);
+        }
+        report
+    }
+
+    /// Ingests JSON text: an array of records, or one record. A document
+    /// that is not JSON is an error for the whole call (nothing is filed);
+    /// otherwise each element is checked on its own and a bad one is
+    /// reported with its JSON Pointer (`/3/nps`).
+    pub fn ingest_json(&mut self, text: &str) -> Result<IngestReport, JsonError> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| JsonError {
+            line: e.line().max(1),
+            column: e.column().max(1),
+            message: strip(&e.to_string()),
+        })?;
+        let (items, prefix): (Vec<serde_json::Value>, bool) = match value {
+            serde_json::Value::Array(a) => (a, true),
+            other => (vec![other], false),
+        };
+        let mut report = IngestReport::default();
+        let mut batch = self.new_batch();
+        for (index, item) in items.into_iter().enumerate() {
+            let pos = Position { index, line: None };
+            let text = item.to_string();
+            match parse_record(&text) {
+                Ok(rec) => {
+                    let before = report.errors.len();
+                    self.accept(&rec, pos, &mut batch, &mut report);
+                    if prefix {
+                        for e in &mut report.errors[before..] {
+                            e.pointer = format!("/{index}{}", e.pointer);
+                        }
+                    }
+                }
+                Err((_, _, pointer, message)) => {
+                    let pointer = if prefix { format!("/{index}{pointer}") } else { pointer };
+                    let e = RecordError {
+                        index,
+                        line: None,
+                        column: None,
+                        pointer,
+                        field: None,
+                        id: id_of(&text),
+                        code: "parse-error".into(),
+                        message,
+                    };
+                    report.reject(e, self.config.limits.max_errors_listed);
+                }
+            }
+        }
+        self.flush(&mut batch);
+        Ok(report)
+    }
+}
+
+impl Record {
+    /// Parses one record from a JSON value (used by the bindings): no `kind`
+    /// is a customer response. The error is `(JSON Pointer, message)`.
+    pub fn from_json_value(value: &serde_json::Value) -> Result<Record, (String, String)> {
+        parse_record(&value.to_string()).map_err(|(_, _, p, m)| (p, m))
+    }
+
+    /// Parses one record from JSON text. The error is `(line, column, JSON
+    /// Pointer, message)`.
+    pub fn from_json(text: &str) -> Result<Record, (usize, usize, String, String)> {
+        parse_record(text)
+    }
+}

@@ -1,0 +1,371 @@
+//! Observations: the input records of the engine (SPEC §3.1, §5.2).
+//!
+//! - [`Response`]: one customer survey answer (NPS, CSAT, CES, attribute
+//!   ratings, expectations, overall outcome).
+//! - [`EmployeeResponse`]: one employee survey answer (eNPS, satisfaction items).
+//! - [`Audit`]: one check of the rules of the game.
+//! - [`KpiObservation`]: one impact KPI value over a period.
+//!
+//! In JSON Lines a line without `kind` is a [`Response`]; the others carry
+//! `"kind": "employee" | "audit" | "kpi"`. Unknown fields are errors. Scores
+//! are integers; a missing answer is `null` or absent and never counts in a
+//! denominator. Checking values against the plan's scales happens in the
+//! engine ([`crate::engine`]), which reports the field that is wrong.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::plan::AuditMethod;
+
+/// A point in time, as unix seconds (UTC).
+///
+/// In documents it is a string: RFC 3339 with an offset
+/// (`2026-03-01T14:30:00+01:00`) or a date `YYYY-MM-DD` (00:00 UTC). A naive
+/// date-time without offset is an error. It serialises as RFC 3339 in UTC.
+///
+/// ```
+/// use cx_core::record::Timestamp;
+/// let t: Timestamp = "2026-03-01T14:30:00+01:00".parse().unwrap();
+/// assert_eq!(t.unix(), 1772371800);
+/// assert_eq!("2026-03-01".parse::<Timestamp>().unwrap().to_string(), "2026-03-01T00:00:00Z");
+/// assert!("2026-03-01T14:30:00".parse::<Timestamp>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+/// Why a timestamp could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a time: expected RFC 3339 with an offset (2026-03-01T14:30:00Z) or a date (2026-03-01)")]
+pub struct TimestampError(pub String);
+
+/// Unix seconds of the earliest and latest supported instants (years 1 to 9999).
+const MIN_UNIX: i64 = -62_135_596_800;
+const MAX_UNIX: i64 = 253_402_300_799;
+
+impl Timestamp {
+    /// A timestamp from unix seconds; `None` outside the years 1–9999.
+    pub fn from_unix(seconds: i64) -> Option<Timestamp> {
+        (MIN_UNIX..=MAX_UNIX).contains(&seconds).then_some(Timestamp(seconds))
+    }
+
+    /// Midnight UTC of a date.
+    pub fn from_date(date: NaiveDate) -> Timestamp {
+        Timestamp(date.and_hms_opt(0, 0, 0).map_or(0, |d| d.and_utc().timestamp()))
+    }
+
+    /// Unix seconds.
+    pub fn unix(self) -> i64 {
+        self.0
+    }
+
+    /// The UTC date.
+    pub fn date(self) -> NaiveDate {
+        self.datetime().date_naive()
+    }
+
+    fn datetime(self) -> DateTime<Utc> {
+        Utc.timestamp_opt(self.0, 0).single().unwrap_or_default()
+    }
+
+    /// This instant plus `hours`.
+    pub fn plus_hours(self, hours: u32) -> Timestamp {
+        Timestamp(self.0.saturating_add(i64::from(hours) * 3600).min(MAX_UNIX))
+    }
+}
+
+impl std::str::FromStr for Timestamp {
+    type Err = TimestampError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || TimestampError(s.to_string());
+        if s.len() == 10 {
+            let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| err())?;
+            return Ok(Timestamp::from_date(d));
+        }
+        let dt = DateTime::parse_from_rfc3339(s).map_err(|_| err())?;
+        Timestamp::from_unix(dt.timestamp()).ok_or_else(err)
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.datetime().format("%Y-%m-%dT%H:%M:%SZ"))
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<str>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for Timestamp {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Timestamp".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "RFC 3339 with an offset (2026-03-01T14:30:00+01:00) or a date YYYY-MM-DD (00:00 UTC).",
+            "pattern": "^\\d{4}-\\d{2}-\\d{2}([Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2}))?$"
+        })
+    }
+}
+
+/// One customer survey response.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Response {
+    /// Always absent or `"response"` in JSON Lines.
+    #[serde(default, skip_serializing)]
+    #[schemars(skip)]
+    pub kind: Option<ResponseKind>,
+    /// Record id (echoed in alerts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When the customer answered (required).
+    pub at: Timestamp,
+    /// Customer segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    /// Touchpoint (process id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub touchpoint: Option<String>,
+    /// Channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// Team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Employee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employee: Option<String>,
+    /// Custom dimensions declared by the plan (id → value).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dimensions: BTreeMap<String, String>,
+    /// Likelihood to recommend, 0–10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nps: Option<u8>,
+    /// Satisfaction on the plan's CSAT scale (default 1–5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csat: Option<u8>,
+    /// Effort on the plan's CES scale (default 1–7, higher = easier).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ces: Option<u8>,
+    /// Overall outcome used by importance analysis (e.g. 0/1 satisfied, or a
+    /// 1–10 rating), an integer 0–10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overall: Option<u8>,
+    /// Attribute ratings (attribute id → rating on its scale, or its
+    /// not-applicable value).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, u8>,
+    /// Expected levels per attribute (for gap analysis).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub expectations: BTreeMap<String, u8>,
+    /// Free-text comment (not stored by the engine).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// The `kind` tag of a customer response (optional).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ResponseKind {
+    /// A customer response.
+    Response,
+}
+
+/// The `kind` tag of an employee response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum EmployeeKind {
+    /// `"employee"`.
+    #[default]
+    Employee,
+}
+
+/// One employee (work-climate) survey response.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EmployeeResponse {
+    /// Always `"employee"`.
+    pub kind: EmployeeKind,
+    /// Record id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When the employee answered (required).
+    pub at: Timestamp,
+    /// Team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Likelihood to recommend the organisation as a place to work, 0–10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enps: Option<u8>,
+    /// Satisfaction items (item name → 1–5).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub satisfaction: BTreeMap<String, u8>,
+}
+
+/// The `kind` tag of an audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum AuditKind {
+    /// `"audit"`.
+    #[default]
+    Audit,
+}
+
+/// The outcome of one rule in an audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum AuditOutcome {
+    /// The behaviour was observed.
+    Pass,
+    /// The behaviour was missing.
+    Fail,
+    /// The rule did not apply to this contact.
+    NotApplicable,
+}
+
+/// One rule checked in an audit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuditCheck {
+    /// Rule (or norm) id.
+    pub rule: String,
+    /// Outcome.
+    pub outcome: AuditOutcome,
+    /// Optional score given by the auditor (kept for the record, not scored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+}
+
+/// One audit of the rules of the game.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Audit {
+    /// Always `"audit"`.
+    pub kind: AuditKind,
+    /// Record id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When the audit took place (required).
+    pub at: Timestamp,
+    /// How the rules were checked.
+    pub method: AuditMethod,
+    /// Who audited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auditor: Option<String>,
+    /// The employee audited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employee: Option<String>,
+    /// The team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// The touchpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub touchpoint: Option<String>,
+    /// The rules checked.
+    pub items: Vec<AuditCheck>,
+}
+
+/// The `kind` tag of a KPI observation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum KpiKind {
+    /// `"kpi"`.
+    #[default]
+    Kpi,
+}
+
+/// A period `start..=end` (dates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Period {
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day.
+    pub end: NaiveDate,
+}
+
+/// One impact KPI value over a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KpiObservation {
+    /// Always `"kpi"`.
+    pub kind: KpiKind,
+    /// Record id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Raw KPI name: sales, orders, customers, newCustomers,
+    /// retainedCustomers, repeatCustomers, complaints, claims, headcount,
+    /// separations, or a custom name (derived rates are computed, not input).
+    pub metric: String,
+    /// The period the value covers (the engine files it under `start`).
+    pub period: Period,
+    /// The value (finite).
+    pub value: f64,
+    /// Segment, when the KPI is per segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+}
+
+/// Any input record.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Record {
+    /// A customer response (no `kind`).
+    Response(Response),
+    /// `"kind": "employee"`.
+    Employee(EmployeeResponse),
+    /// `"kind": "audit"`.
+    Audit(Audit),
+    /// `"kind": "kpi"`.
+    Kpi(KpiObservation),
+}
+
+impl Record {
+    /// The record's id, if any.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Record::Response(r) => r.id.as_deref(),
+            Record::Employee(r) => r.id.as_deref(),
+            Record::Audit(r) => r.id.as_deref(),
+            Record::Kpi(r) => r.id.as_deref(),
+        }
+    }
+}
+
+impl From<Response> for Record {
+    fn from(r: Response) -> Self {
+        Record::Response(r)
+    }
+}
+impl From<EmployeeResponse> for Record {
+    fn from(r: EmployeeResponse) -> Self {
+        Record::Employee(r)
+    }
+}
+impl From<Audit> for Record {
+    fn from(r: Audit) -> Self {
+        Record::Audit(r)
+    }
+}
+impl From<KpiObservation> for Record {
+    fn from(r: KpiObservation) -> Self {
+        Record::Kpi(r)
+    }
+}
