@@ -49,12 +49,17 @@ const MAX_UNIX: i64 = 253_402_300_799;
 impl Timestamp {
     /// A timestamp from unix seconds; `None` outside the years 1–9999.
     pub fn from_unix(seconds: i64) -> Option<Timestamp> {
-        (MIN_UNIX..=MAX_UNIX).contains(&seconds).then_some(Timestamp(seconds))
+        (MIN_UNIX..=MAX_UNIX)
+            .contains(&seconds)
+            .then_some(Timestamp(seconds))
     }
 
     /// Midnight UTC of a date.
     pub fn from_date(date: NaiveDate) -> Timestamp {
-        Timestamp(date.and_hms_opt(0, 0, 0).map_or(0, |d| d.and_utc().timestamp()))
+        Timestamp(
+            date.and_hms_opt(0, 0, 0)
+                .map_or(0, |d| d.and_utc().timestamp()),
+        )
     }
 
     /// Unix seconds.

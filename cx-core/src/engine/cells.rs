@@ -19,7 +19,9 @@ pub const MISSING: u8 = u8::MAX;
 pub const NOT_APPLICABLE: u8 = u8::MAX - 1;
 
 /// The key of a cell.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct CellKey {
     /// Start of the time bucket, in days since 1970-01-01 (0 when the cube
@@ -74,7 +76,8 @@ impl ResponseCell {
         self.ces.merge(&other.ces);
         self.overall.merge(&other.overall);
         if self.attributes.len() < other.attributes.len() {
-            self.attributes.resize(other.attributes.len(), AttributeCell::default());
+            self.attributes
+                .resize(other.attributes.len(), AttributeCell::default());
         }
         for (a, b) in self.attributes.iter_mut().zip(&other.attributes) {
             a.ratings.merge(&b.ratings);
@@ -128,7 +131,9 @@ impl AuditCell {
     /// Adds the statistics of `other`.
     pub fn merge(&mut self, other: &AuditCell) {
         self.compliance.merge(&other.compliance);
-        self.critical_failures = self.critical_failures.saturating_add(other.critical_failures);
+        self.critical_failures = self
+            .critical_failures
+            .saturating_add(other.critical_failures);
     }
 }
 
@@ -273,7 +278,11 @@ impl<T> CellMap<T> {
 }
 
 /// The kernel: adds every row of `batch` to its cell.
-pub fn apply_responses(cells: &mut CellMap<ResponseCell>, batch: &ResponseBatch, n_attributes: usize) {
+pub fn apply_responses(
+    cells: &mut CellMap<ResponseCell>,
+    batch: &ResponseBatch,
+    n_attributes: usize,
+) {
     let rows = batch.len();
     let n_dims = batch.dims.len();
     let mut key = CellKey {

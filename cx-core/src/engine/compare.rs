@@ -79,7 +79,13 @@ pub(crate) fn diff(a: &Score, b: &Score, level: f64) -> DiffTest {
 
 impl Engine {
     /// Runs the two-sample tests between selections `a` and `b` (Δ = a − b).
-    pub fn compare(&self, a: &Selection, b: &Selection, level: f64, method: NpsMethod) -> Result<Comparison, QueryError> {
+    pub fn compare(
+        &self,
+        a: &Selection,
+        b: &Selection,
+        level: f64,
+        method: NpsMethod,
+    ) -> Result<Comparison, QueryError> {
         if !(level > 0.0 && level < 1.0) {
             return Err(QueryError::InvalidLevel(level));
         }
@@ -95,8 +101,12 @@ impl Engine {
         };
         let nps_d = or_empty(score::nps_diff(&nps(&ta), &nps(&tb), method, level));
         let plan = self.plan();
-        let csat = |x: &super::query::Totals| score::csat(&x.responses.csat, plan_scale(plan.scales.csat), level).unwrap_or_default();
-        let ces = |x: &super::query::Totals| score::ces(&x.responses.ces, plan_scale(plan.scales.ces), level).unwrap_or_default();
+        let csat = |x: &super::query::Totals| {
+            score::csat(&x.responses.csat, plan_scale(plan.scales.csat), level).unwrap_or_default()
+        };
+        let ces = |x: &super::query::Totals| {
+            score::ces(&x.responses.ces, plan_scale(plan.scales.ces), level).unwrap_or_default()
+        };
         Ok(Comparison {
             level,
             nps_significant: nps_d.p.is_some_and(|p| p < plan.thresholds.significance),

@@ -136,7 +136,9 @@ impl ScoreColumn {
 #[non_exhaustive]
 pub enum MappingError {
     /// The mapping names a column the header does not have.
-    #[error("the mapping names column `{column}` (at {pointer}), which the CSV header does not have")]
+    #[error(
+        "the mapping names column `{column}` (at {pointer}), which the CSV header does not have"
+    )]
     MissingColumn {
         /// The column.
         column: String,
@@ -154,7 +156,9 @@ pub enum MappingError {
         pointer: String,
     },
     /// The mapping has neither `at` nor `fixedAt`, or both.
-    #[error("the mapping needs exactly one of `at` (a time column) or `fixedAt` (a date for every row)")]
+    #[error(
+        "the mapping needs exactly one of `at` (a time column) or `fixedAt` (a date for every row)"
+    )]
     Time,
     /// The delimiter is not one ASCII character.
     #[error("the delimiter must be one ASCII character")]
@@ -179,12 +183,14 @@ pub enum MappingError {
 impl CsvMapping {
     /// Reads a mapping from JSON text.
     pub fn from_json(text: &str) -> Result<CsvMapping, MappingError> {
-        crate::plan::parse::from_json_positioned(text).map_err(|(line, column, pointer, message)| MappingError::Parse {
-            line,
-            column,
-            pointer,
-            message,
-        })
+        crate::plan::parse::from_json_positioned(text).map_err(
+            |(line, column, pointer, message)| MappingError::Parse {
+                line,
+                column,
+                pointer,
+                message,
+            },
+        )
     }
 }
 
@@ -208,19 +214,34 @@ impl Engine {
     /// off-scale value, an unreadable date, a too-long record) is reported
     /// with its line, field number and column name and changes nothing.
     /// A UTF-8 BOM and CRLF line ends are accepted.
-    pub fn ingest_csv(&mut self, text: &[u8], mapping: &CsvMapping) -> Result<IngestReport, MappingError> {
-        let text = text.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(text);
+    pub fn ingest_csv(
+        &mut self,
+        text: &[u8],
+        mapping: &CsvMapping,
+    ) -> Result<IngestReport, MappingError> {
+        let text = text
+            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+            .unwrap_or(text);
         if mapping.at.is_some() == mapping.fixed_at.is_some() {
             return Err(MappingError::Time);
         }
-        let delimiter = u8::try_from(mapping.delimiter).ok().filter(u8::is_ascii).ok_or(MappingError::Delimiter)?;
+        let delimiter = u8::try_from(mapping.delimiter)
+            .ok()
+            .filter(u8::is_ascii)
+            .ok_or(MappingError::Delimiter)?;
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
             .has_headers(true)
             .from_reader(text);
-        let header = reader.byte_headers().map_err(|e| MappingError::Header(e.to_string()))?.clone();
-        let names: Vec<String> = header.iter().map(|h| String::from_utf8_lossy(h).trim().to_string()).collect();
+        let header = reader
+            .byte_headers()
+            .map_err(|e| MappingError::Header(e.to_string()))?
+            .clone();
+        let names: Vec<String> = header
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).trim().to_string())
+            .collect();
         let cols = self.resolve(mapping, &names)?;
         let mut report = IngestReport::default();
         let mut batch = self.new_batch();
@@ -229,10 +250,16 @@ impl Engine {
         let mut index = 0usize;
         loop {
             let line = reader.position().line() as usize;
-            let pos = Position { index, line: Some(line) };
+            let pos = Position {
+                index,
+                line: Some(line),
+            };
             let read = reader.read_byte_record(&mut record);
             let this = index;
-            let fail = |column: Option<usize>, field: Option<String>, code: &str, message: String| RecordError {
+            let fail = |column: Option<usize>,
+                        field: Option<String>,
+                        code: &str,
+                        message: String| RecordError {
                 index: this,
                 line: Some(line),
                 column,
@@ -247,7 +274,10 @@ impl Engine {
                 Ok(true) => {}
                 Err(e) => {
                     // A CSV syntax error: the reader resynchronises on the next record.
-                    report.reject(fail(None, None, "parse-error", e.to_string()), self.config.limits.max_errors_listed);
+                    report.reject(
+                        fail(None, None, "parse-error", e.to_string()),
+                        self.config.limits.max_errors_listed,
+                    );
                     index += 1;
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         break;
@@ -267,7 +297,16 @@ impl Engine {
             }
             if record.len() != names.len() {
                 report.reject(
-                    fail(None, None, "parse-error", format!("expected {} fields, found {} (a truncated or malformed row)", names.len(), record.len())),
+                    fail(
+                        None,
+                        None,
+                        "parse-error",
+                        format!(
+                            "expected {} fields, found {} (a truncated or malformed row)",
+                            names.len(),
+                            record.len()
+                        ),
+                    ),
                     self.config.limits.max_errors_listed,
                 );
                 continue;
@@ -286,7 +325,15 @@ impl Engine {
                     }
                 }
                 Err((col, message)) => {
-                    report.reject(fail(Some(col + 1), Some(names[col].clone()), "invalid-value", message), self.config.limits.max_errors_listed);
+                    report.reject(
+                        fail(
+                            Some(col + 1),
+                            Some(names[col].clone()),
+                            "invalid-value",
+                            message,
+                        ),
+                        self.config.limits.max_errors_listed,
+                    );
                 }
             }
         }
@@ -296,18 +343,26 @@ impl Engine {
 
     fn resolve(&self, m: &CsvMapping, names: &[String]) -> Result<Columns, MappingError> {
         let find = |column: &str, pointer: String| -> Result<usize, MappingError> {
-            names.iter().position(|n| n == column).ok_or(MappingError::MissingColumn {
-                column: column.to_string(),
-                pointer,
-            })
+            names
+                .iter()
+                .position(|n| n == column)
+                .ok_or(MappingError::MissingColumn {
+                    column: column.to_string(),
+                    pointer,
+                })
         };
-        let score = |c: &Option<ScoreColumn>, name: &str| -> Result<Option<(usize, ScoreColumn)>, MappingError> {
-            c.as_ref().map(|c| Ok((find(c.column(), format!("/{name}"))?, c.clone()))).transpose()
+        let score = |c: &Option<ScoreColumn>,
+                     name: &str|
+         -> Result<Option<(usize, ScoreColumn)>, MappingError> {
+            c.as_ref()
+                .map(|c| Ok((find(c.column(), format!("/{name}"))?, c.clone())))
+                .transpose()
         };
         let plan = self.plan();
         let mut dims = Vec::new();
         for (d, col) in &m.dimensions {
-            let known = crate::plan::STANDARD_DIMENSIONS.contains(&d.as_str()) || plan.dimensions.iter().any(|x| &x.id == d);
+            let known = crate::plan::STANDARD_DIMENSIONS.contains(&d.as_str())
+                || plan.dimensions.iter().any(|x| &x.id == d);
             if !known {
                 return Err(MappingError::UnknownId {
                     id: d.clone(),
@@ -317,7 +372,9 @@ impl Engine {
             }
             dims.push((d.clone(), find(col, format!("/dimensions/{d}"))?));
         }
-        let attrs = |map: &BTreeMap<String, String>, key: &str| -> Result<Vec<(String, usize)>, MappingError> {
+        let attrs = |map: &BTreeMap<String, String>,
+                     key: &str|
+         -> Result<Vec<(String, usize)>, MappingError> {
             let mut out = Vec::new();
             for (a, col) in map {
                 if plan.attribute(a).is_none() {
@@ -333,7 +390,11 @@ impl Engine {
         };
         Ok(Columns {
             id: m.id.as_ref().map(|c| find(c, "/id".into())).transpose()?,
-            at: m.at.as_ref().map(|t| Ok((find(&t.column, "/at/column".into())?, t.format))).transpose()?,
+            at: m
+                .at
+                .as_ref()
+                .map(|t| Ok((find(&t.column, "/at/column".into())?, t.format)))
+                .transpose()?,
             attributes: attrs(&m.attributes, "attributes")?,
             expectations: attrs(&m.expectations, "expectations")?,
             dims,
@@ -345,10 +406,25 @@ impl Engine {
     }
 
     /// Converts one CSV row; the error is (column index, message).
-    fn row_to_response(&self, rec: &csv::ByteRecord, names: &[String], cols: &Columns, m: &CsvMapping) -> Result<Response, (usize, String)> {
+    fn row_to_response(
+        &self,
+        rec: &csv::ByteRecord,
+        names: &[String],
+        cols: &Columns,
+        m: &CsvMapping,
+    ) -> Result<Response, (usize, String)> {
         let text = |i: usize| -> Result<&str, (usize, String)> {
             let raw = rec.get(i).unwrap_or_default();
-            std::str::from_utf8(raw).map(str::trim).map_err(|e| (i, format!("column `{}` is not valid UTF-8 (byte {})", names[i], e.valid_up_to() + 1)))
+            std::str::from_utf8(raw).map(str::trim).map_err(|e| {
+                (
+                    i,
+                    format!(
+                        "column `{}` is not valid UTF-8 (byte {})",
+                        names[i],
+                        e.valid_up_to() + 1
+                    ),
+                )
+            })
         };
         let is_missing = |s: &str| s.is_empty() || m.missing.iter().any(|x| x == s);
         let int = |i: usize| -> Result<Option<u8>, (usize, String)> {
@@ -373,7 +449,13 @@ impl Engine {
                     if let Some(map) = map {
                         return map.get(s).copied().map(Some).ok_or_else(|| {
                             let keys: Vec<&str> = map.keys().map(String::as_str).collect();
-                            (*i, format!("column `{}` holds `{s}`, expected one of {keys:?}", names[*i]))
+                            (
+                                *i,
+                                format!(
+                                    "column `{}` holds `{s}`, expected one of {keys:?}",
+                                    names[*i]
+                                ),
+                            )
                         });
                     }
                     int(*i)
@@ -390,7 +472,12 @@ impl Engine {
         };
         let mut r = Response {
             at,
-            id: cols.id.map(text).transpose()?.filter(|s| !s.is_empty()).map(str::to_string),
+            id: cols
+                .id
+                .map(text)
+                .transpose()?
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
             nps: score(&cols.nps)?,
             csat: score(&cols.csat)?,
             ces: score(&cols.ces)?,

@@ -11,7 +11,9 @@ use super::{cells, Engine};
 use crate::diagnostic::escape_pointer_token;
 use crate::metric::Kpi;
 use crate::plan::AuditMethod;
-use crate::record::{Audit, AuditOutcome, EmployeeResponse, KpiObservation, Record, Response, Timestamp};
+use crate::record::{
+    Audit, AuditOutcome, EmployeeResponse, KpiObservation, Record, Response, Timestamp,
+};
 use crate::score::{AuditItem, Outcome};
 
 /// One rejected record: where it is and why.
@@ -147,7 +149,11 @@ pub(crate) struct FieldError {
     pub message: String,
 }
 
-fn field_error(pointer: impl Into<String>, code: &'static str, message: impl Into<String>) -> FieldError {
+fn field_error(
+    pointer: impl Into<String>,
+    code: &'static str,
+    message: impl Into<String>,
+) -> FieldError {
     FieldError {
         pointer: pointer.into(),
         code,
@@ -156,7 +162,10 @@ fn field_error(pointer: impl Into<String>, code: &'static str, message: impl Int
 }
 
 fn ptr(parts: &[&str]) -> String {
-    parts.iter().map(|p| format!("/{}", escape_pointer_token(p))).collect()
+    parts
+        .iter()
+        .map(|p| format!("/{}", escape_pointer_token(p)))
+        .collect()
 }
 
 impl Engine {
@@ -207,7 +216,13 @@ impl Engine {
     }
 
     /// Checks and files one record; the batch is flushed when full.
-    pub(crate) fn accept(&mut self, rec: &Record, pos: Position, batch: &mut ResponseBatch, report: &mut IngestReport) {
+    pub(crate) fn accept(
+        &mut self,
+        rec: &Record,
+        pos: Position,
+        batch: &mut ResponseBatch,
+        report: &mut IngestReport,
+    ) {
         let result = match rec {
             Record::Response(r) => self.check_response(r, pos, batch),
             Record::Employee(r) => self.file_employee(r),
@@ -232,7 +247,13 @@ impl Engine {
         report.alerts.extend(alerts);
     }
 
-    pub(crate) fn rejected(&self, report: &mut IngestReport, pos: Position, id: Option<String>, e: FieldError) {
+    pub(crate) fn rejected(
+        &self,
+        report: &mut IngestReport,
+        pos: Position,
+        id: Option<String>,
+        e: FieldError,
+    ) {
         report.reject(
             RecordError {
                 index: pos.index,
@@ -250,7 +271,10 @@ impl Engine {
 
     /// Interns the dimension values of a record, all or nothing: a value that
     /// would exceed `maxDistinctValues` rejects the record.
-    fn intern_dims(&mut self, values: &BTreeMap<&str, (&str, String)>) -> Result<Vec<u32>, FieldError> {
+    fn intern_dims(
+        &mut self,
+        values: &BTreeMap<&str, (&str, String)>,
+    ) -> Result<Vec<u32>, FieldError> {
         let max = self.config.limits.max_distinct_values;
         for (d, name) in self.dims.iter().enumerate() {
             if let Some((v, pointer)) = values.get(name.as_str()) {
@@ -267,11 +291,22 @@ impl Engine {
             .dims
             .iter()
             .enumerate()
-            .map(|(d, name)| values.get(name.as_str()).map_or(0, |(v, _)| self.interners[d].intern(v)))
+            .map(|(d, name)| {
+                values
+                    .get(name.as_str())
+                    .map_or(0, |(v, _)| self.interners[d].intern(v))
+            })
             .collect())
     }
 
-    fn alert(&self, reason: AlertReason, id: &Option<String>, pos: Position, at: Timestamp, dims: &BTreeMap<&str, (&str, String)>) -> Alert {
+    fn alert(
+        &self,
+        reason: AlertReason,
+        id: &Option<String>,
+        pos: Position,
+        at: Timestamp,
+        dims: &BTreeMap<&str, (&str, String)>,
+    ) -> Alert {
         Alert {
             reason,
             record_id: id.clone(),
@@ -281,11 +316,19 @@ impl Engine {
             rule: None,
             at,
             due: at.plus_hours(self.plan.thresholds.follow_up_hours),
-            dimensions: dims.iter().map(|(k, (v, _))| (k.to_string(), v.to_string())).collect(),
+            dimensions: dims
+                .iter()
+                .map(|(k, (v, _))| (k.to_string(), v.to_string()))
+                .collect(),
         }
     }
 
-    fn check_response(&mut self, r: &Response, pos: Position, batch: &mut ResponseBatch) -> Result<Vec<Alert>, FieldError> {
+    fn check_response(
+        &mut self,
+        r: &Response,
+        pos: Position,
+        batch: &mut ResponseBatch,
+    ) -> Result<Vec<Alert>, FieldError> {
         let plan = &*self.plan;
         let scales = plan.scales;
         let rating = |v: Option<u8>, lo: u8, hi: u8, name: &str| -> Result<u8, FieldError> {
@@ -306,7 +349,10 @@ impl Engine {
         let n_attr = plan.attributes.len();
         let mut attrs = vec![MISSING; n_attr];
         let mut expect = vec![MISSING; n_attr];
-        for (map, out, key) in [(&r.attributes, &mut attrs, "attributes"), (&r.expectations, &mut expect, "expectations")] {
+        for (map, out, key) in [
+            (&r.attributes, &mut attrs, "attributes"),
+            (&r.expectations, &mut expect, "expectations"),
+        ] {
             for (id, &v) in map {
                 let Some(i) = plan.attributes.iter().position(|a| &a.id == id) else {
                     return Err(field_error(
@@ -321,11 +367,16 @@ impl Engine {
                 } else if a.scale.contains(v) {
                     v
                 } else {
-                    let na = a.not_applicable.map_or(String::new(), |na| format!(" (or {na} for not applicable)"));
+                    let na = a
+                        .not_applicable
+                        .map_or(String::new(), |na| format!(" (or {na} for not applicable)"));
                     return Err(field_error(
                         ptr(&[key, id]),
                         "out-of-range",
-                        format!("`{id}` is {v}, but it must be an integer from {} to {}{na}", a.scale.min, a.scale.max),
+                        format!(
+                            "`{id}` is {v}, but it must be an integer from {} to {}{na}",
+                            a.scale.min, a.scale.max
+                        ),
                     ));
                 };
             }
@@ -396,7 +447,11 @@ impl Engine {
     fn file_employee(&mut self, r: &EmployeeResponse) -> Result<Vec<Alert>, FieldError> {
         if let Some(e) = r.enps {
             if e > 10 {
-                return Err(field_error("/enps", "out-of-range", format!("`enps` is {e}, but it must be an integer from 0 to 10")));
+                return Err(field_error(
+                    "/enps",
+                    "out-of-range",
+                    format!("`enps` is {e}, but it must be an integer from 0 to 10"),
+                ));
             }
         }
         for (item, &v) in &r.satisfaction {
@@ -404,7 +459,9 @@ impl Engine {
                 return Err(field_error(
                     ptr(&["satisfaction", item]),
                     "out-of-range",
-                    format!("satisfaction item `{item}` is {v}, but it must be an integer from 1 to 5"),
+                    format!(
+                        "satisfaction item `{item}` is {v}, but it must be an integer from 1 to 5"
+                    ),
                 ));
             }
         }
@@ -447,12 +504,19 @@ impl Engine {
                 return Err(field_error(
                     ptr(&["items", &i.to_string(), "rule"]),
                     "unknown-rule",
-                    format!("`{}` is not a rule of the game or norm of the plan", check.rule),
+                    format!(
+                        "`{}` is not a rule of the game or norm of the plan",
+                        check.rule
+                    ),
                 ));
             };
             if let Some(s) = check.score {
                 if !s.is_finite() {
-                    return Err(field_error(ptr(&["items", &i.to_string(), "score"]), "invalid-value", "the score must be a finite number"));
+                    return Err(field_error(
+                        ptr(&["items", &i.to_string(), "score"]),
+                        "invalid-value",
+                        "the score must be a finite number",
+                    ));
                 }
             }
             let outcome = match check.outcome {
@@ -471,7 +535,11 @@ impl Engine {
             });
         }
         let mut dims = BTreeMap::new();
-        for (name, v) in [("employee", &r.employee), ("team", &r.team), ("touchpoint", &r.touchpoint)] {
+        for (name, v) in [
+            ("employee", &r.employee),
+            ("team", &r.team),
+            ("touchpoint", &r.touchpoint),
+        ] {
             if let Some(v) = v {
                 dims.insert(name, (v.as_str(), format!("/{name}")));
             }
@@ -494,7 +562,8 @@ impl Engine {
         if self.plan.thresholds.alerts.critical_rule_failed {
             for rule in failed_critical {
                 let mut a = self.alert(AlertReason::CriticalRuleFailed, &r.id, pos, r.at, &dims);
-                a.dimensions.insert("auditMethod".into(), r.method.as_str().into());
+                a.dimensions
+                    .insert("auditMethod".into(), r.method.as_str().into());
                 a.rule = Some(rule);
                 alerts.push(a);
             }
@@ -504,7 +573,11 @@ impl Engine {
 
     fn file_kpi(&mut self, r: &KpiObservation) -> Result<Vec<Alert>, FieldError> {
         let Some(kpi) = Kpi::from_name(&r.metric) else {
-            return Err(field_error("/metric", "unknown-kpi", "the KPI name is empty"));
+            return Err(field_error(
+                "/metric",
+                "unknown-kpi",
+                "the KPI name is empty",
+            ));
         };
         if kpi.is_derived() {
             return Err(field_error(
@@ -514,10 +587,18 @@ impl Engine {
             ));
         }
         if !r.value.is_finite() {
-            return Err(field_error("/value", "invalid-value", "the KPI value must be a finite number"));
+            return Err(field_error(
+                "/value",
+                "invalid-value",
+                "the KPI value must be a finite number",
+            ));
         }
         if r.period.end < r.period.start {
-            return Err(field_error("/period/end", "out-of-range", "the period ends before it starts"));
+            return Err(field_error(
+                "/period/end",
+                "out-of-range",
+                "the period ends before it starts",
+            ));
         }
         let mut dims = BTreeMap::new();
         if let Some(s) = &r.segment {
@@ -531,7 +612,10 @@ impl Engine {
             dims: ids.into_boxed_slice(),
         };
         let i = self.kpis.slot(&key, Default::default);
-        let e = self.kpis.values[i].sums.entry(kpi.name().to_string()).or_default();
+        let e = self.kpis.values[i]
+            .sums
+            .entry(kpi.name().to_string())
+            .or_default();
         e.n += 1;
         e.sum += r.value;
         self.note_time(at.unix());
@@ -544,10 +628,15 @@ pub(crate) const BATCH_ROWS: usize = 4096;
 
 /// The audit method as stored in cell keys (0 = not an audit).
 pub(crate) fn method_code(m: AuditMethod) -> u8 {
-    AuditMethod::ALL.iter().position(|x| *x == m).map_or(0, |i| i as u8 + 1)
+    AuditMethod::ALL
+        .iter()
+        .position(|x| *x == m)
+        .map_or(0, |i| i as u8 + 1)
 }
 
 /// The audit method of a cell key code.
 pub(crate) fn method_of(code: u8) -> Option<AuditMethod> {
-    code.checked_sub(1).and_then(|i| AuditMethod::ALL.get(i as usize)).copied()
+    code.checked_sub(1)
+        .and_then(|i| AuditMethod::ALL.get(i as usize))
+        .copied()
 }

@@ -44,8 +44,8 @@ pub use compare::{Comparison, DiffTest};
 pub use csv_mapping::{CsvMapping, MappingError, ScoreColumn, TimeColumn, TimeFormat};
 pub use ingest::{Alert, AlertReason, IngestReport, RecordError};
 pub use query::{GroupBy, PeriodUnit, Query, QueryError, ScoreRow, Scorecard, Selection, Totals};
-pub use text::JsonError;
 pub use snapshot::{Snapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION};
+pub use text::JsonError;
 
 /// Time granularity of the cube.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -183,7 +183,9 @@ impl Interner {
 
     /// The string of an id (None for 0 or unknown ids).
     pub(crate) fn value(&self, id: u32) -> Option<&str> {
-        id.checked_sub(1).and_then(|i| self.values.get(i as usize)).map(String::as_str)
+        id.checked_sub(1)
+            .and_then(|i| self.values.get(i as usize))
+            .map(String::as_str)
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -195,7 +197,11 @@ impl Interner {
     }
 
     pub(crate) fn from_values(values: Vec<String>) -> Interner {
-        let map = values.iter().enumerate().map(|(i, v)| (v.clone(), i as u32 + 1)).collect();
+        let map = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.clone(), i as u32 + 1))
+            .collect();
         Interner { map, values }
     }
 }
@@ -245,7 +251,11 @@ impl Engine {
 
     /// An engine with explicit settings.
     pub fn with_config(plan: Plan, config: EngineConfig) -> Result<Engine, EngineError> {
-        let errors: Vec<Diagnostic> = plan.validate().into_iter().filter(Diagnostic::is_error).collect();
+        let errors: Vec<Diagnostic> = plan
+            .validate()
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect();
         if !errors.is_empty() {
             return Err(EngineError::InvalidPlan(errors));
         }
@@ -305,12 +315,16 @@ impl Engine {
 
     /// The date of the latest observation (the default `asOf`).
     pub fn latest_date(&self) -> Option<NaiveDate> {
-        self.span.and_then(|(_, hi)| Timestamp::from_unix(hi)).map(Timestamp::date)
+        self.span
+            .and_then(|(_, hi)| Timestamp::from_unix(hi))
+            .map(Timestamp::date)
     }
 
     /// The date of the latest customer response.
     pub fn latest_response_date(&self) -> Option<NaiveDate> {
-        self.last_response.and_then(Timestamp::from_unix).map(Timestamp::date)
+        self.last_response
+            .and_then(Timestamp::from_unix)
+            .map(Timestamp::date)
     }
 
     /// The most recent alerts (up to `limits.maxAlertsKept`), oldest first.
@@ -354,12 +368,20 @@ impl Engine {
         self.merge_inner(other, true)
     }
 
-    pub(crate) fn merge_inner(&mut self, other: &Engine, with_alerts: bool) -> Result<(), EngineError> {
+    pub(crate) fn merge_inner(
+        &mut self,
+        other: &Engine,
+        with_alerts: bool,
+    ) -> Result<(), EngineError> {
         if *self.plan != *other.plan {
-            return Err(EngineError::Incompatible("the engines have different plans".into()));
+            return Err(EngineError::Incompatible(
+                "the engines have different plans".into(),
+            ));
         }
         if self.config.cube != other.config.cube {
-            return Err(EngineError::Incompatible("the engines keep different cubes".into()));
+            return Err(EngineError::Incompatible(
+                "the engines keep different cubes".into(),
+            ));
         }
         // Map the other engine's interned ids to ours.
         let maps: Vec<Vec<u32>> = other
@@ -372,11 +394,21 @@ impl Engine {
                     .collect()
             })
             .collect();
-        let item_map: Vec<u32> = other.items.values().iter().map(|v| self.items.intern(v) - 1).collect();
+        let item_map: Vec<u32> = other
+            .items
+            .values()
+            .iter()
+            .map(|v| self.items.intern(v) - 1)
+            .collect();
         let remap = |k: &CellKey| CellKey {
             bucket: k.bucket,
             method: k.method,
-            dims: k.dims.iter().enumerate().map(|(d, &id)| maps[d][id as usize]).collect(),
+            dims: k
+                .dims
+                .iter()
+                .enumerate()
+                .map(|(d, &id)| maps[d][id as usize])
+                .collect(),
         };
         let n_attr = self.plan.attributes.len();
         for (k, v) in other.responses.iter() {
@@ -453,4 +485,78 @@ pub(crate) fn date_of_day(day: i32) -> NaiveDate {
         .unwrap_or_default()
         .checked_add_signed(chrono::Duration::days(i64::from(day)))
         .unwrap_or_default()
+}
+
+impl EngineError {
+    /// A stable kebab-case code for bindings (`invalid-plan`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            EngineError::InvalidPlan(_) => "invalid-plan",
+            EngineError::UnknownCubeDimension(_) => "unknown-dimension",
+            EngineError::Incompatible(_) => "incompatible-engines",
+            EngineError::Snapshot { .. } => "invalid-snapshot",
+        }
+    }
+
+    /// The JSON Pointer the error is about (`""` when none).
+    pub fn path(&self) -> String {
+        match self {
+            EngineError::InvalidPlan(d) => d.first().map(|d| d.path.clone()).unwrap_or_default(),
+            EngineError::UnknownCubeDimension(_) => "/cube/dimensions".into(),
+            EngineError::Incompatible(_) => String::new(),
+            EngineError::Snapshot { path, .. } => path.clone(),
+        }
+    }
+}
+
+impl QueryError {
+    /// A stable kebab-case code for bindings.
+    pub fn code(&self) -> &'static str {
+        match self {
+            QueryError::UnknownDimension { .. } => "unknown-dimension",
+            QueryError::DimensionNotKept { .. } => "dimension-not-kept",
+            QueryError::PeriodUnavailable { .. } => "period-unavailable",
+            QueryError::UnknownMetric { .. } => "unknown-metric",
+            QueryError::InvalidLevel(_) => "invalid-level",
+            QueryError::Parse { .. } => "parse-error",
+        }
+    }
+
+    /// The JSON Pointer into the query.
+    pub fn path(&self) -> String {
+        match self {
+            QueryError::UnknownDimension { pointer, .. }
+            | QueryError::DimensionNotKept { pointer, .. }
+            | QueryError::PeriodUnavailable { pointer, .. }
+            | QueryError::UnknownMetric { pointer, .. }
+            | QueryError::Parse { pointer, .. } => pointer.clone(),
+            QueryError::InvalidLevel(_) => "/level".into(),
+        }
+    }
+}
+
+impl MappingError {
+    /// A stable kebab-case code for bindings.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MappingError::MissingColumn { .. } => "missing-column",
+            MappingError::UnknownId { .. } => "unknown-id",
+            MappingError::Time => "mapping-time",
+            MappingError::Delimiter => "invalid-delimiter",
+            MappingError::Header(_) => "invalid-header",
+            MappingError::Parse { .. } => "parse-error",
+        }
+    }
+
+    /// The JSON Pointer into the mapping.
+    pub fn path(&self) -> String {
+        match self {
+            MappingError::MissingColumn { pointer, .. }
+            | MappingError::UnknownId { pointer, .. }
+            | MappingError::Parse { pointer, .. } => pointer.clone(),
+            MappingError::Time => "/at".into(),
+            MappingError::Delimiter => "/delimiter".into(),
+            MappingError::Header(_) => String::new(),
+        }
+    }
 }

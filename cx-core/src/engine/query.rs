@@ -64,7 +64,10 @@ impl PeriodUnit {
             Granularity::None => false,
             Granularity::Day => true,
             Granularity::IsoWeek => self == PeriodUnit::IsoWeek,
-            Granularity::Month => matches!(self, PeriodUnit::Month | PeriodUnit::Quarter | PeriodUnit::Year),
+            Granularity::Month => matches!(
+                self,
+                PeriodUnit::Month | PeriodUnit::Quarter | PeriodUnit::Year
+            ),
         }
     }
 }
@@ -286,12 +289,14 @@ pub enum QueryError {
 impl Query {
     /// Reads a query from JSON text.
     pub fn from_json(text: &str) -> Result<Query, QueryError> {
-        crate::plan::parse::from_json_positioned(text).map_err(|(line, column, pointer, message)| QueryError::Parse {
-            line,
-            column,
-            pointer,
-            message,
-        })
+        crate::plan::parse::from_json_positioned(text).map_err(
+            |(line, column, pointer, message)| QueryError::Parse {
+                line,
+                column,
+                pointer,
+                message,
+            },
+        )
     }
 }
 
@@ -335,26 +340,43 @@ impl Compiled {
 }
 
 pub(crate) fn plan_scale(s: PlanScale) -> Scale {
-    Scale { min: s.min, max: s.max }
+    Scale {
+        min: s.min,
+        max: s.max,
+    }
 }
 
 impl Engine {
     fn dimension_position(&self, name: &str, pointer: String) -> Result<usize, QueryError> {
-        let known = STANDARD_DIMENSIONS.contains(&name) || self.plan.dimensions.iter().any(|d| d.id == name);
+        let known = STANDARD_DIMENSIONS.contains(&name)
+            || self.plan.dimensions.iter().any(|d| d.id == name);
         if !known {
-            return Err(QueryError::UnknownDimension { name: name.into(), pointer });
+            return Err(QueryError::UnknownDimension {
+                name: name.into(),
+                pointer,
+            });
         }
         self.dims
             .iter()
             .position(|d| d == name)
-            .ok_or(QueryError::DimensionNotKept { name: name.into(), pointer })
+            .ok_or(QueryError::DimensionNotKept {
+                name: name.into(),
+                pointer,
+            })
     }
 
-    pub(crate) fn compile(&self, sel: &Selection, pointer_prefix: &str) -> Result<Compiled, QueryError> {
+    pub(crate) fn compile(
+        &self,
+        sel: &Selection,
+        pointer_prefix: &str,
+    ) -> Result<Compiled, QueryError> {
         let mut dims: Vec<Option<BTreeSet<u32>>> = vec![None; self.dims.len()];
         let mut methods = None;
         for (name, values) in &sel.filters {
-            let pointer = format!("{pointer_prefix}/filters/{}", crate::diagnostic::escape_pointer_token(name));
+            let pointer = format!(
+                "{pointer_prefix}/filters/{}",
+                crate::diagnostic::escape_pointer_token(name)
+            );
             if name == "auditMethod" {
                 let set = values
                     .iter()
@@ -366,9 +388,16 @@ impl Engine {
             }
             let d = self.dimension_position(name, pointer)?;
             // A value never seen matches nothing.
-            dims[d] = Some(values.iter().filter_map(|v| self.interners[d].get(v)).collect());
+            dims[d] = Some(
+                values
+                    .iter()
+                    .filter_map(|v| self.interners[d].get(v))
+                    .collect(),
+            );
         }
-        if (sel.from.is_some() || sel.to.is_some()) && self.config.cube.granularity == Granularity::None {
+        if (sel.from.is_some() || sel.to.is_some())
+            && self.config.cube.granularity == Granularity::None
+        {
             return Err(QueryError::PeriodUnavailable {
                 what: "a time range".into(),
                 granularity: Granularity::None,
@@ -459,7 +488,11 @@ impl Engine {
             overall.responses.merge(v);
         }
         for (k, v) in self.employees.iter().filter(|(k, _)| compiled.keeps(k)) {
-            groups.entry(key_of(k)).or_default().employees.merge_mapped(v, &identity);
+            groups
+                .entry(key_of(k))
+                .or_default()
+                .employees
+                .merge_mapped(v, &identity);
             overall.employees.merge_mapped(v, &identity);
         }
         for (k, v) in self.audits.iter().filter(|(k, _)| compiled.keeps(k)) {
@@ -491,7 +524,10 @@ impl Engine {
             .into_iter()
             .map(|(key, t)| ScoreRow {
                 key: q.group_by.iter().map(|g| g.to_string()).zip(key).collect(),
-                scores: metrics.iter().map(|m| (m.to_string(), self.score(m, &t, level, method))).collect(),
+                scores: metrics
+                    .iter()
+                    .map(|m| (m.to_string(), self.score(m, &t, level, method)))
+                    .collect(),
             })
             .collect();
         Ok(Scorecard {
@@ -535,7 +571,13 @@ impl Engine {
             .filter(|(_, c)| c.ratings.n() > 0)
             .map(|(a, _)| MetricId::Attribute(a.id.clone()))
             .collect();
-        if self.plan.attributes.iter().zip(&r.attributes).any(|(a, c)| a.factor.is_some() && c.ratings.n() > 0) {
+        if self
+            .plan
+            .attributes
+            .iter()
+            .zip(&r.attributes)
+            .any(|(a, c)| a.factor.is_some() && c.ratings.n() > 0)
+        {
             out.push(MetricId::Tcs);
         }
         out.extend(attrs);
@@ -544,7 +586,13 @@ impl Engine {
                 out.push(MetricId::Kpi(k));
             }
         }
-        for k in [Kpi::RetentionRate, Kpi::RepurchaseRate, Kpi::StaffTurnover, Kpi::ComplaintRate, Kpi::AverageBasket] {
+        for k in [
+            Kpi::RetentionRate,
+            Kpi::RepurchaseRate,
+            Kpi::StaffTurnover,
+            Kpi::ComplaintRate,
+            Kpi::AverageBasket,
+        ] {
             if derived_kpi(&k, &t.kpis).is_some() {
                 out.push(MetricId::Kpi(k));
             }
@@ -556,19 +604,45 @@ impl Engine {
     pub fn score(&self, metric: &MetricId, t: &Totals, level: f64, method: NpsMethod) -> Score {
         let plan = &*self.plan;
         let min_n = plan.thresholds.min_sample;
-        let or_empty = |r: Result<Score, score::ScoreError>| r.unwrap_or_else(|e| Score::empty(e.to_string()));
+        let or_empty =
+            |r: Result<Score, score::ScoreError>| r.unwrap_or_else(|e| Score::empty(e.to_string()));
         let mut s = match metric {
-            MetricId::Nps => or_empty(score::nps(&NpsCounts::from_histogram(&t.responses.nps), method, level)),
-            MetricId::Enps => or_empty(score::nps(&NpsCounts::from_histogram(&t.employees.enps), method, level)),
-            MetricId::Csat => or_empty(score::csat(&t.responses.csat, plan_scale(plan.scales.csat), level)),
-            MetricId::Ces => or_empty(score::ces(&t.responses.ces, plan_scale(plan.scales.ces), level)),
+            MetricId::Nps => or_empty(score::nps(
+                &NpsCounts::from_histogram(&t.responses.nps),
+                method,
+                level,
+            )),
+            MetricId::Enps => or_empty(score::nps(
+                &NpsCounts::from_histogram(&t.employees.enps),
+                method,
+                level,
+            )),
+            MetricId::Csat => or_empty(score::csat(
+                &t.responses.csat,
+                plan_scale(plan.scales.csat),
+                level,
+            )),
+            MetricId::Ces => or_empty(score::ces(
+                &t.responses.ces,
+                plan_scale(plan.scales.ces),
+                level,
+            )),
             MetricId::CesIndex => ces_index(&t.responses.ces, plan_scale(plan.scales.ces), level),
-            MetricId::EmployeeSatisfaction => or_empty(score::employee_satisfaction_index(&t.employees.items, Scale::FIVE)),
-            MetricId::Compliance => or_empty(score::audit_compliance(&t.audits.compliance.audits, level)),
+            MetricId::EmployeeSatisfaction => or_empty(score::employee_satisfaction_index(
+                &t.employees.items,
+                Scale::FIVE,
+            )),
+            MetricId::Compliance => {
+                or_empty(score::audit_compliance(&t.audits.compliance.audits, level))
+            }
             MetricId::Tcs => self.tcs_score(&t.responses),
             MetricId::Attribute(id) => match plan.attributes.iter().position(|a| &a.id == id) {
                 Some(i) => or_empty(score::attribute_performance(
-                    &t.responses.attributes.get(i).map(|c| c.ratings).unwrap_or_default(),
+                    &t.responses
+                        .attributes
+                        .get(i)
+                        .map(|c| c.ratings)
+                        .unwrap_or_default(),
                     plan_scale(plan.attributes[i].scale),
                     None,
                     level,
@@ -615,7 +689,10 @@ impl Engine {
 /// difference of two shares (the NPS formula) and a Wald interval.
 fn ces_index(h: &Histogram, scale: Scale, level: f64) -> Score {
     let mid = scale.midpoint();
-    let below: u64 = (scale.min..=scale.max).filter(|&r| f64::from(r) < mid).map(|r| h.count(r)).sum();
+    let below: u64 = (scale.min..=scale.max)
+        .filter(|&r| f64::from(r) < mid)
+        .map(|r| h.count(r))
+        .sum();
     let top = score::top_two_box(h, scale);
     let n = h.n();
     let counts = NpsCounts::new(below, n.saturating_sub(below + top), top);

@@ -82,17 +82,32 @@ impl Engine {
     /// a corrupted snapshot is an error, never a panic.
     pub fn restore(s: Snapshot) -> Result<Engine, EngineError> {
         if s.format != SNAPSHOT_FORMAT {
-            return Err(bad("/format".into(), format!("expected `{SNAPSHOT_FORMAT}`, found `{}`", s.format)));
+            return Err(bad(
+                "/format".into(),
+                format!("expected `{SNAPSHOT_FORMAT}`, found `{}`", s.format),
+            ));
         }
         if s.version != SNAPSHOT_VERSION {
-            return Err(bad("/version".into(), format!("this cx reads snapshot version {SNAPSHOT_VERSION}, not {}", s.version)));
+            return Err(bad(
+                "/version".into(),
+                format!(
+                    "this cx reads snapshot version {SNAPSHOT_VERSION}, not {}",
+                    s.version
+                ),
+            ));
         }
         let mut e = Engine::with_config(s.plan, s.config)?;
         if e.dims != s.dimensions {
-            return Err(bad("/dimensions".into(), format!("expected {:?} for this plan and cube", e.dims)));
+            return Err(bad(
+                "/dimensions".into(),
+                format!("expected {:?} for this plan and cube", e.dims),
+            ));
         }
         if s.values.len() != e.dims.len() {
-            return Err(bad("/values".into(), format!("expected {} lists of values", e.dims.len())));
+            return Err(bad(
+                "/values".into(),
+                format!("expected {} lists of values", e.dims.len()),
+            ));
         }
         for (d, vals) in s.values.iter().enumerate() {
             let set: std::collections::HashSet<&String> = vals.iter().collect();
@@ -108,10 +123,17 @@ impl Engine {
             }
             for (d, &id) in k.dims.iter().enumerate() {
                 if id as usize > s.values[d].len() {
-                    return Err(bad(format!("{path}/dims/{d}"), format!("id {id} names no value")));
+                    return Err(bad(
+                        format!("{path}/dims/{d}"),
+                        format!("id {id} names no value"),
+                    ));
                 }
             }
-            let method_ok = if audit { (1..=4).contains(&k.method) } else { k.method == 0 };
+            let method_ok = if audit {
+                (1..=4).contains(&k.method)
+            } else {
+                k.method == 0
+            };
             if !method_ok {
                 return Err(bad(format!("{path}/method"), "invalid audit method code"));
             }
@@ -120,20 +142,35 @@ impl Engine {
         for (i, (k, c)) in s.responses.iter().enumerate() {
             check_key(k, format!("/responses/{i}/0"), false)?;
             if c.attributes.len() != n_attr {
-                return Err(bad(format!("/responses/{i}/1/attributes"), format!("expected {n_attr} attributes")));
+                return Err(bad(
+                    format!("/responses/{i}/1/attributes"),
+                    format!("expected {n_attr} attributes"),
+                ));
             }
-            for (name, co) in [("driversNps", &c.drivers_nps), ("driversOverall", &c.drivers_overall)] {
-                let ok = (co.columns == 0 && co.n == 0 && co.sums.is_empty() && co.cross.is_empty())
-                    || (co.columns == n_attr + 1 && co.sums.len() == n_attr + 1 && co.cross.len() == (n_attr + 1) * (n_attr + 2) / 2);
+            for (name, co) in [
+                ("driversNps", &c.drivers_nps),
+                ("driversOverall", &c.drivers_overall),
+            ] {
+                let ok =
+                    (co.columns == 0 && co.n == 0 && co.sums.is_empty() && co.cross.is_empty())
+                        || (co.columns == n_attr + 1
+                            && co.sums.len() == n_attr + 1
+                            && co.cross.len() == (n_attr + 1) * (n_attr + 2) / 2);
                 if !ok {
-                    return Err(bad(format!("/responses/{i}/1/{name}"), "co-moments of the wrong shape"));
+                    return Err(bad(
+                        format!("/responses/{i}/1/{name}"),
+                        "co-moments of the wrong shape",
+                    ));
                 }
             }
         }
         for (i, (k, c)) in s.employees.iter().enumerate() {
             check_key(k, format!("/employees/{i}/0"), false)?;
             if c.items.len() > n_items {
-                return Err(bad(format!("/employees/{i}/1/items"), "more items than item names"));
+                return Err(bad(
+                    format!("/employees/{i}/1/items"),
+                    "more items than item names",
+                ));
             }
         }
         for (i, (k, _)) in s.audits.iter().enumerate() {

@@ -34,7 +34,14 @@ pub(crate) type ParseFailure = (usize, usize, String, String);
 pub(crate) fn parse_record(text: &str) -> Result<Record, ParseFailure> {
     let probe: KindProbe = match serde_json::from_str(text) {
         Ok(p) => p,
-        Err(e) => return Err((e.line().max(1), e.column().max(1), String::new(), strip(&e.to_string()))),
+        Err(e) => {
+            return Err((
+                e.line().max(1),
+                e.column().max(1),
+                String::new(),
+                strip(&e.to_string()),
+            ))
+        }
     };
     let kind = probe.kind.as_deref().map(str::to_string);
     match kind.as_deref() {
@@ -74,7 +81,9 @@ fn id_of(text: &str) -> Option<String> {
 /// blank lines (which are not counted), stripping a UTF-8 BOM at the start
 /// and a `\r` before each `\n`.
 pub(crate) fn lines(text: &[u8], first_line: usize) -> impl Iterator<Item = (usize, &[u8])> {
-    let text = text.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(text);
+    let text = text
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(text);
     text.split(|&b| b == b'\n')
         .enumerate()
         .map(move |(i, l)| (first_line + i, l.strip_suffix(b"\r").unwrap_or(l)))
@@ -92,7 +101,12 @@ impl Engine {
     }
 
     /// JSON Lines starting at line `first_line`, record index `first_index`.
-    pub(crate) fn ingest_json_lines_from(&mut self, text: &[u8], first_line: usize, first_index: usize) -> IngestReport {
+    pub(crate) fn ingest_json_lines_from(
+        &mut self,
+        text: &[u8],
+        first_line: usize,
+        first_index: usize,
+    ) -> IngestReport {
         let mut report = IngestReport::default();
         let mut batch = self.new_batch();
         let max_line = self.config.limits.max_line_bytes;
@@ -101,7 +115,11 @@ impl Engine {
                 index: first_index + index,
                 line: Some(line_no),
             };
-            let fail = |code: &str, column: Option<usize>, pointer: String, message: String, id: Option<String>| RecordError {
+            let fail = |code: &str,
+                        column: Option<usize>,
+                        pointer: String,
+                        message: String,
+                        id: Option<String>| RecordError {
                 index: pos.index,
                 line: pos.line,
                 column,
@@ -112,14 +130,29 @@ impl Engine {
                 message,
             };
             if line.len() > max_line {
-                let e = fail("line-too-long", None, String::new(), format!("the line has {} bytes; the limit is {max_line} (limits.maxLineBytes)", line.len()), None);
+                let e = fail(
+                    "line-too-long",
+                    None,
+                    String::new(),
+                    format!(
+                        "the line has {} bytes; the limit is {max_line} (limits.maxLineBytes)",
+                        line.len()
+                    ),
+                    None,
+                );
                 report.reject(e, self.config.limits.max_errors_listed);
                 continue;
             }
             let text = match std::str::from_utf8(line) {
                 Ok(t) => t,
                 Err(e) => {
-                    let err = fail("invalid-utf8", Some(e.valid_up_to() + 1), String::new(), format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1), None);
+                    let err = fail(
+                        "invalid-utf8",
+                        Some(e.valid_up_to() + 1),
+                        String::new(),
+                        format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1),
+                        None,
+                    );
                     report.reject(err, self.config.limits.max_errors_listed);
                     continue;
                 }
@@ -225,7 +258,11 @@ impl Engine {
                     }
                 }
                 Err((_, _, pointer, message)) => {
-                    let pointer = if prefix { format!("/{index}{pointer}") } else { pointer };
+                    let pointer = if prefix {
+                        format!("/{index}{pointer}")
+                    } else {
+                        pointer
+                    };
                     let e = RecordError {
                         index,
                         line: None,

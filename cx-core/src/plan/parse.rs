@@ -124,3 +124,10 @@ impl Plan {
         })
     }
 }
+
+impl PlanError {
+    /// The stable code (`parse-error`).
+    pub fn code(&self) -> &'static str {
+        "parse-error"
+    }
+}
