@@ -107,13 +107,20 @@ fn nps_variances() {
 
 #[test]
 fn single_category_has_zero_variance_and_defined_intervals() {
-    for counts in [NpsCounts::new(7, 0, 0), NpsCounts::new(0, 7, 0), NpsCounts::new(0, 0, 7)] {
+    for counts in [
+        NpsCounts::new(7, 0, 0),
+        NpsCounts::new(0, 7, 0),
+        NpsCounts::new(0, 0, 7),
+    ] {
         for m in [NpsMethod::Wald, NpsMethod::AdjustedWald, NpsMethod::Score] {
             let s = nps(&counts, m, Z95).unwrap();
             assert_eq!(s.se, Some(0.0));
             assert!(s.flags.contains(&Flag::ZeroVariance));
             let i = s.interval.unwrap();
-            assert!(i.low.is_finite() && i.high.is_finite() && i.low <= i.high, "{m:?} {i:?}");
+            assert!(
+                i.low.is_finite() && i.high.is_finite() && i.low <= i.high,
+                "{m:?} {i:?}"
+            );
         }
     }
 }
@@ -226,7 +233,10 @@ fn csat_delighted() {
     rel(i.low, 59.87150913);
     rel(i.high, 77.11826025);
     assert_eq!(i.method, IntervalMethod::Wilson);
-    rel(s.mean.unwrap(), (14.0 + 18.0 + 30.0 + 128.0 + 210.0) / 107.0);
+    rel(
+        s.mean.unwrap(),
+        (14.0 + 18.0 + 30.0 + 128.0 + 210.0) / 107.0,
+    );
     assert_eq!(s.distribution.as_ref().unwrap().len(), 5);
     // Out-of-scale ratings are an error, never dropped.
     let mut bad = h;
@@ -313,8 +323,20 @@ fn swiss_relaimpo() {
     assert_eq!(imp.n, 47);
     assert_eq!(imp.predictors, vec![1, 2, 3, 4, 5]);
     rel(imp.r2, 0.7067350016);
-    let lmg_ref = [0.05709122077, 0.17117302890, 0.26013467862, 0.10557015037, 0.11276592293];
-    let johnson_ref = [0.04841689581, 0.15470824981, 0.27196410465, 0.11468002995, 0.11696572138];
+    let lmg_ref = [
+        0.05709122077,
+        0.17117302890,
+        0.26013467862,
+        0.10557015037,
+        0.11276592293,
+    ];
+    let johnson_ref = [
+        0.04841689581,
+        0.15470824981,
+        0.27196410465,
+        0.11468002995,
+        0.11696572138,
+    ];
     let pearson_ref = [0.353079, -0.645883, -0.663789, 0.463685, 0.416556];
     let lmg = imp.lmg.as_ref().unwrap();
     for j in 0..5 {
