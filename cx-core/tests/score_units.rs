@@ -400,7 +400,10 @@ fn service_profit_link_edge_cases() {
     let df = 8.0f64;
     let t = r * (df / (1.0 - r * r)).sqrt();
     assert!(r > 0.9 && t > 3.0);
-    assert!(c.p.unwrap() < 0.001);
+    // r = 157/165; t = 8.7492679374 on 8 df; two-sided p from the closed
+    // form of the t CDF for even df: 2.279854920650415e-05.
+    assert!((r - 157.0 / 165.0).abs() < 1e-15);
+    assert!((c.p.unwrap() - 2.279854920650415e-05).abs() < 1e-12);
 }
 
 #[test]
