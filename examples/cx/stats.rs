@@ -438,3 +438,129 @@ fn run_drivers(argv: &[String]) -> Result<String, Failure> {
     }
     Ok(text)
 }
+
+#[cfg(test)]
+mod tests {
+    //! Run with `cargo test --example cx`.
+    use super::*;
+
+    fn argv(args: &[&str]) -> Vec<String> {
+        args.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn json(out: Result<String, Failure>) -> serde_json::Value {
+        match out {
+            Ok(s) => serde_json::from_str(&s).unwrap(),
+            Err(f) => panic!("{}", f.message),
+        }
+    }
+
+    #[test]
+    fn nps_json_is_the_adjusted_wald_score_on_the_display_scale() {
+        let v = json(run_nps(&argv(&["--counts", "20,30,50", "--json"])));
+        assert_eq!(v["n"], 100);
+        assert_eq!(v["promoters"], 50);
+        assert_eq!(v["interval"]["method"], "adjustedWald");
+        let low = v["interval"]["low"].as_f64().unwrap();
+        assert!((low - 14.05113018).abs() < 1e-7);
+    }
+
+    #[test]
+    fn usage_errors_exit_2() {
+        for bad in [
+            &["--counts", "1,2"][..],
+            &["--counts", "1,2,3", "--method", "exact"],
+            &["--counts", "1,2,3", "--level", "95"],
+            &["--counts", "1,2,3", "extra"],
+            &[],
+        ] {
+            assert_eq!(run_nps(&argv(bad)).err().unwrap().code, 2, "{bad:?}");
+        }
+        let diff = run_nps_diff(&argv(&[
+            "--a", "1,2,3", "--b", "1,2,3", "--method", "score",
+        ]));
+        assert_eq!(diff.err().unwrap().code, 2);
+        let p = run_proportion(&argv(&["--successes", "5", "--n", "4"]));
+        assert_eq!(p.err().unwrap().code, 2);
+        assert_eq!(run(&argv(&["nope"])), 2);
+    }
+
+    #[test]
+    fn nps_diff_and_proportion_json() {
+        let d = json(run_nps_diff(&argv(&[
+            "--a", "20,30,50", "--b", "30,30,40", "--method", "wald", "--json",
+        ])));
+        assert!((d["delta"].as_f64().unwrap() - 20.0).abs() < 1e-9);
+        assert!((d["p"].as_f64().unwrap() - 0.0794106260).abs() < 1e-9);
+        let p = json(run_proportion(&argv(&[
+            "--successes",
+            "74",
+            "--n",
+            "107",
+            "--json",
+        ])));
+        assert!((p["interval"]["low"].as_f64().unwrap() - 59.87150913).abs() < 1e-7);
+    }
+
+    #[test]
+    fn drivers_reads_decimals_binary_outcomes_and_na() {
+        let path =
+            std::env::temp_dir().join(format!("cx-stats-drivers-{}.csv", std::process::id()));
+        // y = "yes" for high x; z has a 0 meaning not applicable on one row.
+        std::fs::write(
+            &path,
+            "x,z,y\n1.5,2,no\n2,3,no\n2.25,1,no\n3,0,yes\n3.5,4,yes\n4,5,yes\n4.75,3,yes\n,2,no\n",
+        )
+        .unwrap();
+        let file = path.to_string_lossy().to_string();
+        let v = json(run_drivers(&argv(&[
+            "--csv",
+            &file,
+            "--outcome",
+            "y=yes",
+            "--predictors",
+            "x,z",
+            "--na",
+            "0",
+            "--json",
+        ])));
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(v["n"], 6); // the empty x and the z = 0 rows are dropped
+        let d = v["drivers"].as_array().unwrap();
+        assert_eq!(d[0]["name"], "x");
+        // (1.5 + 2 + 2.25 + 3.5 + 4 + 4.75) / 6, read as hundredths.
+        assert!((d[0]["mean"].as_f64().unwrap() - 3.0).abs() < 1e-12);
+        let r2 = v["r2"].as_f64().unwrap();
+        let total: f64 = d.iter().map(|x| x["johnson"].as_f64().unwrap()).sum();
+        assert!((total - r2).abs() < 1e-12);
+        assert!(d[1]["lmg"].is_number());
+    }
+
+    #[test]
+    fn drivers_reports_bad_cells_and_columns() {
+        let path = std::env::temp_dir().join(format!("cx-stats-bad-{}.csv", std::process::id()));
+        std::fs::write(&path, "x,y\n1,2\nabc,3\n").unwrap();
+        let file = path.to_string_lossy().to_string();
+        let bad = run_drivers(&argv(&[
+            "--csv",
+            &file,
+            "--outcome",
+            "y",
+            "--predictors",
+            "x",
+        ]));
+        let missing = run_drivers(&argv(&[
+            "--csv",
+            &file,
+            "--outcome",
+            "y",
+            "--predictors",
+            "w",
+        ]));
+        let _ = std::fs::remove_file(&path);
+        let bad = bad.err().unwrap();
+        assert_eq!(bad.code, 1);
+        assert!(bad.message.contains("line 3"), "{}", bad.message);
+        assert_eq!(missing.err().unwrap().code, 2);
+    }
+}
