@@ -70,7 +70,9 @@ pub use kpi::{
     average_basket, average_headcount, change, complaint_rate, repurchase_rate, retention_rate,
     staff_turnover, Change, KpiValue, Trend,
 };
-pub use nps::{nps, nps_diff, nps_variance, nps_z_test, NpsCounts, NpsDiff, NpsMethod, ZTest};
+pub use nps::{
+    enps, nps, nps_diff, nps_variance, nps_z_test, NpsCounts, NpsDiff, NpsMethod, ZTest,
+};
 pub use object::{Bucket, Flag, Interval, IntervalMethod, Score};
 pub use proportion::{proportion, wilson};
 pub use readiness::{readiness, Condition, Readiness, ReadinessInput};
