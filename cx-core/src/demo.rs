@@ -26,8 +26,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::plan::AuditMethod;
 use crate::record::{
-    Audit, AuditCheck, AuditKind, AuditOutcome, EmployeeKind, EmployeeResponse, KpiKind, KpiObservation, Period, Record,
-    Response, Timestamp,
+    Audit, AuditCheck, AuditKind, AuditOutcome, EmployeeKind, EmployeeResponse, KpiKind,
+    KpiObservation, Period, Record, Response, Timestamp,
 };
 
 /// The teams of the sample organisation.
@@ -182,16 +182,32 @@ pub fn generate(config: &DemoConfig) -> DemoData {
     for d in 0..days {
         let date = config.start + Duration::days(d);
         let progress = d as f64 / days as f64;
-        let n = config.responses_per_day / 2 + rng.below(config.responses_per_day as usize + 1) as u32;
+        let n =
+            config.responses_per_day / 2 + rng.below(config.responses_per_day as usize + 1) as u32;
         for i in 0..n {
-            records.push(Record::Response(response(&mut rng, date, d, i, progress, weak_team, weak_strength)));
+            records.push(Record::Response(response(
+                &mut rng,
+                date,
+                d,
+                i,
+                progress,
+                weak_team,
+                weak_strength,
+            )));
         }
         // Audits: about eight a day, by every method.
         for i in 0..(6 + rng.below(5)) {
             let (employee, team) = &employees[rng.below(employees.len())];
             let method = AuditMethod::ALL[rng.below(4)];
             let mut items = Vec::new();
-            for rule in ["rule-name", "rule-eye-contact", "rule-polite", "rule-inform", "rule-own", "rule-confirm"] {
+            for rule in [
+                "rule-name",
+                "rule-eye-contact",
+                "rule-polite",
+                "rule-inform",
+                "rule-own",
+                "rule-confirm",
+            ] {
                 if !rng.chance(0.9) {
                     continue;
                 }
@@ -231,9 +247,17 @@ pub fn generate(config: &DemoConfig) -> DemoData {
             for (e, team) in &employees {
                 let base = if *team == weak_team { 5.6 } else { 7.6 } + 0.8 * progress;
                 let mut satisfaction = BTreeMap::new();
-                for (item, mu) in [("workload", 3.2), ("recognition", 3.4), ("tools", 3.7), ("teamSpirit", 4.0)] {
+                for (item, mu) in [
+                    ("workload", 3.2),
+                    ("recognition", 3.4),
+                    ("tools", 3.7),
+                    ("teamSpirit", 4.0),
+                ] {
                     let shift = if *team == weak_team { -0.7 } else { 0.0 };
-                    satisfaction.insert(item.to_string(), rating(mu + shift + 0.8 * rng.normal(), 1, 5));
+                    satisfaction.insert(
+                        item.to_string(),
+                        rating(mu + shift + 0.8 * rng.normal(), 1, 5),
+                    );
                 }
                 records.push(Record::Employee(EmployeeResponse {
                     kind: EmployeeKind::Employee,
@@ -247,25 +271,47 @@ pub fn generate(config: &DemoConfig) -> DemoData {
         }
         // Monthly KPIs on the first day of each month, for the month.
         if date.day() == 1 {
-            let end = NaiveDate::from_ymd_opt(date.year() + i32::from(date.month() == 12), date.month() % 12 + 1, 1)
-                .map_or(date, |next| next - Duration::days(1));
+            let end = NaiveDate::from_ymd_opt(
+                date.year() + i32::from(date.month() == 12),
+                date.month() % 12 + 1,
+                1,
+            )
+            .map_or(date, |next| next - Duration::days(1));
             let period = Period { start: date, end };
-            for (segment, customers) in [("families", 6600.0), ("seniors", 3600.0), ("small-business", 1800.0)] {
+            for (segment, customers) in [
+                ("families", 6600.0),
+                ("seniors", 3600.0),
+                ("small-business", 1800.0),
+            ] {
                 let retention = 0.86 + 0.03 * progress + 0.01 * rng.normal();
                 let complaints_per_k = 14.0 - 4.0 * progress + rng.normal();
                 for (metric, value) in [
                     ("customers", customers),
                     ("retainedCustomers", (customers * retention).round()),
-                    ("repeatCustomers", (customers * (0.31 + 0.02 * progress)).round()),
-                    ("complaints", (customers * complaints_per_k / 1000.0).round().max(0.0)),
+                    (
+                        "repeatCustomers",
+                        (customers * (0.31 + 0.02 * progress)).round(),
+                    ),
+                    (
+                        "complaints",
+                        (customers * complaints_per_k / 1000.0).round().max(0.0),
+                    ),
                     ("orders", (customers * 0.12).round()),
-                    ("sales", (customers * 0.12 * (410.0 + 20.0 * rng.normal())).round()),
+                    (
+                        "sales",
+                        (customers * 0.12 * (410.0 + 20.0 * rng.normal())).round(),
+                    ),
                 ] {
                     records.push(kpi(metric, period, value, Some(segment)));
                 }
             }
             records.push(kpi("headcount", period, 64.0, None));
-            records.push(kpi("separations", period, (1.5 + rng.normal()).round().max(0.0), None));
+            records.push(kpi(
+                "separations",
+                period,
+                (1.5 + rng.normal()).round().max(0.0),
+                None,
+            ));
         }
     }
     DemoData {
@@ -305,8 +351,22 @@ fn touchpoint_of(team: &str) -> &'static str {
     }
 }
 
-fn response(rng: &mut Rng, date: NaiveDate, day: i64, i: u32, progress: f64, weak_team: &str, weak_strength: &str) -> Response {
-    let touchpoint = rng.pick(&[("claims", 0.42), ("contact-centre", 0.23), ("billing", 0.15), ("onboarding", 0.1), ("branch", 0.1)]);
+fn response(
+    rng: &mut Rng,
+    date: NaiveDate,
+    day: i64,
+    i: u32,
+    progress: f64,
+    weak_team: &str,
+    weak_strength: &str,
+) -> Response {
+    let touchpoint = rng.pick(&[
+        ("claims", 0.42),
+        ("contact-centre", 0.23),
+        ("billing", 0.15),
+        ("onboarding", 0.1),
+        ("branch", 0.1),
+    ]);
     let team = match touchpoint {
         "claims" => {
             if rng.chance(0.5) {
@@ -318,7 +378,11 @@ fn response(rng: &mut Rng, date: NaiveDate, day: i64, i: u32, progress: f64, wea
         "contact-centre" | "billing" => "contact-centre",
         _ => "branches",
     };
-    let segment = rng.pick(&[("families", 0.55), ("seniors", 0.30), ("small-business", 0.15)]);
+    let segment = rng.pick(&[
+        ("families", 0.55),
+        ("seniors", 0.30),
+        ("small-business", 0.15),
+    ]);
     let channel = rng.pick(&[("phone", 0.5), ("online", 0.35), ("branch", 0.15)]);
     let region = rng.pick(&[("north", 0.4), ("south", 0.35), ("east", 0.25)]);
     let employee = format!("{team}-{:02}", 1 + rng.below(6));
@@ -348,9 +412,25 @@ fn response(rng: &mut Rng, date: NaiveDate, day: i64, i: u32, progress: f64, wea
         + 0.35 * (get("kept-informed", 4.1) - 4.1)
         + 0.3 * (get("courtesy", 4.0) - 4.0)
         + 0.2 * (get("adviser-knowledge", 3.9) - 3.9);
-    let nps = rating(7.3 + 1.4 * progress + drive + 0.6 * mood + team_effect + 1.1 * rng.normal(), 0, 10);
-    let csat = rating(3.9 + 0.35 * drive + 0.5 * mood + 0.2 * progress + 0.6 * rng.normal(), 1, 5);
-    let ces = rating(5.0 + 0.8 * (get("one-contact", 4.3) - 4.3) + 0.6 * (get("wait-time", 4.4) - 4.4) + 0.5 * mood + 0.5 * progress + 0.9 * rng.normal(), 1, 7);
+    let nps = rating(
+        7.3 + 1.4 * progress + drive + 0.6 * mood + team_effect + 1.1 * rng.normal(),
+        0,
+        10,
+    );
+    let csat = rating(
+        3.9 + 0.35 * drive + 0.5 * mood + 0.2 * progress + 0.6 * rng.normal(),
+        1,
+        5,
+    );
+    let ces = rating(
+        5.0 + 0.8 * (get("one-contact", 4.3) - 4.3)
+            + 0.6 * (get("wait-time", 4.4) - 4.4)
+            + 0.5 * mood
+            + 0.5 * progress
+            + 0.9 * rng.normal(),
+        1,
+        7,
+    );
     let overall = u8::from(0.6 * drive + mood + 0.3 * rng.normal() > -0.2);
     let mut dimensions = BTreeMap::new();
     dimensions.insert("region".to_string(), region.to_string());

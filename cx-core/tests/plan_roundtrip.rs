@@ -352,7 +352,7 @@ fn attribute() -> impl Strategy<Value = Attribute> {
             )| Attribute {
                 id,
                 label,
-                scale: Scale::new(min, max),
+                scale: Scale { min, max },
                 not_applicable,
                 facet_id,
                 factor,
@@ -507,8 +507,8 @@ fn plan() -> impl Strategy<Value = Plan> {
         });
     let scales =
         ((any::<u8>(), any::<u8>()), (any::<u8>(), any::<u8>())).prop_map(|(c, e)| Scales {
-            csat: Scale::new(c.0, c.1),
-            ces: Scale::new(e.0, e.1),
+            csat: Scale { min: c.0, max: c.1 },
+            ces: Scale { min: e.0, max: e.1 },
         });
     (
         (any::<u32>(), org, context(), strategy),

@@ -1,5 +1,8 @@
-//! `cx` / `cx demo`: the sample organisation.
+//! `cx` / `cx demo`: the sample organisation — its plan, a year of
+//! generated data (deterministic, seeded) and its scores.
 
+use cx::demo::{generate, DemoConfig};
+use cx::engine::{Engine, Query};
 use cx::plan::Plan;
 
 /// The sample plan, compiled into the binary so the demo runs anywhere.
@@ -18,7 +21,6 @@ pub fn run(argv: &[String]) -> u8 {
             return 1;
         }
     };
-    let diags = plan.validate();
     println!("cx {} — {}", cx::VERSION, plan.organization.name);
     if let Some(pos) = &plan.strategy.positioning {
         println!("Positioning: {}", pos.statement);
@@ -47,12 +49,37 @@ pub fn run(argv: &[String]) -> u8 {
         pct(c.rules_measured),
         pct(c.goals_acted_on)
     );
+    let data = generate(&DemoConfig::default());
+    let mut engine = match Engine::new(plan) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("cx demo: {e}");
+            return 1;
+        }
+    };
+    let report = engine.ingest_batch(&data.records);
     println!(
-        "Goals: {}, rules of the game: {}, instruments: {}",
-        plan.strategy.goals.len(),
-        plan.deployment.rules.len(),
-        plan.evaluation.instruments.len()
+        "Demo data: {} records ingested ({} rejected), {} alerts raised, {} cells kept",
+        report.accepted,
+        report.rejected,
+        report.alerts.len(),
+        engine.cell_count()
     );
-    println!("Validation: {} diagnostic(s)", diags.len());
-    u8::from(diags.iter().any(|d| d.is_error()))
+    let headline: Query = match Query::from_json(
+        r#"{"metrics": ["nps", "csat", "ces", "cesIndex", "enps", "employeeSatisfaction", "compliance", "tcs"]}"#,
+    ) {
+        Ok(q) => q,
+        Err(e) => {
+            eprintln!("cx demo: {e}");
+            return 1;
+        }
+    };
+    match engine.query(&headline) {
+        Ok(card) => print!("{}", crate::data::scorecard_text(&card)),
+        Err(e) => {
+            eprintln!("cx demo: {e}");
+            return 1;
+        }
+    }
+    u8::from(report.rejected > 0)
 }

@@ -6,17 +6,20 @@
 //! cx validate PLAN [--json]    diagnostics of a plan (exit 1 on any error)
 //! cx schema NAME               print a JSON Schema (plan, …)
 //! cx stats …                   NPS, proportion and driver statistics
+//! cx ingest PLAN FILE… [--mapping M] [--snapshot-out S] [--json]
+//! cx score PLAN FILE… [--mapping M] [--query Q] [--json] [--from-snapshot S]
 //! ```
 //! Exit status: 0 success, 1 the input has errors, 2 usage or I/O error.
 
 mod args;
+mod data;
 mod demo;
 mod stats;
 mod validate;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cx [demo] | validate PLAN [--json] | schema NAME | stats (nps|nps-diff|proportion|drivers) …";
+const USAGE: &str = "usage: cx [demo] | validate PLAN [--json] | schema NAME | stats (nps|nps-diff|proportion|drivers) … | ingest PLAN FILE… | score PLAN FILE… [--query Q] [--json]";
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
@@ -29,6 +32,8 @@ fn main() -> ExitCode {
         "validate" => validate::run(rest),
         "schema" => validate::schema(rest),
         "stats" => stats::run(rest),
+        "ingest" => data::ingest(rest),
+        "score" => data::score(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             0

@@ -5,7 +5,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::query::{plan_scale, QueryError, Selection};
+use super::query::{QueryError, Selection};
 use super::Engine;
 use crate::score::{self, Interval, IntervalMethod, NpsCounts, NpsDiff, NpsMethod, Score};
 
@@ -102,10 +102,10 @@ impl Engine {
         let nps_d = or_empty(score::nps_diff(&nps(&ta), &nps(&tb), method, level));
         let plan = self.plan();
         let csat = |x: &super::query::Totals| {
-            score::csat(&x.responses.csat, plan_scale(plan.scales.csat), level).unwrap_or_default()
+            score::csat(&x.responses.csat, plan.scales.csat, level).unwrap_or_default()
         };
         let ces = |x: &super::query::Totals| {
-            score::ces(&x.responses.ces, plan_scale(plan.scales.ces), level).unwrap_or_default()
+            score::ces(&x.responses.ces, plan.scales.ces, level).unwrap_or_default()
         };
         Ok(Comparison {
             level,

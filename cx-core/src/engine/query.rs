@@ -15,7 +15,7 @@ use super::cells::{AuditCell, CellKey, EmployeeCell, KpiCell, ResponseCell};
 use super::ingest::method_of;
 use super::{date_of_day, days_since_epoch, Engine, Granularity};
 use crate::metric::{Kpi, MetricId};
-use crate::plan::{AuditMethod, Scale as PlanScale, STANDARD_DIMENSIONS};
+use crate::plan::{AuditMethod, STANDARD_DIMENSIONS};
 use crate::score::{self, Histogram, NpsCounts, NpsMethod, Scale, Score, DEFAULT_LEVEL};
 
 /// A time unit to group by.
@@ -339,13 +339,6 @@ impl Compiled {
     }
 }
 
-pub(crate) fn plan_scale(s: PlanScale) -> Scale {
-    Scale {
-        min: s.min,
-        max: s.max,
-    }
-}
-
 impl Engine {
     fn dimension_position(&self, name: &str, pointer: String) -> Result<usize, QueryError> {
         let known = STANDARD_DIMENSIONS.contains(&name)
@@ -617,17 +610,9 @@ impl Engine {
                 method,
                 level,
             )),
-            MetricId::Csat => or_empty(score::csat(
-                &t.responses.csat,
-                plan_scale(plan.scales.csat),
-                level,
-            )),
-            MetricId::Ces => or_empty(score::ces(
-                &t.responses.ces,
-                plan_scale(plan.scales.ces),
-                level,
-            )),
-            MetricId::CesIndex => ces_index(&t.responses.ces, plan_scale(plan.scales.ces), level),
+            MetricId::Csat => or_empty(score::csat(&t.responses.csat, plan.scales.csat, level)),
+            MetricId::Ces => or_empty(score::ces(&t.responses.ces, plan.scales.ces, level)),
+            MetricId::CesIndex => ces_index(&t.responses.ces, plan.scales.ces, level),
             MetricId::EmployeeSatisfaction => or_empty(score::employee_satisfaction_index(
                 &self.items_by_name(&t.employees),
                 Scale::FIVE,
@@ -643,7 +628,7 @@ impl Engine {
                         .get(i)
                         .map(|c| c.ratings)
                         .unwrap_or_default(),
-                    plan_scale(plan.attributes[i].scale),
+                    plan.attributes[i].scale,
                     None,
                     level,
                 )),
@@ -674,19 +659,13 @@ impl Engine {
         let mut by_factor: Vec<(crate::score::Factor, Vec<Option<f64>>)> = Vec::new();
         for (a, c) in self.plan.attributes.iter().zip(&r.attributes) {
             let Some(f) = a.factor else { continue };
-            let v = c.ratings.mean().map(|m| plan_scale(a.scale).rescale(m));
+            let v = c.ratings.mean().map(|m| a.scale.rescale(m));
             match by_factor.iter_mut().find(|(g, _)| *g == f) {
                 Some((_, list)) => list.push(v),
                 None => by_factor.push((f, vec![v])),
             }
         }
-        let w = self.plan.factor_weights;
-        let weights = crate::score::FactorWeights {
-            product: w.product,
-            interaction: w.interaction,
-            brand: w.brand,
-        };
-        match score::tcs(&by_factor, weights) {
+        match score::tcs(&by_factor, self.plan.factor_weights) {
             Ok(t) => Score {
                 value: t.value,
                 n: r.responses,

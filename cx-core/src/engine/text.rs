@@ -100,8 +100,12 @@ impl Engine {
         self.ingest_json_lines_from(text, 1, 0)
     }
 
-    /// JSON Lines starting at line `first_line`, record index `first_index`.
-    pub(crate) fn ingest_json_lines_from(
+    /// Ingests one part of a larger JSON Lines input whose first line is
+    /// line `first_line` and first record is record `first_index` (for
+    /// callers that feed a large file in chunks split on line boundaries,
+    /// e.g. to show progress): positions in the report are those of the
+    /// whole input.
+    pub fn ingest_json_lines_from(
         &mut self,
         text: &[u8],
         first_line: usize,

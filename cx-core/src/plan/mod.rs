@@ -22,7 +22,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::metric::MetricId;
-pub use crate::score::Factor;
+pub use crate::score::{Factor, FactorWeights, Scale};
 
 pub use parse::PlanError;
 pub use trace::Trace;
@@ -412,28 +412,6 @@ pub struct Process {
     pub owner: Option<String>,
 }
 
-/// An integer rating scale `min..=max`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Scale {
-    /// Lowest point.
-    pub min: u8,
-    /// Highest point.
-    pub max: u8,
-}
-
-impl Scale {
-    /// A scale `min..=max`.
-    pub const fn new(min: u8, max: u8) -> Self {
-        Scale { min, max }
-    }
-
-    /// Whether `value` is a point of the scale.
-    pub fn contains(&self, value: u8) -> bool {
-        (self.min..=self.max).contains(&value)
-    }
-}
-
 /// A survey attribute rated by customers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -489,10 +467,10 @@ pub struct Scales {
 
 impl Scales {
     fn default_csat() -> Scale {
-        Scale::new(1, 5)
+        Scale::FIVE
     }
     fn default_ces() -> Scale {
-        Scale::new(1, 7)
+        Scale::SEVEN
     }
 }
 
@@ -505,33 +483,8 @@ impl Default for Scales {
     }
 }
 
-/// TCS weights of the three factors (default equal).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct FactorWeights {
-    /// Weight of the product or service factor.
-    #[serde(default = "one")]
-    pub product: f64,
-    /// Weight of the interaction factor.
-    #[serde(default = "one")]
-    pub interaction: f64,
-    /// Weight of the brand factor.
-    #[serde(default = "one")]
-    pub brand: f64,
-}
-
 fn one() -> f64 {
     1.0
-}
-
-impl Default for FactorWeights {
-    fn default() -> Self {
-        FactorWeights {
-            product: 1.0,
-            interaction: 1.0,
-            brand: 1.0,
-        }
-    }
 }
 
 /// Step 3.3: policies, tangible elements, rules of the game, collaboration

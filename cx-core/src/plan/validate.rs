@@ -23,7 +23,7 @@ use crate::metric::MetricId;
 /// | `goal-value-out-of-range` | error | a goal baseline or target outside the metric's range |
 /// | `goal-dates-reversed` | error | a goal's target date on or before its baseline date |
 /// | `rule-weight-not-positive` | error | a rule or norm weight ≤ 0 |
-/// | `attribute-scale-invalid` | error | an attribute scale with min ≥ max |
+/// | `attribute-scale-invalid` | error | an attribute scale with min ≥ max, or max above 10 |
 /// | `not-applicable-in-scale` | error | an attribute's not-applicable value is a point of its scale |
 /// | `scale-not-supported` | error | a CSAT scale other than 1–5/1–7/1–10, a CES scale other than 1–7/1–5 |
 /// | `value-out-of-range` | error | a number outside its documented range (importance, share, threshold, weight, success condition, benchmark) |
@@ -657,12 +657,12 @@ impl<'p> Checker<'p> {
         );
         for (i, a) in plan.attributes.iter().enumerate() {
             let idx = i.to_string();
-            if a.scale.min >= a.scale.max {
+            if a.scale.min >= a.scale.max || a.scale.max > 10 {
                 self.error(
                     ATTRIBUTE_SCALE_INVALID,
                     p(&["attributes", &idx, "scale"]),
                     format!(
-                        "Attribute \"{}\" has a scale from {} to {}; the lowest point must be below the highest.",
+                        "Attribute \"{}\" has a scale from {} to {}; the lowest point must be below the highest, and the highest at most 10.",
                         a.id, a.scale.min, a.scale.max
                     ),
                 );

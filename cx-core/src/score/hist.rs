@@ -49,6 +49,11 @@ impl Scale {
         }
     }
 
+    /// Whether `value` is a point of the scale.
+    pub fn contains(&self, value: u8) -> bool {
+        (self.min..=self.max).contains(&value)
+    }
+
     /// The midpoint (min + max) / 2.
     pub fn midpoint(&self) -> f64 {
         (f64::from(self.min) + f64::from(self.max)) / 2.0

@@ -33,12 +33,19 @@ impl Factor {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FactorWeights {
-    /// Weight of product.
+    /// Weight of the product or service factor \[1\].
+    #[serde(default = "one")]
     pub product: f64,
-    /// Weight of interaction.
+    /// Weight of the interaction factor \[1\].
+    #[serde(default = "one")]
     pub interaction: f64,
-    /// Weight of brand.
+    /// Weight of the brand factor \[1\].
+    #[serde(default = "one")]
     pub brand: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 impl Default for FactorWeights {

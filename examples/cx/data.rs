@@ -1,0 +1,321 @@
+//! `cx ingest` and `cx score`: load a plan, ingest data files (JSON Lines,
+//! JSON, or CSV with a column mapping) or a snapshot, report what was
+//! accepted and rejected, and print scorecards.
+
+use std::io::IsTerminal;
+
+use cx::engine::{CsvMapping, Engine, IngestReport, Query, Scorecard};
+use cx::plan::Plan;
+
+use crate::args::Args;
+
+/// A failure with its exit status.
+pub struct Failure(pub u8, pub String);
+
+fn io(msg: String) -> Failure {
+    Failure(2, msg)
+}
+
+/// Reads a file, or fails with exit status 2.
+pub fn read(path: &str) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| io(format!("cannot read {path}: {e}")))
+}
+
+/// Loads and validates a plan (errors → exit 1 with diagnostics).
+pub fn load_plan(path: &str) -> Result<Plan, Failure> {
+    let text =
+        String::from_utf8(read(path)?).map_err(|_| Failure(1, format!("{path}: not UTF-8")))?;
+    let plan = Plan::from_json(&text).map_err(|e| Failure(1, format!("{path}: {e}")))?;
+    let errors: Vec<String> = plan
+        .validate()
+        .into_iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("  error[{}] {}: {}", d.code, d.path, d.message))
+        .collect();
+    if !errors.is_empty() {
+        return Err(Failure(
+            1,
+            format!(
+                "{path}: the plan has errors (run `cx validate`):\n{}",
+                errors.join("\n")
+            ),
+        ));
+    }
+    Ok(plan)
+}
+
+/// Reads a mapping or query argument: a path, or inline JSON.
+fn path_or_inline(arg: &str) -> Result<String, Failure> {
+    if arg.trim_start().starts_with('{') {
+        Ok(arg.to_string())
+    } else {
+        String::from_utf8(read(arg)?).map_err(|_| io(format!("{arg}: not UTF-8")))
+    }
+}
+
+/// The engine after ingesting the data (or restoring the snapshot), with
+/// the combined ingest report.
+pub fn load(
+    args: &Args,
+    plan_path: &str,
+    files: &[String],
+) -> Result<(Engine, IngestReport), Failure> {
+    let plan = load_plan(plan_path)?;
+    if let Some(snap) = args.value("from-snapshot") {
+        if !files.is_empty() {
+            return Err(io(
+                "--from-snapshot replaces data files; give one or the other".into(),
+            ));
+        }
+        let text = read(snap)?;
+        let snapshot: cx::engine::Snapshot = serde_json::from_slice(&text)
+            .map_err(|e| Failure(1, format!("{snap}: not a snapshot: {e}")))?;
+        if snapshot.plan != plan {
+            return Err(Failure(
+                1,
+                format!("{snap}: the snapshot was made with a different plan than {plan_path}"),
+            ));
+        }
+        let engine = Engine::restore(snapshot).map_err(|e| Failure(1, format!("{snap}: {e}")))?;
+        return Ok((engine, IngestReport::default()));
+    }
+    if files.is_empty() {
+        return Err(io("no data file given (or use --from-snapshot)".into()));
+    }
+    let mapping = args
+        .value("mapping")
+        .map(|m| {
+            CsvMapping::from_json(&path_or_inline(m)?).map_err(|e| io(format!("mapping: {e}")))
+        })
+        .transpose()?;
+    let mut engine = Engine::new(plan).map_err(|e| Failure(1, e.to_string()))?;
+    let mut total = IngestReport::default();
+    for file in files {
+        let bytes = read(file)?;
+        let report = ingest_file(&mut engine, file, &bytes, mapping.as_ref())?;
+        print_report(file, &report);
+        total.absorb(report, usize::MAX);
+    }
+    Ok((engine, total))
+}
+
+fn ingest_file(
+    engine: &mut Engine,
+    file: &str,
+    bytes: &[u8],
+    mapping: Option<&CsvMapping>,
+) -> Result<IngestReport, Failure> {
+    let lower = file.to_ascii_lowercase();
+    if lower.ends_with(".csv") || lower.ends_with(".tsv") {
+        let Some(m) = mapping else {
+            return Err(io(format!("{file}: a CSV file needs --mapping")));
+        };
+        return engine
+            .ingest_csv(bytes, m)
+            .map_err(|e| io(format!("{file}: {e}")));
+    }
+    if lower.ends_with(".json") {
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| Failure(1, format!("{file}: not UTF-8")))?;
+        return engine
+            .ingest_json(text)
+            .map_err(|e| Failure(1, format!("{file}: {e}")));
+    }
+    // JSON Lines. Large files: a progress bar when stderr is a terminal,
+    // otherwise every core.
+    const CHUNK: usize = 8 << 20;
+    if bytes.len() > CHUNK && std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(bytes.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} {bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message(file.to_string());
+        let mut report = IngestReport::default();
+        let (mut start, mut line, mut index) = (0usize, 1usize, 0usize);
+        while start < bytes.len() {
+            let mut end = (start + CHUNK).min(bytes.len());
+            while end < bytes.len() && bytes[end - 1] != b'\n' {
+                end += 1;
+            }
+            let part = &bytes[start..end];
+            let r = engine.ingest_json_lines_from(part, line, index);
+            index += r.total as usize;
+            line += part.iter().filter(|&&b| b == b'\n').count();
+            report.absorb(r, usize::MAX);
+            bar.set_position(end as u64);
+            start = end;
+        }
+        bar.finish_and_clear();
+        return Ok(report);
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    Ok(engine.ingest_json_lines_parallel(bytes, threads))
+}
+
+/// Prints an ingest report on stderr.
+pub fn print_report(file: &str, r: &IngestReport) {
+    eprintln!(
+        "{file}: {} record(s): {} accepted, {} rejected, {} alert(s)",
+        r.total,
+        r.accepted,
+        r.rejected,
+        r.alerts.len()
+    );
+    for e in &r.errors {
+        let mut at = file.to_string();
+        if let Some(l) = e.line {
+            at.push_str(&format!(":{l}"));
+            if let Some(c) = e.column {
+                at.push_str(&format!(":{c}"));
+            }
+        } else {
+            at.push_str(&format!(" record {}", e.index));
+        }
+        let field = e
+            .field
+            .as_ref()
+            .map_or(String::new(), |f| format!(" column `{f}`"));
+        let ptr = if e.pointer.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", e.pointer)
+        };
+        eprintln!("  {at}: {}{ptr}{field}: {}", e.code, e.message);
+    }
+    if r.errors_not_listed > 0 {
+        eprintln!("  … and {} more rejected record(s)", r.errors_not_listed);
+    }
+}
+
+const VALUE_FLAGS: &[&str] = &["mapping", "query", "snapshot-out", "from-snapshot"];
+
+fn parse(argv: &[String], name: &str) -> Result<(Args, String, Vec<String>), Failure> {
+    let args =
+        Args::parse(argv, VALUE_FLAGS, &["json"]).map_err(|e| io(format!("cx {name}: {e}")))?;
+    let Some((plan, files)) = args.positionals.split_first() else {
+        return Err(io(format!("usage: cx {name} PLAN FILE… [--mapping M] [--query Q] [--json] [--snapshot-out S] [--from-snapshot S]")));
+    };
+    let (plan, files) = (plan.clone(), files.to_vec());
+    Ok((args, plan, files))
+}
+
+fn finish(result: Result<u8, Failure>) -> u8 {
+    match result {
+        Ok(code) => code,
+        Err(Failure(code, msg)) => {
+            eprintln!("{msg}");
+            code
+        }
+    }
+}
+
+/// `cx ingest PLAN FILE… [--mapping M] [--snapshot-out S] [--json]`.
+pub fn ingest(argv: &[String]) -> u8 {
+    finish((|| {
+        let (args, plan, files) = parse(argv, "ingest")?;
+        let (engine, report) = load(&args, &plan, &files)?;
+        if args.flag("json") {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+        } else {
+            println!(
+                "{} record(s): {} accepted, {} rejected; {} alert(s); {} cell(s) kept",
+                report.total,
+                report.accepted,
+                report.rejected,
+                report.alerts.len(),
+                engine.cell_count()
+            );
+        }
+        write_snapshot(&args, &engine)?;
+        Ok(u8::from(report.rejected > 0))
+    })())
+}
+
+fn write_snapshot(args: &Args, engine: &Engine) -> Result<(), Failure> {
+    if let Some(out) = args.value("snapshot-out") {
+        let text = serde_json::to_string(&engine.snapshot()).map_err(|e| io(e.to_string()))?;
+        std::fs::write(out, text).map_err(|e| io(format!("cannot write {out}: {e}")))?;
+        eprintln!("snapshot written to {out}");
+    }
+    Ok(())
+}
+
+/// `cx score PLAN FILE… [--mapping M] [--query Q] [--json]`.
+pub fn score(argv: &[String]) -> u8 {
+    finish((|| {
+        let (args, plan, files) = parse(argv, "score")?;
+        let (engine, report) = load(&args, &plan, &files)?;
+        let query = match args.value("query") {
+            Some(q) => {
+                Query::from_json(&path_or_inline(q)?).map_err(|e| io(format!("query: {e}")))?
+            }
+            None => Query::default(),
+        };
+        let card = engine
+            .query(&query)
+            .map_err(|e| io(format!("query: {e}")))?;
+        if args.flag("json") {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&card).unwrap_or_default()
+            );
+        } else {
+            print!("{}", scorecard_text(&card));
+        }
+        write_snapshot(&args, &engine)?;
+        Ok(u8::from(report.rejected > 0))
+    })())
+}
+
+/// A scorecard for a person: one block per row, one line per metric.
+pub fn scorecard_text(card: &Scorecard) -> String {
+    let mut out = String::new();
+    for row in &card.rows {
+        let key: Vec<String> = row
+            .key
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or("(none)")))
+            .collect();
+        out.push_str(&if key.is_empty() {
+            "overall".to_string()
+        } else {
+            key.join(", ")
+        });
+        out.push('\n');
+        for m in &card.metrics {
+            let Some(s) = row.scores.get(m) else { continue };
+            let value = match s.value {
+                Some(v) => format!("{v:>9.2}"),
+                None => format!("{:>9}", "—"),
+            };
+            let interval = s.interval.map_or(String::new(), |i| {
+                format!("  [{:.2}, {:.2}]", i.low, i.high)
+            });
+            let flags = if s.flags.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "  {}",
+                    s.flags
+                        .iter()
+                        .map(|f| format!("{f:?}"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )
+            };
+            out.push_str(&format!("  {m:<28}{value}{interval}  n={}{flags}\n", s.n));
+        }
+    }
+    out.push_str(&format!(
+        "level {:.0}%, as of {}\n",
+        card.level * 100.0,
+        card.as_of.map_or("—".into(), |d| d.to_string())
+    ));
+    out
+}
