@@ -28,5 +28,24 @@ pub fn get(name: &str) -> Option<Schema> {
 
 /// Every document schema with its name; the file is `schema/<name>.schema.json`.
 pub fn documents() -> Vec<(&'static str, Schema)> {
-    vec![("plan", schema_for!(crate::plan::Plan))]
+    use crate::engine;
+    use crate::record;
+    vec![
+        ("plan", schema_for!(crate::plan::Plan)),
+        ("diagnostic", schema_for!(crate::diagnostic::Diagnostic)),
+        ("trace", schema_for!(crate::plan::Trace)),
+        ("record", schema_for!(record::Record)),
+        ("response", schema_for!(record::Response)),
+        ("employee-response", schema_for!(record::EmployeeResponse)),
+        ("audit", schema_for!(record::Audit)),
+        ("kpi-observation", schema_for!(record::KpiObservation)),
+        ("csv-mapping", schema_for!(engine::CsvMapping)),
+        ("engine-config", schema_for!(engine::EngineConfig)),
+        ("query", schema_for!(engine::Query)),
+        ("selection", schema_for!(engine::Selection)),
+        ("scorecard", schema_for!(engine::Scorecard)),
+        ("comparison", schema_for!(engine::Comparison)),
+        ("ingest-report", schema_for!(engine::IngestReport)),
+        ("snapshot", schema_for!(engine::Snapshot)),
+    ]
 }
