@@ -293,6 +293,9 @@ pub fn apply_responses(
     };
     let mut row_buf: Vec<i64> = vec![0; n_attributes + 1];
     let mut slot: Option<usize> = None;
+    let mut dense: Vec<usize> = Vec::new();
+    let mut dense_bucket: Option<i32> = None;
+    let uniform = n_dims == 1 && batch.bucket.iter().all(|b| Some(b) == batch.bucket.first());
     for r in 0..rows {
         let mut same = slot.is_some() && key.bucket == batch.bucket[r];
         for (d, col) in batch.dims.iter().enumerate() {
@@ -302,8 +305,28 @@ pub fn apply_responses(
             }
         }
         key.bucket = batch.bucket[r];
+        // One kept dimension and one bucket in the batch (e.g. a segment ×
+        // no-time cube): a dense table from the dimension id to the cell
+        // saves the hash lookup on every key change.
+        if uniform {
+            if dense_bucket != Some(key.bucket) {
+                dense.clear();
+                dense_bucket = Some(key.bucket);
+            }
+            let id = key.dims[0] as usize;
+            if dense.len() <= id {
+                dense.resize(id + 1, usize::MAX);
+            }
+            if dense[id] == usize::MAX {
+                dense[id] = cells.slot(&key, || ResponseCell {
+                    attributes: vec![AttributeCell::default(); n_attributes],
+                    ..ResponseCell::default()
+                });
+            }
+            slot = Some(dense[id]);
+        }
         let i = match slot {
-            Some(i) if same => i,
+            Some(i) if same || uniform => i,
             _ => {
                 let i = cells.slot(&key, || ResponseCell {
                     attributes: vec![AttributeCell::default(); n_attributes],

@@ -271,16 +271,18 @@ impl Engine {
 
     /// Interns the dimension values of a record, all or nothing: a value that
     /// would exceed `maxDistinctValues` rejects the record.
-    fn intern_dims(
-        &mut self,
-        values: &BTreeMap<&str, (&str, String)>,
-    ) -> Result<Vec<u32>, FieldError> {
+    fn intern_dims(&mut self, values: &BTreeMap<&str, &str>) -> Result<Vec<u32>, FieldError> {
         let max = self.config.limits.max_distinct_values;
         for (d, name) in self.dims.iter().enumerate() {
-            if let Some((v, pointer)) = values.get(name.as_str()) {
+            if let Some(v) = values.get(name.as_str()) {
                 if self.interners[d].get(v).is_none() && self.interners[d].len() >= max {
+                    let pointer = if crate::plan::STANDARD_DIMENSIONS.contains(&name.as_str()) {
+                        format!("/{name}")
+                    } else {
+                        ptr(&["dimensions", name])
+                    };
                     return Err(field_error(
-                        pointer.clone(),
+                        pointer,
                         "too-many-values",
                         format!("dimension `{name}` already has {max} distinct values (limits.maxDistinctValues); `{v}` would be one more"),
                     ));
@@ -294,7 +296,7 @@ impl Engine {
             .map(|(d, name)| {
                 values
                     .get(name.as_str())
-                    .map_or(0, |(v, _)| self.interners[d].intern(v))
+                    .map_or(0, |v| self.interners[d].intern(v))
             })
             .collect())
     }
@@ -305,7 +307,7 @@ impl Engine {
         id: &Option<String>,
         pos: Position,
         at: Timestamp,
-        dims: &BTreeMap<&str, (&str, String)>,
+        dims: &BTreeMap<&str, &str>,
     ) -> Alert {
         Alert {
             reason,
@@ -318,7 +320,7 @@ impl Engine {
             due: at.plus_hours(self.plan.thresholds.follow_up_hours),
             dimensions: dims
                 .iter()
-                .map(|(k, (v, _))| (k.to_string(), v.to_string()))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
         }
     }
@@ -381,7 +383,7 @@ impl Engine {
                 };
             }
         }
-        let mut dims: BTreeMap<&str, (&str, String)> = BTreeMap::new();
+        let mut dims: BTreeMap<&str, &str> = BTreeMap::new();
         for (name, v) in [
             ("segment", &r.segment),
             ("touchpoint", &r.touchpoint),
@@ -390,7 +392,7 @@ impl Engine {
             ("employee", &r.employee),
         ] {
             if let Some(v) = v {
-                dims.insert(name, (v.as_str(), format!("/{name}")));
+                dims.insert(name, v.as_str());
             }
         }
         for (k, v) in &r.dimensions {
@@ -401,7 +403,7 @@ impl Engine {
                     format!("`{k}` is not a dimension of the plan (declare it under `dimensions`)"),
                 ));
             }
-            dims.insert(k.as_str(), (v.as_str(), ptr(&["dimensions", k])));
+            dims.insert(k.as_str(), v.as_str());
         }
         let ids = self.intern_dims(&dims)?;
         // Accepted from here on: file it.
@@ -419,29 +421,70 @@ impl Engine {
         for (i, col) in batch.expectations.iter_mut().enumerate() {
             col.push(expect[i]);
         }
-        let t = r.at.unix();
+        self.note_response_time(r.at.unix());
+        if !self.would_alert(nps, csat, ces) {
+            return Ok(Vec::new());
+        }
+        let dims_text: BTreeMap<String, String> = dims
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Ok(self.response_alerts(r.id.clone(), pos, r.at, nps, csat, ces, &dims_text))
+    }
+
+    pub(crate) fn note_response_time(&mut self, t: i64) {
         self.note_time(t);
         self.last_response = Some(self.last_response.map_or(t, |x| x.max(t)));
+    }
+
+    /// Whether a customer response with these ratings raises any alert.
+    pub(crate) fn would_alert(&self, nps: u8, csat: u8, ces: u8) -> bool {
         let rules = &self.plan.thresholds.alerts;
+        (rules.detractor && nps != MISSING && nps <= 6)
+            || (rules.csat_bottom_two && csat != MISSING && csat <= self.plan.scales.csat.min + 1)
+            || rules
+                .ces_at_most
+                .is_some_and(|l| ces != MISSING && ces <= l)
+    }
+
+    /// The alerts one accepted customer response raises.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn response_alerts(
+        &self,
+        id: Option<String>,
+        pos: Position,
+        at: Timestamp,
+        nps: u8,
+        csat: u8,
+        ces: u8,
+        dims: &BTreeMap<String, String>,
+    ) -> Vec<Alert> {
+        let rules = &self.plan.thresholds.alerts;
+        let scales = self.plan.scales;
+        let make = |reason: AlertReason, value: u8| Alert {
+            reason,
+            record_id: id.clone(),
+            index: pos.index,
+            line: pos.line,
+            value: Some(value),
+            rule: None,
+            at,
+            due: at.plus_hours(self.plan.thresholds.follow_up_hours),
+            dimensions: dims.clone(),
+        };
         let mut alerts = Vec::new();
         if rules.detractor && nps != MISSING && nps <= 6 {
-            let mut a = self.alert(AlertReason::Detractor, &r.id, pos, r.at, &dims);
-            a.value = Some(nps);
-            alerts.push(a);
+            alerts.push(make(AlertReason::Detractor, nps));
         }
         if rules.csat_bottom_two && csat != MISSING && csat <= scales.csat.min + 1 {
-            let mut a = self.alert(AlertReason::CsatBottomTwo, &r.id, pos, r.at, &dims);
-            a.value = Some(csat);
-            alerts.push(a);
+            alerts.push(make(AlertReason::CsatBottomTwo, csat));
         }
         if let Some(limit) = rules.ces_at_most {
             if ces != MISSING && ces <= limit {
-                let mut a = self.alert(AlertReason::HighEffort, &r.id, pos, r.at, &dims);
-                a.value = Some(ces);
-                alerts.push(a);
+                alerts.push(make(AlertReason::HighEffort, ces));
             }
         }
-        Ok(alerts)
+        alerts
     }
 
     fn file_employee(&mut self, r: &EmployeeResponse) -> Result<Vec<Alert>, FieldError> {
@@ -467,7 +510,7 @@ impl Engine {
         }
         let mut dims = BTreeMap::new();
         if let Some(t) = &r.team {
-            dims.insert("team", (t.as_str(), "/team".to_string()));
+            dims.insert("team", t.as_str());
         }
         let ids = self.intern_dims(&dims)?;
         let key = cells::CellKey {
@@ -541,7 +584,7 @@ impl Engine {
             ("touchpoint", &r.touchpoint),
         ] {
             if let Some(v) = v {
-                dims.insert(name, (v.as_str(), format!("/{name}")));
+                dims.insert(name, v.as_str());
             }
         }
         let ids = self.intern_dims(&dims)?;
@@ -602,7 +645,7 @@ impl Engine {
         }
         let mut dims = BTreeMap::new();
         if let Some(s) = &r.segment {
-            dims.insert("segment", (s.as_str(), "/segment".to_string()));
+            dims.insert("segment", s.as_str());
         }
         let ids = self.intern_dims(&dims)?;
         let at = Timestamp::from_date(r.period.start);

@@ -21,6 +21,7 @@
 //! elsewhere.
 
 pub mod cells;
+mod columns;
 mod compare;
 mod csv_mapping;
 mod ingest;
@@ -40,6 +41,7 @@ use crate::plan::{Plan, STANDARD_DIMENSIONS};
 use crate::record::Timestamp;
 use cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell, ResponseCell};
 
+pub use columns::{ColumnsError, DimensionColumn, ResponseColumns, ABSENT};
 pub use compare::{Comparison, DiffTest};
 pub use csv_mapping::{CsvMapping, MappingError, ScoreColumn, TimeColumn, TimeFormat};
 pub use ingest::{Alert, AlertReason, IngestReport, RecordError};

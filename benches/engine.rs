@@ -1,0 +1,224 @@
+//! Criterion benches of the engine (fixed seed, realistic sizes). Figures
+//! and the machine they were measured on are in `benches/README.md`.
+//!
+//! - `kernel/columns`: customer responses held in columns (1,000 segments,
+//!   NPS + CSAT + CES) into a segment × no-time cube — the engine's hot path.
+//! - `ingest/typed`: typed `Response` values, default cube (every dimension
+//!   × day), demo organisation data.
+//! - `ingest/jsonl`, `ingest/csv`: text straight to statistics.
+//! - `query/year-by-segment`: NPS + CSAT + CES by segment × month over a
+//!   year × 1,000 segments.
+//! - `importance/20-attributes`: relative weights (Johnson) and Pearson with
+//!   20 predictors from co-moments.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use cx::demo::{generate, DemoConfig};
+use cx::engine::{
+    CsvMapping, Cube, DimensionColumn, Engine, EngineConfig, Granularity, Query, ResponseColumns,
+};
+use cx::plan::Plan;
+use cx::record::Record;
+use cx::score::{relative_importance, CoMoments};
+
+/// A small deterministic generator (SplitMix64).
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn bare_plan() -> Plan {
+    Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Bench"}}"#).unwrap()
+}
+
+fn segment_cube(g: Granularity) -> EngineConfig {
+    EngineConfig {
+        cube: Cube {
+            dimensions: Some(vec!["segment".into()]),
+            granularity: g,
+        },
+        ..EngineConfig::default()
+    }
+}
+
+struct Columns {
+    at: Vec<i64>,
+    seg: Vec<u32>,
+    nps: Vec<u8>,
+    csat: Vec<u8>,
+    ces: Vec<u8>,
+    dict: Vec<String>,
+}
+
+fn columns(rows: usize, segments: usize) -> Columns {
+    let mut rng = Rng(42);
+    Columns {
+        at: (0..rows)
+            .map(|i| 1_767_225_600 + (i as i64 % 365) * 86_400)
+            .collect(),
+        seg: (0..rows)
+            .map(|_| rng.below(segments as u64) as u32)
+            .collect(),
+        nps: (0..rows).map(|_| rng.below(11) as u8).collect(),
+        csat: (0..rows).map(|_| 1 + rng.below(5) as u8).collect(),
+        ces: (0..rows).map(|_| 1 + rng.below(7) as u8).collect(),
+        dict: (0..segments).map(|i| format!("segment-{i:04}")).collect(),
+    }
+}
+
+fn bench_kernel(c: &mut Criterion) {
+    let rows = 1_000_000;
+    let data = columns(rows, 1000);
+    let dict: Vec<&str> = data.dict.iter().map(String::as_str).collect();
+    let cols = ResponseColumns {
+        at: &data.at,
+        dimensions: vec![(
+            "segment",
+            DimensionColumn {
+                dictionary: &dict,
+                codes: &data.seg,
+            },
+        )],
+        nps: Some(&data.nps),
+        csat: Some(&data.csat),
+        ces: Some(&data.ces),
+        ..ResponseColumns::default()
+    };
+    let mut g = c.benchmark_group("kernel");
+    g.throughput(Throughput::Elements(rows as u64));
+    g.sample_size(10);
+    g.bench_function("columns", |b| {
+        b.iter(|| {
+            let mut e = Engine::with_config(bare_plan(), segment_cube(Granularity::None)).unwrap();
+            black_box(e.ingest_columns(&cols).unwrap().accepted)
+        })
+    });
+    g.finish();
+}
+
+fn bench_ingest(c: &mut Criterion) {
+    let plan = Plan::from_json(include_str!("../examples/data/plan.json")).unwrap();
+    let data = generate(&DemoConfig {
+        days: 120,
+        ..DemoConfig::default()
+    });
+    let responses: Vec<Record> = data
+        .records
+        .iter()
+        .filter(|r| matches!(r, Record::Response(_)))
+        .cloned()
+        .collect();
+    let jsonl: String = responses
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap() + "\n")
+        .collect();
+    let mut g = c.benchmark_group("ingest");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(responses.len() as u64));
+    g.bench_function("typed", |b| {
+        b.iter(|| {
+            let mut e = Engine::new(plan.clone()).unwrap();
+            black_box(e.ingest_batch(&responses).accepted)
+        })
+    });
+    g.bench_function("jsonl", |b| {
+        b.iter(|| {
+            let mut e = Engine::new(plan.clone()).unwrap();
+            black_box(e.ingest_json_lines(jsonl.as_bytes()).accepted)
+        })
+    });
+    // CSV: NPS + CSAT + CES by segment, 200k rows.
+    let rows = 200_000;
+    let d = columns(rows, 1000);
+    let mut csv = String::from("date,segment,nps,csat,ces\n");
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "2026-01-{:02},{},{},{},{}\n",
+            1 + i % 28,
+            d.dict[d.seg[i] as usize],
+            d.nps[i],
+            d.csat[i],
+            d.ces[i]
+        ));
+    }
+    let mapping = CsvMapping::from_json(r#"{"at": {"column": "date", "format": "date"}, "dimensions": {"segment": "segment"}, "nps": "nps", "csat": "csat", "ces": "ces"}"#).unwrap();
+    g.throughput(Throughput::Elements(rows as u64));
+    g.bench_function("csv", |b| {
+        b.iter(|| {
+            let mut e = Engine::with_config(bare_plan(), segment_cube(Granularity::None)).unwrap();
+            black_box(e.ingest_csv(csv.as_bytes(), &mapping).unwrap().accepted)
+        })
+    });
+    g.finish();
+}
+
+fn bench_query(c: &mut Criterion) {
+    let data = columns(2_000_000, 1000);
+    let dict: Vec<&str> = data.dict.iter().map(String::as_str).collect();
+    let cols = ResponseColumns {
+        at: &data.at,
+        dimensions: vec![(
+            "segment",
+            DimensionColumn {
+                dictionary: &dict,
+                codes: &data.seg,
+            },
+        )],
+        nps: Some(&data.nps),
+        csat: Some(&data.csat),
+        ces: Some(&data.ces),
+        ..ResponseColumns::default()
+    };
+    let mut e = Engine::with_config(bare_plan(), segment_cube(Granularity::Day)).unwrap();
+    e.ingest_columns(&cols).unwrap();
+    let q = Query::from_json(
+        r#"{"metrics": ["nps", "csat", "ces"], "groupBy": ["segment", "period:month"]}"#,
+    )
+    .unwrap();
+    let mut g = c.benchmark_group("query");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(e.cell_count() as u64));
+    g.bench_function("year-by-segment", |b| {
+        b.iter(|| black_box(e.query(&q).unwrap().rows.len()))
+    });
+    g.finish();
+}
+
+fn bench_importance(c: &mut Criterion) {
+    let mut rng = Rng(7);
+    let k = 20;
+    let mut co = CoMoments::new(k + 1);
+    for _ in 0..20_000 {
+        let base = rng.below(5) as i64;
+        let mut row: Vec<i64> = (0..k)
+            .map(|_| 1 + ((base + rng.below(3) as i64) % 5))
+            .collect();
+        let y = row.iter().take(5).sum::<i64>() / 2 + rng.below(3) as i64;
+        row.push(y);
+        co.add(&row).unwrap();
+    }
+    let mut g = c.benchmark_group("importance");
+    g.bench_with_input(BenchmarkId::new("johnson-pearson", k), &co, |b, co| {
+        b.iter(|| black_box(relative_importance(co, k).map(|i| i.r2).ok()))
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_kernel,
+    bench_ingest,
+    bench_query,
+    bench_importance
+);
+criterion_main!(benches);
