@@ -75,7 +75,8 @@ fn prepare(co: &CoMoments, outcome: usize) -> Result<Prepared, ScoreError> {
     let eig = SymmetricEigen::new(rxx.clone());
     let max = eig.eigenvalues.max();
     let min = eig.eigenvalues.min();
-    if !(min > SINGULAR_TOLERANCE * max) {
+    // Not strictly greater (NaN included): singular.
+    if min.partial_cmp(&(SINGULAR_TOLERANCE * max)) != Some(std::cmp::Ordering::Greater) {
         return Err(ScoreError::Singular);
     }
     Ok(Prepared {
