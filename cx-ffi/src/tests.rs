@@ -256,7 +256,7 @@ fn ingest_responses_query_round_trip() {
     r.csat = 300;
     rows.push(r);
     let mut r = row(9);
-    r.segment = b"\xff\0".as_ptr().cast();
+    r.segment = c"\xff".as_ptr();
     rows.push(r);
     let unknown = [cx_attribute {
         id: c"nope".as_ptr(),
