@@ -83,7 +83,10 @@ fn typed_and_c_ingest_give_the_hand_derived_figures() {
     };
     // SAFETY: valid arguments throughout; every buffer and handle is freed.
     unsafe {
-        assert_eq!(cx_plan_new(PLAN.as_ptr().cast(), PLAN.len(), &mut plan), cx_status::Ok);
+        assert_eq!(
+            cx_plan_new(PLAN.as_ptr().cast(), PLAN.len(), &mut plan),
+            cx_status::Ok
+        );
         assert_eq!(cx_engine_new(plan, &mut engine), cx_status::Ok);
         assert_eq!(
             cx_engine_ingest_responses(engine, c_rows.as_ptr(), c_rows.len(), &mut buf),
