@@ -15,6 +15,12 @@
 #include <stdbool.h>
 
 /**
+ * The value of a score field (`nps`, `csat`, `ces`, `overall`) or of an
+ * attribute rating that means "not answered".
+ */
+#define CX_MISSING -1
+
+/**
  * Major version of the library (`CARGO_PKG_VERSION_MAJOR`).
  */
 #define CX_VERSION_MAJOR 0
@@ -29,6 +35,206 @@
  */
 #define CX_VERSION_PATCH 0
 
+/**
+ * The result of every fallible call. `CX_STATUS_OK` (0) is success; any
+ * other value is a failure, described further by `cx_last_error_message`.
+ * The numbers are stable and never reused; new codes may be added, so
+ * treat an unknown value as a generic failure.
+ */
+typedef enum cx_status {
+  /**
+   * Success.
+   */
+  CX_STATUS_OK = 0,
+  /**
+   * A required pointer argument was NULL.
+   */
+  CX_STATUS_NULL_ARGUMENT = 1,
+  /**
+   * A text argument is not valid UTF-8.
+   */
+  CX_STATUS_INVALID_UTF8 = 2,
+  /**
+   * A JSON document argument is malformed or has the wrong shape (plan,
+   * config, query, comparison, mapping, snapshot, JSON records).
+   */
+  CX_STATUS_PARSE_ERROR = 3,
+  /**
+   * The plan has validation errors (the engine refuses it).
+   */
+  CX_STATUS_INVALID_PLAN = 4,
+  /**
+   * An argument is out of its domain (a length too large, an unknown cube
+   * dimension, the same engine twice in `cx_engine_merge`).
+   */
+  CX_STATUS_INVALID_ARGUMENT = 5,
+  /**
+   * The query cannot run (unknown metric or dimension, invalid level…).
+   */
+  CX_STATUS_QUERY_ERROR = 6,
+  /**
+   * The CSV column mapping does not fit the CSV header or the plan.
+   */
+  CX_STATUS_MAPPING_ERROR = 7,
+  /**
+   * The two engines have different plans or cubes and cannot be merged.
+   */
+  CX_STATUS_INCOMPATIBLE = 8,
+  /**
+   * The snapshot is not one this library can restore.
+   */
+  CX_STATUS_INVALID_SNAPSHOT = 9,
+  /**
+   * An internal error (a Rust panic, caught at the boundary, or an engine
+   * left unusable by an earlier one). Please report it.
+   */
+  CX_STATUS_PANIC = 10,
+} cx_status;
+
+/**
+ * An engine (opaque): the statistics of everything ingested, per cube
+ * cell. Thread-safe: see the README's threading section.
+ */
+typedef struct cx_engine cx_engine;
+
+/**
+ * A parsed plan (opaque). Immutable once created.
+ */
+typedef struct cx_plan cx_plan;
+
+/**
+ * Bytes the library allocated and the caller owns: `len` bytes at `ptr`,
+ * followed by a NUL byte (not counted in `len`) so text can be used as a C
+ * string. The text is UTF-8 JSON.
+ *
+ * Free it with `cx_buffer_free` exactly once; never with `free()`. An
+ * empty buffer is `{NULL, 0}`; a zero-initialised `cx_buffer` is empty and
+ * safe to free.
+ */
+typedef struct cx_buffer {
+  /**
+   * The bytes, NUL-terminated; NULL when empty.
+   */
+  char *ptr;
+  /**
+   * Number of bytes, not counting the terminating NUL.
+   */
+  size_t len;
+} cx_buffer;
+
+/**
+ * One attribute rating (or expected level) of a response.
+ */
+typedef struct cx_attribute {
+  /**
+   * Attribute id of the plan (NUL-terminated UTF-8, not NULL).
+   */
+  const char *id;
+  /**
+   * Rating on the attribute's scale, or its not-applicable value;
+   * `CX_MISSING` (-1) skips the entry.
+   */
+  int8_t value;
+} cx_attribute;
+
+/**
+ * One custom dimension value of a response (a dimension the plan declares
+ * under `dimensions`).
+ */
+typedef struct cx_dimension {
+  /**
+   * Dimension id (NUL-terminated UTF-8, not NULL).
+   */
+  const char *id;
+  /**
+   * Value (NUL-terminated UTF-8); NULL skips the entry.
+   */
+  const char *value;
+} cx_dimension;
+
+/**
+ * One customer survey response, the row of `cx_engine_ingest_responses`
+ * (SPEC §5.6).
+ *
+ * Strings are NUL-terminated UTF-8; NULL means absent. Scores are
+ * integers with `CX_MISSING` (-1) for "not answered"; a zero-filled struct
+ * answers 0 to every score, so start from `cx_response_init`. Arrays are a
+ * pointer and a length (the pointer may be NULL when the length is 0); if
+ * an id repeats in `attributes` or `expectations`, the last one wins, as in
+ * JSON. The library only reads the row during the call and keeps none of
+ * its pointers.
+ */
+typedef struct cx_response {
+  /**
+   * Record id, echoed in alerts and errors (e.g. the call id).
+   */
+  const char *id;
+  /**
+   * When the customer answered, unix seconds (UTC).
+   */
+  int64_t at;
+  /**
+   * Customer segment.
+   */
+  const char *segment;
+  /**
+   * Touchpoint (a process id of the plan).
+   */
+  const char *touchpoint;
+  /**
+   * Channel.
+   */
+  const char *channel;
+  /**
+   * Team.
+   */
+  const char *team;
+  /**
+   * Employee.
+   */
+  const char *employee;
+  /**
+   * Likelihood to recommend, 0–10, or -1.
+   */
+  int16_t nps;
+  /**
+   * Satisfaction on the plan's CSAT scale (default 1–5), or -1.
+   */
+  int16_t csat;
+  /**
+   * Effort on the plan's CES scale (default 1–7), or -1.
+   */
+  int16_t ces;
+  /**
+   * Overall outcome, 0–10, or -1.
+   */
+  int16_t overall;
+  /**
+   * Attribute ratings.
+   */
+  const struct cx_attribute *attributes;
+  /**
+   * Number of `attributes`.
+   */
+  size_t attributes_len;
+  /**
+   * Expected levels per attribute (gap analysis).
+   */
+  const struct cx_attribute *expectations;
+  /**
+   * Number of `expectations`.
+   */
+  size_t expectations_len;
+  /**
+   * Custom dimensions.
+   */
+  const struct cx_dimension *dimensions;
+  /**
+   * Number of `dimensions`.
+   */
+  size_t dimensions_len;
+} cx_response;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -38,6 +244,361 @@ extern "C" {
  * pointer is static: never free it. Thread-safe.
  */
 const char *cx_version(void);
+
+/**
+ * Frees a buffer the library returned and resets it to `{NULL, 0}`, so a
+ * second call is harmless. `buffer` may be NULL, and `buffer->ptr` may be
+ * NULL (both do nothing).
+ *
+ * # Safety
+ * `buffer` is NULL or points to a `cx_buffer` that is empty or was filled
+ * by this library and not modified since. Not thread-safe for the same
+ * buffer.
+ */
+void cx_buffer_free(struct cx_buffer *buffer);
+
+/**
+ * Creates an engine for a valid plan, with the default cube (every
+ * dimension × day) and limits, and writes the new handle to `*out`.
+ *
+ * The engine keeps its own copy of the plan: `plan` may be freed
+ * afterwards. Returns `CX_STATUS_NULL_ARGUMENT`, or `CX_STATUS_INVALID_PLAN`
+ * when the plan has validation errors (the last error lists every error
+ * diagnostic, one per line: path, code, message; its path is the first
+ * one's). `*out` is written only on success; free the handle with
+ * `cx_engine_free`. Thread-safe (the plan is only read).
+ *
+ * # Safety
+ * `plan` is NULL or a live handle; `out` is NULL or writable.
+ */
+enum cx_status cx_engine_new(const struct cx_plan *plan, struct cx_engine **out_engine);
+
+/**
+ * As `cx_engine_new`, with settings: `config_json` (UTF-8, `config_len`
+ * bytes) is an `EngineConfig` document, e.g.
+ * `{"cube": {"dimensions": ["segment", "team"], "granularity": "month"},
+ * "limits": {"maxErrorsListed": 100}}` (every field optional).
+ *
+ * Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`,
+ * `CX_STATUS_PARSE_ERROR` (malformed config), `CX_STATUS_INVALID_PLAN`, or
+ * `CX_STATUS_INVALID_ARGUMENT` (the cube names a dimension the plan does
+ * not have; code `unknown-dimension`). `*out` is written only on success.
+ * Thread-safe.
+ *
+ * # Safety
+ * `plan` is NULL or a live handle; `config_json` is NULL or readable for
+ * `config_len` bytes; `out` is NULL or writable.
+ */
+enum cx_status cx_engine_new_with_config(const struct cx_plan *plan,
+                                         const char *config_json,
+                                         size_t config_len,
+                                         struct cx_engine **out_engine);
+
+/**
+ * Ingests a JSON document (`len` bytes of UTF-8): an array of records or
+ * one record (customer responses, and `"kind": "employee" | "audit" |
+ * "kpi"` records), and writes the ingest report to `*report_out`:
+ * `{"total", "accepted", "rejected", "errors": [...], "errorsNotListed",
+ * "alerts": [...]}`. A bad record is rejected in the report (with its
+ * JSON Pointer, e.g. `/3/nps`) and changes nothing; that is not a call
+ * failure.
+ *
+ * Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`, or
+ * `CX_STATUS_PARSE_ERROR` when the text is not JSON at all (nothing is
+ * ingested). `*report_out` is written only on success; free it with
+ * `cx_buffer_free`. Mutates the engine: waits for other calls on it.
+ *
+ * # Safety
+ * `engine` is NULL or a live handle; `json` is NULL or readable for `len`
+ * bytes; `report_out` is NULL or writable.
+ */
+enum cx_status cx_engine_ingest_json(struct cx_engine *engine,
+                                     const char *json,
+                                     size_t len,
+                                     struct cx_buffer *report_out);
+
+/**
+ * Ingests JSON Lines (`len` bytes; one record per line, blank lines
+ * skipped) and writes the ingest report (see `cx_engine_ingest_json`) to
+ * `*report_out`; errors carry 1-based line numbers. The bytes need not be
+ * UTF-8 as a whole: a line that is not UTF-8 is rejected in the report.
+ *
+ * Returns `CX_STATUS_NULL_ARGUMENT` only. `*report_out` is written only on
+ * success. Mutates the engine: waits for other calls on it.
+ *
+ * # Safety
+ * `engine` is NULL or a live handle; `text` is NULL or readable for `len`
+ * bytes; `report_out` is NULL or writable.
+ */
+enum cx_status cx_engine_ingest_json_lines(struct cx_engine *engine,
+                                           const char *text,
+                                           size_t len,
+                                           struct cx_buffer *report_out);
+
+/**
+ * Ingests CSV (`csv_len` bytes, with a header row) through a column
+ * mapping (`mapping_json`, a `CsvMapping` document of `mapping_len` bytes)
+ * and writes the ingest report to `*report_out`; a bad row is rejected in
+ * the report with its line, field number and column name.
+ *
+ * Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8` (mapping),
+ * `CX_STATUS_PARSE_ERROR` (malformed mapping) or `CX_STATUS_MAPPING_ERROR`
+ * (the mapping names a column the header lacks or an id the plan lacks;
+ * nothing is ingested). `*report_out` is written only on success. Mutates
+ * the engine: waits for other calls on it.
+ *
+ * # Safety
+ * `engine` is NULL or a live handle; `csv` and `mapping_json` are NULL or
+ * readable for their lengths; `report_out` is NULL or writable.
+ */
+enum cx_status cx_engine_ingest_csv(struct cx_engine *engine,
+                                    const char *csv,
+                                    size_t csv_len,
+                                    const char *mapping_json,
+                                    size_t mapping_len,
+                                    struct cx_buffer *report_out);
+
+/**
+ * Runs a query (`query_json`, `len` bytes: SPEC §5.4, e.g.
+ * `{"metrics": ["nps"], "groupBy": ["segment"]}`; `{}` for every metric
+ * overall) and writes the scorecard JSON to `*scorecard_out`.
+ *
+ * Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`,
+ * `CX_STATUS_PARSE_ERROR` (malformed query) or `CX_STATUS_QUERY_ERROR`
+ * (unknown metric or dimension, a dimension the cube does not keep, an
+ * invalid level; the last error's path points into the query).
+ * `*scorecard_out` is written only on success. Read-only: runs
+ * concurrently with other `const cx_engine *` calls on the same engine.
+ *
+ * # Safety
+ * `engine` is NULL or a live handle; `query_json` is NULL or readable for
+ * `len` bytes; `scorecard_out` is NULL or writable.
+ */
+enum cx_status cx_engine_query(const struct cx_engine *engine,
+                               const char *query_json,
+                               size_t len,
+                               struct cx_buffer *scorecard_out);
+
+/**
+ * Runs the two-sample tests between two selections (Δ = a − b) and
+ * writes the comparison JSON (`{"level", "nps", "enps", "csat", "ces",
+ * "npsSignificant"}`) to `*comparison_out`. `request_json` (`len` bytes)
+ * is `{"a": SELECTION, "b": SELECTION, "level": 0.95, "npsMethod":
+ * "adjustedWald"}` where a selection is `{"filters": {...}, "from":
+ * "YYYY-MM-DD", "to": "YYYY-MM-DD"}`; `level` and `npsMethod` (`wald`,
+ * `adjustedWald`, `score`) are optional.
+ *
+ * Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`,
+ * `CX_STATUS_PARSE_ERROR` or `CX_STATUS_QUERY_ERROR`. `*comparison_out` is
+ * written only on success. Read-only: runs concurrently with other
+ * `const cx_engine *` calls.
+ *
+ * # Safety
+ * `engine` is NULL or a live handle; `request_json` is NULL or readable
+ * for `len` bytes; `comparison_out` is NULL or writable.
+ */
+enum cx_status cx_engine_compare(const struct cx_engine *engine,
+                                 const char *request_json,
+                                 size_t len,
+                                 struct cx_buffer *comparison_out);
+
+/**
+ * Writes the most recent alerts the engine keeps (up to
+ * `limits.maxAlertsKept`, oldest first) to `*alerts_out` as a JSON array.
+ * Each ingest report already carries the alerts its call raised; this is
+ * the backlog. Returns `CX_STATUS_NULL_ARGUMENT`. Read-only.
+ *
+ * # Safety
+ * `engine` is NULL or a live handle; `alerts_out` is NULL or writable.
+ */
+enum cx_status cx_engine_alerts(const struct cx_engine *engine, struct cx_buffer *alerts_out);
+
+/**
+ * Writes a snapshot of the engine's statistics (a versioned JSON
+ * document holding the plan, the settings and the cells, never the rows)
+ * to `*snapshot_out`; `cx_engine_restore` reads it back, on any machine.
+ * Returns `CX_STATUS_NULL_ARGUMENT`. Read-only.
+ *
+ * # Safety
+ * `engine` is NULL or a live handle; `snapshot_out` is NULL or writable.
+ */
+enum cx_status cx_engine_snapshot(const struct cx_engine *engine, struct cx_buffer *snapshot_out);
+
+/**
+ * Rebuilds an engine from a snapshot (`len` bytes of JSON from
+ * `cx_engine_snapshot`) and writes the new handle to `*out`. Alerts are not
+ * part of a snapshot.
+ *
+ * Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`,
+ * `CX_STATUS_PARSE_ERROR` (not a snapshot document), or
+ * `CX_STATUS_INVALID_SNAPSHOT` (wrong format or version, inconsistent
+ * contents; the last error's path points at the problem). `*out` is
+ * written only on success; free it with `cx_engine_free`. Thread-safe.
+ *
+ * # Safety
+ * `snapshot_json` is NULL or readable for `len` bytes; `out` is NULL or
+ * writable.
+ */
+enum cx_status cx_engine_restore(const char *snapshot_json,
+                                 size_t len,
+                                 struct cx_engine **out_engine);
+
+/**
+ * Merges the statistics (and kept alerts) of `from` into `into`: `into`
+ * then answers every query as one engine that ingested both inputs.
+ * Both must have the same plan and settings.
+ *
+ * Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_ARGUMENT` when
+ * both are the same handle, or `CX_STATUS_INCOMPATIBLE` (different plans
+ * or cubes; `into` is unchanged). Mutates `into` and reads `from`: waits
+ * for other calls on either; concurrent merges in opposite directions do
+ * not deadlock.
+ *
+ * # Safety
+ * `into` and `from` are NULL or live handles.
+ */
+enum cx_status cx_engine_merge(struct cx_engine *into, const struct cx_engine *from);
+
+/**
+ * Frees an engine. NULL does nothing. Must not race with any other call on
+ * the same engine.
+ *
+ * # Safety
+ * `engine` is NULL or a handle from this library not freed before.
+ */
+void cx_engine_free(struct cx_engine *engine);
+
+/**
+ * Parses a plan from `len` bytes of UTF-8 JSON at `json` (no NUL needed)
+ * and writes a new handle to `*out`.
+ *
+ * Only the document's shape is checked here: a plan with validation
+ * errors still loads, so that `cx_plan_validate` can report them (the
+ * engine refuses it).
+ *
+ * Returns `CX_STATUS_NULL_ARGUMENT` (`json` or `out` NULL),
+ * `CX_STATUS_INVALID_UTF8`, or `CX_STATUS_PARSE_ERROR` (malformed JSON, a
+ * wrong type, an unknown field: the last error has the message with line
+ * and column, and the JSON Pointer as its path). `*out` is written only on
+ * success; the caller owns the handle and frees it with `cx_plan_free`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `json` is NULL or readable for `len` bytes; `out` is NULL or writable.
+ */
+enum cx_status cx_plan_new(const char *json, size_t len, struct cx_plan **out_plan);
+
+/**
+ * Validates a plan and writes its diagnostics to `*diagnostics_out` as
+ * JSON: `{"diagnostics": [{"severity", "code", "path", "message"}, ...]}`
+ * (the shape of `cx validate --json`). A plan with errors is not a call
+ * failure: check the severities. The caller frees the buffer with
+ * `cx_buffer_free`.
+ *
+ * Returns `CX_STATUS_NULL_ARGUMENT` when an argument is NULL. Does not
+ * modify the plan: may run concurrently with any other `const cx_plan *`
+ * call on the same plan.
+ *
+ * # Safety
+ * `plan` is NULL or a live handle; `diagnostics_out` is NULL or writable.
+ */
+enum cx_status cx_plan_validate(const struct cx_plan *plan, struct cx_buffer *diagnostics_out);
+
+/**
+ * Writes the plan's traceability matrix (coverage of needs, identity,
+ * rules, goals and instruments; SPEC §2.2) to `*trace_out` as JSON. The
+ * caller frees the buffer with `cx_buffer_free`.
+ *
+ * Returns `CX_STATUS_NULL_ARGUMENT` when an argument is NULL. Does not
+ * modify the plan: may run concurrently with other `const cx_plan *` calls.
+ *
+ * # Safety
+ * `plan` is NULL or a live handle; `trace_out` is NULL or writable.
+ */
+enum cx_status cx_plan_trace(const struct cx_plan *plan, struct cx_buffer *trace_out);
+
+/**
+ * Frees a plan. NULL does nothing. Engines created from the plan keep
+ * their own copy, so the plan may be freed while they live. Must not race
+ * with another call on the same plan.
+ *
+ * # Safety
+ * `plan` is NULL or a handle from `cx_plan_new` not freed before.
+ */
+void cx_plan_free(struct cx_plan *plan);
+
+/**
+ * Resets `*row` to an empty response: every pointer NULL, every length
+ * and `at` 0, every score `CX_MISSING`. NULL does nothing. Thread-safe.
+ *
+ * # Safety
+ * `row` is NULL or writable.
+ */
+void cx_response_init(struct cx_response *row);
+
+/**
+ * The hot path: ingests `n` customer responses given as C structs and
+ * writes the ingest report to `*report_out`: `{"total", "accepted",
+ * "rejected", "errors": [{"index", "pointer", "id", "code", "message"}],
+ * "errorsNotListed", "alerts": [{"reason", "recordId", "index", "value",
+ * "at", "due", "dimensions"}]}`. `index` is the row's position in `rows`.
+ *
+ * The alerts raised by these rows (detractor, CSAT in the bottom two
+ * boxes, high effort) come back in this same report, so a ticket can be
+ * opened at once. A bad row — off-scale score, unknown attribute or
+ * dimension, string that is not UTF-8, -2 where a score should be — is
+ * rejected in the report, changes nothing, and is not a call failure.
+ *
+ * `rows` may be NULL when `n` is 0. Returns `CX_STATUS_NULL_ARGUMENT` or
+ * `CX_STATUS_INVALID_ARGUMENT` (`n` too large for memory). `*report_out`
+ * is written only on success; free it with `cx_buffer_free`. The library
+ * keeps no pointer into `rows`. Mutates the engine: waits for other calls
+ * on it.
+ *
+ * # Safety
+ * `engine` is NULL or a live handle; `rows` is NULL or valid for `n`
+ * elements, each valid per the `cx_response` contract; `report_out` is NULL
+ * or writable.
+ */
+enum cx_status cx_engine_ingest_responses(struct cx_engine *engine,
+                                          const struct cx_response *rows,
+                                          size_t n,
+                                          struct cx_buffer *report_out);
+
+/**
+ * The message of the most recent failed call on the calling thread, in
+ * plain words (e.g. `"expected value at line 1, column 1"`); `""` when no
+ * call has failed on this thread. Never NULL.
+ *
+ * Only failing calls change it: a successful call leaves it as it was. The
+ * string belongs to the library; it stays valid until the next failing
+ * `cx_` call on the same thread (copy it to keep it). Thread-safe: each
+ * thread has its own last error.
+ */
+const char *cx_last_error_message(void);
+
+/**
+ * The stable kebab-case code of the most recent failure on the calling
+ * thread (e.g. `"parse-error"`, `"invalid-plan"`, `"unknown-metric"`,
+ * `"null-argument"`); `""` when none. Never NULL. Same lifetime and
+ * thread-safety as `cx_last_error_message`.
+ */
+const char *cx_last_error_code(void);
+
+/**
+ * The JSON Pointer (RFC 6901) into the offending document of the most
+ * recent failure on the calling thread (e.g. `"/metrics/0"`), `""` when the
+ * failure is about the whole document or has no position. Never NULL. Same
+ * lifetime and thread-safety as `cx_last_error_message`.
+ */
+const char *cx_last_error_path(void);
+
+/**
+ * A short static description of a status code (e.g. `"parse error"`);
+ * `"unknown status"` for a number this version does not know. Never NULL,
+ * never free it. Thread-safe.
+ */
+const char *cx_status_str(int status);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -344,6 +344,8 @@ pub fn apply_responses(
         let _ = add(&mut c.ces, batch.ces[r]);
         let _ = add(&mut c.overall, batch.overall[r]);
         let mut complete = n_attributes > 0;
+        // The index walks several parallel columns.
+        #[allow(clippy::needless_range_loop)]
         for a in 0..n_attributes {
             let v = batch.attributes[a][r];
             let cellattr = &mut c.attributes[a];

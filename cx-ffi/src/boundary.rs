@@ -1,0 +1,118 @@
+//! The panic boundary and argument conversion shared by every export.
+
+use std::ffi::{c_char, CStr};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::status::{cx_status, set_last_error, Failure};
+
+/// Runs an export's body: `Ok` becomes `CX_STATUS_OK`; a failure or a panic
+/// is recorded as the thread's last error and its status returned.
+pub(crate) fn guard(f: impl FnOnce() -> Result<(), Failure>) -> cx_status {
+    let failure = match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => return cx_status::Ok,
+        Ok(Err(failure)) => failure,
+        Err(payload) => Failure::internal(format!(
+            "internal error (a panic was caught at the C boundary): {}",
+            panic_message(payload.as_ref())
+        )),
+    };
+    let status = failure.status;
+    set_last_error(failure);
+    status
+}
+
+/// Runs an infallible export's body; a panic gives `fallback`.
+pub(crate) fn guard_value<T>(fallback: T, f: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
+}
+
+/// A non-NULL pointer argument, as a reference.
+///
+/// # Safety
+/// `ptr` is NULL or valid for reads as a `T` for `'a`.
+pub(crate) unsafe fn arg<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, Failure> {
+    // SAFETY: the caller promises `ptr` is NULL or valid.
+    unsafe { ptr.as_ref() }.ok_or_else(|| Failure::null(name))
+}
+
+/// A non-NULL out-pointer; checked before any work so that out-params are
+/// written only on success.
+pub(crate) fn out<T>(ptr: *mut T, name: &str) -> Result<*mut T, Failure> {
+    if ptr.is_null() {
+        Err(Failure::null(name))
+    } else {
+        Ok(ptr)
+    }
+}
+
+/// `len` bytes at `ptr`.
+///
+/// # Safety
+/// `ptr` is NULL or valid for reads of `len` bytes for `'a`.
+pub(crate) unsafe fn bytes<'a>(
+    ptr: *const c_char,
+    len: usize,
+    name: &str,
+) -> Result<&'a [u8], Failure> {
+    if ptr.is_null() {
+        return Err(Failure::null(name));
+    }
+    if len > isize::MAX as usize {
+        return Err(Failure::new(
+            cx_status::InvalidArgument,
+            "invalid-argument",
+            "",
+            format!("`{name}` is longer than any buffer can be ({len} bytes)"),
+        ));
+    }
+    // SAFETY: non-NULL, at most isize::MAX bytes, readable per the caller.
+    Ok(unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) })
+}
+
+/// `len` bytes at `ptr`, which must be UTF-8.
+///
+/// # Safety
+/// As [`bytes`].
+pub(crate) unsafe fn text<'a>(
+    ptr: *const c_char,
+    len: usize,
+    name: &str,
+) -> Result<&'a str, Failure> {
+    // SAFETY: forwarded from the caller.
+    let b = unsafe { bytes(ptr, len, name) }?;
+    std::str::from_utf8(b).map_err(|e| {
+        Failure::new(
+            cx_status::InvalidUtf8,
+            "invalid-utf8",
+            "",
+            format!(
+                "`{name}` is not valid UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+    })
+}
+
+/// A NUL-terminated string inside a struct: `Ok(None)` for NULL, `Err(())`
+/// when it is not UTF-8.
+///
+/// # Safety
+/// `ptr` is NULL or a valid NUL-terminated string for `'a`.
+pub(crate) unsafe fn c_str<'a>(ptr: *const c_char) -> Result<Option<&'a str>, ()> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: non-NULL and NUL-terminated per the caller.
+    unsafe { CStr::from_ptr(ptr) }
+        .to_str()
+        .map(Some)
+        .map_err(|_| ())
+}

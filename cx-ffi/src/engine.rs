@@ -1,0 +1,533 @@
+//! `cx_engine`: creation, text ingest (JSON, JSON Lines, CSV), queries,
+//! comparisons, alerts, snapshots and merges. The typed hot path
+//! (`cx_engine_ingest_responses`) is in `response.rs`.
+//!
+//! The handle wraps the engine in a `RwLock`: calls taking a
+//! `const cx_engine *` share it, calls taking a `cx_engine *` hold it
+//! alone, so concurrent use of one handle from several threads is safe.
+
+use std::ffi::c_char;
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use cx_core::engine::{
+    CsvMapping, Engine, EngineConfig, EngineError, MappingError, Query, QueryError, Selection,
+    Snapshot,
+};
+use cx_core::score::NpsMethod;
+use serde::Deserialize;
+
+use crate::boundary::{arg, bytes, guard, out, text};
+use crate::buffer::{cx_buffer, write_json};
+use crate::plan::cx_plan;
+use crate::status::{cx_status, Failure};
+
+/// An engine (opaque): the statistics of everything ingested, per cube
+/// cell. Thread-safe: see the README's threading section.
+#[allow(non_camel_case_types)]
+pub struct cx_engine {
+    pub(crate) engine: RwLock<Engine>,
+}
+
+impl cx_engine {
+    pub(crate) fn read(&self) -> Result<RwLockReadGuard<'_, Engine>, Failure> {
+        self.engine.read().map_err(|_| poisoned())
+    }
+
+    pub(crate) fn write(&self) -> Result<RwLockWriteGuard<'_, Engine>, Failure> {
+        self.engine.write().map_err(|_| poisoned())
+    }
+
+    fn boxed(engine: Engine) -> *mut cx_engine {
+        Box::into_raw(Box::new(cx_engine {
+            engine: RwLock::new(engine),
+        }))
+    }
+}
+
+fn poisoned() -> Failure {
+    Failure::internal("internal error: an earlier panic during a call on this engine left it unusable; free it and restore from a snapshot")
+}
+
+/// A JSON parse failure with its line, column and JSON Pointer.
+fn parse_failure(what: &str, e: serde_path_to_error::Error<serde_json::Error>) -> Failure {
+    let path = pointer_of(e.path());
+    let inner = e.into_inner();
+    Failure::new(
+        cx_status::ParseError,
+        "parse-error",
+        path,
+        format!(
+            "invalid {what} at line {}, column {}: {inner}",
+            inner.line(),
+            inner.column()
+        ),
+    )
+}
+
+/// serde_path_to_error's path as a JSON Pointer.
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|s| match s {
+            Segment::Seq { index } => Some(format!("/{index}")),
+            Segment::Map { key } => Some(format!(
+                "/{}",
+                cx_core::diagnostic::escape_pointer_token(key)
+            )),
+            Segment::Enum { .. } | Segment::Unknown => None,
+        })
+        .collect()
+}
+
+fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, Failure> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| parse_failure(what, e))?;
+    de.end().map_err(|e| {
+        Failure::new(
+            cx_status::ParseError,
+            "parse-error",
+            "",
+            format!("invalid {what}: {e}"),
+        )
+    })?;
+    Ok(value)
+}
+
+pub(crate) fn engine_failure(e: &EngineError) -> Failure {
+    let status = match e {
+        EngineError::InvalidPlan(_) => cx_status::InvalidPlan,
+        EngineError::Incompatible(_) => cx_status::Incompatible,
+        EngineError::Snapshot { .. } => cx_status::InvalidSnapshot,
+        _ => cx_status::InvalidArgument,
+    };
+    let mut message = e.to_string();
+    if let EngineError::InvalidPlan(diagnostics) = e {
+        message.push_str("\nerrors:");
+        for d in diagnostics {
+            message.push_str(&format!("\n  {} [{}]: {}", d.path, d.code, d.message));
+        }
+    }
+    Failure::new(status, e.code(), e.path(), message)
+}
+
+fn query_failure(e: &QueryError) -> Failure {
+    let status = match e {
+        QueryError::Parse { .. } => cx_status::ParseError,
+        _ => cx_status::QueryError,
+    };
+    Failure::new(status, e.code(), e.path(), e.to_string())
+}
+
+fn mapping_failure(e: &MappingError) -> Failure {
+    let status = match e {
+        MappingError::Parse { .. } => cx_status::ParseError,
+        _ => cx_status::MappingError,
+    };
+    Failure::new(status, e.code(), e.path(), e.to_string())
+}
+
+/// Creates an engine for a valid plan, with the default cube (every
+/// dimension × day) and limits, and writes the new handle to `*out`.
+///
+/// The engine keeps its own copy of the plan: `plan` may be freed
+/// afterwards. Returns `CX_STATUS_NULL_ARGUMENT`, or `CX_STATUS_INVALID_PLAN`
+/// when the plan has validation errors (the last error lists every error
+/// diagnostic, one per line: path, code, message; its path is the first
+/// one's). `*out` is written only on success; free the handle with
+/// `cx_engine_free`. Thread-safe (the plan is only read).
+///
+/// # Safety
+/// `plan` is NULL or a live handle; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cx_engine_new(
+    plan: *const cx_plan,
+    out_engine: *mut *mut cx_engine,
+) -> cx_status {
+    guard(|| {
+        let out_engine = out(out_engine, "out")?;
+        // SAFETY: per the contract.
+        let plan = unsafe { arg(plan, "plan") }?;
+        let engine = Engine::new(plan.plan.clone()).map_err(|e| engine_failure(&e))?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { out_engine.write(cx_engine::boxed(engine)) };
+        Ok(())
+    })
+}
+
+/// As `cx_engine_new`, with settings: `config_json` (UTF-8, `config_len`
+/// bytes) is an `EngineConfig` document, e.g.
+/// `{"cube": {"dimensions": ["segment", "team"], "granularity": "month"},
+/// "limits": {"maxErrorsListed": 100}}` (every field optional).
+///
+/// Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`,
+/// `CX_STATUS_PARSE_ERROR` (malformed config), `CX_STATUS_INVALID_PLAN`, or
+/// `CX_STATUS_INVALID_ARGUMENT` (the cube names a dimension the plan does
+/// not have; code `unknown-dimension`). `*out` is written only on success.
+/// Thread-safe.
+///
+/// # Safety
+/// `plan` is NULL or a live handle; `config_json` is NULL or readable for
+/// `config_len` bytes; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cx_engine_new_with_config(
+    plan: *const cx_plan,
+    config_json: *const c_char,
+    config_len: usize,
+    out_engine: *mut *mut cx_engine,
+) -> cx_status {
+    guard(|| {
+        let out_engine = out(out_engine, "out")?;
+        // SAFETY: per the contract.
+        let plan = unsafe { arg(plan, "plan") }?;
+        // SAFETY: per the contract.
+        let config: EngineConfig = parse("engine config", unsafe {
+            text(config_json, config_len, "config_json")
+        }?)?;
+        let engine =
+            Engine::with_config(plan.plan.clone(), config).map_err(|e| engine_failure(&e))?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { out_engine.write(cx_engine::boxed(engine)) };
+        Ok(())
+    })
+}
+
+/// Ingests a JSON document (`len` bytes of UTF-8): an array of records or
+/// one record (customer responses, and `"kind": "employee" | "audit" |
+/// "kpi"` records), and writes the ingest report to `*report_out`:
+/// `{"total", "accepted", "rejected", "errors": [...], "errorsNotListed",
+/// "alerts": [...]}`. A bad record is rejected in the report (with its
+/// JSON Pointer, e.g. `/3/nps`) and changes nothing; that is not a call
+/// failure.
+///
+/// Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`, or
+/// `CX_STATUS_PARSE_ERROR` when the text is not JSON at all (nothing is
+/// ingested). `*report_out` is written only on success; free it with
+/// `cx_buffer_free`. Mutates the engine: waits for other calls on it.
+///
+/// # Safety
+/// `engine` is NULL or a live handle; `json` is NULL or readable for `len`
+/// bytes; `report_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cx_engine_ingest_json(
+    engine: *mut cx_engine,
+    json: *const c_char,
+    len: usize,
+    report_out: *mut cx_buffer,
+) -> cx_status {
+    guard(|| {
+        let out_buf = out(report_out, "report_out")?;
+        // SAFETY: per the contract.
+        let engine = unsafe { arg(engine, "engine") }?;
+        // SAFETY: per the contract.
+        let text = unsafe { text(json, len, "json") }?;
+        let report = engine
+            .write()?
+            .ingest_json(text)
+            .map_err(|e| Failure::new(cx_status::ParseError, "parse-error", "", e.to_string()))?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { write_json(out_buf, &report) }
+    })
+}
+
+/// Ingests JSON Lines (`len` bytes; one record per line, blank lines
+/// skipped) and writes the ingest report (see `cx_engine_ingest_json`) to
+/// `*report_out`; errors carry 1-based line numbers. The bytes need not be
+/// UTF-8 as a whole: a line that is not UTF-8 is rejected in the report.
+///
+/// Returns `CX_STATUS_NULL_ARGUMENT` only. `*report_out` is written only on
+/// success. Mutates the engine: waits for other calls on it.
+///
+/// # Safety
+/// `engine` is NULL or a live handle; `text` is NULL or readable for `len`
+/// bytes; `report_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cx_engine_ingest_json_lines(
+    engine: *mut cx_engine,
+    text: *const c_char,
+    len: usize,
+    report_out: *mut cx_buffer,
+) -> cx_status {
+    guard(|| {
+        let out_buf = out(report_out, "report_out")?;
+        // SAFETY: per the contract.
+        let engine = unsafe { arg(engine, "engine") }?;
+        // SAFETY: per the contract.
+        let text = unsafe { bytes(text, len, "text") }?;
+        let report = engine.write()?.ingest_json_lines(text);
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { write_json(out_buf, &report) }
+    })
+}
+
+/// Ingests CSV (`csv_len` bytes, with a header row) through a column
+/// mapping (`mapping_json`, a `CsvMapping` document of `mapping_len` bytes)
+/// and writes the ingest report to `*report_out`; a bad row is rejected in
+/// the report with its line, field number and column name.
+///
+/// Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8` (mapping),
+/// `CX_STATUS_PARSE_ERROR` (malformed mapping) or `CX_STATUS_MAPPING_ERROR`
+/// (the mapping names a column the header lacks or an id the plan lacks;
+/// nothing is ingested). `*report_out` is written only on success. Mutates
+/// the engine: waits for other calls on it.
+///
+/// # Safety
+/// `engine` is NULL or a live handle; `csv` and `mapping_json` are NULL or
+/// readable for their lengths; `report_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cx_engine_ingest_csv(
+    engine: *mut cx_engine,
+    csv: *const c_char,
+    csv_len: usize,
+    mapping_json: *const c_char,
+    mapping_len: usize,
+    report_out: *mut cx_buffer,
+) -> cx_status {
+    guard(|| {
+        let out_buf = out(report_out, "report_out")?;
+        // SAFETY: per the contract.
+        let engine = unsafe { arg(engine, "engine") }?;
+        // SAFETY: per the contract.
+        let csv = unsafe { bytes(csv, csv_len, "csv") }?;
+        // SAFETY: per the contract.
+        let mapping = unsafe { text(mapping_json, mapping_len, "mapping_json") }?;
+        let mapping = CsvMapping::from_json(mapping).map_err(|e| mapping_failure(&e))?;
+        let report = engine
+            .write()?
+            .ingest_csv(csv, &mapping)
+            .map_err(|e| mapping_failure(&e))?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { write_json(out_buf, &report) }
+    })
+}
+
+/// Runs a query (`query_json`, `len` bytes: SPEC §5.4, e.g.
+/// `{"metrics": ["nps"], "groupBy": ["segment"]}`; `{}` for every metric
+/// overall) and writes the scorecard JSON to `*scorecard_out`.
+///
+/// Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`,
+/// `CX_STATUS_PARSE_ERROR` (malformed query) or `CX_STATUS_QUERY_ERROR`
+/// (unknown metric or dimension, a dimension the cube does not keep, an
+/// invalid level; the last error's path points into the query).
+/// `*scorecard_out` is written only on success. Read-only: runs
+/// concurrently with other `const cx_engine *` calls on the same engine.
+///
+/// # Safety
+/// `engine` is NULL or a live handle; `query_json` is NULL or readable for
+/// `len` bytes; `scorecard_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cx_engine_query(
+    engine: *const cx_engine,
+    query_json: *const c_char,
+    len: usize,
+    scorecard_out: *mut cx_buffer,
+) -> cx_status {
+    guard(|| {
+        let out_buf = out(scorecard_out, "scorecard_out")?;
+        // SAFETY: per the contract.
+        let engine = unsafe { arg(engine, "engine") }?;
+        // SAFETY: per the contract.
+        let query = unsafe { text(query_json, len, "query_json") }?;
+        let query = Query::from_json(query).map_err(|e| query_failure(&e))?;
+        let card = engine
+            .read()?
+            .query(&query)
+            .map_err(|e| query_failure(&e))?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { write_json(out_buf, &card) }
+    })
+}
+
+/// The argument document of `cx_engine_compare`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CompareRequest {
+    a: Selection,
+    b: Selection,
+    #[serde(default = "default_level")]
+    level: f64,
+    #[serde(default)]
+    nps_method: NpsMethod,
+}
+
+fn default_level() -> f64 {
+    0.95
+}
+
+/// Runs the two-sample tests between two selections (Δ = a − b) and
+/// writes the comparison JSON (`{"level", "nps", "enps", "csat", "ces",
+/// "npsSignificant"}`) to `*comparison_out`. `request_json` (`len` bytes)
+/// is `{"a": SELECTION, "b": SELECTION, "level": 0.95, "npsMethod":
+/// "adjustedWald"}` where a selection is `{"filters": {...}, "from":
+/// "YYYY-MM-DD", "to": "YYYY-MM-DD"}`; `level` and `npsMethod` (`wald`,
+/// `adjustedWald`, `score`) are optional.
+///
+/// Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`,
+/// `CX_STATUS_PARSE_ERROR` or `CX_STATUS_QUERY_ERROR`. `*comparison_out` is
+/// written only on success. Read-only: runs concurrently with other
+/// `const cx_engine *` calls.
+///
+/// # Safety
+/// `engine` is NULL or a live handle; `request_json` is NULL or readable
+/// for `len` bytes; `comparison_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cx_engine_compare(
+    engine: *const cx_engine,
+    request_json: *const c_char,
+    len: usize,
+    comparison_out: *mut cx_buffer,
+) -> cx_status {
+    guard(|| {
+        let out_buf = out(comparison_out, "comparison_out")?;
+        // SAFETY: per the contract.
+        let engine = unsafe { arg(engine, "engine") }?;
+        // SAFETY: per the contract.
+        let request = unsafe { text(request_json, len, "request_json") }?;
+        let r: CompareRequest = parse("comparison request", request)?;
+        let cmp = engine
+            .read()?
+            .compare(&r.a, &r.b, r.level, r.nps_method)
+            .map_err(|e| query_failure(&e))?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { write_json(out_buf, &cmp) }
+    })
+}
+
+/// Writes the most recent alerts the engine keeps (up to
+/// `limits.maxAlertsKept`, oldest first) to `*alerts_out` as a JSON array.
+/// Each ingest report already carries the alerts its call raised; this is
+/// the backlog. Returns `CX_STATUS_NULL_ARGUMENT`. Read-only.
+///
+/// # Safety
+/// `engine` is NULL or a live handle; `alerts_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cx_engine_alerts(
+    engine: *const cx_engine,
+    alerts_out: *mut cx_buffer,
+) -> cx_status {
+    guard(|| {
+        let out_buf = out(alerts_out, "alerts_out")?;
+        // SAFETY: per the contract.
+        let engine = unsafe { arg(engine, "engine") }?;
+        let alerts = engine.read()?.alerts();
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { write_json(out_buf, &alerts) }
+    })
+}
+
+/// Writes a snapshot of the engine's statistics (a versioned JSON
+/// document holding the plan, the settings and the cells, never the rows)
+/// to `*snapshot_out`; `cx_engine_restore` reads it back, on any machine.
+/// Returns `CX_STATUS_NULL_ARGUMENT`. Read-only.
+///
+/// # Safety
+/// `engine` is NULL or a live handle; `snapshot_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cx_engine_snapshot(
+    engine: *const cx_engine,
+    snapshot_out: *mut cx_buffer,
+) -> cx_status {
+    guard(|| {
+        let out_buf = out(snapshot_out, "snapshot_out")?;
+        // SAFETY: per the contract.
+        let engine = unsafe { arg(engine, "engine") }?;
+        let snapshot = engine.read()?.snapshot();
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { write_json(out_buf, &snapshot) }
+    })
+}
+
+/// Rebuilds an engine from a snapshot (`len` bytes of JSON from
+/// `cx_engine_snapshot`) and writes the new handle to `*out`. Alerts are not
+/// part of a snapshot.
+///
+/// Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`,
+/// `CX_STATUS_PARSE_ERROR` (not a snapshot document), or
+/// `CX_STATUS_INVALID_SNAPSHOT` (wrong format or version, inconsistent
+/// contents; the last error's path points at the problem). `*out` is
+/// written only on success; free it with `cx_engine_free`. Thread-safe.
+///
+/// # Safety
+/// `snapshot_json` is NULL or readable for `len` bytes; `out` is NULL or
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn cx_engine_restore(
+    snapshot_json: *const c_char,
+    len: usize,
+    out_engine: *mut *mut cx_engine,
+) -> cx_status {
+    guard(|| {
+        let out_engine = out(out_engine, "out")?;
+        // SAFETY: per the contract.
+        let text = unsafe { text(snapshot_json, len, "snapshot_json") }?;
+        let snapshot: Snapshot = parse("snapshot", text)?;
+        let engine = Engine::restore(snapshot).map_err(|e| {
+            let mut f = engine_failure(&e);
+            if f.status == cx_status::InvalidPlan {
+                f.status = cx_status::InvalidSnapshot;
+            }
+            f
+        })?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { out_engine.write(cx_engine::boxed(engine)) };
+        Ok(())
+    })
+}
+
+/// Merges the statistics (and kept alerts) of `from` into `into`: `into`
+/// then answers every query as one engine that ingested both inputs.
+/// Both must have the same plan and settings.
+///
+/// Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_ARGUMENT` when
+/// both are the same handle, or `CX_STATUS_INCOMPATIBLE` (different plans
+/// or cubes; `into` is unchanged). Mutates `into` and reads `from`: waits
+/// for other calls on either; concurrent merges in opposite directions do
+/// not deadlock.
+///
+/// # Safety
+/// `into` and `from` are NULL or live handles.
+#[no_mangle]
+pub unsafe extern "C" fn cx_engine_merge(
+    into: *mut cx_engine,
+    from: *const cx_engine,
+) -> cx_status {
+    guard(|| {
+        // SAFETY: per the contract.
+        let into = unsafe { arg(into, "into") }?;
+        // SAFETY: per the contract.
+        let from = unsafe { arg(from, "from") }?;
+        if std::ptr::eq(into, from) {
+            return Err(Failure::new(
+                cx_status::InvalidArgument,
+                "invalid-argument",
+                "",
+                "cannot merge an engine into itself",
+            ));
+        }
+        // Lock in address order so that opposite merges cannot deadlock.
+        let result = if (into as *const cx_engine) < (from as *const cx_engine) {
+            let mut a = into.write()?;
+            let b = from.read()?;
+            a.merge(&b)
+        } else {
+            let b = from.read()?;
+            let mut a = into.write()?;
+            a.merge(&b)
+        };
+        result.map_err(|e| engine_failure(&e))
+    })
+}
+
+/// Frees an engine. NULL does nothing. Must not race with any other call on
+/// the same engine.
+///
+/// # Safety
+/// `engine` is NULL or a handle from this library not freed before.
+#[no_mangle]
+pub unsafe extern "C" fn cx_engine_free(engine: *mut cx_engine) {
+    crate::boundary::guard_value((), || {
+        if !engine.is_null() {
+            // SAFETY: created by `Box::into_raw` in this module.
+            drop(unsafe { Box::from_raw(engine) });
+        }
+    })
+}

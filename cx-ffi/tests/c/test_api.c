@@ -1,0 +1,425 @@
+/*
+ * Every export of include/cx.h: success paths, NULL arguments, bad UTF-8,
+ * malformed JSON, an invalid plan, off-scale scores, and the ingest ->
+ * query round trip on a tiny data set whose figures are derived by hand:
+ *
+ *   NPS ratings 0 6 | 7 8 8 | 9 9 10 10 10 -> 2 detractors, 3 passives,
+ *   5 promoters, n = 10, NPS = (5 - 2) / 10 = 30 (SPEC §3.2).
+ *   CSAT 5 5 4 4 3 3 2 1 5 4 -> top-2-box 6/10 = 60 %, mean 36/10 = 3.6.
+ *   Alerts: nps 0 and 6 (detractors), csat 2 and 1 (bottom two) -> 4.
+ *
+ * cx-ffi/tests/roundtrip.rs asserts the same figures through typed Rust
+ * ingest.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cx.h"
+#include "cx_test.h"
+
+static const char PLAN[] =
+    "{\"schemaVersion\": 1, \"organization\": {\"name\": \"Acme\"},"
+    " \"attributes\": [{\"id\": \"courtesy\", \"label\": \"Courtesy\","
+    " \"scale\": {\"min\": 1, \"max\": 5}}],"
+    " \"dimensions\": [{\"id\": \"region\", \"label\": \"Region\"}]}";
+
+static const char INVALID_PLAN[] =
+    "{\"schemaVersion\": 1, \"organization\": {\"name\": \"Acme\"},"
+    " \"attributes\": [{\"id\": \"a\", \"label\": \"A\","
+    " \"scale\": {\"min\": 5, \"max\": 1}}]}";
+
+/* 2026-03-01T00:00:00Z */
+#define MARCH_1 1772323200
+
+
+static double absd(double x) { return x < 0 ? -x : x; }
+
+/* The number after the first `"key":` that follows `anchor` in `json`. */
+static double number_after(const char *json, const char *anchor, const char *key)
+{
+    char pattern[64];
+    const char *p = strstr(json, anchor);
+    if (p == NULL)
+        return -1e300;
+    snprintf(pattern, sizeof pattern, "\"%s\":", key);
+    p = strstr(p, pattern);
+    if (p == NULL)
+        return -1e300;
+    return strtod(p + strlen(pattern), NULL);
+}
+
+static int count(const char *haystack, const char *needle)
+{
+    int n = 0;
+    const char *p = haystack;
+    while ((p = strstr(p, needle)) != NULL) {
+        n++;
+        p += strlen(needle);
+    }
+    return n;
+}
+
+static cx_plan *new_plan(const char *json)
+{
+    cx_plan *plan = NULL;
+    if (cx_plan_new(json, strlen(json), &plan) != CX_STATUS_OK)
+        return NULL;
+    return plan;
+}
+
+static void test_version_and_status(void)
+{
+    CX_CHECK(cx_version() != NULL);
+    CX_CHECK_STR_EQ(cx_status_str(CX_STATUS_OK), "ok");
+    CX_CHECK_STR_EQ(cx_status_str(CX_STATUS_NULL_ARGUMENT), "null argument");
+    CX_CHECK_STR_EQ(cx_status_str(CX_STATUS_PANIC), "internal error (panic)");
+    CX_CHECK_STR_EQ(cx_status_str(42), "unknown status");
+    /* Stable numbers. */
+    CX_CHECK(CX_STATUS_INVALID_UTF8 == 2 && CX_STATUS_PARSE_ERROR == 3 &&
+             CX_STATUS_INVALID_PLAN == 4 && CX_STATUS_INVALID_ARGUMENT == 5 &&
+             CX_STATUS_QUERY_ERROR == 6 && CX_STATUS_MAPPING_ERROR == 7 &&
+             CX_STATUS_INCOMPATIBLE == 8 && CX_STATUS_INVALID_SNAPSHOT == 9 &&
+             CX_STATUS_PANIC == 10);
+    /* Never NULL, even before any failure. */
+    CX_CHECK(cx_last_error_message() != NULL);
+    CX_CHECK(cx_last_error_code() != NULL);
+    CX_CHECK(cx_last_error_path() != NULL);
+}
+
+static void test_plan(void)
+{
+    cx_plan *plan = (cx_plan *)0x1; /* must stay untouched on failure */
+    cx_buffer buf = {NULL, 0};
+    static const char malformed[] = "{\"schemaVersion\": 1,\n \"organization\": {\"name\": 7}}";
+    static const char bad_utf8[] = "{\"organization\": \"\xff\"}";
+
+    CX_CHECK(cx_plan_new(malformed, strlen(malformed), &plan) == CX_STATUS_PARSE_ERROR);
+    CX_CHECK(plan == (cx_plan *)0x1);
+    CX_CHECK_STR_EQ(cx_last_error_code(), "parse-error");
+    CX_CHECK_STR_EQ(cx_last_error_path(), "/organization/name");
+    CX_CHECK(strstr(cx_last_error_message(), "line 2") != NULL);
+    CX_CHECK(cx_plan_new(bad_utf8, strlen(bad_utf8), &plan) == CX_STATUS_INVALID_UTF8);
+    CX_CHECK_STR_EQ(cx_last_error_code(), "invalid-utf8");
+    CX_CHECK(cx_plan_new(NULL, 3, &plan) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_plan_new(PLAN, strlen(PLAN), NULL) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK_STR_EQ(cx_last_error_code(), "null-argument");
+
+    plan = NULL;
+    CX_CHECK(cx_plan_new(PLAN, strlen(PLAN), &plan) == CX_STATUS_OK);
+    CX_CHECK(plan != NULL);
+    CX_CHECK(cx_plan_validate(plan, &buf) == CX_STATUS_OK);
+    CX_CHECK(buf.ptr != NULL && buf.len == strlen(buf.ptr));
+    CX_CHECK(strncmp(buf.ptr, "{\"diagnostics\":[", 16) == 0);
+    CX_CHECK(strstr(buf.ptr, "\"severity\":\"error\"") == NULL);
+    cx_buffer_free(&buf);
+    CX_CHECK(buf.ptr == NULL && buf.len == 0);
+    cx_buffer_free(&buf); /* harmless twice */
+    cx_buffer_free(NULL);
+    CX_CHECK(cx_plan_trace(plan, &buf) == CX_STATUS_OK);
+    CX_CHECK(buf.ptr != NULL && buf.ptr[0] == '{');
+    cx_buffer_free(&buf);
+    CX_CHECK(cx_plan_validate(NULL, &buf) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_plan_validate(plan, NULL) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_plan_trace(NULL, &buf) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_plan_trace(plan, NULL) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(buf.ptr == NULL);
+    cx_plan_free(plan);
+    cx_plan_free(NULL);
+}
+
+static void test_engine_new(void)
+{
+    cx_plan *plan = new_plan(PLAN);
+    cx_plan *invalid = new_plan(INVALID_PLAN);
+    cx_engine *engine = NULL;
+    cx_buffer buf = {NULL, 0};
+    static const char config[] = "{\"cube\": {\"dimensions\": [\"segment\"], \"granularity\": \"month\"}}";
+    static const char unknown_dim[] = "{\"cube\": {\"dimensions\": [\"planet\"]}}";
+    static const char bad_config[] = "{\"cube\": {\"granularity\": \"fortnight\"}}";
+
+    CX_CHECK(invalid != NULL); /* invalid plans load, to be validated */
+    CX_CHECK(cx_plan_validate(invalid, &buf) == CX_STATUS_OK);
+    CX_CHECK(strstr(buf.ptr, "\"severity\":\"error\"") != NULL);
+    cx_buffer_free(&buf);
+    CX_CHECK(cx_engine_new(invalid, &engine) == CX_STATUS_INVALID_PLAN);
+    CX_CHECK(engine == NULL);
+    CX_CHECK_STR_EQ(cx_last_error_code(), "invalid-plan");
+    CX_CHECK(strstr(cx_last_error_message(), "/attributes/0") != NULL);
+    CX_CHECK(cx_engine_new_with_config(invalid, "{}", 2, &engine) == CX_STATUS_INVALID_PLAN);
+    CX_CHECK(cx_engine_new(NULL, &engine) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_new(plan, NULL) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_new_with_config(plan, NULL, 0, &engine) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_new_with_config(plan, unknown_dim, strlen(unknown_dim), &engine) ==
+             CX_STATUS_INVALID_ARGUMENT);
+    CX_CHECK_STR_EQ(cx_last_error_code(), "unknown-dimension");
+    CX_CHECK(cx_engine_new_with_config(plan, bad_config, strlen(bad_config), &engine) ==
+             CX_STATUS_PARSE_ERROR);
+    CX_CHECK_STR_EQ(cx_last_error_path(), "/cube/granularity");
+    CX_CHECK(cx_engine_new_with_config(plan, "\xff", 1, &engine) == CX_STATUS_INVALID_UTF8);
+    CX_CHECK(engine == NULL);
+    CX_CHECK(cx_engine_new_with_config(plan, config, strlen(config), &engine) == CX_STATUS_OK);
+    CX_CHECK(engine != NULL);
+    cx_engine_free(engine);
+    engine = NULL;
+    CX_CHECK(cx_engine_new(plan, &engine) == CX_STATUS_OK);
+    cx_plan_free(plan); /* the engine keeps its own copy */
+    cx_plan_free(invalid);
+    CX_CHECK(cx_engine_alerts(engine, &buf) == CX_STATUS_OK);
+    CX_CHECK_STR_EQ(buf.ptr, "[]");
+    cx_buffer_free(&buf);
+    cx_engine_free(engine);
+    cx_engine_free(NULL);
+}
+
+static const int16_t NPS[10] = {0, 6, 7, 8, 8, 9, 9, 10, 10, 10};
+static const int16_t CSAT[10] = {5, 5, 4, 4, 3, 3, 2, 1, 5, 4};
+
+static void test_ingest_responses_and_query(void)
+{
+    cx_plan *plan = new_plan(PLAN);
+    cx_engine *engine = NULL;
+    cx_buffer report = {NULL, 0};
+    cx_buffer card = {NULL, 0};
+    cx_response rows[15];
+    char ids[15][16];
+    const cx_attribute courtesy[] = {{"courtesy", 4}, {"courtesy", CX_MISSING}};
+    const cx_attribute unknown[] = {{"nope", 3}};
+    const cx_attribute negative[] = {{"courtesy", -5}};
+    const cx_dimension region[] = {{"region", "west"}};
+    static const char query[] = "{\"metrics\": [\"nps\", \"csat\", \"attribute:courtesy\"]}";
+    size_t i;
+
+    CX_CHECK(cx_engine_new(plan, &engine) == CX_STATUS_OK);
+    for (i = 0; i < 15; i++) {
+        cx_response_init(&rows[i]);
+        snprintf(ids[i], sizeof ids[i], "call-%d", (int)i);
+        rows[i].id = ids[i];
+        rows[i].at = MARCH_1 + (int64_t)i * 60;
+        rows[i].nps = 9;
+    }
+    CX_CHECK(rows[0].csat == CX_MISSING && rows[0].segment == NULL);
+    for (i = 0; i < 10; i++) {
+        rows[i].nps = NPS[i];
+        rows[i].csat = CSAT[i];
+        rows[i].segment = "retail";
+        rows[i].team = "north";
+        rows[i].attributes = courtesy;
+        rows[i].attributes_len = 2;
+        rows[i].dimensions = region;
+        rows[i].dimensions_len = 1;
+    }
+    rows[10].nps = 11;               /* off the 0-10 scale: the engine's check */
+    rows[11].csat = 300;             /* no rating at all */
+    rows[12].segment = "caf\xc3";    /* truncated UTF-8 */
+    rows[13].attributes = unknown;   /* not an attribute of the plan */
+    rows[13].attributes_len = 1;
+    rows[14].attributes = negative;  /* a negative rating */
+    rows[14].attributes_len = 1;
+
+    CX_CHECK(cx_engine_ingest_responses(engine, rows, 15, &report) == CX_STATUS_OK);
+    CX_CHECK(report.ptr != NULL);
+    CX_CHECK(strstr(report.ptr, "\"total\":15,\"accepted\":10,\"rejected\":5") != NULL);
+    CX_CHECK(strstr(report.ptr, "\"index\":10,\"pointer\":\"/nps\",\"id\":\"call-10\",\"code\":\"out-of-range\"") != NULL);
+    CX_CHECK(strstr(report.ptr, "\"index\":11,\"pointer\":\"/csat\"") != NULL);
+    CX_CHECK(strstr(report.ptr, "\"index\":12,\"pointer\":\"/segment\",\"id\":\"call-12\",\"code\":\"invalid-utf8\"") != NULL);
+    CX_CHECK(strstr(report.ptr, "\"code\":\"unknown-attribute\"") != NULL);
+    CX_CHECK(strstr(report.ptr, "\"index\":14,\"pointer\":\"/attributes/courtesy\"") != NULL);
+    /* The alerts come back in the same call. */
+    CX_CHECK(count(report.ptr, "\"reason\":") == 4);
+    CX_CHECK(count(report.ptr, "\"reason\":\"detractor\"") == 2);
+    CX_CHECK(count(report.ptr, "\"reason\":\"csatBottomTwo\"") == 2);
+    CX_CHECK(strstr(report.ptr, "\"recordId\":\"call-0\"") != NULL);
+    CX_CHECK(strstr(report.ptr, "\"due\":\"2026-03-03T00:00:00Z\"") != NULL); /* +48 h */
+    CX_CHECK(strstr(report.ptr, "\"region\":\"west\"") != NULL);
+    cx_buffer_free(&report);
+
+    CX_CHECK(cx_engine_query(engine, query, strlen(query), &card) == CX_STATUS_OK);
+    CX_CHECK(absd(number_after(card.ptr, "\"nps\":{", "value") - 30.0) < 1e-9);
+    CX_CHECK(number_after(card.ptr, "\"nps\":{", "n") == 10.0);
+    CX_CHECK(number_after(card.ptr, "\"nps\":{", "detractors") == 2.0);
+    CX_CHECK(number_after(card.ptr, "\"nps\":{", "passives") == 3.0);
+    CX_CHECK(number_after(card.ptr, "\"nps\":{", "promoters") == 5.0);
+    CX_CHECK(absd(number_after(card.ptr, "\"csat\":{", "value") - 60.0) < 1e-9);
+    CX_CHECK(absd(number_after(card.ptr, "\"csat\":{", "mean") - 3.6) < 1e-9);
+    CX_CHECK(absd(number_after(card.ptr, "\"attribute:courtesy\":{", "mean") - 4.0) < 1e-9);
+    cx_buffer_free(&card);
+
+    /* Errors: NULLs, n = 0, query errors. */
+    CX_CHECK(cx_engine_ingest_responses(engine, NULL, 0, &report) == CX_STATUS_OK);
+    CX_CHECK(strstr(report.ptr, "\"total\":0") != NULL);
+    cx_buffer_free(&report);
+    CX_CHECK(cx_engine_ingest_responses(engine, NULL, 1, &report) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_ingest_responses(NULL, rows, 1, &report) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_ingest_responses(engine, rows, 1, NULL) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(report.ptr == NULL);
+    CX_CHECK(cx_engine_query(engine, "{\"metrics\": [\"attribute:nope\"]}", 31, &card) ==
+             CX_STATUS_QUERY_ERROR);
+    CX_CHECK_STR_EQ(cx_last_error_code(), "unknown-metric");
+    CX_CHECK_STR_EQ(cx_last_error_path(), "/metrics/0");
+    CX_CHECK(cx_engine_query(engine, "{\"metrics\": ", 12, &card) == CX_STATUS_PARSE_ERROR);
+    CX_CHECK(cx_engine_query(engine, "\xff", 1, &card) == CX_STATUS_INVALID_UTF8);
+    CX_CHECK(cx_engine_query(NULL, "{}", 2, &card) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_query(engine, NULL, 2, &card) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_query(engine, "{}", 2, NULL) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(card.ptr == NULL);
+    cx_engine_free(engine);
+    cx_plan_free(plan);
+}
+
+static void test_text_ingest(void)
+{
+    cx_plan *plan = new_plan(PLAN);
+    cx_engine *engine = NULL;
+    cx_buffer buf = {NULL, 0};
+    static const char json[] =
+        "[{\"at\": \"2026-03-01\", \"nps\": 9}, {\"at\": \"2026-03-01\", \"nps\": 12}]";
+    static const char lines[] =
+        "{\"at\": \"2026-03-02\", \"nps\": 10}\n\n{\"at\": \"2026-03-02\", \"nps\": \"x\"}\n"
+        "{\"at\": \"2026-03-02\", \"segment\": \"\xff\"}\n";
+    static const char csv[] = "date,score\n2026-03-03,10\n2026-03-03,4\n2026-03-03,99\n";
+    static const char mapping[] =
+        "{\"at\": {\"column\": \"date\", \"format\": \"date\"}, \"nps\": \"score\"}";
+    static const char bad_mapping[] =
+        "{\"at\": {\"column\": \"when\", \"format\": \"date\"}, \"nps\": \"score\"}";
+
+    CX_CHECK(cx_engine_new(plan, &engine) == CX_STATUS_OK);
+    CX_CHECK(cx_engine_ingest_json(engine, json, strlen(json), &buf) == CX_STATUS_OK);
+    CX_CHECK(strstr(buf.ptr, "\"accepted\":1,\"rejected\":1") != NULL);
+    CX_CHECK(strstr(buf.ptr, "\"pointer\":\"/1/nps\"") != NULL);
+    cx_buffer_free(&buf);
+    CX_CHECK(cx_engine_ingest_json(engine, "[1,", 3, &buf) == CX_STATUS_PARSE_ERROR);
+    CX_CHECK(cx_engine_ingest_json(engine, "\xff", 1, &buf) == CX_STATUS_INVALID_UTF8);
+    CX_CHECK(cx_engine_ingest_json(engine, NULL, 0, &buf) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_ingest_json(NULL, json, 1, &buf) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_ingest_json(engine, json, 1, NULL) == CX_STATUS_NULL_ARGUMENT);
+
+    CX_CHECK(cx_engine_ingest_json_lines(engine, lines, strlen(lines), &buf) == CX_STATUS_OK);
+    CX_CHECK(strstr(buf.ptr, "\"total\":3,\"accepted\":1,\"rejected\":2") != NULL);
+    CX_CHECK(strstr(buf.ptr, "\"line\":3") != NULL);
+    CX_CHECK(strstr(buf.ptr, "\"line\":4") != NULL);
+    cx_buffer_free(&buf);
+    CX_CHECK(cx_engine_ingest_json_lines(engine, NULL, 0, &buf) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_ingest_json_lines(NULL, lines, 1, &buf) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_ingest_json_lines(engine, lines, 1, NULL) == CX_STATUS_NULL_ARGUMENT);
+
+    CX_CHECK(cx_engine_ingest_csv(engine, csv, strlen(csv), mapping, strlen(mapping), &buf) ==
+             CX_STATUS_OK);
+    CX_CHECK(strstr(buf.ptr, "\"accepted\":2,\"rejected\":1") != NULL);
+    CX_CHECK(strstr(buf.ptr, "\"reason\":\"detractor\"") != NULL);
+    cx_buffer_free(&buf);
+    CX_CHECK(cx_engine_ingest_csv(engine, csv, strlen(csv), bad_mapping, strlen(bad_mapping),
+                                  &buf) == CX_STATUS_MAPPING_ERROR);
+    CX_CHECK_STR_EQ(cx_last_error_code(), "missing-column");
+    CX_CHECK(cx_engine_ingest_csv(engine, csv, strlen(csv), "{", 1, &buf) == CX_STATUS_PARSE_ERROR);
+    CX_CHECK(cx_engine_ingest_csv(engine, csv, strlen(csv), "\xff", 1, &buf) ==
+             CX_STATUS_INVALID_UTF8);
+    CX_CHECK(cx_engine_ingest_csv(engine, NULL, 0, mapping, strlen(mapping), &buf) ==
+             CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_ingest_csv(engine, csv, strlen(csv), NULL, 0, &buf) ==
+             CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_ingest_csv(NULL, csv, 1, mapping, 1, &buf) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_ingest_csv(engine, csv, 1, mapping, 1, NULL) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(buf.ptr == NULL);
+
+    /* Alerts kept by the engine: nps 4 from the CSV. */
+    CX_CHECK(cx_engine_alerts(engine, &buf) == CX_STATUS_OK);
+    CX_CHECK(count(buf.ptr, "\"reason\":") == 1);
+    cx_buffer_free(&buf);
+    CX_CHECK(cx_engine_alerts(NULL, &buf) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_alerts(engine, NULL) == CX_STATUS_NULL_ARGUMENT);
+    cx_engine_free(engine);
+    cx_plan_free(plan);
+}
+
+static void test_compare_snapshot_merge(void)
+{
+    cx_plan *plan = new_plan(PLAN);
+    cx_engine *engine = NULL;
+    cx_engine *restored = NULL;
+    cx_engine *monthly = NULL;
+    cx_buffer buf = {NULL, 0};
+    cx_buffer snap = {NULL, 0};
+    char *bad;
+    char *p;
+    static const char lines[] =
+        "{\"at\": \"2026-03-01\", \"segment\": \"a\", \"nps\": 10}\n"
+        "{\"at\": \"2026-03-01\", \"segment\": \"a\", \"nps\": 9}\n"
+        "{\"at\": \"2026-03-01\", \"segment\": \"b\", \"nps\": 2}\n"
+        "{\"at\": \"2026-03-01\", \"segment\": \"b\", \"nps\": 8}\n";
+    static const char cmp[] =
+        "{\"a\": {\"filters\": {\"segment\": [\"a\"]}}, \"b\": {\"filters\": {\"segment\": [\"b\"]}},"
+        " \"npsMethod\": \"wald\", \"level\": 0.9}";
+    static const char nps_query[] = "{\"metrics\": [\"nps\"]}";
+    static const char bad_level[] = "{\"a\": {}, \"b\": {}, \"level\": 2}";
+    static const char monthly_cfg[] = "{\"cube\": {\"granularity\": \"month\"}}";
+
+    CX_CHECK(cx_engine_new(plan, &engine) == CX_STATUS_OK);
+    CX_CHECK(cx_engine_ingest_json_lines(engine, lines, strlen(lines), &buf) == CX_STATUS_OK);
+    cx_buffer_free(&buf);
+
+    /* a: NPS 100 (n 2); b: NPS -50 (n 2): delta 150. */
+    CX_CHECK(cx_engine_compare(engine, cmp, strlen(cmp), &buf) == CX_STATUS_OK);
+    CX_CHECK(absd(number_after(buf.ptr, "\"nps\":{", "delta") - 150.0) < 1e-9);
+    CX_CHECK(strstr(buf.ptr, "\"level\":0.9") != NULL);
+    cx_buffer_free(&buf);
+    CX_CHECK(cx_engine_compare(engine, bad_level, strlen(bad_level), &buf) ==
+             CX_STATUS_QUERY_ERROR);
+    CX_CHECK_STR_EQ(cx_last_error_path(), "/level");
+    CX_CHECK(cx_engine_compare(engine, "{\"a\": {}}", 9, &buf) == CX_STATUS_PARSE_ERROR);
+    CX_CHECK(cx_engine_compare(engine, "\xff", 1, &buf) == CX_STATUS_INVALID_UTF8);
+    CX_CHECK(cx_engine_compare(NULL, cmp, 1, &buf) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_compare(engine, NULL, 1, &buf) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_compare(engine, cmp, 1, NULL) == CX_STATUS_NULL_ARGUMENT);
+
+    /* Snapshot, restore, merge back: every count doubles. */
+    CX_CHECK(cx_engine_snapshot(engine, &snap) == CX_STATUS_OK);
+    CX_CHECK(strstr(snap.ptr, "\"format\":\"cx-snapshot\"") != NULL);
+    CX_CHECK(cx_engine_restore(snap.ptr, snap.len, &restored) == CX_STATUS_OK);
+    CX_CHECK(cx_engine_merge(engine, restored) == CX_STATUS_OK);
+    CX_CHECK(cx_engine_query(engine, nps_query, strlen(nps_query), &buf) == CX_STATUS_OK);
+    CX_CHECK(number_after(buf.ptr, "\"nps\":{", "n") == 8.0);
+    cx_buffer_free(&buf);
+    CX_CHECK(cx_engine_merge(engine, engine) == CX_STATUS_INVALID_ARGUMENT);
+    CX_CHECK(cx_engine_merge(NULL, restored) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_merge(engine, NULL) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_new_with_config(plan, monthly_cfg, strlen(monthly_cfg), &monthly) == CX_STATUS_OK);
+    CX_CHECK(cx_engine_merge(engine, monthly) == CX_STATUS_INCOMPATIBLE);
+    CX_CHECK_STR_EQ(cx_last_error_code(), "incompatible-engines");
+
+    /* Snapshot errors. */
+    bad = malloc(snap.len + 1);
+    memcpy(bad, snap.ptr, snap.len + 1);
+    p = strstr(bad, "\"version\":1");
+    CX_CHECK(p != NULL);
+    if (p != NULL)
+        p[10] = '7';
+    cx_engine_free(restored);
+    restored = NULL;
+    CX_CHECK(cx_engine_restore(bad, snap.len, &restored) == CX_STATUS_INVALID_SNAPSHOT);
+    CX_CHECK_STR_EQ(cx_last_error_path(), "/version");
+    CX_CHECK(cx_engine_restore(bad, 10, &restored) == CX_STATUS_PARSE_ERROR);
+    CX_CHECK(cx_engine_restore("\xff", 1, &restored) == CX_STATUS_INVALID_UTF8);
+    CX_CHECK(cx_engine_restore(NULL, 1, &restored) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_restore(snap.ptr, snap.len, NULL) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(restored == NULL);
+    CX_CHECK(cx_engine_snapshot(NULL, &buf) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_snapshot(engine, NULL) == CX_STATUS_NULL_ARGUMENT);
+    free(bad);
+    cx_buffer_free(&snap);
+    cx_engine_free(monthly);
+    cx_engine_free(engine);
+    cx_plan_free(plan);
+}
+
+int main(void)
+{
+    cx_response_init(NULL); /* NULL does nothing */
+    test_version_and_status();
+    test_plan();
+    test_engine_new();
+    test_ingest_responses_and_query();
+    test_text_ingest();
+    test_compare_snapshot_merge();
+    return cx_test_done();
+}
