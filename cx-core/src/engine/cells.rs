@@ -278,6 +278,7 @@ impl<T> CellMap<T> {
 }
 
 /// The kernel: adds every row of `batch` to its cell.
+#[allow(clippy::needless_range_loop)] // three parallel arrays indexed by attribute
 pub fn apply_responses(
     cells: &mut CellMap<ResponseCell>,
     batch: &ResponseBatch,

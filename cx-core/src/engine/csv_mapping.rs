@@ -249,12 +249,20 @@ impl Engine {
         let max_line = self.config.limits.max_line_bytes;
         let mut index = 0usize;
         loop {
-            let line = reader.position().line() as usize;
+            let before = reader.position().line() as usize;
+            let read = reader.read_byte_record(&mut record);
+            // The physical line where this record starts (a syntax error has
+            // no record). The reader counts the header's line ending only
+            // once the first record is read, hence the + 1.
+            let line = 1 + match &read {
+                Ok(true) => record.position().map_or(before, |p| p.line() as usize),
+                Err(e) => e.position().map_or(before, |p| p.line() as usize),
+                Ok(false) => before,
+            };
             let pos = Position {
                 index,
                 line: Some(line),
             };
-            let read = reader.read_byte_record(&mut record);
             let this = index;
             let fail = |column: Option<usize>,
                         field: Option<String>,

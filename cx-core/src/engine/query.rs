@@ -629,7 +629,7 @@ impl Engine {
             )),
             MetricId::CesIndex => ces_index(&t.responses.ces, plan_scale(plan.scales.ces), level),
             MetricId::EmployeeSatisfaction => or_empty(score::employee_satisfaction_index(
-                &t.employees.items,
+                &self.items_by_name(&t.employees),
                 Scale::FIVE,
             )),
             MetricId::Compliance => {
@@ -653,6 +653,21 @@ impl Engine {
         };
         s.flag_small_sample(min_n);
         s
+    }
+
+    /// Item histograms in item-name order, one per item the engine knows
+    /// (empty where the group has no answer): the result does not depend on
+    /// the order items were first seen in.
+    fn items_by_name(&self, e: &EmployeeCell) -> Vec<Histogram> {
+        let mut named: Vec<(&str, Histogram)> = self
+            .items
+            .values()
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (name.as_str(), e.items.get(i).copied().unwrap_or_default()))
+            .collect();
+        named.sort_by(|a, b| a.0.cmp(b.0));
+        named.into_iter().map(|(_, h)| h).collect()
     }
 
     fn tcs_score(&self, r: &ResponseCell) -> Score {

@@ -95,27 +95,32 @@ impl CoMoments {
                 got: row.len(),
             });
         }
+        // Check every sum first, then apply: no allocation, no half-applied row.
         let n = self.n.checked_add(1).ok_or(ScoreError::Overflow("n"))?;
-        let mut sums = self.sums.clone();
-        for (s, &x) in sums.iter_mut().zip(row) {
-            *s = s.checked_add(x).ok_or(ScoreError::Overflow("sums"))?;
+        for (s, &x) in self.sums.iter().zip(row) {
+            s.checked_add(x).ok_or(ScoreError::Overflow("sums"))?;
         }
-        let mut cross = self.cross.clone();
         let mut p = 0;
-        for i in 0..row.len() {
-            for j in i..row.len() {
-                let prod = row[i]
-                    .checked_mul(row[j])
-                    .ok_or(ScoreError::Overflow("cross products"))?;
-                cross[p] = cross[p]
-                    .checked_add(prod)
-                    .ok_or(ScoreError::Overflow("cross products"))?;
+        for (i, &xi) in row.iter().enumerate() {
+            for &xj in &row[i..] {
+                let sum = xi
+                    .checked_mul(xj)
+                    .and_then(|prod| self.cross[p].checked_add(prod));
+                sum.ok_or(ScoreError::Overflow("cross products"))?;
+                p += 1;
+            }
+        }
+        for (s, &x) in self.sums.iter_mut().zip(row) {
+            *s = s.wrapping_add(x);
+        }
+        let mut p = 0;
+        for (i, &xi) in row.iter().enumerate() {
+            for &xj in &row[i..] {
+                self.cross[p] = self.cross[p].wrapping_add(xi.wrapping_mul(xj));
                 p += 1;
             }
         }
         self.n = n;
-        self.sums = sums;
-        self.cross = cross;
         Ok(())
     }
 

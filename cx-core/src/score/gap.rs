@@ -64,9 +64,15 @@ pub fn attribute_gap(d: &PairedDiff, level: f64) -> Result<Score, ScoreError> {
         ..Score::default()
     };
     if d.n >= 2 {
-        let scatter =
-            (i128::from(d.n) * i128::from(d.sum_sq) - i128::from(d.sum) * i128::from(d.sum)).max(0);
-        let var = scatter as f64 / (nf * (nf - 1.0));
+        // Exact n·Σd² − (Σd)² when it fits in i128, else in f64.
+        let exact = i128::from(d.n)
+            .checked_mul(i128::from(d.sum_sq))
+            .and_then(|a| a.checked_sub(i128::from(d.sum) * i128::from(d.sum)));
+        let scatter = match exact {
+            Some(x) => x.max(0) as f64,
+            None => (nf * d.sum_sq as f64 - (d.sum as f64).powi(2)).max(0.0),
+        };
+        let var = scatter / (nf * (nf - 1.0));
         let se = (var / nf).sqrt();
         s.se = Some(se);
         if let Some(t) = t {
@@ -77,7 +83,7 @@ pub fn attribute_gap(d: &PairedDiff, level: f64) -> Result<Score, ScoreError> {
                 method: IntervalMethod::T,
             });
         }
-        if scatter == 0 {
+        if scatter == 0.0 {
             s.add_flag(Flag::ZeroVariance);
         }
     } else {

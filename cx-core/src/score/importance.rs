@@ -75,7 +75,8 @@ fn prepare(co: &CoMoments, outcome: usize) -> Result<Prepared, ScoreError> {
     let eig = SymmetricEigen::new(rxx.clone());
     let max = eig.eigenvalues.max();
     let min = eig.eigenvalues.min();
-    if !(min > SINGULAR_TOLERANCE * max) {
+    // `is_nan` catches a NaN eigenvalue; otherwise the ratio must be large enough.
+    if min.is_nan() || max.is_nan() || min <= SINGULAR_TOLERANCE * max {
         return Err(ScoreError::Singular);
     }
     Ok(Prepared {

@@ -115,7 +115,8 @@ pub fn ipa(points: &[IpaPoint]) -> Result<Option<IpaResult>, ScoreError> {
                 performance: p.performance,
                 quadrant,
                 shortfall,
-                priority: (quadrant == Quadrant::ConcentrateHere).then(|| p.importance * shortfall),
+                priority: (quadrant == Quadrant::ConcentrateHere)
+                    .then_some(p.importance * shortfall),
             }
         })
         .collect();

@@ -73,7 +73,7 @@ pub use kpi::{
     staff_turnover, Change, KpiValue, Trend,
 };
 pub use nps::{
-    nps, nps_diff, nps_variance, nps_z_test, NpsCounts, NpsDiff, NpsMethod, NpsOptions, ZTest,
+    enps, nps, nps_diff, nps_variance, nps_z_test, NpsCounts, NpsDiff, NpsMethod, NpsOptions, ZTest,
 };
 pub use object::{Bucket, Flag, Interval, IntervalMethod, Score};
 pub use proportion::{proportion, wilson};

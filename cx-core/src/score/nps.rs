@@ -200,6 +200,12 @@ pub fn nps(counts: &NpsCounts, method: NpsMethod, level: f64) -> Result<Score, S
     Ok(s)
 }
 
+/// eNPS: the NPS formula on employees' 0–10 "recommend as a place to work"
+/// ratings (SPEC §3.2). Identical to [`nps`]; named for call sites.
+pub fn enps(counts: &NpsCounts, method: NpsMethod, level: f64) -> Result<Score, ScoreError> {
+    nps(counts, method, level)
+}
+
 /// Tango's score statistic for H0: p12 − p21 = delta with discordant counts
 /// `b` (promoters) and `c` (detractors) among `n`.
 fn tango_z(b: f64, c: f64, n: f64, delta: f64) -> f64 {

@@ -1,0 +1,233 @@
+//! Merge laws and snapshots: engines over a random split of the data merge
+//! to exactly the engine over all of it, and restore(snapshot) answers every
+//! query identically. Statistics are integer sums, so equality is exact.
+
+use cx_core::engine::{Cube, Engine, EngineConfig, Granularity, Query};
+use cx_core::plan::Plan;
+use cx_core::record::{
+    Audit, AuditCheck, AuditKind, AuditOutcome, EmployeeKind, EmployeeResponse, Record, Response,
+    Timestamp,
+};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+
+const PLAN: &str = include_str!("../../examples/data/plan.json");
+
+fn plan() -> Plan {
+    Plan::from_json(PLAN).unwrap()
+}
+
+fn opt(v: Option<u8>, lo: u8, hi: u8) -> Option<u8> {
+    v.map(|x| lo + x % (hi - lo + 1))
+}
+
+prop_compose! {
+    fn response()(day in 0i64..400, seg in 0usize..4, team in 0usize..3, nps in any::<Option<u8>>(), csat in any::<Option<u8>>(),
+                  ces in any::<Option<u8>>(), overall in any::<Option<u8>>(), attrs in proptest::collection::vec(any::<Option<u8>>(), 12)) -> Record {
+        let plan = plan();
+        let segs = ["families", "seniors", "small-business", ""];
+        let mut r = Response {
+            at: Timestamp::from_unix(1_767_225_600 + day * 86_400 + 3_600).unwrap(),
+            segment: (!segs[seg].is_empty()).then(|| segs[seg].to_string()),
+            team: Some(format!("team-{team}")),
+            nps: opt(nps, 0, 10),
+            csat: opt(csat, 1, 5),
+            ces: opt(ces, 1, 7),
+            overall: opt(overall, 0, 1),
+            ..Response::default()
+        };
+        for (a, v) in plan.attributes.iter().zip(attrs) {
+            if let Some(v) = v {
+                // Mostly on-scale, sometimes the not-applicable value.
+                let value = match a.not_applicable {
+                    Some(na) if v % 7 == 0 => na,
+                    _ => a.scale.min + v % (a.scale.max - a.scale.min + 1),
+                };
+                r.attributes.insert(a.id.clone(), value);
+            }
+        }
+        Record::Response(r)
+    }
+}
+
+prop_compose! {
+    fn other()(day in 0i64..400, kind in 0u8..2, enps in 0u8..11, team in 0usize..3, outcomes in proptest::collection::vec(0u8..3, 1..5)) -> Record {
+        let at = Timestamp::from_unix(1_767_225_600 + day * 86_400).unwrap();
+        if kind == 0 {
+            let mut satisfaction = std::collections::BTreeMap::new();
+            satisfaction.insert(format!("item-{}", enps % 3), 1 + enps % 5);
+            Record::Employee(EmployeeResponse { kind: EmployeeKind::Employee, id: None, at, team: Some(format!("team-{team}")), enps: Some(enps), satisfaction })
+        } else {
+            let rules = ["rule-name", "rule-polite", "rule-inform", "rule-own"];
+            let items = outcomes.iter().enumerate().map(|(i, o)| AuditCheck {
+                rule: rules[i % 4].into(),
+                outcome: [AuditOutcome::Pass, AuditOutcome::Fail, AuditOutcome::NotApplicable][*o as usize],
+                score: None,
+            }).collect();
+            Record::Audit(Audit { kind: AuditKind::Audit, id: None, at, method: cx_core::plan::AuditMethod::ALL[team % 4], auditor: None, employee: Some(format!("e{enps}")), team: Some(format!("team-{team}")), touchpoint: None, items })
+        }
+    }
+}
+
+fn queries() -> Vec<Query> {
+    [
+        r#"{}"#,
+        r#"{"groupBy": ["segment"]}"#,
+        r#"{"groupBy": ["team", "period:month"], "metrics": ["nps", "csat", "ces", "cesIndex", "enps", "employeeSatisfaction", "compliance", "tcs", "attribute:claim-speed"]}"#,
+        r#"{"groupBy": ["auditMethod"], "metrics": ["compliance"]}"#,
+        r#"{"groupBy": ["period:isoWeek"], "metrics": ["nps"], "filters": {"segment": ["families", "seniors"]}, "from": "2026-02-01", "to": "2026-10-31"}"#,
+    ]
+    .iter()
+    .map(|q| serde_json::from_str(q).unwrap())
+    .collect()
+}
+
+fn answers(e: &Engine) -> Vec<String> {
+    // Compare the serialised scorecards: f64 results from identical integer
+    // statistics are bit-identical.
+    queries()
+        .iter()
+        .map(|q| serde_json::to_string(&e.query(q).unwrap()).unwrap())
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn merge_of_a_random_split_equals_the_whole(
+        records in proptest::collection::vec(prop_oneof![3 => response(), 1 => other()], 0..120),
+        split in proptest::collection::vec(any::<bool>(), 120),
+    ) {
+        let mut whole = Engine::new(plan()).unwrap();
+        let mut a = Engine::new(plan()).unwrap();
+        let mut b = Engine::new(plan()).unwrap();
+        let rep = whole.ingest_batch(&records);
+        prop_assert_eq!(rep.rejected, 0);
+        let (left, right): (Vec<_>, Vec<_>) = records.iter().cloned().zip(&split).partition(|(_, s)| **s);
+        let left: Vec<Record> = left.into_iter().map(|(r, _)| r).collect();
+        let right: Vec<Record> = right.into_iter().map(|(r, _)| r).collect();
+        a.ingest_batch(&left);
+        b.ingest_batch(&right);
+        // b merged into a, and a into b: commutative.
+        let mut ab = a.clone();
+        ab.merge(&b).unwrap();
+        let mut ba = b.clone();
+        ba.merge(&a).unwrap();
+        let expected = answers(&whole);
+        prop_assert_eq!(&answers(&ab), &expected);
+        prop_assert_eq!(&answers(&ba), &expected);
+        // Identity: merging an empty engine changes nothing.
+        let mut id = whole.clone();
+        id.merge(&Engine::new(plan()).unwrap()).unwrap();
+        prop_assert_eq!(&answers(&id), &expected);
+        // Snapshot round trip, through JSON text.
+        let text = serde_json::to_string(&ab.snapshot()).unwrap();
+        let restored = Engine::restore(serde_json::from_str(&text).unwrap()).unwrap();
+        prop_assert_eq!(&answers(&restored), &expected);
+        // Merging restored snapshots (the head-office journey).
+        let mut sa = Engine::restore(a.snapshot()).unwrap();
+        sa.merge(&Engine::restore(b.snapshot()).unwrap()).unwrap();
+        prop_assert_eq!(&answers(&sa), &expected);
+    }
+}
+
+#[test]
+fn merge_is_associative() {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strat = proptest::collection::vec(response(), 30..60);
+    for _ in 0..5 {
+        let recs = strat.new_tree(&mut runner).unwrap().current();
+        let thirds: Vec<Vec<Record>> = recs
+            .chunks(recs.len() / 3 + 1)
+            .map(<[Record]>::to_vec)
+            .collect();
+        let e: Vec<Engine> = thirds
+            .iter()
+            .map(|c| {
+                let mut e = Engine::new(plan()).unwrap();
+                e.ingest_batch(c);
+                e
+            })
+            .collect();
+        let mut left = e[0].clone();
+        left.merge(&e[1]).unwrap();
+        left.merge(&e[2]).unwrap();
+        let mut bc = e[1].clone();
+        bc.merge(&e[2]).unwrap();
+        let mut right = e[0].clone();
+        right.merge(&bc).unwrap();
+        assert_eq!(answers(&left), answers(&right));
+    }
+}
+
+#[test]
+fn merge_refuses_different_plans_or_cubes() {
+    let mut a = Engine::new(plan()).unwrap();
+    let mut other_plan = plan();
+    other_plan.organization.name = "Other".into();
+    assert_eq!(
+        a.merge(&Engine::new(other_plan).unwrap())
+            .unwrap_err()
+            .code(),
+        "incompatible-engines"
+    );
+    let config = EngineConfig {
+        cube: Cube {
+            dimensions: Some(vec!["segment".into()]),
+            granularity: Granularity::Month,
+        },
+        ..EngineConfig::default()
+    };
+    assert!(a
+        .merge(&Engine::with_config(plan(), config).unwrap())
+        .is_err());
+}
+
+#[test]
+fn corrupted_snapshots_are_errors() {
+    let mut e = Engine::new(plan()).unwrap();
+    e.ingest_json_lines(b"{\"at\":\"2026-01-01\",\"segment\":\"families\",\"nps\":9}\n");
+    let good = serde_json::to_value(e.snapshot()).unwrap();
+    let cases: Vec<(&str, serde_json::Value)> = vec![
+        ("/version", serde_json::json!(99)),
+        ("/format", serde_json::json!("other")),
+        ("/responses/0/0/dims/0", serde_json::json!(77)),
+        ("/responses/0/1/attributes", serde_json::json!([])),
+        ("/dimensions", serde_json::json!(["segment"])),
+    ];
+    for (ptr, v) in cases {
+        let mut s = good.clone();
+        *s.pointer_mut(ptr).unwrap() = v;
+        let snap: cx_core::engine::Snapshot = serde_json::from_value(s).unwrap();
+        assert!(Engine::restore(snap).is_err(), "{ptr} accepted");
+    }
+}
+
+#[cfg(feature = "parallel")]
+#[test]
+fn parallel_json_lines_equals_sequential() {
+    let mut text = String::new();
+    for i in 0..20_000u32 {
+        if i % 997 == 0 {
+            text.push_str("{broken\n\n");
+        }
+        let seg = ["families", "seniors", "small-business"][(i % 3) as usize];
+        text.push_str(&format!(
+            "{{\"id\":\"r{i}\",\"at\":\"2026-{:02}-{:02}\",\"segment\":\"{seg}\",\"team\":\"t{}\",\"nps\":{},\"csat\":{},\"attributes\":{{\"wait-time\":{}}}}}\n",
+            1 + i % 12,
+            1 + i % 28,
+            i % 5,
+            i % 11,
+            1 + i % 5,
+            1 + (i / 7) % 5
+        ));
+    }
+    let mut seq = Engine::new(plan()).unwrap();
+    let r1 = seq.ingest_json_lines(text.as_bytes());
+    let mut par = Engine::new(plan()).unwrap();
+    let r2 = par.ingest_json_lines_parallel(text.as_bytes(), 4);
+    assert_eq!(r1, r2);
+    assert_eq!(answers(&seq), answers(&par));
+    assert_eq!(r1.rejected, 21);
+}
