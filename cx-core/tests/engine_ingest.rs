@@ -12,16 +12,12 @@ fn engine() -> Engine {
     Engine::new(Plan::from_json(PLAN).unwrap()).unwrap()
 }
 
-fn all_metrics(e: &Engine) -> Query {
+fn all_metrics(_: &Engine) -> Query {
     serde_json::from_str(
         r#"{"metrics": ["nps", "csat", "ces", "cesIndex", "enps", "employeeSatisfaction", "compliance", "tcs",
             "attribute:wait-time", "attribute:claim-speed", "kpi:customers", "kpi:retentionRate"],
             "groupBy": ["segment", "period:month"]}"#,
     )
-    .map(|q: Query| {
-        let _ = e;
-        q
-    })
     .unwrap()
 }
 
