@@ -85,20 +85,9 @@ fn score_error(e: score::ScoreError, path: &str) -> JsValue {
 
 // ---------------------------------------------------------------- conversion
 
-#[wasm_bindgen(inline_js = "export function toJson(value) {
-  return JSON.stringify(value, (_, v) =>
-    typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
-}")]
-extern "C" {
-    /// `JSON.stringify` where a non-finite number becomes a string (so that
-    /// `NaN` is reported as a wrong type, never read as a missing value).
-    #[wasm_bindgen(js_name = toJson, catch)]
-    fn to_json(value: &JsValue) -> Result<JsValue, JsValue>;
-}
-
 /// JSON text of a JS value (`None` for `undefined`, functions, symbols).
 fn json_of(value: &JsValue, what: &str) -> Result<String, JsValue> {
-    to_json(value)
+    js_sys::JSON::stringify(value)
         .ok()
         .and_then(|t| t.as_string())
         .ok_or_else(|| {
@@ -108,6 +97,41 @@ fn json_of(value: &JsValue, what: &str) -> Result<String, JsValue> {
         })
 }
 
+/// `JSON.stringify` where a `BigInt` is written as a plain integer literal
+/// (the exact sums of a snapshot).
+fn json_with_bigints(value: &JsValue) -> Result<String, JsValue> {
+    const MARK: &str = "\u{1}bigint:";
+    let replacer =
+        Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(|_k: JsValue, v: JsValue| {
+            if v.is_bigint() {
+                let digits: String = js_sys::BigInt::unchecked_from_js(v)
+                    .to_string(10)
+                    .map(String::from)
+                    .unwrap_or_default();
+                JsValue::from(format!("{MARK}{digits}"))
+            } else {
+                v
+            }
+        });
+    let text = js_sys::JSON::stringify_with_replacer(value, replacer.as_ref())
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| invalid_argument("snapshot cannot be read as JSON"))?;
+    // JSON.stringify escapes U+0001 as \u0001: unquote the marked numbers.
+    let quoted = "\"\\u0001bigint:";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find(quoted) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + quoted.len()..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        out.push_str(&rest[..end]);
+        rest = rest.get(end + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 /// Reads a document from a JS object (or, when `text_ok`, from JSON text)
 /// through serde_json, so that every error carries the JSON Pointer of the
 /// offending value (and the line and column when the caller gave text).
@@ -115,11 +139,15 @@ fn json_of(value: &JsValue, what: &str) -> Result<String, JsValue> {
 /// deserializer: one parser (the one cx-core already uses for text) keeps
 /// the module small and the messages identical to the JSON Lines ones.
 fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, text_ok: bool) -> Result<T, JsValue> {
-    let (text, positions) = match value.as_string() {
-        Some(t) if text_ok => (t, true),
-        _ => (json_of(value, what)?, false),
-    };
-    let mut de = serde_json::Deserializer::from_str(&text);
+    match value.as_string() {
+        Some(t) if text_ok => parse_doc(&t, what, true),
+        _ => parse_doc(&json_of(value, what)?, what, false),
+    }
+}
+
+/// Parses JSON text into a document; `positions`: report line and column.
+fn parse_doc<T: DeserializeOwned>(text: &str, what: &str, positions: bool) -> Result<T, JsValue> {
+    let mut de = serde_json::Deserializer::from_str(text);
     let position = |line: usize, column: usize| {
         if positions {
             (Some(line), Some(column))
@@ -155,7 +183,7 @@ fn pointer(path: &serde_path_to_error::Path) -> String {
             Segment::Map { key } | Segment::Enum { variant: key } => {
                 format!("/{}", cx_core::diagnostic::escape_pointer_token(key))
             }
-            Segment::Unknown => "/?".into(),
+            Segment::Unknown => String::new(),
         })
         .collect()
 }
@@ -353,8 +381,9 @@ impl JsEngine {
 
     /// Ingests one record object or an array of them. Bad records are
     /// reported (with their JSON Pointer, e.g. `/3/nps`) in the returned
-    /// report, never thrown. `undefined` properties are absent; a `Date` is
-    /// read as its ISO string; `NaN` is an invalid value (never "missing").
+    /// report, never thrown. Objects are read as `JSON.stringify` writes
+    /// them: `undefined` properties are absent, a `Date` is its ISO string,
+    /// and a non-finite number (`NaN`, `Infinity`) is `null`, a missing answer.
     #[wasm_bindgen(unchecked_return_type = "IngestReport")]
     pub fn ingest(
         &self,
@@ -443,18 +472,33 @@ impl JsEngine {
         to_js(&self.inner.borrow().alerts())
     }
 
-    /// The engine's statistics as a versioned document (never the rows);
-    /// `JSON.stringify` it to store it.
+    /// The engine's statistics as a versioned document (never the rows).
+    /// Exact: a sum that may exceed 2^53 (audit score squares) is a
+    /// `BigInt`, so store the text of [`snapshotJson`] rather than
+    /// `JSON.stringify` of this object.
     #[wasm_bindgen(unchecked_return_type = "Snapshot")]
     pub fn snapshot(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.borrow().snapshot())
     }
 
-    /// Rebuilds an engine from a snapshot (an object, or JSON text).
+    /// The snapshot as exact JSON text, to store and give back to
+    /// `Engine.restore`.
+    #[wasm_bindgen(js_name = snapshotJson)]
+    pub fn snapshot_json(&self) -> Result<String, JsValue> {
+        serde_json::to_string(&self.inner.borrow().snapshot())
+            .map_err(|e| error("unrepresentable", &e.to_string(), "").into())
+    }
+
+    /// Rebuilds an engine from a snapshot: the object of `snapshot()`
+    /// (`BigInt`s included) or the text of `snapshotJson()`.
     pub fn restore(
         #[wasm_bindgen(unchecked_param_type = "Snapshot | string")] snapshot: JsValue,
     ) -> Result<JsEngine, JsValue> {
-        let snapshot: Snapshot = from_js(&snapshot, "snapshot", true)?;
+        let snapshot: Snapshot = if snapshot.is_string() {
+            from_js(&snapshot, "snapshot", true)?
+        } else {
+            parse_doc(&json_with_bigints(&snapshot)?, "snapshot", false)?
+        };
         let engine = Engine::restore(snapshot).map_err(engine_error)?;
         Ok(JsEngine {
             inner: RefCell::new(engine),

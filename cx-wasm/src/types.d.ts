@@ -1060,6 +1060,8 @@ export interface Response {
   };
   /** Record id (echoed in alerts). */
   id?: string | null;
+  /** Always absent or `"response"` in JSON Lines. */
+  kind?: ResponseKind | null;
   /** Likelihood to recommend, 0–10. */
   nps?: number | null;
   /**
@@ -1094,6 +1096,9 @@ export interface ResponseCell {
   /** Responses filed in the cell. */
   responses: number;
 }
+
+/** The `kind` tag of a customer response (optional). */
+export type ResponseKind = "response";
 
 /**
  * A rule of the game (behaviour with customers) or a collaboration norm
