@@ -24,7 +24,10 @@ fn data() -> (String, String, Vec<Record>) {
     let picked: Vec<&str> = (0..RECORDS).map(|i| lines[i % lines.len()]).collect();
     let jsonl = picked.join("\n") + "\n";
     let array = format!("[{}]", picked.join(","));
-    let records = picked.iter().map(|l| Record::from_json(l).unwrap()).collect();
+    let records = picked
+        .iter()
+        .map(|l| Record::from_json(l).unwrap())
+        .collect();
     (jsonl, array, records)
 }
 
