@@ -474,7 +474,7 @@ impl JsEngine {
 
     /// The engine's statistics as a versioned document (never the rows).
     /// Exact: a sum that may exceed 2^53 (audit score squares) is a
-    /// `BigInt`, so store the text of [`snapshotJson`] rather than
+    /// `BigInt`, so store the text of `snapshotJson()` rather than
     /// `JSON.stringify` of this object.
     #[wasm_bindgen(unchecked_return_type = "Snapshot")]
     pub fn snapshot(&self) -> Result<JsValue, JsValue> {
