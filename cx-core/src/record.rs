@@ -147,7 +147,6 @@ impl JsonSchema for Timestamp {
 pub struct Response {
     /// Always absent or `"response"` in JSON Lines.
     #[serde(default, skip_serializing)]
-    #[schemars(skip)]
     pub kind: Option<ResponseKind>,
     /// Record id (echoed in alerts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -198,7 +197,7 @@ pub struct Response {
 }
 
 /// The `kind` tag of a customer response (optional).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum ResponseKind {
     /// A customer response.

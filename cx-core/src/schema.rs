@@ -13,7 +13,8 @@ pub fn names() -> Vec<&'static str> {
     documents().into_iter().map(|(n, _)| n).collect()
 }
 
-/// The schema of one document by name (`plan`, …), or `None`.
+/// The schema of one document by name (`plan`, `record`, `query`,
+/// `scorecard`, `ingestReport`, `snapshot`, …), or `None`.
 ///
 /// ```
 /// let s = cx_core::schema::get("plan").unwrap();
@@ -28,24 +29,30 @@ pub fn get(name: &str) -> Option<Schema> {
 
 /// Every document schema with its name; the file is `schema/<name>.schema.json`.
 pub fn documents() -> Vec<(&'static str, Schema)> {
-    use crate::engine;
-    use crate::record;
+    use crate::{diagnostic, engine, record, score};
     vec![
         ("plan", schema_for!(crate::plan::Plan)),
-        ("diagnostic", schema_for!(crate::diagnostic::Diagnostic)),
-        ("trace", schema_for!(crate::plan::Trace)),
         ("record", schema_for!(record::Record)),
         ("response", schema_for!(record::Response)),
-        ("employee-response", schema_for!(record::EmployeeResponse)),
+        ("employeeResponse", schema_for!(record::EmployeeResponse)),
         ("audit", schema_for!(record::Audit)),
-        ("kpi-observation", schema_for!(record::KpiObservation)),
-        ("csv-mapping", schema_for!(engine::CsvMapping)),
-        ("engine-config", schema_for!(engine::EngineConfig)),
+        ("kpiObservation", schema_for!(record::KpiObservation)),
+        ("diagnostic", schema_for!(diagnostic::Diagnostic)),
+        ("trace", schema_for!(crate::plan::Trace)),
+        ("engineConfig", schema_for!(engine::EngineConfig)),
+        ("csvMapping", schema_for!(engine::CsvMapping)),
         ("query", schema_for!(engine::Query)),
         ("selection", schema_for!(engine::Selection)),
         ("scorecard", schema_for!(engine::Scorecard)),
+        ("ingestReport", schema_for!(engine::IngestReport)),
+        ("alert", schema_for!(engine::Alert)),
         ("comparison", schema_for!(engine::Comparison)),
-        ("ingest-report", schema_for!(engine::IngestReport)),
         ("snapshot", schema_for!(engine::Snapshot)),
+        ("score", schema_for!(score::Score)),
+        ("npsCounts", schema_for!(score::NpsCounts)),
+        ("npsOptions", schema_for!(score::NpsOptions)),
+        ("npsDiff", schema_for!(score::NpsDiff)),
+        ("driversInput", schema_for!(score::DriversInput)),
+        ("drivers", schema_for!(score::Drivers)),
     ]
 }

@@ -36,7 +36,7 @@ fn written_documents_match_their_schemas() {
     let report = engine.ingest_json_lines(text.as_bytes());
     assert_eq!(report.rejected, 1);
     assert_valid(
-        &validator(include_str!("../../schema/ingest-report.schema.json")),
+        &validator(include_str!("../../schema/ingestReport.schema.json")),
         &serde_json::to_value(&report).unwrap(),
         "report",
     );

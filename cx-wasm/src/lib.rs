@@ -1,11 +1,533 @@
 //! `cx-wasm` — the cx engine for JavaScript (wasm-bindgen). A thin layer:
 //! every function converts arguments, calls `cx-core`, converts results.
+//!
+//! - Documents cross the boundary as plain JS objects (serde-wasm-bindgen,
+//!   JSON-compatible: maps are plain objects, absent values `null`); only
+//!   text the caller already holds (JSON Lines, CSV, a plan or snapshot read
+//!   from a file) crosses as a string or `Uint8Array`.
+//! - Every failure is thrown as a JS `Error` with a string `code` and a
+//!   `path` (JSON Pointer into the argument), plus `line`/`column` when the
+//!   argument was text. Nothing panics: every export returns
+//!   `Result<_, JsValue>`.
+//! - The TypeScript types of every document (`Plan`, `Record`, `Query`,
+//!   `Scorecard`, …) are generated from cx-core's JSON Schemas into
+//!   `src/types.d.ts` (`node cx-wasm/npm/schema-to-dts.mjs`) and included
+//!   in the generated `.d.ts`.
 #![deny(missing_docs)]
 
+use std::cell::RefCell;
+
+use cx_core::diagnostic::Diagnostic;
+use cx_core::engine::{CsvMapping, Engine, EngineConfig, IngestReport, Query, Selection, Snapshot};
+use cx_core::plan::Plan;
+use cx_core::score::{self, DriversInput, NpsCounts, NpsOptions};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = include_str!("types.d.ts");
+
+#[wasm_bindgen]
+extern "C" {
+    /// Optional `NpsOptions` argument (typed for TypeScript).
+    #[wasm_bindgen(typescript_type = "NpsOptions")]
+    pub type NpsOptionsArg;
+    /// Optional `Query` argument (typed for TypeScript).
+    #[wasm_bindgen(typescript_type = "Query")]
+    pub type QueryArg;
+    /// Optional `EngineConfig` argument (typed for TypeScript).
+    #[wasm_bindgen(typescript_type = "EngineConfig")]
+    pub type EngineConfigArg;
+}
+
+// ---------------------------------------------------------------- errors
+
+/// A JS `Error` (name `CxError`) with `code`, `message` and `path`.
+fn error(code: &str, message: &str, path: &str) -> js_sys::Error {
+    let e = js_sys::Error::new(message);
+    e.set_name("CxError");
+    set(&e, "code", &JsValue::from_str(code));
+    set(&e, "path", &JsValue::from_str(path));
+    e
+}
+
+fn set(target: &JsValue, key: &str, value: &JsValue) {
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+fn invalid_argument(message: &str) -> JsValue {
+    error("invalid-argument", message, "").into()
+}
+
+/// A `parse-error` from a document with `(line, column, path, message)`.
+fn parse_error(
+    what: &str,
+    line: Option<usize>,
+    column: Option<usize>,
+    path: &str,
+    message: &str,
+) -> JsValue {
+    let e = error("parse-error", &format!("{what}: {message}"), path);
+    if let Some(l) = line {
+        set(&e, "line", &JsValue::from_f64(l as f64));
+    }
+    if let Some(c) = column {
+        set(&e, "column", &JsValue::from_f64(c as f64));
+    }
+    e.into()
+}
+
+fn score_error(e: score::ScoreError, path: &str) -> JsValue {
+    error(e.code(), &e.to_string(), path).into()
+}
+
+// ---------------------------------------------------------------- conversion
+
+/// JSON text of a JS value (`None` for `undefined`, functions, symbols).
+fn json_of(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| {
+            invalid_argument(&format!(
+                "{what} cannot be read as JSON (undefined, a cycle, a BigInt or a function?)"
+            ))
+        })
+}
+
+/// `JSON.stringify` where a `BigInt` is written as a plain integer literal
+/// (the exact sums of a snapshot).
+fn json_with_bigints(value: &JsValue) -> Result<String, JsValue> {
+    const MARK: &str = "\u{1}bigint:";
+    let replacer =
+        Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(|_k: JsValue, v: JsValue| {
+            if v.is_bigint() {
+                let digits: String = js_sys::BigInt::unchecked_from_js(v)
+                    .to_string(10)
+                    .map(String::from)
+                    .unwrap_or_default();
+                JsValue::from(format!("{MARK}{digits}"))
+            } else {
+                v
+            }
+        });
+    let text = js_sys::JSON::stringify_with_replacer(value, replacer.as_ref())
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| invalid_argument("snapshot cannot be read as JSON"))?;
+    // JSON.stringify escapes U+0001 as \u0001: unquote the marked numbers.
+    let quoted = "\"\\u0001bigint:";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find(quoted) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + quoted.len()..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        out.push_str(&rest[..end]);
+        rest = rest.get(end + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Reads a document from a JS object (or, when `text_ok`, from JSON text)
+/// through serde_json, so that every error carries the JSON Pointer of the
+/// offending value (and the line and column when the caller gave text).
+/// Inputs go through `JSON.stringify` rather than serde-wasm-bindgen's
+/// deserializer: one parser (the one cx-core already uses for text) keeps
+/// the module small and the messages identical to the JSON Lines ones.
+fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, text_ok: bool) -> Result<T, JsValue> {
+    match value.as_string() {
+        Some(t) if text_ok => parse_doc(&t, what, true),
+        _ => parse_doc(&json_of(value, what)?, what, false),
+    }
+}
+
+/// Parses JSON text into a document; `positions`: report line and column.
+fn parse_doc<T: DeserializeOwned>(text: &str, what: &str, positions: bool) -> Result<T, JsValue> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let position = |line: usize, column: usize| {
+        if positions {
+            (Some(line), Some(column))
+        } else {
+            (None, None)
+        }
+    };
+    let v: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = pointer(e.path());
+        let inner = e.into_inner();
+        let (l, c) = position(inner.line(), inner.column());
+        parse_error(what, l, c, &path, &strip_position(&inner.to_string()))
+    })?;
+    de.end().map_err(|e| {
+        let (l, c) = position(e.line(), e.column());
+        parse_error(what, l, c, "", &strip_position(&e.to_string()))
+    })?;
+    Ok(v)
+}
+
+fn strip_position(message: &str) -> String {
+    message
+        .rfind(" at line ")
+        .map_or(message, |i| &message[..i])
+        .to_string()
+}
+
+fn pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .map(|s| match s {
+            Segment::Seq { index } => format!("/{index}"),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                format!("/{}", cx_core::diagnostic::escape_pointer_token(key))
+            }
+            Segment::Unknown => String::new(),
+        })
+        .collect()
+}
+
+/// An optional argument: `undefined` and `null` are absent.
+fn optional<T: DeserializeOwned + Default>(
+    value: Option<impl Into<JsValue>>,
+    what: &str,
+) -> Result<T, JsValue> {
+    match value.map(Into::into) {
+        Some(v) if !v.is_undefined() && !v.is_null() => from_js(&v, what, false),
+        _ => Ok(T::default()),
+    }
+}
+
+/// Serialises a document as plain JS objects (maps as objects).
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| error("unrepresentable", &e.to_string(), "").into())
+}
+
+/// Text input: a string, or UTF-8 bytes (`Uint8Array`, `ArrayBuffer`).
+fn text_bytes(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    if let Some(s) = value.as_string() {
+        return Ok(s.into_bytes());
+    }
+    if value.is_instance_of::<js_sys::Uint8Array>() {
+        return Ok(js_sys::Uint8Array::new(value).to_vec());
+    }
+    if value.is_instance_of::<js_sys::ArrayBuffer>() {
+        return Ok(js_sys::Uint8Array::new(value).to_vec());
+    }
+    Err(invalid_argument(&format!(
+        "{what} must be a string, a Uint8Array or an ArrayBuffer"
+    )))
+}
+
+/// A plan from an object or JSON text; a shape error as a `parse-error`
+/// diagnostic (with line and column for text).
+fn plan_from(value: &JsValue) -> Result<Plan, Diagnostic> {
+    let text = match value.as_string() {
+        Some(text) => text,
+        None => json_of(value, "plan").map_err(|_| {
+            Diagnostic::error("parse-error", "", "the plan must be an object or JSON text")
+        })?,
+    };
+    Plan::from_json(&text).map_err(|e| {
+        let mut d = e.to_diagnostic();
+        if !value.is_string() {
+            // Positions in our own JSON.stringify output mean nothing to the caller.
+            (d.line, d.column) = (None, None);
+        }
+        d
+    })
+}
+
+fn diagnostic_error(d: &Diagnostic) -> JsValue {
+    parse_error("plan", d.line, d.column, &d.path, &d.message)
+}
+
+fn engine_error(e: cx_core::engine::EngineError) -> JsValue {
+    let err = error(e.code(), &e.to_string(), &e.path());
+    if let cx_core::engine::EngineError::InvalidPlan(diagnostics) = &e {
+        if let Ok(d) = to_js(diagnostics) {
+            set(&err, "diagnostics", &d);
+        }
+    }
+    err.into()
+}
+
+fn level_of(level: Option<f64>) -> Result<f64, JsValue> {
+    let level = level.unwrap_or(score::DEFAULT_LEVEL);
+    score::z_quantile(level)
+        .map(|_| level)
+        .map_err(|e| score_error(e, "/level"))
+}
+
+/// A count: a non-negative safe integer.
+fn count(x: f64, what: &str) -> Result<u64, JsValue> {
+    if x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= 9_007_199_254_740_991.0 {
+        Ok(x as u64)
+    } else {
+        Err(invalid_argument(&format!(
+            "{what} must be a non-negative integer, got {x}"
+        )))
+    }
+}
+
+// ---------------------------------------------------------------- functions
 
 /// The library version, e.g. `"0.1.0"`.
 #[wasm_bindgen]
 pub fn version() -> String {
     cx_core::VERSION.to_string()
+}
+
+#[derive(Serialize)]
+struct Validation {
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Validates a plan (an object, or JSON text): every diagnostic (errors,
+/// warnings, info). A plan that cannot be read gives one `parse-error`
+/// diagnostic; this function throws only when the result cannot be built.
+#[wasm_bindgen(js_name = validatePlan, unchecked_return_type = "Validation")]
+pub fn validate_plan(
+    #[wasm_bindgen(unchecked_param_type = "Plan | string")] plan: JsValue,
+) -> Result<JsValue, JsValue> {
+    let diagnostics = match plan_from(&plan) {
+        Ok(p) => p.validate(),
+        Err(d) => vec![d],
+    };
+    to_js(&Validation { diagnostics })
+}
+
+/// NPS with its interval from detractor/passive/promoter counts.
+#[wasm_bindgen(js_name = npsStats, unchecked_return_type = "Score")]
+pub fn nps_stats(
+    #[wasm_bindgen(unchecked_param_type = "NpsCounts")] counts: JsValue,
+    options: Option<NpsOptionsArg>,
+) -> Result<JsValue, JsValue> {
+    let counts: NpsCounts = from_js(&counts, "counts", false)?;
+    let options: NpsOptions = optional(options, "options")?;
+    let s = score::nps(&counts, options.method(), options.level())
+        .map_err(|e| score_error(e, "/level"))?;
+    to_js(&s)
+}
+
+/// The two-sample NPS difference a − b with its interval and p-value.
+#[wasm_bindgen(js_name = npsDiff, unchecked_return_type = "NpsDiff")]
+pub fn nps_diff(
+    #[wasm_bindgen(unchecked_param_type = "NpsCounts")] a: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "NpsCounts")] b: JsValue,
+    options: Option<NpsOptionsArg>,
+) -> Result<JsValue, JsValue> {
+    let a: NpsCounts = from_js(&a, "a", false)?;
+    let b: NpsCounts = from_js(&b, "b", false)?;
+    let options: NpsOptions = optional(options, "options")?;
+    let d = score::nps_diff(&a, &b, options.method(), options.level())
+        .map_err(|e| score_error(e, "/level"))?;
+    to_js(&d)
+}
+
+/// A share `successes / n` in percent with its Wilson interval.
+#[wasm_bindgen(unchecked_return_type = "Score")]
+pub fn proportion(successes: f64, n: f64, level: Option<f64>) -> Result<JsValue, JsValue> {
+    let s = score::proportion(
+        count(successes, "successes")?,
+        count(n, "n")?,
+        level_of(level)?,
+    )
+    .map_err(|e| score_error(e, ""))?;
+    to_js(&s)
+}
+
+/// Key-driver analysis (relative importance) of rows of numbers: Pearson r,
+/// Johnson's relative weights and exact Shapley/LMG of every column but the
+/// outcome, over complete cases.
+#[wasm_bindgen(unchecked_return_type = "Drivers")]
+pub fn drivers(
+    #[wasm_bindgen(unchecked_param_type = "DriversInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    let input: DriversInput = from_js(&input, "input", false)?;
+    let d = score::drivers(&input).map_err(|e| score_error(e, ""))?;
+    to_js(&d)
+}
+
+// ---------------------------------------------------------------- engine
+
+/// The customer-experience engine: ingests records into mergeable
+/// statistics, answers queries with scorecards, raises alerts.
+#[wasm_bindgen(js_name = Engine)]
+pub struct JsEngine {
+    inner: RefCell<Engine>,
+}
+
+#[wasm_bindgen(js_class = Engine)]
+impl JsEngine {
+    /// An engine for a valid plan (an object, or JSON text) with optional
+    /// settings (cube and limits). Throws `parse-error` when the plan cannot
+    /// be read and `invalid-plan` (with `diagnostics`) when it has errors.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Plan | string")] plan: JsValue,
+        config: Option<EngineConfigArg>,
+    ) -> Result<JsEngine, JsValue> {
+        let plan = plan_from(&plan).map_err(|d| diagnostic_error(&d))?;
+        let config: EngineConfig = optional(config, "config")?;
+        let engine = Engine::with_config(plan, config).map_err(engine_error)?;
+        Ok(JsEngine {
+            inner: RefCell::new(engine),
+        })
+    }
+
+    /// Ingests one record object or an array of them. Bad records are
+    /// reported (with their JSON Pointer, e.g. `/3/nps`) in the returned
+    /// report, never thrown. Objects are read as `JSON.stringify` writes
+    /// them: `undefined` properties are absent, a `Date` is its ISO string,
+    /// and a non-finite number (`NaN`, `Infinity`) is `null`, a missing answer.
+    #[wasm_bindgen(unchecked_return_type = "IngestReport")]
+    pub fn ingest(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record | Record[]")] records: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        if records.is_undefined() || records.is_null() {
+            return Err(invalid_argument(
+                "records must be a record object or an array of them",
+            ));
+        }
+        let text = json_of(&records, "records")?;
+        let report =
+            self.inner.borrow_mut().ingest_json(&text).map_err(|e| {
+                parse_error("records", Some(e.line), Some(e.column), "", &e.message)
+            })?;
+        report_js(&report)
+    }
+
+    /// Ingests JSON Lines text (a string or UTF-8 bytes): one record per
+    /// line; bad lines are reported with their line and column.
+    #[wasm_bindgen(js_name = ingestJsonLines, unchecked_return_type = "IngestReport")]
+    pub fn ingest_json_lines(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] text: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let bytes = text_bytes(&text, "text")?;
+        let report = self.inner.borrow_mut().ingest_json_lines(&bytes);
+        report_js(&report)
+    }
+
+    /// Ingests CSV text (a string or UTF-8 bytes) with a column mapping (an
+    /// object or JSON text). A mapping that does not fit the header or the
+    /// plan throws; bad rows are reported.
+    #[wasm_bindgen(js_name = ingestCsv, unchecked_return_type = "IngestReport")]
+    pub fn ingest_csv(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] text: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CsvMapping | string")] mapping: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let bytes = text_bytes(&text, "text")?;
+        let mapping: CsvMapping = from_js(&mapping, "mapping", true)?;
+        let report = self
+            .inner
+            .borrow_mut()
+            .ingest_csv(&bytes, &mapping)
+            .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.path())))?;
+        report_js(&report)
+    }
+
+    /// Answers a query (every field optional; no query: every metric the
+    /// data has, overall, at 95%).
+    #[wasm_bindgen(unchecked_return_type = "Scorecard")]
+    pub fn query(&self, query: Option<QueryArg>) -> Result<JsValue, JsValue> {
+        let query: Query = optional(query, "query")?;
+        let card = self
+            .inner
+            .borrow()
+            .query(&query)
+            .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.path())))?;
+        to_js(&card)
+    }
+
+    /// Two-sample tests between selections `a` and `b` (Δ = a − b): NPS,
+    /// eNPS, CSAT top-2-box, CES mean.
+    #[wasm_bindgen(unchecked_return_type = "Comparison")]
+    pub fn compare(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Selection")] a: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Selection")] b: JsValue,
+        options: Option<NpsOptionsArg>,
+    ) -> Result<JsValue, JsValue> {
+        let a: Selection = optional(Some(a), "a")?;
+        let b: Selection = optional(Some(b), "b")?;
+        let options: NpsOptions = optional(options, "options")?;
+        let c = self
+            .inner
+            .borrow()
+            .compare(&a, &b, options.level(), options.method())
+            .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.path())))?;
+        to_js(&c)
+    }
+
+    /// The most recent alerts kept by the engine, oldest first.
+    #[wasm_bindgen(unchecked_return_type = "Alert[]")]
+    pub fn alerts(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.borrow().alerts())
+    }
+
+    /// The engine's statistics as a versioned document (never the rows).
+    /// Exact: a sum that may exceed 2^53 (audit score squares) is a
+    /// `BigInt`, so store the text of `snapshotJson()` rather than
+    /// `JSON.stringify` of this object.
+    #[wasm_bindgen(unchecked_return_type = "Snapshot")]
+    pub fn snapshot(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.borrow().snapshot())
+    }
+
+    /// The snapshot as exact JSON text, to store and give back to
+    /// `Engine.restore`.
+    #[wasm_bindgen(js_name = snapshotJson)]
+    pub fn snapshot_json(&self) -> Result<String, JsValue> {
+        serde_json::to_string(&self.inner.borrow().snapshot())
+            .map_err(|e| error("unrepresentable", &e.to_string(), "").into())
+    }
+
+    /// Rebuilds an engine from a snapshot: the object of `snapshot()`
+    /// (`BigInt`s included) or the text of `snapshotJson()`.
+    pub fn restore(
+        #[wasm_bindgen(unchecked_param_type = "Snapshot | string")] snapshot: JsValue,
+    ) -> Result<JsEngine, JsValue> {
+        let snapshot: Snapshot = if snapshot.is_string() {
+            from_js(&snapshot, "snapshot", true)?
+        } else {
+            parse_doc(&json_with_bigints(&snapshot)?, "snapshot", false)?
+        };
+        let engine = Engine::restore(snapshot).map_err(engine_error)?;
+        Ok(JsEngine {
+            inner: RefCell::new(engine),
+        })
+    }
+
+    /// Merges `other` into this engine (same plan and settings): the result
+    /// answers every query as one engine that ingested both inputs.
+    pub fn merge(&self, other: &JsEngine) -> Result<(), JsValue> {
+        let result = if std::ptr::eq(self, other) {
+            let copy = self.inner.borrow().clone();
+            self.inner.borrow_mut().merge(&copy)
+        } else {
+            self.inner.borrow_mut().merge(&other.inner.borrow())
+        };
+        result.map_err(engine_error)
+    }
+
+    /// Number of statistics cells held: what memory grows with.
+    #[wasm_bindgen(js_name = cellCount)]
+    pub fn cell_count(&self) -> usize {
+        self.inner.borrow().cell_count()
+    }
+
+    // `report(options)` (the full report: IPA quadrant, identity alignment,
+    // goals, recommendations) is added here when cx-core's analysis module
+    // lands: `pub fn report(&self, options: Option<JsValue>) -> Result<JsValue, JsValue>`.
+}
+
+fn report_js(report: &IngestReport) -> Result<JsValue, JsValue> {
+    to_js(report)
 }

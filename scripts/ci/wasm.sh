@@ -14,6 +14,9 @@ WASM_OPT="$ROOT/node_modules/.bin/wasm-opt"
 [ -x "$WASM_OPT" ] || die "npm's wasm-opt is missing: run scripts/ci/setup.sh (npm ci)"
 version="$(cargo_version)"
 
+section "wasm: TypeScript declarations up to date with schema/*.schema.json"
+node cx-wasm/npm/schema-to-dts.mjs --check
+
 section "wasm: cargo build --profile wasm-release (wasm32-unknown-unknown)"
 cargo build -p cx-wasm --target wasm32-unknown-unknown --profile wasm-release --locked
 step "$WASM: $(stat -c %s "$WASM") bytes"
@@ -46,6 +49,13 @@ done
 section "wasm: wasm-bindgen-test (cargo test -p cx-wasm --target wasm32, in Node)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p cx-wasm --target wasm32-unknown-unknown --tests --locked
+
+section "wasm: TypeScript check (tsc --noEmit cx-wasm/tests/ts/usage.ts)"
+tsc -p cx-wasm/tests/ts/tsconfig.json
+
+section "wasm: native reference figures (cargo test -p cx-core --test js_reference)"
+export CX_REFERENCE_OUT="$TARGET_DIR/cx-reference"
+cargo test -p cx-core --test js_reference --locked
 
 section "wasm: Node tests (node --test cx-wasm/tests/js/)"
 CX_WASM_PKG="$PKG/nodejs" node --test cx-wasm/tests/js/

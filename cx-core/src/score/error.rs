@@ -103,3 +103,25 @@ pub enum ScoreError {
     #[error("readiness rating {0} is outside 0..=4")]
     ReadinessOutOfRange(u8),
 }
+
+impl ScoreError {
+    /// A stable kebab-case code for bindings (`invalid-level`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ScoreError::InvalidLevel(_) => "invalid-level",
+            ScoreError::RatingOutOfRange(_) | ScoreError::ReadinessOutOfRange(_) => "out-of-range",
+            ScoreError::InvalidScale { .. } => "invalid-scale",
+            ScoreError::OutsideScale { .. } => "outside-scale",
+            ScoreError::SuccessesExceedN { .. } => "successes-exceed-n",
+            ScoreError::InvalidNumber { .. } => "invalid-number",
+            ScoreError::DimensionMismatch { .. } => "dimension-mismatch",
+            ScoreError::NoSuchColumn { .. } => "no-such-column",
+            ScoreError::Overflow(_) => "overflow",
+            ScoreError::NoPredictors => "no-predictors",
+            ScoreError::TooFewCases { .. } => "too-few-cases",
+            ScoreError::ConstantColumn(_) => "constant-column",
+            ScoreError::Singular => "singular",
+            ScoreError::TooManyPredictors { .. } => "too-many-predictors",
+        }
+    }
+}

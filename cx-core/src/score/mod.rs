@@ -36,6 +36,7 @@ mod compliance;
 mod correlation;
 mod csat;
 mod dist;
+mod drivers;
 mod error;
 mod gap;
 mod goal;
@@ -60,6 +61,7 @@ pub use compliance::{
 pub use correlation::{pearson, service_profit_link, Correlation};
 pub use csat::{csat, top_two_box};
 pub use dist::{t_quantile, two_sided_p, z_quantile, DEFAULT_LEVEL};
+pub use drivers::{drivers, Driver, Drivers, DriversInput};
 pub use error::ScoreError;
 pub use gap::{attribute_gap, weighted_mean_gap, PairedDiff};
 pub use goal::{goal_progress, GoalInput, GoalProgress, GoalStatus};
@@ -71,7 +73,7 @@ pub use kpi::{
     staff_turnover, Change, KpiValue, Trend,
 };
 pub use nps::{
-    enps, nps, nps_diff, nps_variance, nps_z_test, NpsCounts, NpsDiff, NpsMethod, ZTest,
+    enps, nps, nps_diff, nps_variance, nps_z_test, NpsCounts, NpsDiff, NpsMethod, NpsOptions, ZTest,
 };
 pub use object::{Bucket, Flag, Interval, IntervalMethod, Score};
 pub use proportion::{proportion, wilson};

@@ -44,6 +44,32 @@ pub enum NpsMethod {
     Score,
 }
 
+/// The options of an NPS score or difference: interval method and
+/// confidence level (both optional: `adjustedWald`, 0.95). Used by the
+/// bindings (`npsStats`, `npsDiff`, `engine.compare` in JavaScript).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NpsOptions {
+    /// Interval method \[adjustedWald\].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<NpsMethod>,
+    /// Confidence level \[0.95\].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<f64>,
+}
+
+impl NpsOptions {
+    /// The method, or the default.
+    pub fn method(&self) -> NpsMethod {
+        self.method.unwrap_or_default()
+    }
+
+    /// The level, or [`super::DEFAULT_LEVEL`].
+    pub fn level(&self) -> f64 {
+        self.level.unwrap_or(super::DEFAULT_LEVEL)
+    }
+}
+
 impl NpsMethod {
     /// The interval method recorded in the score.
     pub fn interval_method(self) -> IntervalMethod {

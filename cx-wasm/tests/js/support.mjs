@@ -26,3 +26,38 @@ export function cargoVersion() {
   return versionIn(crate, "package") ??
     versionIn(readFileSync(join(root, "Cargo.toml"), "utf8"), "workspace.package");
 }
+
+/** Reads a file of the repository as text. */
+export function readText(path) {
+  return readFileSync(join(root, path), "utf8");
+}
+
+/**
+ * The native reference figures written by
+ * `cargo test -p cx-core --test js_reference` (scripts/ci/wasm.sh runs it
+ * first): $CX_REFERENCE_OUT/reference.json, by default
+ * $CARGO_TARGET_DIR/cx-reference or target/cx-reference.
+ */
+export function reference() {
+  const dir = process.env.CX_REFERENCE_OUT ??
+    join(process.env.CARGO_TARGET_DIR ?? join(root, "target"), "cx-reference");
+  return JSON.parse(readFileSync(join(dir, "reference.json"), "utf8"));
+}
+
+/** Asserts `fn` throws a CxError with this code (and path, when given). */
+export function throwsCx(assert, fn, code, path) {
+  let thrown;
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+  }
+  assert.ok(thrown instanceof Error, `expected an Error, got ${typeof thrown}: ${thrown}`);
+  assert.equal(thrown.name, "CxError");
+  assert.equal(thrown.code, code, thrown.message);
+  assert.equal(typeof thrown.message, "string");
+  assert.ok(thrown.message.length > 0);
+  assert.equal(typeof thrown.path, "string");
+  if (path !== undefined) assert.equal(thrown.path, path, thrown.message);
+  return thrown;
+}

@@ -1,0 +1,148 @@
+// The Engine class of the nodejs build: every method, every thrown error
+// shape, and figures equal to native Rust's on the same data (the reference
+// document written by `cargo test -p cx-core --test js_reference`).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { loadCx, readText, reference, throwsCx } from "./support.mjs";
+
+const cx = loadCx();
+const planText = readText("examples/data/plan.json");
+const plan = JSON.parse(planText);
+const jsonl = readText("examples/data/responses.jsonl");
+const queries = JSON.parse(readText("examples/web/queries.json"));
+const ref = reference();
+
+function loaded() {
+  const engine = new cx.Engine(plan);
+  const report = engine.ingestJsonLines(jsonl);
+  return { engine, report };
+}
+
+test("ingestJsonLines: the report and every scorecard equal native Rust's", () => {
+  const { engine, report } = loaded();
+  assert.deepEqual(report, ref.ingest);
+  assert.deepEqual(engine.query(), ref.scorecard);
+  for (const [name, q] of Object.entries(queries)) {
+    assert.deepEqual(engine.query(q), ref.dashboard[name], name);
+  }
+  assert.deepEqual(engine.alerts(), ref.alerts);
+  assert.ok(engine.cellCount() > 0);
+});
+
+test("ingest(array of objects) equals ingestJsonLines of the same records", () => {
+  const records = jsonl.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+  const engine = new cx.Engine(plan);
+  const report = engine.ingest(records);
+  assert.equal(report.accepted, ref.ingest.accepted);
+  assert.equal(report.alerts.length, ref.ingest.alerts.length);
+  assert.deepEqual(engine.query(), ref.scorecard);
+  // One record (not an array).
+  const one = new cx.Engine(plan);
+  const r = one.ingest({ at: "2026-03-01", nps: 3, segment: "families" });
+  assert.deepEqual([r.total, r.accepted, r.alerts[0].reason], [1, 1, "detractor"]);
+});
+
+test("ingest reports bad records with their pointer, never throws for them", () => {
+  const engine = new cx.Engine(plan);
+  const r = engine.ingest([
+    { at: "2026-03-01", nps: 9 },
+    { at: "2026-03-01", nps: 11 },
+    { at: "2026-03-01", nps: "9" },
+    { at: "2026-03-01", nps: NaN },
+    { at: "2026-03-01", nsp: 9 },
+    { at: new Date(Date.UTC(2026, 2, 1, 12)), csat: 5 },
+  ]);
+  assert.equal(r.total, 6);
+  // NaN is read as JSON.stringify writes it: null, a missing answer.
+  assert.equal(r.accepted, 3);
+  assert.deepEqual(r.errors.map((e) => [e.index, e.pointer, e.code]), [
+    [1, "/1/nps", "out-of-range"],
+    [2, "/2/nps", "parse-error"],
+    [4, "/4/nsp", "parse-error"],
+  ]);
+  for (const e of r.errors) assert.equal(typeof e.message, "string");
+  // JSON Lines: line and column.
+  const t = engine.ingestJsonLines('{"at":"2026-03-01","nps":9}\n\n{"at":"2026-03-01","nps":12}\n{oops\n');
+  assert.deepEqual(t.errors.map((e) => [e.line, e.code]), [[3, "out-of-range"], [4, "parse-error"]]);
+  assert.ok(t.errors[1].column >= 1);
+  // Bytes work too; invalid UTF-8 is a rejected line.
+  const b = engine.ingestJsonLines(new Uint8Array([0x7b, 0xff, 0x7d, 0x0a]));
+  assert.equal(b.errors[0].code, "invalid-utf8");
+});
+
+test("ingestCsv with the sample mapping equals native Rust", () => {
+  const engine = new cx.Engine(plan);
+  const report = engine.ingestCsv(readText("examples/data/survey-export.csv"), JSON.parse(readText("examples/data/survey-mapping.json")));
+  assert.deepEqual(report, ref.csv.report);
+  assert.deepEqual(engine.query(), ref.csv.scorecard);
+  // The mapping as JSON text works too.
+  const e2 = new cx.Engine(planText);
+  e2.ingestCsv(readText("examples/data/survey-export.csv"), readText("examples/data/survey-mapping.json"));
+  assert.deepEqual(e2.query(), ref.csv.scorecard);
+});
+
+test("compare, snapshot, restore and merge equal native Rust", () => {
+  const { engine } = loaded();
+  assert.deepEqual(engine.compare({ from: "2026-07-01" }, { to: "2026-03-31" }), ref.compare);
+  // The JSON text is exactly native Rust's; the object holds BigInts for
+  // the sums that may exceed 2^53.
+  assert.deepEqual(JSON.parse(engine.snapshotJson()), ref.snapshot);
+  const snap = engine.snapshot();
+  assert.equal(typeof snap.audits[0][1].compliance.audits.sumSq, "bigint");
+  const restored = cx.Engine.restore(snap);
+  assert.deepEqual(restored.query(), ref.scorecard);
+  const fromText = cx.Engine.restore(engine.snapshotJson());
+  assert.deepEqual(fromText.query(queries.trend), ref.dashboard.trend);
+  // Two halves merged = the whole.
+  const lines = jsonl.split("\n").filter((l) => l.trim());
+  const a = new cx.Engine(plan);
+  const b = new cx.Engine(plan);
+  a.ingestJsonLines(lines.slice(0, 600).join("\n"));
+  b.ingestJsonLines(lines.slice(600).join("\n"));
+  a.merge(b);
+  assert.deepEqual(a.query(), ref.scorecard);
+  // Merging an engine into itself doubles every count.
+  const self = new cx.Engine(plan);
+  self.ingest({ at: "2026-03-01", nps: 9 });
+  self.merge(self);
+  assert.equal(self.query({ metrics: ["nps"] }).rows[0].scores.nps.n, 2);
+});
+
+test("constructor errors: parse-error with path (and line/column for text), invalid-plan with diagnostics", () => {
+  const e1 = throwsCx(assert, () => new cx.Engine({ ...plan, organization: { name: 7 } }), "parse-error", "/organization/name");
+  assert.equal(e1.line, undefined);
+  const e2 = throwsCx(assert, () => new cx.Engine('{"schemaVersion": 1,\n "organization": {"name": 7}}'), "parse-error", "/organization/name");
+  assert.equal(e2.line, 2);
+  assert.ok(e2.column > 0);
+  const bad = structuredClone(plan);
+  bad.deployment.rules[0].weight = 0;
+  const e3 = throwsCx(assert, () => new cx.Engine(bad), "invalid-plan", "/deployment/rules/0/weight");
+  assert.ok(Array.isArray(e3.diagnostics) && e3.diagnostics.length >= 1);
+  assert.equal(e3.diagnostics[0].severity, "error");
+  throwsCx(assert, () => new cx.Engine(plan, { cube: { dimensions: ["planet"] } }), "unknown-dimension", "/cube/dimensions");
+  throwsCx(assert, () => new cx.Engine(plan, { cube: { granularity: "fortnight" } }), "parse-error", "/cube/granularity");
+  throwsCx(assert, () => new cx.Engine(undefined), "parse-error", "");
+});
+
+test("method errors: query, compare, ingest arguments, CSV mapping, restore, merge", () => {
+  const { engine } = loaded();
+  throwsCx(assert, () => engine.query({ groupBy: ["planet"] }), "unknown-dimension", "/groupBy/0");
+  throwsCx(assert, () => engine.query({ metrics: ["attribute:nope"] }), "unknown-metric", "/metrics/0");
+  throwsCx(assert, () => engine.query({ level: 1.5 }), "invalid-level", "/level");
+  throwsCx(assert, () => engine.query({ groupby: ["team"] }), "parse-error", "/groupby");
+  throwsCx(assert, () => engine.query({ level: "high" }), "parse-error", "/level");
+  throwsCx(assert, () => engine.compare({ filters: { planet: ["x"] } }, {}), "unknown-dimension", "/filters/planet");
+  throwsCx(assert, () => engine.compare({}, {}, { level: 2 }), "invalid-level", "/level");
+  throwsCx(assert, () => engine.ingest(undefined), "invalid-argument", "");
+  const cyclic = { at: "2026-03-01" };
+  cyclic.self = cyclic;
+  throwsCx(assert, () => engine.ingest(cyclic), "invalid-argument", "");
+  throwsCx(assert, () => engine.ingestJsonLines(42), "invalid-argument", "");
+  throwsCx(assert, () => engine.ingestCsv("a,b\n1,2\n", { fixedAt: "2026-03-01", nps: "NPS" }), "missing-column", "/nps");
+  throwsCx(assert, () => engine.ingestCsv("a\n", { nps: "a" }), "mapping-time", "/at");
+  throwsCx(assert, () => engine.ingestCsv("a\n", '{"nps": 7}'), "parse-error", "/nps");
+  throwsCx(assert, () => cx.Engine.restore({ ...engine.snapshot(), format: "other" }), "invalid-snapshot", "/format");
+  throwsCx(assert, () => cx.Engine.restore("{"), "parse-error", "");
+  const other = new cx.Engine(plan, { cube: { granularity: "month" } });
+  throwsCx(assert, () => engine.merge(other), "incompatible-engines", "");
+});
