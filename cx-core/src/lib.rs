@@ -23,6 +23,7 @@ pub mod metric;
 pub mod plan;
 pub mod playbook;
 pub mod record;
+pub mod report;
 pub mod schema;
 pub mod score;
 

@@ -28,5 +28,9 @@ pub fn get(name: &str) -> Option<Schema> {
 
 /// Every document schema with its name; the file is `schema/<name>.schema.json`.
 pub fn documents() -> Vec<(&'static str, Schema)> {
-    vec![("plan", schema_for!(crate::plan::Plan))]
+    vec![
+        ("plan", schema_for!(crate::plan::Plan)),
+        ("playbook", schema_for!(crate::playbook::Playbook)),
+        ("report", schema_for!(crate::report::Report)),
+    ]
 }
