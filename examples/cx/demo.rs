@@ -1,8 +1,9 @@
-//! `cx` / `cx demo`: the sample organisation — its plan, a year of
-//! generated data (deterministic, seeded) and its scores.
+//! `cx` / `cx demo`: the sample organisation — its plan, nine months of
+//! generated data (deterministic, seeded) and its full report: a terminal
+//! summary and `cx-report.html` in the current directory.
 
 use cx::demo::{generate, DemoConfig};
-use cx::engine::{Engine, Query};
+use cx::engine::Engine;
 use cx::plan::Plan;
 
 /// The sample plan, compiled into the binary so the demo runs anywhere.
@@ -65,21 +66,19 @@ pub fn run(argv: &[String]) -> u8 {
         report.alerts.len(),
         engine.cell_count()
     );
-    let headline: Query = match Query::from_json(
-        r#"{"metrics": ["nps", "csat", "ces", "cesIndex", "enps", "employeeSatisfaction", "compliance", "tcs"]}"#,
-    ) {
-        Ok(q) => q,
+    let built = match cx::report::Report::build(&engine, &cx::report::ReportOptions::default()) {
+        Ok(r) => r,
         Err(e) => {
             eprintln!("cx demo: {e}");
             return 1;
         }
     };
-    match engine.query(&headline) {
-        Ok(card) => print!("{}", crate::data::scorecard_text(&card)),
-        Err(e) => {
-            eprintln!("cx demo: {e}");
-            return 1;
-        }
+    print!("\n{}", crate::report::summary(&built));
+    let path = "cx-report.html";
+    if let Err(crate::data::Failure(code, msg)) = crate::report::write_outputs(&built, Some(path), None) {
+        eprintln!("cx demo: {msg}");
+        return code;
     }
+    println!("\nFull report: {path}");
     u8::from(report.rejected > 0)
 }

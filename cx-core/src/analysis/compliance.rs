@@ -2,6 +2,8 @@
 //! the mean audit score per team, employee and audit method, each group
 //! with the rules it is below the floor on (`thresholds.complianceFloor`).
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -119,7 +121,7 @@ fn rules_below(ctx: &Ctx, sel: &Selection, floor: f64, min_n: u64) -> Vec<RuleSc
     out
 }
 
-fn groups(ctx: &Ctx, group_by: Vec<GroupBy>) -> Vec<(Vec<Option<String>>, Score)> {
+fn groups(ctx: &Ctx, group_by: Vec<GroupBy>) -> Vec<(BTreeMap<String, Option<String>>, Score)> {
     let sel = ctx.recent();
     ctx.engine
         .query(&Query {
@@ -136,7 +138,7 @@ fn groups(ctx: &Ctx, group_by: Vec<GroupBy>) -> Vec<(Vec<Option<String>>, Score)
         .filter_map(|row| {
             let s = row.scores.get("compliance")?.clone();
             s.value?;
-            Some((row.key.into_values().collect(), s))
+            Some((row.key, s))
         })
         .collect()
 }
@@ -203,7 +205,7 @@ pub(crate) fn compliance(ctx: &Ctx) -> ComplianceReport {
         groups(ctx, vec![GroupBy::Dimension("team".into())])
             .into_iter()
             .filter_map(|(k, s)| {
-                let team = k.into_iter().next().flatten()?;
+                let team = k.get("team").cloned().flatten()?;
                 let sel = with_filter(&sel, "team", &team);
                 Some(group(team, None, s, sel, true))
             })
@@ -224,11 +226,8 @@ pub(crate) fn compliance(ctx: &Ctx) -> ComplianceReport {
         groups(ctx, keys)
             .into_iter()
             .filter_map(|(k, s)| {
-                let (team, employee) = if with_team {
-                    (k.first().cloned().flatten(), k.get(1).cloned().flatten()?)
-                } else {
-                    (None, k.first().cloned().flatten()?)
-                };
+                let team = k.get("team").cloned().flatten();
+                let employee = k.get("employee").cloned().flatten()?;
                 let sel = with_filter(&sel, "employee", &employee);
                 Some(group(employee, team, s, sel, false))
             })
@@ -239,7 +238,7 @@ pub(crate) fn compliance(ctx: &Ctx) -> ComplianceReport {
     let by_method = groups(ctx, vec![GroupBy::AuditMethod])
         .into_iter()
         .filter_map(|(k, s)| {
-            let m = k.into_iter().next().flatten()?;
+            let m = k.get("auditMethod").cloned().flatten()?;
             let sel = {
                 let mut x = sel.clone();
                 x.filters.insert("auditMethod".into(), vec![m.clone()]);

@@ -74,8 +74,9 @@ pub struct AnalysisOptions {
     /// How attribute importance is obtained \[johnson\].
     #[serde(default)]
     pub importance: ImportanceMethod,
-    /// The outcome of derived importance; default: the NPS rating, or
-    /// overall satisfaction when it has more complete cases.
+    /// The outcome of derived importance; default: the NPS rating, unless it
+    /// has fewer than `thresholds.minSample` complete cases and overall
+    /// satisfaction has more.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<DriverOutcome>,
     /// Also align the identity per value of this dimension (e.g. `segment`).

@@ -149,11 +149,14 @@ pub(crate) fn vital_processes(
             out.method = Some(ImportanceMethod::Stated);
         }
         _ => {
-            let outcome = outcome.unwrap_or(if r.drivers_overall.n > r.drivers_nps.n {
-                DriverOutcome::Overall
-            } else {
-                DriverOutcome::Nps
-            });
+            let min_n = plan.thresholds.min_sample.max(1);
+            let outcome = outcome.unwrap_or(
+                if r.drivers_nps.n < min_n && r.drivers_overall.n > r.drivers_nps.n {
+                    DriverOutcome::Overall
+                } else {
+                    DriverOutcome::Nps
+                },
+            );
             let co = match outcome {
                 DriverOutcome::Nps => &r.drivers_nps,
                 DriverOutcome::Overall => &r.drivers_overall,
