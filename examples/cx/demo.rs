@@ -11,10 +11,13 @@ pub const SAMPLE_PLAN: &str = include_str!("../data/plan.json");
 
 /// Runs the demo.
 pub fn run(argv: &[String]) -> u8 {
-    if !argv.is_empty() {
-        eprintln!("usage: cx [demo]");
-        return 2;
-    }
+    let args = match crate::args::Args::parse(argv, &["html", "json"], &[]) {
+        Ok(a) if a.positionals.is_empty() => a,
+        _ => {
+            eprintln!("usage: cx [demo [--html OUT] [--json OUT]]");
+            return 2;
+        }
+    };
     let plan = match Plan::from_json(SAMPLE_PLAN) {
         Ok(p) => p,
         Err(e) => {
@@ -74,10 +77,18 @@ pub fn run(argv: &[String]) -> u8 {
         }
     };
     print!("\n{}", crate::report::summary(&built));
-    let path = "cx-report.html";
-    if let Err(crate::data::Failure(code, msg)) = crate::report::write_outputs(&built, Some(path), None) {
+    let path = args.value("html").unwrap_or("cx-report.html");
+    if let Err(crate::data::Failure(code, msg)) =
+        crate::report::write_outputs(&built, Some(path), None)
+    {
         eprintln!("cx demo: {msg}");
         return code;
+    }
+    if let Some(json) = args.value("json") {
+        if let Err(e) = std::fs::write(json, built.to_json_pretty()) {
+            eprintln!("cx demo: cannot write {json}: {e}");
+            return 2;
+        }
     }
     println!("\nFull report: {path}");
     u8::from(report.rejected > 0)
