@@ -107,7 +107,10 @@ fn schema_command_prints_the_committed_schema() {
 #[test]
 fn demo_runs_and_writes_the_html_report() {
     let dir = temp_dir("demo");
-    let out = Command::new(cx_binary()).current_dir(&dir).output().unwrap();
+    let out = Command::new(cx_binary())
+        .current_dir(&dir)
+        .output()
+        .unwrap();
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -138,20 +141,42 @@ fn report_airline_sample_json_html_md() {
         "--md",
         md.to_str().unwrap(),
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r = json_of(&out);
     assert_eq!(r["reportVersion"], 1);
-    assert!(r["analysis"]["vital"]["attributes"].as_array().unwrap().len() > 1);
+    assert!(
+        r["analysis"]["vital"]["attributes"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 1
+    );
     assert!(r["recommendations"]
         .as_array()
         .unwrap()
         .iter()
         .any(|x| x["intervention"] == "establishIdentity"));
-    assert!(std::fs::read_to_string(&html).unwrap().starts_with("<!DOCTYPE html>"));
-    assert!(std::fs::read_to_string(&md).unwrap().starts_with("# CX report"));
+    assert!(std::fs::read_to_string(&html)
+        .unwrap()
+        .starts_with("<!DOCTYPE html>"));
+    assert!(std::fs::read_to_string(&md)
+        .unwrap()
+        .starts_with("# CX report"));
     assert_eq!(cx(&["report"]).status.code(), Some(2));
     assert_eq!(
-        cx(&["report", "examples/data/plan.json", "--from-snapshot", "nope.json"]).status.code(),
+        cx(&[
+            "report",
+            "examples/data/plan.json",
+            "--from-snapshot",
+            "nope.json"
+        ])
+        .status
+        .code(),
         Some(2)
     );
     std::fs::remove_dir_all(&dir).ok();

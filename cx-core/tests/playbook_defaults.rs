@@ -36,7 +36,10 @@ fn engine_with(plan: Plan) -> Engine {
 
 /// The evidence of default trigger `id` on `engine`, if it fires.
 fn fire_with(id: &str, engine: &Engine, options: &AnalysisOptions) -> Option<Evidence> {
-    let t: Vec<_> = default_triggers().into_iter().filter(|t| t.id == id).collect();
+    let t: Vec<_> = default_triggers()
+        .into_iter()
+        .filter(|t| t.id == id)
+        .collect();
     assert_eq!(t.len(), 1, "no default trigger {id}");
     let a = analyse(engine, options).unwrap();
     let recs = evaluate(&t, engine, &a);
@@ -60,8 +63,17 @@ fn demo_engine() -> &'static Engine {
 fn the_default_playbook_covers_the_method() {
     let ids: Vec<String> = default_triggers().into_iter().map(|t| t.id).collect();
     for id in [
-        "no-identity", "no-needs", "no-rules", "compliance-below-floor", "rule-not-measured",
-        "no-recent-survey", "vital-process", "tangible-vital", "low-enps", "goal-at-risk", "nps-drop",
+        "no-identity",
+        "no-needs",
+        "no-rules",
+        "compliance-below-floor",
+        "rule-not-measured",
+        "no-recent-survey",
+        "vital-process",
+        "tangible-vital",
+        "low-enps",
+        "goal-at-risk",
+        "nps-drop",
     ] {
         assert!(ids.iter().any(|x| x == id), "{id}");
     }
@@ -73,12 +85,27 @@ fn no_identity() {
     let mut p = sample();
     p.strategy.identity = None;
     p.strategy.positioning = None;
-    p.deployment.rules.iter_mut().for_each(|r| r.supports.clear());
-    p.deployment.norms.iter_mut().for_each(|r| r.supports.clear());
-    p.deployment.policies.iter_mut().for_each(|r| r.supports.clear());
-    p.deployment.tangibles.iter_mut().for_each(|r| r.supports.clear());
+    p.deployment
+        .rules
+        .iter_mut()
+        .for_each(|r| r.supports.clear());
+    p.deployment
+        .norms
+        .iter_mut()
+        .for_each(|r| r.supports.clear());
+    p.deployment
+        .policies
+        .iter_mut()
+        .for_each(|r| r.supports.clear());
+    p.deployment
+        .tangibles
+        .iter_mut()
+        .for_each(|r| r.supports.clear());
     p.attributes.iter_mut().for_each(|a| a.facet_id = None);
-    p.interventions.iter_mut().for_each(|i| i.addresses.retain(|x| !["fluidity", "accessibility"].contains(&x.as_str())));
+    p.interventions.iter_mut().for_each(|i| {
+        i.addresses
+            .retain(|x| !["fluidity", "accessibility"].contains(&x.as_str()))
+    });
     let e = Engine::new(p).unwrap();
     assert!(fire("no-identity", &e).is_some());
 }
@@ -142,7 +169,9 @@ fn vital_process() {
     assert_eq!(ev.processes[0], "claims");
     // No attribute ratings: no importance–performance analysis, no vital process.
     let mut e = Engine::new(sample()).unwrap();
-    e.ingest_json_lines(b"{\"at\": \"2026-03-01\", \"nps\": 9}\n{\"at\": \"2026-03-02\", \"nps\": 3}\n");
+    e.ingest_json_lines(
+        b"{\"at\": \"2026-03-01\", \"nps\": 9}\n{\"at\": \"2026-03-02\", \"nps\": 3}\n",
+    );
     assert!(fire("vital-process", &e).is_none());
 }
 
@@ -158,7 +187,10 @@ fn tangible_vital() {
         .tangibles = vec!["tan-guide".into()];
     let ev = fire("tangible-vital", &engine_with(p)).unwrap();
     assert_eq!(ev.attributes, vec!["claim-speed".to_string()]);
-    assert_eq!(ev.rows[0].key.get("tangible").map(String::as_str), Some("tan-guide"));
+    assert_eq!(
+        ev.rows[0].key.get("tangible").map(String::as_str),
+        Some("tan-guide")
+    );
 }
 
 #[test]
@@ -189,7 +221,10 @@ fn goal_at_risk() {
     let e = engine_with(p);
     assert!(fire("goal-at-risk", &e).is_none());
     let a = analyse(&e, &AnalysisOptions::default()).unwrap();
-    assert!(a.goals.iter().all(|g| g.status == cx_core::score::GoalStatus::Achieved));
+    assert!(a
+        .goals
+        .iter()
+        .all(|g| g.status == cx_core::score::GoalStatus::Achieved));
 }
 
 #[test]
@@ -205,5 +240,8 @@ fn nps_drop() {
     assert_eq!(e.ingest_json_lines(lines.as_bytes()).rejected, 0);
     let ev = fire("nps-drop", &e).unwrap();
     assert_eq!(ev.value, Some(-100.0)); // NPS 100 in August, 0 in September
-    assert_eq!(ev.rows[1].key.get("period").map(String::as_str), Some("2026-09"));
+    assert_eq!(
+        ev.rows[1].key.get("period").map(String::as_str),
+        Some("2026-09")
+    );
 }

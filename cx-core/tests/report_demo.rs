@@ -44,9 +44,17 @@ fn finds_the_planted_problems(seed: u64) {
         .filter(|i| i.kind == InversionKind::EmphasizedBelowBase)
         .collect();
     assert!(!weak.is_empty());
-    assert!(weak.iter().all(|i| i.facet == planted.weak_strength), "{weak:?}");
+    assert!(
+        weak.iter().all(|i| i.facet == planted.weak_strength),
+        "{weak:?}"
+    );
     // …below every base strength.
-    let bases = r.plan.identity.iter().find(|t| t.facets.len() == 3).unwrap();
+    let bases = r
+        .plan
+        .identity
+        .iter()
+        .find(|t| t.facets.len() == 3)
+        .unwrap();
     assert_eq!(weak.len(), bases.facets.len());
     assert!(EMPHASIZED.contains(&planted.weak_strength.as_str()));
 
@@ -64,18 +72,29 @@ fn finds_the_planted_problems(seed: u64) {
     let mut expected = planted.weak_rules.clone();
     expected.sort();
     assert_eq!(rules, expected);
-    assert!(ev
-        .rows
-        .iter()
-        .any(|row| row.key.get("team") == Some(&planted.weak_team) && row.key.contains_key("rule")));
+    assert!(
+        ev.rows
+            .iter()
+            .any(|row| row.key.get("team") == Some(&planted.weak_team)
+                && row.key.contains_key("rule"))
+    );
     assert!(!ev.employees.is_empty());
-    assert!(ev.employees.iter().all(|e| e.starts_with(&planted.weak_team)), "{:?}", ev.employees);
+    assert!(
+        ev.employees
+            .iter()
+            .all(|e| e.starts_with(&planted.weak_team)),
+        "{:?}",
+        ev.employees
+    );
 
     // The vital process is ranked first, via its attribute.
     assert_eq!(a.vital.vital_attributes[0].id, planted.vital_attribute);
     assert_eq!(a.vital.vital_attributes[0].rank, Some(1));
     assert_eq!(a.vital.vital_processes[0].id, planted.vital_process);
-    assert!(r.recommendations.iter().any(|x| x.intervention == InterventionKind::FormInnovationTeam));
+    assert!(r
+        .recommendations
+        .iter()
+        .any(|x| x.intervention == InterventionKind::FormInnovationTeam));
 
     // Goals: the generator improves every metric slowly; the ambitious NPS,
     // claim-speed and eNPS targets are at risk, the others on track.
@@ -93,7 +112,9 @@ fn finds_the_planted_problems(seed: u64) {
         .iter()
         .find(|x| x.intervention == InterventionKind::ReportToManagement)
         .unwrap();
-    assert!(report_rec.evidence[0].goals.contains(&"goal-nps-mid".to_string()));
+    assert!(report_rec.evidence[0]
+        .goals
+        .contains(&"goal-nps-mid".to_string()));
 
     // Low eNPS names the weak team only.
     let enps = r
@@ -106,7 +127,10 @@ fn finds_the_planted_problems(seed: u64) {
     // Everything is dated by the data, not the clock.
     assert_eq!(a.as_of, demo(seed).0.latest_date());
     // Priorities are ordered.
-    assert!(r.recommendations.windows(2).all(|w| w[0].priority <= w[1].priority));
+    assert!(r
+        .recommendations
+        .windows(2)
+        .all(|w| w[0].priority <= w[1].priority));
 }
 
 #[test]
@@ -145,7 +169,11 @@ fn a_user_trigger_from_json_fires_with_its_evidence() {
     )
     .unwrap();
     for kind in [InterventionKind::Coaching, InterventionKind::Guidance] {
-        let rec = r.recommendations.iter().find(|x| x.intervention == kind).unwrap();
+        let rec = r
+            .recommendations
+            .iter()
+            .find(|x| x.intervention == kind)
+            .unwrap();
         assert_eq!(rec.priority, 1);
         assert_eq!(rec.triggers, vec!["team-nps-negative".to_string()]);
         let e = &rec.evidence[0];
@@ -156,12 +184,25 @@ fn a_user_trigger_from_json_fires_with_its_evidence() {
         assert!(e.value.unwrap() < 0.0 && e.rows[0].n >= 30);
     }
     // The default triggers are still there (extendsDefault), and first come priority-1 ones.
-    assert!(r.recommendations.iter().any(|x| x.intervention == InterventionKind::PrepareTraining));
+    assert!(r
+        .recommendations
+        .iter()
+        .any(|x| x.intervention == InterventionKind::PrepareTraining));
     assert_eq!(r.recommendations[0].priority, 1);
     // Disabling a default trigger removes its recommendation.
     let off = Playbook::from_json(r#"{"disable": ["compliance-below-floor"]}"#).unwrap();
-    let r = Report::build(engine, &ReportOptions { playbook: Some(off), ..ReportOptions::default() }).unwrap();
-    assert!(!r.recommendations.iter().any(|x| x.intervention == InterventionKind::PrepareTraining));
+    let r = Report::build(
+        engine,
+        &ReportOptions {
+            playbook: Some(off),
+            ..ReportOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(!r
+        .recommendations
+        .iter()
+        .any(|x| x.intervention == InterventionKind::PrepareTraining));
 }
 
 #[test]
@@ -187,14 +228,27 @@ fn renders_markdown_and_self_contained_html() {
     let count = |chart: &str, class: &str| {
         let start = html.find(&format!(r#"data-chart="{chart}""#)).unwrap();
         let end = start + html[start..].find("</svg>").unwrap();
-        html[start..end].matches(&format!(r#"class="{class}"#)).count()
+        html[start..end]
+            .matches(&format!(r#"class="{class}"#))
+            .count()
     };
     assert_eq!(count("ipa", "point"), r.analysis.vital.attributes.len());
     assert_eq!(count("identity", "bar"), r.analysis.identity.facets.len());
     assert_eq!(count("goals", "bar"), r.analysis.goals.len());
-    assert_eq!(count("compliance-rules", "bar"), r.analysis.compliance.by_rule.len());
-    assert_eq!(count("compliance-teams", "bar"), r.analysis.compliance.by_team.len());
-    let nps = r.analysis.headline.iter().find(|h| h.metric == "nps").unwrap();
+    assert_eq!(
+        count("compliance-rules", "bar"),
+        r.analysis.compliance.by_rule.len()
+    );
+    assert_eq!(
+        count("compliance-teams", "bar"),
+        r.analysis.compliance.by_team.len()
+    );
+    let nps = r
+        .analysis
+        .headline
+        .iter()
+        .find(|h| h.metric == "nps")
+        .unwrap();
     assert_eq!(nps.trend.len(), 9);
     assert_eq!(count("trend-nps", "point"), 9);
     // JSON round trip.

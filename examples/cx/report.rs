@@ -12,7 +12,14 @@ use cx::report::{Report, ReportOptions};
 use crate::args::Args;
 use crate::data::{finish, load, read, Failure};
 
-const VALUE_FLAGS: &[&str] = &["mapping", "html", "md", "from-snapshot", "as-of", "playbook"];
+const VALUE_FLAGS: &[&str] = &[
+    "mapping",
+    "html",
+    "md",
+    "from-snapshot",
+    "as-of",
+    "playbook",
+];
 const USAGE: &str = "usage: cx report PLAN FILE… [--mapping M] [--html OUT] [--md OUT] [--json] [--from-snapshot S] [--as-of YYYY-MM-DD] [--playbook P]";
 
 /// Builds the report of an engine with the command's options.
@@ -28,7 +35,8 @@ pub fn build(engine: &Engine, args: &Args) -> Result<Report, Failure> {
         };
     }
     if let Some(p) = args.value("playbook") {
-        let text = String::from_utf8(read(p)?).map_err(|_| Failure(2, format!("{p}: not UTF-8")))?;
+        let text =
+            String::from_utf8(read(p)?).map_err(|_| Failure(2, format!("{p}: not UTF-8")))?;
         options.playbook =
             Some(Playbook::from_json(&text).map_err(|e| Failure(1, format!("{p}: {e}")))?);
     }
@@ -169,7 +177,11 @@ pub fn summary(r: &Report) -> String {
                 "  {:<20}{:>6}  {}\n",
                 t.key,
                 num(t.score.value, 1),
-                if rules.is_empty() { String::new() } else { format!("below the floor on {}", rules.join(", ")) }
+                if rules.is_empty() {
+                    String::new()
+                } else {
+                    format!("below the floor on {}", rules.join(", "))
+                }
             ));
         }
     }

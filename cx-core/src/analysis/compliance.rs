@@ -117,7 +117,11 @@ fn rules_below(ctx: &Ctx, sel: &Selection, floor: f64, min_n: u64) -> Vec<RuleSc
             })
         })
         .collect();
-    out.sort_by(|a, b| a.value.total_cmp(&b.value).then_with(|| a.rule.cmp(&b.rule)));
+    out.sort_by(|a, b| {
+        a.value
+            .total_cmp(&b.value)
+            .then_with(|| a.rule.cmp(&b.rule))
+    });
     out
 }
 

@@ -45,7 +45,10 @@ use crate::score::{self, NpsMethod, Readiness, ReadinessInput, DEFAULT_LEVEL};
 pub use benchmarks::BenchmarkResult;
 pub use compliance::{ComplianceReport, GroupCompliance, RuleCompliance};
 pub use goals::GoalReport;
-pub use identity::{FacetPerformance, IdentityAlignment, Inversion, InversionKind, SegmentAlignment, TierPerformance};
+pub use identity::{
+    FacetPerformance, IdentityAlignment, Inversion, InversionKind, SegmentAlignment,
+    TierPerformance,
+};
 pub use impact::{Impact, KpiTrend};
 pub use link::{ServiceProfitLink, TeamLink};
 pub use satisfaction::{AttributeResult, GroupGap, Satisfaction};

@@ -69,8 +69,9 @@ pub(crate) fn satisfaction(ctx: &Ctx) -> Satisfaction {
             let or_empty = |r: Result<Score, score::ScoreError>| {
                 r.unwrap_or_else(|e| Score::empty(e.to_string()))
             };
-            let performance =
-                or_empty(score::attribute_performance(&c.ratings, a.scale, None, ctx.level));
+            let performance = or_empty(score::attribute_performance(
+                &c.ratings, a.scale, None, ctx.level,
+            ));
             AttributeResult {
                 id: a.id.clone(),
                 label: a.label.clone(),

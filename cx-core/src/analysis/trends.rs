@@ -178,7 +178,10 @@ pub(crate) fn nps_change(ctx: &Ctx) -> Option<NpsChange> {
         to: Some(prev_end),
         ..Selection::default()
     };
-    let c = ctx.engine.compare(&cur, &prev, ctx.level, ctx.method).ok()?;
+    let c = ctx
+        .engine
+        .compare(&cur, &prev, ctx.level, ctx.method)
+        .ok()?;
     Some(NpsChange {
         current: PeriodUnit::Month.label(cur_start),
         previous: PeriodUnit::Month.label(prev_start),

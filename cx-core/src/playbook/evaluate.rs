@@ -119,7 +119,8 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
             if ok {
                 return None;
             }
-            e.summary = "The plan has no identity (dominant trait, emphasised and base strengths).".into();
+            e.summary =
+                "The plan has no identity (dominant trait, emphasised and base strengths).".into();
         }
         Condition::NoNeeds => {
             if !plan.context.needs.is_empty() {
@@ -142,11 +143,15 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
             };
             for g in c.by_team.iter().filter(concerned) {
                 push_unique(&mut e.teams, &g.key);
-                e.rows.push(row(&[("team", &g.key)], g.score.value, g.score.n));
+                e.rows
+                    .push(row(&[("team", &g.key)], g.score.value, g.score.n));
                 for r in &g.rules_below_floor {
                     push_unique(&mut e.rules, &r.rule);
-                    e.rows
-                        .push(row(&[("team", &g.key), ("rule", &r.rule)], Some(r.value), r.n));
+                    e.rows.push(row(
+                        &[("team", &g.key), ("rule", &r.rule)],
+                        Some(r.value),
+                        r.n,
+                    ));
                 }
             }
             for g in c.by_employee.iter().filter(|g| g.below_floor) {
@@ -176,10 +181,18 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
             );
         }
         Condition::RuleNotMeasured => {
-            for r in a.compliance.by_rule.iter().filter(|r| !r.norm && !r.measured) {
+            for r in a
+                .compliance
+                .by_rule
+                .iter()
+                .filter(|r| !r.norm && !r.measured)
+            {
                 push_unique(&mut e.rules, &r.rule);
                 e.rows.push(row(
-                    &[("rule", &r.rule), ("instruments", &r.instruments.len().to_string())],
+                    &[
+                        ("rule", &r.rule),
+                        ("instruments", &r.instruments.len().to_string()),
+                    ],
                     r.score.value,
                     r.score.n,
                 ));
@@ -223,7 +236,10 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
             for x in &v.vital_attributes {
                 push_unique(&mut e.attributes, &x.id);
                 e.rows.push(row(
-                    &[("attribute", &x.id), ("rank", &x.rank.unwrap_or(0).to_string())],
+                    &[
+                        ("attribute", &x.id),
+                        ("rank", &x.rank.unwrap_or(0).to_string()),
+                    ],
                     Some(x.performance),
                     x.n,
                 ));
@@ -242,7 +258,9 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
         }
         Condition::TangibleVital => {
             for x in &a.vital.vital_attributes {
-                let Some(attr) = plan.attribute(&x.id) else { continue };
+                let Some(attr) = plan.attribute(&x.id) else {
+                    continue;
+                };
                 for tg in &attr.tangibles {
                     push_unique(&mut e.attributes, &x.id);
                     e.rows.push(row(
@@ -275,7 +293,8 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
             for tl in &a.service_profit_link.teams {
                 if let Some(v) = tl.enps.filter(|v| *v <= limit) {
                     push_unique(&mut e.teams, &tl.team);
-                    e.rows.push(row(&[("team", &tl.team)], Some(v), tl.n_employees));
+                    e.rows
+                        .push(row(&[("team", &tl.team)], Some(v), tl.n_employees));
                 }
             }
             if e.rows.is_empty() {
@@ -325,8 +344,10 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
             e.metric = Some("nps".into());
             e.value = Some(delta);
             e.threshold = Some(alpha);
-            e.rows.push(row(&[("period", &c.previous)], None, c.n_previous));
-            e.rows.push(row(&[("period", &c.current)], Some(delta), c.n_current));
+            e.rows
+                .push(row(&[("period", &c.previous)], None, c.n_previous));
+            e.rows
+                .push(row(&[("period", &c.current)], Some(delta), c.n_current));
             e.summary = format!(
                 "NPS fell by {:.1} points from {} to {} (p = {p:.4} < {alpha}).",
                 -delta, c.previous, c.current

@@ -1,10 +1,10 @@
 //! The playbook (SPEC §3.4): triggers as data, evaluated over an
-//! [`Analysis`] into de-duplicated, prioritised [`Recommendation`]s that
+//! [`Analysis`](crate::analysis::Analysis) into de-duplicated, prioritised [`Recommendation`]s that
 //! carry their evidence.
 //!
 //! - [`trigger`]: the [`Trigger`] and [`Condition`] types (serde + schema).
 //! - [`defaults`]: the built-in default playbook drawn from the method.
-//! - [`evaluate`](self::evaluate): conditions → evidence → recommendations.
+//! - [`evaluate`]: conditions → evidence → recommendations.
 //!
 //! A [`Playbook`] document is JSON: `{"extendsDefault": true, "disable":
 //! ["nps-drop"], "triggers": [...]}`. With `extendsDefault` (the default),
@@ -89,7 +89,9 @@ pub enum PlaybookError {
         index: usize,
     },
     /// A trigger recommends no intervention, or more than two.
-    #[error("/triggers/{index}/recommend: a trigger recommends one or two interventions, not {count}")]
+    #[error(
+        "/triggers/{index}/recommend: a trigger recommends one or two interventions, not {count}"
+    )]
     RecommendCount {
         /// Position of the trigger.
         index: usize,

@@ -44,7 +44,12 @@ pub enum ScoreWindow {
 
 /// A trigger condition (`{"type": "…", …}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    deny_unknown_fields
+)]
 pub enum Condition {
     /// The plan has no identity (or no dominant trait).
     NoIdentity,

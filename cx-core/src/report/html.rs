@@ -57,7 +57,8 @@ pub(crate) fn render(r: &Report) -> String {
             esc(&pos.facet_id)
         );
     }
-    let share = |s: &crate::plan::trace::Share| s.percent.map_or("n/a".into(), |x| format!("{x:.0}%"));
+    let share =
+        |s: &crate::plan::trace::Share| s.percent.map_or("n/a".into(), |x| format!("{x:.0}%"));
     let c = &p.coverage;
     let _ = write!(
         o,
@@ -70,7 +71,12 @@ pub(crate) fn render(r: &Report) -> String {
     if !p.identity.is_empty() {
         o.push_str("<table><tr><th>tier</th><th>facets</th></tr>");
         for t in &p.identity {
-            let _ = write!(o, "<tr><td>{}</td><td>{}</td></tr>", name_of(&t.tier), esc(&t.facets.join(", ")));
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td>{}</td></tr>",
+                name_of(&t.tier),
+                esc(&t.facets.join(", "))
+            );
         }
         o.push_str("</table>");
     }
@@ -86,8 +92,10 @@ pub(crate) fn render(r: &Report) -> String {
             esc(&h.metric),
             esc(&h.metric),
             num(s.value, 1),
-            s.interval
-                .map_or("no interval".into(), |i| format!("[{:.1}, {:.1}]", i.low, i.high)),
+            s.interval.map_or("no interval".into(), |i| format!(
+                "[{:.1}, {:.1}]",
+                i.low, i.high
+            )),
             s.n
         );
         if !h.trend.is_empty() {
@@ -112,7 +120,14 @@ pub(crate) fn render(r: &Report) -> String {
             class: "",
         })
         .collect();
-    o.push_str(&svg::bars("goals", "Goal progress (%)", &goal_bars, 0.0, 100.0, None));
+    o.push_str(&svg::bars(
+        "goals",
+        "Goal progress (%)",
+        &goal_bars,
+        0.0,
+        100.0,
+        None,
+    ));
     o.push_str("<table><tr><th>goal</th><th>metric</th><th>baseline</th><th>current</th><th>target</th><th>progress</th><th>projected</th><th>status</th></tr>");
     for g in &a.goals {
         let status = name_of(&g.status);
@@ -187,7 +202,14 @@ pub(crate) fn render(r: &Report) -> String {
                 class: tier_class(f.tier),
             })
             .collect();
-        o.push_str(&svg::bars("identity", "Perceived performance by facet (0–100)", &bars, 0.0, 100.0, None));
+        o.push_str(&svg::bars(
+            "identity",
+            "Perceived performance by facet (0–100)",
+            &bars,
+            0.0,
+            100.0,
+            None,
+        ));
         if id.inversions.is_empty() {
             o.push_str("<p>No inversion: the identity is perceived as intended.</p>");
         } else {
@@ -230,21 +252,48 @@ pub(crate) fn render(r: &Report) -> String {
             class: if x.below_floor { "below" } else { "" },
         })
         .collect();
-    o.push_str(&svg::bars("compliance-rules", "Pass rate by rule (%)", &rule_bars, 0.0, 100.0, Some(c.floor)));
+    o.push_str(&svg::bars(
+        "compliance-rules",
+        "Pass rate by rule (%)",
+        &rule_bars,
+        0.0,
+        100.0,
+        Some(c.floor),
+    ));
     let team_bars: Vec<Bar> = c
         .by_team
         .iter()
         .map(|x| Bar {
             label: x.key.clone(),
             value: x.score.value,
-            class: if x.below_floor || !x.rules_below_floor.is_empty() { "below" } else { "" },
+            class: if x.below_floor || !x.rules_below_floor.is_empty() {
+                "below"
+            } else {
+                ""
+            },
         })
         .collect();
-    o.push_str(&svg::bars("compliance-teams", "Mean audit score by team (%)", &team_bars, 0.0, 100.0, Some(c.floor)));
+    o.push_str(&svg::bars(
+        "compliance-teams",
+        "Mean audit score by team (%)",
+        &team_bars,
+        0.0,
+        100.0,
+        Some(c.floor),
+    ));
     o.push_str("<table><tr><th>team</th><th>rules below the floor</th></tr>");
     for t in c.by_team.iter().filter(|t| !t.rules_below_floor.is_empty()) {
-        let rules: Vec<String> = t.rules_below_floor.iter().map(|x| format!("{} {:.1}%", x.rule, x.value)).collect();
-        let _ = write!(o, "<tr><td>{}</td><td>{}</td></tr>", esc(&t.key), esc(&rules.join(", ")));
+        let rules: Vec<String> = t
+            .rules_below_floor
+            .iter()
+            .map(|x| format!("{} {:.1}%", x.rule, x.value))
+            .collect();
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td>{}</td></tr>",
+            esc(&t.key),
+            esc(&rules.join(", "))
+        );
     }
     o.push_str("</table></section>");
 
@@ -257,7 +306,11 @@ pub(crate) fn render(r: &Report) -> String {
                 r#"<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td></tr>"#,
                 esc(&k.metric),
                 num(k.series.last().map(|x| x.value), 2),
-                k.change.map_or("—".into(), |c| format!("{:+.2} ({})", c.delta, name_of(&c.trend))),
+                k.change.map_or("—".into(), |c| format!(
+                    "{:+.2} ({})",
+                    c.delta,
+                    name_of(&c.trend)
+                )),
                 name_of(&k.direction)
             );
         }
@@ -294,12 +347,26 @@ pub(crate) fn render(r: &Report) -> String {
         num(l.correlation.p, 4)
     );
     if let Some(t) = &a.satisfaction.tcs {
-        let f: Vec<String> = t.factors.iter().map(|f| format!("{} {}", name_of(&f.factor), num(f.value, 1))).collect();
-        let _ = write!(o, r#"<section id="tcs"><h2>Total customer satisfaction</h2><p>TCS {} ({}).</p></section>"#, num(t.value, 1), esc(&f.join(", ")));
+        let f: Vec<String> = t
+            .factors
+            .iter()
+            .map(|f| format!("{} {}", name_of(&f.factor), num(f.value, 1)))
+            .collect();
+        let _ = write!(
+            o,
+            r#"<section id="tcs"><h2>Total customer satisfaction</h2><p>TCS {} ({}).</p></section>"#,
+            num(t.value, 1),
+            esc(&f.join(", "))
+        );
     }
     if let Some(rd) = &a.readiness {
         let weakest: Vec<String> = rd.weakest.iter().map(name_of).collect();
-        let _ = write!(o, r#"<section id="readiness"><h2>Readiness</h2><p>{:.0}/100; weakest: {}.</p></section>"#, rd.value, esc(&weakest.join(", ")));
+        let _ = write!(
+            o,
+            r#"<section id="readiness"><h2>Readiness</h2><p>{:.0}/100; weakest: {}.</p></section>"#,
+            rd.value,
+            esc(&weakest.join(", "))
+        );
     }
 
     // Recommendations.
@@ -318,23 +385,40 @@ pub(crate) fn render(r: &Report) -> String {
             if rec.planned.is_empty() {
                 String::new()
             } else {
-                format!(r#" <span class="muted">already planned: {}</span>"#, esc(&rec.planned.join(", ")))
+                format!(
+                    r#" <span class="muted">already planned: {}</span>"#,
+                    esc(&rec.planned.join(", "))
+                )
             }
         );
         for e in &rec.evidence {
-            let _ = write!(o, "<li><code>{}</code> {} <span class=\"muted\">{}</span></li>", esc(&e.trigger), esc(&e.summary), esc(&e.rationale));
+            let _ = write!(
+                o,
+                "<li><code>{}</code> {} <span class=\"muted\">{}</span></li>",
+                esc(&e.trigger),
+                esc(&e.summary),
+                esc(&e.rationale)
+            );
         }
         o.push_str("</ul></li>");
     }
     o.push_str("</ol></section>");
 
     let al = &r.alerts;
-    let reasons: Vec<String> = al.by_reason.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let reasons: Vec<String> = al
+        .by_reason
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
     let _ = write!(
         o,
         r#"<section id="alerts"><h2>Alerts</h2><p>{} alert(s) kept ({}); {} due for follow-up by asOf.</p></section>"#,
         al.total,
-        esc(&if reasons.is_empty() { "none".into() } else { reasons.join(", ") }),
+        esc(&if reasons.is_empty() {
+            "none".into()
+        } else {
+            reasons.join(", ")
+        }),
         al.due_by_as_of
     );
     o.push_str("</body></html>\n");

@@ -59,7 +59,10 @@ pub(crate) fn render(r: &Report) -> String {
     }
 
     let _ = writeln!(o, "\n## Goals\n");
-    let _ = writeln!(o, "| goal | metric | baseline | current | target (date) | progress | status |");
+    let _ = writeln!(
+        o,
+        "| goal | metric | baseline | current | target (date) | progress | status |"
+    );
     let _ = writeln!(o, "|---|---|---:|---:|---|---:|---|");
     for g in &a.goals {
         let _ = writeln!(
@@ -91,7 +94,10 @@ pub(crate) fn render(r: &Report) -> String {
                 v.n,
                 num(v.r2, 3)
             );
-            let _ = writeln!(o, "| rank | attribute | process | importance | performance | quadrant |");
+            let _ = writeln!(
+                o,
+                "| rank | attribute | process | importance | performance | quadrant |"
+            );
             let _ = writeln!(o, "|---:|---|---|---:|---:|---|");
             for x in &v.vital_attributes {
                 let _ = writeln!(
@@ -128,7 +134,13 @@ pub(crate) fn render(r: &Report) -> String {
         let _ = writeln!(o, "| facet | tier | perceived (0–100) |");
         let _ = writeln!(o, "|---|---|---:|");
         for f in &id.facets {
-            let _ = writeln!(o, "| {} | {} | {} |", f.name, name_of(&f.tier), num(f.performance, 1));
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} |",
+                f.name,
+                name_of(&f.tier),
+                num(f.performance, 1)
+            );
         }
         if id.inversions.is_empty() {
             let _ = writeln!(o, "\nNo inversion: the identity is perceived as intended.");
@@ -150,7 +162,12 @@ pub(crate) fn render(r: &Report) -> String {
 
     let c = &a.compliance;
     let _ = writeln!(o, "\n## Rule compliance (floor {:.0}%)\n", c.floor);
-    let _ = writeln!(o, "Overall mean audit score: {} (n = {}).\n", num(c.overall.value, 1), c.overall.n);
+    let _ = writeln!(
+        o,
+        "Overall mean audit score: {} (n = {}).\n",
+        num(c.overall.value, 1),
+        c.overall.n
+    );
     let _ = writeln!(o, "| rule | pass rate | n | measured |");
     let _ = writeln!(o, "|---|---:|---:|---|");
     for x in &c.by_rule {
@@ -163,7 +180,10 @@ pub(crate) fn render(r: &Report) -> String {
             if x.measured { "yes" } else { "no" }
         );
     }
-    let _ = writeln!(o, "\n| team | mean audit score | n | rules below the floor |");
+    let _ = writeln!(
+        o,
+        "\n| team | mean audit score | n | rules below the floor |"
+    );
     let _ = writeln!(o, "|---|---:|---:|---|");
     for t in &c.by_team {
         let rules: Vec<String> = t
@@ -171,7 +191,14 @@ pub(crate) fn render(r: &Report) -> String {
             .iter()
             .map(|x| format!("{} {:.1}", x.rule, x.value))
             .collect();
-        let _ = writeln!(o, "| {} | {} | {} | {} |", t.key, num(t.score.value, 1), t.score.n, rules.join(", "));
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |",
+            t.key,
+            num(t.score.value, 1),
+            t.score.n,
+            rules.join(", ")
+        );
     }
 
     if !a.impact.kpis.is_empty() {
@@ -184,7 +211,11 @@ pub(crate) fn render(r: &Report) -> String {
                 "| {} | {} | {} | {} |",
                 k.metric,
                 num(k.series.last().map(|x| x.value), 2),
-                k.change.map_or("—".into(), |c| format!("{:+.2} ({})", c.delta, name_of(&c.trend))),
+                k.change.map_or("—".into(), |c| format!(
+                    "{:+.2} ({})",
+                    c.delta,
+                    name_of(&c.trend)
+                )),
                 name_of(&k.direction)
             );
         }
@@ -234,7 +265,12 @@ pub(crate) fn render(r: &Report) -> String {
     }
     if let Some(rd) = &a.readiness {
         let weakest: Vec<String> = rd.weakest.iter().map(name_of).collect();
-        let _ = writeln!(o, "\n## Readiness\n\n{:.0}/100; weakest: {}.", rd.value, weakest.join(", "));
+        let _ = writeln!(
+            o,
+            "\n## Readiness\n\n{:.0}/100; weakest: {}.",
+            rd.value,
+            weakest.join(", ")
+        );
     }
 
     let _ = writeln!(o, "\n## Recommended interventions\n");
@@ -260,12 +296,20 @@ pub(crate) fn render(r: &Report) -> String {
     }
     let al = &r.alerts;
     let _ = writeln!(o, "\n## Alerts\n");
-    let reasons: Vec<String> = al.by_reason.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let reasons: Vec<String> = al
+        .by_reason
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
     let _ = writeln!(
         o,
         "{} alert(s) kept ({}); {} due for follow-up by asOf.",
         al.total,
-        if reasons.is_empty() { "none".into() } else { reasons.join(", ") },
+        if reasons.is_empty() {
+            "none".into()
+        } else {
+            reasons.join(", ")
+        },
         al.due_by_as_of
     );
     o

@@ -116,10 +116,10 @@ impl Report {
     /// ```
     pub fn build(engine: &Engine, options: &ReportOptions) -> Result<Report, QueryError> {
         let analysis = analyse(engine, &options.analysis)?;
-        let triggers = options
-            .playbook
-            .as_ref()
-            .map_or_else(crate::playbook::defaults::default_triggers, Playbook::resolve);
+        let triggers = options.playbook.as_ref().map_or_else(
+            crate::playbook::defaults::default_triggers,
+            Playbook::resolve,
+        );
         let recommendations = evaluate(&triggers, engine, &analysis);
         let plan = engine.plan();
         let identity = plan

@@ -90,7 +90,13 @@ pub(crate) fn trend(name: &str, title: &str, points: &[TrendPoint]) -> String {
     if band.len() >= 2 {
         let mut d = String::new();
         for (k, (i, _, high)) in band.iter().enumerate() {
-            let _ = write!(d, "{}{:.1},{:.1} ", if k == 0 { "M" } else { "L" }, x(*i), y(*high));
+            let _ = write!(
+                d,
+                "{}{:.1},{:.1} ",
+                if k == 0 { "M" } else { "L" },
+                x(*i),
+                y(*high)
+            );
         }
         for (i, low, _) in band.iter().rev() {
             let _ = write!(d, "L{:.1},{:.1} ", x(*i), y(*low));
@@ -243,7 +249,14 @@ pub(crate) struct Bar {
 
 /// Horizontal bars on 0..`max` (values are clamped for drawing only), with
 /// an optional dashed reference line.
-pub(crate) fn bars(name: &str, title: &str, items: &[Bar], min: f64, max: f64, reference: Option<f64>) -> String {
+pub(crate) fn bars(
+    name: &str,
+    title: &str,
+    items: &[Bar],
+    min: f64,
+    max: f64,
+    reference: Option<f64>,
+) -> String {
     let (w, ml, mr, row, mt) = (560.0, 200.0, 60.0, 26.0, 10.0);
     let h = mt * 2.0 + row * items.len() as f64;
     let span = (max - min).max(1e-9);
@@ -266,7 +279,9 @@ pub(crate) fn bars(name: &str, title: &str, items: &[Bar], min: f64, max: f64, r
             esc(&b.label)
         );
         let width = b.value.map_or(0.0, |v| x(v) - ml);
-        let data = b.value.map_or(String::new(), |v| format!(r#" data-value="{v}""#));
+        let data = b
+            .value
+            .map_or(String::new(), |v| format!(r#" data-value="{v}""#));
         let _ = write!(
             o,
             r#"<rect class="bar {}" x="{ml}" y="{:.1}" width="{:.1}" height="{}" data-label="{}"{data}><title>{}: {}</title></rect>"#,
