@@ -105,15 +105,81 @@ fn schema_command_prints_the_committed_schema() {
 }
 
 #[test]
-fn demo_runs() {
-    let out = cx(&[]);
+fn demo_runs_and_writes_the_html_report() {
+    let dir = temp_dir("demo");
+    let out = Command::new(cx_binary())
+        .current_dir(&dir)
+        .output()
+        .unwrap();
     assert_eq!(
         out.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Riverside Home Insurance"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Riverside Home Insurance"));
+    assert!(text.contains("prepareTraining") && text.contains("claim-speed"));
+    let html = std::fs::read_to_string(dir.join("cx-report.html")).unwrap();
+    assert!(html.contains(r#"data-chart="ipa""#));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn report_airline_sample_json_html_md() {
+    let dir = temp_dir("report");
+    let (html, md) = (dir.join("r.html"), dir.join("r.md"));
+    let out = cx(&[
+        "report",
+        "examples/data/airline-plan.json",
+        "tests/fixtures/airline-sample.csv",
+        "--mapping",
+        "examples/data/airline-mapping.json",
+        "--json",
+        "--html",
+        html.to_str().unwrap(),
+        "--md",
+        md.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = json_of(&out);
+    assert_eq!(r["reportVersion"], 1);
+    assert!(
+        r["analysis"]["vital"]["attributes"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 1
+    );
+    assert!(r["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["intervention"] == "establishIdentity"));
+    assert!(std::fs::read_to_string(&html)
+        .unwrap()
+        .starts_with("<!DOCTYPE html>"));
+    assert!(std::fs::read_to_string(&md)
+        .unwrap()
+        .starts_with("# CX report"));
+    assert_eq!(cx(&["report"]).status.code(), Some(2));
+    assert_eq!(
+        cx(&[
+            "report",
+            "examples/data/plan.json",
+            "--from-snapshot",
+            "nope.json"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 fn temp_dir(name: &str) -> PathBuf {

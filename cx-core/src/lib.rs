@@ -15,12 +15,15 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod analysis;
 pub mod demo;
 pub mod diagnostic;
 pub mod engine;
 pub mod metric;
 pub mod plan;
+pub mod playbook;
 pub mod record;
+pub mod report;
 pub mod schema;
 pub mod score;
 

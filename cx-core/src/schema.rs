@@ -54,5 +54,7 @@ pub fn documents() -> Vec<(&'static str, Schema)> {
         ("npsDiff", schema_for!(score::NpsDiff)),
         ("driversInput", schema_for!(score::DriversInput)),
         ("drivers", schema_for!(score::Drivers)),
+        ("playbook", schema_for!(crate::playbook::Playbook)),
+        ("report", schema_for!(crate::report::Report)),
     ]
 }

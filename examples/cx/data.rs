@@ -202,7 +202,7 @@ fn parse(argv: &[String], name: &str) -> Result<(Args, String, Vec<String>), Fai
     Ok((args, plan, files))
 }
 
-fn finish(result: Result<u8, Failure>) -> u8 {
+pub fn finish(result: Result<u8, Failure>) -> u8 {
     match result {
         Ok(code) => code,
         Err(Failure(code, msg)) => {

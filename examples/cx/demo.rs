@@ -1,8 +1,9 @@
-//! `cx` / `cx demo`: the sample organisation — its plan, a year of
-//! generated data (deterministic, seeded) and its scores.
+//! `cx` / `cx demo`: the sample organisation — its plan, nine months of
+//! generated data (deterministic, seeded) and its full report: a terminal
+//! summary and `cx-report.html` in the current directory.
 
 use cx::demo::{generate, DemoConfig};
-use cx::engine::{Engine, Query};
+use cx::engine::Engine;
 use cx::plan::Plan;
 
 /// The sample plan, compiled into the binary so the demo runs anywhere.
@@ -10,10 +11,13 @@ pub const SAMPLE_PLAN: &str = include_str!("../data/plan.json");
 
 /// Runs the demo.
 pub fn run(argv: &[String]) -> u8 {
-    if !argv.is_empty() {
-        eprintln!("usage: cx [demo]");
-        return 2;
-    }
+    let args = match crate::args::Args::parse(argv, &["html", "json"], &[]) {
+        Ok(a) if a.positionals.is_empty() => a,
+        _ => {
+            eprintln!("usage: cx [demo [--html OUT] [--json OUT]]");
+            return 2;
+        }
+    };
     let plan = match Plan::from_json(SAMPLE_PLAN) {
         Ok(p) => p,
         Err(e) => {
@@ -65,21 +69,27 @@ pub fn run(argv: &[String]) -> u8 {
         report.alerts.len(),
         engine.cell_count()
     );
-    let headline: Query = match Query::from_json(
-        r#"{"metrics": ["nps", "csat", "ces", "cesIndex", "enps", "employeeSatisfaction", "compliance", "tcs"]}"#,
-    ) {
-        Ok(q) => q,
+    let built = match cx::report::Report::build(&engine, &cx::report::ReportOptions::default()) {
+        Ok(r) => r,
         Err(e) => {
             eprintln!("cx demo: {e}");
             return 1;
         }
     };
-    match engine.query(&headline) {
-        Ok(card) => print!("{}", crate::data::scorecard_text(&card)),
-        Err(e) => {
-            eprintln!("cx demo: {e}");
-            return 1;
+    print!("\n{}", crate::report::summary(&built));
+    let path = args.value("html").unwrap_or("cx-report.html");
+    if let Err(crate::data::Failure(code, msg)) =
+        crate::report::write_outputs(&built, Some(path), None)
+    {
+        eprintln!("cx demo: {msg}");
+        return code;
+    }
+    if let Some(json) = args.value("json") {
+        if let Err(e) = std::fs::write(json, built.to_json_pretty()) {
+            eprintln!("cx demo: cannot write {json}: {e}");
+            return 2;
         }
     }
+    println!("\nFull report: {path}");
     u8::from(report.rejected > 0)
 }

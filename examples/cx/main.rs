@@ -2,24 +2,26 @@
 //!
 //! ```text
 //! cargo run --release --example cx -- <command> …
-//! cx [demo]                    the sample organisation, summarised
+//! cx [demo]                    the sample organisation's full report (writes cx-report.html)
 //! cx validate PLAN [--json]    diagnostics of a plan (exit 1 on any error)
 //! cx schema NAME               print a JSON Schema (plan, …)
 //! cx stats …                   NPS, proportion and driver statistics
 //! cx ingest PLAN FILE… [--mapping M] [--snapshot-out S] [--json]
 //! cx score PLAN FILE… [--mapping M] [--query Q] [--json] [--from-snapshot S]
+//! cx report PLAN FILE… [--mapping M] [--html OUT] [--md OUT] [--json] [--from-snapshot S]
 //! ```
 //! Exit status: 0 success, 1 the input has errors, 2 usage or I/O error.
 
 mod args;
 mod data;
 mod demo;
+mod report;
 mod stats;
 mod validate;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cx [demo] | validate PLAN [--json] | schema NAME | stats (nps|nps-diff|proportion|drivers) … | ingest PLAN FILE… | score PLAN FILE… [--query Q] [--json]";
+const USAGE: &str = "usage: cx [demo] | validate PLAN [--json] | schema NAME | stats (nps|nps-diff|proportion|drivers) … | ingest PLAN FILE… | score PLAN FILE… [--query Q] [--json] | report PLAN FILE… [--html OUT] [--md OUT] [--json]";
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
         "stats" => stats::run(rest),
         "ingest" => data::ingest(rest),
         "score" => data::score(rest),
+        "report" => report::run(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             0

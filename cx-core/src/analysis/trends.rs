@@ -1,0 +1,194 @@
+//! Headline scores with monthly trends, survey recency, and the NPS change
+//! between asOf's month and the month before.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::Ctx;
+use crate::engine::{GroupBy, PeriodUnit, Query, Selection};
+use crate::metric::MetricId;
+use crate::score::Score;
+
+/// A headline metric: its score over all data up to asOf and its trend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HeadlineScore {
+    /// Metric id.
+    pub metric: String,
+    /// The score, with n, interval and flags.
+    pub score: Score,
+    /// One point per month with a value, oldest first.
+    pub trend: Vec<TrendPoint>,
+}
+
+/// One month of a trend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TrendPoint {
+    /// Month label (`2026-03`).
+    pub period: String,
+    /// The value.
+    pub value: f64,
+    /// Lower end of the interval, when there is one.
+    pub low: Option<f64>,
+    /// Upper end of the interval, when there is one.
+    pub high: Option<f64>,
+    /// Sample size.
+    pub n: u64,
+}
+
+/// Whether customers were surveyed in the recent window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Recency {
+    /// `thresholds.recentDays`.
+    pub recent_days: u32,
+    /// Customer responses in the recent window.
+    pub responses_in_window: u64,
+    /// Date of the latest customer response the engine holds.
+    pub last_response: Option<NaiveDate>,
+    /// Days from the latest response to asOf (when the response is not after asOf).
+    pub days_since: Option<i64>,
+    /// True when the window holds at least one response.
+    pub recent: bool,
+}
+
+/// NPS of asOf's month against the previous month (Δ = current − previous).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NpsChange {
+    /// Current month (`2026-09`), up to asOf.
+    pub current: String,
+    /// Previous month.
+    pub previous: String,
+    /// NPS current − previous; `None` when a month has no NPS answer.
+    pub delta: Option<f64>,
+    /// Two-sided p-value of the two-sample z-test.
+    pub p: Option<f64>,
+    /// n of the current month.
+    pub n_current: u64,
+    /// n of the previous month.
+    pub n_previous: u64,
+    /// p < `thresholds.significance`.
+    pub significant: bool,
+}
+
+const HEADLINE: [MetricId; 8] = [
+    MetricId::Nps,
+    MetricId::Csat,
+    MetricId::Ces,
+    MetricId::CesIndex,
+    MetricId::Enps,
+    MetricId::EmployeeSatisfaction,
+    MetricId::Compliance,
+    MetricId::Tcs,
+];
+
+pub(crate) fn headline(ctx: &Ctx) -> Vec<HeadlineScore> {
+    let sel = ctx.upto();
+    let Ok(totals) = ctx.engine.totals(&sel) else {
+        return Vec::new();
+    };
+    let metrics: Vec<MetricId> = HEADLINE
+        .iter()
+        .filter(|m| {
+            let s = ctx.engine.score(m, &totals, ctx.level, ctx.method);
+            s.value.is_some()
+        })
+        .cloned()
+        .collect();
+    let monthly = if ctx.timed() && !metrics.is_empty() {
+        ctx.engine
+            .query(&Query {
+                metrics: Some(metrics.clone()),
+                group_by: vec![GroupBy::Period(PeriodUnit::Month)],
+                to: sel.to,
+                level: Some(ctx.level),
+                nps_method: Some(ctx.method),
+                ..Query::default()
+            })
+            .ok()
+    } else {
+        None
+    };
+    metrics
+        .iter()
+        .map(|m| {
+            let id = m.to_string();
+            let trend = monthly
+                .iter()
+                .flat_map(|card| &card.rows)
+                .filter_map(|row| {
+                    let s = row.scores.get(&id)?;
+                    let period = row.key.get("period:month").cloned().flatten()?;
+                    Some(TrendPoint {
+                        period,
+                        value: s.value.filter(|v| v.is_finite())?,
+                        low: s.interval.map(|i| i.low),
+                        high: s.interval.map(|i| i.high),
+                        n: s.n,
+                    })
+                })
+                .collect();
+            HeadlineScore {
+                score: ctx.engine.score(m, &totals, ctx.level, ctx.method),
+                metric: id,
+                trend,
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn recency(ctx: &Ctx) -> Recency {
+    let responses_in_window = ctx
+        .engine
+        .totals(&ctx.recent())
+        .map_or(0, |t| t.responses.responses);
+    let last_response = ctx.engine.latest_response_date();
+    let days_since = match (last_response, ctx.as_of) {
+        (Some(l), Some(a)) if l <= a => Some((a - l).num_days()),
+        _ => None,
+    };
+    Recency {
+        recent_days: ctx.engine.plan().thresholds.recent_days,
+        responses_in_window,
+        last_response,
+        days_since,
+        recent: responses_in_window > 0,
+    }
+}
+
+fn month_start(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
+
+pub(crate) fn nps_change(ctx: &Ctx) -> Option<NpsChange> {
+    let as_of = ctx.as_of.filter(|_| ctx.timed())?;
+    let cur_start = month_start(as_of);
+    let prev_end = cur_start.checked_sub_signed(Duration::days(1))?;
+    let prev_start = month_start(prev_end);
+    let cur = Selection {
+        from: Some(cur_start),
+        to: Some(as_of),
+        ..Selection::default()
+    };
+    let prev = Selection {
+        from: Some(prev_start),
+        to: Some(prev_end),
+        ..Selection::default()
+    };
+    let c = ctx
+        .engine
+        .compare(&cur, &prev, ctx.level, ctx.method)
+        .ok()?;
+    Some(NpsChange {
+        current: PeriodUnit::Month.label(cur_start),
+        previous: PeriodUnit::Month.label(prev_start),
+        delta: c.nps.delta,
+        p: c.nps.p,
+        n_current: c.nps.n_a,
+        n_previous: c.nps.n_b,
+        significant: c.nps_significant,
+    })
+}

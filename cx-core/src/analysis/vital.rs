@@ -1,0 +1,272 @@
+//! Vital processes: importance–performance analysis per attribute, the
+//! ranked vital attributes (quadrant `concentrateHere`) and their roll-up
+//! to the plan's processes.
+//!
+//! Performance is the attribute mean rescaled to 0–100 over every rating up
+//! to asOf. Importance is the plan's stated importance, or derived from the
+//! engine's co-moments over complete cases: Pearson r with the outcome, or
+//! Johnson's relative weight (default) or Shapley/LMG share, both in percent
+//! of the outcome's variance. LMG above 15 attributes falls back to Johnson
+//! (the method used is reported).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::Ctx;
+use crate::score::{self, IpaPoint, Quadrant};
+
+/// How attribute importance is obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ImportanceMethod {
+    /// The plan's `attributes[].importance` (attributes without one are left out).
+    Stated,
+    /// Pearson r with the outcome.
+    Pearson,
+    /// Johnson's relative weights (the default).
+    #[default]
+    Johnson,
+    /// Exact Shapley/LMG shares (≤ 15 attributes).
+    Lmg,
+}
+
+/// The outcome derived importance explains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum DriverOutcome {
+    /// The NPS rating (0–10).
+    Nps,
+    /// Overall satisfaction.
+    Overall,
+}
+
+/// One attribute placed in the importance–performance grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VitalAttribute {
+    /// Attribute id.
+    pub id: String,
+    /// Question label.
+    pub label: String,
+    /// Process the attribute belongs to.
+    pub process: Option<String>,
+    /// Importance (unit depends on the method).
+    pub importance: f64,
+    /// Performance, 0–100.
+    pub performance: f64,
+    /// Quadrant.
+    pub quadrant: Quadrant,
+    /// importance × shortfall, for vital attributes.
+    pub priority: Option<f64>,
+    /// Rank among the vital attributes (1 = first), for vital attributes.
+    pub rank: Option<u32>,
+    /// Ratings behind the performance.
+    pub n: u64,
+}
+
+/// A plan process rolled up from its attributes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VitalProcess {
+    /// Process id.
+    pub id: String,
+    /// Process name.
+    pub name: String,
+    /// Rank (1 = first).
+    pub rank: u32,
+    /// Σ importance of its attributes.
+    pub importance: f64,
+    /// Mean performance of its attributes.
+    pub performance: f64,
+    /// Σ priority of its vital attributes.
+    pub priority: f64,
+    /// Attributes of the process in the analysis.
+    pub attributes: usize,
+    /// Its vital attributes.
+    pub vital_attributes: Vec<String>,
+}
+
+/// The importance–performance analysis.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VitalProcesses {
+    /// Method actually used; `None` when there is no result.
+    pub method: Option<ImportanceMethod>,
+    /// Outcome of derived importance.
+    pub outcome: Option<DriverOutcome>,
+    /// Complete cases behind derived importance.
+    pub n: u64,
+    /// R² of the outcome on the attributes (fraction), for derived importance.
+    pub r2: Option<f64>,
+    /// Mean importance (the quadrant line).
+    pub importance_mean: Option<f64>,
+    /// Mean performance (the quadrant line).
+    pub performance_mean: Option<f64>,
+    /// Every attribute analysed, in plan order.
+    pub attributes: Vec<VitalAttribute>,
+    /// Vital attributes (`concentrateHere`), highest priority first.
+    pub vital_attributes: Vec<VitalAttribute>,
+    /// Processes with at least one vital attribute, highest priority first.
+    pub vital_processes: Vec<VitalProcess>,
+    /// Why there is no result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+pub(crate) fn vital_processes(
+    ctx: &Ctx,
+    method: ImportanceMethod,
+    outcome: Option<DriverOutcome>,
+) -> VitalProcesses {
+    let plan = ctx.engine.plan();
+    let mut out = VitalProcesses::default();
+    let totals = match ctx.engine.totals(&ctx.upto()) {
+        Ok(t) => t,
+        Err(e) => {
+            out.reason = Some(e.to_string());
+            return out;
+        }
+    };
+    let r = &totals.responses;
+    let perf: Vec<Option<(f64, u64)>> = plan
+        .attributes
+        .iter()
+        .zip(&r.attributes)
+        .map(|(a, c)| {
+            c.ratings
+                .mean()
+                .map(|m| (a.scale.rescale(m), c.ratings.n()))
+                .filter(|(p, _)| p.is_finite())
+        })
+        .collect();
+    // Importance per attribute index.
+    let mut importance: Vec<Option<f64>> = vec![None; plan.attributes.len()];
+    match method {
+        ImportanceMethod::Stated => {
+            for (i, a) in plan.attributes.iter().enumerate() {
+                importance[i] = a.importance.filter(|x| x.is_finite());
+            }
+            out.method = Some(ImportanceMethod::Stated);
+        }
+        _ => {
+            let min_n = plan.thresholds.min_sample.max(1);
+            let outcome = outcome.unwrap_or(
+                if r.drivers_nps.n < min_n && r.drivers_overall.n > r.drivers_nps.n {
+                    DriverOutcome::Overall
+                } else {
+                    DriverOutcome::Nps
+                },
+            );
+            let co = match outcome {
+                DriverOutcome::Nps => &r.drivers_nps,
+                DriverOutcome::Overall => &r.drivers_overall,
+            };
+            out.outcome = Some(outcome);
+            out.n = co.n;
+            let k = plan.attributes.len();
+            match score::relative_importance(co, k) {
+                Ok(imp) => {
+                    out.r2 = Some(imp.r2);
+                    let (used, values) = match (method, imp.lmg) {
+                        (ImportanceMethod::Pearson, _) => (ImportanceMethod::Pearson, imp.pearson),
+                        (ImportanceMethod::Lmg, Some(l)) => {
+                            (ImportanceMethod::Lmg, l.iter().map(|x| x * 100.0).collect())
+                        }
+                        _ => (
+                            ImportanceMethod::Johnson,
+                            imp.johnson.iter().map(|x| x * 100.0).collect(),
+                        ),
+                    };
+                    out.method = Some(used);
+                    for (&col, v) in imp.predictors.iter().zip(values) {
+                        if let Some(slot) = importance.get_mut(col) {
+                            *slot = Some(v).filter(|x| x.is_finite());
+                        }
+                    }
+                }
+                Err(e) => {
+                    out.reason = Some(format!(
+                        "importance cannot be derived from {} complete case(s): {e}",
+                        co.n
+                    ));
+                    return out;
+                }
+            }
+        }
+    }
+    let mut points = Vec::new();
+    let mut idx = Vec::new();
+    for (i, a) in plan.attributes.iter().enumerate() {
+        if let (Some(imp), Some((p, _))) = (importance[i], perf[i]) {
+            points.push(IpaPoint {
+                id: a.id.clone(),
+                importance: imp,
+                performance: p,
+            });
+            idx.push(i);
+        }
+    }
+    let result = match score::ipa(&points) {
+        Ok(Some(r)) => r,
+        Ok(None) => {
+            out.reason = Some("no attribute has both an importance and ratings".into());
+            return out;
+        }
+        Err(e) => {
+            out.reason = Some(e.to_string());
+            return out;
+        }
+    };
+    out.importance_mean = Some(result.importance_mean);
+    out.performance_mean = Some(result.performance_mean);
+    out.attributes = result
+        .entries
+        .iter()
+        .zip(&idx)
+        .map(|(e, &i)| {
+            let a = &plan.attributes[i];
+            VitalAttribute {
+                id: e.id.clone(),
+                label: a.label.clone(),
+                process: a.process_id.clone(),
+                importance: e.importance,
+                performance: e.performance,
+                quadrant: e.quadrant,
+                priority: e.priority,
+                rank: result
+                    .vital
+                    .iter()
+                    .position(|v| *v == e.id)
+                    .map(|p| p as u32 + 1),
+                n: perf[i].map_or(0, |(_, n)| n),
+            }
+        })
+        .collect();
+    out.vital_attributes = result
+        .vital
+        .iter()
+        .filter_map(|id| out.attributes.iter().find(|a| &a.id == id).cloned())
+        .collect();
+    out.vital_processes = score::roll_up(&result, |id| {
+        plan.attribute(id).and_then(|a| a.process_id.as_deref())
+    })
+    .into_iter()
+    .filter(|p| !p.vital_attributes.is_empty())
+    .enumerate()
+    .map(|(i, p)| VitalProcess {
+        name: plan
+            .processes
+            .iter()
+            .find(|x| x.id == p.process)
+            .map_or_else(|| p.process.clone(), |x| x.name.clone()),
+        id: p.process,
+        rank: i as u32 + 1,
+        importance: p.importance,
+        performance: p.performance,
+        priority: p.priority,
+        attributes: p.attributes,
+        vital_attributes: p.vital_attributes,
+    })
+    .collect();
+    out
+}

@@ -1,0 +1,316 @@
+//! Inline SVG charts for the HTML report. Every chart is an `<svg>` with a
+//! `data-chart` name; every plotted point has `class="point"` and every bar
+//! `class="bar"`, each with `data-value` (the JSON number, shortest
+//! round-trip form) and a visible label (one decimal).
+
+use std::fmt::Write;
+
+use crate::analysis::{TrendPoint, VitalProcesses};
+use crate::score::Quadrant;
+
+/// Escapes text for HTML and SVG.
+pub(crate) fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+fn finite(x: f64) -> f64 {
+    if x.is_finite() {
+        x
+    } else {
+        0.0
+    }
+}
+
+/// A line chart of monthly values with the interval band.
+pub(crate) fn trend(name: &str, title: &str, points: &[TrendPoint]) -> String {
+    let (w, h, ml, mr, mt, mb) = (560.0, 210.0, 48.0, 16.0, 24.0, 34.0);
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for p in points {
+        for v in [Some(p.value), p.low, p.high].into_iter().flatten() {
+            if v.is_finite() {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+    }
+    if !(lo.is_finite() && hi.is_finite()) {
+        lo = 0.0;
+        hi = 1.0;
+    }
+    if hi - lo < 1e-9 {
+        lo -= 1.0;
+        hi += 1.0;
+    }
+    let pad = (hi - lo) * 0.1;
+    let (lo, hi) = (lo - pad, hi + pad);
+    let n = points.len().max(1) as f64;
+    let x = |i: usize| ml + (w - ml - mr) * (i as f64 + 0.5) / n;
+    let y = |v: f64| mt + (h - mt - mb) * (1.0 - (finite(v) - lo) / (hi - lo));
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        r#"<svg data-chart="{}" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{}"><title>{}</title>"#,
+        esc(name),
+        esc(title),
+        esc(title)
+    );
+    let _ = write!(
+        o,
+        r#"<line class="axis" x1="{ml}" y1="{}" x2="{}" y2="{}"/>"#,
+        h - mb,
+        w - mr,
+        h - mb
+    );
+    for v in [lo + pad, hi - pad] {
+        let _ = write!(
+            o,
+            r#"<text class="tick" x="{}" y="{:.1}" text-anchor="end">{:.1}</text>"#,
+            ml - 4.0,
+            y(v) + 4.0,
+            v
+        );
+    }
+    let band: Vec<(usize, f64, f64)> = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| Some((i, p.low?, p.high?)))
+        .collect();
+    if band.len() >= 2 {
+        let mut d = String::new();
+        for (k, (i, _, high)) in band.iter().enumerate() {
+            let _ = write!(
+                d,
+                "{}{:.1},{:.1} ",
+                if k == 0 { "M" } else { "L" },
+                x(*i),
+                y(*high)
+            );
+        }
+        for (i, low, _) in band.iter().rev() {
+            let _ = write!(d, "L{:.1},{:.1} ", x(*i), y(*low));
+        }
+        let _ = write!(o, r#"<path class="band" d="{}Z"/>"#, d.trim_end());
+    }
+    if points.len() >= 2 {
+        let pts: Vec<String> = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.value)))
+            .collect();
+        let _ = write!(o, r#"<polyline class="line" points="{}"/>"#, pts.join(" "));
+    }
+    for (i, p) in points.iter().enumerate() {
+        let _ = write!(
+            o,
+            r#"<circle class="point" cx="{:.1}" cy="{:.1}" r="3.5" data-period="{}" data-value="{}" data-n="{}"><title>{} {:.1} (n = {})</title></circle>"#,
+            x(i),
+            y(p.value),
+            esc(&p.period),
+            p.value,
+            p.n,
+            esc(&p.period),
+            p.value,
+            p.n
+        );
+        let _ = write!(
+            o,
+            r#"<text class="value" x="{:.1}" y="{:.1}" text-anchor="middle">{:.1}</text>"#,
+            x(i),
+            y(p.value) - 8.0,
+            p.value
+        );
+        let _ = write!(
+            o,
+            r#"<text class="tick" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            x(i),
+            h - mb + 16.0,
+            esc(p.period.get(2..).unwrap_or(&p.period))
+        );
+    }
+    o.push_str("</svg>");
+    o
+}
+
+fn quadrant_class(q: Quadrant) -> &'static str {
+    match q {
+        Quadrant::ConcentrateHere => "q-concentrate",
+        Quadrant::KeepUpTheGoodWork => "q-keep",
+        Quadrant::LowPriority => "q-low",
+        Quadrant::PossibleOverkill => "q-overkill",
+    }
+}
+
+/// The importance–performance scatter with the quadrant lines.
+pub(crate) fn ipa(v: &VitalProcesses) -> String {
+    let (w, h, ml, mr, mt, mb) = (560.0, 380.0, 56.0, 24.0, 24.0, 44.0);
+    let perf: Vec<f64> = v.attributes.iter().map(|a| finite(a.performance)).collect();
+    let imp: Vec<f64> = v.attributes.iter().map(|a| finite(a.importance)).collect();
+    let range = |xs: &[f64]| {
+        let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if !(lo.is_finite() && hi.is_finite()) {
+            return (0.0, 1.0);
+        }
+        let pad = ((hi - lo) * 0.08).max(0.5);
+        (lo - pad, hi + pad)
+    };
+    let (px0, px1) = range(&perf);
+    let (iy0, iy1) = range(&imp);
+    let x = |p: f64| ml + (w - ml - mr) * (finite(p) - px0) / (px1 - px0);
+    let y = |i: f64| mt + (h - mt - mb) * (1.0 - (finite(i) - iy0) / (iy1 - iy0));
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        r#"<svg data-chart="ipa" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Importance–performance"><title>Importance–performance</title>"#
+    );
+    let _ = write!(
+        o,
+        r#"<rect class="frame" x="{ml}" y="{mt}" width="{}" height="{}"/>"#,
+        w - ml - mr,
+        h - mt - mb
+    );
+    if let (Some(im), Some(pm)) = (v.importance_mean, v.performance_mean) {
+        let _ = write!(
+            o,
+            r#"<line class="mean" x1="{:.1}" y1="{mt}" x2="{:.1}" y2="{}"/><line class="mean" x1="{ml}" y1="{:.1}" x2="{}" y2="{:.1}"/>"#,
+            x(pm),
+            x(pm),
+            h - mb,
+            y(im),
+            w - mr,
+            y(im)
+        );
+        let _ = write!(
+            o,
+            r#"<text class="quadrant" x="{}" y="{}">concentrate here</text><text class="quadrant" x="{}" y="{}" text-anchor="end">keep up the good work</text><text class="quadrant" x="{}" y="{}">low priority</text><text class="quadrant" x="{}" y="{}" text-anchor="end">possible overkill</text>"#,
+            ml + 6.0,
+            mt + 14.0,
+            w - mr - 6.0,
+            mt + 14.0,
+            ml + 6.0,
+            h - mb - 6.0,
+            w - mr - 6.0,
+            h - mb - 6.0
+        );
+    }
+    let _ = write!(
+        o,
+        r#"<text class="tick" x="{}" y="{}" text-anchor="middle">performance (0–100)</text><text class="tick" x="14" y="{}" transform="rotate(-90 14 {})" text-anchor="middle">importance</text>"#,
+        (ml + w - mr) / 2.0,
+        h - 10.0,
+        (mt + h - mb) / 2.0,
+        (mt + h - mb) / 2.0
+    );
+    for a in &v.attributes {
+        let _ = write!(
+            o,
+            r#"<circle class="point {}" cx="{:.1}" cy="{:.1}" r="5" data-id="{}" data-importance="{}" data-performance="{}" data-value="{}"><title>{}: importance {:.2}, performance {:.1}</title></circle>"#,
+            quadrant_class(a.quadrant),
+            x(a.performance),
+            y(a.importance),
+            esc(&a.id),
+            a.importance,
+            a.performance,
+            a.performance,
+            esc(&a.label),
+            a.importance,
+            a.performance
+        );
+        let _ = write!(
+            o,
+            r#"<text class="label" x="{:.1}" y="{:.1}">{}</text>"#,
+            x(a.performance) + 7.0,
+            y(a.importance) + 4.0,
+            esc(&a.id)
+        );
+    }
+    o.push_str("</svg>");
+    o
+}
+
+/// One bar of a horizontal bar chart.
+pub(crate) struct Bar {
+    pub label: String,
+    pub value: Option<f64>,
+    pub class: &'static str,
+}
+
+/// Horizontal bars on 0..`max` (values are clamped for drawing only), with
+/// an optional dashed reference line.
+pub(crate) fn bars(
+    name: &str,
+    title: &str,
+    items: &[Bar],
+    min: f64,
+    max: f64,
+    reference: Option<f64>,
+) -> String {
+    let (w, ml, mr, row, mt) = (560.0, 200.0, 60.0, 26.0, 10.0);
+    let h = mt * 2.0 + row * items.len() as f64;
+    let span = (max - min).max(1e-9);
+    let x = |v: f64| ml + (w - ml - mr) * ((finite(v) - min) / span).clamp(0.0, 1.0);
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        r#"<svg data-chart="{}" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{}"><title>{}</title>"#,
+        esc(name),
+        esc(title),
+        esc(title)
+    );
+    for (i, b) in items.iter().enumerate() {
+        let top = mt + row * i as f64;
+        let _ = write!(
+            o,
+            r#"<text class="label" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
+            ml - 6.0,
+            top + 17.0,
+            esc(&b.label)
+        );
+        let width = b.value.map_or(0.0, |v| x(v) - ml);
+        let data = b
+            .value
+            .map_or(String::new(), |v| format!(r#" data-value="{v}""#));
+        let _ = write!(
+            o,
+            r#"<rect class="bar {}" x="{ml}" y="{:.1}" width="{:.1}" height="{}" data-label="{}"{data}><title>{}: {}</title></rect>"#,
+            b.class,
+            top + 4.0,
+            width.max(0.0),
+            row - 8.0,
+            esc(&b.label),
+            esc(&b.label),
+            super::num(b.value, 1)
+        );
+        let _ = write!(
+            o,
+            r#"<text class="value" x="{:.1}" y="{:.1}">{}</text>"#,
+            ml + width.max(0.0) + 4.0,
+            top + 17.0,
+            super::num(b.value, 1)
+        );
+    }
+    if let Some(r) = reference {
+        let _ = write!(
+            o,
+            r#"<line class="reference" x1="{:.1}" y1="{}" x2="{:.1}" y2="{:.1}"/>"#,
+            x(r),
+            mt / 2.0,
+            x(r),
+            h - mt / 2.0
+        );
+    }
+    o.push_str("</svg>");
+    o
+}

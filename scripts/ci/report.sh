@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The CX report in a real browser: the `cx` example writes the demo report
+# and a report of the airline sample (HTML + JSON); headless Chromium opens
+# each, with no console error, and the SVG points/bars and the numbers shown
+# match the JSON (tests/browser/report.test.mjs). Needs node_modules
+# (playwright-core) and /usr/bin/chromium: run the `setup` step first.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+OUT="$TARGET_DIR/report"
+mkdir -p "$OUT"
+CX="$TARGET_DIR/release/examples/cx"
+
+section "report: build the cx example"
+cargo build --release --example cx --locked
+
+section "report: cx demo and cx report (HTML + JSON)"
+"$CX" demo --html "$OUT/demo.html" --json "$OUT/demo.json" > "$OUT/demo.txt"
+step "demo: $(grep -c . "$OUT/demo.txt") lines of summary; $(wc -c < "$OUT/demo.html") bytes of HTML"
+"$CX" report examples/data/airline-plan.json tests/fixtures/airline-sample.csv \
+  --mapping examples/data/airline-mapping.json \
+  --json --html "$OUT/airline.html" --md "$OUT/airline.md" > "$OUT/airline.json"
+step "airline sample: $(wc -c < "$OUT/airline.html") bytes of HTML"
+
+section "report: headless Chromium (node --test tests/browser/)"
+[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || die "chromium missing: run scripts/ci/setup.sh"
+[ -d node_modules/playwright-core ] || die "node_modules missing: run scripts/ci/setup.sh (npm ci)"
+CX_REPORTS="$OUT/demo.html:$OUT/demo.json,$OUT/airline.html:$OUT/airline.json" \
+  node --test tests/browser/
