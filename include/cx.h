@@ -92,6 +92,24 @@ typedef enum cx_status {
 } cx_status;
 
 /**
+ * The format of `cx_engine_report`.
+ */
+typedef enum cx_report_format {
+  /**
+   * The `Report` JSON document (`schema/report.schema.json`).
+   */
+  CX_REPORT_FORMAT_JSON = 0,
+  /**
+   * Markdown.
+   */
+  CX_REPORT_FORMAT_MARKDOWN = 1,
+  /**
+   * One self-contained HTML file with inline SVG charts.
+   */
+  CX_REPORT_FORMAT_HTML = 2,
+} cx_report_format;
+
+/**
  * An engine (opaque): the statistics of everything ingested, per cube
  * cell. Thread-safe: see the README's threading section.
  */
@@ -526,6 +544,34 @@ enum cx_status cx_plan_trace(const struct cx_plan *plan, struct cx_buffer *trace
  * `plan` is NULL or a handle from `cx_plan_new` not freed before.
  */
 void cx_plan_free(struct cx_plan *plan);
+
+/**
+ * Builds the CX report of the engine — plan summary, headline scores with
+ * intervals and trends, goals, vital processes, identity alignment,
+ * compliance, impact, benchmarks, recommended interventions, alerts — and
+ * writes it to `*report_out` in `format` (`CX_REPORT_FORMAT_JSON`,
+ * `CX_REPORT_FORMAT_MARKDOWN` or `CX_REPORT_FORMAT_HTML`).
+ *
+ * `options_json` (`len` bytes) is a `ReportOptions` document, e.g.
+ * `{"analysis": {"asOf": "2026-09-30", "importance": "johnson"}}`, or
+ * `{}`; NULL with `len` 0 means `{}`. Time-dependent results use `asOf`
+ * (default: the latest observation), never the clock.
+ *
+ * Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`,
+ * `CX_STATUS_PARSE_ERROR` (malformed options), `CX_STATUS_INVALID_ARGUMENT`
+ * (an unknown format) or `CX_STATUS_QUERY_ERROR`. `*report_out` is written
+ * only on success; free it with `cx_buffer_free`. Read-only: runs
+ * concurrently with other `const cx_engine *` calls on the same engine.
+ *
+ * # Safety
+ * `engine` is NULL or a live handle; `options_json` is NULL (with `len`
+ * 0) or readable for `len` bytes; `report_out` is NULL or writable.
+ */
+enum cx_status cx_engine_report(const struct cx_engine *engine,
+                                const char *options_json,
+                                size_t len,
+                                uint32_t format,
+                                struct cx_buffer *report_out);
 
 /**
  * Resets `*row` to an empty response: every pointer NULL, every length

@@ -79,7 +79,7 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
         .collect()
 }
 
-fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, Failure> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, Failure> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| parse_failure(what, e))?;
     de.end().map_err(|e| {
@@ -110,7 +110,7 @@ pub(crate) fn engine_failure(e: &EngineError) -> Failure {
     Failure::new(status, e.code(), e.path(), message)
 }
 
-fn query_failure(e: &QueryError) -> Failure {
+pub(crate) fn query_failure(e: &QueryError) -> Failure {
     let status = match e {
         QueryError::Parse { .. } => cx_status::ParseError,
         _ => cx_status::QueryError,

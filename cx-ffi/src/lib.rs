@@ -29,6 +29,7 @@ mod version;
 pub use buffer::{cx_buffer, cx_buffer_free};
 pub use engine::*;
 pub use plan::*;
+pub use report::*;
 pub use response::*;
 pub use status::*;
 pub use version::{CX_VERSION_MAJOR, CX_VERSION_MINOR, CX_VERSION_PATCH};

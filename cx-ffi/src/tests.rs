@@ -592,3 +592,61 @@ fn a_panic_becomes_a_status() {
     assert!(last(cx_last_error_message).contains("boom"));
     assert_eq!(last(cx_last_error_code), "panic");
 }
+
+#[test]
+fn report_in_three_formats_and_errors() {
+    let e = engine();
+    let jsonl = "{\"at\":\"2026-03-01\",\"segment\":\"retail\",\"nps\":9}\n{\"at\":\"2026-03-02\",\"nps\":2}\n";
+    let (s, n) = c(jsonl);
+    let mut b = empty();
+    // SAFETY: valid arguments.
+    assert_eq!(
+        unsafe { cx_engine_ingest_json_lines(e, s, n, &mut b) },
+        cx_status::Ok
+    );
+    take(b);
+    let (o, on) = c(r#"{"analysis": {"asOf": "2026-03-31"}}"#);
+    let mut b = empty();
+    // SAFETY: valid arguments.
+    assert_eq!(
+        unsafe { cx_engine_report(e, o, on, 0, &mut b) },
+        cx_status::Ok
+    );
+    let report = take(b);
+    assert!(report.get("recommendations").is_some());
+    for (format, starts) in [(1u32, "# "), (2, "<!DOCTYPE html>")] {
+        let mut b = empty();
+        // SAFETY: NULL options with length 0 mean `{}`.
+        assert_eq!(
+            unsafe { cx_engine_report(e, ptr::null(), 0, format, &mut b) },
+            cx_status::Ok
+        );
+        assert!(text(&b).starts_with(starts), "{format}");
+        // SAFETY: filled by the library.
+        unsafe { cx_buffer_free(&mut b) };
+    }
+    let mut b = empty();
+    // SAFETY: invalid format / NULLs are reported, nothing written.
+    unsafe {
+        assert_eq!(
+            cx_engine_report(e, ptr::null(), 0, 9, &mut b),
+            cx_status::InvalidArgument
+        );
+        let (bad, bn) = c("{\"nope\": 1}");
+        assert_eq!(
+            cx_engine_report(e, bad, bn, 0, &mut b),
+            cx_status::ParseError
+        );
+        assert_eq!(
+            cx_engine_report(ptr::null(), ptr::null(), 0, 0, &mut b),
+            cx_status::NullArgument
+        );
+        assert_eq!(
+            cx_engine_report(e, ptr::null(), 0, 0, ptr::null_mut()),
+            cx_status::NullArgument
+        );
+    }
+    assert!(b.ptr.is_null());
+    // SAFETY: from cx_engine_new.
+    unsafe { cx_engine_free(e) };
+}

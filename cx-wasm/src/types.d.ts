@@ -63,6 +63,54 @@ export interface AlertRules {
   detractor?: boolean;
 }
 
+/** Alerts by reason. */
+export interface AlertSummary {
+  /** Count per reason. */
+  byReason: {
+    [key: string]: number;
+  };
+  /** Alerts whose follow-up was due before the end of asOf. */
+  dueByAsOf: number;
+  /** Date of the latest alert. */
+  latest?: string | null;
+  /** Alerts kept by the engine (the most recent, up to `limits.maxAlertsKept`). */
+  total: number;
+}
+
+/** Every analysis of one engine at one date. */
+export interface Analysis {
+  /** Reference date (`None` when the engine has no observation). */
+  asOf?: string | null;
+  /** Benchmarks (BCE), one entry per benchmarked metric. */
+  benchmarks: BenchmarkResult[];
+  /** Rule compliance by rule, team, employee and method (recent window). */
+  compliance: ComplianceReport;
+  /** Progress of every plan goal. */
+  goals: GoalReport[];
+  /** Headline scores over all data up to asOf, with monthly trends. */
+  headline: HeadlineScore[];
+  /** Identity alignment: perceived performance per facet and tier. */
+  identity: IdentityAlignment;
+  /** Impact KPIs by month with period-over-period change. */
+  impact: Impact;
+  /** Confidence level of every interval. */
+  level: number;
+  /** NPS of asOf's month against the month before. */
+  npsChange?: NpsChange | null;
+  /** The five success conditions as one score, when the plan rates them. */
+  readiness?: Readiness | null;
+  /** Whether customers were surveyed recently. */
+  recency: Recency;
+  /** The recent window (last `thresholds.recentDays` days up to asOf). */
+  recent: Window;
+  /** TCS, its three factors, attribute performance and expectation gaps. */
+  satisfaction: Satisfaction;
+  /** Team eNPS against team NPS. */
+  serviceProfitLink: ServiceProfitLink;
+  /** Importance–performance analysis: vital attributes and processes. */
+  vital: VitalProcesses;
+}
+
 /** A survey attribute rated by customers. */
 export interface Attribute {
   /** Identity facet the attribute measures. */
@@ -93,6 +141,26 @@ export interface AttributeCell {
   notApplicable: number;
   /** Ratings on the attribute's scale. */
   ratings: Histogram;
+}
+
+/** One attribute's performance and gap. */
+export interface AttributeResult {
+  /** Facet. */
+  facet?: string | null;
+  /** Factor. */
+  factor?: Factor | null;
+  /** Perception − expectation (on the rating scale; negative = below expectations). */
+  gap: Score;
+  /** Attribute id. */
+  id: string;
+  /** Label. */
+  label: string;
+  /** "Not applicable" answers. */
+  notApplicable: number;
+  /** Mean on the attribute's scale, with interval and distribution. */
+  performance: Score;
+  /** The mean rescaled to 0–100. */
+  performance100?: number | null;
 }
 
 /** One audit of the rules of the game. */
@@ -172,6 +240,40 @@ export interface Benchmark {
   value: number;
 }
 
+/** Own score vs one benchmark. */
+export interface BenchmarkComparison {
+  /** Benchmark value. */
+  benchmark: number;
+  /** True when own is better than the benchmark in the metric's direction. */
+  better: boolean;
+  /** own − benchmark (signed; whether it is good depends on the direction). */
+  gap: number;
+  /** Benchmark name. */
+  name: string;
+  /** Two-sided p-value of z. */
+  p?: number | null;
+  /** p < 1 − level. */
+  significant?: boolean | null;
+  /** z = gap / √(SE_own² + SE_b²), when both SEs are known. */
+  z?: number | null;
+}
+
+/** One benchmarked metric. */
+export interface BenchmarkResult {
+  /** One comparison per benchmark (name = the benchmark's source), in plan order. */
+  comparisons: BenchmarkComparison[];
+  /** Good direction of the metric. */
+  direction: Direction;
+  /** Metric id. */
+  metric: string;
+  /** Entries ranked. */
+  of: number;
+  /** Own score. */
+  own: Score;
+  /** Own rank among own + benchmarks (1 = best); `None` without an own value. */
+  rank?: number | null;
+}
+
 /** One point of a rating distribution. */
 export interface Bucket {
   /** How many responses gave it. */
@@ -193,6 +295,16 @@ export interface CellKey {
   dims: number[];
   /** Audit method + 1 for audit cells, 0 otherwise. */
   method: number;
+}
+
+/** A period-over-period change. */
+export interface Change {
+  /** current − previous. */
+  delta: number;
+  /** delta / |previous|, percent; `None` when previous is 0. */
+  relative?: number | null;
+  /** Good or bad news, by the metric's direction. */
+  trend: Trend;
 }
 
 /**
@@ -240,6 +352,26 @@ export interface Comparison {
   npsSignificant: boolean;
 }
 
+/** Compliance by rule, team, employee and method. */
+export interface ComplianceReport {
+  /** Employees, by name. */
+  byEmployee: GroupCompliance[];
+  /** Audit methods. */
+  byMethod: GroupCompliance[];
+  /** Every rule of the game and collaboration norm of the plan, in plan order. */
+  byRule: RuleCompliance[];
+  /** Teams, by name. */
+  byTeam: GroupCompliance[];
+  /** Audits with a failed critical rule. */
+  criticalFailures: number;
+  /** `thresholds.complianceFloor`, percent. */
+  floor: number;
+  /** Mean audit score over every audit in the window. */
+  overall: Score;
+  /** The window (recent). */
+  window: Window;
+}
+
 /** The compliance statistics of one cell: counts per rule and audit sums. */
 export interface ComplianceStats {
   /** Sums of audit scores. */
@@ -249,6 +381,55 @@ export interface ComplianceStats {
     [key: string]: RuleCounts;
   };
 }
+
+/** A trigger condition (`{"type": "…", …}`). */
+export type Condition = ({
+  type: "noIdentity";
+}) | ({
+  type: "noNeeds";
+}) | ({
+  type: "noRules";
+}) | ({
+  type: "complianceBelowFloor";
+}) | ({
+  type: "ruleNotMeasured";
+}) | ({
+  type: "noRecentSurvey";
+}) | ({
+  type: "vitalProcess";
+}) | ({
+  type: "tangibleVital";
+}) | ({
+  /** Threshold; default `thresholds.lowEnps`. */
+  threshold?: number | null;
+  type: "lowEnps";
+}) | ({
+  /** Statuses that fire the trigger. */
+  statuses: GoalStatus[];
+  type: "goalStatus";
+}) | ({
+  /** Significance level; default `thresholds.significance`. */
+  significance?: number | null;
+  type: "npsDrop";
+}) | ({
+  /** The diagnostic code (`no-employee-survey`…). */
+  code: string;
+  type: "diagnostic";
+}) | ({
+  /** Fires when the value is strictly above this. */
+  above?: number | null;
+  /** Fires when the value is strictly below this. */
+  below?: number | null;
+  /** Evaluate per value of this dimension (`team`…); overall when absent. */
+  groupBy?: string | null;
+  /** The metric (SPEC §5.3). */
+  metric: MetricId;
+  /** Ignore groups with fewer observations [1]. */
+  minN?: number | null;
+  type: "score";
+  /** Observations read [all]. */
+  window?: ScoreWindow;
+});
 
 /** A constraint the experience must respect. */
 export interface Constraint {
@@ -294,6 +475,28 @@ export interface Context {
   segments?: Segment[];
   /** The vision statement. */
   vision?: string | null;
+}
+
+/** A correlation across units (teams). */
+export interface Correlation {
+  /** Number of pairs (teams). */
+  n: number;
+  /** Two-sided p-value of H0: ρ = 0 (t test, n − 2 df), when n ≥ 3. */
+  p?: number | null;
+  /** Pearson r; `None` with fewer than 2 pairs or a constant side. */
+  r?: number | null;
+  /** Why `r` is `None`. */
+  reason?: string | null;
+}
+
+/** The coverage figures of a plan. */
+export interface Coverage {
+  /** Facets supported by at least one rule, norm, policy or tangible. */
+  facetsSupported: Share;
+  /** Goals with a rule or intervention acting on them. */
+  goalsActedOn: Share;
+  /** Rules of the game (not norms) measured by an audit instrument. */
+  rulesMeasured: Share;
 }
 
 /**
@@ -425,6 +628,9 @@ export interface DiffTest {
   se?: number | null;
 }
 
+/** Which way a metric should move. */
+export type Direction = "higherIsBetter" | "lowerIsBetter";
+
 /** The importance of one predictor. */
 export interface Driver {
   /** Johnson's relative weight, a fraction of the outcome's variance. */
@@ -438,6 +644,9 @@ export interface Driver {
   /** Pearson r with the outcome. */
   pearson: number;
 }
+
+/** The outcome derived importance explains. */
+export type DriverOutcome = "nps" | "overall";
 
 /**
  * Key-driver analysis: R² of the full model and each predictor's importance,
@@ -512,6 +721,48 @@ export interface Evaluation {
   instruments?: Instrument[];
 }
 
+/** Why a trigger fired. */
+export interface Evidence {
+  /** Attributes concerned. */
+  attributes?: string[];
+  /** Employees concerned. */
+  employees?: string[];
+  /** Goals concerned. */
+  goals?: string[];
+  /** The metric (or diagnostic) examined. */
+  metric?: string | null;
+  /** Processes concerned. */
+  processes?: string[];
+  /** The trigger's rationale. */
+  rationale: string;
+  /** The rows concerned. */
+  rows?: EvidenceRow[];
+  /** Rules concerned. */
+  rules?: string[];
+  /** What was found, in words. */
+  summary: string;
+  /** Teams concerned. */
+  teams?: string[];
+  /** The threshold it was compared with. */
+  threshold?: number | null;
+  /** The trigger. */
+  trigger: string;
+  /** The value that fired the trigger (the worst one when there are rows). */
+  value?: number | null;
+}
+
+/** One row behind a piece of evidence (a team, a team × rule, a goal…). */
+export interface EvidenceRow {
+  /** What the row is: dimension or kind → value (`{"team": "branches", "rule": "rule-own"}`). */
+  key: {
+    [key: string]: string;
+  };
+  /** Its sample size. */
+  n: number;
+  /** The value (display scale). */
+  value?: number | null;
+}
+
 /** One facet of the identity (a trait or strength). */
 export interface Facet {
   /** What it means for customers. */
@@ -524,16 +775,70 @@ export interface Facet {
   name: string;
 }
 
+/** Perceived performance of one facet. */
+export interface FacetPerformance {
+  /** Attributes mapped to it. */
+  attributes: string[];
+  /** Facet id. */
+  id: string;
+  /** Ratings behind it. */
+  n: number;
+  /** Facet name. */
+  name: string;
+  /** Mean 0–100 performance of its attributes; `None` without ratings. */
+  performance?: number | null;
+  /** Tier. */
+  tier: Tier;
+}
+
+/** What deploys and measures one facet. */
+export interface FacetTrace {
+  /** Survey attributes measuring how customers perceive it. */
+  attributes: string[];
+  /** Facet id. */
+  facetId: string;
+  /** Goals served by its rules or addressed by its interventions. */
+  goals: string[];
+  /** Audit instruments covering its rules and norms. */
+  instruments: string[];
+  /** Interventions addressing the facet or its rules. */
+  interventions: string[];
+  /** Facet name. */
+  name: string;
+  /** Collaboration norms supporting it. */
+  norms: string[];
+  /** Policies supporting it. */
+  policies: string[];
+  /** Rules of the game supporting it. */
+  rules: string[];
+  /** True when at least one rule, norm, policy or tangible supports it. */
+  supported: boolean;
+  /** Tangible elements supporting it. */
+  tangibles: string[];
+  /** Identity tier. */
+  tier: Tier;
+}
+
 /** The three factors of the experience. */
 export type Factor = "product" | "interaction" | "brand";
 
-/** TCS weights of the three factors (default equal). */
+/** One factor's score. */
+export interface FactorScore {
+  /** Attributes with data. */
+  attributes: number;
+  /** The factor. */
+  factor: Factor;
+  /** Mean of its attributes' 0–100 means; `None` without data. */
+  value?: number | null;
+}
+
+/** Relative weights of the factors (default equal). */
 export interface FactorWeights {
-  /** Weight of the brand factor. */
+  /** Weight of the brand factor [1]. */
   brand?: number;
-  /** Weight of the interaction factor. */
+  /** Weight of the interaction factor [1]. */
   interaction?: number;
-  /** Weight of the product or service factor. */
+  /** Weight of the product or service factor [1]. */
   product?: number;
 }
 
@@ -568,11 +873,103 @@ export interface GoalPoint {
   value: number;
 }
 
+/** One goal's progress. */
+export interface GoalReport {
+  /** Baseline. */
+  baseline: GoalPoint;
+  /** Current value over the window. */
+  current?: number | null;
+  /** What the goal is about. */
+  description?: string | null;
+  /** Horizon. */
+  horizon: Horizon;
+  /** Goal id. */
+  id: string;
+  /** Metric id. */
+  metric: string;
+  /** Sample size of the current value. */
+  n: number;
+  /** Progress in percent of the way from baseline to target. */
+  progress?: number | null;
+  /** Linear projection at the target date. */
+  projected?: number | null;
+  /** Why there is no current value. */
+  reason?: string | null;
+  /** Segment scope. */
+  segment?: string | null;
+  /** Status. */
+  status: GoalStatus;
+  /** Target. */
+  target: GoalPoint;
+  /** Touchpoint scope. */
+  touchpoint?: string | null;
+  /** The window of the current value. */
+  window: Window;
+}
+
+/** The status of a goal. */
+export type GoalStatus = "achieved" | "onTrack" | "atRisk" | "missed" | "noData";
+
+/** What acts on and measures one goal. */
+export interface GoalTrace {
+  /** True when a rule or intervention acts on it. */
+  actedOn: boolean;
+  /** Goal id. */
+  goalId: string;
+  /** Instruments tracking it (naming it, or measuring its metric). */
+  instruments: string[];
+  /** Interventions addressing it. */
+  interventions: string[];
+  /** Its metric. */
+  metric: string;
+  /** Rules and norms serving it. */
+  rules: string[];
+}
+
 /** Time granularity of the cube. */
 export type Granularity = "none" | "day" | "isoWeek" | "month";
 
 /** A dimension (segment, touchpoint, channel, team, employee, or a custom dimension of the plan), auditMethod, or period:day|isoWeek|month|quarter|year. */
 export type GroupBy = string;
+
+/** Compliance of one group (team, employee or method). */
+export interface GroupCompliance {
+  /** True when the mean audit score is below the floor. */
+  belowFloor: boolean;
+  /** The group's value (team, employee or method name). */
+  key: string;
+  /**
+   * Rules whose pass rate in this group is below the floor, worst first:
+   * for teams and methods every rule with at least `thresholds.minSample`
+   * checks; for employees (small samples) only when the employee's mean
+   * audit score is below the floor.
+   */
+  rulesBelowFloor: RuleScore[];
+  /** Mean audit score, percent. */
+  score: Score;
+  /** The employee's team, for employees. */
+  team?: string | null;
+}
+
+/** The mean gap of a group of attributes (facet or factor). */
+export interface GroupGap {
+  /** Attributes with a gap. */
+  attributes: number;
+  /** Unweighted mean of its attributes' gaps. */
+  gap?: number | null;
+  /** Facet id or factor name. */
+  id: string;
+}
+
+/** A headline metric: its score over all data up to asOf and its trend. */
+export interface HeadlineScore {
+  /** Metric id. */
+  metric: string;
+  /** The score, with n, interval and flags. */
+  score: Score;
+  /** One point per month with a value, oldest first. */
+  trend: TrendPoint[];
+}
 
 /**
  * Counts of ratings 0..=10: the sufficient statistic of every rating score.
@@ -612,6 +1009,39 @@ export interface Identity {
   /** Strengths emphasised to customers. */
   emphasized?: Facet[];
 }
+
+/** Identity alignment. */
+export interface IdentityAlignment {
+  /** True when there is an identity, some facet has data and no inversion. */
+  aligned: boolean;
+  /** True when the plan has an identity. */
+  defined: boolean;
+  /** Facets, dominant first. */
+  facets: FacetPerformance[];
+  /** Every inversion, largest gap first. */
+  inversions: Inversion[];
+  /** Per segment, when asked (`identityBy`). */
+  segments?: SegmentAlignment[];
+  /** Tiers: dominant, emphasized, base. */
+  tiers: TierPerformance[];
+}
+
+/** One identity tier. */
+export interface IdentityTier {
+  /** Facet names. */
+  facets: string[];
+  /** Tier. */
+  tier: Tier;
+}
+
+/** Impact KPIs. */
+export interface Impact {
+  /** One entry per KPI with data. */
+  kpis: KpiTrend[];
+}
+
+/** How attribute importance is obtained. */
+export type ImportanceMethod = "stated" | "pearson" | "johnson" | "lmg";
 
 /** What an ingest call did: accepted + rejected = total, always. */
 export interface IngestReport {
@@ -691,6 +1121,27 @@ export type InterventionKind = "reportToManagement" | "evaluateClientSatisfactio
 /** Status of an intervention. */
 export type InterventionStatus = "planned" | "inProgress" | "done" | "cancelled";
 
+/** A facet perceived below one it should exceed. */
+export interface Inversion {
+  /** The facet perceived above it. */
+  above: string;
+  /** Its performance. */
+  abovePerformance: number;
+  /** The tier of that facet. */
+  aboveTier: Tier;
+  /** The facet that should be stronger (dominant or emphasised). */
+  facet: string;
+  /** performance − above performance (negative). */
+  gap: number;
+  /** Kind. */
+  kind: InversionKind;
+  /** Its performance. */
+  performance: number;
+}
+
+/** What kind of inversion. */
+export type InversionKind = "dominantNotStrongest" | "emphasizedBelowBase";
+
 /** KPI statistics of one cell: raw KPI name → totals. */
 export interface KpiCell {
   /** Totals per raw KPI name. */
@@ -728,6 +1179,20 @@ export interface KpiSum {
   n: number;
   /** Sum of values. */
   sum: number;
+}
+
+/** One KPI over time. */
+export interface KpiTrend {
+  /** Change from the month before the latest to the latest. */
+  change?: Change | null;
+  /** Good direction. */
+  direction: Direction;
+  /** Metric id (`kpi:retentionRate`). */
+  metric: string;
+  /** Months with a value, oldest first. */
+  series: PeriodValue[];
+  /** Value over all data up to asOf. */
+  total?: number | null;
 }
 
 /**
@@ -798,6 +1263,24 @@ export interface Need {
 
 /** Category of a customer need. */
 export type NeedCategory = "service" | "quality" | "variety" | "speed" | "cost" | "other";
+
+/** NPS of asOf's month against the previous month (Δ = current − previous). */
+export interface NpsChange {
+  /** Current month (`2026-09`), up to asOf. */
+  current: string;
+  /** NPS current − previous; `None` when a month has no NPS answer. */
+  delta?: number | null;
+  /** n of the current month. */
+  nCurrent: number;
+  /** n of the previous month. */
+  nPrevious: number;
+  /** Two-sided p-value of the two-sample z-test. */
+  p?: number | null;
+  /** Previous month. */
+  previous: string;
+  /** p < `thresholds.significance`. */
+  significant: boolean;
+}
 
 /** Detractor (0–6), passive (7–8) and promoter (9–10) counts. */
 export interface NpsCounts {
@@ -875,6 +1358,14 @@ export interface Period {
   start: string;
 }
 
+/** One month's value. */
+export interface PeriodValue {
+  /** Month (`2026-03`). */
+  period: string;
+  /** Value. */
+  value: number;
+}
+
 /**
  * One organisation's CX strategy (SPEC §2).
  *
@@ -919,6 +1410,44 @@ export interface Plan {
   thresholds?: Thresholds;
 }
 
+/** The plan in brief. */
+export interface PlanSummary {
+  /** Traceability coverage. */
+  coverage: Coverage;
+  /** The identity, tier by tier (empty without identity). */
+  identity: IdentityTier[];
+  /** Organisation name. */
+  organization: string;
+  /** The positioning. */
+  positioning?: Positioning | null;
+  /** Sector. */
+  sector?: string | null;
+  /** Who owns CX. */
+  sponsor?: string | null;
+}
+
+/**
+ * A playbook document.
+ *
+ * ```
+ * use cx_core::playbook::Playbook;
+ * let p = Playbook::from_json(r#"{"triggers": [{"id": "csat-low", "when": {"type": "score",
+ *     "metric": "csat", "below": 90}, "recommend": ["coaching"], "priority": 2,
+ *     "rationale": "Satisfaction below 90% calls for coaching."}]}"#).unwrap();
+ * let all = p.resolve();
+ * assert!(all.iter().any(|t| t.id == "csat-low"));
+ * assert!(all.iter().any(|t| t.id == "no-identity")); // extends the default
+ * ```
+ */
+export interface Playbook {
+  /** Trigger ids to remove (from the default or this document). */
+  disable?: string[];
+  /** Start from the built-in default playbook [true]. */
+  extendsDefault?: boolean;
+  /** Triggers; one with a default trigger's id replaces it. */
+  triggers?: Trigger[];
+}
+
 /** A policy or procedure. */
 export interface Policy {
   /** Area. */
@@ -952,6 +1481,9 @@ export interface Process {
   owner?: string | null;
 }
 
+/** The quadrant of an attribute. */
+export type Quadrant = "concentrateHere" | "keepUpTheGoodWork" | "lowPriority" | "possibleOverkill";
+
 /**
  * A query (SPEC §5.4). Every field is optional: by default every metric the
  * data has, overall, at 95%.
@@ -984,6 +1516,42 @@ export interface Query {
   to?: string | null;
 }
 
+/** The readiness score. */
+export interface Readiness {
+  /** Σ ratings / 20 · 100, on 0..100. */
+  value: number;
+  /** The condition(s) with the lowest rating (all ties, in method order). */
+  weakest: SuccessCondition[];
+}
+
+/** Whether customers were surveyed in the recent window. */
+export interface Recency {
+  /** Days from the latest response to asOf (when the response is not after asOf). */
+  daysSince?: number | null;
+  /** Date of the latest customer response the engine holds. */
+  lastResponse?: string | null;
+  /** True when the window holds at least one response. */
+  recent: boolean;
+  /** `thresholds.recentDays`. */
+  recentDays: number;
+  /** Customer responses in the recent window. */
+  responsesInWindow: number;
+}
+
+/** An intervention to make, with the evidence of every trigger that recommends it. */
+export interface Recommendation {
+  /** Their evidence. */
+  evidence: Evidence[];
+  /** The intervention (SPEC §3.6). */
+  intervention: InterventionKind;
+  /** Plan interventions of this kind already planned or in progress. */
+  planned: string[];
+  /** The most urgent priority of its triggers (1 = first). */
+  priority: number;
+  /** The triggers that fired for it. */
+  triggers: string[];
+}
+
 /** Any input record. */
 export type Record = Response | EmployeeResponse | Audit | KpiObservation;
 
@@ -1012,6 +1580,22 @@ export interface RecordError {
    * or within the document (JSON arrays).
    */
   pointer: string;
+}
+
+/** The CX report. */
+export interface Report {
+  /** Closed-loop alerts the engine holds. */
+  alerts: AlertSummary;
+  /** Every analysis. */
+  analysis: Analysis;
+  /** The crate that made it (`cx-core 0.1.0`). */
+  generator: string;
+  /** The plan in brief. */
+  plan: PlanSummary;
+  /** Recommended interventions, most urgent first. */
+  recommendations: Recommendation[];
+  /** Report document version (`1`). */
+  reportVersion: number;
 }
 
 /** A resource available to deliver the experience. */
@@ -1119,6 +1703,26 @@ export interface Rule {
   weight?: number;
 }
 
+/** One rule's compliance. */
+export interface RuleCompliance {
+  /** The behaviour. */
+  behaviour: string;
+  /** True when the pass rate is below the floor. */
+  belowFloor: boolean;
+  /** A failed critical rule fails the audit. */
+  critical: boolean;
+  /** Audit instruments of the plan covering it. */
+  instruments: string[];
+  /** True when an instrument covers it and it was checked in the window. */
+  measured: boolean;
+  /** True for a collaboration norm. */
+  norm: boolean;
+  /** Rule (or norm) id. */
+  rule: string;
+  /** Pass rate in percent (Wilson interval); n = applicable checks. */
+  score: Score;
+}
+
 /** Pass / fail / not-applicable counts of one rule. */
 export interface RuleCounts {
   /** Items failed. */
@@ -1129,9 +1733,51 @@ export interface RuleCounts {
   pass: number;
 }
 
-/** An integer rating scale `min..=max`. */
+/** A rule's pass rate within a group. */
+export interface RuleScore {
+  /** Applicable checks. */
+  n: number;
+  /** Rule id. */
+  rule: string;
+  /** Pass rate, percent. */
+  value: number;
+}
+
+/** How one rule or norm is deployed and measured. */
+export interface RuleTrace {
+  /** Facets it supports. */
+  facets: string[];
+  /** Goals it serves. */
+  goals: string[];
+  /** Audit instruments that measure it. */
+  instruments: string[];
+  /** Interventions addressing it. */
+  interventions: string[];
+  /** True when an audit instrument measures it. */
+  measured: boolean;
+  /** Mobilisation (guidance, coaching, training) that covers it. */
+  mobilization: string[];
+  /** True for a collaboration norm, false for a rule of the game. */
+  norm: boolean;
+  /** Rule id. */
+  ruleId: string;
+}
+
+/** TCS, attributes and gaps. */
+export interface Satisfaction {
+  /** Every plan attribute, in plan order. */
+  attributes: AttributeResult[];
+  /** Mean gap per identity facet. */
+  facetGaps: GroupGap[];
+  /** Mean gap per factor. */
+  factorGaps: GroupGap[];
+  /** TCS with the three factors (0–100). */
+  tcs?: Tcs | null;
+}
+
+/** A rating scale `min..=max` (e.g. 0–10 for NPS, 1–5 for CSAT, 1–7 for CES). */
 export interface Scale {
-  /** Highest point. */
+  /** Highest point (at most 10). */
   max: number;
   /** Lowest point. */
   min: number;
@@ -1220,6 +1866,9 @@ export interface ScoreRow {
   };
 }
 
+/** Which observations a `score` condition reads. */
+export type ScoreWindow = "all" | "recent";
+
 /** The answer to a query. */
 export interface Scorecard {
   /** Reference date (the query's, or the latest observation). */
@@ -1246,6 +1895,20 @@ export interface Segment {
   share?: number | null;
 }
 
+/** Alignment in one segment (value of the `identityBy` dimension). */
+export interface SegmentAlignment {
+  /** Dimension. */
+  dimension: string;
+  /** Facets. */
+  facets: FacetPerformance[];
+  /** Inversions. */
+  inversions: Inversion[];
+  /** Tiers. */
+  tiers: TierPerformance[];
+  /** Value (`null` for records without one). */
+  value?: string | null;
+}
+
 /**
  * Which observations: dimension filters and a time range. Shared by
  * queries and comparisons.
@@ -1261,8 +1924,26 @@ export interface Selection {
   to?: string | null;
 }
 
+/** The service-profit link. */
+export interface ServiceProfitLink {
+  /** Pearson r across the teams with both values, with n and p. */
+  correlation: Correlation;
+  /** Every team seen. */
+  teams: TeamLink[];
+}
+
 /** How serious a diagnostic is. */
 export type Severity = "error" | "warning" | "info";
+
+/** A covered/total share. */
+export interface Share {
+  /** How many are covered. */
+  covered: number;
+  /** covered / total in percent; `None` when total is 0. */
+  percent?: number | null;
+  /** How many there are. */
+  total: number;
+}
 
 /** An engine's statistics, as a document. */
 export interface Snapshot {
@@ -1304,6 +1985,9 @@ export interface Strategy {
   positioning?: Positioning | null;
 }
 
+/** A success condition. */
+export type SuccessCondition = "leadership" | "existingStrengths" | "employeeEnthusiasm" | "rigour" | "celebrateSuccesses";
+
 /** The five success conditions of step 5, each rated 0–4. */
 export interface SuccessConditions {
   /** Celebrate successes. */
@@ -1336,6 +2020,32 @@ export interface Tangible {
 /** Kind of tangible element. */
 export type TangibleKind = "signage" | "cleanliness" | "serviceCounter" | "bulletin" | "adviceGuide" | "ambience" | "other";
 
+/** The TCS result. */
+export interface Tcs {
+  /** Per factor. */
+  factors: FactorScore[];
+  /** `partialData` when a factor without data was left out. */
+  flags: Flag[];
+  /** Why `value` is `None`. */
+  reason?: string | null;
+  /** TCS on 0..100; `None` when no factor has data. */
+  value?: number | null;
+}
+
+/** One team's pair. */
+export interface TeamLink {
+  /** Team eNPS. */
+  enps?: number | null;
+  /** NPS n. */
+  nCustomers: number;
+  /** eNPS n. */
+  nEmployees: number;
+  /** Team customer NPS. */
+  nps?: number | null;
+  /** Team. */
+  team: string;
+}
+
 /** Thresholds used by scores, the playbook and alerts (defaults in brackets). */
 export interface Thresholds {
   /** Which answers raise an alert. */
@@ -1354,6 +2064,19 @@ export interface Thresholds {
   significance?: number;
 }
 
+/** The tier of an identity facet. */
+export type Tier = "dominant" | "emphasized" | "base";
+
+/** Mean performance of one tier. */
+export interface TierPerformance {
+  /** Facets with a performance. */
+  facets: number;
+  /** Mean of its facets' performances. */
+  performance?: number | null;
+  /** Tier. */
+  tier: Tier;
+}
+
 /** The time column and its format. */
 export interface TimeColumn {
   /** Column name. */
@@ -1367,3 +2090,129 @@ export type TimeFormat = "auto" | "rfc3339" | "date" | "unix";
 
 /** RFC 3339 with an offset (2026-03-01T14:30:00+01:00) or a date YYYY-MM-DD (00:00 UTC). */
 export type Timestamp = string;
+
+/** The traceability matrix of a plan. */
+export interface Trace {
+  /** Coverage figures. */
+  coverage: Coverage;
+  /** One row per identity facet, dominant first. */
+  facets: FacetTrace[];
+  /** One row per goal. */
+  goals: GoalTrace[];
+  /** One row per rule of the game and collaboration norm. */
+  rules: RuleTrace[];
+}
+
+/** Whether a change is good news. */
+export type Trend = "improved" | "worsened" | "unchanged";
+
+/** One month of a trend. */
+export interface TrendPoint {
+  /** Upper end of the interval, when there is one. */
+  high?: number | null;
+  /** Lower end of the interval, when there is one. */
+  low?: number | null;
+  /** Sample size. */
+  n: number;
+  /** Month label (`2026-03`). */
+  period: string;
+  /** The value. */
+  value: number;
+}
+
+/**
+ * One trigger of a playbook.
+ *
+ * ```
+ * use cx_core::playbook::Trigger;
+ * let t: Trigger = serde_json::from_str(r#"{"id": "enps-low", "when": {"type": "lowEnps", "threshold": -10},
+ *     "recommend": ["enlivenEnvironment"], "priority": 2, "rationale": "Unhappy staff."}"#).unwrap();
+ * assert_eq!(t.recommend.len(), 1);
+ * ```
+ */
+export interface Trigger {
+  /** Stable id (unique in the playbook). */
+  id: string;
+  /** 1 = most urgent; recommendations are ordered by it. */
+  priority: number;
+  /** Why, in the method's words. */
+  rationale: string;
+  /** The intervention(s) it recommends: one or two (SPEC §3.6). */
+  recommend: InterventionKind[];
+  /** When it fires. */
+  when: Condition;
+}
+
+/** One attribute placed in the importance–performance grid. */
+export interface VitalAttribute {
+  /** Attribute id. */
+  id: string;
+  /** Importance (unit depends on the method). */
+  importance: number;
+  /** Question label. */
+  label: string;
+  /** Ratings behind the performance. */
+  n: number;
+  /** Performance, 0–100. */
+  performance: number;
+  /** importance × shortfall, for vital attributes. */
+  priority?: number | null;
+  /** Process the attribute belongs to. */
+  process?: string | null;
+  /** Quadrant. */
+  quadrant: Quadrant;
+  /** Rank among the vital attributes (1 = first), for vital attributes. */
+  rank?: number | null;
+}
+
+/** A plan process rolled up from its attributes. */
+export interface VitalProcess {
+  /** Attributes of the process in the analysis. */
+  attributes: number;
+  /** Process id. */
+  id: string;
+  /** Σ importance of its attributes. */
+  importance: number;
+  /** Process name. */
+  name: string;
+  /** Mean performance of its attributes. */
+  performance: number;
+  /** Σ priority of its vital attributes. */
+  priority: number;
+  /** Rank (1 = first). */
+  rank: number;
+  /** Its vital attributes. */
+  vitalAttributes: string[];
+}
+
+/** The importance–performance analysis. */
+export interface VitalProcesses {
+  /** Every attribute analysed, in plan order. */
+  attributes: VitalAttribute[];
+  /** Mean importance (the quadrant line). */
+  importanceMean?: number | null;
+  /** Method actually used; `None` when there is no result. */
+  method?: ImportanceMethod | null;
+  /** Complete cases behind derived importance. */
+  n: number;
+  /** Outcome of derived importance. */
+  outcome?: DriverOutcome | null;
+  /** Mean performance (the quadrant line). */
+  performanceMean?: number | null;
+  /** R² of the outcome on the attributes (fraction), for derived importance. */
+  r2?: number | null;
+  /** Why there is no result. */
+  reason?: string | null;
+  /** Vital attributes (`concentrateHere`), highest priority first. */
+  vitalAttributes: VitalAttribute[];
+  /** Processes with at least one vital attribute, highest priority first. */
+  vitalProcesses: VitalProcess[];
+}
+
+/** A date range (both ends included; `None` = open). */
+export interface Window {
+  /** First day included. */
+  from?: string | null;
+  /** Last day included. */
+  to?: string | null;
+}

@@ -11,6 +11,7 @@ use super::ScoreError;
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "SuccessCondition")]
 pub enum Condition {
     /// Leadership and key players involved.
     Leadership,

@@ -263,6 +263,28 @@ static void test_ingest_responses_and_query(void)
     CX_CHECK(cx_engine_query(engine, NULL, 2, &card) == CX_STATUS_NULL_ARGUMENT);
     CX_CHECK(cx_engine_query(engine, "{}", 2, NULL) == CX_STATUS_NULL_ARGUMENT);
     CX_CHECK(card.ptr == NULL);
+
+    /* The CX report in its three formats. */
+    {
+        cx_buffer rep = {NULL, 0};
+        static const char opts[] = "{\"analysis\": {\"asOf\": \"2026-03-31\"}}";
+        CX_CHECK(cx_engine_report(engine, opts, strlen(opts), CX_REPORT_FORMAT_JSON, &rep) == CX_STATUS_OK);
+        CX_CHECK(rep.ptr != NULL && rep.ptr[0] == '{');
+        CX_CHECK(strstr(rep.ptr, "\"recommendations\"") != NULL);
+        cx_buffer_free(&rep);
+        CX_CHECK(cx_engine_report(engine, NULL, 0, CX_REPORT_FORMAT_MARKDOWN, &rep) == CX_STATUS_OK);
+        CX_CHECK(strstr(rep.ptr, "## Recommended interventions") != NULL);
+        cx_buffer_free(&rep);
+        CX_CHECK(cx_engine_report(engine, NULL, 0, CX_REPORT_FORMAT_HTML, &rep) == CX_STATUS_OK);
+        CX_CHECK(strncmp(rep.ptr, "<!DOCTYPE html>", 15) == 0);
+        CX_CHECK(strlen(rep.ptr) == rep.len);
+        cx_buffer_free(&rep);
+        CX_CHECK(cx_engine_report(engine, "{\"bogus\": 1}", 12, CX_REPORT_FORMAT_JSON, &rep) == CX_STATUS_PARSE_ERROR);
+        CX_CHECK(cx_engine_report(engine, NULL, 0, 7, &rep) == CX_STATUS_INVALID_ARGUMENT);
+        CX_CHECK(cx_engine_report(NULL, NULL, 0, CX_REPORT_FORMAT_JSON, &rep) == CX_STATUS_NULL_ARGUMENT);
+        CX_CHECK(cx_engine_report(engine, NULL, 0, CX_REPORT_FORMAT_JSON, NULL) == CX_STATUS_NULL_ARGUMENT);
+        CX_CHECK(rep.ptr == NULL);
+    }
     cx_engine_free(engine);
     cx_plan_free(plan);
 }
