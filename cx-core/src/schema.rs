@@ -56,5 +56,6 @@ pub fn documents() -> Vec<(&'static str, Schema)> {
         ("drivers", schema_for!(score::Drivers)),
         ("playbook", schema_for!(crate::playbook::Playbook)),
         ("report", schema_for!(crate::report::Report)),
+        ("reportOptions", schema_for!(crate::report::ReportOptions)),
     ]
 }

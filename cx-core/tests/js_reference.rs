@@ -109,6 +109,9 @@ fn write_reference_figures() {
         "npsDiff": score::nps_diff(&NpsCounts::new(20, 30, 50), &NpsCounts::new(30, 30, 40), NpsMethod::Wald, 0.95).unwrap(),
         "proportion": score::proportion(81, 263, 0.95).unwrap(),
         "drivers": score::drivers(&swiss()).unwrap(),
+        "report": cx_core::report::Report::build(&engine, &cx_core::report::ReportOptions::default()).unwrap(),
+        "reportMarkdown": cx_core::report::Report::build(&engine, &cx_core::report::ReportOptions::default()).unwrap().to_markdown(),
+        "reportHtml": cx_core::report::Report::build(&engine, &cx_core::report::ReportOptions::default()).unwrap().to_html(),
     });
 
     let dir = std::env::var_os("CX_REFERENCE_OUT")

@@ -36,6 +36,9 @@ extern "C" {
     /// Optional `Query` argument (typed for TypeScript).
     #[wasm_bindgen(typescript_type = "Query")]
     pub type QueryArg;
+    /// Optional `ReportOptions` argument (typed for TypeScript).
+    #[wasm_bindgen(typescript_type = "ReportOptions")]
+    pub type ReportOptionsArg;
     /// Optional `EngineConfig` argument (typed for TypeScript).
     #[wasm_bindgen(typescript_type = "EngineConfig")]
     pub type EngineConfigArg;
@@ -446,6 +449,29 @@ impl JsEngine {
         to_js(&card)
     }
 
+    /// The CX report (SPEC §3.5): plan summary, headline scores with
+    /// intervals and trends, goals, vital processes, identity alignment,
+    /// compliance, impact, benchmarks, recommended interventions, alerts.
+    /// `options` (`ReportOptions`, e.g. `{analysis: {asOf: "2026-09-30"}}`)
+    /// is optional; time-dependent results use `asOf`, never the clock.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn report(&self, options: Option<ReportOptionsArg>) -> Result<JsValue, JsValue> {
+        to_js(&self.build_report(options)?)
+    }
+
+    /// The CX report as Markdown.
+    #[wasm_bindgen(js_name = reportMarkdown)]
+    pub fn report_markdown(&self, options: Option<ReportOptionsArg>) -> Result<String, JsValue> {
+        Ok(self.build_report(options)?.to_markdown())
+    }
+
+    /// The CX report as one self-contained HTML page (inline SVG charts, no
+    /// script, no external assets).
+    #[wasm_bindgen(js_name = reportHtml)]
+    pub fn report_html(&self, options: Option<ReportOptionsArg>) -> Result<String, JsValue> {
+        Ok(self.build_report(options)?.to_html())
+    }
+
     /// Two-sample tests between selections `a` and `b` (Δ = a − b): NPS,
     /// eNPS, CSAT top-2-box, CES mean.
     #[wasm_bindgen(unchecked_return_type = "Comparison")]
@@ -526,6 +552,17 @@ impl JsEngine {
     // `report(options)` (the full report: IPA quadrant, identity alignment,
     // goals, recommendations) is added here when cx-core's analysis module
     // lands: `pub fn report(&self, options: Option<JsValue>) -> Result<JsValue, JsValue>`.
+}
+
+impl JsEngine {
+    fn build_report(
+        &self,
+        options: Option<ReportOptionsArg>,
+    ) -> Result<cx_core::report::Report, JsValue> {
+        let options: cx_core::report::ReportOptions = optional(options, "report options")?;
+        cx_core::report::Report::build(&self.inner.borrow(), &options)
+            .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.path())))
+    }
 }
 
 fn report_js(report: &IngestReport) -> Result<JsValue, JsValue> {

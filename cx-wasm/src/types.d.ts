@@ -111,6 +111,34 @@ export interface Analysis {
   vital: VitalProcesses;
 }
 
+/**
+ * What to analyse and how. Every field is optional.
+ *
+ * ```
+ * use cx_core::analysis::AnalysisOptions;
+ * let o: AnalysisOptions = serde_json::from_str(r#"{"asOf": "2026-09-30", "importance": "lmg"}"#).unwrap();
+ * assert!(o.as_of.is_some());
+ * ```
+ */
+export interface AnalysisOptions {
+  /** Reference date; default: the engine's latest observation date. */
+  asOf?: string | null;
+  /** Also align the identity per value of this dimension (e.g. `segment`). */
+  identityBy?: string | null;
+  /** How attribute importance is obtained [johnson]. */
+  importance?: ImportanceMethod;
+  /** Confidence level [0.95]. */
+  level?: number | null;
+  /** NPS interval method [adjustedWald]. */
+  npsMethod?: NpsMethod | null;
+  /**
+   * The outcome of derived importance; default: the NPS rating, unless it
+   * has fewer than `thresholds.minSample` complete cases and overall
+   * satisfaction has more.
+   */
+  outcome?: DriverOutcome | null;
+}
+
 /** A survey attribute rated by customers. */
 export interface Attribute {
   /** Identity facet the attribute measures. */
@@ -1596,6 +1624,14 @@ export interface Report {
   recommendations: Recommendation[];
   /** Report document version (`1`). */
   reportVersion: number;
+}
+
+/** How to build a report. */
+export interface ReportOptions {
+  /** Analysis options (asOf, level, importance method…). */
+  analysis?: AnalysisOptions;
+  /** The playbook; default: the built-in one. */
+  playbook?: Playbook | null;
 }
 
 /** A resource available to deliver the experience. */

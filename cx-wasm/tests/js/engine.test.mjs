@@ -146,3 +146,12 @@ test("method errors: query, compare, ingest arguments, CSV mapping, restore, mer
   const other = new cx.Engine(plan, { cube: { granularity: "month" } });
   throwsCx(assert, () => engine.merge(other), "incompatible-engines", "");
 });
+
+test("report, reportMarkdown and reportHtml equal native Rust's; bad options throw", () => {
+  const { engine } = loaded();
+  assert.deepEqual(engine.report(), ref.report);
+  assert.equal(engine.reportMarkdown(), ref.reportMarkdown);
+  assert.equal(engine.reportHtml(), ref.reportHtml);
+  assert.ok(engine.reportHtml({ analysis: { importance: "pearson" } }).startsWith("<!DOCTYPE html>"));
+  throwsCx(assert, () => engine.report({ nope: 1 }), "parse-error");
+});

@@ -5,7 +5,7 @@
 import {
   Engine, validatePlan, npsStats, npsDiff, proportion, drivers, version,
   type Plan, type Record, type Query, type Scorecard, type IngestReport, type Alert,
-  type Snapshot, type CsvMapping, type Score, type CxError, type Comparison, type Drivers,
+  type Snapshot, type CsvMapping, type Score, type CxError, type Comparison, type Drivers, type Report,
 } from "cx-wasm";
 
 declare const plan: Plan;
@@ -67,3 +67,14 @@ new Engine(plan, { cube: { granularity: "fortnight" } });
 engine.ingest({ kind: "audit", at: "2026-03-02", items: [] });
 
 export { v, firstCode, alerts, line, value, cmp, restored, s, d, wrong };
+
+// The CX report: typed options and result.
+{
+  const engine = new Engine(plan);
+  const report: Report = engine.report({ analysis: { asOf: "2026-09-30" } });
+  const html: string = engine.reportHtml();
+  void report;
+  void html;
+  // @ts-expect-error: the options have no `format` field
+  engine.report({ format: "html" });
+}
