@@ -144,7 +144,11 @@ impl JsonSchema for GroupBy {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Selection {
     /// Dimension (or `auditMethod`) → accepted values.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::record::unique_keys",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub filters: BTreeMap<String, Vec<String>>,
     /// First day included.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -173,7 +177,11 @@ pub struct Query {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub group_by: Vec<GroupBy>,
     /// Dimension (or `auditMethod`) → accepted values.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::record::unique_keys",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub filters: BTreeMap<String, Vec<String>>,
     /// First day included.
     #[serde(default, skip_serializing_if = "Option::is_none")]
