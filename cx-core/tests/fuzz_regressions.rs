@@ -8,7 +8,7 @@
 #![cfg(not(miri))]
 
 #[path = "../../fuzz/src/lib.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, clippy::neg_cmp_op_on_partial_ord)]
 mod harness;
 
 use std::path::Path;
