@@ -9,6 +9,8 @@
 
 use cx_core::engine::{CsvMapping, Engine, Query, Snapshot};
 use cx_core::plan::Plan;
+use serde_json::Value;
+
 use cx_core::score::{
     nps, nps_diff, proportion, relative_importance, CoMoments, Histogram, NpsCounts, NpsMethod,
 };
@@ -111,7 +113,7 @@ fn histogram_and_comoments_merge_equals_the_whole() {
     }
     // Overflow is an error that changes nothing.
     let mut c = CoMoments::new(1);
-    c.add(&[i64::MAX / 2]).unwrap();
+    c.add(&[3_000_000_000]).unwrap();
     let before = c.clone();
     assert!(c.add(&[i64::MAX]).is_err());
     assert_eq!(c, before);
@@ -125,9 +127,27 @@ const LINES: &str = r#"{"id":"g1","at":"2026-01-05T09:00:00+01:00","segment":"fa
 {"kind":"kpi","metric":"customers","period":{"start":"2026-01-01","end":"2026-01-31"},"value":5000}
 {"id":"g3","at":"2026-02-01","segment":"families","nps":10,"csat":4,"dimensions":{"region":"north"}}"#;
 
-fn card(e: &Engine) -> String {
+fn card(e: &Engine) -> Value {
     let q = Query::from_json(r#"{"groupBy": ["segment", "period:month"]}"#).unwrap();
-    serde_json::to_string(&e.query(&q).unwrap()).unwrap()
+    serde_json::to_value(e.query(&q).unwrap()).unwrap()
+}
+
+/// Equal up to the last bits of floats: Miri makes float functions
+/// (sqrt, exp, erf…) deliberately imprecise in the last place.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0)
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
 }
 
 #[test]
@@ -144,12 +164,12 @@ fn engine_merge_snapshot_restore() {
         a.ingest_json_lines(lines[..k].join("\n").as_bytes());
         b.ingest_json_lines(lines[k..].join("\n").as_bytes());
         a.merge(&b).unwrap();
-        assert_eq!(card(&a), card(&whole), "split at {k}");
+        assert!(same(&card(&a), &card(&whole)), "split at {k}");
     }
     let text = serde_json::to_string(&whole.snapshot()).unwrap();
     let s: Snapshot = serde_json::from_str(&text).unwrap();
     let restored = Engine::restore(s).unwrap();
-    assert_eq!(card(&restored), card(&whole));
+    assert!(same(&card(&restored), &card(&whole)));
     let mut twice = restored.clone();
     twice.merge(&whole).unwrap();
     let m = CsvMapping::from_json(
