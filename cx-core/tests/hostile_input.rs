@@ -78,6 +78,14 @@ fn duplicate_keys_are_errors_in_plans_records_queries_and_mappings() {
     // Queries and mappings.
     let err = Query::from_json(r#"{"filters":{"segment":["a"],"segment":["b"]}}"#).unwrap_err();
     assert!(err.to_string().contains("duplicate key `segment`"), "{err}");
+    // A repeated grouping key (found by the `query` fuzz target) would lose
+    // a column of the row keys.
+    let q = Query::from_json(r#"{"groupBy":["team","employee","employee"]}"#).unwrap();
+    let err = e.query(&q).unwrap_err();
+    assert_eq!(
+        (err.code(), err.path().as_str()),
+        ("duplicate-group-by", "/groupBy/2")
+    );
     let err = Query::from_json(r#"{"level":0.9,"level":0.5}"#).unwrap_err();
     assert!(err.to_string().contains("duplicate field `level`"), "{err}");
     let err = CsvMapping::from_json(

@@ -557,6 +557,7 @@ impl QueryError {
             QueryError::DimensionNotKept { .. } => "dimension-not-kept",
             QueryError::PeriodUnavailable { .. } => "period-unavailable",
             QueryError::UnknownMetric { .. } => "unknown-metric",
+            QueryError::DuplicateGroupBy { .. } => "duplicate-group-by",
             QueryError::InvalidLevel(_) => "invalid-level",
             QueryError::Parse { .. } => "parse-error",
         }
@@ -569,6 +570,7 @@ impl QueryError {
             | QueryError::DimensionNotKept { pointer, .. }
             | QueryError::PeriodUnavailable { pointer, .. }
             | QueryError::UnknownMetric { pointer, .. }
+            | QueryError::DuplicateGroupBy { pointer, .. }
             | QueryError::Parse { pointer, .. } => pointer.clone(),
             QueryError::InvalidLevel(_) => "/level".into(),
         }

@@ -277,6 +277,14 @@ pub enum QueryError {
         /// JSON Pointer into the query.
         pointer: String,
     },
+    /// The same grouping key twice.
+    #[error("{pointer}: `{name}` is already a grouping key; group by each key once")]
+    DuplicateGroupBy {
+        /// The key.
+        name: String,
+        /// JSON Pointer into the query.
+        pointer: String,
+    },
     /// The confidence level is not in (0, 1).
     #[error("/level: {0} is not a confidence level; use a number strictly between 0 and 1, such as 0.95")]
     InvalidLevel(f64),
@@ -450,6 +458,13 @@ impl Engine {
         let mut slots = Vec::new();
         for (i, g) in q.group_by.iter().enumerate() {
             let pointer = format!("/groupBy/{i}");
+            // Row keys are a map: a repeated key would lose a column.
+            if q.group_by[..i].contains(g) {
+                return Err(QueryError::DuplicateGroupBy {
+                    name: g.to_string(),
+                    pointer,
+                });
+            }
             slots.push(match g {
                 GroupBy::Dimension(d) => Slot::Dim(self.dimension_position(d, pointer)?),
                 GroupBy::AuditMethod => Slot::Method,
@@ -693,11 +708,10 @@ fn ces_index(h: &Histogram, scale: Scale, level: f64) -> Score {
     let mid = scale.midpoint();
     let below: u64 = (scale.min..=scale.max)
         .filter(|&r| f64::from(r) < mid)
-        .map(|r| h.count(r))
-        .sum();
+        .fold(0u64, |a, r| a.saturating_add(h.count(r)));
     let top = score::top_two_box(h, scale);
     let n = h.n();
-    let counts = NpsCounts::new(below, n.saturating_sub(below + top), top);
+    let counts = NpsCounts::new(below, n.saturating_sub(below.saturating_add(top)), top);
     score::nps(&counts, NpsMethod::Wald, level).unwrap_or_else(|e| Score::empty(e.to_string()))
 }
 
