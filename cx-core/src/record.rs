@@ -169,7 +169,11 @@ pub struct Response {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employee: Option<String>,
     /// Custom dimensions declared by the plan (id → value).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "unique_keys",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub dimensions: BTreeMap<String, String>,
     /// Likelihood to recommend, 0–10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -186,10 +190,18 @@ pub struct Response {
     pub overall: Option<u8>,
     /// Attribute ratings (attribute id → rating on its scale, or its
     /// not-applicable value).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "unique_keys",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub attributes: BTreeMap<String, u8>,
     /// Expected levels per attribute (for gap analysis).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "unique_keys",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub expectations: BTreeMap<String, u8>,
     /// Free-text comment (not stored by the engine).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -231,7 +243,11 @@ pub struct EmployeeResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enps: Option<u8>,
     /// Satisfaction items (item name → 1–5).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "unique_keys",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub satisfaction: BTreeMap<String, u8>,
 }
 
@@ -384,4 +400,40 @@ impl From<KpiObservation> for Record {
     fn from(r: KpiObservation) -> Self {
         Record::Kpi(r)
     }
+}
+
+/// Deserialises a JSON object into a map, refusing a key that appears twice.
+/// serde_json silently keeps the last of duplicate keys; in a record
+/// (`"attributes": {"wait-time": 4, "wait-time": 1}`) or a query filter that
+/// is ambiguous, so it is an error naming the key. Duplicate *fields* of a
+/// struct are already errors (serde's derive).
+pub(crate) fn unique_keys<'de, D, V>(d: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Visit<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visit<V> {
+        type Value = BTreeMap<String, V>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an object with distinct keys")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut m: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(k) = m.next_key::<String>()? {
+                if out.contains_key(&k) {
+                    return Err(serde::de::Error::custom(format_args!(
+                        "duplicate key `{k}`: each key may appear once"
+                    )));
+                }
+                let v = m.next_value()?;
+                out.insert(k, v);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Visit(std::marker::PhantomData))
 }

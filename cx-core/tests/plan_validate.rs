@@ -299,6 +299,35 @@ fn value_out_of_range() {
 }
 
 #[test]
+fn too_many_attributes() {
+    // 100,000 attributes: one clear error, quickly (not an out-of-memory in
+    // the engine's co-moments later).
+    let mut d = sample();
+    let template = d["attributes"][0].clone();
+    let many: Vec<Value> = (0..100_000)
+        .map(|i| {
+            let mut a = template.clone();
+            a["id"] = json!(format!("attr-{i}"));
+            a
+        })
+        .collect();
+    set(&mut d, "/attributes", Value::Array(many));
+    expect(
+        &d,
+        codes::TOO_MANY_ATTRIBUTES,
+        Severity::Error,
+        "/attributes",
+    );
+    let plan = Plan::from_json(&d.to_string()).unwrap();
+    match cx_core::engine::Engine::new(plan) {
+        Err(cx_core::engine::EngineError::InvalidPlan(ds)) => {
+            assert!(ds.iter().any(|d| d.code == codes::TOO_MANY_ATTRIBUTES))
+        }
+        other => panic!("expected InvalidPlan, got {other:?}"),
+    }
+}
+
+#[test]
 fn reserved_dimension_id() {
     let mut d = sample();
     set(&mut d, "/dimensions/0/id", json!("team"));

@@ -261,6 +261,11 @@ impl<T> CellMap<T> {
         i
     }
 
+    /// The value of `key`, if the cell exists.
+    pub fn get(&self, key: &CellKey) -> Option<&T> {
+        self.index.get(key).map(|&i| &self.values[i])
+    }
+
     /// Number of cells.
     pub fn len(&self) -> usize {
         self.values.len()

@@ -44,7 +44,7 @@ pub struct CsvMapping {
     pub fixed_at: Option<NaiveDate>,
     /// Dimension id (segment, touchpoint, channel, team, employee, or a
     /// custom dimension of the plan) → column.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::record::unique_keys")]
     pub dimensions: BTreeMap<String, String>,
     /// NPS column (0–10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,10 +59,10 @@ pub struct CsvMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overall: Option<ScoreColumn>,
     /// Attribute id → column.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::record::unique_keys")]
     pub attributes: BTreeMap<String, String>,
     /// Attribute id → column of the expected level.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::record::unique_keys")]
     pub expectations: BTreeMap<String, String>,
     /// Cell texts that mean "no answer" in any score column (besides the
     /// empty cell), e.g. `"NA"`.

@@ -654,6 +654,20 @@ impl Engine {
             method: 0,
             dims: ids.into_boxed_slice(),
         };
+        // A total that would overflow (e.g. 1e308 twice) is refused: it
+        // could be neither queried nor snapshotted.
+        let total = self
+            .kpis
+            .get(&key)
+            .and_then(|c| c.sums.get(kpi.name()))
+            .map_or(0.0, |s| s.sum);
+        if !(total + r.value).is_finite() {
+            return Err(field_error(
+                "/value",
+                "out-of-range",
+                "the KPI total of this period would overflow a 64-bit float",
+            ));
+        }
         let i = self.kpis.slot(&key, Default::default);
         let e = self.kpis.values[i]
             .sums

@@ -367,7 +367,47 @@ impl Engine {
     /// one engine that ingested both inputs. Both must have the same plan and
     /// settings.
     pub fn merge(&mut self, other: &Engine) -> Result<(), EngineError> {
+        self.check_kpi_totals(other)?;
         self.merge_inner(other, true)
+    }
+
+    /// Refuses a merge whose KPI totals would overflow, before anything
+    /// changes (an infinite total can be neither queried nor snapshotted).
+    fn check_kpi_totals(&self, other: &Engine) -> Result<(), EngineError> {
+        for (k, theirs) in other.kpis.iter() {
+            let dims: Option<Box<[u32]>> = k
+                .dims
+                .iter()
+                .enumerate()
+                .map(|(d, &id)| match id {
+                    0 => Some(0),
+                    id => other.interners[d]
+                        .value(id)
+                        .and_then(|v| self.interners.get(d)?.get(v)),
+                })
+                .collect();
+            let Some(dims) = dims else { continue };
+            let key = CellKey {
+                bucket: k.bucket,
+                method: k.method,
+                dims,
+            };
+            let Some(mine) = self.kpis.get(&key) else {
+                continue;
+            };
+            for (name, s) in &theirs.sums {
+                if mine
+                    .sums
+                    .get(name)
+                    .is_some_and(|m| !(m.sum + s.sum).is_finite())
+                {
+                    return Err(EngineError::Incompatible(format!(
+                        "the total of KPI `{name}` would overflow a 64-bit float"
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn merge_inner(
@@ -519,6 +559,7 @@ impl QueryError {
             QueryError::DimensionNotKept { .. } => "dimension-not-kept",
             QueryError::PeriodUnavailable { .. } => "period-unavailable",
             QueryError::UnknownMetric { .. } => "unknown-metric",
+            QueryError::DuplicateGroupBy { .. } => "duplicate-group-by",
             QueryError::InvalidLevel(_) => "invalid-level",
             QueryError::Parse { .. } => "parse-error",
         }
@@ -531,6 +572,7 @@ impl QueryError {
             | QueryError::DimensionNotKept { pointer, .. }
             | QueryError::PeriodUnavailable { pointer, .. }
             | QueryError::UnknownMetric { pointer, .. }
+            | QueryError::DuplicateGroupBy { pointer, .. }
             | QueryError::Parse { pointer, .. } => pointer.clone(),
             QueryError::InvalidLevel(_) => "/level".into(),
         }

@@ -144,7 +144,11 @@ impl JsonSchema for GroupBy {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Selection {
     /// Dimension (or `auditMethod`) → accepted values.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::record::unique_keys",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub filters: BTreeMap<String, Vec<String>>,
     /// First day included.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -173,7 +177,11 @@ pub struct Query {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub group_by: Vec<GroupBy>,
     /// Dimension (or `auditMethod`) → accepted values.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::record::unique_keys",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub filters: BTreeMap<String, Vec<String>>,
     /// First day included.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -266,6 +274,14 @@ pub enum QueryError {
     UnknownMetric {
         /// The metric.
         metric: String,
+        /// JSON Pointer into the query.
+        pointer: String,
+    },
+    /// The same grouping key twice.
+    #[error("{pointer}: `{name}` is already a grouping key; group by each key once")]
+    DuplicateGroupBy {
+        /// The key.
+        name: String,
         /// JSON Pointer into the query.
         pointer: String,
     },
@@ -442,6 +458,13 @@ impl Engine {
         let mut slots = Vec::new();
         for (i, g) in q.group_by.iter().enumerate() {
             let pointer = format!("/groupBy/{i}");
+            // Row keys are a map: a repeated key would lose a column.
+            if q.group_by[..i].contains(g) {
+                return Err(QueryError::DuplicateGroupBy {
+                    name: g.to_string(),
+                    pointer,
+                });
+            }
             slots.push(match g {
                 GroupBy::Dimension(d) => Slot::Dim(self.dimension_position(d, pointer)?),
                 GroupBy::AuditMethod => Slot::Method,
@@ -685,11 +708,10 @@ fn ces_index(h: &Histogram, scale: Scale, level: f64) -> Score {
     let mid = scale.midpoint();
     let below: u64 = (scale.min..=scale.max)
         .filter(|&r| f64::from(r) < mid)
-        .map(|r| h.count(r))
-        .sum();
+        .fold(0u64, |a, r| a.saturating_add(h.count(r)));
     let top = score::top_two_box(h, scale);
     let n = h.n();
-    let counts = NpsCounts::new(below, n.saturating_sub(below + top), top);
+    let counts = NpsCounts::new(below, n.saturating_sub(below.saturating_add(top)), top);
     score::nps(&counts, NpsMethod::Wald, level).unwrap_or_else(|e| Score::empty(e.to_string()))
 }
 

@@ -237,21 +237,27 @@ impl Engine {
     /// otherwise each element is checked on its own and a bad one is
     /// reported with its JSON Pointer (`/3/nps`).
     pub fn ingest_json(&mut self, text: &str) -> Result<IngestReport, JsonError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| JsonError {
+        // Each element is kept as its exact text and read like a JSON line:
+        // going through `serde_json::Value` would silently keep the last of
+        // duplicate keys (`{"nps": 1, "nps": 9}`).
+        let json_error = |e: serde_json::Error| JsonError {
             line: e.line().max(1),
             column: e.column().max(1),
             message: strip(&e.to_string()),
-        })?;
-        let (items, prefix): (Vec<serde_json::Value>, bool) = match value {
-            serde_json::Value::Array(a) => (a, true),
-            other => (vec![other], false),
         };
+        let whole: &serde_json::value::RawValue = serde_json::from_str(text).map_err(json_error)?;
+        let (items, prefix): (Vec<&serde_json::value::RawValue>, bool) =
+            if whole.get().starts_with('[') {
+                (serde_json::from_str(whole.get()).map_err(json_error)?, true)
+            } else {
+                (vec![whole], false)
+            };
         let mut report = IngestReport::default();
         let mut batch = self.new_batch();
         for (index, item) in items.into_iter().enumerate() {
             let pos = Position { index, line: None };
-            let text = item.to_string();
-            match parse_record(&text) {
+            let text = item.get();
+            match parse_record(text) {
                 Ok(rec) => {
                     let before = report.errors.len();
                     self.accept(&rec, pos, &mut batch, &mut report);
@@ -273,7 +279,7 @@ impl Engine {
                         column: None,
                         pointer,
                         field: None,
-                        id: id_of(&text),
+                        id: id_of(text),
                         code: "parse-error".into(),
                         message,
                     };

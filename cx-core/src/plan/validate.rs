@@ -29,6 +29,7 @@ use crate::metric::MetricId;
 /// | `value-out-of-range` | error | a number outside its documented range (importance, share, threshold, weight, success condition, benchmark) |
 /// | `reserved-dimension-id` | error | a custom dimension named like a standard one |
 /// | `instrument-kind-mismatch` | error | a rule audit without method or with a channel, a survey with a method |
+/// | `too-many-attributes` | error | more than [`MAX_ATTRIBUTES`] attributes |
 /// | `no-identity` | warning | no identity yet |
 /// | `no-positioning` | warning | no positioning yet |
 /// | `no-rules` | warning | no rules of the game |
@@ -92,13 +93,15 @@ pub mod codes {
     pub const RULE_NOT_MEASURED: &str = "rule-not-measured";
     /// No employee survey.
     pub const NO_EMPLOYEE_SURVEY: &str = "no-employee-survey";
+    /// More than [`super::MAX_ATTRIBUTES`] attributes.
+    pub const TOO_MANY_ATTRIBUTES: &str = "too-many-attributes";
     /// Leadership not committed.
     pub const LEADERSHIP_NOT_COMMITTED: &str = "leadership-not-committed";
     /// Long-term goal due before a mid-term one.
     pub const LONG_TERM_BEFORE_MID_TERM: &str = "long-term-before-mid-term";
 
     /// Every code with its severity, in table order.
-    pub const ALL: [(&str, super::Severity); 27] = [
+    pub const ALL: [(&str, super::Severity); 28] = [
         (PARSE_ERROR, super::Severity::Error),
         (UNKNOWN_SCHEMA_VERSION, super::Severity::Error),
         (DUPLICATE_ID, super::Severity::Error),
@@ -114,6 +117,7 @@ pub mod codes {
         (VALUE_OUT_OF_RANGE, super::Severity::Error),
         (RESERVED_DIMENSION_ID, super::Severity::Error),
         (INSTRUMENT_KIND_MISMATCH, super::Severity::Error),
+        (TOO_MANY_ATTRIBUTES, super::Severity::Error),
         (NO_IDENTITY, super::Severity::Warning),
         (NO_POSITIONING, super::Severity::Warning),
         (NO_RULES, super::Severity::Warning),
@@ -130,6 +134,12 @@ pub mod codes {
 }
 
 use codes::*;
+
+/// Most attributes a plan may have. The engine keeps, per cell, the
+/// co-moments of every attribute with the outcome (k(k+1)/2 sums for k
+/// attributes), so the count must stay small: 200 attributes is about
+/// 20,000 sums (160 KB) per cell, and far more than a survey asks.
+pub const MAX_ATTRIBUTES: usize = 200;
 
 /// Names reserved for observation dimensions and query keys.
 const RESERVED_DIMENSIONS: [&str; 8] = [
@@ -655,6 +665,16 @@ impl<'p> Checker<'p> {
             &[(1, 7), (1, 5)],
             "CES",
         );
+        if plan.attributes.len() > MAX_ATTRIBUTES {
+            self.error(
+                TOO_MANY_ATTRIBUTES,
+                p(&["attributes"]),
+                format!(
+                    "The plan has {} attributes; at most {MAX_ATTRIBUTES} are allowed (the engine keeps their co-moments in every cell).",
+                    plan.attributes.len()
+                ),
+            );
+        }
         for (i, a) in plan.attributes.iter().enumerate() {
             let idx = i.to_string();
             if a.scale.min >= a.scale.max || a.scale.max > 10 {
