@@ -2,9 +2,11 @@
 //!
 //! The same N = 100,000 customer responses (sample plan
 //! `examples/data/plan.json`, default cube: every dimension × day) go in
-//! through `cx_engine_ingest_responses` (C structs, called through the
-//! `cx-ffi` rlib, report serialised to JSON and freed) and through
-//! `Engine::ingest_responses` (typed rows, report as a Rust value). Each
+//! through `Engine::ingest_responses` (typed rows, report as a Rust
+//! value), through `cx_engine_ingest_rows` (C structs, called through the
+//! `cx-ffi` rlib; counts and alerts read as C values, result freed) and
+//! through `cx_engine_ingest_responses` (the same, report serialised to
+//! JSON and freed). Each
 //! iteration ingests into a fresh engine. The data come from a fixed-seed
 //! LCG, so every run sees the same rows.
 
@@ -17,7 +19,8 @@ use cx_core::plan::Plan;
 use cx_core::record::{Response, Timestamp};
 use cx_ffi::{
     cx_attribute, cx_buffer, cx_buffer_free, cx_engine, cx_engine_free, cx_engine_ingest_responses,
-    cx_engine_new, cx_plan_free, cx_plan_new, cx_response, cx_status,
+    cx_engine_ingest_rows, cx_engine_new, cx_ingest_result_alerts, cx_ingest_result_counts,
+    cx_ingest_result_free, cx_plan_free, cx_plan_new, cx_response, cx_status,
 };
 
 const PLAN: &str = include_str!("../examples/data/plan.json");
@@ -180,7 +183,34 @@ fn bench(c: &mut Criterion) {
             BatchSize::PerIteration,
         )
     });
-    g.bench_function("C ABI cx_engine_ingest_responses", |b| {
+    g.bench_function("C ABI cx_engine_ingest_rows", |b| {
+        b.iter_batched(
+            c_engine,
+            |e| {
+                let mut result = std::ptr::null_mut();
+                let (mut total, mut accepted) = (0, 0);
+                let mut alerts = std::ptr::null();
+                // SAFETY: rows valid for the call; the result is freed.
+                unsafe {
+                    let s =
+                        cx_engine_ingest_rows(e.0, black_box(crows.rows.as_ptr()), N, &mut result);
+                    assert_eq!(s, cx_status::Ok);
+                    cx_ingest_result_counts(
+                        result,
+                        &mut total,
+                        &mut accepted,
+                        std::ptr::null_mut(),
+                    );
+                    black_box(cx_ingest_result_alerts(result, &mut alerts));
+                    cx_ingest_result_free(result);
+                }
+                assert_eq!((total, accepted), (N as u64, N as u64));
+                e
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    g.bench_function("C ABI cx_engine_ingest_responses (JSON report)", |b| {
         b.iter_batched(
             c_engine,
             |e| {

@@ -92,6 +92,28 @@ typedef enum cx_status {
 } cx_status;
 
 /**
+ * Why an alert was raised (`cx_alert.reason`).
+ */
+typedef enum cx_alert_reason {
+  /**
+   * An NPS rating 0–6.
+   */
+  CX_ALERT_REASON_DETRACTOR = 0,
+  /**
+   * A CSAT in the bottom two boxes of its scale.
+   */
+  CX_ALERT_REASON_CSAT_BOTTOM_TWO = 1,
+  /**
+   * A CES at or below the plan's `thresholds.alerts.cesAtMost`.
+   */
+  CX_ALERT_REASON_HIGH_EFFORT = 2,
+  /**
+   * An audit failed a critical rule (not raised by customer rows).
+   */
+  CX_ALERT_REASON_CRITICAL_RULE_FAILED = 3,
+} cx_alert_reason;
+
+/**
  * The format of `cx_engine_report`.
  */
 typedef enum cx_report_format {
@@ -114,6 +136,12 @@ typedef enum cx_report_format {
  * cell. Thread-safe: see the README's threading section.
  */
 typedef struct cx_engine cx_engine;
+
+/**
+ * The result of `cx_engine_ingest_rows` (opaque): counts and alerts as C
+ * values, the whole report as JSON on request.
+ */
+typedef struct cx_ingest_result cx_ingest_result;
 
 /**
  * A parsed plan (opaque). Immutable once created.
@@ -252,6 +280,35 @@ typedef struct cx_response {
    */
   size_t dimensions_len;
 } cx_response;
+
+/**
+ * A closed-loop alert raised by one row of `cx_engine_ingest_rows`: the
+ * row (`index` into the caller's array, whose id and dimensions the
+ * caller holds), why, the rating, and when to follow up.
+ */
+typedef struct cx_alert {
+  /**
+   * Why (a `cx_alert_reason`).
+   */
+  enum cx_alert_reason reason;
+  /**
+   * The rating that raised it, or -1.
+   */
+  int16_t value;
+  /**
+   * Position of the row in the `rows` array.
+   */
+  size_t index;
+  /**
+   * When the customer answered, unix seconds.
+   */
+  int64_t at;
+  /**
+   * Follow-up due time, unix seconds: `at` + the plan's
+   * `thresholds.followUpHours`.
+   */
+  int64_t due;
+} cx_alert;
 
 #ifdef __cplusplus
 extern "C" {
@@ -610,6 +667,83 @@ enum cx_status cx_engine_ingest_responses(struct cx_engine *engine,
                                           const struct cx_response *rows,
                                           size_t n,
                                           struct cx_buffer *report_out);
+
+/**
+ * The hot path without JSON: ingests `n` customer responses given as C
+ * structs and writes a result handle to `*result_out`, whose counts and
+ * alerts are read with `cx_ingest_result_counts` and
+ * `cx_ingest_result_alerts` (C values, no parsing) and whose whole report
+ * (errors with their pointers and messages, alerts with their dimensions)
+ * `cx_ingest_result_json` writes as the JSON of
+ * `cx_engine_ingest_responses`.
+ *
+ * Rows are checked exactly as by `cx_engine_ingest_responses`: a bad row
+ * is rejected (counted, described in the JSON), changes nothing, and is
+ * not a call failure. `rows` may be NULL when `n` is 0. Returns
+ * `CX_STATUS_NULL_ARGUMENT` or `CX_STATUS_INVALID_ARGUMENT` (`n` too large
+ * for memory). `*result_out` is written only on success; free it with
+ * `cx_ingest_result_free`. The library keeps no pointer into `rows`.
+ * Mutates the engine: waits for other calls on it.
+ *
+ * # Safety
+ * `engine` is NULL or a live handle; `rows` is NULL or valid for `n`
+ * elements, each valid per the `cx_response` contract; `result_out` is
+ * NULL or writable.
+ */
+enum cx_status cx_engine_ingest_rows(struct cx_engine *engine,
+                                     const struct cx_response *rows,
+                                     size_t n,
+                                     struct cx_ingest_result **result_out);
+
+/**
+ * Writes the counts of an ingest: rows read (`*total`), filed
+ * (`*accepted`) and rejected (`*rejected`); accepted + rejected = total.
+ * Any of the three out-pointers may be NULL (not written). NULL `result`
+ * writes nothing. Thread-safe (only reads).
+ *
+ * # Safety
+ * `result` is NULL or a live handle; each out-pointer NULL or writable.
+ */
+void cx_ingest_result_counts(const struct cx_ingest_result *result,
+                             uint64_t *total,
+                             uint64_t *accepted,
+                             uint64_t *rejected);
+
+/**
+ * The alerts raised by the ingested rows, in row order: returns their
+ * number and writes a pointer to the first to `*alerts_out` (NULL when
+ * there is none). The array belongs to `result` and lives until
+ * `cx_ingest_result_free`. NULL `result` returns 0; NULL `alerts_out` only
+ * counts. Thread-safe (only reads).
+ *
+ * # Safety
+ * `result` is NULL or a live handle; `alerts_out` NULL or writable.
+ */
+size_t cx_ingest_result_alerts(const struct cx_ingest_result *result,
+                               const struct cx_alert **alerts_out);
+
+/**
+ * Writes the whole ingest report as JSON to `*report_out` (the document
+ * `cx_engine_ingest_responses` returns: errors with their pointers, codes
+ * and messages; alerts with record ids and dimensions). Returns
+ * `CX_STATUS_NULL_ARGUMENT`; `*report_out` is written only on success;
+ * free it with `cx_buffer_free`. Thread-safe (only reads).
+ *
+ * # Safety
+ * `result` is NULL or a live handle; `report_out` NULL or writable.
+ */
+enum cx_status cx_ingest_result_json(const struct cx_ingest_result *result,
+                                     struct cx_buffer *report_out);
+
+/**
+ * Frees a result of `cx_engine_ingest_rows` (and its alert array). NULL
+ * does nothing. Not thread-safe for the same handle (free it once, after
+ * every other use).
+ *
+ * # Safety
+ * `result` is NULL or a live handle, not used afterwards.
+ */
+void cx_ingest_result_free(struct cx_ingest_result *result);
 
 /**
  * The message of the most recent failed call on the calling thread, in

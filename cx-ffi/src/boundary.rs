@@ -1,6 +1,6 @@
 //! The panic boundary and argument conversion shared by every export.
 
-use std::ffi::{c_char, CStr};
+use std::ffi::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::status::{cx_status, set_last_error, Failure};
@@ -99,20 +99,4 @@ pub(crate) unsafe fn text<'a>(
             ),
         )
     })
-}
-
-/// A NUL-terminated string inside a struct: `Ok(None)` for NULL, `Err(())`
-/// when it is not UTF-8.
-///
-/// # Safety
-/// `ptr` is NULL or a valid NUL-terminated string for `'a`.
-pub(crate) unsafe fn c_str<'a>(ptr: *const c_char) -> Result<Option<&'a str>, ()> {
-    if ptr.is_null() {
-        return Ok(None);
-    }
-    // SAFETY: non-NULL and NUL-terminated per the caller.
-    unsafe { CStr::from_ptr(ptr) }
-        .to_str()
-        .map(Some)
-        .map_err(|_| ())
 }

@@ -1,19 +1,19 @@
-//! The hot path: `cx_response` rows (C structs) converted to
-//! `cx_core::record::Response` and ingested by `Engine::ingest_responses`.
+//! The hot path: `cx_response` rows (C structs) read in place as
+//! `cx_core::engine::ResponseRef`s (no copy of their strings) and ingested
+//! through the engine's row path (`Engine::response_ingest`).
 //!
-//! Conversion only: a row whose strings are not UTF-8, or whose numbers do
-//! not fit the record's types (a score that is not -1 nor 0–255, a
-//! negative rating, an `at` outside years 1–9999), is rejected in the
-//! report with the same shape as the engine's own rejections; every scale
-//! check is the engine's.
+//! Reading only: a row whose numbers do not fit the record's types (a score
+//! that is not -1 nor 0–255, a negative rating, an `at` outside years
+//! 1–9999) or whose arrays or ids are NULL is refused in the report with
+//! the same shape as the engine's own rejections; every other check
+//! (UTF-8, scales, ids) is the engine's.
 
-use std::collections::BTreeMap;
-use std::ffi::c_char;
+use std::ffi::{c_char, CStr};
 
-use cx_core::engine::{IngestReport, RecordError};
-use cx_core::record::{Response, Timestamp};
+use cx_core::engine::{IngestReport, ResponseRef};
+use cx_core::record::Timestamp;
 
-use crate::boundary::{arg, c_str, guard, out};
+use crate::boundary::{arg, guard, out};
 use crate::buffer::{cx_buffer, write_json};
 use crate::engine::cx_engine;
 use crate::status::{cx_status, Failure};
@@ -136,25 +136,16 @@ pub unsafe extern "C" fn cx_response_init(row: *mut cx_response) {
     })
 }
 
-/// Why a row could not become a `Response`: (JSON Pointer, code, message).
+/// Why a row could not be read: (JSON Pointer, code, message).
 type RowError = (String, &'static str, String);
 
-fn bad_utf8(field: &str) -> RowError {
-    (
-        format!("/{field}"),
-        "invalid-utf8",
-        format!("`{field}` is not valid UTF-8"),
-    )
-}
-
+/// A NUL-terminated string as bytes (UTF-8 is the engine's check).
+///
 /// # Safety
-/// `ptr` is NULL or NUL-terminated.
-unsafe fn opt_string(ptr: *const c_char, field: &str) -> Result<Option<String>, RowError> {
-    // SAFETY: forwarded.
-    match unsafe { c_str(ptr) } {
-        Ok(s) => Ok(s.map(str::to_owned)),
-        Err(()) => Err(bad_utf8(field)),
-    }
+/// `ptr` is NULL or NUL-terminated, valid for `'a`.
+unsafe fn bytes<'a>(ptr: *const c_char) -> Option<&'a [u8]> {
+    // SAFETY: non-NULL and NUL-terminated per the caller.
+    (!ptr.is_null()).then(|| unsafe { CStr::from_ptr(ptr) }.to_bytes())
 }
 
 fn score(v: i16, field: &str) -> Result<Option<u8>, RowError> {
@@ -189,51 +180,67 @@ unsafe fn array<'a, T>(ptr: *const T, len: usize, field: &str) -> Result<&'a [T]
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
+fn null_id(field: &str, i: usize) -> RowError {
+    (
+        format!("/{field}/{i}"),
+        "invalid-value",
+        format!("`{field}[{i}].id` is NULL"),
+    )
+}
+
+/// Reads a `cx_attribute` array into `out`.
+///
 /// # Safety
 /// As `array`, and every id NUL-terminated.
 unsafe fn ratings(
     ptr: *const cx_attribute,
     len: usize,
     field: &str,
-) -> Result<BTreeMap<String, u8>, RowError> {
-    let mut map = BTreeMap::new();
+    out: &mut Vec<(&[u8], u8)>,
+) -> Result<(), RowError> {
+    out.clear();
     // SAFETY: forwarded.
     for (i, a) in unsafe { array(ptr, len, field) }?.iter().enumerate() {
         // SAFETY: forwarded.
-        let id = match unsafe { c_str(a.id) } {
-            Ok(Some(id)) => id,
-            Ok(None) => {
-                return Err((
-                    format!("/{field}/{i}"),
-                    "invalid-value",
-                    format!("`{field}[{i}].id` is NULL"),
-                ))
-            }
-            Err(()) => return Err(bad_utf8(&format!("{field}/{i}"))),
-        };
+        let id = unsafe { bytes(a.id) }.ok_or_else(|| null_id(field, i))?;
         if i16::from(a.value) == CX_MISSING {
             continue;
         }
         let v = u8::try_from(a.value).map_err(|_| {
+            let name = String::from_utf8_lossy(id);
             (
-                format!("/{field}/{}", cx_core::diagnostic::escape_pointer_token(id)),
+                format!(
+                    "/{field}/{}",
+                    cx_core::diagnostic::escape_pointer_token(&name)
+                ),
                 "out-of-range",
                 format!(
-                    "`{id}` is {}, which is not a rating (use -1 for a missing answer)",
+                    "`{name}` is {}, which is not a rating (use -1 for a missing answer)",
                     a.value
                 ),
             )
         })?;
-        map.insert(id.to_owned(), v);
+        out.push((id, v));
     }
-    Ok(map)
+    Ok(())
 }
 
-/// Converts one row.
+/// The pairs of one row, reused from row to row.
+#[derive(Default)]
+struct Scratch<'a> {
+    attributes: Vec<(&'a [u8], u8)>,
+    expectations: Vec<(&'a [u8], u8)>,
+    dimensions: Vec<(&'a [u8], &'a [u8])>,
+}
+
+/// Reads one row (no copy of its strings).
 ///
 /// # Safety
-/// Every pointer of the row is valid per the `cx_response` contract.
-unsafe fn to_response(row: &cx_response) -> Result<Response, RowError> {
+/// Every pointer of the row is valid per the `cx_response` contract, for `'a`.
+unsafe fn to_ref<'a, 's>(
+    row: &'a cx_response,
+    scratch: &'s mut Scratch<'a>,
+) -> Result<ResponseRef<'s>, RowError> {
     let at = Timestamp::from_unix(row.at).ok_or_else(|| {
         (
             "/at".to_string(),
@@ -244,52 +251,54 @@ unsafe fn to_response(row: &cx_response) -> Result<Response, RowError> {
             ),
         )
     })?;
-    let mut dimensions = BTreeMap::new();
+    scratch.dimensions.clear();
     // SAFETY: per the contract.
     for (i, d) in unsafe { array(row.dimensions, row.dimensions_len, "dimensions") }?
         .iter()
         .enumerate()
     {
         // SAFETY: per the contract.
-        let id = match unsafe { c_str(d.id) } {
-            Ok(Some(id)) => id,
-            Ok(None) => {
-                return Err((
-                    format!("/dimensions/{i}"),
-                    "invalid-value",
-                    format!("`dimensions[{i}].id` is NULL"),
-                ))
-            }
-            Err(()) => return Err(bad_utf8(&format!("dimensions/{i}"))),
-        };
+        let id = unsafe { bytes(d.id) }.ok_or_else(|| null_id("dimensions", i))?;
         // SAFETY: per the contract.
-        if let Some(v) = unsafe { opt_string(d.value, &format!("dimensions/{i}")) }? {
-            dimensions.insert(id.to_owned(), v);
+        if let Some(v) = unsafe { bytes(d.value) } {
+            scratch.dimensions.push((id, v));
         }
     }
     // SAFETY (every block below): per the contract.
-    Ok(Response {
-        kind: None,
-        id: unsafe { opt_string(row.id, "id") }?,
+    unsafe {
+        ratings(
+            row.attributes,
+            row.attributes_len,
+            "attributes",
+            &mut scratch.attributes,
+        )?;
+        ratings(
+            row.expectations,
+            row.expectations_len,
+            "expectations",
+            &mut scratch.expectations,
+        )?;
+    }
+    Ok(ResponseRef {
+        id: unsafe { bytes(row.id) },
         at,
-        segment: unsafe { opt_string(row.segment, "segment") }?,
-        touchpoint: unsafe { opt_string(row.touchpoint, "touchpoint") }?,
-        channel: unsafe { opt_string(row.channel, "channel") }?,
-        team: unsafe { opt_string(row.team, "team") }?,
-        employee: unsafe { opt_string(row.employee, "employee") }?,
-        dimensions,
+        segment: unsafe { bytes(row.segment) },
+        touchpoint: unsafe { bytes(row.touchpoint) },
+        channel: unsafe { bytes(row.channel) },
+        team: unsafe { bytes(row.team) },
+        employee: unsafe { bytes(row.employee) },
+        dimensions: &scratch.dimensions,
         nps: score(row.nps, "nps")?,
         csat: score(row.csat, "csat")?,
         ces: score(row.ces, "ces")?,
         overall: score(row.overall, "overall")?,
-        attributes: unsafe { ratings(row.attributes, row.attributes_len, "attributes") }?,
-        expectations: unsafe { ratings(row.expectations, row.expectations_len, "expectations") }?,
-        comment: None,
+        attributes: &scratch.attributes,
+        expectations: &scratch.expectations,
     })
 }
 
-/// Ingests rows: converts, runs the engine's typed ingest, and places the
-/// conversion rejections in the report at their row positions.
+/// Ingests rows through the engine's row path; a row that cannot be read
+/// is refused at its position.
 ///
 /// # Safety
 /// Every row is valid per the `cx_response` contract.
@@ -297,59 +306,22 @@ pub(crate) unsafe fn ingest_rows(
     engine: &mut cx_core::engine::Engine,
     rows: &[cx_response],
 ) -> IngestReport {
-    let mut good = Vec::with_capacity(rows.len());
-    let mut origin = Vec::new(); // row index of each good row, once one failed
-    let mut refused: Vec<RecordError> = Vec::new();
-    for (index, row) in rows.iter().enumerate() {
+    let mut ingest = engine.response_ingest();
+    let mut scratch = Scratch::default();
+    for row in rows {
         // SAFETY: per the contract.
-        match unsafe { to_response(row) } {
+        match unsafe { to_ref(row, &mut scratch) } {
             Ok(r) => {
-                if !refused.is_empty() {
-                    origin.push(index);
-                }
-                good.push(r);
+                ingest.push(&r);
             }
             Err((pointer, code, message)) => {
-                if refused.is_empty() {
-                    origin.extend(0..index);
-                }
-                refused.push(RecordError {
-                    index,
-                    line: None,
-                    column: None,
-                    pointer,
-                    field: None,
-                    // SAFETY: per the contract.
-                    id: unsafe { c_str(row.id) }.ok().flatten().map(str::to_owned),
-                    code: code.to_string(),
-                    message,
-                });
+                // SAFETY: per the contract.
+                let id = unsafe { bytes(row.id) };
+                ingest.refuse(id, &pointer, code, &message);
             }
         }
     }
-    let mut report = engine.ingest_responses(&good);
-    if refused.is_empty() {
-        return report;
-    }
-    // Positions are the row's index in the caller's array.
-    for e in &mut report.errors {
-        e.index = origin[e.index];
-    }
-    for a in &mut report.alerts {
-        a.index = origin[a.index];
-    }
-    let max = engine.config().limits.max_errors_listed;
-    let n_refused = refused.len() as u64;
-    let listed = report.errors.len() + refused.len();
-    let mut errors = std::mem::take(&mut report.errors);
-    errors.append(&mut refused);
-    errors.sort_by_key(|e| e.index);
-    errors.truncate(max);
-    report.errors_not_listed += (listed - errors.len()) as u64;
-    report.errors = errors;
-    report.total += n_refused;
-    report.rejected += n_refused;
-    report
+    ingest.finish()
 }
 
 /// The hot path: ingests `n` customer responses given as C structs and
@@ -384,27 +356,246 @@ pub unsafe extern "C" fn cx_engine_ingest_responses(
     guard(|| {
         let out_buf = out(report_out, "report_out")?;
         // SAFETY: per the contract.
-        let engine = unsafe { arg(engine, "engine") }?;
-        let rows: &[cx_response] = if n == 0 {
-            &[]
-        } else if rows.is_null() {
-            return Err(Failure::null("rows"));
-        } else if n > isize::MAX as usize / std::mem::size_of::<cx_response>() {
-            return Err(Failure::new(
-                cx_status::InvalidArgument,
-                "invalid-argument",
-                "",
-                format!("`n` ({n}) is larger than any array can be"),
-            ));
-        } else {
-            // SAFETY: non-NULL, size checked, valid per the contract.
-            unsafe { std::slice::from_raw_parts(rows, n) }
-        };
-        let mut guard = engine.write()?;
-        // SAFETY: per the contract.
-        let report = unsafe { ingest_rows(&mut guard, rows) };
-        drop(guard);
+        let report = unsafe { ingest_call(engine, rows, n) }?;
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { write_json(out_buf, &report) }
+    })
+}
+
+/// The engine and rows of an ingest call, checked, and the report.
+///
+/// # Safety
+/// As `cx_engine_ingest_rows`.
+unsafe fn ingest_call(
+    engine: *mut cx_engine,
+    rows: *const cx_response,
+    n: usize,
+) -> Result<IngestReport, Failure> {
+    // SAFETY: per the contract.
+    let engine = unsafe { arg(engine, "engine") }?;
+    let rows: &[cx_response] = if n == 0 {
+        &[]
+    } else if rows.is_null() {
+        return Err(Failure::null("rows"));
+    } else if n > isize::MAX as usize / std::mem::size_of::<cx_response>() {
+        return Err(Failure::new(
+            cx_status::InvalidArgument,
+            "invalid-argument",
+            "",
+            format!("`n` ({n}) is larger than any array can be"),
+        ));
+    } else {
+        // SAFETY: non-NULL, size checked, valid per the contract.
+        unsafe { std::slice::from_raw_parts(rows, n) }
+    };
+    let mut guard = engine.write()?;
+    // SAFETY: per the contract.
+    Ok(unsafe { ingest_rows(&mut guard, rows) })
+}
+
+/// Why an alert was raised (`cx_alert.reason`).
+#[repr(C)]
+#[allow(non_camel_case_types)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum cx_alert_reason {
+    /// An NPS rating 0–6.
+    Detractor = 0,
+    /// A CSAT in the bottom two boxes of its scale.
+    CsatBottomTwo = 1,
+    /// A CES at or below the plan's `thresholds.alerts.cesAtMost`.
+    HighEffort = 2,
+    /// An audit failed a critical rule (not raised by customer rows).
+    CriticalRuleFailed = 3,
+}
+
+/// A closed-loop alert raised by one row of `cx_engine_ingest_rows`: the
+/// row (`index` into the caller's array, whose id and dimensions the
+/// caller holds), why, the rating, and when to follow up.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+#[derive(Debug, Clone, Copy)]
+pub struct cx_alert {
+    /// Why (a `cx_alert_reason`).
+    pub reason: cx_alert_reason,
+    /// The rating that raised it, or -1.
+    pub value: i16,
+    /// Position of the row in the `rows` array.
+    pub index: usize,
+    /// When the customer answered, unix seconds.
+    pub at: i64,
+    /// Follow-up due time, unix seconds: `at` + the plan's
+    /// `thresholds.followUpHours`.
+    pub due: i64,
+}
+
+/// The result of `cx_engine_ingest_rows` (opaque): counts and alerts as C
+/// values, the whole report as JSON on request.
+#[allow(non_camel_case_types)]
+pub struct cx_ingest_result {
+    report: IngestReport,
+    alerts: Vec<cx_alert>,
+}
+
+impl cx_ingest_result {
+    fn new(report: IngestReport) -> cx_ingest_result {
+        use cx_core::engine::AlertReason;
+        let alerts = report
+            .alerts
+            .iter()
+            .map(|a| cx_alert {
+                reason: match a.reason {
+                    AlertReason::Detractor => cx_alert_reason::Detractor,
+                    AlertReason::CsatBottomTwo => cx_alert_reason::CsatBottomTwo,
+                    AlertReason::HighEffort => cx_alert_reason::HighEffort,
+                    AlertReason::CriticalRuleFailed => cx_alert_reason::CriticalRuleFailed,
+                },
+                value: a.value.map_or(CX_MISSING, i16::from),
+                index: a.index,
+                at: a.at.unix(),
+                due: a.due.unix(),
+            })
+            .collect();
+        cx_ingest_result { report, alerts }
+    }
+}
+
+/// The hot path without JSON: ingests `n` customer responses given as C
+/// structs and writes a result handle to `*result_out`, whose counts and
+/// alerts are read with `cx_ingest_result_counts` and
+/// `cx_ingest_result_alerts` (C values, no parsing) and whose whole report
+/// (errors with their pointers and messages, alerts with their dimensions)
+/// `cx_ingest_result_json` writes as the JSON of
+/// `cx_engine_ingest_responses`.
+///
+/// Rows are checked exactly as by `cx_engine_ingest_responses`: a bad row
+/// is rejected (counted, described in the JSON), changes nothing, and is
+/// not a call failure. `rows` may be NULL when `n` is 0. Returns
+/// `CX_STATUS_NULL_ARGUMENT` or `CX_STATUS_INVALID_ARGUMENT` (`n` too large
+/// for memory). `*result_out` is written only on success; free it with
+/// `cx_ingest_result_free`. The library keeps no pointer into `rows`.
+/// Mutates the engine: waits for other calls on it.
+///
+/// # Safety
+/// `engine` is NULL or a live handle; `rows` is NULL or valid for `n`
+/// elements, each valid per the `cx_response` contract; `result_out` is
+/// NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cx_engine_ingest_rows(
+    engine: *mut cx_engine,
+    rows: *const cx_response,
+    n: usize,
+    result_out: *mut *mut cx_ingest_result,
+) -> cx_status {
+    guard(|| {
+        let result_out = out(result_out, "result_out")?;
+        // SAFETY: per the contract.
+        let report = unsafe { ingest_call(engine, rows, n) }?;
+        let result = Box::into_raw(Box::new(cx_ingest_result::new(report)));
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { result_out.write(result) };
+        Ok(())
+    })
+}
+
+/// Writes the counts of an ingest: rows read (`*total`), filed
+/// (`*accepted`) and rejected (`*rejected`); accepted + rejected = total.
+/// Any of the three out-pointers may be NULL (not written). NULL `result`
+/// writes nothing. Thread-safe (only reads).
+///
+/// # Safety
+/// `result` is NULL or a live handle; each out-pointer NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cx_ingest_result_counts(
+    result: *const cx_ingest_result,
+    total: *mut u64,
+    accepted: *mut u64,
+    rejected: *mut u64,
+) {
+    crate::boundary::guard_value((), || {
+        if result.is_null() {
+            return;
+        }
+        // SAFETY: non-NULL and live per the contract.
+        let r = unsafe { &(*result).report };
+        for (p, v) in [
+            (total, r.total),
+            (accepted, r.accepted),
+            (rejected, r.rejected),
+        ] {
+            if !p.is_null() {
+                // SAFETY: non-NULL and writable per the contract.
+                unsafe { p.write(v) };
+            }
+        }
+    })
+}
+
+/// The alerts raised by the ingested rows, in row order: returns their
+/// number and writes a pointer to the first to `*alerts_out` (NULL when
+/// there is none). The array belongs to `result` and lives until
+/// `cx_ingest_result_free`. NULL `result` returns 0; NULL `alerts_out` only
+/// counts. Thread-safe (only reads).
+///
+/// # Safety
+/// `result` is NULL or a live handle; `alerts_out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cx_ingest_result_alerts(
+    result: *const cx_ingest_result,
+    alerts_out: *mut *const cx_alert,
+) -> usize {
+    crate::boundary::guard_value(0, || {
+        if result.is_null() {
+            return 0;
+        }
+        // SAFETY: non-NULL and live per the contract.
+        let alerts = unsafe { &(*result).alerts };
+        if !alerts_out.is_null() {
+            let p = if alerts.is_empty() {
+                std::ptr::null()
+            } else {
+                alerts.as_ptr()
+            };
+            // SAFETY: non-NULL and writable per the contract.
+            unsafe { alerts_out.write(p) };
+        }
+        alerts.len()
+    })
+}
+
+/// Writes the whole ingest report as JSON to `*report_out` (the document
+/// `cx_engine_ingest_responses` returns: errors with their pointers, codes
+/// and messages; alerts with record ids and dimensions). Returns
+/// `CX_STATUS_NULL_ARGUMENT`; `*report_out` is written only on success;
+/// free it with `cx_buffer_free`. Thread-safe (only reads).
+///
+/// # Safety
+/// `result` is NULL or a live handle; `report_out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cx_ingest_result_json(
+    result: *const cx_ingest_result,
+    report_out: *mut cx_buffer,
+) -> cx_status {
+    guard(|| {
+        let out_buf = out(report_out, "report_out")?;
+        // SAFETY: per the contract.
+        let result = unsafe { arg(result, "result") }?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { write_json(out_buf, &result.report) }
+    })
+}
+
+/// Frees a result of `cx_engine_ingest_rows` (and its alert array). NULL
+/// does nothing. Not thread-safe for the same handle (free it once, after
+/// every other use).
+///
+/// # Safety
+/// `result` is NULL or a live handle, not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn cx_ingest_result_free(result: *mut cx_ingest_result) {
+    crate::boundary::guard_value((), || {
+        if !result.is_null() {
+            // SAFETY: from Box::into_raw in cx_engine_ingest_rows, freed once.
+            drop(unsafe { Box::from_raw(result) });
+        }
     })
 }

@@ -311,6 +311,47 @@ fn ingest_responses_query_round_trip() {
     assert_eq!(alerts[1]["index"], 1);
     assert_eq!(alerts[1]["dimensions"]["region"], "west");
 
+    // The same rows through the JSON-free hot path: the same counts, alerts
+    // as C values, the same report on request.
+    let e2 = engine();
+    let mut result = ptr::null_mut();
+    // SAFETY: valid rows; the result is freed once.
+    unsafe {
+        assert_eq!(
+            cx_engine_ingest_rows(e2, rows.as_ptr(), rows.len(), &mut result),
+            cx_status::Ok
+        );
+        let (mut t, mut a, mut r) = (0, 0, 0);
+        cx_ingest_result_counts(result, &mut t, &mut a, &mut r);
+        assert_eq!((t, a, r), (15, 10, 5));
+        let mut p = ptr::null();
+        let n = cx_ingest_result_alerts(result, &mut p);
+        let got = std::slice::from_raw_parts(p, n);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].reason, cx_alert_reason::Detractor);
+        assert_eq!((got[0].index, got[0].value), (0, 0));
+        assert_eq!((got[1].index, got[1].value), (1, 6));
+        assert_eq!(got[1].due - got[1].at, 48 * 3600);
+        let mut b = empty();
+        assert_eq!(cx_ingest_result_json(result, &mut b), cx_status::Ok);
+        assert_eq!(take(b), rep);
+        cx_ingest_result_free(result);
+        let mut result = ptr::null_mut();
+        assert_eq!(
+            cx_engine_ingest_rows(e2, ptr::null(), 1, &mut result),
+            cx_status::NullArgument
+        );
+        assert!(result.is_null());
+        assert_eq!(
+            cx_ingest_result_json(ptr::null(), &mut empty()),
+            cx_status::NullArgument
+        );
+        assert_eq!(cx_ingest_result_alerts(ptr::null(), &mut p), 0);
+        cx_ingest_result_counts(ptr::null(), &mut t, ptr::null_mut(), ptr::null_mut());
+        cx_ingest_result_free(ptr::null_mut());
+        cx_engine_free(e2);
+    }
+
     let mut b = empty();
     let (q, n) = c(r#"{"metrics": ["nps", "attribute:courtesy"]}"#);
     // SAFETY: valid arguments.

@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxBuildHasher;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -231,7 +233,7 @@ impl ResponseBatch {
 /// (so the kernel can hold an index instead of a borrow).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellMap<T> {
-    index: HashMap<CellKey, usize>,
+    index: HashMap<CellKey, usize, FxBuildHasher>,
     /// Keys, in insertion order.
     pub keys: Vec<CellKey>,
     /// Values, parallel to `keys`.
@@ -241,7 +243,7 @@ pub struct CellMap<T> {
 impl<T> Default for CellMap<T> {
     fn default() -> Self {
         CellMap {
-            index: HashMap::new(),
+            index: HashMap::default(),
             keys: Vec::new(),
             values: Vec::new(),
         }

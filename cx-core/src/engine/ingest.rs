@@ -6,14 +6,12 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::cells::{ResponseBatch, MISSING, NOT_APPLICABLE};
+use super::cells::{ResponseBatch, MISSING};
 use super::{cells, Engine};
 use crate::diagnostic::escape_pointer_token;
 use crate::metric::Kpi;
 use crate::plan::AuditMethod;
-use crate::record::{
-    Audit, AuditOutcome, EmployeeResponse, KpiObservation, Record, Response, Timestamp,
-};
+use crate::record::{Audit, AuditOutcome, EmployeeResponse, KpiObservation, Record, Timestamp};
 use crate::score::{AuditItem, Outcome};
 
 /// One rejected record: where it is and why.
@@ -149,7 +147,7 @@ pub(crate) struct FieldError {
     pub message: String,
 }
 
-fn field_error(
+pub(crate) fn field_error(
     pointer: impl Into<String>,
     code: &'static str,
     message: impl Into<String>,
@@ -161,7 +159,7 @@ fn field_error(
     }
 }
 
-fn ptr(parts: &[&str]) -> String {
+pub(crate) fn ptr(parts: &[&str]) -> String {
     parts
         .iter()
         .map(|p| format!("/{}", escape_pointer_token(p)))
@@ -181,24 +179,6 @@ impl Engine {
         let mut batch = self.new_batch();
         for (index, rec) in records.iter().enumerate() {
             self.accept(rec, Position { index, line: None }, &mut batch, &mut report);
-        }
-        self.flush(&mut batch);
-        report
-    }
-
-    /// Ingests typed customer responses.
-    pub fn ingest_responses(&mut self, responses: &[Response]) -> IngestReport {
-        let mut report = IngestReport::default();
-        let mut batch = self.new_batch();
-        for (index, r) in responses.iter().enumerate() {
-            let pos = Position { index, line: None };
-            match self.check_response(r, pos, &mut batch) {
-                Ok(alerts) => self.accepted(&mut report, alerts),
-                Err(e) => self.rejected(&mut report, pos, r.id.clone(), e),
-            }
-            if batch.len() >= BATCH_ROWS {
-                self.flush(&mut batch);
-            }
         }
         self.flush(&mut batch);
         report
@@ -323,113 +303,6 @@ impl Engine {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
         }
-    }
-
-    fn check_response(
-        &mut self,
-        r: &Response,
-        pos: Position,
-        batch: &mut ResponseBatch,
-    ) -> Result<Vec<Alert>, FieldError> {
-        let plan = &*self.plan;
-        let scales = plan.scales;
-        let rating = |v: Option<u8>, lo: u8, hi: u8, name: &str| -> Result<u8, FieldError> {
-            match v {
-                None => Ok(MISSING),
-                Some(x) if (lo..=hi).contains(&x) => Ok(x),
-                Some(x) => Err(field_error(
-                    format!("/{name}"),
-                    "out-of-range",
-                    format!("`{name}` is {x}, but it must be an integer from {lo} to {hi}"),
-                )),
-            }
-        };
-        let nps = rating(r.nps, 0, 10, "nps")?;
-        let csat = rating(r.csat, scales.csat.min, scales.csat.max, "csat")?;
-        let ces = rating(r.ces, scales.ces.min, scales.ces.max, "ces")?;
-        let overall = rating(r.overall, 0, 10, "overall")?;
-        let n_attr = plan.attributes.len();
-        let mut attrs = vec![MISSING; n_attr];
-        let mut expect = vec![MISSING; n_attr];
-        for (map, out, key) in [
-            (&r.attributes, &mut attrs, "attributes"),
-            (&r.expectations, &mut expect, "expectations"),
-        ] {
-            for (id, &v) in map {
-                let Some(i) = plan.attributes.iter().position(|a| &a.id == id) else {
-                    return Err(field_error(
-                        ptr(&[key, id]),
-                        "unknown-attribute",
-                        format!("`{id}` is not an attribute of the plan"),
-                    ));
-                };
-                let a = &plan.attributes[i];
-                out[i] = if a.not_applicable == Some(v) {
-                    NOT_APPLICABLE
-                } else if a.scale.contains(v) {
-                    v
-                } else {
-                    let na = a
-                        .not_applicable
-                        .map_or(String::new(), |na| format!(" (or {na} for not applicable)"));
-                    return Err(field_error(
-                        ptr(&[key, id]),
-                        "out-of-range",
-                        format!(
-                            "`{id}` is {v}, but it must be an integer from {} to {}{na}",
-                            a.scale.min, a.scale.max
-                        ),
-                    ));
-                };
-            }
-        }
-        let mut dims: BTreeMap<&str, &str> = BTreeMap::new();
-        for (name, v) in [
-            ("segment", &r.segment),
-            ("touchpoint", &r.touchpoint),
-            ("channel", &r.channel),
-            ("team", &r.team),
-            ("employee", &r.employee),
-        ] {
-            if let Some(v) = v {
-                dims.insert(name, v.as_str());
-            }
-        }
-        for (k, v) in &r.dimensions {
-            if !plan.dimensions.iter().any(|d| &d.id == k) {
-                return Err(field_error(
-                    ptr(&["dimensions", k]),
-                    "unknown-dimension",
-                    format!("`{k}` is not a dimension of the plan (declare it under `dimensions`)"),
-                ));
-            }
-            dims.insert(k.as_str(), v.as_str());
-        }
-        let ids = self.intern_dims(&dims)?;
-        // Accepted from here on: file it.
-        batch.bucket.push(self.bucket_of(r.at));
-        for (col, id) in batch.dims.iter_mut().zip(ids) {
-            col.push(id);
-        }
-        batch.nps.push(nps);
-        batch.csat.push(csat);
-        batch.ces.push(ces);
-        batch.overall.push(overall);
-        for (i, col) in batch.attributes.iter_mut().enumerate() {
-            col.push(attrs[i]);
-        }
-        for (i, col) in batch.expectations.iter_mut().enumerate() {
-            col.push(expect[i]);
-        }
-        self.note_response_time(r.at.unix());
-        if !self.would_alert(nps, csat, ces) {
-            return Ok(Vec::new());
-        }
-        let dims_text: BTreeMap<String, String> = dims
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Ok(self.response_alerts(r.id.clone(), pos, r.at, nps, csat, ces, &dims_text))
     }
 
     pub(crate) fn note_response_time(&mut self, t: i64) {

@@ -26,11 +26,14 @@ mod compare;
 mod csv_mapping;
 mod ingest;
 mod query;
+mod rows;
 mod snapshot;
 mod text;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
+
+use rustc_hash::FxBuildHasher;
 
 use chrono::{Datelike, NaiveDate};
 use schemars::JsonSchema;
@@ -46,6 +49,7 @@ pub use compare::{Comparison, DiffTest};
 pub use csv_mapping::{CsvMapping, MappingError, ScoreColumn, TimeColumn, TimeFormat};
 pub use ingest::{Alert, AlertReason, IngestReport, RecordError};
 pub use query::{GroupBy, PeriodUnit, Query, QueryError, ScoreRow, Scorecard, Selection, Totals};
+pub use rows::{ResponseIngest, ResponseRef, RowScratch};
 pub use snapshot::{Snapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION};
 pub use text::JsonError;
 
@@ -164,22 +168,28 @@ pub enum EngineError {
 /// Interned strings: id 0 means "absent"; ids from 1.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Interner {
-    map: HashMap<String, u32>,
+    /// Keyed by bytes so a row path can look a value up before checking
+    /// that it is UTF-8 (every key is).
+    map: HashMap<Box<[u8]>, u32, FxBuildHasher>,
     values: Vec<String>,
 }
 
 impl Interner {
     pub(crate) fn get(&self, s: &str) -> Option<u32> {
+        self.get_bytes(s.as_bytes())
+    }
+
+    pub(crate) fn get_bytes(&self, s: &[u8]) -> Option<u32> {
         self.map.get(s).copied()
     }
 
     pub(crate) fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.map.get(s) {
+        if let Some(&id) = self.map.get(s.as_bytes()) {
             return id;
         }
         self.values.push(s.to_string());
         let id = self.values.len() as u32;
-        self.map.insert(s.to_string(), id);
+        self.map.insert(s.as_bytes().into(), id);
         id
     }
 
@@ -202,7 +212,7 @@ impl Interner {
         let map = values
             .iter()
             .enumerate()
-            .map(|(i, v)| (v.clone(), i as u32 + 1))
+            .map(|(i, v)| (v.as_bytes().into(), i as u32 + 1))
             .collect();
         Interner { map, values }
     }
@@ -242,6 +252,8 @@ pub struct Engine {
     /// Latest customer response (unix seconds).
     last_response: Option<i64>,
     alerts: VecDeque<Alert>,
+    /// The row checker's layout and buffers (a function of plan and cube).
+    rows: rows::RowChecker,
 }
 
 impl Engine {
@@ -279,6 +291,7 @@ impl Engine {
             }
         };
         Ok(Engine {
+            rows: rows::RowChecker::new(&plan, &dims),
             interners: vec![Interner::default(); dims.len()],
             dims,
             plan: Arc::new(plan),
@@ -349,6 +362,7 @@ impl Engine {
             span: None,
             last_response: None,
             alerts: VecDeque::new(),
+            rows: self.rows.clone(),
         }
     }
 

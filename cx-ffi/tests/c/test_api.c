@@ -232,6 +232,65 @@ static void test_ingest_responses_and_query(void)
     CX_CHECK(strstr(report.ptr, "\"recordId\":\"call-0\"") != NULL);
     CX_CHECK(strstr(report.ptr, "\"due\":\"2026-03-03T00:00:00Z\"") != NULL); /* +48 h */
     CX_CHECK(strstr(report.ptr, "\"region\":\"west\"") != NULL);
+
+    /* The same rows through the hot path without JSON: counts and alerts as
+       C values, the same report as JSON on request. */
+    {
+        cx_plan *plan2 = new_plan(PLAN);
+        cx_engine *engine2 = NULL;
+        cx_ingest_result *result = NULL;
+        const cx_alert *alerts = NULL;
+        cx_buffer json = {NULL, 0};
+        uint64_t total = 0, accepted = 0, rejected = 0;
+        size_t n_alerts;
+
+        CX_CHECK(cx_engine_new(plan2, &engine2) == CX_STATUS_OK);
+        cx_plan_free(plan2);
+        CX_CHECK(cx_engine_ingest_rows(engine2, rows, 15, &result) == CX_STATUS_OK);
+        CX_CHECK(result != NULL);
+        cx_ingest_result_counts(result, &total, &accepted, &rejected);
+        CX_CHECK(total == 15 && accepted == 10 && rejected == 5);
+        cx_ingest_result_counts(result, NULL, &accepted, NULL); /* NULLs skipped */
+        n_alerts = cx_ingest_result_alerts(result, &alerts);
+        CX_CHECK(n_alerts == 4);
+        CX_CHECK(alerts != NULL);
+        /* rows 0 and 1: detractors (NPS 0, 6); rows 6 and 7: CSAT 2 and 1. */
+        CX_CHECK(alerts[0].reason == CX_ALERT_REASON_DETRACTOR && alerts[0].index == 0 &&
+                 alerts[0].value == 0);
+        CX_CHECK(alerts[1].reason == CX_ALERT_REASON_DETRACTOR && alerts[1].index == 1 &&
+                 alerts[1].value == 6);
+        CX_CHECK(alerts[2].reason == CX_ALERT_REASON_CSAT_BOTTOM_TWO && alerts[2].index == 6 &&
+                 alerts[2].value == 2);
+        CX_CHECK(alerts[3].reason == CX_ALERT_REASON_CSAT_BOTTOM_TWO && alerts[3].index == 7 &&
+                 alerts[3].value == 1);
+        CX_CHECK(alerts[0].at == rows[0].at && alerts[0].due == rows[0].at + 48 * 3600);
+        CX_CHECK(cx_ingest_result_alerts(result, NULL) == 4);
+        CX_CHECK(cx_ingest_result_json(result, &json) == CX_STATUS_OK);
+        CX_CHECK(json.len == report.len && memcmp(json.ptr, report.ptr, json.len) == 0);
+        cx_buffer_free(&json);
+        cx_ingest_result_free(result);
+
+        /* Errors and NULLs. */
+        result = NULL;
+        CX_CHECK(cx_engine_ingest_rows(engine2, NULL, 0, &result) == CX_STATUS_OK);
+        CX_CHECK(cx_ingest_result_alerts(result, &alerts) == 0 && alerts == NULL);
+        cx_ingest_result_counts(result, &total, &accepted, &rejected);
+        CX_CHECK(total == 0 && accepted == 0 && rejected == 0);
+        cx_ingest_result_free(result);
+        result = NULL;
+        CX_CHECK(cx_engine_ingest_rows(engine2, NULL, 1, &result) == CX_STATUS_NULL_ARGUMENT);
+        CX_CHECK(cx_engine_ingest_rows(NULL, rows, 1, &result) == CX_STATUS_NULL_ARGUMENT);
+        CX_CHECK(cx_engine_ingest_rows(engine2, rows, 1, NULL) == CX_STATUS_NULL_ARGUMENT);
+        CX_CHECK(cx_engine_ingest_rows(engine2, rows, SIZE_MAX, &result) ==
+                 CX_STATUS_INVALID_ARGUMENT);
+        CX_CHECK(result == NULL);
+        CX_CHECK(cx_ingest_result_json(NULL, &json) == CX_STATUS_NULL_ARGUMENT);
+        CX_CHECK(json.ptr == NULL);
+        CX_CHECK(cx_ingest_result_alerts(NULL, &alerts) == 0);
+        cx_ingest_result_counts(NULL, &total, NULL, NULL);
+        cx_ingest_result_free(NULL);
+        cx_engine_free(engine2);
+    }
     cx_buffer_free(&report);
 
     CX_CHECK(cx_engine_query(engine, query, strlen(query), &card) == CX_STATUS_OK);

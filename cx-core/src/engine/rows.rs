@@ -1,0 +1,548 @@
+//! The row path: customer responses borrowed from the caller's memory
+//! ([`ResponseRef`]) checked and filed one by one by a [`ResponseIngest`]
+//! session. Typed [`Response`]s, the C ABI's `cx_response` structs and any
+//! other row source go through this one checker, so every source rejects
+//! the same rows with the same codes.
+//!
+//! Strings are bytes: the engine checks that they are UTF-8, but a
+//! dimension value it has already interned is known to be UTF-8 and is not
+//! checked again, so a hot path pays for validation once per distinct value,
+//! not once per row.
+
+use std::collections::BTreeMap;
+
+use super::cells::{ResponseBatch, MISSING, NOT_APPLICABLE};
+use super::ingest::{field_error, ptr, FieldError, Position, BATCH_ROWS};
+use super::{Alert, Engine, IngestReport};
+use crate::plan::{Plan, STANDARD_DIMENSIONS};
+use crate::record::{Response, Timestamp};
+
+/// A customer response borrowed from the caller: the fields of
+/// [`Response`], with strings as UTF-8 bytes (checked by the engine) and
+/// the maps as slices of pairs (when an id repeats, the last pair wins, as
+/// in JSON).
+///
+/// ```
+/// use cx_core::engine::{Engine, ResponseRef};
+/// use cx_core::plan::Plan;
+/// use cx_core::record::Timestamp;
+///
+/// let plan = Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Acme"}}"#).unwrap();
+/// let mut engine = Engine::new(plan).unwrap();
+/// let mut ingest = engine.response_ingest();
+/// ingest.push(&ResponseRef {
+///     id: Some(b"call-1"),
+///     at: Timestamp::from_unix(1_767_225_600).unwrap(),
+///     segment: Some(b"families"),
+///     nps: Some(3),
+///     ..ResponseRef::default()
+/// });
+/// ingest.push(&ResponseRef { nps: Some(11), ..ResponseRef::default() });
+/// let report = ingest.finish();
+/// assert_eq!((report.accepted, report.rejected), (1, 1));
+/// assert_eq!(report.alerts[0].dimensions["segment"], "families");
+/// assert_eq!(report.errors[0].pointer, "/nps");
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResponseRef<'a> {
+    /// Record id (echoed in alerts and errors).
+    pub id: Option<&'a [u8]>,
+    /// When the customer answered.
+    pub at: Timestamp,
+    /// Customer segment.
+    pub segment: Option<&'a [u8]>,
+    /// Touchpoint (process id).
+    pub touchpoint: Option<&'a [u8]>,
+    /// Channel.
+    pub channel: Option<&'a [u8]>,
+    /// Team.
+    pub team: Option<&'a [u8]>,
+    /// Employee.
+    pub employee: Option<&'a [u8]>,
+    /// Custom dimensions declared by the plan: (id, value).
+    pub dimensions: &'a [(&'a [u8], &'a [u8])],
+    /// Likelihood to recommend, 0–10.
+    pub nps: Option<u8>,
+    /// Satisfaction on the plan's CSAT scale.
+    pub csat: Option<u8>,
+    /// Effort on the plan's CES scale.
+    pub ces: Option<u8>,
+    /// Overall outcome, 0–10.
+    pub overall: Option<u8>,
+    /// Attribute ratings: (attribute id, rating or not-applicable value).
+    pub attributes: &'a [(&'a [u8], u8)],
+    /// Expected levels: (attribute id, level).
+    pub expectations: &'a [(&'a [u8], u8)],
+}
+
+impl<'a> ResponseRef<'a> {
+    /// The standard dimensions, in [`STANDARD_DIMENSIONS`] order.
+    fn standard(&self) -> [Option<&'a [u8]>; 5] {
+        [
+            self.segment,
+            self.touchpoint,
+            self.channel,
+            self.team,
+            self.employee,
+        ]
+    }
+}
+
+/// Reusable buffers for [`RowScratch::borrow`]: the pairs of a typed
+/// response's maps. One per loop, not one per row.
+#[derive(Debug, Default)]
+pub struct RowScratch<'a> {
+    attributes: Vec<(&'a [u8], u8)>,
+    expectations: Vec<(&'a [u8], u8)>,
+    dimensions: Vec<(&'a [u8], &'a [u8])>,
+}
+
+impl<'a> RowScratch<'a> {
+    /// Empty buffers.
+    pub fn new() -> RowScratch<'a> {
+        RowScratch::default()
+    }
+
+    /// Borrows a typed response (no copy of its strings).
+    pub fn borrow<'s>(&'s mut self, r: &'a Response) -> ResponseRef<'s> {
+        let bytes = |s: &'a Option<String>| s.as_deref().map(str::as_bytes);
+        self.attributes.clear();
+        self.attributes
+            .extend(r.attributes.iter().map(|(k, &v)| (k.as_bytes(), v)));
+        self.expectations.clear();
+        self.expectations
+            .extend(r.expectations.iter().map(|(k, &v)| (k.as_bytes(), v)));
+        self.dimensions.clear();
+        self.dimensions.extend(
+            r.dimensions
+                .iter()
+                .map(|(k, v)| (k.as_bytes(), v.as_bytes())),
+        );
+        ResponseRef {
+            id: bytes(&r.id),
+            at: r.at,
+            segment: bytes(&r.segment),
+            touchpoint: bytes(&r.touchpoint),
+            channel: bytes(&r.channel),
+            team: bytes(&r.team),
+            employee: bytes(&r.employee),
+            dimensions: &self.dimensions,
+            nps: r.nps,
+            csat: r.csat,
+            ces: r.ces,
+            overall: r.overall,
+            attributes: &self.attributes,
+            expectations: &self.expectations,
+        }
+    }
+}
+
+/// Where the value of a kept dimension comes from in a row.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    /// `STANDARD_DIMENSIONS[i]`.
+    Standard(usize),
+    /// `plan.dimensions[i]`.
+    Custom(usize),
+}
+
+/// What the row checker learns from the plan and cube once (not per row),
+/// and its per-row buffers.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RowChecker {
+    /// Source of each kept dimension, in key order.
+    kept: Vec<Source>,
+    /// Standard dimensions the cube does not keep.
+    standard_dropped: Vec<usize>,
+    /// Per custom dimension of the plan: whether the cube keeps it.
+    custom_kept: Vec<bool>,
+    attrs: Vec<u8>,
+    expect: Vec<u8>,
+    ids: Vec<u32>,
+}
+
+impl RowChecker {
+    /// The checker for a plan and the dimensions a cube keeps.
+    pub(crate) fn new(plan: &Plan, dims: &[String]) -> RowChecker {
+        let kept = dims
+            .iter()
+            .map(|d| match STANDARD_DIMENSIONS.iter().position(|s| s == d) {
+                Some(i) => Source::Standard(i),
+                // The cube was checked against the plan when the engine was made.
+                None => Source::Custom(
+                    plan.dimensions
+                        .iter()
+                        .position(|p| &p.id == d)
+                        .unwrap_or(usize::MAX),
+                ),
+            })
+            .collect();
+        RowChecker {
+            kept,
+            standard_dropped: (0..STANDARD_DIMENSIONS.len())
+                .filter(|&i| !dims.iter().any(|d| d == STANDARD_DIMENSIONS[i]))
+                .collect(),
+            custom_kept: plan
+                .dimensions
+                .iter()
+                .map(|p| dims.contains(&p.id))
+                .collect(),
+            attrs: vec![MISSING; plan.attributes.len()],
+            expect: vec![MISSING; plan.attributes.len()],
+            ids: Vec::with_capacity(dims.len()),
+        }
+    }
+}
+
+/// The value of a kept dimension in a row (the last pair wins).
+fn kept_value<'r>(
+    source: Source,
+    standard: &[Option<&'r [u8]>; 5],
+    row: &ResponseRef<'r>,
+    plan: &Plan,
+) -> Option<&'r [u8]> {
+    match source {
+        Source::Standard(s) => standard[s],
+        Source::Custom(c) => {
+            let id = plan.dimensions.get(c)?.id.as_bytes();
+            row.dimensions
+                .iter()
+                .rev()
+                .find(|(k, _)| *k == id)
+                .map(|&(_, v)| v)
+        }
+    }
+}
+
+/// A streaming ingest of customer responses into an engine: [`push`]
+/// checks and files one row, [`refuse`] records a row the caller could not
+/// read, [`finish`] returns the report. Positions (`index`) count the rows
+/// pushed and refused, from 0. Dropping the session without `finish` still
+/// files every accepted row.
+///
+/// [`push`]: ResponseIngest::push
+/// [`refuse`]: ResponseIngest::refuse
+/// [`finish`]: ResponseIngest::finish
+#[derive(Debug)]
+pub struct ResponseIngest<'e> {
+    engine: &'e mut Engine,
+    batch: ResponseBatch,
+    report: IngestReport,
+    next: usize,
+    closed: bool,
+}
+
+impl Engine {
+    /// Starts a streaming ingest of customer responses (see
+    /// [`ResponseIngest`]).
+    pub fn response_ingest(&mut self) -> ResponseIngest<'_> {
+        ResponseIngest {
+            batch: self.new_batch(),
+            report: IngestReport::default(),
+            next: 0,
+            closed: false,
+            engine: self,
+        }
+    }
+
+    /// Ingests typed customer responses.
+    pub fn ingest_responses(&mut self, responses: &[Response]) -> IngestReport {
+        let mut ingest = self.response_ingest();
+        let mut scratch = RowScratch::new();
+        for r in responses {
+            ingest.push(&scratch.borrow(r));
+        }
+        ingest.finish()
+    }
+
+    /// Checks one typed response and files it in `batch`; returns its alerts.
+    pub(crate) fn check_response(
+        &mut self,
+        r: &Response,
+        pos: Position,
+        batch: &mut ResponseBatch,
+    ) -> Result<Vec<Alert>, FieldError> {
+        let mut alerts = Vec::new();
+        let mut scratch = RowScratch::new();
+        self.check_row(&scratch.borrow(r), pos, batch, &mut alerts)?;
+        Ok(alerts)
+    }
+
+    /// The one row checker: checks `row` against the plan (scales,
+    /// attribute and dimension ids, UTF-8, the distinct-values limit) and,
+    /// when it passes, files it in `batch` and appends its alerts.
+    pub(crate) fn check_row(
+        &mut self,
+        row: &ResponseRef<'_>,
+        pos: Position,
+        batch: &mut ResponseBatch,
+        alerts: &mut Vec<Alert>,
+    ) -> Result<(), FieldError> {
+        let mut checker = std::mem::take(&mut self.rows);
+        let result = self.check_with(&mut checker, row, pos, batch, alerts);
+        self.rows = checker;
+        result
+    }
+}
+
+fn utf8(bytes: &[u8], pointer: impl FnOnce() -> String) -> Result<&str, FieldError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let pointer = pointer();
+        let message = format!(
+            "`{}` is not valid UTF-8 (invalid byte at offset {})",
+            pointer.trim_start_matches('/'),
+            e.valid_up_to()
+        );
+        field_error(pointer, "invalid-utf8", message)
+    })
+}
+
+fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+impl ResponseIngest<'_> {
+    /// Checks one row against the plan and files it, or rejects it in the
+    /// report (a rejected row changes nothing). Returns whether it was
+    /// accepted.
+    pub fn push(&mut self, row: &ResponseRef<'_>) -> bool {
+        let pos = Position {
+            index: self.next,
+            line: None,
+        };
+        self.next += 1;
+        let accepted =
+            match self
+                .engine
+                .check_row(row, pos, &mut self.batch, &mut self.report.alerts)
+            {
+                Ok(()) => {
+                    self.report.total += 1;
+                    self.report.accepted += 1;
+                    true
+                }
+                Err(e) => {
+                    let id = row.id.map(|b| lossy(b).into_owned());
+                    self.engine.rejected(&mut self.report, pos, id, e);
+                    false
+                }
+            };
+        if self.batch.len() >= BATCH_ROWS {
+            self.engine.flush(&mut self.batch);
+        }
+        accepted
+    }
+
+    /// Records a row the caller could not read (e.g. a C string that is not
+    /// a number): counted as rejected at the next position, with `pointer`
+    /// (JSON Pointer within the row), a stable `code` and a message.
+    pub fn refuse(&mut self, id: Option<&[u8]>, pointer: &str, code: &'static str, message: &str) {
+        let pos = Position {
+            index: self.next,
+            line: None,
+        };
+        self.next += 1;
+        let id = id.map(|b| lossy(b).into_owned());
+        self.engine.rejected(
+            &mut self.report,
+            pos,
+            id,
+            field_error(pointer, code, message),
+        );
+    }
+
+    /// Files what is left and returns the report.
+    pub fn finish(mut self) -> IngestReport {
+        self.close();
+        std::mem::take(&mut self.report)
+    }
+
+    fn close(&mut self) {
+        if self.closed {
+            return;
+        }
+        self.closed = true;
+        self.engine.flush(&mut self.batch);
+        // Only the newest `maxAlertsKept` can survive in the engine's log.
+        let keep = self.engine.config.limits.max_alerts_kept;
+        let from = self.report.alerts.len().saturating_sub(keep);
+        for a in &self.report.alerts[from..] {
+            self.engine.push_alert(a.clone());
+        }
+    }
+}
+
+impl Engine {
+    fn check_with(
+        &mut self,
+        c: &mut RowChecker,
+        row: &ResponseRef<'_>,
+        pos: Position,
+        batch: &mut ResponseBatch,
+        alerts: &mut Vec<Alert>,
+    ) -> Result<(), FieldError> {
+        let plan = &*self.plan;
+        let scales = plan.scales;
+        if let Some(id) = row.id {
+            utf8(id, || "/id".to_string())?;
+        }
+        let rating = |v: Option<u8>, lo: u8, hi: u8, name: &str| -> Result<u8, FieldError> {
+            match v {
+                None => Ok(MISSING),
+                Some(x) if (lo..=hi).contains(&x) => Ok(x),
+                Some(x) => Err(field_error(
+                    format!("/{name}"),
+                    "out-of-range",
+                    format!("`{name}` is {x}, but it must be an integer from {lo} to {hi}"),
+                )),
+            }
+        };
+        let nps = rating(row.nps, 0, 10, "nps")?;
+        let csat = rating(row.csat, scales.csat.min, scales.csat.max, "csat")?;
+        let ces = rating(row.ces, scales.ces.min, scales.ces.max, "ces")?;
+        let overall = rating(row.overall, 0, 10, "overall")?;
+        let attributes = &plan.attributes;
+        for (pairs, out, key) in [
+            (row.attributes, &mut c.attrs, "attributes"),
+            (row.expectations, &mut c.expect, "expectations"),
+        ] {
+            out.fill(MISSING);
+            // Rows usually list attributes in the same order: try the one
+            // after the last match before searching.
+            let mut guess = 0;
+            for &(id, v) in pairs {
+                let i = if attributes.get(guess).is_some_and(|a| a.id.as_bytes() == id) {
+                    guess
+                } else if let Some(i) = attributes.iter().position(|a| a.id.as_bytes() == id) {
+                    i
+                } else {
+                    let name = utf8(id, || format!("/{key}"))?;
+                    return Err(field_error(
+                        ptr(&[key, name]),
+                        "unknown-attribute",
+                        format!("`{name}` is not an attribute of the plan"),
+                    ));
+                };
+                guess = i + 1;
+                let a = &attributes[i];
+                out[i] = if a.not_applicable == Some(v) {
+                    NOT_APPLICABLE
+                } else if a.scale.contains(v) {
+                    v
+                } else {
+                    let na = a
+                        .not_applicable
+                        .map_or(String::new(), |na| format!(" (or {na} for not applicable)"));
+                    return Err(field_error(
+                        ptr(&[key, &a.id]),
+                        "out-of-range",
+                        format!(
+                            "`{}` is {v}, but it must be an integer from {} to {}{na}",
+                            a.id, a.scale.min, a.scale.max
+                        ),
+                    ));
+                };
+            }
+        }
+        for &(id, value) in row.dimensions {
+            let Some(d) = plan.dimensions.iter().position(|p| p.id.as_bytes() == id) else {
+                let name = utf8(id, || "/dimensions".to_string())?;
+                return Err(field_error(
+                    ptr(&["dimensions", name]),
+                    "unknown-dimension",
+                    format!(
+                        "`{name}` is not a dimension of the plan (declare it under `dimensions`)"
+                    ),
+                ));
+            };
+            if !c.custom_kept[d] {
+                utf8(value, || ptr(&["dimensions", &plan.dimensions[d].id]))?;
+            }
+        }
+        let standard = row.standard();
+        for &s in &c.standard_dropped {
+            if let Some(v) = standard[s] {
+                utf8(v, || format!("/{}", STANDARD_DIMENSIONS[s]))?;
+            }
+        }
+        // Intern the kept values, all or nothing: first look every one up,
+        // then check the new ones (UTF-8, the distinct-values limit), then
+        // insert.
+        c.ids.clear();
+        let max = self.config.limits.max_distinct_values;
+        let mut new = false;
+        for (d, source) in c.kept.iter().enumerate() {
+            let id = match kept_value(*source, &standard, row, plan) {
+                None => 0,
+                Some(v) => match self.interners[d].get_bytes(v) {
+                    Some(id) => id,
+                    None => {
+                        let pointer = || match *source {
+                            Source::Standard(s) => format!("/{}", STANDARD_DIMENSIONS[s]),
+                            Source::Custom(_) => ptr(&["dimensions", &self.dims[d]]),
+                        };
+                        let text = utf8(v, pointer)?;
+                        if self.interners[d].len() >= max {
+                            let name = &self.dims[d];
+                            return Err(field_error(
+                                pointer(),
+                                "too-many-values",
+                                format!("dimension `{name}` already has {max} distinct values (limits.maxDistinctValues); `{text}` would be one more"),
+                            ));
+                        }
+                        new = true;
+                        u32::MAX
+                    }
+                },
+            };
+            c.ids.push(id);
+        }
+        if new {
+            for (d, source) in c.kept.iter().enumerate() {
+                if c.ids[d] == u32::MAX {
+                    // Checked above: present and UTF-8.
+                    let v = kept_value(*source, &standard, row, plan).unwrap_or_default();
+                    let text = lossy(v);
+                    c.ids[d] = self.interners[d].intern(&text);
+                }
+            }
+        }
+        // Accepted from here on: file it.
+        batch.bucket.push(self.bucket_of(row.at));
+        for (col, &id) in batch.dims.iter_mut().zip(&c.ids) {
+            col.push(id);
+        }
+        batch.nps.push(nps);
+        batch.csat.push(csat);
+        batch.ces.push(ces);
+        batch.overall.push(overall);
+        for (col, &v) in batch.attributes.iter_mut().zip(&c.attrs) {
+            col.push(v);
+        }
+        for (col, &v) in batch.expectations.iter_mut().zip(&c.expect) {
+            col.push(v);
+        }
+        self.note_response_time(row.at.unix());
+        if self.would_alert(nps, csat, ces) {
+            let mut dims = BTreeMap::new();
+            for (s, v) in standard.iter().enumerate() {
+                if let Some(v) = v {
+                    dims.insert(STANDARD_DIMENSIONS[s].to_string(), lossy(v).into_owned());
+                }
+            }
+            for &(k, v) in row.dimensions {
+                dims.insert(lossy(k).into_owned(), lossy(v).into_owned());
+            }
+            let id = row.id.map(|b| lossy(b).into_owned());
+            let new = self.response_alerts(id, pos, row.at, nps, csat, ces, &dims);
+            alerts.extend(new);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for ResponseIngest<'_> {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
