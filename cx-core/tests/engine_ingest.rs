@@ -372,6 +372,59 @@ fn typed_records_and_alerts() {
 }
 
 #[test]
+fn alerts_past_the_listing_limit_are_counted_not_built() {
+    let config = EngineConfig {
+        limits: Limits {
+            max_alerts_listed: 2,
+            ..Limits::default()
+        },
+        ..EngineConfig::default()
+    };
+    let plan = Plan::from_json(PLAN).unwrap();
+    // Five detractors (one also CSAT 1: two alerts), one promoter.
+    let lines = [
+        r#"{"id": "a", "at": "2026-03-01", "nps": 1}"#,
+        r#"{"id": "b", "at": "2026-03-01", "nps": 9}"#,
+        r#"{"id": "c", "at": "2026-03-01", "nps": 2, "csat": 1}"#,
+        r#"{"id": "d", "at": "2026-03-02", "nps": 3}"#,
+        r#"{"id": "e", "at": "2026-03-02", "nps": 4}"#,
+        r#"{"id": "f", "at": "2026-03-02", "nps": 5}"#,
+    ]
+    .join("\n");
+    let records: Vec<Response> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut text = Engine::with_config(plan.clone(), config.clone()).unwrap();
+    let mut typed = Engine::with_config(plan, config).unwrap();
+    for report in [
+        text.ingest_json_lines(lines.as_bytes()),
+        typed.ingest_responses(&records),
+    ] {
+        assert_eq!((report.accepted, report.rejected), (6, 0));
+        // The first two are listed; the other four are counted.
+        let ids: Vec<_> = report
+            .alerts
+            .iter()
+            .map(|a| a.record_id.as_deref().unwrap())
+            .collect();
+        assert_eq!(ids, ["a", "c"]);
+        assert_eq!(report.alerts_not_listed, 4);
+    }
+    // The engine keeps what the reports listed; the statistics have all rows.
+    let kept = |e: &Engine| -> Vec<_> {
+        e.alerts()
+            .into_iter()
+            .map(|a| (a.record_id, a.reason, a.index))
+            .collect()
+    };
+    assert_eq!(kept(&text), kept(&typed));
+    assert_eq!(kept(&text).len(), 2);
+    let card = typed.query(&Query::default()).unwrap();
+    assert_eq!(card.rows[0].scores["nps"].n, 6);
+}
+
+#[test]
 fn json_documents() {
     let mut e = engine();
     let r = e

@@ -1075,8 +1075,13 @@ export type ImportanceMethod = "stated" | "pearson" | "johnson" | "lmg";
 export interface IngestReport {
   /** Records filed into the statistics. */
   accepted: number;
-  /** Alerts raised by the accepted records, in input order. */
+  /**
+   * Alerts raised by the accepted records, in input order (up to
+   * `limits.maxAlertsListed`).
+   */
   alerts: Alert[];
+  /** Alerts raised but not listed (past the limit). */
+  alertsNotListed?: number;
   /** The rejected records, in input order (up to `limits.maxErrorsListed`). */
   errors: RecordError[];
   /** Rejected records counted but not described (past the limit). */
@@ -1230,6 +1235,12 @@ export interface KpiTrend {
 export interface Limits {
   /** Most recent alerts the engine keeps for [`Engine::alerts`] [10,000]. */
   maxAlertsKept?: number;
+  /**
+   * Most alerts listed in one ingest report; the others are counted in
+   * `alertsNotListed` and not built (a bulk load of history raises
+   * alerts nobody follows up) [10,000].
+   */
+  maxAlertsListed?: number;
   /** Most distinct values per dimension [100,000]. */
   maxDistinctValues?: number;
   /**

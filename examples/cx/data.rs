@@ -94,7 +94,7 @@ pub fn load(
         let bytes = read(file)?;
         let report = ingest_file(&mut engine, file, &bytes, mapping.as_ref())?;
         print_report(file, &report);
-        total.absorb(report, usize::MAX);
+        total.absorb(report, usize::MAX, usize::MAX);
     }
     Ok((engine, total))
 }
@@ -144,7 +144,7 @@ fn ingest_file(
             let r = engine.ingest_json_lines_from(part, line, index);
             index += r.total as usize;
             line += part.iter().filter(|&&b| b == b'\n').count();
-            report.absorb(r, usize::MAX);
+            report.absorb(r, usize::MAX, usize::MAX);
             bar.set_position(end as u64);
             start = end;
         }

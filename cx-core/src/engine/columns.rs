@@ -313,16 +313,16 @@ impl Engine {
                     ces,
                     &dims_text,
                 );
-                for a in &alerts {
-                    self.push_alert(a.clone());
+                for a in alerts {
+                    report.list_alert(a, self.config.limits.max_alerts_listed);
                 }
-                report.alerts.extend(alerts);
             }
             if batch.len() >= super::ingest::BATCH_ROWS {
                 self.flush(&mut batch);
             }
         }
         self.flush(&mut batch);
+        self.log_alerts(&report.alerts);
         Ok(report)
     }
 }

@@ -99,18 +99,23 @@ pub struct IngestReport {
     pub errors: Vec<RecordError>,
     /// Rejected records counted but not described (past the limit).
     pub errors_not_listed: u64,
-    /// Alerts raised by the accepted records, in input order.
+    /// Alerts raised by the accepted records, in input order (up to
+    /// `limits.maxAlertsListed`).
     pub alerts: Vec<Alert>,
+    /// Alerts raised but not listed (past the limit).
+    #[serde(default)]
+    pub alerts_not_listed: u64,
 }
 
 impl IngestReport {
     /// Adds the counts, errors and alerts of `other` (a later part of the
     /// same input whose positions are already absolute).
-    pub fn absorb(&mut self, other: IngestReport, max_errors: usize) {
+    pub fn absorb(&mut self, other: IngestReport, max_errors: usize, max_alerts: usize) {
         self.total += other.total;
         self.accepted += other.accepted;
         self.rejected += other.rejected;
         self.errors_not_listed += other.errors_not_listed;
+        self.alerts_not_listed += other.alerts_not_listed;
         for e in other.errors {
             if self.errors.len() < max_errors {
                 self.errors.push(e);
@@ -118,7 +123,18 @@ impl IngestReport {
                 self.errors_not_listed += 1;
             }
         }
-        self.alerts.extend(other.alerts);
+        for a in other.alerts {
+            self.list_alert(a, max_alerts);
+        }
+    }
+
+    /// Lists `alert`, or counts it past `max_alerts`.
+    pub(crate) fn list_alert(&mut self, alert: Alert, max_alerts: usize) {
+        if self.alerts.len() < max_alerts {
+            self.alerts.push(alert);
+        } else {
+            self.alerts_not_listed += 1;
+        }
     }
 
     pub(crate) fn reject(&mut self, error: RecordError, max_errors: usize) {
@@ -203,15 +219,22 @@ impl Engine {
         batch: &mut ResponseBatch,
         report: &mut IngestReport,
     ) {
+        let listed = report.alerts.len();
         let result = match rec {
-            Record::Response(r) => self.check_response(r, pos, batch),
-            Record::Employee(r) => self.file_employee(r),
-            Record::Audit(r) => self.file_audit(r, pos),
-            Record::Kpi(r) => self.file_kpi(r),
+            Record::Response(r) => self.check_response(r, pos, batch, report).map(|()| None),
+            Record::Employee(r) => self.file_employee(r).map(Some),
+            Record::Audit(r) => self.file_audit(r, pos).map(Some),
+            Record::Kpi(r) => self.file_kpi(r).map(Some),
         };
         match result {
-            Ok(alerts) => self.accepted(report, alerts),
+            Ok(None) => {} // counted by the row checker
+            Ok(Some(alerts)) => self.accepted(report, alerts),
             Err(e) => self.rejected(report, pos, rec.id().map(str::to_string), e),
+        }
+        let new = report.alerts.len() - listed;
+        if new > 0 {
+            let report = &*report;
+            self.log_alerts(&report.alerts[listed..]);
         }
         if batch.len() >= BATCH_ROWS {
             self.flush(batch);
@@ -221,10 +244,9 @@ impl Engine {
     fn accepted(&mut self, report: &mut IngestReport, alerts: Vec<Alert>) {
         report.total += 1;
         report.accepted += 1;
-        for a in &alerts {
-            self.push_alert(a.clone());
+        for a in alerts {
+            report.list_alert(a, self.config.limits.max_alerts_listed);
         }
-        report.alerts.extend(alerts);
     }
 
     pub(crate) fn rejected(
@@ -308,6 +330,20 @@ impl Engine {
     pub(crate) fn note_response_time(&mut self, t: i64) {
         self.note_time(t);
         self.last_response = Some(self.last_response.map_or(t, |x| x.max(t)));
+    }
+
+    /// How many alerts a customer response with these ratings raises.
+    pub(crate) fn alert_count(&self, nps: u8, csat: u8, ces: u8) -> u64 {
+        let rules = &self.plan.thresholds.alerts;
+        u64::from(rules.detractor && nps != MISSING && nps <= 6)
+            + u64::from(
+                rules.csat_bottom_two && csat != MISSING && csat <= self.plan.scales.csat.min + 1,
+            )
+            + u64::from(
+                rules
+                    .ces_at_most
+                    .is_some_and(|l| ces != MISSING && ces <= l),
+            )
     }
 
     /// Whether a customer response with these ratings raises any alert.

@@ -102,6 +102,11 @@ pub struct Limits {
     /// Most recent alerts the engine keeps for [`Engine::alerts`] \[10,000\].
     #[serde(default = "Limits::d_alerts")]
     pub max_alerts_kept: usize,
+    /// Most alerts listed in one ingest report; the others are counted in
+    /// `alertsNotListed` and not built (a bulk load of history raises
+    /// alerts nobody follows up) \[10,000\].
+    #[serde(default = "Limits::d_alerts")]
+    pub max_alerts_listed: usize,
 }
 
 impl Limits {
@@ -126,6 +131,7 @@ impl Default for Limits {
             max_distinct_values: Limits::d_values(),
             max_errors_listed: Limits::d_errors(),
             max_alerts_kept: Limits::d_alerts(),
+            max_alerts_listed: Limits::d_alerts(),
         }
     }
 }
@@ -500,6 +506,17 @@ impl Engine {
             }
         }
         Ok(())
+    }
+
+    /// Keeps the alerts an ingest call listed (the newest of them) in the
+    /// engine's log.
+    pub(crate) fn log_alerts(&mut self, listed: &[Alert]) {
+        let from = listed
+            .len()
+            .saturating_sub(self.config.limits.max_alerts_kept);
+        for a in &listed[from..] {
+            self.push_alert(a.clone());
+        }
     }
 
     fn push_alert(&mut self, alert: Alert) {

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use super::cells::{ResponseBatch, MISSING, NOT_APPLICABLE};
 use super::ingest::{field_error, ptr, FieldError, Position, BATCH_ROWS};
-use super::{Alert, Engine, IngestReport};
+use super::{Engine, IngestReport};
 use crate::plan::{Plan, STANDARD_DIMENSIONS};
 use crate::record::{Response, Timestamp};
 
@@ -255,31 +255,31 @@ impl Engine {
         ingest.finish()
     }
 
-    /// Checks one typed response and files it in `batch`; returns its alerts.
+    /// Checks one typed response; see [`Engine::check_row`].
     pub(crate) fn check_response(
         &mut self,
         r: &Response,
         pos: Position,
         batch: &mut ResponseBatch,
-    ) -> Result<Vec<Alert>, FieldError> {
-        let mut alerts = Vec::new();
+        report: &mut IngestReport,
+    ) -> Result<(), FieldError> {
         let mut scratch = RowScratch::new();
-        self.check_row(&scratch.borrow(r), pos, batch, &mut alerts)?;
-        Ok(alerts)
+        self.check_row(&scratch.borrow(r), pos, batch, report)
     }
 
     /// The one row checker: checks `row` against the plan (scales,
     /// attribute and dimension ids, UTF-8, the distinct-values limit) and,
-    /// when it passes, files it in `batch` and appends its alerts.
+    /// when it passes, files it in `batch`, counts it as accepted in
+    /// `report` and lists its alerts there (up to `maxAlertsListed`).
     pub(crate) fn check_row(
         &mut self,
         row: &ResponseRef<'_>,
         pos: Position,
         batch: &mut ResponseBatch,
-        alerts: &mut Vec<Alert>,
+        report: &mut IngestReport,
     ) -> Result<(), FieldError> {
         let mut checker = std::mem::take(&mut self.rows);
-        let result = self.check_with(&mut checker, row, pos, batch, alerts);
+        let result = self.check_with(&mut checker, row, pos, batch, report);
         self.rows = checker;
         result
     }
@@ -311,22 +311,17 @@ impl ResponseIngest<'_> {
             line: None,
         };
         self.next += 1;
-        let accepted =
-            match self
-                .engine
-                .check_row(row, pos, &mut self.batch, &mut self.report.alerts)
-            {
-                Ok(()) => {
-                    self.report.total += 1;
-                    self.report.accepted += 1;
-                    true
-                }
-                Err(e) => {
-                    let id = row.id.map(|b| lossy(b).into_owned());
-                    self.engine.rejected(&mut self.report, pos, id, e);
-                    false
-                }
-            };
+        let accepted = match self
+            .engine
+            .check_row(row, pos, &mut self.batch, &mut self.report)
+        {
+            Ok(()) => true,
+            Err(e) => {
+                let id = row.id.map(|b| lossy(b).into_owned());
+                self.engine.rejected(&mut self.report, pos, id, e);
+                false
+            }
+        };
         if self.batch.len() >= BATCH_ROWS {
             self.engine.flush(&mut self.batch);
         }
@@ -363,12 +358,7 @@ impl ResponseIngest<'_> {
         }
         self.closed = true;
         self.engine.flush(&mut self.batch);
-        // Only the newest `maxAlertsKept` can survive in the engine's log.
-        let keep = self.engine.config.limits.max_alerts_kept;
-        let from = self.report.alerts.len().saturating_sub(keep);
-        for a in &self.report.alerts[from..] {
-            self.engine.push_alert(a.clone());
-        }
+        self.engine.log_alerts(&self.report.alerts);
     }
 }
 
@@ -379,7 +369,7 @@ impl Engine {
         row: &ResponseRef<'_>,
         pos: Position,
         batch: &mut ResponseBatch,
-        alerts: &mut Vec<Alert>,
+        report: &mut IngestReport,
     ) -> Result<(), FieldError> {
         let plan = &*self.plan;
         let scales = plan.scales;
@@ -523,7 +513,15 @@ impl Engine {
             col.push(v);
         }
         self.note_response_time(row.at.unix());
-        if self.would_alert(nps, csat, ces) {
+        report.total += 1;
+        report.accepted += 1;
+        let max_alerts = self.config.limits.max_alerts_listed;
+        if !self.would_alert(nps, csat, ces) {
+            return Ok(());
+        }
+        if report.alerts.len() >= max_alerts {
+            report.alerts_not_listed += self.alert_count(nps, csat, ces);
+        } else {
             let mut dims = BTreeMap::new();
             for (s, v) in standard.iter().enumerate() {
                 if let Some(v) = v {
@@ -534,8 +532,9 @@ impl Engine {
                 dims.insert(lossy(k).into_owned(), lossy(v).into_owned());
             }
             let id = row.id.map(|b| lossy(b).into_owned());
-            let new = self.response_alerts(id, pos, row.at, nps, csat, ces, &dims);
-            alerts.extend(new);
+            for a in self.response_alerts(id, pos, row.at, nps, csat, ces, &dims) {
+                report.list_alert(a, max_alerts);
+            }
         }
         Ok(())
     }

@@ -224,10 +224,10 @@ impl Engine {
         for (engine, r) in results {
             // Same plan and cube by construction.
             let _ = self.merge_inner(&engine, false);
-            for a in &r.alerts {
-                self.push_alert(a.clone());
-            }
-            report.absorb(r, self.config.limits.max_errors_listed);
+            let listed = report.alerts.len();
+            let limits = &self.config.limits;
+            report.absorb(r, limits.max_errors_listed, limits.max_alerts_listed);
+            self.log_alerts(&report.alerts[listed..]);
         }
         report
     }
