@@ -128,3 +128,140 @@ fn bad_rows_and_bad_columns() {
         .unwrap_err();
     assert_eq!(err.code(), "invalid-code");
 }
+
+/// The dense fast path (no attribute columns, valid values, small cubes):
+/// the statistics, counts and listed alerts of typed ingest of the same
+/// rows, for each time granularity it takes, and when the call must fall
+/// back to the row path (an off-scale value).
+#[test]
+fn dense_columns_equal_typed_rows_for_every_granularity() {
+    use cx_core::engine::{Cube, EngineConfig, Granularity, Limits};
+    let plan = Plan::from_json(PLAN).unwrap();
+    let segs = ["families", "seniors", "business"];
+    let tps = ["claims", "billing"];
+    let n = 3_000usize;
+    let mut x = 12345u64;
+    let mut next = |m: u64| {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (x >> 33) % m
+    };
+    // Two years and a bit, so ISO weeks 2026-W53 / 2027-W01 are crossed.
+    let at: Vec<i64> = (0..n)
+        .map(|_| 1_767_225_600 + next(800 * 86_400) as i64)
+        .collect();
+    let seg: Vec<u32> = (0..n)
+        .map(|_| match next(4) {
+            3 => ABSENT,
+            k => k as u32,
+        })
+        .collect();
+    let tp: Vec<u32> = (0..n).map(|_| next(2) as u32).collect();
+    let score = |v: u64, lo: u64, hi: u64| {
+        if v == 0 {
+            MISSING
+        } else {
+            (lo + v % (hi - lo + 1)) as u8
+        }
+    };
+    let nps: Vec<u8> = (0..n).map(|_| score(next(12), 0, 10)).collect();
+    let csat: Vec<u8> = (0..n).map(|_| score(next(6), 1, 5)).collect();
+    let ces: Vec<u8> = (0..n).map(|_| score(next(8), 1, 7)).collect();
+    let mut bad_nps = nps.clone();
+    bad_nps[1234] = 11;
+    for (granularity, keep, nps) in [
+        (Granularity::None, vec!["segment"], &nps),
+        (Granularity::Day, vec!["segment", "touchpoint"], &nps),
+        (Granularity::IsoWeek, vec!["touchpoint"], &nps),
+        (Granularity::IsoWeek, vec!["segment", "channel"], &nps),
+        (Granularity::Day, vec!["segment"], &bad_nps),
+    ] {
+        let config = EngineConfig {
+            cube: Cube {
+                dimensions: Some(keep.iter().map(|s| s.to_string()).collect()),
+                granularity,
+            },
+            limits: Limits {
+                max_alerts_listed: 100,
+                ..Limits::default()
+            },
+        };
+        let cols = ResponseColumns {
+            at: &at,
+            dimensions: vec![
+                (
+                    "segment",
+                    DimensionColumn {
+                        dictionary: &segs,
+                        codes: &seg,
+                    },
+                ),
+                (
+                    "touchpoint",
+                    DimensionColumn {
+                        dictionary: &tps,
+                        codes: &tp,
+                    },
+                ),
+            ],
+            nps: Some(nps),
+            csat: Some(&csat),
+            ces: Some(&ces),
+            ..ResponseColumns::default()
+        };
+        let mut a = Engine::with_config(plan.clone(), config.clone()).unwrap();
+        let ra = a.ingest_columns(&cols).unwrap();
+        let opt = |v: u8| (v != MISSING).then_some(v);
+        let rows: Vec<Response> = (0..n)
+            .map(|i| Response {
+                at: Timestamp::from_unix(at[i]).unwrap(),
+                segment: (seg[i] != ABSENT).then(|| segs[seg[i] as usize].to_string()),
+                touchpoint: Some(tps[tp[i] as usize].to_string()),
+                nps: opt(nps[i]),
+                csat: opt(csat[i]),
+                ces: opt(ces[i]),
+                ..Response::default()
+            })
+            .collect();
+        let mut b = Engine::with_config(plan.clone(), config).unwrap();
+        let rb = b.ingest_responses(&rows);
+        let what = format!("{granularity:?} {keep:?}");
+        assert_eq!(
+            (ra.total, ra.accepted, ra.rejected),
+            (rb.total, rb.accepted, rb.rejected),
+            "{what}"
+        );
+        assert_eq!(ra.alerts.len(), 100, "{what}");
+        let alert_keys = |r: &cx_core::engine::IngestReport| -> Vec<_> {
+            r.alerts
+                .iter()
+                .map(|a| {
+                    (
+                        a.index,
+                        a.reason,
+                        a.value,
+                        a.dimensions.get("segment").cloned(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(alert_keys(&ra), alert_keys(&rb), "{what}");
+        assert_eq!(ra.alerts_not_listed, rb.alerts_not_listed, "{what}");
+        assert!(ra.alerts_not_listed > 500, "{what}");
+        let group: Vec<String> = keep
+            .iter()
+            .map(|s| s.to_string())
+            .chain((granularity != Granularity::None).then(|| "period:isoWeek".to_string()))
+            .collect();
+        let q = Query::from_json(&format!(
+            r#"{{"metrics": ["nps", "csat", "ces"], "groupBy": {}}}"#,
+            serde_json::to_string(&group).unwrap()
+        ))
+        .unwrap();
+        assert_eq!(a.query(&q).unwrap(), b.query(&q).unwrap(), "{what}");
+        assert_eq!(
+            a.query(&Query::default()).unwrap(),
+            b.query(&Query::default()).unwrap(),
+            "{what}"
+        );
+    }
+}

@@ -155,6 +155,9 @@ impl Engine {
             }
             dim_cols.push((self.dims.iter().position(|d| d == name), name, c));
         }
+        if let Some(report) = self.ingest_columns_dense(cols, &dim_cols) {
+            return Ok(report);
+        }
         let plan = std::sync::Arc::clone(&self.plan);
         let scales = plan.scales;
         let max_errors = self.config.limits.max_errors_listed;
@@ -291,16 +294,7 @@ impl Engine {
             report.total += 1;
             report.accepted += 1;
             if self.would_alert(nps, csat, ces) {
-                let dims_text: BTreeMap<String, String> = dim_cols
-                    .iter()
-                    .filter(|(_, _, c)| c.codes[r] != ABSENT)
-                    .map(|(_, name, c)| {
-                        (
-                            name.to_string(),
-                            c.dictionary[c.codes[r] as usize].to_string(),
-                        )
-                    })
-                    .collect();
+                let dims_text = column_dims(&dim_cols, r);
                 let alerts = self.response_alerts(
                     None,
                     super::ingest::Position {
@@ -325,4 +319,341 @@ impl Engine {
         self.log_alerts(&report.alerts);
         Ok(report)
     }
+}
+
+/// Most dense cells the columnar fast path counts into (each holds 4 × 12
+/// `u32` counters: 12.6 MB at the limit); a cube with more distinct keys in
+/// one call goes through the row path.
+const DENSE_LIMIT: usize = 1 << 16;
+
+/// Rows per chunk of the fast path (the cell-index buffer stays in L1).
+const CHUNK: usize = 4096;
+
+/// Counter slots per score column: ratings 0–10 and one for "missing".
+const SLOTS: usize = 12;
+
+/// Rows between folds of the `u32` counters into the cells' `u64`s.
+const FOLD_ROWS: usize = 1 << 31;
+
+/// A kept dimension in the fast path: its column's code → interned id
+/// table (the last entry is [`ABSENT`]'s), or a single id-0 entry when the
+/// call has no column for it.
+struct DenseDim {
+    ids: Vec<u32>,
+}
+
+impl Engine {
+    /// The columnar fast path: whole columns checked at once, rows counted
+    /// into dense per-call histograms, histograms added to the cells. Taken
+    /// when the call has no attribute columns, every value is valid, no new
+    /// dimension value would break the distinct-values limit, the cube's
+    /// time is none, day or ISO week, and the call's keys fit
+    /// [`DENSE_LIMIT`]; `None` sends the call down the row path, which
+    /// gives the same statistics and reports every bad row.
+    fn ingest_columns_dense(
+        &mut self,
+        cols: &ResponseColumns<'_>,
+        dim_cols: &[(Option<usize>, &str, &DimensionColumn<'_>)],
+    ) -> Option<IngestReport> {
+        use super::Granularity;
+        let rows = cols.at.len();
+        if rows == 0 || !cols.attributes.is_empty() {
+            return None;
+        }
+        let granularity = self.config.cube.granularity;
+        if granularity == Granularity::Month {
+            return None;
+        }
+        // Every timestamp and rating valid (branch-free passes).
+        let (lo, hi) = cols
+            .at
+            .iter()
+            .fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+        let (first, last) = (Timestamp::from_unix(lo)?, Timestamp::from_unix(hi)?);
+        let scales = self.plan.scales;
+        let scores: Vec<(&[u8], usize)> = [
+            (cols.nps, 0, 10, 0),
+            (cols.csat, scales.csat.min, scales.csat.max, 1),
+            (cols.ces, scales.ces.min, scales.ces.max, 2),
+            (cols.overall, 0, 10, 3),
+        ]
+        .into_iter()
+        .filter_map(|(c, lo, hi, k)| c.map(|c| (c, lo, hi, k)))
+        .map(|(c, lo, hi, k)| {
+            let bad = c
+                .iter()
+                .fold(false, |bad, &v| bad | ((v < lo || v > hi) & (v != MISSING)));
+            (!bad).then_some((c, k))
+        })
+        .collect::<Option<_>>()?;
+        // Kept dimensions: one column each at most; the distinct-values
+        // limit holds for every new value the call brings.
+        let max_values = self.config.limits.max_distinct_values;
+        let mut dense: Vec<DenseDim> = Vec::with_capacity(self.dims.len());
+        for (d, _) in self.dims.iter().enumerate() {
+            let mut cols_here = dim_cols.iter().filter(|(pos, _, _)| *pos == Some(d));
+            let Some((_, _, c)) = cols_here.next() else {
+                dense.push(DenseDim { ids: vec![0] });
+                continue;
+            };
+            if cols_here.next().is_some() {
+                return None;
+            }
+            let mut used = vec![false; c.dictionary.len()];
+            for &k in c.codes {
+                if let Some(u) = used.get_mut(k as usize) {
+                    *u = true;
+                }
+            }
+            let new: std::collections::HashSet<&str> = c
+                .dictionary
+                .iter()
+                .zip(&used)
+                .filter(|(v, &u)| u && self.interners[d].get(v).is_none())
+                .map(|(v, _)| *v)
+                .collect();
+            if self.interners[d].len() + new.len() > max_values {
+                return None;
+            }
+            let mut ids: Vec<u32> = c
+                .dictionary
+                .iter()
+                .zip(&used)
+                .map(|(v, &u)| if u { self.interners[d].intern(v) } else { 0 })
+                .collect();
+            ids.push(0); // ABSENT
+            dense.push(DenseDim { ids });
+        }
+        let bucket =
+            |t: i64| super::bucket_of(granularity, Timestamp::from_unix(t).unwrap_or_default());
+        let (b_lo, b_hi) = (bucket(first.unix()), bucket(last.unix()));
+        let step = if granularity == Granularity::IsoWeek {
+            7
+        } else {
+            1
+        };
+        let n_buckets = ((b_hi - b_lo) / step + 1) as usize;
+        let mut space = n_buckets;
+        for dd in &dense {
+            space = space.checked_mul(dd.ids.len())?;
+        }
+        if space > DENSE_LIMIT {
+            return None;
+        }
+        // The columns of the kept dimensions, in key order.
+        let codes: Vec<Option<&[u32]>> = (0..self.dims.len())
+            .map(|d| {
+                dim_cols
+                    .iter()
+                    .find(|(pos, _, _)| *pos == Some(d))
+                    .map(|(_, _, c)| c.codes)
+            })
+            .collect();
+        let mut counts = vec![0u32; space * 4 * SLOTS];
+        let mut totals = [[0u64; SLOTS]; 4];
+        let mut idx = vec![0u32; CHUNK];
+        let mut folded = 0usize;
+        let mut start = 0;
+        while start < rows {
+            let end = (start + CHUNK).min(rows);
+            let n = end - start;
+            // Cell index per row: time, then each kept dimension.
+            let idx = &mut idx[..n];
+            if granularity == Granularity::None {
+                idx.fill(0);
+            } else {
+                for (i, &t) in idx.iter_mut().zip(&cols.at[start..end]) {
+                    let day = t.div_euclid(86_400) as i32;
+                    let b = if step == 7 {
+                        day - (day + 3).rem_euclid(7)
+                    } else {
+                        day
+                    };
+                    *i = ((b - b_lo) / step) as u32;
+                }
+            }
+            for (dd, c) in dense.iter().zip(&codes) {
+                let card = dd.ids.len() as u32;
+                if card == 1 {
+                    for i in idx.iter_mut() {
+                        *i *= card;
+                    }
+                    continue;
+                }
+                let Some(c) = c else { continue };
+                let absent = card - 1;
+                for (i, &k) in idx.iter_mut().zip(&c[start..end]) {
+                    *i = *i * card + k.min(absent);
+                }
+            }
+            let part = |j: usize| -> (&[u8], usize) {
+                let (col, k) = scores[j];
+                (&col[start..end], k)
+            };
+            match scores.len() {
+                // No score column: count the rows in the NPS "missing" slot.
+                0 => count_rows(&mut counts, space, idx, [(&[MISSING; CHUNK][..n], 0)]),
+                1 => count_rows(&mut counts, space, idx, [part(0)]),
+                2 => count_rows(&mut counts, space, idx, [part(0), part(1)]),
+                3 => count_rows(&mut counts, space, idx, [part(0), part(1), part(2)]),
+                _ => count_rows(
+                    &mut counts,
+                    space,
+                    idx,
+                    [part(0), part(1), part(2), part(3)],
+                ),
+            }
+            folded += n;
+            start = end;
+            if folded >= FOLD_ROWS - CHUNK || start == rows {
+                let rows_column = scores.first().map_or(0, |s| s.1);
+                let layout = (space, b_lo, step, rows_column);
+                self.fold_dense(&mut counts, &mut totals, layout, &dense);
+                folded = 0;
+            }
+        }
+        self.note_response_time(lo);
+        self.note_response_time(hi);
+        let mut report = IngestReport {
+            total: rows as u64,
+            accepted: rows as u64,
+            ..IngestReport::default()
+        };
+        // Every alert the call raises, from the histograms.
+        let rules = &self.plan.thresholds.alerts;
+        let below =
+            |k: usize, top: u8| -> u64 { totals[k][..=usize::from(top.min(10))].iter().sum() };
+        let csat_min = self.plan.scales.csat.min;
+        let raised = if rules.detractor { below(0, 6) } else { 0 }
+            + if rules.csat_bottom_two {
+                below(1, csat_min + 1)
+            } else {
+                0
+            }
+            + rules.ces_at_most.map_or(0, |l| below(2, l));
+        self.list_column_alerts(cols, dim_cols, &mut report, raised);
+        Some(report)
+    }
+
+    /// Adds the dense counters to the cells and zeroes them.
+    fn fold_dense(
+        &mut self,
+        counts: &mut [u32],
+        totals: &mut [[u64; SLOTS]; 4],
+        (space, b_lo, step, rows_column): (usize, i32, i32, usize),
+        dense: &[DenseDim],
+    ) {
+        let n_attr = self.plan.attributes.len();
+        let mut ids = vec![0u32; dense.len()];
+        for cell in 0..space {
+            let rows_here: u64 = counts[(rows_column * space + cell) * SLOTS..][..SLOTS]
+                .iter()
+                .map(|&c| u64::from(c))
+                .sum();
+            if rows_here == 0 {
+                continue;
+            }
+            let mut rest = cell;
+            for (d, dd) in dense.iter().enumerate().rev() {
+                let card = dd.ids.len();
+                ids[d] = dd.ids[rest % card];
+                rest /= card;
+            }
+            let key = super::cells::CellKey {
+                bucket: if self.config.cube.granularity == super::Granularity::None {
+                    0
+                } else {
+                    b_lo + rest as i32 * step
+                },
+                method: 0,
+                dims: ids.clone().into_boxed_slice(),
+            };
+            let slot = self.responses.slot(&key, || super::cells::ResponseCell {
+                attributes: vec![super::cells::AttributeCell::default(); n_attr],
+                ..super::cells::ResponseCell::default()
+            });
+            let c = &mut self.responses.values[slot];
+            c.responses += rows_here;
+            for (k, h) in [&mut c.nps, &mut c.csat, &mut c.ces, &mut c.overall]
+                .into_iter()
+                .enumerate()
+            {
+                let src = &mut counts[(k * space + cell) * SLOTS..][..SLOTS];
+                for (r, n) in src[..11].iter().enumerate() {
+                    h.counts[r] += u64::from(*n);
+                    totals[k][r] += u64::from(*n);
+                }
+                src.fill(0);
+            }
+        }
+    }
+
+    /// Lists the alerts of a fast-path call: the rows are scanned only until
+    /// `maxAlertsListed` alerts are built; the other `raised − listed` are
+    /// counted.
+    fn list_column_alerts(
+        &mut self,
+        cols: &ResponseColumns<'_>,
+        dim_cols: &[(Option<usize>, &str, &DimensionColumn<'_>)],
+        report: &mut IngestReport,
+        raised: u64,
+    ) {
+        let max = self.config.limits.max_alerts_listed;
+        let get = |c: Option<&[u8]>, r: usize| c.map_or(MISSING, |c| c[r]);
+        let mut r = 0;
+        while r < cols.at.len() && report.alerts.len() < max {
+            let (nps, csat, ces) = (get(cols.nps, r), get(cols.csat, r), get(cols.ces, r));
+            if self.would_alert(nps, csat, ces) {
+                let dims = column_dims(dim_cols, r);
+                let at = Timestamp::from_unix(cols.at[r]).unwrap_or_default();
+                let pos = super::ingest::Position {
+                    index: r,
+                    line: None,
+                };
+                for a in self.response_alerts(None, pos, at, nps, csat, ces, &dims) {
+                    report.list_alert(a, max);
+                }
+            }
+            r += 1;
+        }
+        report.alerts_not_listed = raised.saturating_sub(report.alerts.len() as u64);
+        self.log_alerts(&report.alerts);
+    }
+}
+
+/// Counts each row's ratings into its dense cell: `counts` holds, per
+/// score column, a block of `space` cells × [`SLOTS`] counters; `cols` are (ratings, score
+/// column) pairs, one pass over the rows for all of them.
+#[inline]
+fn count_rows<const N: usize>(
+    counts: &mut [u32],
+    space: usize,
+    idx: &[u32],
+    cols: [(&[u8], usize); N],
+) {
+    // Column by column, each into its own block of counters (which stays
+    // in cache): one load and one increment per row.
+    for (col, k) in cols {
+        let h = &mut counts[k * space * SLOTS..(k + 1) * space * SLOTS];
+        for (&i, &v) in idx.iter().zip(col) {
+            h[i as usize * SLOTS + usize::from(v.min(11))] += 1;
+        }
+    }
+}
+
+/// The dimension values of row `r` of dictionary-encoded columns.
+fn column_dims(
+    dim_cols: &[(Option<usize>, &str, &DimensionColumn<'_>)],
+    r: usize,
+) -> BTreeMap<String, String> {
+    dim_cols
+        .iter()
+        .filter(|(_, _, c)| c.codes[r] != ABSENT)
+        .map(|(_, name, c)| {
+            (
+                name.to_string(),
+                c.dictionary[c.codes[r] as usize].to_string(),
+            )
+        })
+        .collect()
 }
