@@ -1,25 +1,36 @@
 //! Criterion benches of the engine (fixed seed, realistic sizes). Figures
 //! and the machine they were measured on are in `benches/README.md`.
 //!
-//! - `kernel/columns`: customer responses held in columns (1,000 segments,
-//!   NPS + CSAT + CES) into a segment × no-time cube — the engine's hot path.
+//! - `kernel/histogram`: the kernel alone (`cells::apply_responses`) over a
+//!   columnar batch already checked and interned (1,000 segments, NPS + CSAT
+//!   + CES, segment × no-time cube).
+//! - `batch/columns`: the same responses through `Engine::ingest_columns`
+//!   (scale checks, dictionary interning, batching, then the kernel) — the
+//!   engine's hot path for callers holding columns; with the default alert
+//!   rules (the uniform ratings raise an alert on most rows) and with every
+//!   alert rule off (`columns-no-alerts`).
 //! - `ingest/typed`: typed `Response` values, default cube (every dimension
 //!   × day), demo organisation data.
 //! - `ingest/jsonl`, `ingest/csv`: text straight to statistics.
 //! - `query/year-by-segment`: NPS + CSAT + CES by segment × month over a
 //!   year × 1,000 segments.
-//! - `importance/20-attributes`: relative weights (Johnson) and Pearson with
-//!   20 predictors from co-moments.
+//! - `importance/johnson-pearson/20`: relative weights (Johnson) and Pearson
+//!   with 20 predictors from co-moments.
+//! - `report/build`, `report/markdown`, `report/html`: the demo
+//!   organisation's full report (120 days), built from the engine, then
+//!   rendered to Markdown and to self-contained HTML with SVG charts.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use cx::demo::{generate, DemoConfig};
+use cx::engine::cells::{apply_responses, CellMap, ResponseBatch, MISSING};
 use cx::engine::{
     CsvMapping, Cube, DimensionColumn, Engine, EngineConfig, Granularity, Query, ResponseColumns,
 };
 use cx::plan::Plan;
 use cx::record::Record;
+use cx::report::{Report, ReportOptions};
 use cx::score::{relative_importance, CoMoments};
 
 /// A small deterministic generator (SplitMix64).
@@ -39,6 +50,12 @@ impl Rng {
 
 fn bare_plan() -> Plan {
     Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Bench"}}"#).unwrap()
+}
+
+/// The bare plan with every alert rule off (the ingest report then carries
+/// no alert).
+fn quiet_plan() -> Plan {
+    Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Bench"}, "thresholds": {"alerts": {"detractor": false, "csatBottomTwo": false, "cesAtMost": null}}}"#).unwrap()
 }
 
 fn segment_cube(g: Granularity) -> EngineConfig {
@@ -76,16 +93,14 @@ fn columns(rows: usize, segments: usize) -> Columns {
     }
 }
 
-fn bench_kernel(c: &mut Criterion) {
-    let rows = 1_000_000;
-    let data = columns(rows, 1000);
-    let dict: Vec<&str> = data.dict.iter().map(String::as_str).collect();
-    let cols = ResponseColumns {
+/// The columns as the engine's columnar input (one segment dimension).
+fn response_columns<'a>(data: &'a Columns, dict: &'a [&'a str]) -> ResponseColumns<'a> {
+    ResponseColumns {
         at: &data.at,
         dimensions: vec![(
             "segment",
             DimensionColumn {
-                dictionary: &dict,
+                dictionary: dict,
                 codes: &data.seg,
             },
         )],
@@ -93,13 +108,55 @@ fn bench_kernel(c: &mut Criterion) {
         csat: Some(&data.csat),
         ces: Some(&data.ces),
         ..ResponseColumns::default()
+    }
+}
+
+/// Rows of the kernel and columnar-batch benches.
+const KERNEL_ROWS: usize = 1_000_000;
+
+fn bench_kernel(c: &mut Criterion) {
+    let data = columns(KERNEL_ROWS, 1000);
+    // The batch the checks and interning would produce: no time bucket,
+    // interned segment ids from 1, no attribute.
+    let batch = ResponseBatch {
+        bucket: vec![0; KERNEL_ROWS],
+        dims: vec![data.seg.iter().map(|s| s + 1).collect()],
+        nps: data.nps.clone(),
+        csat: data.csat.clone(),
+        ces: data.ces.clone(),
+        overall: vec![MISSING; KERNEL_ROWS],
+        attributes: Vec::new(),
+        expectations: Vec::new(),
     };
     let mut g = c.benchmark_group("kernel");
-    g.throughput(Throughput::Elements(rows as u64));
+    g.throughput(Throughput::Elements(KERNEL_ROWS as u64));
+    g.sample_size(10);
+    g.bench_function("histogram", |b| {
+        b.iter(|| {
+            let mut cells = CellMap::default();
+            apply_responses(&mut cells, &batch, 0);
+            black_box(cells.len())
+        })
+    });
+    g.finish();
+}
+
+fn bench_batch(c: &mut Criterion) {
+    let data = columns(KERNEL_ROWS, 1000);
+    let dict: Vec<&str> = data.dict.iter().map(String::as_str).collect();
+    let cols = response_columns(&data, &dict);
+    let mut g = c.benchmark_group("batch");
+    g.throughput(Throughput::Elements(KERNEL_ROWS as u64));
     g.sample_size(10);
     g.bench_function("columns", |b| {
         b.iter(|| {
             let mut e = Engine::with_config(bare_plan(), segment_cube(Granularity::None)).unwrap();
+            black_box(e.ingest_columns(&cols).unwrap().accepted)
+        })
+    });
+    g.bench_function("columns-no-alerts", |b| {
+        b.iter(|| {
+            let mut e = Engine::with_config(quiet_plan(), segment_cube(Granularity::None)).unwrap();
             black_box(e.ingest_columns(&cols).unwrap().accepted)
         })
     });
@@ -165,20 +222,7 @@ fn bench_ingest(c: &mut Criterion) {
 fn bench_query(c: &mut Criterion) {
     let data = columns(2_000_000, 1000);
     let dict: Vec<&str> = data.dict.iter().map(String::as_str).collect();
-    let cols = ResponseColumns {
-        at: &data.at,
-        dimensions: vec![(
-            "segment",
-            DimensionColumn {
-                dictionary: &dict,
-                codes: &data.seg,
-            },
-        )],
-        nps: Some(&data.nps),
-        csat: Some(&data.csat),
-        ces: Some(&data.ces),
-        ..ResponseColumns::default()
-    };
+    let cols = response_columns(&data, &dict);
     let mut e = Engine::with_config(bare_plan(), segment_cube(Granularity::Day)).unwrap();
     e.ingest_columns(&cols).unwrap();
     let q = Query::from_json(
@@ -214,11 +258,35 @@ fn bench_importance(c: &mut Criterion) {
     g.finish();
 }
 
+fn bench_report(c: &mut Criterion) {
+    let plan = Plan::from_json(include_str!("../examples/data/plan.json")).unwrap();
+    let data = generate(&DemoConfig {
+        days: 120,
+        ..DemoConfig::default()
+    });
+    let mut e = Engine::new(plan).unwrap();
+    e.ingest_batch(&data.records);
+    let options = ReportOptions::default();
+    let report = Report::build(&e, &options).unwrap();
+    let mut g = c.benchmark_group("report");
+    g.sample_size(10);
+    g.bench_function("build", |b| {
+        b.iter(|| black_box(Report::build(&e, &options).unwrap()))
+    });
+    g.bench_function("markdown", |b| {
+        b.iter(|| black_box(report.to_markdown().len()))
+    });
+    g.bench_function("html", |b| b.iter(|| black_box(report.to_html().len())));
+    g.finish();
+}
+
 criterion_group!(
     benches,
     bench_kernel,
+    bench_batch,
     bench_ingest,
     bench_query,
-    bench_importance
+    bench_importance,
+    bench_report
 );
 criterion_main!(benches);

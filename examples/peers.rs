@@ -1,0 +1,574 @@
+//! The cx side of the peer harness (`benches/peers/run.py`, issue #8 item 5):
+//! reads the harness's column or text files, runs them through the public
+//! [`Engine`] API with the cube set to the query's grouping (what `cx score`
+//! does, minus the file reading), and prints one JSON document with the
+//! scores and the time measured inside the process.
+//!
+//! ```text
+//! cargo run --release --example peers -- columns DIR a|b|c [--threads N] [--repeat R] [--alerts]
+//! cargo run --release --example peers -- text FILE csv|jsonl [--threads N] [--repeat R] [--alerts]
+//! cargo run --release --example peers -- loop DIR [--repeat R]
+//! cargo run --release --example peers -- write-text DIR ROWS CSV_OUT JSONL_OUT
+//! cargo run --release --example peers -- gen-jsonl DIR ROWS        (JSON Lines on stdout)
+//! cargo run --release --example peers -- stream [FILE] [--no-alerts] (JSON Lines from FILE or stdin)
+//! ```
+//!
+//! Column files in `DIR` (little-endian, one value per row): `at.i64` (unix
+//! seconds), `segment.u16`, `touchpoint.u8` (codes into `segments.txt` and
+//! `touchpoints.txt`, one value per line), `nps.u8`, `csat.u8`, `ces.u8`
+//! (255 = no answer, the engine's `MISSING`).
+//!
+//! Queries: (a) NPS + CSAT + CES overall (cube: no dimension × no time),
+//! (b) the same by segment (segment × no time), (c) NPS by touchpoint × ISO
+//! week (touchpoint × ISO week). Text inputs answer (b).
+//!
+//! Timing: for `columns`, from the columns in memory to the scorecard
+//! (engine creation, ingest, merge of the per-thread engines, query); the
+//! widening of segment codes from `u16` to the API's `u32` happens while
+//! loading and is not timed. For `text`, from the text bytes in memory to
+//! the scorecard. `loop` times a plain single-histogram loop over the same
+//! columns and a plain read (byte sum) of the same bytes: the references.
+//! `stream` feeds JSON Lines in 8 MiB chunks split on line boundaries
+//! (`Engine::ingest_json_lines_from`) into a segment × ISO-week cube and keeps
+//! only the counts of each chunk's report, so its peak memory is the cube's.
+//!
+//! The plan is a bare organisation; by default its alert rules are off (the
+//! peers compute no alerts); `--alerts` keeps the default rules (every
+//! detractor, bottom-two CSAT and CES ≤ 2 raises an alert in the report).
+
+use std::io::{Read, Write};
+use std::time::Instant;
+
+use cx::engine::{
+    CsvMapping, Cube, DimensionColumn, Engine, EngineConfig, Granularity, IngestReport, Query,
+    ResponseColumns, Scorecard,
+};
+use cx::plan::Plan;
+use serde_json::{json, Value};
+
+/// Missing answer in a score column.
+const MISSING: u8 = 255;
+
+fn main() {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let result = match argv.first().map(String::as_str) {
+        Some("columns") => columns(&argv[1..]),
+        Some("text") => text(&argv[1..]),
+        Some("loop") => plain_loop(&argv[1..]),
+        Some("write-text") => write_text(&argv[1..]),
+        Some("gen-jsonl") => gen_jsonl(&argv[1..]),
+        Some("stream") => stream(&argv[1..]),
+        _ => Err(
+            "usage: peers columns|text|loop|write-text|gen-jsonl|stream … (see the source's doc)"
+                .into(),
+        ),
+    };
+    match result {
+        Ok(Some(v)) => println!("{v}"),
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("peers: {e}");
+            std::process::exit(2);
+        }
+    }
+}
+
+type Out = Result<Option<Value>, String>;
+
+/// `--name VALUE` from the arguments.
+fn opt(argv: &[String], name: &str) -> Option<String> {
+    argv.iter()
+        .position(|a| a == name)
+        .and_then(|i| argv.get(i + 1).cloned())
+}
+
+fn threads(argv: &[String]) -> Result<usize, String> {
+    opt(argv, "--threads")
+        .map_or(Ok(1), |t| t.parse().map_err(|_| format!("--threads {t}")))
+        .map(|t: usize| t.max(1))
+}
+
+fn plan(alerts: bool) -> Plan {
+    let rules = if alerts {
+        ""
+    } else {
+        r#", "thresholds": {"alerts": {"detractor": false, "csatBottomTwo": false, "cesAtMost": null}}"#
+    };
+    Plan::from_json(&format!(
+        r#"{{"schemaVersion": 1, "organization": {{"name": "Peers"}}{rules}}}"#
+    ))
+    .expect("the bare plan parses")
+}
+
+fn engine(dims: &[&str], granularity: Granularity, alerts: bool) -> Engine {
+    let config = EngineConfig {
+        cube: Cube {
+            dimensions: Some(dims.iter().map(|d| d.to_string()).collect()),
+            granularity,
+        },
+        ..EngineConfig::default()
+    };
+    Engine::with_config(plan(alerts), config).expect("the bare plan is valid")
+}
+
+/// The harness's column files.
+struct Data {
+    at: Vec<i64>,
+    segment: Vec<u16>,
+    touchpoint: Vec<u8>,
+    nps: Vec<u8>,
+    csat: Vec<u8>,
+    ces: Vec<u8>,
+    segments: Vec<String>,
+    touchpoints: Vec<String>,
+}
+
+fn read(path: &str) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))
+}
+
+fn load(dir: &str) -> Result<Data, String> {
+    let bytes = |name: &str| read(&format!("{dir}/{name}"));
+    let words = |name: &str| -> Result<Vec<String>, String> {
+        Ok(String::from_utf8_lossy(&bytes(name)?)
+            .lines()
+            .map(str::to_string)
+            .collect())
+    };
+    let at = bytes("at.i64")?
+        .chunks_exact(8)
+        .map(|c| i64::from_le_bytes(c.try_into().unwrap_or_default()))
+        .collect();
+    let segment = bytes("segment.u16")?
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    Ok(Data {
+        at,
+        segment,
+        touchpoint: bytes("touchpoint.u8")?,
+        nps: bytes("nps.u8")?,
+        csat: bytes("csat.u8")?,
+        ces: bytes("ces.u8")?,
+        segments: words("segments.txt")?,
+        touchpoints: words("touchpoints.txt")?,
+    })
+}
+
+/// The scores of one scorecard row, in the harness's shape:
+/// `{"key": [...], "nps": [n, value], "csat": [n, value], "ces": [n, value]}`.
+/// CSAT's value is the top-two-box share (percent), CES's the mean.
+fn rows(card: &Scorecard) -> Value {
+    let rows: Vec<Value> = card
+        .rows
+        .iter()
+        .map(|r| {
+            let key: Vec<Value> = card
+                .group_by
+                .iter()
+                .map(|g| json!(r.key.get(g).cloned().flatten()))
+                .collect();
+            let mut o = json!({ "key": key });
+            for (m, s) in &r.scores {
+                o[m] = json!([s.n, s.value]);
+            }
+            o
+        })
+        .collect();
+    json!(rows)
+}
+
+fn query(metrics: &str, group_by: &str) -> Query {
+    Query::from_json(&format!(
+        r#"{{"metrics": [{metrics}], "groupBy": [{group_by}]}}"#
+    ))
+    .expect("the harness's queries parse")
+}
+
+/// Ingests row range `lo..hi` of the columns.
+fn ingest_range(
+    e: &mut Engine,
+    d: &Data,
+    seg: &[u32],
+    tp: &[u32],
+    q: &str,
+    lo: usize,
+    hi: usize,
+) -> IngestReport {
+    let segs: Vec<&str> = d.segments.iter().map(String::as_str).collect();
+    let tps: Vec<&str> = d.touchpoints.iter().map(String::as_str).collect();
+    let mut dimensions = Vec::new();
+    if q == "b" {
+        dimensions.push((
+            "segment",
+            DimensionColumn {
+                dictionary: &segs,
+                codes: &seg[lo..hi],
+            },
+        ));
+    }
+    if q == "c" {
+        dimensions.push((
+            "touchpoint",
+            DimensionColumn {
+                dictionary: &tps,
+                codes: &tp[lo..hi],
+            },
+        ));
+    }
+    let cols = ResponseColumns {
+        at: &d.at[lo..hi],
+        dimensions,
+        nps: Some(&d.nps[lo..hi]),
+        csat: (q != "c").then(|| &d.csat[lo..hi]),
+        ces: (q != "c").then(|| &d.ces[lo..hi]),
+        ..ResponseColumns::default()
+    };
+    e.ingest_columns(&cols).expect("the harness's columns fit")
+}
+
+/// `columns DIR a|b|c [--threads N] [--alerts]`.
+fn columns(argv: &[String]) -> Out {
+    let (Some(dir), Some(q)) = (argv.first(), argv.get(1)) else {
+        return Err("usage: peers columns DIR a|b|c [--threads N] [--alerts]".into());
+    };
+    let q = q.as_str();
+    let threads = threads(argv)?;
+    let alerts = argv.iter().any(|a| a == "--alerts");
+    let d = load(dir)?;
+    let n = d.at.len();
+    // The API takes u32 codes: widened while loading (not timed).
+    let seg: Vec<u32> = d.segment.iter().map(|&s| u32::from(s)).collect();
+    let tp: Vec<u32> = d.touchpoint.iter().map(|&t| u32::from(t)).collect();
+    let (dims, granularity, metrics, group_by): (&[&str], _, _, _) = match q {
+        "a" => (&[], Granularity::None, r#""nps","csat","ces""#, ""),
+        "b" => (
+            &["segment"],
+            Granularity::None,
+            r#""nps","csat","ces""#,
+            r#""segment""#,
+        ),
+        "c" => (
+            &["touchpoint"],
+            Granularity::IsoWeek,
+            r#""nps""#,
+            r#""touchpoint","period:isoWeek""#,
+        ),
+        _ => return Err(format!("unknown query `{q}` (a, b or c)")),
+    };
+    let qy = query(metrics, group_by);
+    let mut best = f64::INFINITY;
+    let mut out = Value::Null;
+    for _ in 0..repeat(argv)? {
+        let start = Instant::now();
+        let mut e = engine(dims, granularity, alerts);
+        let mut accepted = 0;
+        let mut alert_count = 0;
+        if threads == 1 {
+            let r = ingest_range(&mut e, &d, &seg, &tp, q, 0, n);
+            accepted += r.accepted;
+            alert_count += r.alerts.len();
+        } else {
+            let parts: Vec<(Engine, IngestReport)> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|t| {
+                        let mut part = e.empty_like();
+                        let (lo, hi) = (n * t / threads, n * (t + 1) / threads);
+                        let (d, seg, tp) = (&d, &seg, &tp);
+                        s.spawn(move || {
+                            let r = ingest_range(&mut part, d, seg, tp, q, lo, hi);
+                            (part, r)
+                        })
+                    })
+                    .collect();
+                handles.into_iter().filter_map(|h| h.join().ok()).collect()
+            });
+            for (part, r) in parts {
+                e.merge(&part).map_err(|x| x.to_string())?;
+                accepted += r.accepted;
+                alert_count += r.alerts.len();
+            }
+        }
+        let card = e.query(&qy).map_err(|x| x.to_string())?;
+        let seconds = start.elapsed().as_secs_f64();
+        best = best.min(seconds);
+        out = json!({
+            "engine": "cx", "query": q, "threads": threads, "rows": n, "accepted": accepted,
+            "alerts": alert_count, "cells": e.cell_count(), "results": rows(&card),
+        });
+    }
+    out["seconds"] = json!(best);
+    Ok(Some(out))
+}
+
+/// `--repeat R`: the timed section runs R times (a fresh engine each time);
+/// the best time is reported.
+fn repeat(argv: &[String]) -> Result<usize, String> {
+    opt(argv, "--repeat")
+        .map_or(Ok(1), |t| t.parse().map_err(|_| format!("--repeat {t}")))
+        .map(|t: usize| t.max(1))
+}
+
+/// The CSV mapping of the harness's CSV file.
+const MAPPING: &str = r#"{"at": {"column": "at", "format": "unix"}, "dimensions": {"segment": "segment"}, "nps": "nps", "csat": "csat", "ces": "ces"}"#;
+
+/// `text FILE csv|jsonl [--threads N] [--alerts]`: query (b) from text.
+fn text(argv: &[String]) -> Out {
+    let (Some(file), Some(format)) = (argv.first(), argv.get(1)) else {
+        return Err("usage: peers text FILE csv|jsonl [--threads N] [--alerts]".into());
+    };
+    let threads = threads(argv)?;
+    let alerts = argv.iter().any(|a| a == "--alerts");
+    let bytes = read(file)?;
+    let mapping = CsvMapping::from_json(MAPPING).map_err(|e| e.to_string())?;
+    let qy = query(r#""nps","csat","ces""#, r#""segment""#);
+    let mut best = f64::INFINITY;
+    let mut out = Value::Null;
+    for _ in 0..repeat(argv)? {
+        let start = Instant::now();
+        let mut e = engine(&["segment"], Granularity::None, alerts);
+        let report = match format.as_str() {
+            // cx has no parallel CSV ingest: one thread whatever --threads says.
+            "csv" => e.ingest_csv(&bytes, &mapping).map_err(|x| x.to_string())?,
+            "jsonl" if threads > 1 => e.ingest_json_lines_parallel(&bytes, threads),
+            "jsonl" => e.ingest_json_lines(&bytes),
+            f => return Err(format!("unknown format `{f}` (csv or jsonl)")),
+        };
+        let card = e.query(&qy).map_err(|x| x.to_string())?;
+        best = best.min(start.elapsed().as_secs_f64());
+        if report.rejected > 0 {
+            return Err(format!(
+                "{} record(s) rejected: {:?}",
+                report.rejected,
+                report.errors.first()
+            ));
+        }
+        let used = if format == "csv" { 1 } else { threads };
+        out = json!({
+            "engine": "cx", "query": format!("b-{format}"), "threads": used, "rows": report.accepted,
+            "alerts": report.alerts.len(), "results": rows(&card),
+        });
+    }
+    out["seconds"] = json!(best);
+    Ok(Some(out))
+}
+
+/// Histogram slots per segment in the plain loop: NPS 0–10 and missing (12),
+/// CSAT 0–7 (8), CES 0–8 (9), padded to 32.
+const SLOTS: usize = 32;
+
+/// `loop DIR`: the references — a plain single-histogram loop over the
+/// columns (query (b)), and a plain read of the same bytes.
+fn plain_loop(argv: &[String]) -> Out {
+    let Some(dir) = argv.first() else {
+        return Err("usage: peers loop DIR".into());
+    };
+    let d = load(dir)?;
+    let n = d.at.len();
+    let segments = d.segments.len();
+    let (mut loop_seconds, mut read_seconds) = (f64::INFINITY, f64::INFINITY);
+    let mut h = Vec::new();
+    let mut sum = 0u64;
+    for _ in 0..repeat(argv)? {
+        let start = Instant::now();
+        h = vec![[0u64; SLOTS]; segments];
+        for i in 0..n {
+            let c = &mut h[usize::from(d.segment[i])];
+            c[usize::from(d.nps[i].min(11))] += 1;
+            c[12 + usize::from(d.csat[i].min(7))] += 1;
+            c[20 + usize::from(d.ces[i].min(8))] += 1;
+        }
+        loop_seconds = loop_seconds.min(start.elapsed().as_secs_f64());
+        // A plain read of the same bytes (segment u16 + three u8 columns).
+        let start = Instant::now();
+        sum = 0;
+        for &s in &d.segment {
+            sum = sum.wrapping_add(u64::from(s));
+        }
+        for col in [&d.nps, &d.csat, &d.ces] {
+            sum = sum.wrapping_add(col.iter().map(|&b| u64::from(b)).sum::<u64>());
+        }
+        read_seconds = read_seconds.min(start.elapsed().as_secs_f64());
+    }
+    let results: Vec<Value> = h
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.iter().any(|&x| x > 0))
+        .map(|(s, c)| {
+            let nps = &c[0..11];
+            let n_nps: u64 = nps.iter().sum();
+            let (det, pro): (u64, u64) = (nps[..7].iter().sum(), nps[9..].iter().sum());
+            let csat = &c[13..18];
+            let n_csat: u64 = csat.iter().sum();
+            let ces = &c[21..28];
+            let n_ces: u64 = ces.iter().sum();
+            let ces_sum: u64 = ces.iter().zip(1u64..).map(|(k, v)| k * v).sum();
+            let share = |x: u64, n: u64| (n > 0).then(|| 100.0 * x as f64 / n as f64);
+            json!({
+                "key": [d.segments[s]],
+                "nps": [n_nps, (n_nps > 0).then(|| 100.0 * (pro as f64 - det as f64) / n_nps as f64)],
+                "csat": [n_csat, share(csat[3] + csat[4], n_csat)],
+                "ces": [n_ces, (n_ces > 0).then(|| ces_sum as f64 / n_ces as f64)],
+            })
+        })
+        .collect();
+    Ok(Some(json!({
+        "engine": "plain loop", "query": "b", "threads": 1, "rows": n, "seconds": loop_seconds,
+        "results": results, "read_seconds": read_seconds, "read_bytes": n * 5, "checksum": sum,
+    })))
+}
+
+/// Days since 1970-01-01 → (year, month, day) (proleptic Gregorian;
+/// H. Hinnant's `civil_from_days`).
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+/// One row as a JSON Lines record (missing scores left out).
+fn jsonl_line(out: &mut Vec<u8>, d: &Data, i: usize) {
+    let t = d.at[i];
+    let (y, mo, da) = civil(t.div_euclid(86_400));
+    let s = t.rem_euclid(86_400);
+    let _ = write!(
+        out,
+        r#"{{"at":"{y:04}-{mo:02}-{da:02}T{:02}:{:02}:{:02}Z","segment":"{}""#,
+        s / 3600,
+        s / 60 % 60,
+        s % 60,
+        d.segments[usize::from(d.segment[i])]
+    );
+    for (name, v) in [("nps", d.nps[i]), ("csat", d.csat[i]), ("ces", d.ces[i])] {
+        if v != MISSING {
+            let _ = write!(out, r#","{name}":{v}"#);
+        }
+    }
+    out.extend_from_slice(b"}\n");
+}
+
+/// `write-text DIR ROWS CSV_OUT JSONL_OUT`: the first ROWS rows as CSV (unix
+/// seconds, empty cell = no answer) and as JSON Lines (RFC 3339 times).
+fn write_text(argv: &[String]) -> Out {
+    let [dir, rows, csv_out, jsonl_out] = argv else {
+        return Err("usage: peers write-text DIR ROWS CSV_OUT JSONL_OUT".into());
+    };
+    let d = load(dir)?;
+    let rows: usize = rows.parse().map_err(|_| format!("ROWS {rows}"))?;
+    let rows = rows.min(d.at.len());
+    let mut csv = Vec::with_capacity(rows * 24);
+    csv.extend_from_slice(b"at,segment,nps,csat,ces\n");
+    let cell = |v: u8| {
+        if v == MISSING {
+            String::new()
+        } else {
+            v.to_string()
+        }
+    };
+    for i in 0..rows {
+        let _ = writeln!(
+            csv,
+            "{},{},{},{},{}",
+            d.at[i],
+            d.segments[usize::from(d.segment[i])],
+            cell(d.nps[i]),
+            cell(d.csat[i]),
+            cell(d.ces[i])
+        );
+    }
+    std::fs::write(csv_out, csv).map_err(|e| format!("{csv_out}: {e}"))?;
+    let mut jsonl = Vec::with_capacity(rows * 80);
+    for i in 0..rows {
+        jsonl_line(&mut jsonl, &d, i);
+    }
+    std::fs::write(jsonl_out, jsonl).map_err(|e| format!("{jsonl_out}: {e}"))?;
+    Ok(None)
+}
+
+/// `gen-jsonl DIR ROWS`: ROWS JSON Lines records on stdout, cycling over the
+/// column files' rows (for streaming more rows than fit a file).
+fn gen_jsonl(argv: &[String]) -> Out {
+    let [dir, rows] = argv else {
+        return Err("usage: peers gen-jsonl DIR ROWS".into());
+    };
+    let d = load(dir)?;
+    let rows: usize = rows.parse().map_err(|_| format!("ROWS {rows}"))?;
+    let mut out = std::io::stdout().lock();
+    let mut buf = Vec::with_capacity(1 << 20);
+    for i in 0..rows {
+        jsonl_line(&mut buf, &d, i % d.at.len());
+        if buf.len() >= 1 << 20 {
+            if out.write_all(&buf).is_err() {
+                return Ok(None); // the reader went away
+            }
+            buf.clear();
+        }
+    }
+    let _ = out.write_all(&buf);
+    Ok(None)
+}
+
+/// `stream [FILE] [--no-alerts]`: JSON Lines from FILE (or stdin) in 8 MiB
+/// chunks into a segment × ISO-week cube (default alert rules, as `cx
+/// ingest` would run, unless `--no-alerts`), keeping only the counts of each
+/// chunk's report.
+fn stream(argv: &[String]) -> Out {
+    const CHUNK: usize = 8 << 20;
+    let alerts = !argv.iter().any(|a| a == "--no-alerts");
+    let mut input: Box<dyn Read> = match argv.iter().find(|a| !a.starts_with("--")) {
+        Some(f) => Box::new(std::fs::File::open(f).map_err(|e| format!("{f}: {e}"))?),
+        None => Box::new(std::io::stdin().lock()),
+    };
+    let start = Instant::now();
+    let mut e = engine(&["segment"], Granularity::IsoWeek, alerts);
+    let mut buf: Vec<u8> = Vec::with_capacity(2 * CHUNK);
+    let (mut line, mut index) = (1usize, 0usize);
+    let (mut accepted, mut rejected, mut alerts) = (0u64, 0u64, 0u64);
+    let mut eof = false;
+    while !eof || !buf.is_empty() {
+        if !eof {
+            let old = buf.len();
+            buf.resize(old + CHUNK, 0);
+            let mut got = 0;
+            while got < CHUNK {
+                match input.read(&mut buf[old + got..]) {
+                    Ok(0) => {
+                        eof = true;
+                        break;
+                    }
+                    Ok(k) => got += k,
+                    Err(x) if x.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(x) => return Err(x.to_string()),
+                }
+            }
+            buf.truncate(old + got);
+        }
+        // Ingest up to the last complete line (everything at the end).
+        let end = if eof {
+            buf.len()
+        } else {
+            match buf.iter().rposition(|&b| b == b'\n') {
+                Some(p) => p + 1,
+                None => continue,
+            }
+        };
+        let r = e.ingest_json_lines_from(&buf[..end], line, index);
+        line += buf[..end].iter().filter(|&&b| b == b'\n').count();
+        index += r.total as usize;
+        accepted += r.accepted;
+        rejected += r.rejected;
+        alerts += r.alerts.len() as u64;
+        buf.drain(..end);
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    Ok(Some(json!({
+        "engine": "cx", "query": "stream", "rows": accepted, "rejected": rejected,
+        "alerts": alerts, "cells": e.cell_count(), "seconds": seconds,
+    })))
+}
