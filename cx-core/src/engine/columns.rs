@@ -462,14 +462,16 @@ impl Engine {
             if granularity == Granularity::None {
                 idx.fill(0);
             } else {
-                for (i, &t) in idx.iter_mut().zip(&cols.at[start..end]) {
-                    let day = t.div_euclid(86_400) as i32;
-                    let b = if step == 7 {
-                        day - (day + 3).rem_euclid(7)
-                    } else {
-                        day
-                    };
-                    *i = ((b - b_lo) / step) as u32;
+                let days = idx.iter_mut().zip(&cols.at[start..end]);
+                if step == 7 {
+                    for (i, &t) in days {
+                        let day = t.div_euclid(86_400) as i32;
+                        *i = ((day - (day + 3).rem_euclid(7) - b_lo) / 7) as u32;
+                    }
+                } else {
+                    for (i, &t) in days {
+                        *i = (t.div_euclid(86_400) as i32 - b_lo) as u32;
+                    }
                 }
             }
             for (dd, c) in dense.iter().zip(&codes) {

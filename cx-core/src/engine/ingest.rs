@@ -241,6 +241,29 @@ impl Engine {
         }
     }
 
+    /// Checks and files one borrowed customer response (the JSON Lines
+    /// fast path); as [`Engine::accept`] for a `Record::Response`.
+    pub(crate) fn accept_row(
+        &mut self,
+        row: &super::ResponseRef<'_>,
+        pos: Position,
+        batch: &mut ResponseBatch,
+        report: &mut IngestReport,
+    ) {
+        let listed = report.alerts.len();
+        if let Err(e) = self.check_row(row, pos, batch, report) {
+            let id = row.id.map(|b| String::from_utf8_lossy(b).into_owned());
+            self.rejected(report, pos, id, e);
+        }
+        if report.alerts.len() > listed {
+            let report = &*report;
+            self.log_alerts(&report.alerts[listed..]);
+        }
+        if batch.len() >= BATCH_ROWS {
+            self.flush(batch);
+        }
+    }
+
     fn accepted(&mut self, report: &mut IngestReport, alerts: Vec<Alert>) {
         report.total += 1;
         report.accepted += 1;

@@ -4,8 +4,8 @@
 use serde::Deserialize;
 
 use super::ingest::{IngestReport, Position, RecordError};
-use super::Engine;
-use crate::record::{Audit, EmployeeResponse, KpiObservation, Record, Response};
+use super::{Engine, ResponseRef};
+use crate::record::{Audit, EmployeeResponse, KpiObservation, Record, Response, Timestamp};
 
 /// Why a whole JSON document could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,6 +24,121 @@ pub struct JsonError {
 struct KindProbe<'a> {
     #[serde(borrow, default)]
     kind: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// A customer-response line read in place, without copying a string: the
+/// fast path of JSON Lines ingest. A line it cannot read — another record
+/// kind, a string with escapes, a wrong type, an unknown or repeated field
+/// — goes to [`parse_record`], which reads it as before and says exactly
+/// why it is wrong; so both paths accept and reject the same lines.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ResponseLine<'a> {
+    #[serde(default)]
+    kind: Option<&'a str>,
+    #[serde(default)]
+    id: Option<&'a str>,
+    at: Timestamp,
+    #[serde(default)]
+    segment: Option<&'a str>,
+    #[serde(default)]
+    touchpoint: Option<&'a str>,
+    #[serde(default)]
+    channel: Option<&'a str>,
+    #[serde(default)]
+    team: Option<&'a str>,
+    #[serde(default)]
+    employee: Option<&'a str>,
+    #[serde(default, borrow, deserialize_with = "pairs")]
+    dimensions: Vec<(&'a [u8], &'a [u8])>,
+    #[serde(default)]
+    nps: Option<u8>,
+    #[serde(default)]
+    csat: Option<u8>,
+    #[serde(default)]
+    ces: Option<u8>,
+    #[serde(default)]
+    overall: Option<u8>,
+    #[serde(default, borrow, deserialize_with = "pairs")]
+    attributes: Vec<(&'a [u8], u8)>,
+    #[serde(default, borrow, deserialize_with = "pairs")]
+    expectations: Vec<(&'a [u8], u8)>,
+    #[serde(default)]
+    #[allow(dead_code)] // read for its type check only
+    comment: Option<&'a str>,
+}
+
+fn bytes(s: Option<&str>) -> Option<&[u8]> {
+    s.map(str::as_bytes)
+}
+
+impl ResponseLine<'_> {
+    fn borrow(&self) -> ResponseRef<'_> {
+        let b = bytes;
+        ResponseRef {
+            id: b(self.id),
+            at: self.at,
+            segment: b(self.segment),
+            touchpoint: b(self.touchpoint),
+            channel: b(self.channel),
+            team: b(self.team),
+            employee: b(self.employee),
+            dimensions: &self.dimensions,
+            nps: self.nps,
+            csat: self.csat,
+            ces: self.ces,
+            overall: self.overall,
+            attributes: &self.attributes,
+            expectations: &self.expectations,
+        }
+    }
+}
+
+/// An object read in place as (key, value) pairs; a repeated key is an
+/// error (as for [`Response`]).
+fn pairs<'de, D, V>(d: D) -> Result<Vec<(&'de [u8], V)>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: BorrowedValue<'de>,
+{
+    struct Visit<V>(std::marker::PhantomData<V>);
+    impl<'de, V: BorrowedValue<'de>> serde::de::Visitor<'de> for Visit<V> {
+        type Value = Vec<(&'de [u8], V)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object with distinct keys")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut m: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out: Vec<(&'de [u8], V)> = Vec::new();
+            while let Some(k) = m.next_key::<&'de str>()? {
+                if out.iter().any(|(seen, _)| *seen == k.as_bytes()) {
+                    return Err(serde::de::Error::custom("duplicate key"));
+                }
+                out.push((k.as_bytes(), V::read(&mut m)?));
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Visit(std::marker::PhantomData))
+}
+
+/// A map value [`pairs`] reads: a rating or a borrowed string (as bytes).
+trait BorrowedValue<'de>: Sized {
+    fn read<A: serde::de::MapAccess<'de>>(m: &mut A) -> Result<Self, A::Error>;
+}
+
+impl<'de> BorrowedValue<'de> for u8 {
+    fn read<A: serde::de::MapAccess<'de>>(m: &mut A) -> Result<Self, A::Error> {
+        m.next_value()
+    }
+}
+
+impl<'de> BorrowedValue<'de> for &'de [u8] {
+    fn read<A: serde::de::MapAccess<'de>>(m: &mut A) -> Result<Self, A::Error> {
+        m.next_value::<&'de str>().map(str::as_bytes)
+    }
 }
 
 /// A record parse failure: (line within the text, column, pointer, message).
@@ -161,6 +276,14 @@ impl Engine {
                     continue;
                 }
             };
+            // Most lines are customer responses: read them in place.
+            if let Ok(line) = serde_json::from_str::<ResponseLine>(text) {
+                if matches!(line.kind, None | Some("response")) {
+                    let row = line.borrow();
+                    self.accept_row(&row, pos, &mut batch, &mut report);
+                    continue;
+                }
+            }
             match parse_record(text) {
                 Ok(rec) => self.accept(&rec, pos, &mut batch, &mut report),
                 Err((_, column, pointer, message)) => {
