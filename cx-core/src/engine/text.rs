@@ -220,14 +220,32 @@ impl Engine {
                 .collect();
             handles.into_iter().filter_map(|h| h.join().ok()).collect()
         });
-        let mut report = IngestReport::default();
-        for (engine, r) in results {
-            // Same plan and cube by construction.
-            let _ = self.merge_inner(&engine, false);
-            for a in &r.alerts {
-                self.push_alert(a.clone());
+        if results.len() != parts.len() {
+            // A part's thread panicked: nothing was filed yet.
+            return self.ingest_json_lines(text);
+        }
+        // The parts, combined in order, must pass the checks sequential
+        // ingest makes line by line (KPI totals stay finite, dimensions stay
+        // within maxDistinctValues); otherwise which lines are refused
+        // depends on their order, so the input is ingested sequentially.
+        // Nothing is filed into `self` before every check has passed.
+        let mut parts = results.into_iter();
+        let (mut combined, mut report) = parts
+            .next()
+            .unwrap_or_else(|| (self.empty_like(), IngestReport::default()));
+        let max_errors = self.config.limits.max_errors_listed;
+        for (engine, r) in parts {
+            if combined.merge(&engine).is_err() {
+                return self.ingest_json_lines(text);
             }
-            report.absorb(r, self.config.limits.max_errors_listed);
+            report.absorb(r, max_errors);
+        }
+        if self.check_kpi_totals(&combined).is_err() || self.merge_inner(&combined, false).is_err()
+        {
+            return self.ingest_json_lines(text);
+        }
+        for a in &report.alerts {
+            self.push_alert(a.clone());
         }
         report
     }
