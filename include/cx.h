@@ -525,7 +525,9 @@ enum cx_status cx_engine_restore(const char *snapshot_json,
  *
  * Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_ARGUMENT` when
  * both are the same handle, or `CX_STATUS_INCOMPATIBLE` (different plans
- * or cubes; `into` is unchanged). Mutates `into` and reads `from`: waits
+ * or cubes, a KPI total that would overflow, or a dimension that would
+ * exceed `limits.maxDistinctValues` of `into`, code `too-many-values`;
+ * `into` is unchanged). Mutates `into` and reads `from`: waits
  * for other calls on either; concurrent merges in opposite directions do
  * not deadlock.
  *

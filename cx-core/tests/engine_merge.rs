@@ -231,3 +231,139 @@ fn parallel_json_lines_equals_sequential() {
     assert_eq!(answers(&seq), answers(&par));
     assert_eq!(r1.rejected, 21);
 }
+
+/// Issue #9 (a): counts near `u64::MAX` in a snapshot would overflow on the
+/// next ingest or merge; restore refuses them, naming the JSON Pointer.
+#[test]
+fn restore_refuses_counts_beyond_two_to_the_53() {
+    use cx_core::engine::MAX_SNAPSHOT_COUNT;
+    let mut e = Engine::new(plan()).unwrap();
+    let r = e.ingest_json_lines(
+        b"{\"at\":\"2026-01-01\",\"segment\":\"families\",\"nps\":9,\"attributes\":{\"wait-time\":4}}\n\
+          {\"kind\":\"employee\",\"at\":\"2026-01-10\",\"team\":\"north\",\"enps\":9}\n\
+          {\"kind\":\"kpi\",\"metric\":\"customers\",\"period\":{\"start\":\"2026-01-01\",\"end\":\"2026-01-31\"},\"value\":5}\n",
+    );
+    assert_eq!(r.rejected, 0, "{r:#?}");
+    let good = serde_json::to_value(e.snapshot()).unwrap();
+    for ptr in [
+        "/responses/0/1/responses",
+        "/responses/0/1/nps/counts/9",
+        "/responses/0/1/attributes/0/ratings/counts/4",
+        "/employees/0/1/responses",
+        "/kpis/0/1/sums/customers/n",
+    ] {
+        for v in [u64::MAX, u64::MAX - 1, MAX_SNAPSHOT_COUNT + 1] {
+            let mut s = good.clone();
+            *s.pointer_mut(ptr).unwrap_or_else(|| panic!("{ptr}")) = v.into();
+            let snap: cx_core::engine::Snapshot = serde_json::from_value(s).unwrap();
+            let err = Engine::restore(snap).expect_err(ptr);
+            assert_eq!(
+                (err.code(), err.path()),
+                ("invalid-snapshot", ptr.to_string())
+            );
+            assert!(err.to_string().contains("2^53"), "{err}");
+        }
+        // The bound itself restores, ingests and merges without overflow.
+        let mut s = good.clone();
+        *s.pointer_mut(ptr).unwrap() = MAX_SNAPSHOT_COUNT.into();
+        let mut r = Engine::restore(serde_json::from_value(s).unwrap()).unwrap();
+        let copy = r.clone();
+        r.merge(&copy).unwrap();
+        r.ingest_json_lines(b"{\"at\":\"2026-01-01\",\"segment\":\"families\",\"nps\":9}\n");
+        r.query(&Query::default()).unwrap();
+    }
+}
+
+/// Issue #9 (b): a merge respects `limits.maxDistinctValues`, all or
+/// nothing.
+#[test]
+fn merge_respects_max_distinct_values_all_or_nothing() {
+    let config = EngineConfig {
+        limits: cx_core::engine::Limits {
+            max_distinct_values: 3,
+            ..Default::default()
+        },
+        ..EngineConfig::default()
+    };
+    let line = |seg: &str, team: &str| {
+        format!("{{\"at\":\"2026-01-01\",\"segment\":\"{seg}\",\"team\":\"{team}\",\"nps\":9}}\n")
+    };
+    let mut a = Engine::with_config(plan(), config.clone()).unwrap();
+    a.ingest_json_lines((line("s1", "t1") + &line("s2", "t1")).as_bytes());
+    let mut b = Engine::with_config(plan(), config.clone()).unwrap();
+    b.ingest_json_lines((line("s2", "t2") + &line("s3", "t3")).as_bytes());
+    // s1, s2, s3: three segments, fits.
+    let mut ab = a.clone();
+    ab.merge(&b).unwrap();
+    // s4 and s5 would make five segments: refused, and nothing changes
+    // (not even the teams, which would fit).
+    let mut c = Engine::with_config(plan(), config).unwrap();
+    c.ingest_json_lines((line("s4", "t9") + &line("s5", "t9")).as_bytes());
+    let before = answers(&ab);
+    let snap = ab.snapshot();
+    let err = ab.merge(&c).unwrap_err();
+    assert_eq!(err.code(), "too-many-values");
+    assert!(err.to_string().contains("`segment` would have 5"), "{err}");
+    assert!(err.to_string().contains("maxDistinctValues"), "{err}");
+    assert_eq!(answers(&ab), before);
+    assert_eq!(ab.snapshot(), snap, "a refused merge changes nothing");
+    // The engine keeps working: a known value still counts.
+    let r = ab.ingest_json_lines(line("s1", "t1").as_bytes());
+    assert_eq!(r.accepted, 1);
+}
+
+/// Issue #9 (c): parallel JSON Lines ingest makes the KPI overflow check of
+/// sequential ingest across its parts (and the distinct-values limit), so
+/// it never files an infinite total and reports what sequential ingest
+/// reports.
+#[cfg(feature = "parallel")]
+#[test]
+fn parallel_json_lines_keeps_the_kpi_overflow_check_across_parts() {
+    let kpi = r#"{"kind":"kpi","metric":"customers","period":{"start":"2026-01-01","end":"2026-01-31"},"value":1e308}"#;
+    let filler = r#"{"at":"2026-01-05","segment":"families","nps":9,"comment":"padding padding padding padding padding padding"}"#;
+    // One KPI line at the start and one at the end: in different parts.
+    let mut text = format!("{kpi}\n");
+    while text.len() < 1 << 18 {
+        text.push_str(filler);
+        text.push('\n');
+    }
+    text.push_str(kpi);
+    text.push('\n');
+    let mut seq = Engine::new(plan()).unwrap();
+    let r1 = seq.ingest_json_lines(text.as_bytes());
+    assert_eq!(r1.rejected, 1, "{:#?}", r1.errors);
+    assert_eq!(r1.errors[0].code, "out-of-range");
+    let mut par = Engine::new(plan()).unwrap();
+    let r2 = par.ingest_json_lines_parallel(text.as_bytes(), 4);
+    assert_eq!(r1, r2);
+    assert_eq!(answers(&seq), answers(&par));
+    // The engine holds a finite total: it snapshots and restores.
+    let s = serde_json::to_string(&par.snapshot()).unwrap();
+    Engine::restore(serde_json::from_str(&s).unwrap()).unwrap();
+
+    // The same with the distinct-values limit: three segments spread over
+    // the parts of an engine that keeps two.
+    let config = EngineConfig {
+        limits: cx_core::engine::Limits {
+            max_distinct_values: 2,
+            ..Default::default()
+        },
+        ..EngineConfig::default()
+    };
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < 1 << 18 {
+        let seg = ["s1", "s2", "s3"][(i * 3) / 6000 % 3];
+        text.push_str(&format!(
+            "{{\"at\":\"2026-01-05\",\"segment\":\"{seg}\",\"nps\":9}}\n"
+        ));
+        i += 1;
+    }
+    let mut seq = Engine::with_config(plan(), config.clone()).unwrap();
+    let r1 = seq.ingest_json_lines(text.as_bytes());
+    assert!(r1.rejected > 0);
+    let mut par = Engine::with_config(plan(), config).unwrap();
+    let r2 = par.ingest_json_lines_parallel(text.as_bytes(), 4);
+    assert_eq!(r1, r2);
+    assert_eq!(answers(&seq), answers(&par));
+}

@@ -96,7 +96,7 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> R
 pub(crate) fn engine_failure(e: &EngineError) -> Failure {
     let status = match e {
         EngineError::InvalidPlan(_) => cx_status::InvalidPlan,
-        EngineError::Incompatible(_) => cx_status::Incompatible,
+        EngineError::Incompatible(_) | EngineError::TooManyValues { .. } => cx_status::Incompatible,
         EngineError::Snapshot { .. } => cx_status::InvalidSnapshot,
         _ => cx_status::InvalidArgument,
     };
@@ -479,7 +479,9 @@ pub unsafe extern "C" fn cx_engine_restore(
 ///
 /// Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_ARGUMENT` when
 /// both are the same handle, or `CX_STATUS_INCOMPATIBLE` (different plans
-/// or cubes; `into` is unchanged). Mutates `into` and reads `from`: waits
+/// or cubes, a KPI total that would overflow, or a dimension that would
+/// exceed `limits.maxDistinctValues` of `into`, code `too-many-values`;
+/// `into` is unchanged). Mutates `into` and reads `from`: waits
 /// for other calls on either; concurrent merges in opposite directions do
 /// not deadlock.
 ///

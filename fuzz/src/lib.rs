@@ -5,14 +5,20 @@
 //! through the same functions, so a replay checks exactly what the fuzzer
 //! checked.
 //!
-//! This file must stay self-contained (no `mod` files, no libfuzzer-sys):
-//! it only uses `cx_core`, `serde_json` and `arbitrary`.
+//! Apart from the C ABI target, this file is self-contained (no
+//! libfuzzer-sys): it only uses `cx_core`, `serde_json` and `arbitrary`.
+//! The C ABI target lives in `cabi.rs`, a module only with the `ffi`
+//! feature (on by default here; off when cx-core's test includes this
+//! file); `cx-ffi/tests/fuzz_regressions.rs` replays it.
 //!
-//! Adding a target (e.g. the C ABI once `cx-ffi` exports it): write
-//! `pub fn ffi(data: &[u8])` here, add it to [`TARGETS`] and [`run`], add a
-//! `[[bin]]` to `fuzz/Cargo.toml` and a one-line `fuzz_targets/ffi.rs`, and
-//! a seed directory `fuzz/seeds/ffi/`. `scripts/ci/fuzz.sh` runs every
-//! target listed by `cargo fuzz list`.
+//! Adding a target: write `pub fn <name>(data: &[u8])` here, add it to
+//! [`TARGETS`] and [`run`], add a `[[bin]]` to `fuzz/Cargo.toml` and a
+//! one-line `fuzz_targets/<name>.rs`, and a seed directory
+//! `fuzz/seeds/<name>/`. `scripts/ci/fuzz.sh` runs every target listed by
+//! `cargo fuzz list`.
+
+#[cfg(feature = "ffi")]
+pub mod cabi;
 
 use std::sync::OnceLock;
 
@@ -27,11 +33,19 @@ use serde_json::Value;
 
 /// Every target, by name (the names of the `fuzz_targets/*.rs` files and of
 /// the regression directories).
-pub const TARGETS: &[&str] = &["plan", "records", "csv", "query", "snapshot", "stats"];
+pub const TARGETS: &[&str] = &[
+    "plan", "records", "csv", "query", "snapshot", "stats", "cabi",
+];
+
+/// The targets replayed by `cx-core/tests/fuzz_regressions.rs`; `cabi`
+/// drives the C ABI, so `cx-ffi/tests/fuzz_regressions.rs` replays it.
+pub const CORE_TARGETS: &[&str] = &["plan", "records", "csv", "query", "snapshot", "stats"];
 
 /// Runs one target by name (used by the regression replay).
 pub fn run(target: &str, data: &[u8]) {
     match target {
+        #[cfg(feature = "ffi")]
+        "cabi" => cabi::cabi(data),
         "plan" => plan(data),
         "records" => records(data),
         "csv" => csv(data),
@@ -107,25 +121,8 @@ fn card(e: &Engine) -> Value {
     serde_json::to_value(c).expect("a scorecard serialises")
 }
 
-/// Equal JSON, numbers within a relative 1e-9 (merges may add floating-point
-/// sums in another order).
-fn approx_eq(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
-            x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0)
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| approx_eq(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| approx_eq(v, w)))
-        }
-        _ => a == b,
-    }
-}
+// `approx_eq`: equal JSON up to float rounding (shared with cabi.rs).
+include!("approx.rs");
 
 #[track_caller]
 fn assert_same(a: &Value, b: &Value, what: &str) {

@@ -50,7 +50,7 @@ pub use csv_mapping::{CsvMapping, MappingError, ScoreColumn, TimeColumn, TimeFor
 pub use ingest::{Alert, AlertReason, IngestReport, RecordError};
 pub use query::{GroupBy, PeriodUnit, Query, QueryError, ScoreRow, Scorecard, Selection, Totals};
 pub use rows::{ResponseIngest, ResponseRef, RowScratch};
-pub use snapshot::{Snapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION};
+pub use snapshot::{Snapshot, MAX_SNAPSHOT_COUNT, SNAPSHOT_FORMAT, SNAPSHOT_VERSION};
 pub use text::JsonError;
 
 /// Time granularity of the cube.
@@ -161,6 +161,17 @@ pub enum EngineError {
     /// Two engines with different plans or cubes cannot be merged.
     #[error("cannot merge: {0}")]
     Incompatible(String),
+    /// A merge would give a dimension more distinct values than
+    /// `limits.maxDistinctValues`; nothing was merged.
+    #[error("cannot merge: dimension `{dimension}` would have {values} distinct values; the limit is {limit} (limits.maxDistinctValues)")]
+    TooManyValues {
+        /// The dimension.
+        dimension: String,
+        /// Distinct values the merged engine would have.
+        values: usize,
+        /// `limits.maxDistinctValues` of the engine merged into.
+        limit: usize,
+    },
     /// A snapshot that cannot be restored.
     #[error("invalid snapshot at {path}: {message}")]
     Snapshot {
@@ -393,7 +404,7 @@ impl Engine {
 
     /// Refuses a merge whose KPI totals would overflow, before anything
     /// changes (an infinite total can be neither queried nor snapshotted).
-    fn check_kpi_totals(&self, other: &Engine) -> Result<(), EngineError> {
+    pub(crate) fn check_kpi_totals(&self, other: &Engine) -> Result<(), EngineError> {
         for (k, theirs) in other.kpis.iter() {
             let dims: Option<Box<[u32]>> = k
                 .dims
@@ -444,6 +455,22 @@ impl Engine {
             return Err(EngineError::Incompatible(
                 "the engines keep different cubes".into(),
             ));
+        }
+        // All or nothing: refuse before interning anything.
+        let limit = self.config.limits.max_distinct_values;
+        for (d, (mine, theirs)) in self.interners.iter().zip(&other.interners).enumerate() {
+            let new = theirs
+                .values()
+                .iter()
+                .filter(|v| mine.get(v).is_none())
+                .count();
+            if mine.len() + new > limit {
+                return Err(EngineError::TooManyValues {
+                    dimension: self.dims[d].clone(),
+                    values: mine.len() + new,
+                    limit,
+                });
+            }
         }
         // Map the other engine's interned ids to ours.
         let maps: Vec<Vec<u32>> = other
@@ -567,6 +594,7 @@ impl EngineError {
             EngineError::InvalidPlan(_) => "invalid-plan",
             EngineError::UnknownCubeDimension(_) => "unknown-dimension",
             EngineError::Incompatible(_) => "incompatible-engines",
+            EngineError::TooManyValues { .. } => "too-many-values",
             EngineError::Snapshot { .. } => "invalid-snapshot",
         }
     }
@@ -576,7 +604,7 @@ impl EngineError {
         match self {
             EngineError::InvalidPlan(d) => d.first().map(|d| d.path.clone()).unwrap_or_default(),
             EngineError::UnknownCubeDimension(_) => "/cube/dimensions".into(),
-            EngineError::Incompatible(_) => String::new(),
+            EngineError::Incompatible(_) | EngineError::TooManyValues { .. } => String::new(),
             EngineError::Snapshot { path, .. } => path.clone(),
         }
     }

@@ -6,12 +6,20 @@ use serde::{Deserialize, Serialize};
 
 use super::cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell, ResponseCell};
 use super::{Engine, EngineConfig, EngineError, Interner};
+use crate::diagnostic::escape_pointer_token;
 use crate::plan::Plan;
+use crate::score::Histogram;
 
 /// The `format` of every snapshot document.
 pub const SNAPSHOT_FORMAT: &str = "cx-snapshot";
 /// The snapshot version this crate writes and reads.
 pub const SNAPSHOT_VERSION: u32 = 1;
+
+/// The largest count a snapshot may hold (2^53, the largest integer every
+/// JSON reader keeps exact). Far above any real volume, and far enough below
+/// `u64::MAX` that ingesting into and merging a restored engine cannot
+/// overflow a count.
+pub const MAX_SNAPSHOT_COUNT: u64 = 1 << 53;
 
 /// An engine's statistics, as a document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -58,6 +66,78 @@ fn bad(path: String, message: impl Into<String>) -> EngineError {
     }
 }
 
+/// A count of the snapshot at `path` (built only on failure).
+fn count(v: u64, path: impl FnOnce() -> String) -> Result<(), EngineError> {
+    if v <= MAX_SNAPSHOT_COUNT {
+        return Ok(());
+    }
+    Err(bad(
+        path(),
+        format!("the count {v} is larger than {MAX_SNAPSHOT_COUNT} (2^53), the most a snapshot may hold"),
+    ))
+}
+
+fn histogram(h: &Histogram, path: &str) -> Result<(), EngineError> {
+    for (r, &c) in h.counts.iter().enumerate() {
+        count(c, || format!("{path}/counts/{r}"))?;
+    }
+    Ok(())
+}
+
+/// Every count of the snapshot is at most [`MAX_SNAPSHOT_COUNT`].
+fn check_counts(s: &Snapshot) -> Result<(), EngineError> {
+    for (i, (_, c)) in s.responses.iter().enumerate() {
+        let p = format!("/responses/{i}/1");
+        count(c.responses, || format!("{p}/responses"))?;
+        for (name, h) in [
+            ("nps", &c.nps),
+            ("csat", &c.csat),
+            ("ces", &c.ces),
+            ("overall", &c.overall),
+        ] {
+            histogram(h, &format!("{p}/{name}"))?;
+        }
+        for (a, cell) in c.attributes.iter().enumerate() {
+            histogram(&cell.ratings, &format!("{p}/attributes/{a}/ratings"))?;
+            count(cell.not_applicable, || {
+                format!("{p}/attributes/{a}/notApplicable")
+            })?;
+            count(cell.gap.n, || format!("{p}/attributes/{a}/gap/n"))?;
+        }
+        count(c.drivers_nps.n, || format!("{p}/driversNps/n"))?;
+        count(c.drivers_overall.n, || format!("{p}/driversOverall/n"))?;
+    }
+    for (i, (_, c)) in s.employees.iter().enumerate() {
+        let p = format!("/employees/{i}/1");
+        count(c.responses, || format!("{p}/responses"))?;
+        histogram(&c.enps, &format!("{p}/enps"))?;
+        for (j, h) in c.items.iter().enumerate() {
+            histogram(h, &format!("{p}/items/{j}"))?;
+        }
+    }
+    for (i, (_, c)) in s.audits.iter().enumerate() {
+        let p = format!("/audits/{i}/1");
+        count(c.critical_failures, || format!("{p}/criticalFailures"))?;
+        let a = &c.compliance.audits;
+        count(a.count, || format!("{p}/compliance/audits/count"))?;
+        count(a.unscored, || format!("{p}/compliance/audits/unscored"))?;
+        for (rule, r) in &c.compliance.rules {
+            let rp = format!("{p}/compliance/rules/{}", escape_pointer_token(rule));
+            count(r.pass, || format!("{rp}/pass"))?;
+            count(r.fail, || format!("{rp}/fail"))?;
+            count(r.not_applicable, || format!("{rp}/notApplicable"))?;
+        }
+    }
+    for (i, (_, c)) in s.kpis.iter().enumerate() {
+        for (name, k) in &c.sums {
+            count(k.n, || {
+                format!("/kpis/{i}/1/sums/{}/n", escape_pointer_token(name))
+            })?;
+        }
+    }
+    Ok(())
+}
+
 impl Engine {
     /// The engine's statistics as a versioned document.
     pub fn snapshot(&self) -> Snapshot {
@@ -96,6 +176,7 @@ impl Engine {
                 ),
             ));
         }
+        check_counts(&s)?;
         let mut e = Engine::with_config(s.plan, s.config)?;
         if e.dims != s.dimensions {
             return Err(bad(
@@ -109,7 +190,18 @@ impl Engine {
                 format!("expected {} lists of values", e.dims.len()),
             ));
         }
+        let max_values = e.config.limits.max_distinct_values;
         for (d, vals) in s.values.iter().enumerate() {
+            if vals.len() > max_values {
+                return Err(bad(
+                    format!("/values/{d}"),
+                    format!(
+                        "{} values for `{}`; the limit is {max_values} (/config/limits/maxDistinctValues)",
+                        vals.len(),
+                        e.dims[d]
+                    ),
+                ));
+            }
             let set: std::collections::HashSet<&String> = vals.iter().collect();
             if set.len() != vals.len() {
                 return Err(bad(format!("/values/{d}"), "duplicate values"));

@@ -343,15 +343,31 @@ impl Engine {
                 .collect();
             handles.into_iter().filter_map(|h| h.join().ok()).collect()
         });
-        let mut report = IngestReport::default();
-        for (engine, r) in results {
-            // Same plan and cube by construction.
-            let _ = self.merge_inner(&engine, false);
-            let listed = report.alerts.len();
-            let limits = &self.config.limits;
-            report.absorb(r, limits.max_errors_listed, limits.max_alerts_listed);
-            self.log_alerts(&report.alerts[listed..]);
+        if results.len() != parts.len() {
+            // A part's thread panicked: nothing was filed yet.
+            return self.ingest_json_lines(text);
         }
+        // The parts, combined in order, must pass the checks sequential
+        // ingest makes line by line (KPI totals stay finite, dimensions stay
+        // within maxDistinctValues); otherwise which lines are refused
+        // depends on their order, so the input is ingested sequentially.
+        // Nothing is filed into `self` before every check has passed.
+        let mut parts = results.into_iter();
+        let (mut combined, mut report) = parts
+            .next()
+            .unwrap_or_else(|| (self.empty_like(), IngestReport::default()));
+        let limits = self.config.limits.clone();
+        for (engine, r) in parts {
+            if combined.merge(&engine).is_err() {
+                return self.ingest_json_lines(text);
+            }
+            report.absorb(r, limits.max_errors_listed, limits.max_alerts_listed);
+        }
+        if self.check_kpi_totals(&combined).is_err() || self.merge_inner(&combined, false).is_err()
+        {
+            return self.ingest_json_lines(text);
+        }
+        self.log_alerts(&report.alerts);
         report
     }
 
