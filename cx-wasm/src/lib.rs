@@ -15,7 +15,8 @@
 //!   in the generated `.d.ts`.
 #![deny(missing_docs)]
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use cx_core::diagnostic::Diagnostic;
 use cx_core::engine::{CsvMapping, Engine, EngineConfig, IngestReport, Query, Selection, Snapshot};
@@ -361,7 +362,23 @@ pub fn drivers(
 /// statistics, answers queries with scorecards, raises alerts.
 #[wasm_bindgen(js_name = Engine)]
 pub struct JsEngine {
-    inner: RefCell<Engine>,
+    /// `None` once `free()` was called. Shared (`Rc`) only so that `merge`
+    /// can reach another engine given as a plain JS value (see `share`).
+    inner: Rc<RefCell<Option<Engine>>>,
+}
+
+thread_local! {
+    /// The engine an `Engine` hands to `merge` through `__cxShare`.
+    static SHARED: Cell<Option<Rc<RefCell<Option<Engine>>>>> = const { Cell::new(None) };
+}
+
+fn freed_engine() -> JsValue {
+    error(
+        "freed-engine",
+        "this engine was freed (free() was called): create or restore another",
+        "",
+    )
+    .into()
 }
 
 #[wasm_bindgen(js_class = Engine)]
@@ -377,9 +394,7 @@ impl JsEngine {
         let plan = plan_from(&plan).map_err(|d| diagnostic_error(&d))?;
         let config: EngineConfig = optional(config, "config")?;
         let engine = Engine::with_config(plan, config).map_err(engine_error)?;
-        Ok(JsEngine {
-            inner: RefCell::new(engine),
-        })
+        Ok(JsEngine::wrap(engine))
     }
 
     /// Ingests one record object or an array of them. Bad records are
@@ -398,10 +413,10 @@ impl JsEngine {
             ));
         }
         let text = json_of(&records, "records")?;
-        let report =
-            self.inner.borrow_mut().ingest_json(&text).map_err(|e| {
-                parse_error("records", Some(e.line), Some(e.column), "", &e.message)
-            })?;
+        let report = self
+            .engine_mut()?
+            .ingest_json(&text)
+            .map_err(|e| parse_error("records", Some(e.line), Some(e.column), "", &e.message))?;
         report_js(&report)
     }
 
@@ -413,7 +428,7 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] text: JsValue,
     ) -> Result<JsValue, JsValue> {
         let bytes = text_bytes(&text, "text")?;
-        let report = self.inner.borrow_mut().ingest_json_lines(&bytes);
+        let report = self.engine_mut()?.ingest_json_lines(&bytes);
         report_js(&report)
     }
 
@@ -429,8 +444,7 @@ impl JsEngine {
         let bytes = text_bytes(&text, "text")?;
         let mapping: CsvMapping = from_js(&mapping, "mapping", true)?;
         let report = self
-            .inner
-            .borrow_mut()
+            .engine_mut()?
             .ingest_csv(&bytes, &mapping)
             .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.path())))?;
         report_js(&report)
@@ -442,8 +456,7 @@ impl JsEngine {
     pub fn query(&self, query: Option<QueryArg>) -> Result<JsValue, JsValue> {
         let query: Query = optional(query, "query")?;
         let card = self
-            .inner
-            .borrow()
+            .engine()?
             .query(&query)
             .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.path())))?;
         to_js(&card)
@@ -485,8 +498,7 @@ impl JsEngine {
         let b: Selection = optional(Some(b), "b")?;
         let options: NpsOptions = optional(options, "options")?;
         let c = self
-            .inner
-            .borrow()
+            .engine()?
             .compare(&a, &b, options.level(), options.method())
             .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.path())))?;
         to_js(&c)
@@ -495,7 +507,7 @@ impl JsEngine {
     /// The most recent alerts kept by the engine, oldest first.
     #[wasm_bindgen(unchecked_return_type = "Alert[]")]
     pub fn alerts(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().alerts())
+        to_js(&self.engine()?.alerts())
     }
 
     /// The engine's statistics as a versioned document (never the rows).
@@ -504,14 +516,14 @@ impl JsEngine {
     /// `JSON.stringify` of this object.
     #[wasm_bindgen(unchecked_return_type = "Snapshot")]
     pub fn snapshot(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().snapshot())
+        to_js(&self.engine()?.snapshot())
     }
 
     /// The snapshot as exact JSON text, to store and give back to
     /// `Engine.restore`.
     #[wasm_bindgen(js_name = snapshotJson)]
     pub fn snapshot_json(&self) -> Result<String, JsValue> {
-        serde_json::to_string(&self.inner.borrow().snapshot())
+        serde_json::to_string(&self.engine()?.snapshot())
             .map_err(|e| error("unrepresentable", &e.to_string(), "").into())
     }
 
@@ -526,43 +538,92 @@ impl JsEngine {
             parse_doc(&json_with_bigints(&snapshot)?, "snapshot", false)?
         };
         let engine = Engine::restore(snapshot).map_err(engine_error)?;
-        Ok(JsEngine {
-            inner: RefCell::new(engine),
-        })
+        Ok(JsEngine::wrap(engine))
     }
 
     /// Merges `other` into this engine (same plan and settings): the result
-    /// answers every query as one engine that ingested both inputs.
-    pub fn merge(&self, other: &JsEngine) -> Result<(), JsValue> {
-        let result = if std::ptr::eq(self, other) {
-            let copy = self.inner.borrow().clone();
-            self.inner.borrow_mut().merge(&copy)
+    /// answers every query as one engine that ingested both inputs. Throws
+    /// `invalid-argument` when `other` is not an `Engine` and `freed-engine`
+    /// when either engine was freed.
+    pub fn merge(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Engine")] other: JsValue,
+    ) -> Result<(), JsValue> {
+        let other = engine_of(&other)?;
+        let result = if Rc::ptr_eq(&self.inner, &other) {
+            let copy = self.engine()?.clone();
+            self.engine_mut()?.merge(&copy)
         } else {
-            self.inner.borrow_mut().merge(&other.inner.borrow())
+            let other = other.borrow();
+            let other = other.as_ref().ok_or_else(freed_engine)?;
+            self.engine_mut()?.merge(other)
         };
         result.map_err(engine_error)
     }
 
-    /// Number of statistics cells held: what memory grows with.
-    #[wasm_bindgen(js_name = cellCount)]
-    pub fn cell_count(&self) -> usize {
-        self.inner.borrow().cell_count()
+    /// Internal: lends this engine to `merge` (which finds it by calling this
+    /// method on the JS object it was given).
+    #[wasm_bindgen(js_name = __cxShare, skip_typescript)]
+    pub fn share(&self) {
+        SHARED.with(|s| s.set(Some(Rc::clone(&self.inner))));
     }
 
-    // `report(options)` (the full report: IPA quadrant, identity alignment,
-    // goals, recommendations) is added here when cx-core's analysis module
-    // lands: `pub fn report(&self, options: Option<JsValue>) -> Result<JsValue, JsValue>`.
+    /// Releases the engine's memory at once (rather than when the object is
+    /// garbage-collected). Any later call on it throws `freed-engine`.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn free(&self) {
+        self.inner.borrow_mut().take();
+    }
+
+    /// Number of statistics cells held: what memory grows with.
+    #[wasm_bindgen(js_name = cellCount)]
+    pub fn cell_count(&self) -> Result<usize, JsValue> {
+        Ok(self.engine()?.cell_count())
+    }
 }
 
 impl JsEngine {
+    fn wrap(engine: Engine) -> JsEngine {
+        JsEngine {
+            inner: Rc::new(RefCell::new(Some(engine))),
+        }
+    }
+
+    /// The engine, or `freed-engine` after `free()`.
+    fn engine(&self) -> Result<std::cell::Ref<'_, Engine>, JsValue> {
+        std::cell::Ref::filter_map(self.inner.borrow(), Option::as_ref).map_err(|_| freed_engine())
+    }
+
+    fn engine_mut(&self) -> Result<std::cell::RefMut<'_, Engine>, JsValue> {
+        std::cell::RefMut::filter_map(self.inner.borrow_mut(), Option::as_mut)
+            .map_err(|_| freed_engine())
+    }
+
     fn build_report(
         &self,
         options: Option<ReportOptionsArg>,
     ) -> Result<cx_core::report::Report, JsValue> {
         let options: cx_core::report::ReportOptions = optional(options, "report options")?;
-        cx_core::report::Report::build(&self.inner.borrow(), &options)
+        cx_core::report::Report::build(&*self.engine()?, &options)
             .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.path())))
     }
+}
+
+/// The engine behind a JS `Engine` object given as a plain value: asks the
+/// object to lend it (`__cxShare`). A value that is not an `Engine` is an
+/// `invalid-argument`; a freed one (whose method throws) a `freed-engine`.
+fn engine_of(value: &JsValue) -> Result<Rc<RefCell<Option<Engine>>>, JsValue> {
+    let not_engine = || invalid_argument("other must be an Engine");
+    if !value.is_object() {
+        return Err(not_engine());
+    }
+    let share = js_sys::Reflect::get(value, &JsValue::from_str("__cxShare"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or_else(not_engine)?;
+    SHARED.with(|s| s.set(None));
+    share.call0(value).map_err(|_| freed_engine())?;
+    SHARED.with(|s| s.take()).ok_or_else(not_engine)
 }
 
 fn report_js(report: &IngestReport) -> Result<JsValue, JsValue> {
