@@ -1,8 +1,9 @@
 //! `cx-wasm` — the cx engine for JavaScript (wasm-bindgen). A thin layer:
 //! every function converts arguments, calls `cx-core`, converts results.
 //!
-//! - Documents cross the boundary as plain JS objects (serde-wasm-bindgen,
-//!   JSON-compatible: maps are plain objects, absent values `null`); only
+//! - Documents cross the boundary as plain JS objects (JSON-compatible:
+//!   maps are plain objects, absent values `null`; built with `JSON.parse`
+//!   and read with `JSON.stringify`, so serde_json is the one format); only
 //!   text the caller already holds (JSON Lines, CSV, a plan or snapshot read
 //!   from a file) crosses as a string or `Uint8Array`.
 //! - Every failure is thrown as a JS `Error` with a string `code` and a
@@ -43,6 +44,10 @@ extern "C" {
     /// Optional `EngineConfig` argument (typed for TypeScript).
     #[wasm_bindgen(typescript_type = "EngineConfig")]
     pub type EngineConfigArg;
+
+    /// `JSON.parse(text, reviver)` (js-sys has no binding for the reviver).
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn json_parse_with_reviver(text: &str, reviver: &js_sys::Function) -> Result<JsValue, JsValue>;
 }
 
 // ---------------------------------------------------------------- errors
@@ -104,7 +109,6 @@ fn json_of(value: &JsValue, what: &str) -> Result<String, JsValue> {
 /// `JSON.stringify` where a `BigInt` is written as a plain integer literal
 /// (the exact sums of a snapshot).
 fn json_with_bigints(value: &JsValue) -> Result<String, JsValue> {
-    const MARK: &str = "\u{1}bigint:";
     let replacer =
         Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(|_k: JsValue, v: JsValue| {
             if v.is_bigint() {
@@ -112,7 +116,7 @@ fn json_with_bigints(value: &JsValue) -> Result<String, JsValue> {
                     .to_string(10)
                     .map(String::from)
                     .unwrap_or_default();
-                JsValue::from(format!("{MARK}{digits}"))
+                JsValue::from(format!("{BIGINT_MARK}{digits}"))
             } else {
                 v
             }
@@ -122,10 +126,10 @@ fn json_with_bigints(value: &JsValue) -> Result<String, JsValue> {
         .and_then(|t| t.as_string())
         .ok_or_else(|| invalid_argument("snapshot cannot be read as JSON"))?;
     // JSON.stringify escapes U+0001 as \u0001: unquote the marked numbers.
-    let quoted = "\"\\u0001bigint:";
+    let quoted = format!("\"{BIGINT_MARK_JSON}");
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
-    while let Some(i) = rest.find(quoted) {
+    while let Some(i) = rest.find(&quoted) {
         out.push_str(&rest[..i]);
         rest = &rest[i + quoted.len()..];
         let end = rest.find('"').unwrap_or(rest.len());
@@ -139,9 +143,9 @@ fn json_with_bigints(value: &JsValue) -> Result<String, JsValue> {
 /// Reads a document from a JS object (or, when `text_ok`, from JSON text)
 /// through serde_json, so that every error carries the JSON Pointer of the
 /// offending value (and the line and column when the caller gave text).
-/// Inputs go through `JSON.stringify` rather than serde-wasm-bindgen's
-/// deserializer: one parser (the one cx-core already uses for text) keeps
-/// the module small and the messages identical to the JSON Lines ones.
+/// Inputs go through `JSON.stringify` rather than a JS-value deserializer:
+/// one parser (the one cx-core already uses for text) keeps the module small
+/// and the messages identical to the JSON Lines ones.
 fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, text_ok: bool) -> Result<T, JsValue> {
     match value.as_string() {
         Some(t) if text_ok => parse_doc(&t, what, true),
@@ -203,11 +207,125 @@ fn optional<T: DeserializeOwned + Default>(
     }
 }
 
-/// Serialises a document as plain JS objects (maps as objects).
+/// Serialises a document as plain JS objects: written as JSON text by
+/// serde_json, then `JSON.parse`d. Maps are objects, absent values `null`; a
+/// `u128` (the exact sums of a snapshot) is a `BigInt`; a `u64` or `i64`
+/// outside the safe integers is an `unrepresentable` error. One serializer
+/// (the one `snapshotJson` needs anyway) keeps the module small, and
+/// `JSON.parse` builds large results (an ingest report's alerts) far faster
+/// than creating each value across the boundary.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let (text, bigints) = write_json(value, false)?;
+    let parsed = if bigints {
+        let reviver =
+            Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(|_k: JsValue, v: JsValue| {
+                let digits = v
+                    .as_string()
+                    .and_then(|s| s.strip_prefix(BIGINT_MARK).map(str::to_string));
+                match digits {
+                    Some(d) => js_sys::BigInt::new(&JsValue::from_str(&d)).map_or(v, JsValue::from),
+                    None => v,
+                }
+            });
+        json_parse_with_reviver(&text, reviver.as_ref().unchecked_ref())
+    } else {
+        js_sys::JSON::parse(&text)
+    };
+    parsed.map_err(|_| error("unrepresentable", "the result is not valid JSON", "").into())
+}
+
+/// JSON text of a document and whether it holds marked `u128`s. `exact`:
+/// plain JSON, every integer a number literal (`snapshotJson`); otherwise
+/// for `JSON.parse` (see `to_js`).
+fn write_json<T: Serialize>(value: &T, exact: bool) -> Result<(String, bool), JsValue> {
+    let mut text = Vec::with_capacity(256);
+    let bigints = std::cell::Cell::new(false);
+    let formatter = JsFormatter {
+        exact,
+        bigints: &bigints,
+    };
     value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| error("unrepresentable", &e.to_string(), "").into())
+        .serialize(&mut serde_json::Serializer::with_formatter(
+            &mut text, formatter,
+        ))
+        .map_err(|e| {
+            JsValue::from(error(
+                "unrepresentable",
+                &strip_position(&e.to_string()),
+                "",
+            ))
+        })?;
+    // serde_json writes UTF-8.
+    Ok((String::from_utf8(text).unwrap_or_default(), bigints.get()))
+}
+
+/// Marks a `u128` written as a JSON string (as `JSON.parse` reads it), for
+/// `to_js`'s reviver and `json_with_bigints`.
+const BIGINT_MARK: &str = "\u{1}cx-bigint:";
+/// `BIGINT_MARK` as written in JSON text, after the opening quote.
+const BIGINT_MARK_JSON: &str = "\\u0001cx-bigint:";
+
+/// serde_json's compact output; unless `exact`, integers JS numbers cannot
+/// hold exactly are an error (`u64`, `i64`) or a marked string (`u128`).
+struct JsFormatter<'a> {
+    exact: bool,
+    /// Set when a `u128` was written as a marked string.
+    bigints: &'a std::cell::Cell<bool>,
+}
+
+impl JsFormatter<'_> {
+    fn check_safe(&self, magnitude: u64, v: impl std::fmt::Display) -> std::io::Result<()> {
+        if self.exact || magnitude <= MAX_SAFE_INTEGER {
+            Ok(())
+        } else {
+            Err(std::io::Error::other(format!(
+                "{v} can't be represented as a JavaScript number"
+            )))
+        }
+    }
+
+    fn write_big<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        v: impl std::fmt::Display,
+    ) -> std::io::Result<()> {
+        if self.exact {
+            write!(w, "{v}")
+        } else {
+            self.bigints.set(true);
+            write!(w, "\"{BIGINT_MARK_JSON}{v}\"")
+        }
+    }
+}
+
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+impl serde_json::ser::Formatter for JsFormatter<'_> {
+    fn write_u64<W: ?Sized + std::io::Write>(&mut self, w: &mut W, v: u64) -> std::io::Result<()> {
+        self.check_safe(v, v)?;
+        serde_json::ser::CompactFormatter.write_u64(w, v)
+    }
+
+    fn write_i64<W: ?Sized + std::io::Write>(&mut self, w: &mut W, v: i64) -> std::io::Result<()> {
+        self.check_safe(v.unsigned_abs(), v)?;
+        serde_json::ser::CompactFormatter.write_i64(w, v)
+    }
+
+    fn write_u128<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        v: u128,
+    ) -> std::io::Result<()> {
+        self.write_big(w, v)
+    }
+
+    fn write_i128<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        v: i128,
+    ) -> std::io::Result<()> {
+        self.write_big(w, v)
+    }
 }
 
 /// Text input: a string, or UTF-8 bytes (`Uint8Array`, `ArrayBuffer`).
@@ -523,8 +641,7 @@ impl JsEngine {
     /// `Engine.restore`.
     #[wasm_bindgen(js_name = snapshotJson)]
     pub fn snapshot_json(&self) -> Result<String, JsValue> {
-        serde_json::to_string(&self.engine()?.snapshot())
-            .map_err(|e| error("unrepresentable", &e.to_string(), "").into())
+        Ok(write_json(&self.engine()?.snapshot(), true)?.0)
     }
 
     /// Rebuilds an engine from a snapshot: the object of `snapshot()`
