@@ -155,45 +155,14 @@ fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, text_ok: bool) -> R
 
 /// Parses JSON text into a document; `positions`: report line and column.
 fn parse_doc<T: DeserializeOwned>(text: &str, what: &str, positions: bool) -> Result<T, JsValue> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let position = |line: usize, column: usize| {
-        if positions {
+    cx_core::json::from_json_positioned(text).map_err(|(line, column, path, message)| {
+        let (l, c) = if positions {
             (Some(line), Some(column))
         } else {
             (None, None)
-        }
-    };
-    let v: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = pointer(e.path());
-        let inner = e.into_inner();
-        let (l, c) = position(inner.line(), inner.column());
-        parse_error(what, l, c, &path, &strip_position(&inner.to_string()))
-    })?;
-    de.end().map_err(|e| {
-        let (l, c) = position(e.line(), e.column());
-        parse_error(what, l, c, "", &strip_position(&e.to_string()))
-    })?;
-    Ok(v)
-}
-
-fn strip_position(message: &str) -> String {
-    message
-        .rfind(" at line ")
-        .map_or(message, |i| &message[..i])
-        .to_string()
-}
-
-fn pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .map(|s| match s {
-            Segment::Seq { index } => format!("/{index}"),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                format!("/{}", cx_core::diagnostic::escape_pointer_token(key))
-            }
-            Segment::Unknown => String::new(),
-        })
-        .collect()
+        };
+        parse_error(what, l, c, &path, &message)
+    })
 }
 
 /// An optional argument: `undefined` and `null` are absent.
@@ -248,13 +217,7 @@ fn write_json<T: Serialize>(value: &T, exact: bool) -> Result<(String, bool), Js
         .serialize(&mut serde_json::Serializer::with_formatter(
             &mut text, formatter,
         ))
-        .map_err(|e| {
-            JsValue::from(error(
-                "unrepresentable",
-                &strip_position(&e.to_string()),
-                "",
-            ))
-        })?;
+        .map_err(|e| JsValue::from(error("unrepresentable", &e.to_string(), "")))?;
     // serde_json writes UTF-8.
     Ok((String::from_utf8(text).unwrap_or_default(), bigints.get()))
 }
