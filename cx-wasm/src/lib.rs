@@ -45,6 +45,14 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "EngineConfig")]
     pub type EngineConfigArg;
 
+    /// The global `TextEncoder` (Node ≥ 11, every browser).
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    /// UTF-8 of a JS string, encoded natively (lone surrogates as U+FFFD).
+    #[wasm_bindgen(method)]
+    fn encode(this: &TextEncoder, text: &JsValue) -> js_sys::Uint8Array;
+
     /// `JSON.parse(text, reviver)` (js-sys has no binding for the reviver).
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     fn json_parse_with_reviver(text: &str, reviver: &js_sys::Function) -> Result<JsValue, JsValue>;
@@ -292,9 +300,12 @@ impl serde_json::ser::Formatter for JsFormatter<'_> {
 }
 
 /// Text input: a string, or UTF-8 bytes (`Uint8Array`, `ArrayBuffer`).
+/// A string is encoded by `TextEncoder` then copied in: for large inputs
+/// this is several times faster than `as_string`, whose glue copies ASCII
+/// one character at a time in JS.
 fn text_bytes(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
-    if let Some(s) = value.as_string() {
-        return Ok(s.into_bytes());
+    if value.is_string() {
+        return Ok(TextEncoder::new().encode(value).to_vec());
     }
     if value.is_instance_of::<js_sys::Uint8Array>() {
         return Ok(js_sys::Uint8Array::new(value).to_vec());
