@@ -9,6 +9,8 @@
 //! - [`score`]: mergeable sufficient statistics and every score computed from
 //!   them, with honest statistics (n, standard error, interval, flags).
 //! - [`schema`]: the JSON Schemas of every document type.
+//! - [`json`]: reading a JSON document with errors that say where (line,
+//!   column, JSON Pointer).
 //!
 //! The crate has no `unsafe`, no FFI and no wasm dependency: the bindings
 //! (`cx-ffi`, `cx-wasm`) only convert types and errors.
@@ -19,6 +21,7 @@ pub mod analysis;
 pub mod demo;
 pub mod diagnostic;
 pub mod engine;
+pub mod json;
 pub mod metric;
 pub mod plan;
 pub mod playbook;

@@ -1,8 +1,9 @@
 //! `cx-wasm` — the cx engine for JavaScript (wasm-bindgen). A thin layer:
 //! every function converts arguments, calls `cx-core`, converts results.
 //!
-//! - Documents cross the boundary as plain JS objects (serde-wasm-bindgen,
-//!   JSON-compatible: maps are plain objects, absent values `null`); only
+//! - Documents cross the boundary as plain JS objects (JSON-compatible:
+//!   maps are plain objects, absent values `null`; built with `JSON.parse`
+//!   and read with `JSON.stringify`, so serde_json is the one format); only
 //!   text the caller already holds (JSON Lines, CSV, a plan or snapshot read
 //!   from a file) crosses as a string or `Uint8Array`.
 //! - Every failure is thrown as a JS `Error` with a string `code` and a
@@ -15,7 +16,8 @@
 //!   in the generated `.d.ts`.
 #![deny(missing_docs)]
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use cx_core::diagnostic::Diagnostic;
 use cx_core::engine::{CsvMapping, Engine, EngineConfig, IngestReport, Query, Selection, Snapshot};
@@ -42,6 +44,18 @@ extern "C" {
     /// Optional `EngineConfig` argument (typed for TypeScript).
     #[wasm_bindgen(typescript_type = "EngineConfig")]
     pub type EngineConfigArg;
+
+    /// The global `TextEncoder` (Node ≥ 11, every browser).
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    /// UTF-8 of a JS string, encoded natively (lone surrogates as U+FFFD).
+    #[wasm_bindgen(method)]
+    fn encode(this: &TextEncoder, text: &JsValue) -> js_sys::Uint8Array;
+
+    /// `JSON.parse(text, reviver)` (js-sys has no binding for the reviver).
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn json_parse_with_reviver(text: &str, reviver: &js_sys::Function) -> Result<JsValue, JsValue>;
 }
 
 // ---------------------------------------------------------------- errors
@@ -103,7 +117,6 @@ fn json_of(value: &JsValue, what: &str) -> Result<String, JsValue> {
 /// `JSON.stringify` where a `BigInt` is written as a plain integer literal
 /// (the exact sums of a snapshot).
 fn json_with_bigints(value: &JsValue) -> Result<String, JsValue> {
-    const MARK: &str = "\u{1}bigint:";
     let replacer =
         Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(|_k: JsValue, v: JsValue| {
             if v.is_bigint() {
@@ -111,7 +124,7 @@ fn json_with_bigints(value: &JsValue) -> Result<String, JsValue> {
                     .to_string(10)
                     .map(String::from)
                     .unwrap_or_default();
-                JsValue::from(format!("{MARK}{digits}"))
+                JsValue::from(format!("{BIGINT_MARK}{digits}"))
             } else {
                 v
             }
@@ -121,10 +134,10 @@ fn json_with_bigints(value: &JsValue) -> Result<String, JsValue> {
         .and_then(|t| t.as_string())
         .ok_or_else(|| invalid_argument("snapshot cannot be read as JSON"))?;
     // JSON.stringify escapes U+0001 as \u0001: unquote the marked numbers.
-    let quoted = "\"\\u0001bigint:";
+    let quoted = format!("\"{BIGINT_MARK_JSON}");
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
-    while let Some(i) = rest.find(quoted) {
+    while let Some(i) = rest.find(&quoted) {
         out.push_str(&rest[..i]);
         rest = &rest[i + quoted.len()..];
         let end = rest.find('"').unwrap_or(rest.len());
@@ -138,9 +151,9 @@ fn json_with_bigints(value: &JsValue) -> Result<String, JsValue> {
 /// Reads a document from a JS object (or, when `text_ok`, from JSON text)
 /// through serde_json, so that every error carries the JSON Pointer of the
 /// offending value (and the line and column when the caller gave text).
-/// Inputs go through `JSON.stringify` rather than serde-wasm-bindgen's
-/// deserializer: one parser (the one cx-core already uses for text) keeps
-/// the module small and the messages identical to the JSON Lines ones.
+/// Inputs go through `JSON.stringify` rather than a JS-value deserializer:
+/// one parser (the one cx-core already uses for text) keeps the module small
+/// and the messages identical to the JSON Lines ones.
 fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, text_ok: bool) -> Result<T, JsValue> {
     match value.as_string() {
         Some(t) if text_ok => parse_doc(&t, what, true),
@@ -150,45 +163,14 @@ fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, text_ok: bool) -> R
 
 /// Parses JSON text into a document; `positions`: report line and column.
 fn parse_doc<T: DeserializeOwned>(text: &str, what: &str, positions: bool) -> Result<T, JsValue> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let position = |line: usize, column: usize| {
-        if positions {
+    cx_core::json::from_json_positioned(text).map_err(|(line, column, path, message)| {
+        let (l, c) = if positions {
             (Some(line), Some(column))
         } else {
             (None, None)
-        }
-    };
-    let v: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = pointer(e.path());
-        let inner = e.into_inner();
-        let (l, c) = position(inner.line(), inner.column());
-        parse_error(what, l, c, &path, &strip_position(&inner.to_string()))
-    })?;
-    de.end().map_err(|e| {
-        let (l, c) = position(e.line(), e.column());
-        parse_error(what, l, c, "", &strip_position(&e.to_string()))
-    })?;
-    Ok(v)
-}
-
-fn strip_position(message: &str) -> String {
-    message
-        .rfind(" at line ")
-        .map_or(message, |i| &message[..i])
-        .to_string()
-}
-
-fn pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .map(|s| match s {
-            Segment::Seq { index } => format!("/{index}"),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                format!("/{}", cx_core::diagnostic::escape_pointer_token(key))
-            }
-            Segment::Unknown => String::new(),
-        })
-        .collect()
+        };
+        parse_error(what, l, c, &path, &message)
+    })
 }
 
 /// An optional argument: `undefined` and `null` are absent.
@@ -202,17 +184,128 @@ fn optional<T: DeserializeOwned + Default>(
     }
 }
 
-/// Serialises a document as plain JS objects (maps as objects).
+/// Serialises a document as plain JS objects: written as JSON text by
+/// serde_json, then `JSON.parse`d. Maps are objects, absent values `null`; a
+/// `u128` (the exact sums of a snapshot) is a `BigInt`; a `u64` or `i64`
+/// outside the safe integers is an `unrepresentable` error. One serializer
+/// (the one `snapshotJson` needs anyway) keeps the module small, and
+/// `JSON.parse` builds large results (an ingest report's alerts) far faster
+/// than creating each value across the boundary.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let (text, bigints) = write_json(value, false)?;
+    let parsed = if bigints {
+        let reviver =
+            Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(|_k: JsValue, v: JsValue| {
+                let digits = v
+                    .as_string()
+                    .and_then(|s| s.strip_prefix(BIGINT_MARK).map(str::to_string));
+                match digits {
+                    Some(d) => js_sys::BigInt::new(&JsValue::from_str(&d)).map_or(v, JsValue::from),
+                    None => v,
+                }
+            });
+        json_parse_with_reviver(&text, reviver.as_ref().unchecked_ref())
+    } else {
+        js_sys::JSON::parse(&text)
+    };
+    parsed.map_err(|_| error("unrepresentable", "the result is not valid JSON", "").into())
+}
+
+/// JSON text of a document and whether it holds marked `u128`s. `exact`:
+/// plain JSON, every integer a number literal (`snapshotJson`); otherwise
+/// for `JSON.parse` (see `to_js`).
+fn write_json<T: Serialize>(value: &T, exact: bool) -> Result<(String, bool), JsValue> {
+    let mut text = Vec::with_capacity(256);
+    let bigints = std::cell::Cell::new(false);
+    let formatter = JsFormatter {
+        exact,
+        bigints: &bigints,
+    };
     value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| error("unrepresentable", &e.to_string(), "").into())
+        .serialize(&mut serde_json::Serializer::with_formatter(
+            &mut text, formatter,
+        ))
+        .map_err(|e| JsValue::from(error("unrepresentable", &e.to_string(), "")))?;
+    // serde_json writes UTF-8.
+    Ok((String::from_utf8(text).unwrap_or_default(), bigints.get()))
+}
+
+/// Marks a `u128` written as a JSON string (as `JSON.parse` reads it), for
+/// `to_js`'s reviver and `json_with_bigints`.
+const BIGINT_MARK: &str = "\u{1}cx-bigint:";
+/// `BIGINT_MARK` as written in JSON text, after the opening quote.
+const BIGINT_MARK_JSON: &str = "\\u0001cx-bigint:";
+
+/// serde_json's compact output; unless `exact`, integers JS numbers cannot
+/// hold exactly are an error (`u64`, `i64`) or a marked string (`u128`).
+struct JsFormatter<'a> {
+    exact: bool,
+    /// Set when a `u128` was written as a marked string.
+    bigints: &'a std::cell::Cell<bool>,
+}
+
+impl JsFormatter<'_> {
+    fn check_safe(&self, magnitude: u64, v: impl std::fmt::Display) -> std::io::Result<()> {
+        if self.exact || magnitude <= MAX_SAFE_INTEGER {
+            Ok(())
+        } else {
+            Err(std::io::Error::other(format!(
+                "{v} can't be represented as a JavaScript number"
+            )))
+        }
+    }
+
+    fn write_big<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        v: impl std::fmt::Display,
+    ) -> std::io::Result<()> {
+        if self.exact {
+            write!(w, "{v}")
+        } else {
+            self.bigints.set(true);
+            write!(w, "\"{BIGINT_MARK_JSON}{v}\"")
+        }
+    }
+}
+
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+impl serde_json::ser::Formatter for JsFormatter<'_> {
+    fn write_u64<W: ?Sized + std::io::Write>(&mut self, w: &mut W, v: u64) -> std::io::Result<()> {
+        self.check_safe(v, v)?;
+        serde_json::ser::CompactFormatter.write_u64(w, v)
+    }
+
+    fn write_i64<W: ?Sized + std::io::Write>(&mut self, w: &mut W, v: i64) -> std::io::Result<()> {
+        self.check_safe(v.unsigned_abs(), v)?;
+        serde_json::ser::CompactFormatter.write_i64(w, v)
+    }
+
+    fn write_u128<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        v: u128,
+    ) -> std::io::Result<()> {
+        self.write_big(w, v)
+    }
+
+    fn write_i128<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        v: i128,
+    ) -> std::io::Result<()> {
+        self.write_big(w, v)
+    }
 }
 
 /// Text input: a string, or UTF-8 bytes (`Uint8Array`, `ArrayBuffer`).
+/// A string is encoded by `TextEncoder` then copied in: for large inputs
+/// this is several times faster than `as_string`, whose glue copies ASCII
+/// one character at a time in JS.
 fn text_bytes(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
-    if let Some(s) = value.as_string() {
-        return Ok(s.into_bytes());
+    if value.is_string() {
+        return Ok(TextEncoder::new().encode(value).to_vec());
     }
     if value.is_instance_of::<js_sys::Uint8Array>() {
         return Ok(js_sys::Uint8Array::new(value).to_vec());
@@ -361,7 +454,23 @@ pub fn drivers(
 /// statistics, answers queries with scorecards, raises alerts.
 #[wasm_bindgen(js_name = Engine)]
 pub struct JsEngine {
-    inner: RefCell<Engine>,
+    /// `None` once `free()` was called. Shared (`Rc`) only so that `merge`
+    /// can reach another engine given as a plain JS value (see `share`).
+    inner: Rc<RefCell<Option<Engine>>>,
+}
+
+thread_local! {
+    /// The engine an `Engine` hands to `merge` through `__cxShare`.
+    static SHARED: Cell<Option<Rc<RefCell<Option<Engine>>>>> = const { Cell::new(None) };
+}
+
+fn freed_engine() -> JsValue {
+    error(
+        "freed-engine",
+        "this engine was freed (free() was called): create or restore another",
+        "",
+    )
+    .into()
 }
 
 #[wasm_bindgen(js_class = Engine)]
@@ -377,9 +486,7 @@ impl JsEngine {
         let plan = plan_from(&plan).map_err(|d| diagnostic_error(&d))?;
         let config: EngineConfig = optional(config, "config")?;
         let engine = Engine::with_config(plan, config).map_err(engine_error)?;
-        Ok(JsEngine {
-            inner: RefCell::new(engine),
-        })
+        Ok(JsEngine::wrap(engine))
     }
 
     /// Ingests one record object or an array of them. Bad records are
@@ -398,10 +505,10 @@ impl JsEngine {
             ));
         }
         let text = json_of(&records, "records")?;
-        let report =
-            self.inner.borrow_mut().ingest_json(&text).map_err(|e| {
-                parse_error("records", Some(e.line), Some(e.column), "", &e.message)
-            })?;
+        let report = self
+            .engine_mut()?
+            .ingest_json(&text)
+            .map_err(|e| parse_error("records", Some(e.line), Some(e.column), "", &e.message))?;
         report_js(&report)
     }
 
@@ -413,7 +520,7 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] text: JsValue,
     ) -> Result<JsValue, JsValue> {
         let bytes = text_bytes(&text, "text")?;
-        let report = self.inner.borrow_mut().ingest_json_lines(&bytes);
+        let report = self.engine_mut()?.ingest_json_lines(&bytes);
         report_js(&report)
     }
 
@@ -429,8 +536,7 @@ impl JsEngine {
         let bytes = text_bytes(&text, "text")?;
         let mapping: CsvMapping = from_js(&mapping, "mapping", true)?;
         let report = self
-            .inner
-            .borrow_mut()
+            .engine_mut()?
             .ingest_csv(&bytes, &mapping)
             .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.path())))?;
         report_js(&report)
@@ -442,8 +548,7 @@ impl JsEngine {
     pub fn query(&self, query: Option<QueryArg>) -> Result<JsValue, JsValue> {
         let query: Query = optional(query, "query")?;
         let card = self
-            .inner
-            .borrow()
+            .engine()?
             .query(&query)
             .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.path())))?;
         to_js(&card)
@@ -485,8 +590,7 @@ impl JsEngine {
         let b: Selection = optional(Some(b), "b")?;
         let options: NpsOptions = optional(options, "options")?;
         let c = self
-            .inner
-            .borrow()
+            .engine()?
             .compare(&a, &b, options.level(), options.method())
             .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.path())))?;
         to_js(&c)
@@ -495,7 +599,7 @@ impl JsEngine {
     /// The most recent alerts kept by the engine, oldest first.
     #[wasm_bindgen(unchecked_return_type = "Alert[]")]
     pub fn alerts(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().alerts())
+        to_js(&self.engine()?.alerts())
     }
 
     /// The engine's statistics as a versioned document (never the rows).
@@ -504,15 +608,14 @@ impl JsEngine {
     /// `JSON.stringify` of this object.
     #[wasm_bindgen(unchecked_return_type = "Snapshot")]
     pub fn snapshot(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().snapshot())
+        to_js(&self.engine()?.snapshot())
     }
 
     /// The snapshot as exact JSON text, to store and give back to
     /// `Engine.restore`.
     #[wasm_bindgen(js_name = snapshotJson)]
     pub fn snapshot_json(&self) -> Result<String, JsValue> {
-        serde_json::to_string(&self.inner.borrow().snapshot())
-            .map_err(|e| error("unrepresentable", &e.to_string(), "").into())
+        Ok(write_json(&self.engine()?.snapshot(), true)?.0)
     }
 
     /// Rebuilds an engine from a snapshot: the object of `snapshot()`
@@ -526,43 +629,92 @@ impl JsEngine {
             parse_doc(&json_with_bigints(&snapshot)?, "snapshot", false)?
         };
         let engine = Engine::restore(snapshot).map_err(engine_error)?;
-        Ok(JsEngine {
-            inner: RefCell::new(engine),
-        })
+        Ok(JsEngine::wrap(engine))
     }
 
     /// Merges `other` into this engine (same plan and settings): the result
-    /// answers every query as one engine that ingested both inputs.
-    pub fn merge(&self, other: &JsEngine) -> Result<(), JsValue> {
-        let result = if std::ptr::eq(self, other) {
-            let copy = self.inner.borrow().clone();
-            self.inner.borrow_mut().merge(&copy)
+    /// answers every query as one engine that ingested both inputs. Throws
+    /// `invalid-argument` when `other` is not an `Engine` and `freed-engine`
+    /// when either engine was freed.
+    pub fn merge(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Engine")] other: JsValue,
+    ) -> Result<(), JsValue> {
+        let other = engine_of(&other)?;
+        let result = if Rc::ptr_eq(&self.inner, &other) {
+            let copy = self.engine()?.clone();
+            self.engine_mut()?.merge(&copy)
         } else {
-            self.inner.borrow_mut().merge(&other.inner.borrow())
+            let other = other.borrow();
+            let other = other.as_ref().ok_or_else(freed_engine)?;
+            self.engine_mut()?.merge(other)
         };
         result.map_err(engine_error)
     }
 
-    /// Number of statistics cells held: what memory grows with.
-    #[wasm_bindgen(js_name = cellCount)]
-    pub fn cell_count(&self) -> usize {
-        self.inner.borrow().cell_count()
+    /// Internal: lends this engine to `merge` (which finds it by calling this
+    /// method on the JS object it was given).
+    #[wasm_bindgen(js_name = __cxShare, skip_typescript)]
+    pub fn share(&self) {
+        SHARED.with(|s| s.set(Some(Rc::clone(&self.inner))));
     }
 
-    // `report(options)` (the full report: IPA quadrant, identity alignment,
-    // goals, recommendations) is added here when cx-core's analysis module
-    // lands: `pub fn report(&self, options: Option<JsValue>) -> Result<JsValue, JsValue>`.
+    /// Releases the engine's memory at once (rather than when the object is
+    /// garbage-collected). Any later call on it throws `freed-engine`.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn free(&self) {
+        self.inner.borrow_mut().take();
+    }
+
+    /// Number of statistics cells held: what memory grows with.
+    #[wasm_bindgen(js_name = cellCount)]
+    pub fn cell_count(&self) -> Result<usize, JsValue> {
+        Ok(self.engine()?.cell_count())
+    }
 }
 
 impl JsEngine {
+    fn wrap(engine: Engine) -> JsEngine {
+        JsEngine {
+            inner: Rc::new(RefCell::new(Some(engine))),
+        }
+    }
+
+    /// The engine, or `freed-engine` after `free()`.
+    fn engine(&self) -> Result<std::cell::Ref<'_, Engine>, JsValue> {
+        std::cell::Ref::filter_map(self.inner.borrow(), Option::as_ref).map_err(|_| freed_engine())
+    }
+
+    fn engine_mut(&self) -> Result<std::cell::RefMut<'_, Engine>, JsValue> {
+        std::cell::RefMut::filter_map(self.inner.borrow_mut(), Option::as_mut)
+            .map_err(|_| freed_engine())
+    }
+
     fn build_report(
         &self,
         options: Option<ReportOptionsArg>,
     ) -> Result<cx_core::report::Report, JsValue> {
         let options: cx_core::report::ReportOptions = optional(options, "report options")?;
-        cx_core::report::Report::build(&self.inner.borrow(), &options)
+        cx_core::report::Report::build(&*self.engine()?, &options)
             .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.path())))
     }
+}
+
+/// The engine behind a JS `Engine` object given as a plain value: asks the
+/// object to lend it (`__cxShare`). A value that is not an `Engine` is an
+/// `invalid-argument`; a freed one (whose method throws) a `freed-engine`.
+fn engine_of(value: &JsValue) -> Result<Rc<RefCell<Option<Engine>>>, JsValue> {
+    let not_engine = || invalid_argument("other must be an Engine");
+    if !value.is_object() {
+        return Err(not_engine());
+    }
+    let share = js_sys::Reflect::get(value, &JsValue::from_str("__cxShare"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or_else(not_engine)?;
+    SHARED.with(|s| s.set(None));
+    share.call0(value).map_err(|_| freed_engine())?;
+    SHARED.with(|s| s.take()).ok_or_else(not_engine)
 }
 
 fn report_js(report: &IngestReport) -> Result<JsValue, JsValue> {

@@ -1,7 +1,7 @@
 //! Parsing a plan from JSON, with errors that say where.
 
 use super::Plan;
-use crate::diagnostic::{escape_pointer_token, Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 
 /// Why a plan document could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,64 +43,7 @@ impl PlanError {
     }
 }
 
-/// Converts a `serde_path_to_error` path into a JSON Pointer.
-pub(crate) fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for seg in path.iter() {
-        match seg {
-            Segment::Seq { index } => {
-                out.push('/');
-                out.push_str(&index.to_string());
-            }
-            Segment::Map { key } => {
-                out.push('/');
-                out.push_str(&escape_pointer_token(key));
-            }
-            Segment::Enum { variant } => {
-                out.push('/');
-                out.push_str(&escape_pointer_token(variant));
-            }
-            Segment::Unknown => out.push_str("/?"),
-        }
-    }
-    out
-}
-
-/// Deserialises any document from JSON text with a positioned error:
-/// `(line, column, JSON Pointer, message)`.
-pub(crate) fn from_json_positioned<T: serde::de::DeserializeOwned>(
-    text: &str,
-) -> Result<T, (usize, usize, String, String)> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-    let value = match result {
-        Ok(v) => v,
-        Err(e) => {
-            let path = pointer_of(e.path());
-            let inner = e.into_inner();
-            let message = clean_message(&inner.to_string());
-            return Err((inner.line().max(1), inner.column().max(1), path, message));
-        }
-    };
-    if let Err(e) = de.end() {
-        return Err((
-            e.line(),
-            e.column(),
-            String::new(),
-            clean_message(&e.to_string()),
-        ));
-    }
-    Ok(value)
-}
-
-/// serde_json appends " at line L column C"; we report those separately.
-fn clean_message(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
-}
+pub(crate) use crate::json::from_json_positioned;
 
 impl Plan {
     /// Reads a plan from JSON text.
