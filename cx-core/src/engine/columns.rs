@@ -562,11 +562,8 @@ impl Engine {
                 rest /= card;
             }
             let key = super::cells::CellKey {
-                bucket: if self.config.cube.granularity == super::Granularity::None {
-                    0
-                } else {
-                    b_lo + rest as i32 * step
-                },
+                // Without time, b_lo is 0 and there is one bucket.
+                bucket: b_lo + rest as i32 * step,
                 method: 0,
                 dims: ids.clone().into_boxed_slice(),
             };

@@ -231,9 +231,14 @@ impl Engine {
             Ok(Some(alerts)) => self.accepted(report, alerts),
             Err(e) => self.rejected(report, pos, rec.id().map(str::to_string), e),
         }
-        let new = report.alerts.len() - listed;
-        if new > 0 {
-            let report = &*report;
+        self.after_record(listed, batch, report);
+    }
+
+    /// What follows every record of a text or typed batch: the alerts it
+    /// listed (from `listed` on) go to the engine's log; a full batch is
+    /// filed.
+    fn after_record(&mut self, listed: usize, batch: &mut ResponseBatch, report: &IngestReport) {
+        if report.alerts.len() > listed {
             self.log_alerts(&report.alerts[listed..]);
         }
         if batch.len() >= BATCH_ROWS {
@@ -255,13 +260,7 @@ impl Engine {
             let id = row.id.map(|b| String::from_utf8_lossy(b).into_owned());
             self.rejected(report, pos, id, e);
         }
-        if report.alerts.len() > listed {
-            let report = &*report;
-            self.log_alerts(&report.alerts[listed..]);
-        }
-        if batch.len() >= BATCH_ROWS {
-            self.flush(batch);
-        }
+        self.after_record(listed, batch, report);
     }
 
     fn accepted(&mut self, report: &mut IngestReport, alerts: Vec<Alert>) {
@@ -371,12 +370,7 @@ impl Engine {
 
     /// Whether a customer response with these ratings raises any alert.
     pub(crate) fn would_alert(&self, nps: u8, csat: u8, ces: u8) -> bool {
-        let rules = &self.plan.thresholds.alerts;
-        (rules.detractor && nps != MISSING && nps <= 6)
-            || (rules.csat_bottom_two && csat != MISSING && csat <= self.plan.scales.csat.min + 1)
-            || rules
-                .ces_at_most
-                .is_some_and(|l| ces != MISSING && ces <= l)
+        self.alert_count(nps, csat, ces) > 0
     }
 
     /// The alerts one accepted customer response raises.
