@@ -265,3 +265,193 @@ fn dense_columns_equal_typed_rows_for_every_granularity() {
         );
     }
 }
+
+/// The fast path's edge cases against typed ingest of the same rows: one
+/// cell (partial histograms), a large dictionary of which few values are
+/// used (dense indexes by the codes used), a dictionary that repeats a
+/// value, no score column, the distinct-values limit (the row path rejects
+/// the rows that would break it), an out-of-range timestamp, and a code
+/// outside its dictionary (an error naming the first such row).
+#[test]
+fn dense_path_edge_cases() {
+    use cx_core::engine::{ColumnsError, Cube, EngineConfig, Granularity, Limits};
+    let plan = Plan::from_json(PLAN).unwrap();
+    let n = 5_000usize;
+    let mut x = 99u64;
+    let mut next = |m: u64| {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (x >> 33) % m
+    };
+    let at: Vec<i64> = (0..n)
+        .map(|_| 1_767_225_600 + next(400 * 86_400) as i64)
+        .collect();
+    let big: Vec<String> = (0..70_000).map(|i| format!("s{i}")).collect();
+    let big: Vec<&str> = big.iter().map(String::as_str).collect();
+    let big_codes: Vec<u32> = (0..n)
+        .map(|_| [5, 69_999, 123, ABSENT][next(4) as usize])
+        .collect();
+    let twice = ["same", "other", "same"];
+    let twice_codes: Vec<u32> = (0..n).map(|_| next(3) as u32).collect();
+    let nps: Vec<u8> = (0..n)
+        .map(|_| [MISSING, 0, 6, 7, 9, 10][next(6) as usize])
+        .collect();
+    let csat: Vec<u8> = (0..n).map(|_| 1 + next(5) as u8).collect();
+    let mut bad_at = at.clone();
+    bad_at[777] = i64::MAX;
+
+    struct Case<'a> {
+        what: &'a str,
+        granularity: Granularity,
+        keep: Vec<&'a str>,
+        at: &'a [i64],
+        dims: Vec<(&'a str, &'a [&'a str], &'a [u32])>,
+        scores: bool,
+        max_values: usize,
+    }
+    let cases = [
+        Case {
+            what: "one cell",
+            granularity: Granularity::None,
+            keep: vec![],
+            at: &at,
+            dims: vec![],
+            scores: true,
+            max_values: 10_000,
+        },
+        Case {
+            what: "large dictionary, by day",
+            granularity: Granularity::Day,
+            keep: vec!["segment"],
+            at: &at,
+            dims: vec![("segment", &big, &big_codes)],
+            scores: true,
+            max_values: 10_000,
+        },
+        Case {
+            what: "a repeated dictionary value, no scores",
+            granularity: Granularity::IsoWeek,
+            keep: vec!["segment"],
+            at: &at,
+            dims: vec![("segment", &twice, &twice_codes)],
+            scores: false,
+            max_values: 10_000,
+        },
+        Case {
+            what: "distinct-values limit",
+            granularity: Granularity::None,
+            keep: vec!["segment"],
+            at: &at,
+            dims: vec![("segment", &big, &big_codes)],
+            scores: true,
+            max_values: 2,
+        },
+        Case {
+            what: "timestamp out of range",
+            granularity: Granularity::None,
+            keep: vec!["segment"],
+            at: &bad_at,
+            dims: vec![("segment", &twice, &twice_codes)],
+            scores: true,
+            max_values: 10_000,
+        },
+    ];
+    for case in cases {
+        let what = case.what;
+        let config = EngineConfig {
+            cube: Cube {
+                dimensions: Some(case.keep.iter().map(|s| s.to_string()).collect()),
+                granularity: case.granularity,
+            },
+            limits: Limits {
+                max_distinct_values: case.max_values,
+                ..Limits::default()
+            },
+        };
+        let cols = ResponseColumns {
+            at: case.at,
+            dimensions: case
+                .dims
+                .iter()
+                .map(|&(name, dictionary, codes)| (name, DimensionColumn { dictionary, codes }))
+                .collect(),
+            nps: case.scores.then_some(&nps[..]),
+            csat: case.scores.then_some(&csat[..]),
+            ..ResponseColumns::default()
+        };
+        let mut a = Engine::with_config(plan.clone(), config.clone()).unwrap();
+        let ra = a.ingest_columns(&cols).unwrap();
+        let opt = |v: u8| (v != MISSING).then_some(v);
+        let mut b = Engine::with_config(plan.clone(), config).unwrap();
+        let mut rb = cx_core::engine::IngestReport::default();
+        for i in 0..n {
+            let Some(t) = Timestamp::from_unix(case.at[i]) else {
+                rb.total += 1;
+                rb.rejected += 1;
+                continue;
+            };
+            let mut r = Response {
+                at: t,
+                nps: if case.scores { opt(nps[i]) } else { None },
+                csat: if case.scores { opt(csat[i]) } else { None },
+                ..Response::default()
+            };
+            for &(name, dict, codes) in &case.dims {
+                assert_eq!(name, "segment");
+                r.segment = (codes[i] != ABSENT).then(|| dict[codes[i] as usize].to_string());
+            }
+            let one = b.ingest_responses(&[r]);
+            rb.total += one.total;
+            rb.accepted += one.accepted;
+            rb.rejected += one.rejected;
+        }
+        assert_eq!(
+            (ra.total, ra.accepted, ra.rejected),
+            (rb.total, rb.accepted, rb.rejected),
+            "{what}"
+        );
+        assert_eq!(ra.total, n as u64, "{what}");
+        if !case.keep.is_empty() {
+            let q = Query::from_json(r#"{"metrics": ["nps", "csat"], "groupBy": ["segment"]}"#)
+                .unwrap();
+            assert_eq!(a.query(&q).unwrap(), b.query(&q).unwrap(), "{what}");
+        }
+        assert_eq!(a.cell_count(), b.cell_count(), "{what}");
+        assert_eq!(
+            a.query(&Query::default()).unwrap(),
+            b.query(&Query::default()).unwrap(),
+            "{what}"
+        );
+    }
+    // A code past its dictionary: an error naming the first such row, and
+    // nothing ingested.
+    let mut codes = twice_codes.clone();
+    codes[4_321] = 3;
+    codes[4_999] = 7;
+    let cols = ResponseColumns {
+        at: &at,
+        dimensions: vec![(
+            "segment",
+            DimensionColumn {
+                dictionary: &twice,
+                codes: &codes,
+            },
+        )],
+        nps: Some(&nps),
+        ..ResponseColumns::default()
+    };
+    let mut e = Engine::new(plan.clone()).unwrap();
+    let err = e.ingest_columns(&cols).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ColumnsError::Code {
+                row: 4_321,
+                code: 3,
+                size: 3,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(e.cell_count(), 0);
+}

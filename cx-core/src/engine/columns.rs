@@ -140,6 +140,14 @@ impl Engine {
                 return Err(ColumnsError::Unknown(name.to_string()));
             }
             len_check(name, c.codes.len())?;
+            dim_cols.push((self.dims.iter().position(|d| d == name), name, c));
+        }
+        // The fast path checks the codes as it goes; it declines a call with
+        // a code outside its dictionary, which is an error found here.
+        if let Some(report) = self.ingest_columns_dense(cols, &dim_cols) {
+            return Ok(report);
+        }
+        for (_, name, c) in &dim_cols {
             if let Some((row, &code)) = c
                 .codes
                 .iter()
@@ -153,10 +161,6 @@ impl Engine {
                     size: c.dictionary.len(),
                 });
             }
-            dim_cols.push((self.dims.iter().position(|d| d == name), name, c));
-        }
-        if let Some(report) = self.ingest_columns_dense(cols, &dim_cols) {
-            return Ok(report);
         }
         let plan = std::sync::Arc::clone(&self.plan);
         let scales = plan.scales;
@@ -321,35 +325,232 @@ impl Engine {
     }
 }
 
-/// Most dense cells the columnar fast path counts into (each holds 4 × 12
-/// `u32` counters: 12.6 MB at the limit); a cube with more distinct keys in
-/// one call goes through the row path.
+/// Most dense cells the columnar fast path counts into (each holds up to
+/// 4 × 16 `u32` counters: 16.8 MB at the limit); a cube with more distinct
+/// keys in one call goes through the row path.
 const DENSE_LIMIT: usize = 1 << 16;
 
-/// Rows per chunk of the fast path (the cell-index buffer stays in L1).
+/// Rows per chunk of the fast path: the chunk's columns are checked, then
+/// read again from cache while counting; the cell-index buffer stays in L1.
 const CHUNK: usize = 4096;
 
-/// Counter slots per score column: ratings 0–10 and one for "missing".
-const SLOTS: usize = 12;
+/// Counter slots per score column (one 64-byte line of `u32`s): a checked
+/// rating `v` (0–10, or [`MISSING`]) is counted in slot `v & 15`, so
+/// ratings 0–10 in slots 0–10 and "missing" in slot 15.
+const SLOTS: usize = 16;
 
-/// Rows between folds of the `u32` counters into the cells' `u64`s.
-const FOLD_ROWS: usize = 1 << 31;
+/// Dense layouts of at most this many cells count into four partial
+/// histograms (row `r` into lane `r mod 4`), so that rows landing in the
+/// same cell do not wait for each other's increments.
+const LANED_CELLS: usize = 64;
 
-/// A kept dimension in the fast path: its column's code → interned id
-/// table (the last entry is [`ABSENT`]'s), or a single id-0 entry when the
-/// call has no column for it.
-struct DenseDim {
-    ids: Vec<u32>,
+/// A kept dimension in the fast path. `index[k + 1]` is the dense index of
+/// dictionary code `k` (`index[0]`, where [`ABSENT`] wraps to, is the
+/// absent value's); `codes[j]` is the code of dense index `j` (`codes[0]` =
+/// [`ABSENT`]). A dimension without a column in the call has one dense
+/// index (absent) and no column.
+struct DenseDim<'c> {
+    column: Option<&'c DimensionColumn<'c>>,
+    /// `index[j] == j` (dense indexes by code).
+    identity: bool,
+    index: Vec<u32>,
+    codes: Vec<u32>,
+}
+
+impl DenseDim<'_> {
+    fn card(&self) -> usize {
+        self.codes.len()
+    }
+}
+
+/// The shape of one fast-path call: where each row's counters are.
+struct DenseLayout<'c> {
+    dims: Vec<DenseDim<'c>>,
+    granularity: super::Granularity,
+    /// First time bucket (days since the epoch; 0 without time).
+    b_lo: i32,
+    /// Days per bucket step (7 for ISO weeks).
+    step: i32,
+    /// Time buckets × Π dimension cardinalities.
+    space: usize,
+    /// Partial histograms per cell (1 or 4).
+    lanes: usize,
+}
+
+/// What the counting pass found: the counters, the time span, and whether
+/// every value was valid.
+struct DenseCounts<const N: usize> {
+    counts: Vec<[[u32; SLOTS]; N]>,
+    lo: i64,
+    hi: i64,
+    valid: bool,
+}
+
+/// One pass over the rows, chunk by chunk: each chunk's ratings, codes and
+/// timestamps are checked, its rows' cell indexes computed, then every
+/// score column counted in the same loop (one cell's counters are
+/// adjacent). `scores` are (ratings, lowest, highest valid rating).
+fn count_dense<const N: usize>(
+    layout: &DenseLayout<'_>,
+    at: &[i64],
+    scores: [(&[u8], u8, u8); N],
+) -> DenseCounts<N> {
+    use super::Granularity;
+    let rows = at.len();
+    let mut counts = vec![[[0u32; SLOTS]; N]; layout.space * layout.lanes];
+    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+    let mut bad = false;
+    let mut idx = vec![0u32; CHUNK];
+    let mut start = 0;
+    while start < rows {
+        let end = (start + CHUNK).min(rows);
+        let n = end - start;
+        let idx = &mut idx[..n];
+        let at = &at[start..end];
+        // Checks, branch-free over the chunk.
+        for (col, l, h) in &scores {
+            bad |= col[start..end]
+                .iter()
+                .fold(false, |b, &v| b | ((v < *l) | (v > *h)) & (v != MISSING));
+        }
+        (lo, hi) = span(at, lo, hi);
+        // Cell index per row: time, then each dimension with a column, then
+        // the lane; `fresh` until something is written.
+        let mut fresh = false;
+        match layout.granularity {
+            Granularity::Day => {
+                for (i, &t) in idx.iter_mut().zip(at) {
+                    *i = (t.div_euclid(86_400) as i32).wrapping_sub(layout.b_lo) as u32;
+                }
+            }
+            Granularity::IsoWeek => {
+                // Weeks since Monday 1969-12-29 (day −3); b_lo is a Monday.
+                let w_lo = (layout.b_lo + 3).div_euclid(7);
+                for (i, &t) in idx.iter_mut().zip(at) {
+                    let week = t.wrapping_add(3 * 86_400).div_euclid(7 * 86_400) as i32;
+                    *i = week.wrapping_sub(w_lo) as u32;
+                }
+            }
+            _ => fresh = true,
+        }
+        for d in &layout.dims {
+            let Some(c) = d.column else { continue };
+            let card = d.card() as u32;
+            let codes = &c.codes[start..end];
+            bad |= match (fresh, d.identity) {
+                (true, true) => dim_pass::<true, true>(idx, codes, &d.index, card),
+                (true, false) => dim_pass::<true, false>(idx, codes, &d.index, card),
+                (false, true) => dim_pass::<false, true>(idx, codes, &d.index, card),
+                (false, false) => dim_pass::<false, false>(idx, codes, &d.index, card),
+            };
+            fresh = false;
+        }
+        if layout.lanes > 1 {
+            let lanes = layout.lanes as u32;
+            for (r, i) in idx.iter_mut().enumerate() {
+                let lane = r as u32 & (lanes - 1);
+                *i = if fresh {
+                    lane
+                } else {
+                    i.wrapping_mul(lanes) + lane
+                };
+            }
+        } else if fresh {
+            idx.fill(0);
+        }
+        let cols: [&[u8]; N] = std::array::from_fn(|j| &scores[j].0[start..end]);
+        if bad {
+            // Out-of-range indexes are possible now: stop before counting.
+            break;
+        }
+        count_chunk(&mut counts, idx, cols);
+        start = end;
+    }
+    DenseCounts {
+        counts,
+        lo,
+        hi,
+        valid: !bad,
+    }
+}
+
+/// Folds one dimension's codes into the cell indexes: `idx[r] = idx[r] ×
+/// card + index[code + 1]` (`FRESH`: `idx` holds nothing yet; `IDENTITY`:
+/// `index[j] == j`). [`ABSENT`] wraps to 0; returns whether a code lies
+/// past the dictionary (the indexes are then meaningless).
+#[inline]
+fn dim_pass<const FRESH: bool, const IDENTITY: bool>(
+    idx: &mut [u32],
+    codes: &[u32],
+    index: &[u32],
+    card: u32,
+) -> bool {
+    let last = index.len() - 1;
+    let mut bad = false;
+    for (i, &k) in idx.iter_mut().zip(codes) {
+        let j = k.wrapping_add(1) as usize;
+        bad |= j > last;
+        let j = if IDENTITY {
+            j as u32
+        } else {
+            index[j.min(last)]
+        };
+        *i = if FRESH {
+            j
+        } else {
+            i.wrapping_mul(card).wrapping_add(j)
+        };
+    }
+    bad
+}
+
+/// The lowest and highest of `lo`, `hi` and the timestamps (four
+/// independent scalar chains: i64 comparisons do not vectorise on the
+/// baseline x86-64 target).
+fn span(at: &[i64], lo: i64, hi: i64) -> (i64, i64) {
+    let (mut l, mut h) = ([lo; 4], [hi; 4]);
+    let quads = at.chunks_exact(4);
+    let rest = quads.remainder();
+    for q in quads {
+        for k in 0..4 {
+            l[k] = l[k].min(q[k]);
+            h[k] = h[k].max(q[k]);
+        }
+    }
+    let l = rest
+        .iter()
+        .fold(l.into_iter().min().unwrap_or(lo), |a, &t| a.min(t));
+    let h = rest
+        .iter()
+        .fold(h.into_iter().max().unwrap_or(hi), |a, &t| a.max(t));
+    (l, h)
+}
+
+/// Counts one chunk's rows, all checked: row `r`'s rating in column `j`
+/// into `counts[idx[r]][j]`. Kept out of line so that its loop gets the
+/// registers to itself.
+#[inline(never)]
+fn count_chunk<const N: usize>(counts: &mut [[[u32; SLOTS]; N]], idx: &[u32], cols: [&[u8]; N]) {
+    let n = idx.len();
+    let cols = cols.map(|c| &c[..n]);
+    for (r, &i) in idx.iter().enumerate() {
+        let cell = &mut counts[i as usize];
+        for j in 0..N {
+            cell[j][usize::from(cols[j][r] & 15)] += 1;
+        }
+    }
 }
 
 impl Engine {
-    /// The columnar fast path: whole columns checked at once, rows counted
-    /// into dense per-call histograms, histograms added to the cells. Taken
-    /// when the call has no attribute columns, every value is valid, no new
-    /// dimension value would break the distinct-values limit, the cube's
+    /// The columnar fast path: one pass over the columns that checks every
+    /// value and counts each row's ratings into dense per-call counters,
+    /// then adds the counters to the cells. Taken when the call has no
+    /// attribute columns, at most `u32::MAX` rows, every value is valid, no
+    /// new dimension value would break the distinct-values limit, the cube's
     /// time is none, day or ISO week, and the call's keys fit
-    /// [`DENSE_LIMIT`]; `None` sends the call down the row path, which
-    /// gives the same statistics and reports every bad row.
+    /// [`DENSE_LIMIT`]; `None` (nothing changed) sends the call down the row
+    /// path, which gives the same statistics and reports every bad row or
+    /// code.
     fn ingest_columns_dense(
         &mut self,
         cols: &ResponseColumns<'_>,
@@ -357,21 +558,77 @@ impl Engine {
     ) -> Option<IngestReport> {
         use super::Granularity;
         let rows = cols.at.len();
-        if rows == 0 || !cols.attributes.is_empty() {
+        if rows == 0 || !cols.attributes.is_empty() || u32::try_from(rows).is_err() {
             return None;
         }
         let granularity = self.config.cube.granularity;
-        if granularity == Granularity::Month {
+        // Time buckets: the span is needed before counting (one pass over
+        // the timestamps); without time there is one bucket.
+        let (b_lo, step, n_buckets) = match granularity {
+            Granularity::Month => return None,
+            Granularity::None => (0, 1, 1),
+            g => {
+                let (lo, hi) = cols
+                    .at
+                    .iter()
+                    .fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+                let (first, last) = (Timestamp::from_unix(lo)?, Timestamp::from_unix(hi)?);
+                let (b_lo, b_hi) = (super::bucket_of(g, first), super::bucket_of(g, last));
+                let step = if g == Granularity::IsoWeek { 7 } else { 1 };
+                (b_lo, step, ((b_hi - b_lo) / step + 1) as usize)
+            }
+        };
+        // Each kept dimension: at most one column; dense indexes by code
+        // when the dictionaries are small, else by the codes used.
+        let mut dims: Vec<DenseDim> = Vec::with_capacity(self.dims.len());
+        for d in 0..self.dims.len() {
+            let mut here = dim_cols.iter().filter(|(pos, _, _)| *pos == Some(d));
+            let column = here.next().map(|(_, _, c)| *c);
+            if here.next().is_some() {
+                return None;
+            }
+            let size = column.map_or(0, |c| c.dictionary.len());
+            dims.push(DenseDim {
+                column,
+                identity: true,
+                index: (0..=size as u32).collect(),
+                codes: std::iter::once(ABSENT).chain(0..size as u32).collect(),
+            });
+        }
+        let space_of = |dims: &[DenseDim]| {
+            dims.iter()
+                .try_fold(n_buckets, |s, d| s.checked_mul(d.card()))
+        };
+        if space_of(&dims)? > DENSE_LIMIT {
+            for d in &mut dims {
+                let Some(c) = d.column else { continue };
+                let mut used = vec![false; d.index.len()];
+                for &k in c.codes {
+                    *used.get_mut(k.wrapping_add(1) as usize)? = true;
+                }
+                d.codes = std::iter::once(ABSENT)
+                    .chain((1..used.len()).filter(|&j| used[j]).map(|j| j as u32 - 1))
+                    .collect();
+                d.identity = false;
+                for (j, &k) in d.codes.iter().enumerate() {
+                    d.index[k.wrapping_add(1) as usize] = j as u32;
+                }
+            }
+        }
+        let space = space_of(&dims)?;
+        if space > DENSE_LIMIT {
             return None;
         }
-        // Every timestamp and rating valid (branch-free passes).
-        let (lo, hi) = cols
-            .at
-            .iter()
-            .fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
-        let (first, last) = (Timestamp::from_unix(lo)?, Timestamp::from_unix(hi)?);
+        let layout = DenseLayout {
+            dims,
+            granularity,
+            b_lo,
+            step,
+            space,
+            lanes: if space <= LANED_CELLS { 4 } else { 1 },
+        };
         let scales = self.plan.scales;
-        let scores: Vec<(&[u8], usize)> = [
+        let present: Vec<(&[u8], u8, u8, usize)> = [
             (cols.nps, 0, 10, 0),
             (cols.csat, scales.csat.min, scales.csat.max, 1),
             (cols.ces, scales.ces.min, scales.ces.max, 2),
@@ -379,143 +636,152 @@ impl Engine {
         ]
         .into_iter()
         .filter_map(|(c, lo, hi, k)| c.map(|c| (c, lo, hi, k)))
-        .map(|(c, lo, hi, k)| {
-            let bad = c
+        .collect();
+        let kinds: Vec<usize> = present.iter().map(|p| p.3).collect();
+        let p = |j: usize| (present[j].0, present[j].1, present[j].2);
+        match present.len() {
+            0 => {
+                // No score column: count the rows in NPS's "missing" slot.
+                let none = vec![MISSING; rows];
+                let c = count_dense(&layout, cols.at, [(&none[..], 0, 10)]);
+                self.finish_dense(cols, dim_cols, &layout, c, &[0])
+            }
+            1 => {
+                let c = count_dense(&layout, cols.at, [p(0)]);
+                self.finish_dense(cols, dim_cols, &layout, c, &kinds)
+            }
+            2 => {
+                let c = count_dense(&layout, cols.at, [p(0), p(1)]);
+                self.finish_dense(cols, dim_cols, &layout, c, &kinds)
+            }
+            3 => {
+                let c = count_dense(&layout, cols.at, [p(0), p(1), p(2)]);
+                self.finish_dense(cols, dim_cols, &layout, c, &kinds)
+            }
+            _ => {
+                let c = count_dense(&layout, cols.at, [p(0), p(1), p(2), p(3)]);
+                self.finish_dense(cols, dim_cols, &layout, c, &kinds)
+            }
+        }
+    }
+
+    /// Adds a fast-path call's counters to the cells (after the last checks:
+    /// timestamps in range, the distinct-values limit), then lists its
+    /// alerts. `kinds[j]`: the score (0 NPS, 1 CSAT, 2 CES, 3 overall) of
+    /// counter block `j`.
+    fn finish_dense<const N: usize>(
+        &mut self,
+        cols: &ResponseColumns<'_>,
+        dim_cols: &[(Option<usize>, &str, &DimensionColumn<'_>)],
+        layout: &DenseLayout<'_>,
+        c: DenseCounts<N>,
+        kinds: &[usize],
+    ) -> Option<IngestReport> {
+        if !c.valid {
+            return None;
+        }
+        Timestamp::from_unix(c.lo)?;
+        Timestamp::from_unix(c.hi)?;
+        // Rows per cell (lanes summed) and the dense indexes in use.
+        let lanes = layout.lanes;
+        let rows_in = |cell: usize| -> u64 {
+            c.counts[cell * lanes..(cell + 1) * lanes]
                 .iter()
-                .fold(false, |bad, &v| bad | ((v < lo || v > hi) & (v != MISSING)));
-            (!bad).then_some((c, k))
-        })
-        .collect::<Option<_>>()?;
-        // Kept dimensions: one column each at most; the distinct-values
-        // limit holds for every new value the call brings.
+                .flat_map(|l| l[0].iter())
+                .map(|&x| u64::from(x))
+                .sum()
+        };
+        let decompose = |cell: usize, out: &mut [usize]| -> usize {
+            let mut rest = cell;
+            for (d, dd) in layout.dims.iter().enumerate().rev() {
+                out[d] = rest % dd.card();
+                rest /= dd.card();
+            }
+            rest
+        };
+        let filled: Vec<usize> = (0..layout.space)
+            .filter(|&cell| rows_in(cell) > 0)
+            .collect();
+        let mut at = vec![0usize; layout.dims.len()];
+        let mut used: Vec<Vec<bool>> = layout.dims.iter().map(|d| vec![false; d.card()]).collect();
+        for &cell in &filled {
+            decompose(cell, &mut at);
+            for (u, &j) in used.iter_mut().zip(&at) {
+                u[j] = true;
+            }
+        }
+        // The distinct-values limit holds for every new value the call brings.
         let max_values = self.config.limits.max_distinct_values;
-        let mut dense: Vec<DenseDim> = Vec::with_capacity(self.dims.len());
-        for (d, _) in self.dims.iter().enumerate() {
-            let mut cols_here = dim_cols.iter().filter(|(pos, _, _)| *pos == Some(d));
-            let Some((_, _, c)) = cols_here.next() else {
-                dense.push(DenseDim { ids: vec![0] });
-                continue;
-            };
-            if cols_here.next().is_some() {
-                return None;
-            }
-            let mut used = vec![false; c.dictionary.len()];
-            for &k in c.codes {
-                if let Some(u) = used.get_mut(k as usize) {
-                    *u = true;
-                }
-            }
-            let new: std::collections::HashSet<&str> = c
-                .dictionary
+        for (d, dd) in layout.dims.iter().enumerate() {
+            let Some(col) = dd.column else { continue };
+            let new: std::collections::HashSet<&str> = dd
+                .codes
                 .iter()
-                .zip(&used)
-                .filter(|(v, &u)| u && self.interners[d].get(v).is_none())
-                .map(|(v, _)| *v)
+                .zip(&used[d])
+                .skip(1)
+                .filter(|(_, &u)| u)
+                .map(|(&k, _)| col.dictionary[k as usize])
+                .filter(|v| self.interners[d].get(v).is_none())
                 .collect();
             if self.interners[d].len() + new.len() > max_values {
                 return None;
             }
-            let mut ids: Vec<u32> = c
-                .dictionary
-                .iter()
-                .zip(&used)
-                .map(|(v, &u)| if u { self.interners[d].intern(v) } else { 0 })
-                .collect();
-            ids.push(0); // ABSENT
-            dense.push(DenseDim { ids });
         }
-        let bucket =
-            |t: i64| super::bucket_of(granularity, Timestamp::from_unix(t).unwrap_or_default());
-        let (b_lo, b_hi) = (bucket(first.unix()), bucket(last.unix()));
-        let step = if granularity == Granularity::IsoWeek {
-            7
-        } else {
-            1
-        };
-        let n_buckets = ((b_hi - b_lo) / step + 1) as usize;
-        let mut space = n_buckets;
-        for dd in &dense {
-            space = space.checked_mul(dd.ids.len())?;
-        }
-        if space > DENSE_LIMIT {
-            return None;
-        }
-        // The columns of the kept dimensions, in key order.
-        let codes: Vec<Option<&[u32]>> = (0..self.dims.len())
-            .map(|d| {
-                dim_cols
+        // Interned id per dense index (0 = absent or unused).
+        let ids: Vec<Vec<u32>> = layout
+            .dims
+            .iter()
+            .enumerate()
+            .map(|(d, dd)| match dd.column {
+                None => vec![0],
+                Some(col) => dd
+                    .codes
                     .iter()
-                    .find(|(pos, _, _)| *pos == Some(d))
-                    .map(|(_, _, c)| c.codes)
+                    .zip(&used[d])
+                    .map(|(&k, &u)| {
+                        if u && k != ABSENT {
+                            self.interners[d].intern(col.dictionary[k as usize])
+                        } else {
+                            0
+                        }
+                    })
+                    .collect(),
             })
             .collect();
-        let mut counts = vec![0u32; space * 4 * SLOTS];
+        let n_attr = self.plan.attributes.len();
         let mut totals = [[0u64; SLOTS]; 4];
-        let mut idx = vec![0u32; CHUNK];
-        let mut folded = 0usize;
-        let mut start = 0;
-        while start < rows {
-            let end = (start + CHUNK).min(rows);
-            let n = end - start;
-            // Cell index per row: time, then each kept dimension.
-            let idx = &mut idx[..n];
-            if granularity == Granularity::None {
-                idx.fill(0);
-            } else {
-                let days = idx.iter_mut().zip(&cols.at[start..end]);
-                if step == 7 {
-                    for (i, &t) in days {
-                        let day = t.div_euclid(86_400) as i32;
-                        *i = ((day - (day + 3).rem_euclid(7) - b_lo) / 7) as u32;
-                    }
-                } else {
-                    for (i, &t) in days {
-                        *i = (t.div_euclid(86_400) as i32 - b_lo) as u32;
-                    }
-                }
-            }
-            for (dd, c) in dense.iter().zip(&codes) {
-                let card = dd.ids.len() as u32;
-                if card == 1 {
-                    for i in idx.iter_mut() {
-                        *i *= card;
-                    }
-                    continue;
-                }
-                let Some(c) = c else { continue };
-                let absent = card - 1;
-                for (i, &k) in idx.iter_mut().zip(&c[start..end]) {
-                    *i = *i * card + k.min(absent);
-                }
-            }
-            let part = |j: usize| -> (&[u8], usize) {
-                let (col, k) = scores[j];
-                (&col[start..end], k)
+        for &cell in &filled {
+            let bucket = decompose(cell, &mut at);
+            let key = super::cells::CellKey {
+                // Without time, b_lo is 0 and there is one bucket.
+                bucket: layout.b_lo + bucket as i32 * layout.step,
+                method: 0,
+                dims: at.iter().zip(&ids).map(|(&j, ids)| ids[j]).collect(),
             };
-            match scores.len() {
-                // No score column: count the rows in the NPS "missing" slot.
-                0 => count_rows(&mut counts, space, idx, [(&[MISSING; CHUNK][..n], 0)]),
-                1 => count_rows(&mut counts, space, idx, [part(0)]),
-                2 => count_rows(&mut counts, space, idx, [part(0), part(1)]),
-                3 => count_rows(&mut counts, space, idx, [part(0), part(1), part(2)]),
-                _ => count_rows(
-                    &mut counts,
-                    space,
-                    idx,
-                    [part(0), part(1), part(2), part(3)],
-                ),
-            }
-            folded += n;
-            start = end;
-            if folded >= FOLD_ROWS - CHUNK || start == rows {
-                let rows_column = scores.first().map_or(0, |s| s.1);
-                let layout = (space, b_lo, step, rows_column);
-                self.fold_dense(&mut counts, &mut totals, layout, &dense);
-                folded = 0;
+            let slot = self.responses.slot(&key, || super::cells::ResponseCell {
+                attributes: vec![super::cells::AttributeCell::default(); n_attr],
+                ..super::cells::ResponseCell::default()
+            });
+            let rc = &mut self.responses.values[slot];
+            rc.responses += rows_in(cell);
+            for lane in &c.counts[cell * lanes..(cell + 1) * lanes] {
+                for (block, &k) in lane.iter().zip(kinds) {
+                    let h = match k {
+                        0 => &mut rc.nps,
+                        1 => &mut rc.csat,
+                        2 => &mut rc.ces,
+                        _ => &mut rc.overall,
+                    };
+                    for (r, &x) in block[..11].iter().enumerate() {
+                        h.counts[r] += u64::from(x);
+                        totals[k][r] += u64::from(x);
+                    }
+                }
             }
         }
-        self.note_response_time(lo);
-        self.note_response_time(hi);
+        self.note_response_time(c.lo);
+        self.note_response_time(c.hi);
+        let rows = cols.at.len();
         let mut report = IngestReport {
             total: rows as u64,
             accepted: rows as u64,
@@ -537,59 +803,9 @@ impl Engine {
         Some(report)
     }
 
-    /// Adds the dense counters to the cells and zeroes them.
-    fn fold_dense(
-        &mut self,
-        counts: &mut [u32],
-        totals: &mut [[u64; SLOTS]; 4],
-        (space, b_lo, step, rows_column): (usize, i32, i32, usize),
-        dense: &[DenseDim],
-    ) {
-        let n_attr = self.plan.attributes.len();
-        let mut ids = vec![0u32; dense.len()];
-        for cell in 0..space {
-            let rows_here: u64 = counts[(rows_column * space + cell) * SLOTS..][..SLOTS]
-                .iter()
-                .map(|&c| u64::from(c))
-                .sum();
-            if rows_here == 0 {
-                continue;
-            }
-            let mut rest = cell;
-            for (d, dd) in dense.iter().enumerate().rev() {
-                let card = dd.ids.len();
-                ids[d] = dd.ids[rest % card];
-                rest /= card;
-            }
-            let key = super::cells::CellKey {
-                // Without time, b_lo is 0 and there is one bucket.
-                bucket: b_lo + rest as i32 * step,
-                method: 0,
-                dims: ids.clone().into_boxed_slice(),
-            };
-            let slot = self.responses.slot(&key, || super::cells::ResponseCell {
-                attributes: vec![super::cells::AttributeCell::default(); n_attr],
-                ..super::cells::ResponseCell::default()
-            });
-            let c = &mut self.responses.values[slot];
-            c.responses += rows_here;
-            for (k, h) in [&mut c.nps, &mut c.csat, &mut c.ces, &mut c.overall]
-                .into_iter()
-                .enumerate()
-            {
-                let src = &mut counts[(k * space + cell) * SLOTS..][..SLOTS];
-                for (r, n) in src[..11].iter().enumerate() {
-                    h.counts[r] += u64::from(*n);
-                    totals[k][r] += u64::from(*n);
-                }
-                src.fill(0);
-            }
-        }
-    }
-
     /// Lists the alerts of a fast-path call: the rows are scanned only until
-    /// `maxAlertsListed` alerts are built; the other `raised − listed` are
-    /// counted.
+    /// `maxAlertsListed` alerts are built or all `raised` ones are (no scan
+    /// when none is); the other `raised − listed` are counted.
     fn list_column_alerts(
         &mut self,
         cols: &ResponseColumns<'_>,
@@ -599,10 +815,13 @@ impl Engine {
     ) {
         let max = self.config.limits.max_alerts_listed;
         let get = |c: Option<&[u8]>, r: usize| c.map_or(MISSING, |c| c[r]);
-        let mut r = 0;
-        while r < cols.at.len() && report.alerts.len() < max {
+        // Stop once every raised alert is listed (none raised: no scan).
+        let (mut r, mut seen) = (0, 0u64);
+        while r < cols.at.len() && report.alerts.len() < max && seen < raised {
             let (nps, csat, ces) = (get(cols.nps, r), get(cols.csat, r), get(cols.ces, r));
-            if self.would_alert(nps, csat, ces) {
+            let count = self.alert_count(nps, csat, ces);
+            if count > 0 {
+                seen += count;
                 let dims = column_dims(dim_cols, r);
                 let at = Timestamp::from_unix(cols.at[r]).unwrap_or_default();
                 let pos = super::ingest::Position {
@@ -617,26 +836,6 @@ impl Engine {
         }
         report.alerts_not_listed = raised.saturating_sub(report.alerts.len() as u64);
         self.log_alerts(&report.alerts);
-    }
-}
-
-/// Counts each row's ratings into its dense cell: `counts` holds, per
-/// score column, a block of `space` cells × [`SLOTS`] counters; `cols` are (ratings, score
-/// column) pairs, one pass over the rows for all of them.
-#[inline]
-fn count_rows<const N: usize>(
-    counts: &mut [u32],
-    space: usize,
-    idx: &[u32],
-    cols: [(&[u8], usize); N],
-) {
-    // Column by column, each into its own block of counters (which stays
-    // in cache): one load and one increment per row.
-    for (col, k) in cols {
-        let h = &mut counts[k * space * SLOTS..(k + 1) * space * SLOTS];
-        for (&i, &v) in idx.iter().zip(col) {
-            h[i as usize * SLOTS + usize::from(v.min(11))] += 1;
-        }
     }
 }
 
