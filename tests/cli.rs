@@ -339,3 +339,98 @@ fn ingest_reports_rejects_and_snapshots_round_trip() {
         Some(2)
     );
 }
+
+/// `-` reads JSON Lines from standard input (streamed in chunks); `--cube`
+/// and `--granularity` set what the engine keeps: the scores equal those of
+/// the same file with the default cube, with fewer cells; a bad
+/// granularity is a usage error.
+#[test]
+fn stdin_and_cube_options() {
+    use std::io::Write;
+    let dir = temp_dir("stdin");
+    let mut text = String::new();
+    for i in 0..3_000 {
+        text.push_str(&format!(
+            "{{\"at\":\"2026-01-{:02}T10:00:00Z\",\"segment\":\"{}\",\"touchpoint\":\"claims\",\"nps\":{}}}\n",
+            1 + i % 28,
+            ["families", "seniors", "business"][i % 3],
+            i % 11
+        ));
+    }
+    text.push_str("{\"at\":\"2026-01-05\",\"nps\":14}\n");
+    let data = dir.join("data.jsonl");
+    std::fs::write(&data, &text).unwrap();
+    let q = r#"{"groupBy": ["segment"], "metrics": ["nps"]}"#;
+    let from_file = cx(&[
+        "score",
+        "examples/data/plan.json",
+        data.to_str().unwrap(),
+        "--query",
+        q,
+        "--json",
+    ]);
+    let mut child = Command::new(cx_binary())
+        .args([
+            "score",
+            "examples/data/plan.json",
+            "-",
+            "--cube",
+            "segment",
+            "--granularity",
+            "none",
+            "--query",
+            q,
+            "--json",
+        ])
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let from_stdin = child.wait_with_output().unwrap();
+    assert_eq!(from_stdin.status.code(), Some(1), "one record is rejected");
+    let stderr = String::from_utf8_lossy(&from_stdin.stderr);
+    assert!(stderr.contains("-:3001:"), "{stderr}");
+    let (a, b) = (json_of(&from_file), json_of(&from_stdin));
+    assert_eq!(a["rows"], b["rows"]);
+    assert_eq!(a["rows"].as_array().unwrap().len(), 3);
+    let cells = |args: &[&str]| {
+        let out = cx(args);
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let small = cells(&[
+        "ingest",
+        "examples/data/plan.json",
+        data.to_str().unwrap(),
+        "--cube",
+        "segment",
+        "--granularity",
+        "none",
+    ]);
+    assert!(small.contains("; 3 cell(s) kept"), "{small}");
+    let all = cells(&["ingest", "examples/data/plan.json", data.to_str().unwrap()]);
+    assert!(all.contains("; 84 cell(s) kept"), "{all}");
+    let bad = cx(&[
+        "ingest",
+        "examples/data/plan.json",
+        data.to_str().unwrap(),
+        "--granularity",
+        "hour",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    let unknown = cx(&[
+        "ingest",
+        "examples/data/plan.json",
+        data.to_str().unwrap(),
+        "--cube",
+        "planet",
+    ]);
+    assert_eq!(unknown.status.code(), Some(1));
+}

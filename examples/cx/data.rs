@@ -4,7 +4,9 @@
 
 use std::io::IsTerminal;
 
-use cx::engine::{CsvMapping, Engine, IngestReport, Query, Scorecard};
+use cx::engine::{
+    CsvMapping, Cube, Engine, EngineConfig, Granularity, IngestReport, Query, Scorecard,
+};
 use cx::plan::Plan;
 
 use crate::args::Args;
@@ -88,15 +90,91 @@ pub fn load(
             CsvMapping::from_json(&path_or_inline(m)?).map_err(|e| io(format!("mapping: {e}")))
         })
         .transpose()?;
-    let mut engine = Engine::new(plan).map_err(|e| Failure(1, e.to_string()))?;
+    let config = EngineConfig {
+        cube: cube(args)?,
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::with_config(plan, config).map_err(|e| Failure(1, e.to_string()))?;
+    let limits = engine.config().limits.clone();
     let mut total = IngestReport::default();
     for file in files {
-        let bytes = read(file)?;
-        let report = ingest_file(&mut engine, file, &bytes, mapping.as_ref())?;
+        let report = if file == "-" {
+            ingest_stdin(&mut engine)?
+        } else {
+            let bytes = read(file)?;
+            ingest_file(&mut engine, file, &bytes, mapping.as_ref())?
+        };
         print_report(file, &report);
-        total.absorb(report, usize::MAX, usize::MAX);
+        // The combined report lists as many errors and alerts as one call
+        // would (the engine's limits); the rest are counted.
+        total.absorb(report, limits.max_errors_listed, limits.max_alerts_listed);
     }
     Ok((engine, total))
+}
+
+/// The cube from `--cube DIMS` (comma-separated dimension ids; `none` or
+/// empty: no dimension) and `--granularity none|day|isoWeek|month`; by
+/// default every dimension × day. A smaller cube keeps fewer cells: memory
+/// follows cells, not rows.
+fn cube(args: &Args) -> Result<Cube, Failure> {
+    let dimensions = args.value("cube").map(|c| {
+        c.split(',')
+            .map(str::trim)
+            .filter(|d| !d.is_empty() && *d != "none")
+            .map(str::to_string)
+            .collect()
+    });
+    let granularity = match args.value("granularity") {
+        None | Some("day") => Granularity::Day,
+        Some("none") => Granularity::None,
+        Some("isoWeek") => Granularity::IsoWeek,
+        Some("month") => Granularity::Month,
+        Some(g) => {
+            return Err(io(format!(
+                "--granularity {g}: expected none, day, isoWeek or month"
+            )))
+        }
+    };
+    Ok(Cube {
+        dimensions,
+        granularity,
+    })
+}
+
+/// JSON Lines from standard input, streamed in 8 MiB chunks cut at line
+/// ends: memory holds one chunk and the cells, whatever the input's size.
+fn ingest_stdin(engine: &mut Engine) -> Result<IngestReport, Failure> {
+    use std::io::Read;
+    const CHUNK: usize = 8 << 20;
+    let limits = engine.config().limits.clone();
+    let mut input = std::io::stdin().lock();
+    let mut report = IngestReport::default();
+    let (mut line, mut index) = (1usize, 0usize);
+    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
+    let mut block = vec![0u8; CHUNK];
+    loop {
+        let n = input
+            .read(&mut block)
+            .map_err(|e| io(format!("cannot read standard input: {e}")))?;
+        buf.extend_from_slice(&block[..n]);
+        // Everything up to the last line end (all of it at the end).
+        let cut = if n == 0 {
+            buf.len()
+        } else {
+            buf.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+        };
+        if cut > 0 && (n == 0 || buf.len() >= CHUNK) {
+            let part = &buf[..cut];
+            let r = engine.ingest_json_lines_from(part, line, index);
+            index += r.total as usize;
+            line += part.iter().filter(|&&b| b == b'\n').count();
+            report.absorb(r, limits.max_errors_listed, limits.max_alerts_listed);
+            buf.drain(..cut);
+        }
+        if n == 0 {
+            return Ok(report);
+        }
+    }
 }
 
 fn ingest_file(
@@ -144,7 +222,8 @@ fn ingest_file(
             let r = engine.ingest_json_lines_from(part, line, index);
             index += r.total as usize;
             line += part.iter().filter(|&&b| b == b'\n').count();
-            report.absorb(r, usize::MAX, usize::MAX);
+            let limits = &engine.config().limits;
+            report.absorb(r, limits.max_errors_listed, limits.max_alerts_listed);
             bar.set_position(end as u64);
             start = end;
         }
@@ -155,14 +234,23 @@ fn ingest_file(
     Ok(engine.ingest_json_lines_parallel(bytes, threads))
 }
 
+/// "N alert(s)", with how many are listed when not all are.
+fn alerts_text(r: &IngestReport) -> String {
+    let listed = r.alerts.len() as u64;
+    match r.alerts_not_listed {
+        0 => format!("{listed} alert(s)"),
+        more => format!("{} alert(s) ({listed} listed)", listed + more),
+    }
+}
+
 /// Prints an ingest report on stderr.
 pub fn print_report(file: &str, r: &IngestReport) {
     eprintln!(
-        "{file}: {} record(s): {} accepted, {} rejected, {} alert(s)",
+        "{file}: {} record(s): {} accepted, {} rejected, {}",
         r.total,
         r.accepted,
         r.rejected,
-        r.alerts.len()
+        alerts_text(r)
     );
     for e in &r.errors {
         let mut at = file.to_string();
@@ -190,13 +278,20 @@ pub fn print_report(file: &str, r: &IngestReport) {
     }
 }
 
-const VALUE_FLAGS: &[&str] = &["mapping", "query", "snapshot-out", "from-snapshot"];
+const VALUE_FLAGS: &[&str] = &[
+    "mapping",
+    "query",
+    "snapshot-out",
+    "from-snapshot",
+    "cube",
+    "granularity",
+];
 
 fn parse(argv: &[String], name: &str) -> Result<(Args, String, Vec<String>), Failure> {
     let args =
         Args::parse(argv, VALUE_FLAGS, &["json"]).map_err(|e| io(format!("cx {name}: {e}")))?;
     let Some((plan, files)) = args.positionals.split_first() else {
-        return Err(io(format!("usage: cx {name} PLAN FILE… [--mapping M] [--query Q] [--json] [--snapshot-out S] [--from-snapshot S]")));
+        return Err(io(format!("usage: cx {name} PLAN FILE…|- [--mapping M] [--cube DIMS] [--granularity G] [--query Q] [--json] [--snapshot-out S] [--from-snapshot S]")));
     };
     let (plan, files) = (plan.clone(), files.to_vec());
     Ok((args, plan, files))
@@ -224,11 +319,11 @@ pub fn ingest(argv: &[String]) -> u8 {
             );
         } else {
             println!(
-                "{} record(s): {} accepted, {} rejected; {} alert(s); {} cell(s) kept",
+                "{} record(s): {} accepted, {} rejected; {}; {} cell(s) kept",
                 report.total,
                 report.accepted,
                 report.rejected,
-                report.alerts.len(),
+                alerts_text(&report),
                 engine.cell_count()
             );
         }
