@@ -328,7 +328,9 @@ fn text(argv: &[String]) -> Out {
         let start = Instant::now();
         let mut e = engine(&["segment"], Granularity::None, alerts);
         let report = match format.as_str() {
-            // cx has no parallel CSV ingest: one thread whatever --threads says.
+            "csv" if threads > 1 => e
+                .ingest_csv_parallel(&bytes, &mapping, threads)
+                .map_err(|x| x.to_string())?,
             "csv" => e.ingest_csv(&bytes, &mapping).map_err(|x| x.to_string())?,
             "jsonl" if threads > 1 => e.ingest_json_lines_parallel(&bytes, threads),
             "jsonl" => e.ingest_json_lines(&bytes),
@@ -343,9 +345,8 @@ fn text(argv: &[String]) -> Out {
                 report.errors.first()
             ));
         }
-        let used = if format == "csv" { 1 } else { threads };
         out = json!({
-            "engine": "cx", "query": format!("b-{format}"), "threads": used, "rows": report.accepted,
+            "engine": "cx", "query": format!("b-{format}"), "threads": threads, "rows": report.accepted,
             "alerts": report.alerts.len(), "results": rows(&card),
         });
     }

@@ -12,8 +12,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::ingest::{IngestReport, Position, RecordError};
-use super::Engine;
-use crate::record::{Response, Timestamp};
+use super::{Engine, ResponseRef};
+use crate::record::Timestamp;
 
 /// How a CSV column maps to a customer response.
 ///
@@ -207,6 +207,25 @@ struct Columns {
     expectations: Vec<(String, usize)>,
 }
 
+/// What every CSV ingest call reads before its rows: the text without its
+/// BOM, the delimiter, the header's column names and the resolved mapping.
+struct Setup<'t> {
+    text: &'t [u8],
+    delimiter: u8,
+    names: Vec<String>,
+    cols: Columns,
+}
+
+/// A CSV reader of the engine's dialect: `delimiter`, rows of any length
+/// (checked per row), a header.
+fn csv_reader<R: std::io::Read>(delimiter: u8, input: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(input)
+}
+
 impl Engine {
     /// Ingests CSV text with a column mapping. A mapping that does not fit
     /// the header or the plan is an error for the whole call; a bad row
@@ -219,6 +238,18 @@ impl Engine {
         text: &[u8],
         mapping: &CsvMapping,
     ) -> Result<IngestReport, MappingError> {
+        let (setup, mut reader) = self.csv_setup(text, mapping)?;
+        let input = [setup.text, &[]];
+        Ok(self.ingest_csv_rows(&mut reader, input, &setup.names, &setup.cols, mapping))
+    }
+
+    /// Checks the mapping against the header and the plan; returns the
+    /// reader positioned after the header.
+    fn csv_setup<'t>(
+        &self,
+        text: &'t [u8],
+        mapping: &CsvMapping,
+    ) -> Result<(Setup<'t>, csv::Reader<&'t [u8]>), MappingError> {
         let text = text
             .strip_prefix(b"\xEF\xBB\xBF".as_slice())
             .unwrap_or(text);
@@ -229,46 +260,68 @@ impl Engine {
             .ok()
             .filter(u8::is_ascii)
             .ok_or(MappingError::Delimiter)?;
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(text);
+        let mut reader = csv_reader(delimiter, text);
         let header = reader
             .byte_headers()
-            .map_err(|e| MappingError::Header(e.to_string()))?
-            .clone();
+            .map_err(|e| MappingError::Header(e.to_string()))?;
         let names: Vec<String> = header
             .iter()
             .map(|h| String::from_utf8_lossy(h).trim().to_string())
             .collect();
         let cols = self.resolve(mapping, &names)?;
+        let setup = Setup {
+            text,
+            delimiter,
+            names,
+            cols,
+        };
+        Ok((setup, reader))
+    }
+
+    /// Reads, checks and files the rows after the header. Each row's cells
+    /// are read in place ([`RowReader`]) into a [`ResponseRef`] for the
+    /// engine's row checker: no `String` per field.
+    /// `input` is what `reader` reads, in two pieces.
+    fn ingest_csv_rows<R: std::io::Read>(
+        &mut self,
+        reader: &mut csv::Reader<R>,
+        input: [&[u8]; 2],
+        names: &[String],
+        cols: &Columns,
+        mapping: &CsvMapping,
+    ) -> IngestReport {
         let mut report = IngestReport::default();
         let mut batch = self.new_batch();
         let mut record = csv::ByteRecord::new();
         let max_line = self.config.limits.max_line_bytes;
+        let max_errors = self.config.limits.max_errors_listed;
+        let mut rows = RowReader::new(cols, names, mapping);
+        // The custom dimensions' (id, value) pairs of a row: one allocation
+        // for the call, re-borrowed row by row.
+        let mut spare: Vec<(&[u8], &'static [u8])> = Vec::new();
         let mut index = 0usize;
         loop {
-            let before = reader.position().line() as usize;
+            let before = reader.position().clone();
             let read = reader.read_byte_record(&mut record);
             // The physical line where this record starts (a syntax error has
-            // no record). The reader counts the header's line ending only
-            // once the first record is read, hence the + 1.
-            let line = 1 + match &read {
-                Ok(true) => record.position().map_or(before, |p| p.line() as usize),
-                Err(e) => e.position().map_or(before, |p| p.line() as usize),
-                Ok(false) => before,
-            };
+            // no record).
+            let line = start_line(
+                input,
+                match &read {
+                    Ok(true) => record.position().unwrap_or(&before),
+                    Err(e) => e.position().unwrap_or(&before),
+                    Ok(false) => &before,
+                },
+            );
             let pos = Position {
                 index,
                 line: Some(line),
             };
-            let this = index;
             let fail = |column: Option<usize>,
                         field: Option<String>,
                         code: &str,
                         message: String| RecordError {
-                index: this,
+                index: pos.index,
                 line: Some(line),
                 column,
                 pointer: String::new(),
@@ -282,10 +335,7 @@ impl Engine {
                 Ok(true) => {}
                 Err(e) => {
                     // A CSV syntax error: the reader resynchronises on the next record.
-                    report.reject(
-                        fail(None, None, "parse-error", e.to_string()),
-                        self.config.limits.max_errors_listed,
-                    );
+                    report.reject(fail(None, None, "parse-error", e.to_string()), max_errors);
                     index += 1;
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         break;
@@ -293,59 +343,174 @@ impl Engine {
                     continue;
                 }
             }
-            index += 1;
-            if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) && record.len() <= 1 {
-                index -= 1; // blank line: not a record
-                continue;
+            if record.len() <= 1 && record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                continue; // blank line: not a record
             }
-            let bytes: usize = record.iter().map(<[u8]>::len).sum();
+            index += 1;
+            // The fields' bytes, without delimiters and quotes.
+            let bytes = record.as_slice().len();
             if bytes > max_line {
-                report.reject(fail(None, None, "line-too-long", format!("the record has {bytes} bytes; the limit is {max_line} (limits.maxLineBytes)")), self.config.limits.max_errors_listed);
+                report.reject(fail(None, None, "line-too-long", format!("the record has {bytes} bytes; the limit is {max_line} (limits.maxLineBytes)")), max_errors);
                 continue;
             }
             if record.len() != names.len() {
-                report.reject(
-                    fail(
-                        None,
-                        None,
-                        "parse-error",
-                        format!(
-                            "expected {} fields, found {} (a truncated or malformed row)",
-                            names.len(),
-                            record.len()
-                        ),
-                    ),
-                    self.config.limits.max_errors_listed,
+                let message = format!(
+                    "expected {} fields, found {} (a truncated or malformed row)",
+                    names.len(),
+                    record.len()
                 );
+                report.reject(fail(None, None, "parse-error", message), max_errors);
                 continue;
             }
-            match self.row_to_response(&record, &names, &cols, mapping) {
-                Ok(resp) => {
-                    let rec = crate::record::Record::Response(resp);
+            let mut custom = recycle(std::mem::take(&mut spare));
+            match rows.read(&record, &mut custom) {
+                Ok(mut row) => {
+                    row.dimensions = &custom;
+                    row.attributes = &rows.attributes;
+                    row.expectations = &rows.expectations;
                     let before = report.errors.len();
-                    self.accept(&rec, pos, &mut batch, &mut report);
+                    self.accept_row(&row, pos, &mut batch, &mut report);
                     // Name the CSV column of a value the plan refused.
                     for e in &mut report.errors[before..] {
-                        if let Some((col, name)) = column_of_pointer(&e.pointer, &cols, &names) {
+                        if let Some((col, name)) = column_of_pointer(&e.pointer, cols, names) {
                             e.column = Some(col + 1);
                             e.field = Some(name);
                         }
                     }
                 }
                 Err((col, message)) => {
-                    report.reject(
-                        fail(
-                            Some(col + 1),
-                            Some(names[col].clone()),
-                            "invalid-value",
-                            message,
-                        ),
-                        self.config.limits.max_errors_listed,
+                    let e = fail(
+                        Some(col + 1),
+                        Some(names[col].clone()),
+                        "invalid-value",
+                        message,
                     );
+                    report.reject(e, max_errors);
                 }
             }
+            spare = recycle(custom);
         }
         self.flush(&mut batch);
+        report
+    }
+
+    /// Ingests CSV on several threads: the rows are split on line
+    /// boundaries, each part ingested by its own engine, and the engines
+    /// merged in order. The statistics, report (line numbers, error order)
+    /// and alerts are exactly those of [`Engine::ingest_csv`], which is
+    /// what runs when a split cannot be proven safe (a quote anywhere in
+    /// the text, a lone `\r`), when the parts together break a limit that
+    /// sequential ingest checks row by row, or for a small input.
+    #[cfg(feature = "parallel")]
+    pub fn ingest_csv_parallel(
+        &mut self,
+        text: &[u8],
+        mapping: &CsvMapping,
+        threads: usize,
+    ) -> Result<IngestReport, MappingError> {
+        self.ingest_csv_split(text, mapping, threads, 1 << 16)
+    }
+
+    /// [`Engine::ingest_csv_parallel`] for inputs of at least `min_bytes`.
+    #[cfg(feature = "parallel")]
+    fn ingest_csv_split(
+        &mut self,
+        whole: &[u8],
+        mapping: &CsvMapping,
+        threads: usize,
+        min_bytes: usize,
+    ) -> Result<IngestReport, MappingError> {
+        let threads = threads.max(1);
+        if threads == 1 || whole.len() < min_bytes {
+            return self.ingest_csv(whole, mapping);
+        }
+        let (setup, _) = self.csv_setup(whole, mapping)?;
+        let text = setup.text;
+        // Every part is read after the header's line, as the whole text is.
+        let Some(body) = header_end(text) else {
+            return self.ingest_csv(whole, mapping);
+        };
+        let prefix = &text[..body];
+        if matches!(setup.delimiter, b'\n' | b'\r') || plain_lines(prefix).is_none() {
+            return self.ingest_csv(whole, mapping);
+        }
+        // Cut points at line starts.
+        let mut cuts = vec![body];
+        for t in 1..threads {
+            let mut at = body + (text.len() - body) * t / threads;
+            while at < text.len() && text[at - 1] != b'\n' {
+                at += 1;
+            }
+            if at > *cuts.last().unwrap_or(&body) && at < text.len() {
+                cuts.push(at);
+            }
+        }
+        cuts.push(text.len());
+        let parts: Vec<&[u8]> = cuts.windows(2).map(|w| &text[w[0]..w[1]]).collect();
+        let (names, cols, delimiter) = (&setup.names, &setup.cols, setup.delimiter);
+        let results: Vec<Option<(Engine, IngestReport, usize)>> = std::thread::scope(|s| {
+            let handles: Vec<_> = parts
+                .iter()
+                .map(|&part| {
+                    let mut e = self.empty_like();
+                    s.spawn(move || {
+                        // Without quotes and lone `\r`s, every line ending
+                        // ends a record, so the part starts with a record.
+                        let newlines = plain_lines(part)?;
+                        let mut reader = csv_reader(delimiter, std::io::Read::chain(prefix, part));
+                        reader.byte_headers().ok()?;
+                        let r =
+                            e.ingest_csv_rows(&mut reader, [prefix, part], names, cols, mapping);
+                        Some((e, r, newlines))
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().ok().flatten())
+                .collect()
+        });
+        let Some(results) = results.into_iter().collect::<Option<Vec<_>>>() else {
+            // A part with quotes, or a panic: nothing was filed yet.
+            return self.ingest_csv(whole, mapping);
+        };
+        // Each part counted its records from 0 and its lines from the
+        // header's: shift them to the whole text's.
+        let (mut first_index, mut lines_before) = (0usize, 0usize);
+        let mut parts = Vec::with_capacity(results.len());
+        for (engine, mut r, newlines) in results {
+            for e in &mut r.errors {
+                e.index += first_index;
+                e.line = e.line.map(|l| l + lines_before);
+            }
+            for a in &mut r.alerts {
+                a.index += first_index;
+                a.line = a.line.map(|l| l + lines_before);
+            }
+            first_index += usize::try_from(r.total).unwrap_or(usize::MAX);
+            lines_before += newlines;
+            parts.push((engine, r));
+        }
+        // The parts, combined in order, must pass the checks sequential
+        // ingest makes row by row (dimensions stay within
+        // maxDistinctValues); otherwise which rows are refused depends on
+        // their order, so the text is ingested sequentially. Nothing is
+        // filed into `self` before every check has passed.
+        let mut parts = parts.into_iter();
+        let (mut combined, mut report) = parts
+            .next()
+            .unwrap_or_else(|| (self.empty_like(), IngestReport::default()));
+        let limits = self.config.limits.clone();
+        for (engine, r) in parts {
+            if combined.merge(&engine).is_err() {
+                return self.ingest_csv(whole, mapping);
+            }
+            report.absorb(r, limits.max_errors_listed, limits.max_alerts_listed);
+        }
+        if self.merge_inner(&combined, false).is_err() {
+            return self.ingest_csv(whole, mapping);
+        }
+        self.log_alerts(&report.alerts);
         Ok(report)
     }
 
@@ -412,10 +577,502 @@ impl Engine {
             overall: score(&m.overall, "overall")?,
         })
     }
+}
+
+/// A whole number 0–255; `4.0` is accepted as 4, `4.5` is not.
+fn parse_rating(s: &str) -> Option<u8> {
+    if let Ok(v) = s.parse::<u8>() {
+        return Some(v);
+    }
+    let f: f64 = s.parse().ok()?;
+    (f.fract() == 0.0 && (0.0..=255.0).contains(&f)).then_some(f as u8)
+}
+
+fn parse_time(s: &str, fmt: TimeFormat) -> Option<Timestamp> {
+    match fmt {
+        TimeFormat::Auto => s.parse().ok(),
+        TimeFormat::Rfc3339 => (s.len() > 10).then(|| s.parse().ok()).flatten(),
+        TimeFormat::Date => (s.len() == 10).then(|| s.parse().ok()).flatten(),
+        TimeFormat::Unix => s.parse::<i64>().ok().and_then(Timestamp::from_unix),
+    }
+}
+
+/// The CSV column behind a record pointer such as `/attributes/wifi`.
+fn column_of_pointer(pointer: &str, cols: &Columns, names: &[String]) -> Option<(usize, String)> {
+    let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+    let idx = match parts.as_slice() {
+        ["nps"] => cols.nps.as_ref().map(|c| c.0),
+        ["csat"] => cols.csat.as_ref().map(|c| c.0),
+        ["ces"] => cols.ces.as_ref().map(|c| c.0),
+        ["overall"] => cols.overall.as_ref().map(|c| c.0),
+        ["attributes", a] => cols.attributes.iter().find(|x| x.0 == *a).map(|x| x.1),
+        ["expectations", a] => cols.expectations.iter().find(|x| x.0 == *a).map(|x| x.1),
+        ["dimensions", d] | [d] => cols.dims.iter().find(|x| x.0 == *d).map(|x| x.1),
+        _ => None,
+    }?;
+    Some((idx, names[idx].clone()))
+}
+
+/// A cell conversion failure: (column index, message).
+type CellError = (usize, String);
+
+/// Where a mapped dimension goes in a [`ResponseRef`].
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Segment,
+    Touchpoint,
+    Channel,
+    Team,
+    Employee,
+    Custom,
+}
+
+/// Reads a CSV row's cells in place into a [`ResponseRef`], with the same
+/// rules and messages as the typed conversion it replaced: every cell is
+/// UTF-8 (checked once: an ASCII cell needs no decoding) and trimmed of
+/// Unicode white space, a rating is a whole number 0–255, a time follows
+/// the mapping's format.
+struct RowReader<'m> {
+    cols: &'m Columns,
+    names: &'m [String],
+    mapping: &'m CsvMapping,
+    /// The time of every row, when the mapping has `fixedAt`.
+    fixed_at: Timestamp,
+    /// Per mapped dimension (in `cols.dims` order), where it goes.
+    slots: Vec<Slot>,
+    /// The last row's attribute ratings: (id, value).
+    attributes: Vec<(&'m [u8], u8)>,
+    /// The last row's expected levels: (id, value).
+    expectations: Vec<(&'m [u8], u8)>,
+    /// The last date or RFC 3339 cell read and its time: exports repeat
+    /// them row after row.
+    last_time: Option<(Vec<u8>, Timestamp)>,
+}
+
+impl<'m> RowReader<'m> {
+    fn new(cols: &'m Columns, names: &'m [String], mapping: &'m CsvMapping) -> RowReader<'m> {
+        let slots = cols
+            .dims
+            .iter()
+            .map(|(d, _)| match d.as_str() {
+                "segment" => Slot::Segment,
+                "touchpoint" => Slot::Touchpoint,
+                "channel" => Slot::Channel,
+                "team" => Slot::Team,
+                "employee" => Slot::Employee,
+                _ => Slot::Custom,
+            })
+            .collect();
+        RowReader {
+            cols,
+            names,
+            mapping,
+            fixed_at: mapping
+                .fixed_at
+                .map_or(Timestamp::default(), Timestamp::from_date),
+            slots,
+            attributes: Vec::with_capacity(cols.attributes.len()),
+            expectations: Vec::with_capacity(cols.expectations.len()),
+            last_time: None,
+        }
+    }
+
+    /// Reads one row whose field count matches the header. The returned
+    /// row has no custom dimensions, attributes or expectations yet: they
+    /// are in `custom` and `self.attributes` / `self.expectations`.
+    fn read<'r>(
+        &mut self,
+        rec: &'r csv::ByteRecord,
+        custom: &mut Vec<(&'m [u8], &'r [u8])>,
+    ) -> Result<ResponseRef<'r>, CellError> {
+        let cols = self.cols;
+        // The order of the typed conversion, so a row with several bad
+        // cells reports the same one.
+        let at = self.time(rec)?;
+        let id = match cols.id {
+            Some(i) => Some(self.cell(rec, i)?).filter(|s| !s.is_empty()),
+            None => None,
+        };
+        let mut row = ResponseRef {
+            id,
+            at,
+            nps: self.score(rec, &cols.nps)?,
+            csat: self.score(rec, &cols.csat)?,
+            ces: self.score(rec, &cols.ces)?,
+            overall: self.score(rec, &cols.overall)?,
+            ..ResponseRef::default()
+        };
+        for ((d, i), slot) in cols.dims.iter().zip(&self.slots) {
+            let v = self.cell(rec, *i)?;
+            if v.is_empty() {
+                continue;
+            }
+            match slot {
+                Slot::Segment => row.segment = Some(v),
+                Slot::Touchpoint => row.touchpoint = Some(v),
+                Slot::Channel => row.channel = Some(v),
+                Slot::Team => row.team = Some(v),
+                Slot::Employee => row.employee = Some(v),
+                Slot::Custom => custom.push((d.as_bytes(), v)),
+            }
+        }
+        self.attributes.clear();
+        for (a, i) in &cols.attributes {
+            if let Some(v) = self.int(rec, *i)? {
+                self.attributes.push((a.as_bytes(), v));
+            }
+        }
+        self.expectations.clear();
+        for (a, i) in &cols.expectations {
+            if let Some(v) = self.int(rec, *i)? {
+                self.expectations.push((a.as_bytes(), v));
+            }
+        }
+        Ok(row)
+    }
+
+    /// Cell `i`, checked to be UTF-8 and trimmed.
+    fn cell<'r>(&self, rec: &'r csv::ByteRecord, i: usize) -> Result<&'r [u8], CellError> {
+        let raw = rec.get(i).unwrap_or_default();
+        if raw.is_ascii() {
+            return Ok(trim_ascii(raw));
+        }
+        match std::str::from_utf8(raw) {
+            Ok(s) => Ok(s.trim().as_bytes()),
+            Err(e) => Err((
+                i,
+                format!(
+                    "column `{}` is not valid UTF-8 (byte {})",
+                    self.names[i],
+                    e.valid_up_to() + 1
+                ),
+            )),
+        }
+    }
+
+    fn is_missing(&self, s: &[u8]) -> bool {
+        s.is_empty() || self.mapping.missing.iter().any(|x| x.as_bytes() == s)
+    }
+
+    /// A rating cell: `None` when missing.
+    fn int(&self, rec: &csv::ByteRecord, i: usize) -> Result<Option<u8>, CellError> {
+        let s = self.cell(rec, i)?;
+        if self.is_missing(s) {
+            return Ok(None);
+        }
+        if let Some(v) = small_int(s) {
+            return Ok(Some(v));
+        }
+        let s = checked(s);
+        parse_rating(s).map(Some).ok_or_else(|| {
+            (
+                i,
+                format!(
+                    "column `{}` holds `{s}`, but a rating must be a whole number from 0 to 255",
+                    self.names[i]
+                ),
+            )
+        })
+    }
+
+    /// A score column, converted as the mapping says.
+    fn score(
+        &self,
+        rec: &csv::ByteRecord,
+        c: &Option<(usize, ScoreColumn)>,
+    ) -> Result<Option<u8>, CellError> {
+        let Some((i, how)) = c else { return Ok(None) };
+        match how {
+            ScoreColumn::Column(_) => self.int(rec, *i),
+            ScoreColumn::Converted { equals, map, .. } => {
+                let s = self.cell(rec, *i)?;
+                if self.is_missing(s) {
+                    return Ok(None);
+                }
+                if let Some(eq) = equals {
+                    return Ok(Some(u8::from(s == eq.as_bytes())));
+                }
+                if let Some(map) = map {
+                    let s = checked(s);
+                    return map.get(s).copied().map(Some).ok_or_else(|| {
+                        let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+                        (
+                            *i,
+                            format!(
+                                "column `{}` holds `{s}`, expected one of {keys:?}",
+                                self.names[*i]
+                            ),
+                        )
+                    });
+                }
+                self.int(rec, *i)
+            }
+        }
+    }
+
+    /// The row's time.
+    fn time(&mut self, rec: &csv::ByteRecord) -> Result<Timestamp, CellError> {
+        let Some((i, fmt)) = self.cols.at else {
+            return Ok(self.fixed_at);
+        };
+        let s = self.cell(rec, i)?;
+        if fmt == TimeFormat::Unix {
+            if let Some(t) = unix_seconds(s) {
+                return Ok(t);
+            }
+        } else if let Some((last, t)) = &self.last_time {
+            if last.as_slice() == s {
+                return Ok(*t);
+            }
+        }
+        let text = checked(s);
+        let t = parse_time(text, fmt).ok_or_else(|| (i, format!("column `{}` holds `{text}`, which is not a time in the {fmt:?} format (RFC 3339 with offset, YYYY-MM-DD, or unix seconds)", self.names[i])))?;
+        if fmt != TimeFormat::Unix {
+            let (last, at) = self.last_time.get_or_insert_with(|| (Vec::new(), t));
+            last.clear();
+            last.extend_from_slice(s);
+            *at = t;
+        }
+        Ok(t)
+    }
+}
+
+/// Bytes [`RowReader::cell`] has checked are UTF-8, as text.
+fn checked(s: &[u8]) -> &str {
+    std::str::from_utf8(s).unwrap_or_default()
+}
+
+/// An ASCII cell without the white space `str::trim` removes (for ASCII:
+/// tab, line feed, vertical tab, form feed, carriage return, space).
+fn trim_ascii(s: &[u8]) -> &[u8] {
+    let ws = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let start = s.iter().position(|b| !ws(b)).unwrap_or(s.len());
+    let end = s.iter().rposition(|b| !ws(b)).map_or(start, |e| e + 1);
+    &s[start..end]
+}
+
+/// A rating written as one to three ASCII digits, up to 255: what
+/// [`parse_rating`] reads, without going through `str`.
+fn small_int(s: &[u8]) -> Option<u8> {
+    if s.is_empty() || s.len() > 3 || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let v = s.iter().fold(0u16, |v, &d| v * 10 + u16::from(d - b'0'));
+    u8::try_from(v).ok()
+}
+
+/// Unix seconds written as up to 18 ASCII digits, in the supported range:
+/// what [`parse_time`] reads for [`TimeFormat::Unix`], without going
+/// through `str`.
+fn unix_seconds(s: &[u8]) -> Option<Timestamp> {
+    if s.is_empty() || s.len() > 18 || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let v = s.iter().fold(0i64, |v, &d| v * 10 + i64::from(d - b'0'));
+    Timestamp::from_unix(v)
+}
+
+/// The 1-based line where the record read from `pos` starts: the reader's
+/// line at `pos` plus the line ends it skips before the record (blank lines,
+/// and the `\n` of a `\r\n` it stopped at, which it counts only when it
+/// reads on). `input` is the reader's input, in two pieces.
+fn start_line(input: [&[u8]; 2], pos: &csv::Position) -> usize {
+    let at = usize::try_from(pos.byte()).unwrap_or(usize::MAX);
+    let [a, b] = input;
+    let rest = a
+        .get(at..)
+        .unwrap_or_default()
+        .iter()
+        .chain(b.get(at.saturating_sub(a.len())..).unwrap_or_default());
+    let skipped = rest
+        .take_while(|&&c| c == b'\r' || c == b'\n')
+        .filter(|&&c| c == b'\n')
+        .count();
+    usize::try_from(pos.line()).unwrap_or(usize::MAX) + skipped
+}
+
+/// An empty vector with `v`'s allocation, for pairs borrowing another row.
+fn recycle<'k, 'b>(mut v: Vec<(&'k [u8], &[u8])>) -> Vec<(&'k [u8], &'b [u8])> {
+    v.clear();
+    // Collecting an emptied vector's own iterator reuses its allocation
+    // (the closure never runs).
+    v.into_iter().map(|(k, _)| (k, &[][..])).collect()
+}
+
+/// The end of the header's line (just after its `\n`): the header is the
+/// first line that is not empty. `None` when no line follows it.
+#[cfg(feature = "parallel")]
+fn header_end(text: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    loop {
+        let rest = &text[at..];
+        if rest.starts_with(b"\n") {
+            at += 1;
+        } else if rest.starts_with(b"\r\n") {
+            at += 2;
+        } else {
+            break;
+        }
+    }
+    text[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|i| at + i + 1)
+}
+
+/// The number of `\n` in `part`, when each of its lines is one CSV record
+/// (no quote, which could hold a line ending, and no `\r` that is not
+/// followed by `\n`, which the reader takes as a line ending of its own).
+#[cfg(feature = "parallel")]
+fn plain_lines(part: &[u8]) -> Option<usize> {
+    let count = |x: u8| part.iter().filter(|&&b| b == x).count();
+    if part.contains(&b'"') {
+        return None;
+    }
+    let crs = count(b'\r');
+    if crs > 0 {
+        let crlfs = part
+            .iter()
+            .zip(&part[1..])
+            .filter(|&(&a, &b)| a == b'\r' && b == b'\n')
+            .count();
+        if crlfs != crs {
+            return None;
+        }
+    }
+    Some(count(b'\n'))
+}
+
+#[cfg(test)]
+mod tests {
+    //! The byte path against the typed conversion it replaced (kept here as
+    //! the reference), and parallel ingest against sequential.
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::engine::{EngineConfig, Query};
+    use crate::plan::Plan;
+    use crate::record::{Record, Response};
+
+    impl Engine {
+        /// The typed CSV path as it was before the byte path: a
+        /// [`Response`] with a `String` per field, per row.
+        fn ingest_csv_typed(
+            &mut self,
+            text: &[u8],
+            mapping: &CsvMapping,
+        ) -> Result<IngestReport, MappingError> {
+            let (setup, mut reader) = self.csv_setup(text, mapping)?;
+            let (names, cols) = (&setup.names, &setup.cols);
+            let mut report = IngestReport::default();
+            let mut batch = self.new_batch();
+            let mut record = csv::ByteRecord::new();
+            let max_line = self.config.limits.max_line_bytes;
+            let mut index = 0usize;
+            loop {
+                let before = reader.position().clone();
+                let read = reader.read_byte_record(&mut record);
+                let line = start_line(
+                    [setup.text, &[]],
+                    match &read {
+                        Ok(true) => record.position().unwrap_or(&before),
+                        Err(e) => e.position().unwrap_or(&before),
+                        Ok(false) => &before,
+                    },
+                );
+                let pos = Position {
+                    index,
+                    line: Some(line),
+                };
+                let this = index;
+                let fail = |column: Option<usize>,
+                            field: Option<String>,
+                            code: &str,
+                            message: String| RecordError {
+                    index: this,
+                    line: Some(line),
+                    column,
+                    pointer: String::new(),
+                    field,
+                    id: None,
+                    code: code.to_string(),
+                    message,
+                };
+                match read {
+                    Ok(false) => break,
+                    Ok(true) => {}
+                    Err(e) => {
+                        report.reject(
+                            fail(None, None, "parse-error", e.to_string()),
+                            self.config.limits.max_errors_listed,
+                        );
+                        index += 1;
+                        if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                            break;
+                        }
+                        continue;
+                    }
+                }
+                index += 1;
+                if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) && record.len() <= 1
+                {
+                    index -= 1;
+                    continue;
+                }
+                let bytes: usize = record.iter().map(<[u8]>::len).sum();
+                if bytes > max_line {
+                    report.reject(fail(None, None, "line-too-long", format!("the record has {bytes} bytes; the limit is {max_line} (limits.maxLineBytes)")), self.config.limits.max_errors_listed);
+                    continue;
+                }
+                if record.len() != names.len() {
+                    report.reject(
+                        fail(
+                            None,
+                            None,
+                            "parse-error",
+                            format!(
+                                "expected {} fields, found {} (a truncated or malformed row)",
+                                names.len(),
+                                record.len()
+                            ),
+                        ),
+                        self.config.limits.max_errors_listed,
+                    );
+                    continue;
+                }
+                match row_to_response(&record, names, cols, mapping) {
+                    Ok(resp) => {
+                        let rec = Record::Response(resp);
+                        let before = report.errors.len();
+                        self.accept(&rec, pos, &mut batch, &mut report);
+                        for e in &mut report.errors[before..] {
+                            if let Some((col, name)) = column_of_pointer(&e.pointer, cols, names) {
+                                e.column = Some(col + 1);
+                                e.field = Some(name);
+                            }
+                        }
+                    }
+                    Err((col, message)) => {
+                        report.reject(
+                            fail(
+                                Some(col + 1),
+                                Some(names[col].clone()),
+                                "invalid-value",
+                                message,
+                            ),
+                            self.config.limits.max_errors_listed,
+                        );
+                    }
+                }
+            }
+            self.flush(&mut batch);
+            Ok(report)
+        }
+    }
 
     /// Converts one CSV row; the error is (column index, message).
     fn row_to_response(
-        &self,
         rec: &csv::ByteRecord,
         names: &[String],
         cols: &Columns,
@@ -521,38 +1178,209 @@ impl Engine {
         }
         Ok(r)
     }
-}
 
-/// A whole number 0–255; `4.0` is accepted as 4, `4.5` is not.
-fn parse_rating(s: &str) -> Option<u8> {
-    if let Ok(v) = s.parse::<u8>() {
-        return Some(v);
+    const PLAN: &str = r#"{
+        "schemaVersion": 1,
+        "organization": {"name": "Test"},
+        "attributes": [
+            {"id": "wait", "label": "Wait", "scale": {"min": 1, "max": 5}},
+            {"id": "speed", "label": "Speed", "scale": {"min": 1, "max": 5}, "notApplicable": 0}
+        ],
+        "dimensions": [{"id": "region", "label": "Region"}],
+        "scales": {"csat": {"min": 1, "max": 5}, "ces": {"min": 1, "max": 7}},
+        "thresholds": {"alerts": {"detractor": true, "csatBottomTwo": true, "cesAtMost": 2}}
+    }"#;
+
+    /// The header of the generated CSVs (`c` is no mapped column).
+    const COLUMNS: [&str; 11] = [
+        "id", "at", "segment", "region", "nps", "csat", "ces", "outcome", "wait", "speed", "c",
+    ];
+
+    /// Mappings: unix seconds; auto times with `missing`, a converted
+    /// outcome and expectations; a fixed date and a `map`.
+    const MAPPINGS: [&str; 3] = [
+        r#"{"id": "id", "at": {"column": "at", "format": "unix"}, "dimensions": {"segment": "segment"}, "nps": "nps", "csat": "csat", "ces": "ces"}"#,
+        r#"{"id": "id", "at": {"column": "at"}, "dimensions": {"segment": "segment", "region": "region"}, "nps": "nps", "csat": "csat", "overall": {"column": "outcome", "equals": "yes"}, "attributes": {"wait": "wait", "speed": "speed"}, "expectations": {"wait": "c"}, "missing": ["NA", "-"]}"#,
+        r#"{"fixedAt": "2026-03-01", "dimensions": {"team": "segment", "region": "region", "employee": "c"}, "nps": "nps", "ces": {"column": "ces", "map": {"easy": 7, "hard": 1}}, "overall": {"column": "outcome"}, "attributes": {"speed": "speed"}}"#,
+    ];
+
+    fn engine(config: &EngineConfig) -> Engine {
+        Engine::with_config(Plan::from_json(PLAN).unwrap(), config.clone()).unwrap()
     }
-    let f: f64 = s.parse().ok()?;
-    (f.fract() == 0.0 && (0.0..=255.0).contains(&f)).then_some(f as u8)
-}
 
-fn parse_time(s: &str, fmt: TimeFormat) -> Option<Timestamp> {
-    match fmt {
-        TimeFormat::Auto => s.parse().ok(),
-        TimeFormat::Rfc3339 => (s.len() > 10).then(|| s.parse().ok()).flatten(),
-        TimeFormat::Date => (s.len() == 10).then(|| s.parse().ok()).flatten(),
-        TimeFormat::Unix => s.parse::<i64>().ok().and_then(Timestamp::from_unix),
+    fn query() -> Query {
+        Query::from_json(
+            r#"{"metrics": ["nps", "csat", "ces", "attribute:wait", "attribute:speed"], "groupBy": ["segment", "region", "team", "period:month"]}"#,
+        )
+        .unwrap()
     }
-}
 
-/// The CSV column behind a record pointer such as `/attributes/wifi`.
-fn column_of_pointer(pointer: &str, cols: &Columns, names: &[String]) -> Option<(usize, String)> {
-    let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
-    let idx = match parts.as_slice() {
-        ["nps"] => cols.nps.as_ref().map(|c| c.0),
-        ["csat"] => cols.csat.as_ref().map(|c| c.0),
-        ["ces"] => cols.ces.as_ref().map(|c| c.0),
-        ["overall"] => cols.overall.as_ref().map(|c| c.0),
-        ["attributes", a] => cols.attributes.iter().find(|x| x.0 == *a).map(|x| x.1),
-        ["expectations", a] => cols.expectations.iter().find(|x| x.0 == *a).map(|x| x.1),
-        ["dimensions", d] | [d] => cols.dims.iter().find(|x| x.0 == *d).map(|x| x.1),
-        _ => None,
-    }?;
-    Some((idx, names[idx].clone()))
+    /// A cell: good and bad values, empty, white space, quoted, non-UTF-8.
+    fn cell() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            4 => (0u8..12).prop_map(|v| v.to_string().into_bytes()),
+            2 => prop::sample::select(vec![
+                "1767225600", "1772323200", "-5", "99999999999999999", "2026-01-05",
+                "2026-02-10T09:00:00+01:00", "2026-13-01", "fam", "seniors", "yes", "no",
+                "easy", "hard", "NA", "-", "", " ", " 7 ", "4.0", "4.5", "+3", "007", "256",
+                "1e1", "\u{a0}8\u{a0}", "\u{3000}", "é", "x\u{b}", "\t2\t",
+            ])
+            .prop_map(|s| s.as_bytes().to_vec()),
+            1 => prop::sample::select(vec![
+                &b"\xFF"[..], b"seg\xC3", b"\"q,uoted\"", b"\"two\nlines\"", b"\"a\"\"b\"", b"\"7\"",
+                b"bad\"quote", b"\"open",
+            ])
+            .prop_map(<[u8]>::to_vec),
+            1 => "[a-z]{1,6}".prop_map(String::into_bytes),
+        ]
+    }
+
+    /// A row: its cells (some rows short or long) and line ending.
+    fn row() -> impl Strategy<Value = Vec<u8>> {
+        (
+            prop::collection::vec(cell(), 9..13),
+            prop::sample::select(vec![&b"\n"[..], b"\r\n", b"\n\n", b"\r\n  \r\n", b"\r"]),
+        )
+            .prop_map(|(cells, end)| {
+                let mut line = cells.join(&b","[..]);
+                line.extend_from_slice(end);
+                line
+            })
+    }
+
+    /// A CSV: a BOM or not, the header, rows.
+    fn csv_text(rows: impl Strategy<Value = Vec<Vec<u8>>>) -> impl Strategy<Value = Vec<u8>> {
+        (any::<bool>(), any::<bool>(), rows).prop_map(|(bom, crlf, rows)| {
+            let mut text = Vec::new();
+            if bom {
+                text.extend_from_slice(b"\xEF\xBB\xBF");
+            }
+            text.extend_from_slice(COLUMNS.join(",").as_bytes());
+            text.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+            for r in rows {
+                text.extend_from_slice(&r);
+            }
+            text
+        })
+    }
+
+    /// Limits small enough to be reached: listed errors and alerts,
+    /// distinct values, line length.
+    fn config() -> impl Strategy<Value = EngineConfig> {
+        (any::<bool>(), 1usize..6, 2usize..40).prop_map(|(small, listed, values)| {
+            let mut c = EngineConfig::default();
+            if small {
+                c.limits.max_errors_listed = listed;
+                c.limits.max_alerts_listed = listed;
+                c.limits.max_distinct_values = values;
+                c.limits.max_line_bytes = 60;
+            }
+            c
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// The byte path reports and files exactly what the typed path did.
+        #[test]
+        fn byte_path_equals_typed_path(
+            text in csv_text(prop::collection::vec(row(), 0..40)),
+            m in 0..MAPPINGS.len(),
+            config in config(),
+        ) {
+            let mapping = CsvMapping::from_json(MAPPINGS[m]).unwrap();
+            let (mut typed, mut bytes) = (engine(&config), engine(&config));
+            let expected = typed.ingest_csv_typed(&text, &mapping);
+            let got = bytes.ingest_csv(&text, &mapping);
+            prop_assert_eq!(&got, &expected);
+            let report = got.unwrap();
+            prop_assert_eq!(report.accepted + report.rejected, report.total);
+            prop_assert_eq!(bytes.query(&query()).unwrap(), typed.query(&query()).unwrap());
+            prop_assert_eq!(bytes.alerts(), typed.alerts());
+        }
+
+        /// Parallel ingest on 1, 2, 3 threads equals sequential ingest,
+        /// errors next to part boundaries included.
+        #[test]
+        fn parallel_equals_sequential(
+            text in csv_text(prop::collection::vec(row(), 0..60)),
+            plain in any::<bool>(),
+            m in 0..MAPPINGS.len(),
+            config in config(),
+        ) {
+            // Most inputs without quotes or lone `\r`, so they are split.
+            let text: Vec<u8> = if plain {
+                text.iter().map(|&b| match b { b'"' => b'x', b'\r' => b'\n', _ => b }).collect()
+            } else {
+                text
+            };
+            let mapping = CsvMapping::from_json(MAPPINGS[m]).unwrap();
+            let mut sequential = engine(&config);
+            let expected = sequential.ingest_csv(&text, &mapping).unwrap();
+            for threads in 1..=3 {
+                let mut e = engine(&config);
+                let got = e.ingest_csv_split(&text, &mapping, threads, 0).unwrap();
+                prop_assert_eq!(&got, &expected, "{} threads", threads);
+                prop_assert_eq!(e.query(&query()).unwrap(), sequential.query(&query()).unwrap());
+                prop_assert_eq!(e.alerts(), sequential.alerts());
+            }
+        }
+    }
+
+    /// Errors name the line a record starts on, whatever the line ends
+    /// (the reader counts the `\n` of a `\r\n` only when it reads on).
+    #[test]
+    fn error_lines_are_the_file_lines() {
+        let mapping = CsvMapping::from_json(r#"{"fixedAt": "2026-01-01", "nps": "nps"}"#).unwrap();
+        for text in [
+            &b"nps,c\nx,1\n9,1\n\n\nx,\"a\nb\"\nx,1"[..],
+            b"nps,c\r\nx,1\r\n9,1\r\n\r\n\r\nx,\"a\r\nb\"\r\nx,1\r\n",
+            b"\xEF\xBB\xBF\nnps,c\nx,1\r\n9,1\n\r\n\nx,\"a\nb\"\r\nx,1\n",
+        ] {
+            let mut e = engine(&EngineConfig::default());
+            let r = e.ingest_csv(text, &mapping).unwrap();
+            let lines: Vec<_> = r.errors.iter().map(|e| e.line.unwrap()).collect();
+            let shift = usize::from(text.starts_with(b"\xEF"));
+            assert_eq!(
+                lines,
+                [2 + shift, 6 + shift, 8 + shift],
+                "{:?}",
+                String::from_utf8_lossy(text)
+            );
+        }
+    }
+
+    #[test]
+    fn parallel_splits_a_large_file_with_errors_at_the_cuts() {
+        let mapping = CsvMapping::from_json(MAPPINGS[0]).unwrap();
+        let mut text = COLUMNS.join(",").into_bytes();
+        text.push(b'\n');
+        let rows = 6000;
+        for i in 0..rows {
+            let nps = if i % 1000 == 999 {
+                "11".into()
+            } else {
+                (i % 11).to_string()
+            };
+            let row = format!(
+                "r{i},{},s{},n,{nps},3,4,yes,2,0,x\r\n",
+                1_767_225_600 + i,
+                i % 7
+            );
+            text.extend_from_slice(row.as_bytes());
+        }
+        let mut sequential = engine(&EngineConfig::default());
+        let expected = sequential.ingest_csv(&text, &mapping).unwrap();
+        assert_eq!(expected.rejected, 6);
+        for threads in 1..=4 {
+            let mut e = engine(&EngineConfig::default());
+            let got = e.ingest_csv_parallel(&text, &mapping, threads).unwrap();
+            assert_eq!(got, expected, "{threads} threads");
+            assert_eq!(
+                e.query(&query()).unwrap(),
+                sequential.query(&query()).unwrap()
+            );
+        }
+    }
 }
