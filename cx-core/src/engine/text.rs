@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use super::cells::ResponseBatch;
 use super::ingest::{IngestReport, Position, RecordError};
 use super::{Engine, ResponseRef};
 use crate::record::{Audit, EmployeeResponse, KpiObservation, Record, Response, Timestamp};
@@ -141,6 +142,401 @@ impl<'de> BorrowedValue<'de> for &'de [u8] {
     }
 }
 
+/// The maps of a line the flat scanner read, as (key, value) pairs in the
+/// order of the line; reused from line to line.
+#[derive(Default)]
+struct FlatMaps<'a> {
+    dimensions: Vec<(&'a [u8], &'a [u8])>,
+    attributes: Vec<(&'a [u8], u8)>,
+    expectations: Vec<(&'a [u8], u8)>,
+}
+
+/// A customer-response line the flat scanner read (its maps are in the
+/// [`FlatMaps`] it was given).
+#[derive(Default)]
+struct Flat<'a> {
+    id: Option<&'a [u8]>,
+    at: Timestamp,
+    segment: Option<&'a [u8]>,
+    touchpoint: Option<&'a [u8]>,
+    channel: Option<&'a [u8]>,
+    team: Option<&'a [u8]>,
+    employee: Option<&'a [u8]>,
+    nps: Option<u8>,
+    csat: Option<u8>,
+    ces: Option<u8>,
+    overall: Option<u8>,
+    /// A string has a byte above 0x7F: the line must be checked for UTF-8.
+    high: bool,
+}
+
+impl<'a> Flat<'a> {
+    fn row<'r>(&self, maps: &'r FlatMaps<'a>) -> ResponseRef<'r>
+    where
+        'a: 'r,
+    {
+        ResponseRef {
+            id: self.id,
+            at: self.at,
+            segment: self.segment,
+            touchpoint: self.touchpoint,
+            channel: self.channel,
+            team: self.team,
+            employee: self.employee,
+            dimensions: &maps.dimensions,
+            nps: self.nps,
+            csat: self.csat,
+            ces: self.ces,
+            overall: self.overall,
+            attributes: &maps.attributes,
+            expectations: &maps.expectations,
+        }
+    }
+}
+
+/// Why the flat scanner left a line to serde_json.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unread {
+    /// Anything it does not fully understand.
+    Other,
+    /// The line has a `kind` other than `"response"`: it is not a customer
+    /// response whatever else it holds ([`ResponseLine`] would either fail
+    /// on it or read that kind).
+    NotResponse,
+}
+
+/// The flat scanner: reads the JSON Lines line at the start of `text` when
+/// it is a customer response in the plain shape almost every line has —
+/// one object, members in any order, strings without escapes, ratings as
+/// plain integers, `null` for an absent optional value, the maps as flat
+/// objects, JSON whitespace anywhere — exactly as [`ResponseLine`] reads
+/// it, without serde. Returns the row and where the line ends (its `\n` or
+/// the end of `text`). Anything else — an escape, a repeated or unknown
+/// member, a number with a sign, fraction or exponent, a value out of
+/// `u8`, nesting, a timestamp the strict reader does not take — is left
+/// to serde_json (`Err`, with how far it read: never past the line's
+/// `\n`), which gives the same result or the exact error.
+fn scan_flat<'a>(
+    text: &'a [u8],
+    maps: &mut FlatMaps<'a>,
+) -> Result<(Flat<'a>, usize), (Unread, usize)> {
+    let mut c = Cursor {
+        b: text,
+        i: 0,
+        high: false,
+    };
+    match c.line(maps) {
+        Ok(flat) => Ok((flat, c.i)),
+        Err(unread) => Err((unread, c.i)),
+    }
+}
+
+/// The flat scanner's position in a line. It reads a byte only when it
+/// matches what it expects, and a `\n` never does: it stops at the line's
+/// end at the latest.
+struct Cursor<'a> {
+    b: &'a [u8],
+    i: usize,
+    high: bool,
+}
+
+/// The member of [`ResponseLine`] a key names, as its bit in the
+/// scanner's "seen" set (`None` for an unknown key).
+fn member(key: &[u8]) -> Option<u32> {
+    // By length, then as a fixed-size array (compared without a call).
+    fn is<const N: usize>(key: &[u8], name: &[u8; N]) -> bool {
+        <[u8; N]>::try_from(key).is_ok_and(|k| k == *name)
+    }
+    let m = match key.len() {
+        2 if is(key, b"at") => 2,
+        2 if is(key, b"id") => 1,
+        3 if is(key, b"nps") => 9,
+        3 if is(key, b"ces") => 11,
+        4 if is(key, b"csat") => 10,
+        4 if is(key, b"kind") => 0,
+        4 if is(key, b"team") => 6,
+        7 if is(key, b"segment") => 3,
+        7 if is(key, b"channel") => 5,
+        7 if is(key, b"overall") => 12,
+        7 if is(key, b"comment") => 15,
+        8 if is(key, b"employee") => 7,
+        10 if is(key, b"touchpoint") => 4,
+        10 if is(key, b"dimensions") => 8,
+        10 if is(key, b"attributes") => 13,
+        12 if is(key, b"expectations") => 14,
+        _ => return None,
+    };
+    Some(m)
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    /// JSON whitespace within a line (a `\n` ends the line).
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\r') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.peek() == Some(c)).then(|| self.i += 1)
+    }
+
+    /// A string without escapes or control characters (what serde_json
+    /// lends as `&str`), as its bytes.
+    fn string(&mut self) -> Option<&'a [u8]> {
+        const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+        const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+        // Whether a byte of `x` is zero (exact as a whole-word test).
+        let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+        self.eat(b'"')?;
+        let start = self.i;
+        loop {
+            // Eight bytes at a time up to the first quote, backslash,
+            // control character or byte above 0x7F, which is read below.
+            // (Each test is exact for the lowest flagged byte.)
+            while let Some(chunk) = self.b.get(self.i..self.i + 8) {
+                let x = u64::from_le_bytes(chunk.try_into().ok()?);
+                let special = zero(x ^ (ONES * u64::from(b'"')))
+                    | zero(x ^ (ONES * u64::from(b'\\')))
+                    | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+                    | (x & HIGH);
+                if special != 0 {
+                    self.i += (special.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                self.i += 8;
+            }
+            match *self.b.get(self.i)? {
+                b'"' => break,
+                b'\\' | 0..=0x1F => return None,
+                0x80.. => self.high = true,
+                _ => {}
+            }
+            self.i += 1;
+        }
+        let s = &self.b[start..self.i];
+        self.i += 1;
+        Some(s)
+    }
+
+    fn null(&mut self) -> bool {
+        let null = self.b[self.i..].starts_with(b"null");
+        if null {
+            self.i += 4;
+        }
+        null
+    }
+
+    fn opt_string(&mut self) -> Option<Option<&'a [u8]>> {
+        if self.null() {
+            return Some(None);
+        }
+        self.string().map(Some)
+    }
+
+    /// An integer from 0 to 255 written plainly (no sign, leading zero,
+    /// fraction or exponent), as serde_json reads a `u8`.
+    fn rating(&mut self) -> Option<u8> {
+        let digit = |c: Option<u8>| c.filter(u8::is_ascii_digit).map(|c| u32::from(c - b'0'));
+        let mut v = digit(self.peek())?;
+        self.i += 1;
+        if v != 0 {
+            for _ in 0..2 {
+                let Some(d) = digit(self.peek()) else { break };
+                v = v * 10 + d;
+                self.i += 1;
+            }
+        }
+        if matches!(self.peek(), Some(b'0'..=b'9' | b'.' | b'e' | b'E')) {
+            return None;
+        }
+        u8::try_from(v).ok()
+    }
+
+    fn opt_rating(&mut self) -> Option<Option<u8>> {
+        if self.null() {
+            return Some(None);
+        }
+        self.rating().map(Some)
+    }
+
+    /// A flat object as [`pairs`] reads it: a repeated key is left to serde.
+    fn map<V>(
+        &mut self,
+        out: &mut Vec<(&'a [u8], V)>,
+        value: impl Fn(&mut Self) -> Option<V>,
+    ) -> Option<()> {
+        self.eat(b'{')?;
+        self.ws();
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        loop {
+            let k = self.string()?;
+            if out.iter().any(|(seen, _)| *seen == k) {
+                return None;
+            }
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            let v = value(self)?;
+            out.push((k, v));
+            self.ws();
+            match self.peek()? {
+                b',' => {
+                    self.i += 1;
+                    self.ws();
+                }
+                b'}' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn line(&mut self, maps: &mut FlatMaps<'a>) -> Result<Flat<'a>, Unread> {
+        use Unread::Other;
+        maps.dimensions.clear();
+        maps.attributes.clear();
+        maps.expectations.clear();
+        let mut f = Flat::default();
+        let mut at = None;
+        let mut seen = 0u16;
+        self.ws();
+        self.eat(b'{').ok_or(Other)?;
+        self.ws();
+        if self.peek() == Some(b'}') {
+            return Err(Other); // no `at`
+        }
+        loop {
+            let key = self.string().ok_or(Other)?;
+            let member = member(key).ok_or(Other)?;
+            if seen & (1 << member) != 0 {
+                return Err(Other);
+            }
+            seen |= 1 << member;
+            self.ws();
+            self.eat(b':').ok_or(Other)?;
+            self.ws();
+            let read = match member {
+                0 => match self.opt_string().ok_or(Other)? {
+                    None | Some(b"response") => Some(()),
+                    Some(_) => return Err(Unread::NotResponse),
+                },
+                1 => self.opt_string().map(|v| f.id = v),
+                2 => self.string().and_then(timestamp).map(|t| at = Some(t)),
+                3 => self.opt_string().map(|v| f.segment = v),
+                4 => self.opt_string().map(|v| f.touchpoint = v),
+                5 => self.opt_string().map(|v| f.channel = v),
+                6 => self.opt_string().map(|v| f.team = v),
+                7 => self.opt_string().map(|v| f.employee = v),
+                8 => self.map(&mut maps.dimensions, Cursor::string),
+                9 => self.opt_rating().map(|v| f.nps = v),
+                10 => self.opt_rating().map(|v| f.csat = v),
+                11 => self.opt_rating().map(|v| f.ces = v),
+                12 => self.opt_rating().map(|v| f.overall = v),
+                13 => self.map(&mut maps.attributes, Cursor::rating),
+                14 => self.map(&mut maps.expectations, Cursor::rating),
+                _ => self.opt_string().map(drop),
+            };
+            read.ok_or(Other)?;
+            self.ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.i += 1;
+                    self.ws();
+                }
+                Some(b'}') => {
+                    self.i += 1;
+                    break;
+                }
+                _ => return Err(Other),
+            }
+        }
+        self.ws();
+        if self.peek().is_some_and(|c| c != b'\n') {
+            return Err(Other);
+        }
+        f.at = at.ok_or(Other)?;
+        f.high = self.high;
+        Ok(f)
+    }
+}
+
+/// A timestamp as [`Timestamp`]'s `FromStr` reads it, with the plain
+/// shapes read by [`rfc3339_plain`].
+fn timestamp(s: &[u8]) -> Option<Timestamp> {
+    rfc3339_plain(s).or_else(|| std::str::from_utf8(s).ok()?.parse().ok())
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.digits](Z|+HH:MM|-HH:MM)` with an uppercase `T`
+/// and `Z`, a valid date, hours to 23, minutes and seconds to 59 (no leap
+/// second) and an offset to 23:59: the shapes almost every input uses, each
+/// of which chrono's RFC 3339 parser reads as the same instant (the
+/// fraction is dropped, as `Timestamp` keeps whole seconds). `None` for
+/// anything else, which the caller gives to that parser.
+fn rfc3339_plain(s: &[u8]) -> Option<Timestamp> {
+    let num = |from: usize, to: usize| -> Option<i64> {
+        s.get(from..to)?.iter().try_fold(0, |v, &c| {
+            c.is_ascii_digit().then(|| v * 10 + i64::from(c - b'0'))
+        })
+    };
+    let sep = |at: usize, c: u8| s.get(at) == Some(&c);
+    if !(sep(4, b'-') && sep(7, b'-') && sep(10, b'T') && sep(13, b':') && sep(16, b':')) {
+        return None;
+    }
+    let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if !(1..=month_days).contains(&day) || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let mut rest = &s[19..];
+    if let Some(fraction) = rest.strip_prefix(b".") {
+        let digits = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 {
+            return None;
+        }
+        rest = &fraction[digits..];
+    }
+    let offset = match rest {
+        b"Z" => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let (h, m) = (num(s.len() - 5, s.len() - 3)?, num(s.len() - 2, s.len())?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            if *sign == b'-' {
+                -(h * 3600 + m * 60)
+            } else {
+                h * 3600 + m * 60
+            }
+        }
+        _ => return None,
+    };
+    // Days since 1970-01-01 in the proleptic Gregorian calendar (Howard
+    // Hinnant's `days_from_civil`).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    Timestamp::from_unix(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
+}
+
 /// A record parse failure: (line within the text, column, pointer, message).
 pub(crate) type ParseFailure = (usize, usize, String, String);
 
@@ -228,72 +624,125 @@ impl Engine {
     ) -> IngestReport {
         let mut report = IngestReport::default();
         let mut batch = self.new_batch();
-        let max_line = self.config.limits.max_line_bytes;
-        for (index, (line_no, line)) in lines(text, first_line).enumerate() {
-            let pos = Position {
-                index: first_index + index,
-                line: Some(line_no),
+        let mut maps = FlatMaps::default();
+        // The lines of [`lines`], each found as the flat scanner reads it: a
+        // line it reads to the end is not searched again for its `\n`.
+        let text = text
+            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+            .unwrap_or(text);
+        let (mut start, mut line_no, mut index) = (0, first_line, first_index);
+        loop {
+            let rest = &text[start..];
+            let scanned = scan_flat(rest, &mut maps);
+            let end = match scanned {
+                Ok((_, end)) => end,
+                Err((_, at)) => rest[at..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(rest.len(), |n| at + n),
             };
-            let fail = |code: &str,
-                        column: Option<usize>,
-                        pointer: String,
-                        message: String,
-                        id: Option<String>| RecordError {
-                index: pos.index,
-                line: pos.line,
-                column,
-                pointer,
-                field: None,
-                id,
-                code: code.to_string(),
-                message,
-            };
-            if line.len() > max_line {
-                let e = fail(
-                    "line-too-long",
-                    None,
-                    String::new(),
-                    format!(
-                        "the line has {} bytes; the limit is {max_line} (limits.maxLineBytes)",
-                        line.len()
-                    ),
-                    None,
-                );
-                report.reject(e, self.config.limits.max_errors_listed);
-                continue;
+            let line = &rest[..end];
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if !line.iter().all(u8::is_ascii_whitespace) {
+                let pos = Position {
+                    index,
+                    line: Some(line_no),
+                };
+                index += 1;
+                let flat = scanned.map(|(flat, _)| flat).map_err(|(unread, _)| unread);
+                self.ingest_line(line, flat, &maps, pos, &mut batch, &mut report);
             }
-            let text = match std::str::from_utf8(line) {
-                Ok(t) => t,
-                Err(e) => {
-                    let err = fail(
-                        "invalid-utf8",
-                        Some(e.valid_up_to() + 1),
-                        String::new(),
-                        format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1),
-                        None,
-                    );
-                    report.reject(err, self.config.limits.max_errors_listed);
-                    continue;
-                }
-            };
-            // Most lines are customer responses: read them in place.
-            if let Ok(line) = serde_json::from_str::<ResponseLine>(text) {
-                if matches!(line.kind, None | Some("response")) {
-                    let row = line.borrow();
-                    self.accept_row(&row, pos, &mut batch, &mut report);
-                    continue;
-                }
+            line_no += 1;
+            if end == rest.len() {
+                break;
             }
-            match parse_record(text) {
-                Ok(rec) => self.accept(&rec, pos, &mut batch, &mut report),
-                Err((_, column, pointer, message)) => {
-                    let e = fail("parse-error", Some(column), pointer, message, id_of(text));
-                    report.reject(e, self.config.limits.max_errors_listed);
-                }
-            }
+            start += end + 1;
         }
         self.flush(&mut batch);
         report
+    }
+
+    /// Ingests one non-blank line of JSON Lines, which the flat scanner
+    /// read (`flat`) or left to serde_json.
+    fn ingest_line(
+        &mut self,
+        line: &[u8],
+        flat: Result<Flat<'_>, Unread>,
+        maps: &FlatMaps<'_>,
+        pos: Position,
+        batch: &mut ResponseBatch,
+        report: &mut IngestReport,
+    ) {
+        let fail = |code: &str,
+                    column: Option<usize>,
+                    pointer: String,
+                    message: String,
+                    id: Option<String>| RecordError {
+            index: pos.index,
+            line: pos.line,
+            column,
+            pointer,
+            field: None,
+            id,
+            code: code.to_string(),
+            message,
+        };
+        let max_line = self.config.limits.max_line_bytes;
+        if line.len() > max_line {
+            let e = fail(
+                "line-too-long",
+                None,
+                String::new(),
+                format!(
+                    "the line has {} bytes; the limit is {max_line} (limits.maxLineBytes)",
+                    line.len()
+                ),
+                None,
+            );
+            report.reject(e, self.config.limits.max_errors_listed);
+            return;
+        }
+        // A line the scanner read is valid JSON whose bytes outside strings
+        // are ASCII: it is UTF-8 when no string has a byte above 0x7F, and
+        // otherwise checked here (an invalid line is reported below).
+        if let Ok(flat) = &flat {
+            if !flat.high || std::str::from_utf8(line).is_ok() {
+                self.accept_row(&flat.row(maps), pos, batch, report);
+                return;
+            }
+        }
+        let text = match std::str::from_utf8(line) {
+            Ok(t) => t,
+            Err(e) => {
+                let err = fail(
+                    "invalid-utf8",
+                    Some(e.valid_up_to() + 1),
+                    String::new(),
+                    format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1),
+                    None,
+                );
+                report.reject(err, self.config.limits.max_errors_listed);
+                return;
+            }
+        };
+        // Other customer responses are read in place by serde_json (a line
+        // of another kind cannot be one).
+        if !matches!(flat, Err(Unread::NotResponse)) {
+            if let Ok(line) = serde_json::from_str::<ResponseLine>(text) {
+                if matches!(line.kind, None | Some("response")) {
+                    let row = line.borrow();
+                    self.accept_row(&row, pos, batch, report);
+                    return;
+                }
+            }
+        }
+        match parse_record(text) {
+            Ok(rec) => self.accept(&rec, pos, batch, report),
+            Err((_, column, pointer, message)) => {
+                let e = fail("parse-error", Some(column), pointer, message, id_of(text));
+                report.reject(e, self.config.limits.max_errors_listed);
+            }
+        }
     }
 
     /// Ingests JSON Lines on every core: the text is split on line
@@ -442,5 +891,432 @@ impl Record {
     /// Pointer, message)`.
     pub fn from_json(text: &str) -> Result<Record, (usize, usize, String, String)> {
         parse_record(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The flat scanner and the strict timestamp reader against the typed
+    //! path they shortcut: the same report, errors and statistics.
+
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    use super::*;
+    use crate::engine::{EngineConfig, Limits, Query};
+    use crate::plan::Plan;
+
+    /// The sample plan: 12 attributes (one with a not-applicable value),
+    /// a custom `region` dimension, CSAT 1–5, CES 1–7, every alert rule on.
+    const PLAN: &str = include_str!("../../../examples/data/plan.json");
+
+    fn engine(tight: bool) -> Engine {
+        let mut config = EngineConfig::default();
+        if tight {
+            config.limits = Limits {
+                max_line_bytes: 160,
+                max_distinct_values: 3,
+                max_errors_listed: 4,
+                max_alerts_kept: 5,
+                max_alerts_listed: 3,
+            };
+        }
+        Engine::with_config(Plan::from_json(PLAN).unwrap(), config).unwrap()
+    }
+
+    /// JSON Lines ingest as before the flat scanner: the line checks, then
+    /// (with `before`) the serde fast path, then the typed path (every line
+    /// read by `parse_record` and filed by `accept`).
+    fn reference(e: &mut Engine, text: &[u8], before: bool) -> IngestReport {
+        let mut report = IngestReport::default();
+        let mut batch = e.new_batch();
+        let max_line = e.config.limits.max_line_bytes;
+        let listed = e.config.limits.max_errors_listed;
+        for (index, (line_no, line)) in lines(text, 1).enumerate() {
+            let pos = Position {
+                index,
+                line: Some(line_no),
+            };
+            let fail = |code: &str, column, message, id| RecordError {
+                index,
+                line: Some(line_no),
+                column,
+                pointer: String::new(),
+                field: None,
+                id,
+                code: code.to_string(),
+                message,
+            };
+            if line.len() > max_line {
+                let message = format!(
+                    "the line has {} bytes; the limit is {max_line} (limits.maxLineBytes)",
+                    line.len()
+                );
+                report.reject(fail("line-too-long", None, message, None), listed);
+                continue;
+            }
+            let text = match std::str::from_utf8(line) {
+                Ok(t) => t,
+                Err(err) => {
+                    let at = err.valid_up_to() + 1;
+                    let message = format!("invalid UTF-8 at byte {at}");
+                    report.reject(fail("invalid-utf8", Some(at), message, None), listed);
+                    continue;
+                }
+            };
+            if before {
+                // The serde fast path of the code before the flat scanner.
+                if let Ok(line) = serde_json::from_str::<ResponseLine>(text) {
+                    if matches!(line.kind, None | Some("response")) {
+                        e.accept_row(&line.borrow(), pos, &mut batch, &mut report);
+                        continue;
+                    }
+                }
+            }
+            match parse_record(text) {
+                Ok(rec) => e.accept(&rec, pos, &mut batch, &mut report),
+                Err((_, column, pointer, message)) => {
+                    let mut err = fail("parse-error", Some(column), message, id_of(text));
+                    err.pointer = pointer;
+                    report.reject(err, listed);
+                }
+            }
+        }
+        e.flush(&mut batch);
+        report
+    }
+
+    fn scores(e: &Engine) -> String {
+        let q: Query = serde_json::from_str(
+            r#"{"metrics": ["nps", "csat", "ces", "attribute:wait-time", "attribute:claim-speed"],
+                "groupBy": ["segment", "region"]}"#,
+        )
+        .unwrap();
+        format!("{:?}", e.query(&q))
+    }
+
+    /// Stands for a byte that is not UTF-8 (0xFF) in generated lines.
+    const NOT_UTF8: char = '¤';
+
+    fn timestamp_text() -> impl Strategy<Value = String> {
+        let year = prop_oneof![
+            select(vec![
+                "0000", "0001", "1969", "1970", "2000", "2024", "2025", "2100", "9999"
+            ])
+            .prop_map(str::to_string),
+            (0u32..10_000).prop_map(|y| format!("{y:04}")),
+        ];
+        let two = |hi: u32| (0..hi).prop_map(|v| format!("{v:02}"));
+        let sep = select(vec!["T", "T", "T", "t", " ", "x"]);
+        let fraction = select(vec![
+            "",
+            "",
+            "",
+            ".",
+            ".5",
+            ".123456789",
+            ".1234567890123",
+            ".x",
+        ]);
+        let offset = select(vec![
+            "Z",
+            "Z",
+            "Z",
+            "z",
+            "+00:00",
+            "-00:00",
+            "+01:00",
+            "-05:30",
+            "+23:59",
+            "-23:59",
+            "+24:00",
+            "-23:60",
+            "+0100",
+            "",
+            "+1:00",
+            "\u{2212}01:00",
+            "Z ",
+            "+05:30x",
+        ]);
+        prop_oneof![
+            8 => (year.clone(), two(14), two(33), sep, two(25), two(62), two(62), fraction, offset)
+                .prop_map(|(y, mo, d, s, h, mi, se, f, o)| format!("{y}-{mo}-{d}{s}{h}:{mi}:{se}{f}{o}")),
+            1 => (year, two(14), two(33)).prop_map(|(y, m, d)| format!("{y}-{m}-{d}")),
+            1 => "[-0-9:TZ+. ]{0,26}",
+        ]
+    }
+
+    fn string_value() -> BoxedStrategy<String> {
+        select(vec![
+            "\"families\"",
+            "\"seniors\"",
+            "\"small-business\"",
+            "\"north\"",
+            "\"east\"",
+            "\"\"",
+            "\"caf\u{e9}\"",
+            "\"a\\nb\"",
+            "\"\\u0041\"",
+            "\"tab\tin\"",
+            "\"\u{a4}\"",
+            "null",
+            "5",
+            "true",
+            "{}",
+            "[]",
+            "\"x\u{7f}\"",
+            "\"12345678901234567\"",
+        ])
+        .prop_map(str::to_string)
+        .boxed()
+    }
+
+    fn rating() -> BoxedStrategy<String> {
+        prop_oneof![
+            3 => (0u32..13).prop_map(|v| v.to_string()),
+            2 => select(vec![
+                "8.0", "-0", "1e1", "08", "256", "255", "99999999999999999999", "null", "\"5\"",
+                "1.5", "-1", "007", "1E0", "0.0", "4 ", "1e400", "NaN",
+            ])
+            .prop_map(str::to_string),
+        ]
+        .boxed()
+    }
+
+    fn object(members: Vec<String>, ws: Vec<&'static str>) -> String {
+        let w = |i: usize| ws[i % ws.len()];
+        let mut s = format!("{}{{{}", w(0), w(1));
+        for (i, m) in members.iter().enumerate() {
+            if i > 0 {
+                s.push_str(&format!("{},{}", w(i + 2), w(i + 3)));
+            }
+            s.push_str(m);
+        }
+        s.push_str(&format!("{}}}{}", w(5), w(6)));
+        s
+    }
+
+    fn map_of(keys: Vec<&'static str>, value: BoxedStrategy<String>) -> BoxedStrategy<String> {
+        prop_oneof![
+            8 => prop::collection::vec((select(keys), value), 0..5).prop_map(|kv| {
+                let members = kv.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect::<Vec<_>>();
+                format!("{{{}}}", members.join(","))
+            }),
+            1 => select(vec!["null", "[]", "{,}", "{\"a\":1,}", "5"]).prop_map(str::to_string),
+        ]
+        .boxed()
+    }
+
+    fn member() -> impl Strategy<Value = String> {
+        let strings = select(vec![
+            "id",
+            "segment",
+            "touchpoint",
+            "channel",
+            "team",
+            "employee",
+            "comment",
+        ]);
+        let ratings = select(vec!["nps", "csat", "ces", "overall"]);
+        let attributes = vec![
+            "wait-time",
+            "claim-speed",
+            "courtesy",
+            "nope",
+            "w\\u0061it-time",
+        ];
+        let value = prop_oneof![string_value(), rating()];
+        prop_oneof![
+            4 => timestamp_text().prop_map(|t| format!("\"at\":\"{t}\"")),
+            1 => select(vec!["null", "5", "\"2026-03-01\"", "\"2026-03-01T14:30:00\""])
+                .prop_map(|v| format!("\"at\":{v}")),
+            4 => (ratings, rating()).prop_map(|(k, v)| format!("\"{k}\":{v}")),
+            4 => (strings, string_value()).prop_map(|(k, v)| format!("\"{k}\":{v}")),
+            1 => (select(vec!["attributes", "expectations"]), map_of(attributes, rating()))
+                .prop_map(|(k, v)| format!("\"{k}\":{v}")),
+            1 => map_of(vec!["region", "nope", "segment"], string_value())
+                .prop_map(|v| format!("\"dimensions\":{v}")),
+            1 => select(vec!["\"response\"", "\"employee\"", "\"audit\"", "\"kpi\"", "\"Response\"", "null", "3", "\"res\\u0070onse\""])
+                .prop_map(|v| format!("\"kind\":{v}")),
+            1 => (select(vec!["foo", "NPS", "n\\u0070s", "enps", "\u{e9}"]), value)
+                .prop_map(|(k, v)| format!("\"{k}\":{v}")),
+        ]
+    }
+
+    fn response_line() -> impl Strategy<Value = String> {
+        let ws = prop::collection::vec(select(vec!["", "", "", " ", "\t", "  ", "\r"]), 7);
+        (
+            timestamp_text(),
+            prop::collection::vec(member(), 0..7),
+            ws,
+            any::<bool>(),
+        )
+            .prop_map(|(at, mut members, ws, with_at)| {
+                if with_at {
+                    members.insert(members.len() / 2, format!("\"at\":\"{at}\""));
+                }
+                object(members, ws)
+            })
+    }
+
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            8 => response_line(),
+            2 => (response_line(), any::<prop::sample::Index>(), any::<u8>(), 0..3u8).prop_map(
+                |(l, at, b, op)| {
+                    let mut l: Vec<char> = l.chars().collect();
+                    let i = at.index(l.len() + 1);
+                    let c = char::from(b % 0x80);
+                    match op {
+                        0 => l.insert(i, c),
+                        1 if i < l.len() => drop(l.remove(i)),
+                        _ if i < l.len() => l[i] = c,
+                        _ => l.push(c),
+                    }
+                    l.into_iter().collect()
+                }
+            ),
+            1 => select(vec![
+                r#"{"kind":"employee","id":"w1","at":"2026-01-10","team":"north","enps":9,"satisfaction":{"workload":4}}"#,
+                r#"{"kind":"audit","id":"a1","at":"2026-01-11","method":"callRecording","employee":"e1","team":"north","items":[{"rule":"rule-name","outcome":"pass"}]}"#,
+                r#"{"kind":"kpi","metric":"customers","period":{"start":"2026-01-01","end":"2026-01-31"},"value":5000}"#,
+                r#"{"kind":"kpi","kind":"audit"}"#,
+                r#"{"kind":"survey","at":"2026-01-01"}"#,
+                "", "   ", "\u{c}", "\u{feff}{\"at\":\"2026-01-01\"}", "[\"2026-01-01T00:00:00Z\"]",
+                "{\"at\":\"2026-01-01\"} x", "{\"at\":\"2026-01-01\"}}", "{\"at\":\"2026-01-01\",\"nps\":9,\"nps\":null}",
+            ])
+            .prop_map(str::to_string),
+        ]
+    }
+
+    fn text() -> impl Strategy<Value = Vec<u8>> {
+        (
+            prop::collection::vec(line(), 0..14),
+            select(vec!["\n", "\r\n"]),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(lines, sep, bom, last)| {
+                let mut text = lines.join(sep);
+                if last {
+                    text.push_str(sep);
+                }
+                let mut bytes = if bom {
+                    b"\xEF\xBB\xBF".to_vec()
+                } else {
+                    Vec::new()
+                };
+                let mut buf = [0u8; 4];
+                for c in text.chars() {
+                    if c == NOT_UTF8 {
+                        bytes.push(0xFF);
+                    } else {
+                        bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    }
+                }
+                bytes
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        /// The flat scanner changes nothing: the report (every error with
+        /// its line, column, pointer, code and message), alerts and
+        /// statistics are those of the code before it.
+        #[test]
+        fn json_lines_as_before(text in text(), tight in any::<bool>()) {
+            let (mut fast, mut slow) = (engine(tight), engine(tight));
+            let report = fast.ingest_json_lines(&text);
+            prop_assert_eq!(&report, &reference(&mut slow, &text, true));
+            prop_assert_eq!(report.accepted + report.rejected, report.total);
+            prop_assert_eq!(fast.snapshot(), slow.snapshot());
+            prop_assert_eq!(scores(&fast), scores(&slow));
+        }
+
+        /// ... and those of the typed path, except which error a line with
+        /// several bad map keys reports: the JSON Lines path checks them in
+        /// the line's order, the typed path in key order (its maps are
+        /// sorted), as before the flat scanner.
+        #[test]
+        fn json_lines_as_typed(text in text(), tight in any::<bool>()) {
+            let (mut fast, mut slow) = (engine(tight), engine(tight));
+            let report = fast.ingest_json_lines(&text);
+            let typed = reference(&mut slow, &text, false);
+            let lines = |r: &IngestReport| r.errors.iter().map(|e| (e.index, e.line)).collect::<Vec<_>>();
+            prop_assert_eq!(
+                (report.total, report.accepted, report.rejected, lines(&report), &report.alerts),
+                (typed.total, typed.accepted, typed.rejected, lines(&typed), &typed.alerts)
+            );
+            for (a, b) in report.errors.iter().zip(&typed.errors) {
+                if a.pointer.starts_with("/dimensions/") || a.pointer.starts_with("/attributes/") || a.pointer.starts_with("/expectations/") {
+                    continue;
+                }
+                prop_assert_eq!(a, b);
+            }
+            prop_assert_eq!(fast.snapshot(), slow.snapshot());
+            prop_assert_eq!(scores(&fast), scores(&slow));
+        }
+
+        /// The strict timestamp reader takes only what chrono's RFC 3339
+        /// reader takes, as the same instant.
+        #[test]
+        fn plain_timestamps_as_chrono(t in timestamp_text()) {
+            if let Some(fast) = rfc3339_plain(t.as_bytes()) {
+                prop_assert_eq!(Ok(fast), t.parse::<Timestamp>(), "{}", t);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_timestamps() {
+        for (text, plain) in [
+            ("2025-07-21T19:08:17Z", true),
+            ("2026-03-01T14:30:00+01:00", true),
+            ("2026-03-01T14:30:00.123456789123-05:30", true),
+            ("2024-02-29T23:59:59Z", true),
+            ("0001-01-01T00:00:00Z", true),
+            ("9999-12-31T23:59:59Z", true),
+            ("2023-02-29T00:00:00Z", false),
+            ("2026-03-01t14:30:00z", false),
+            ("2026-03-01T23:59:60Z", false),
+            ("0001-01-01T00:00:00+00:01", false),
+            ("9999-12-31T23:59:59-00:01", false),
+            ("0000-12-31T23:59:59Z", false),
+            ("2026-03-01T14:30:00", false),
+            ("2026-03-01", false),
+        ] {
+            let fast = rfc3339_plain(text.as_bytes());
+            assert_eq!(fast.is_some(), plain, "{text}");
+            if let Some(fast) = fast {
+                assert_eq!(Ok(fast), text.parse::<Timestamp>(), "{text}");
+            }
+            // Whatever the reader, the same result as `FromStr`.
+            assert_eq!(timestamp(text.as_bytes()), text.parse().ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn flat_lines_are_read_by_the_scanner() {
+        let mut maps = FlatMaps::default();
+        for line in [
+            r#"{"at":"2025-07-21T19:08:17Z","segment":"seg0007","nps":8,"csat":3,"ces":6}"#,
+            r#" { "at" : "2026-01-01" ,	"dimensions": {"region": "north"}, "attributes": {"wait-time": 4}, "kind": "response" } "#,
+            r#"{"id":"r1","at":"2026-01-01T13:17:00Z","segment":"café","nps":null,"comment":"très bien"}"#,
+        ] {
+            assert!(scan_flat(line.as_bytes(), &mut maps).is_ok(), "{line}");
+        }
+        let scanned = scan_flat(br#"{"kind":"audit","at":"2026-01-01"}"#, &mut maps);
+        assert_eq!(scanned.err(), Some((Unread::NotResponse, 15)));
+        for line in [
+            r#"{"at":"2026-01-01","nps":8.0}"#,
+            r#"{"at":"2026-01-01","nps":1,"nps":2}"#,
+            r#"{"at":"2026-01-01","attributes":{"wait-time":1,"wait-time":2}}"#,
+            r#"{"at":"2026-01-01","segment":"a\"b"}"#,
+            r#"{"at":"2026-01-01","other":1}"#,
+            r#"{"nps":1}"#,
+        ] {
+            assert!(scan_flat(line.as_bytes(), &mut maps).is_err(), "{line}");
+        }
     }
 }
