@@ -455,8 +455,7 @@ def main():
             else:
                 cmd = [peers_bin, "columns", qdir, q, "--threads", str(threads), "--repeat", rep]
             cx_out, rss = run_child(cmd)
-            note = "no parallel CSV ingest in cx: 1 thread" if q == "b-csv" and threads > 1 else ""
-            record(q, "cx", threads, cx_out, rss, note)
+            record(q, "cx", threads, cx_out, rss, "")
             if q == "b" and threads == 1:
                 # The default alert rules put millions of alerts in the
                 # report (hundreds of bytes each): on the (d) rows only.
