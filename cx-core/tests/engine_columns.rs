@@ -455,3 +455,188 @@ fn dense_path_edge_cases() {
     );
     assert_eq!(e.cell_count(), 0);
 }
+
+/// One generated columnar call: rows of (timestamp, segment code, region
+/// code, NPS, CSAT, CES), the dictionaries' sizes, the cube.
+#[derive(Debug, Clone)]
+struct ColumnsCase {
+    rows: Vec<(i64, u32, u32, u8, u8, u8)>,
+    segments: usize,
+    regions: usize,
+    keep: Vec<&'static str>,
+    granularity: u8,
+    scores: bool,
+}
+
+fn columns_case() -> impl proptest::strategy::Strategy<Value = ColumnsCase> {
+    use proptest::prelude::*;
+    // Codes: mostly inside the dictionary, sometimes absent, rarely past it.
+    let code = |size: u32| {
+        prop_oneof![
+            8 => 0..size,
+            2 => Just(ABSENT),
+            1 => Just(size),
+        ]
+    };
+    let rating = |hi: u8| prop_oneof![10 => 0..=hi, 2 => Just(MISSING), 1 => hi + 1..=hi + 2];
+    let time = prop_oneof![
+        20 => 1_767_225_600i64..1_767_225_600 + 400 * 86_400,
+        1 => Just(i64::MAX),
+        1 => Just(-70_000_000_000i64),
+    ];
+    (
+        1usize..6,
+        1usize..4,
+        0u8..4,
+        any::<bool>(),
+        0usize..4,
+        any::<bool>(),
+    )
+        .prop_flat_map(
+            move |(segments, regions, granularity, scores, keep, clean)| {
+                let row = (
+                    time.clone(),
+                    code(segments as u32),
+                    code(regions as u32),
+                    rating(10),
+                    rating(5),
+                    rating(7),
+                );
+                proptest::collection::vec(row, 0..200).prop_map(move |mut rows| {
+                    // Half the cases are clean (the fast path takes them).
+                    if clean {
+                        for r in &mut rows {
+                            r.0 = r.0.clamp(0, 1_767_225_600 + 400 * 86_400);
+                            for (k, size) in [(&mut r.1, segments), (&mut r.2, regions)] {
+                                if *k != ABSENT && *k as usize >= size {
+                                    *k = ABSENT;
+                                }
+                            }
+                            for (v, lo, hi) in
+                                [(&mut r.3, 0, 10), (&mut r.4, 1, 5), (&mut r.5, 1, 7)]
+                            {
+                                if *v != MISSING && !(lo..=hi).contains(v) {
+                                    *v = MISSING;
+                                }
+                            }
+                        }
+                    }
+                    ColumnsCase {
+                        rows,
+                        segments,
+                        regions,
+                        keep: [
+                            vec![],
+                            vec!["segment"],
+                            vec!["region"],
+                            vec!["segment", "region"],
+                        ][keep]
+                            .clone(),
+                        granularity,
+                        scores,
+                    }
+                })
+            },
+        )
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+    /// Any columnar call (the fast path or, when it declines, the row path)
+    /// gives the counts, cells and scores of typed ingest of the same rows,
+    /// or the code error naming the first code past its dictionary.
+    #[test]
+    fn columns_equal_typed_rows_for_any_input(case in columns_case()) {
+        use cx_core::engine::{ColumnsError, Cube, EngineConfig, Granularity, IngestReport};
+        let plan = Plan::from_json(PLAN).unwrap();
+        let granularity = [Granularity::None, Granularity::Day, Granularity::IsoWeek, Granularity::Month]
+            [usize::from(case.granularity)];
+        let config = EngineConfig {
+            cube: Cube {
+                dimensions: Some(case.keep.iter().map(|s| s.to_string()).collect()),
+                granularity,
+            },
+            ..EngineConfig::default()
+        };
+        let seg_names: Vec<String> = (0..case.segments).map(|i| format!("s{i}")).collect();
+        let seg_dict: Vec<&str> = seg_names.iter().map(String::as_str).collect();
+        let reg_names: Vec<String> = (0..case.regions).map(|i| format!("r{i}")).collect();
+        let reg_dict: Vec<&str> = reg_names.iter().map(String::as_str).collect();
+        let col = |f: fn(&(i64, u32, u32, u8, u8, u8)) -> u8| -> Vec<u8> {
+            case.rows.iter().map(f).collect()
+        };
+        let at: Vec<i64> = case.rows.iter().map(|r| r.0).collect();
+        let seg: Vec<u32> = case.rows.iter().map(|r| r.1).collect();
+        let reg: Vec<u32> = case.rows.iter().map(|r| r.2).collect();
+        let (nps, csat, ces) = (col(|r| r.3), col(|r| r.4), col(|r| r.5));
+        let cols = ResponseColumns {
+            at: &at,
+            dimensions: vec![
+                ("segment", DimensionColumn { dictionary: &seg_dict, codes: &seg }),
+                ("region", DimensionColumn { dictionary: &reg_dict, codes: &reg }),
+            ],
+            nps: case.scores.then_some(&nps[..]),
+            csat: case.scores.then_some(&csat[..]),
+            ces: case.scores.then_some(&ces[..]),
+            ..ResponseColumns::default()
+        };
+        let mut a = Engine::with_config(plan.clone(), config.clone()).unwrap();
+        let got = a.ingest_columns(&cols);
+        // The first code past its dictionary, column by column.
+        let past = |codes: &[u32], size: usize| {
+            codes.iter().position(|&k| k != ABSENT && k as usize >= size)
+        };
+        if let Some(row) = past(&seg, case.segments).or(past(&reg, case.regions)) {
+            let row_seg = past(&seg, case.segments);
+            let expected_row = row_seg.unwrap_or(row);
+            proptest::prop_assert!(
+                matches!(got, Err(ColumnsError::Code { row, .. }) if row == expected_row),
+                "{got:?}"
+            );
+            proptest::prop_assert_eq!(a.cell_count(), 0);
+            return Ok(());
+        }
+        let ra = got.unwrap();
+        let mut b = Engine::with_config(plan, config).unwrap();
+        let mut rb = IngestReport::default();
+        let opt = |v: u8| (v != MISSING).then_some(v);
+        for (i, r) in case.rows.iter().enumerate() {
+            let Some(t) = Timestamp::from_unix(r.0) else {
+                rb.total += 1;
+                rb.rejected += 1;
+                continue;
+            };
+            let mut response = Response {
+                at: t,
+                segment: (r.1 != ABSENT).then(|| seg_dict[r.1 as usize].to_string()),
+                ..Response::default()
+            };
+            if case.scores {
+                (response.nps, response.csat, response.ces) = (opt(nps[i]), opt(csat[i]), opt(ces[i]));
+            }
+            if r.2 != ABSENT {
+                response.dimensions.insert("region".into(), reg_dict[r.2 as usize].to_string());
+            }
+            let one = b.ingest_responses(&[response]);
+            rb.total += one.total;
+            rb.accepted += one.accepted;
+            rb.rejected += one.rejected;
+            rb.alerts_not_listed += one.alerts.len() as u64 + one.alerts_not_listed;
+        }
+        proptest::prop_assert_eq!(
+            (ra.total, ra.accepted, ra.rejected),
+            (rb.total, rb.accepted, rb.rejected)
+        );
+        proptest::prop_assert_eq!(ra.alerts.len() as u64 + ra.alerts_not_listed, rb.alerts_not_listed);
+        proptest::prop_assert_eq!(a.cell_count(), b.cell_count());
+        proptest::prop_assert_eq!(a.query(&Query::default()).unwrap(), b.query(&Query::default()).unwrap());
+        if !case.keep.is_empty() {
+            let q = Query::from_json(&format!(
+                r#"{{"metrics": ["nps", "csat", "ces"], "groupBy": {}}}"#,
+                serde_json::to_string(&case.keep).unwrap()
+            ))
+            .unwrap();
+            proptest::prop_assert_eq!(a.query(&q).unwrap(), b.query(&q).unwrap());
+        }
+    }
+}

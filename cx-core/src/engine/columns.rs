@@ -561,6 +561,19 @@ impl Engine {
         if rows == 0 || !cols.attributes.is_empty() || u32::try_from(rows).is_err() {
             return None;
         }
+        // Columns of dimensions the cube does not keep are only checked (the
+        // kept ones are checked while counting); a bad code is the row
+        // path's error to report.
+        let outside = |c: &DimensionColumn| {
+            let size = c.dictionary.len() as u64;
+            c.codes.iter().any(|&k| u64::from(k.wrapping_add(1)) > size)
+        };
+        if dim_cols
+            .iter()
+            .any(|(pos, _, c)| pos.is_none() && outside(c))
+        {
+            return None;
+        }
         let granularity = self.config.cube.granularity;
         // Time buckets: the span is needed before counting (one pass over
         // the timestamps); without time there is one bucket.
