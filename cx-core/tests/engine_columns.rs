@@ -456,11 +456,14 @@ fn dense_path_edge_cases() {
     assert_eq!(e.cell_count(), 0);
 }
 
+/// (timestamp, segment code, region code, NPS, CSAT, CES).
+type Row = (i64, u32, u32, u8, u8, u8);
+
 /// One generated columnar call: rows of (timestamp, segment code, region
 /// code, NPS, CSAT, CES), the dictionaries' sizes, the cube.
 #[derive(Debug, Clone)]
 struct ColumnsCase {
-    rows: Vec<(i64, u32, u32, u8, u8, u8)>,
+    rows: Vec<Row>,
     segments: usize,
     regions: usize,
     keep: Vec<&'static str>,
@@ -562,7 +565,7 @@ proptest::proptest! {
         let seg_dict: Vec<&str> = seg_names.iter().map(String::as_str).collect();
         let reg_names: Vec<String> = (0..case.regions).map(|i| format!("r{i}")).collect();
         let reg_dict: Vec<&str> = reg_names.iter().map(String::as_str).collect();
-        let col = |f: fn(&(i64, u32, u32, u8, u8, u8)) -> u8| -> Vec<u8> {
+        let col = |f: fn(&Row) -> u8| -> Vec<u8> {
             case.rows.iter().map(f).collect()
         };
         let at: Vec<i64> = case.rows.iter().map(|r| r.0).collect();
