@@ -211,6 +211,8 @@ struct Columns {
 /// BOM, the delimiter, the header's column names and the resolved mapping.
 struct Setup<'t> {
     text: &'t [u8],
+    /// Read when the text is split across threads.
+    #[cfg_attr(not(feature = "parallel"), allow(dead_code))]
     delimiter: u8,
     names: Vec<String>,
     cols: Columns,
@@ -475,43 +477,11 @@ impl Engine {
             return self.ingest_csv(whole, mapping);
         };
         // Each part counted its records from 0 and its lines from the
-        // header's: shift them to the whole text's.
-        let (mut first_index, mut lines_before) = (0usize, 0usize);
-        let mut parts = Vec::with_capacity(results.len());
-        for (engine, mut r, newlines) in results {
-            for e in &mut r.errors {
-                e.index += first_index;
-                e.line = e.line.map(|l| l + lines_before);
-            }
-            for a in &mut r.alerts {
-                a.index += first_index;
-                a.line = a.line.map(|l| l + lines_before);
-            }
-            first_index += usize::try_from(r.total).unwrap_or(usize::MAX);
-            lines_before += newlines;
-            parts.push((engine, r));
+        // header's: `file_parts` shifts them to the whole text's.
+        match self.file_parts(results) {
+            Some(report) => Ok(report),
+            None => self.ingest_csv(whole, mapping),
         }
-        // The parts, combined in order, must pass the checks sequential
-        // ingest makes row by row (dimensions stay within
-        // maxDistinctValues); otherwise which rows are refused depends on
-        // their order, so the text is ingested sequentially. Nothing is
-        // filed into `self` before every check has passed.
-        let mut parts = parts.into_iter();
-        let (mut combined, mut report) = parts
-            .next()
-            .unwrap_or_else(|| (self.empty_like(), IngestReport::default()));
-        let limits = self.config.limits.clone();
-        for (engine, r) in parts {
-            if combined.merge(&engine).is_err() {
-                return self.ingest_csv(whole, mapping);
-            }
-            report.absorb(r, limits.max_errors_listed, limits.max_alerts_listed);
-        }
-        if self.merge_inner(&combined, false).is_err() {
-            return self.ingest_csv(whole, mapping);
-        }
-        self.log_alerts(&report.alerts);
-        Ok(report)
     }
 
     fn resolve(&self, m: &CsvMapping, names: &[String]) -> Result<Columns, MappingError> {

@@ -791,11 +791,26 @@ impl Engine {
             // A part's thread panicked: nothing was filed yet.
             return self.ingest_json_lines(text);
         }
-        // The parts, combined in order, must pass the checks sequential
-        // ingest makes line by line (KPI totals stay finite, dimensions stay
-        // within maxDistinctValues); otherwise which lines are refused
-        // depends on their order, so the input is ingested sequentially.
-        // Nothing is filed into `self` before every check has passed.
+        match self.file_parts(results) {
+            Some(report) => report,
+            None => self.ingest_json_lines(text),
+        }
+    }
+
+    /// Files the parts of a text ingested on several threads: `(engine,
+    /// report, line ends in the part)` in text order, each part's records
+    /// counted from 0 and its lines from its own start. Shifts every error's
+    /// and alert's index and line to the whole text's, then merges the parts
+    /// in order. The parts, combined, must pass the checks sequential ingest
+    /// makes record by record (KPI totals stay finite, dimensions stay within
+    /// maxDistinctValues); otherwise which records are refused depends on
+    /// their order: `None`, and nothing is filed into `self` (the caller
+    /// ingests the text sequentially).
+    #[cfg(feature = "parallel")]
+    pub(crate) fn file_parts(
+        &mut self,
+        results: Vec<(Engine, IngestReport, usize)>,
+    ) -> Option<IngestReport> {
         let (mut first_index, mut lines_before) = (0usize, 0usize);
         let mut shifted = Vec::with_capacity(results.len());
         for (engine, mut r, newlines) in results {
@@ -817,17 +832,13 @@ impl Engine {
             .unwrap_or_else(|| (self.empty_like(), IngestReport::default()));
         let limits = self.config.limits.clone();
         for (engine, r) in parts {
-            if combined.merge(&engine).is_err() {
-                return self.ingest_json_lines(text);
-            }
+            combined.merge(&engine).ok()?;
             report.absorb(r, limits.max_errors_listed, limits.max_alerts_listed);
         }
-        if self.check_kpi_totals(&combined).is_err() || self.merge_inner(&combined, false).is_err()
-        {
-            return self.ingest_json_lines(text);
-        }
+        self.check_kpi_totals(&combined).ok()?;
+        self.merge_inner(&combined, false).ok()?;
         self.log_alerts(&report.alerts);
-        report
+        Some(report)
     }
 
     /// Ingests JSON text: an array of records, or one record. A document
