@@ -153,9 +153,11 @@ fn ingest_stdin(engine: &mut Engine) -> Result<IngestReport, Failure> {
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
     let mut block = vec![0u8; CHUNK];
     loop {
-        let n = input
-            .read(&mut block)
-            .map_err(|e| io(format!("cannot read standard input: {e}")))?;
+        let n = match input.read(&mut block) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io(format!("cannot read standard input: {e}"))),
+        };
         buf.extend_from_slice(&block[..n]);
         // Everything up to the last line end (all of it at the end).
         let cut = if n == 0 {

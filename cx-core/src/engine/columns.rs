@@ -375,6 +375,9 @@ struct DenseLayout<'c> {
     space: usize,
     /// Partial histograms per cell (1 or 4).
     lanes: usize,
+    /// The timestamps' span when a cube with time needed it before
+    /// counting (then the counting pass does not fold it again).
+    span: Option<(i64, i64)>,
 }
 
 /// What the counting pass found: the counters, the time span, and whether
@@ -398,7 +401,7 @@ fn count_dense<const N: usize>(
     use super::Granularity;
     let rows = at.len();
     let mut counts = vec![[[0u32; SLOTS]; N]; layout.space * layout.lanes];
-    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+    let (mut lo, mut hi) = layout.span.unwrap_or((i64::MAX, i64::MIN));
     let mut bad = false;
     let mut idx = vec![0u32; CHUNK];
     let mut start = 0;
@@ -413,7 +416,9 @@ fn count_dense<const N: usize>(
                 .iter()
                 .fold(false, |b, &v| b | ((v < *l) | (v > *h)) & (v != MISSING));
         }
-        (lo, hi) = span(at, lo, hi);
+        if layout.span.is_none() {
+            (lo, hi) = span(at, lo, hi);
+        }
         // Cell index per row: time, then each dimension with a column, then
         // the lane; `fresh` until something is written.
         let mut fresh = false;
@@ -577,18 +582,20 @@ impl Engine {
         let granularity = self.config.cube.granularity;
         // Time buckets: the span is needed before counting (one pass over
         // the timestamps); without time there is one bucket.
-        let (b_lo, step, n_buckets) = match granularity {
+        let (b_lo, step, n_buckets, known) = match granularity {
             Granularity::Month => return None,
-            Granularity::None => (0, 1, 1),
+            Granularity::None => (0, 1, 1, None),
             g => {
-                let (lo, hi) = cols
-                    .at
-                    .iter()
-                    .fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+                let (lo, hi) = span(cols.at, i64::MAX, i64::MIN);
                 let (first, last) = (Timestamp::from_unix(lo)?, Timestamp::from_unix(hi)?);
                 let (b_lo, b_hi) = (super::bucket_of(g, first), super::bucket_of(g, last));
                 let step = if g == Granularity::IsoWeek { 7 } else { 1 };
-                (b_lo, step, ((b_hi - b_lo) / step + 1) as usize)
+                (
+                    b_lo,
+                    step,
+                    ((b_hi - b_lo) / step + 1) as usize,
+                    Some((lo, hi)),
+                )
             }
         };
         // Each kept dimension: at most one column; dense indexes by code
@@ -639,6 +646,7 @@ impl Engine {
             step,
             space,
             lanes: if space <= LANED_CELLS { 4 } else { 1 },
+            span: known,
         };
         let scales = self.plan.scales;
         let present: Vec<(&[u8], u8, u8, usize)> = [
