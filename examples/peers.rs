@@ -28,9 +28,10 @@
 //! loading and is not timed. For `text`, from the text bytes in memory to
 //! the scorecard. `loop` times a plain single-histogram loop over the same
 //! columns and a plain read (byte sum) of the same bytes: the references.
-//! `stream` feeds JSON Lines in 8 MiB chunks split on line boundaries
-//! (`Engine::ingest_json_lines_from`) into a segment × ISO-week cube and keeps
-//! only the counts of each chunk's report, so its peak memory is the cube's.
+//! `stream` feeds JSON Lines through `Engine::ingest_json_lines_reader`
+//! (8 MiB chunks split on line boundaries) into a segment × ISO-week cube,
+//! so its peak memory is the cube's, a chunk's and the report's (errors and
+//! alerts listed up to the engine's limits).
 //!
 //! The plan is a bare organisation; by default its alert rules are off (the
 //! peers compute no alerts); `--alerts` keeps the default rules (every
@@ -515,58 +516,22 @@ fn gen_jsonl(argv: &[String]) -> Out {
     Ok(None)
 }
 
-/// `stream [FILE] [--no-alerts]`: JSON Lines from FILE (or stdin) in 8 MiB
-/// chunks into a segment × ISO-week cube (default alert rules, as `cx
-/// ingest` would run, unless `--no-alerts`), keeping only the counts of each
-/// chunk's report.
+/// `stream [FILE] [--no-alerts]`: JSON Lines from FILE (or stdin) through
+/// `Engine::ingest_json_lines_reader` into a segment × ISO-week cube
+/// (default alert rules, as `cx ingest` would run, unless `--no-alerts`).
 fn stream(argv: &[String]) -> Out {
-    const CHUNK: usize = 8 << 20;
     let alerts = !argv.iter().any(|a| a == "--no-alerts");
-    let mut input: Box<dyn Read> = match argv.iter().find(|a| !a.starts_with("--")) {
+    let input: Box<dyn Read> = match argv.iter().find(|a| !a.starts_with("--")) {
         Some(f) => Box::new(std::fs::File::open(f).map_err(|e| format!("{f}: {e}"))?),
         None => Box::new(std::io::stdin().lock()),
     };
     let start = Instant::now();
     let mut e = engine(&["segment"], Granularity::IsoWeek, alerts);
-    let mut buf: Vec<u8> = Vec::with_capacity(2 * CHUNK);
-    let (mut line, mut index) = (1usize, 0usize);
-    let (mut accepted, mut rejected, mut alerts) = (0u64, 0u64, 0u64);
-    let mut eof = false;
-    while !eof || !buf.is_empty() {
-        if !eof {
-            let old = buf.len();
-            buf.resize(old + CHUNK, 0);
-            let mut got = 0;
-            while got < CHUNK {
-                match input.read(&mut buf[old + got..]) {
-                    Ok(0) => {
-                        eof = true;
-                        break;
-                    }
-                    Ok(k) => got += k,
-                    Err(x) if x.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(x) => return Err(x.to_string()),
-                }
-            }
-            buf.truncate(old + got);
-        }
-        // Ingest up to the last complete line (everything at the end).
-        let end = if eof {
-            buf.len()
-        } else {
-            match buf.iter().rposition(|&b| b == b'\n') {
-                Some(p) => p + 1,
-                None => continue,
-            }
-        };
-        let r = e.ingest_json_lines_from(&buf[..end], line, index);
-        line += buf[..end].iter().filter(|&&b| b == b'\n').count();
-        index += r.total as usize;
-        accepted += r.accepted;
-        rejected += r.rejected;
-        alerts += r.alerts.len() as u64;
-        buf.drain(..end);
-    }
+    let r = e
+        .ingest_json_lines_reader(input)
+        .map_err(|x| x.to_string())?;
+    let (accepted, rejected) = (r.accepted, r.rejected);
+    let alerts = r.alerts.len() as u64 + r.alerts_not_listed;
     let seconds = start.elapsed().as_secs_f64();
     Ok(Some(json!({
         "engine": "cx", "query": "stream", "rows": accepted, "rejected": rejected,

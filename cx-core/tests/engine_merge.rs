@@ -232,6 +232,27 @@ fn parallel_json_lines_equals_sequential() {
     assert_eq!(r1.rejected, 21);
 }
 
+/// A byte-order mark is skipped only at the start of the text: a part of
+/// the parallel split that starts with one (here the second of two equal
+/// halves) reads it as part of its first line, as sequential ingest does.
+#[cfg(feature = "parallel")]
+#[test]
+fn parallel_json_lines_skips_a_byte_order_mark_only_at_the_start() {
+    let a = "{\"id\":\"aaa\",\"at\":\"2026-01-01\",\"nps\":9}\n";
+    let b = "{\"id\":\"\",\"at\":\"2026-01-01\",\"nps\":9}\n";
+    let first = a.repeat(1000);
+    let second = format!("\u{feff}{b}{}", a.repeat(999));
+    assert_eq!(first.len(), second.len());
+    let text = first + &second;
+    let mut seq = Engine::new(plan()).unwrap();
+    let r1 = seq.ingest_json_lines(text.as_bytes());
+    let mut par = Engine::new(plan()).unwrap();
+    let r2 = par.ingest_json_lines_parallel(text.as_bytes(), 2);
+    assert_eq!((r1.rejected, r1.errors[0].line), (1, Some(1001)));
+    assert_eq!(r1, r2);
+    assert_eq!(answers(&seq), answers(&par));
+}
+
 /// Issue #9 (a): counts near `u64::MAX` in a snapshot would overflow on the
 /// next ingest or merge; restore refuses them, naming the JSON Pointer.
 #[test]

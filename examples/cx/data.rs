@@ -141,42 +141,12 @@ fn cube(args: &Args) -> Result<Cube, Failure> {
     })
 }
 
-/// JSON Lines from standard input, streamed in 8 MiB chunks cut at line
-/// ends: memory holds one chunk and the cells, whatever the input's size.
+/// JSON Lines from standard input, streamed (`Engine::ingest_json_lines_reader`:
+/// memory holds a chunk and the cells, whatever the input's size).
 fn ingest_stdin(engine: &mut Engine) -> Result<IngestReport, Failure> {
-    use std::io::Read;
-    const CHUNK: usize = 8 << 20;
-    let limits = engine.config().limits.clone();
-    let mut input = std::io::stdin().lock();
-    let mut report = IngestReport::default();
-    let (mut line, mut index) = (1usize, 0usize);
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
-    let mut block = vec![0u8; CHUNK];
-    loop {
-        let n = match input.read(&mut block) {
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io(format!("cannot read standard input: {e}"))),
-        };
-        buf.extend_from_slice(&block[..n]);
-        // Everything up to the last line end (all of it at the end).
-        let cut = if n == 0 {
-            buf.len()
-        } else {
-            buf.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
-        };
-        if cut > 0 && (n == 0 || buf.len() >= CHUNK) {
-            let part = &buf[..cut];
-            let r = engine.ingest_json_lines_from(part, line, index);
-            index += r.total as usize;
-            line += part.iter().filter(|&&b| b == b'\n').count();
-            report.absorb(r, limits.max_errors_listed, limits.max_alerts_listed);
-            buf.drain(..cut);
-        }
-        if n == 0 {
-            return Ok(report);
-        }
-    }
+    engine
+        .ingest_json_lines_reader(std::io::stdin().lock())
+        .map_err(|e| io(format!("standard input: {e}")))
 }
 
 fn ingest_file(
@@ -213,24 +183,11 @@ fn ingest_file(
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar.set_message(file.to_string());
-        let mut report = IngestReport::default();
-        let (mut start, mut line, mut index) = (0usize, 1usize, 0usize);
-        while start < bytes.len() {
-            let mut end = (start + CHUNK).min(bytes.len());
-            while end < bytes.len() && bytes[end - 1] != b'\n' {
-                end += 1;
-            }
-            let part = &bytes[start..end];
-            let r = engine.ingest_json_lines_from(part, line, index);
-            index += r.total as usize;
-            line += part.iter().filter(|&&b| b == b'\n').count();
-            let limits = &engine.config().limits;
-            report.absorb(r, limits.max_errors_listed, limits.max_alerts_listed);
-            bar.set_position(end as u64);
-            start = end;
-        }
+        let report = engine
+            .ingest_json_lines_reader(bar.wrap_read(bytes))
+            .map_err(|e| io(format!("{file}: {e}")));
         bar.finish_and_clear();
-        return Ok(report);
+        return report;
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     Ok(engine.ingest_json_lines_parallel(bytes, threads))

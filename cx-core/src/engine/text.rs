@@ -20,6 +20,26 @@ pub struct JsonError {
     pub message: String,
 }
 
+/// The UTF-8 byte-order mark, skipped at the start of a JSON Lines input.
+const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
+
+/// How many bytes [`Engine::ingest_json_lines_reader`] reads at a time.
+const READ_CHUNK: usize = 8 << 20;
+
+/// A read error in [`Engine::ingest_json_lines_reader`]: the records read
+/// before it are filed, and `report` is theirs.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read line {line}: {error}")]
+pub struct ReadError {
+    /// The report of the records filed before the error.
+    pub report: IngestReport,
+    /// The 1-based line the read failed in (the first line not filed).
+    pub line: usize,
+    /// The reader's error.
+    #[source]
+    pub error: std::io::Error,
+}
+
 /// Reads only `kind`; every other field is skipped without allocation.
 #[derive(Deserialize)]
 struct KindProbe<'a> {
@@ -631,14 +651,28 @@ impl Engine {
         first_line: usize,
         first_index: usize,
     ) -> IngestReport {
+        self.json_lines_part(text, first_line, first_index, true)
+    }
+
+    /// [`Engine::ingest_json_lines_from`], skipping a byte-order mark at
+    /// the start of `text` only when `bom` (the start of the whole input:
+    /// anywhere else it is part of a line, which it makes invalid JSON).
+    fn json_lines_part(
+        &mut self,
+        text: &[u8],
+        first_line: usize,
+        first_index: usize,
+        bom: bool,
+    ) -> IngestReport {
         let mut report = IngestReport::default();
         let mut batch = self.new_batch();
         let mut maps = FlatMaps::default();
         // The lines of [`lines`], each found as the flat scanner reads it: a
         // line it reads to the end is not searched again for its `\n`.
-        let text = text
-            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-            .unwrap_or(text);
+        let text = match text.strip_prefix(BOM.as_slice()) {
+            Some(rest) if bom => rest,
+            _ => text,
+        };
         let (mut start, mut line_no, mut index) = (0, first_line, first_index);
         loop {
             let rest = &text[start..];
@@ -671,6 +705,170 @@ impl Engine {
         report
     }
 
+    /// The error for a line of `len` bytes (without its line end) over
+    /// `limits.maxLineBytes`.
+    fn line_too_long(&self, len: usize, pos: Position) -> RecordError {
+        let max_line = self.config.limits.max_line_bytes;
+        RecordError {
+            index: pos.index,
+            line: pos.line,
+            column: None,
+            pointer: String::new(),
+            field: None,
+            id: None,
+            code: "line-too-long".into(),
+            message: format!(
+                "the line has {len} bytes; the limit is {max_line} (limits.maxLineBytes)"
+            ),
+        }
+    }
+
+    /// Ingests JSON Lines from a reader (a file, standard input, a socket)
+    /// as [`Engine::ingest_json_lines`] ingests the whole text: the same
+    /// report, positions and statistics. It reads 8 MiB at a time and files
+    /// each run of complete lines, so memory holds about two chunks and the
+    /// cells, whatever the input's size: a line longer than
+    /// `limits.maxLineBytes` is counted and rejected without being kept.
+    ///
+    /// A read error stops the ingest: the records before it stay filed, and
+    /// the [`ReadError`] holds their report and the line it stopped at.
+    ///
+    /// ```
+    /// use cx_core::engine::Engine;
+    /// use cx_core::plan::Plan;
+    ///
+    /// let plan = Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Acme"}}"#).unwrap();
+    /// let mut engine = Engine::new(plan).unwrap();
+    /// let input = "{\"at\": \"2026-01-05\", \"nps\": 9}\n{\"at\": \"2026-01-06\", \"nps\": 11}\n";
+    /// let report = engine.ingest_json_lines_reader(input.as_bytes()).unwrap();
+    /// assert_eq!((report.accepted, report.rejected), (1, 1));
+    /// assert_eq!((report.errors[0].line, report.errors[0].pointer.as_str()), (Some(2), "/nps"));
+    /// ```
+    pub fn ingest_json_lines_reader<R: std::io::Read>(
+        &mut self,
+        reader: R,
+    ) -> Result<IngestReport, ReadError> {
+        self.json_lines_chunked(reader, READ_CHUNK)
+    }
+
+    /// [`Engine::ingest_json_lines_reader`] with reads of `chunk` bytes.
+    fn json_lines_chunked<R: std::io::Read>(
+        &mut self,
+        mut reader: R,
+        chunk: usize,
+    ) -> Result<IngestReport, ReadError> {
+        use std::io::Read as _;
+        let limits = self.config.limits.clone();
+        let mut report = IngestReport::default();
+        let (mut line, mut index) = (1usize, 0usize);
+        let mut buf: Vec<u8> = Vec::new();
+        // The line being skipped because it is already too long: its bytes
+        // so far (a byte-order mark on line 1 not counted), whether they
+        // are all whitespace (a blank line is skipped, not counted), and
+        // whether the last one is `\r` (not counted at the line's end).
+        let mut long: Option<(usize, bool, bool)> = None;
+        loop {
+            // Up to `chunk` more bytes (`read_to_end` retries interrupted
+            // reads and keeps what it read before an error).
+            let want = chunk.max(1);
+            let read = (&mut reader).take(want as u64).read_to_end(&mut buf);
+            let (eof, failed) = match read {
+                Ok(n) => (n < want, None),
+                Err(error) => (false, Some(error)),
+            };
+            if let Some((len, blank, cr)) = long {
+                let end = buf.iter().position(|&b| b == b'\n');
+                let seen = &buf[..end.unwrap_or(buf.len())];
+                let (len, blank) = (
+                    len + seen.len(),
+                    blank && seen.iter().all(u8::is_ascii_whitespace),
+                );
+                let cr = seen.last().map_or(cr, |&b| b == b'\r');
+                if end.is_none() && !eof {
+                    long = Some((len, blank, cr));
+                    buf.clear();
+                    match failed {
+                        Some(error) => {
+                            return Err(ReadError {
+                                report,
+                                line,
+                                error,
+                            })
+                        }
+                        None => continue,
+                    }
+                }
+                long = None;
+                if !blank {
+                    let pos = Position {
+                        index,
+                        line: Some(line),
+                    };
+                    report.reject(
+                        self.line_too_long(len - usize::from(cr), pos),
+                        limits.max_errors_listed,
+                    );
+                    index += 1;
+                }
+                line += 1;
+                buf.drain(..end.map_or(buf.len(), |e| e + 1));
+            }
+            // File the complete lines once a chunk's worth has gathered
+            // (everything at the end).
+            let cut = if eof {
+                buf.len()
+            } else {
+                buf.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+            };
+            // A line past the limit (with room for a byte-order mark and a
+            // `\r`) is skipped from here, after the lines before it.
+            let overlong = limits.max_line_bytes.saturating_add(BOM.len() + 1);
+            let tail_long = buf.len() - cut > overlong;
+            if cut > 0 && (eof || buf.len() >= chunk || tail_long || failed.is_some()) {
+                self.file_lines(&buf[..cut], &mut line, &mut index, &mut report);
+                buf.drain(..cut);
+            }
+            if let Some(error) = failed {
+                // The complete lines read before the error are filed.
+                return Err(ReadError {
+                    report,
+                    line,
+                    error,
+                });
+            }
+            if eof {
+                return Ok(report);
+            }
+            if tail_long {
+                // `buf` is now that one unfinished line.
+                let bom = if line == 1 && buf.starts_with(BOM) {
+                    BOM.len()
+                } else {
+                    0
+                };
+                let blank = buf[bom..].iter().all(u8::is_ascii_whitespace);
+                long = Some((buf.len() - bom, blank, buf.last() == Some(&b'\r')));
+                buf.clear();
+            }
+        }
+    }
+
+    /// Files `part`, the whole lines of a chunked input from `line` (its
+    /// records from `index`), into `report`; moves both past them.
+    fn file_lines(
+        &mut self,
+        part: &[u8],
+        line: &mut usize,
+        index: &mut usize,
+        report: &mut IngestReport,
+    ) {
+        let r = self.json_lines_part(part, *line, *index, *line == 1);
+        *index += usize::try_from(r.total).unwrap_or(usize::MAX);
+        *line += part.iter().filter(|&&b| b == b'\n').count();
+        let limits = &self.config.limits;
+        report.absorb(r, limits.max_errors_listed, limits.max_alerts_listed);
+    }
+
     /// Ingests one non-blank line of JSON Lines, which the flat scanner
     /// read (`flat`) or left to serde_json.
     fn ingest_line(
@@ -696,19 +894,11 @@ impl Engine {
             code: code.to_string(),
             message,
         };
-        let max_line = self.config.limits.max_line_bytes;
-        if line.len() > max_line {
-            let e = fail(
-                "line-too-long",
-                None,
-                String::new(),
-                format!(
-                    "the line has {} bytes; the limit is {max_line} (limits.maxLineBytes)",
-                    line.len()
-                ),
-                None,
+        if line.len() > self.config.limits.max_line_bytes {
+            report.reject(
+                self.line_too_long(line.len(), pos),
+                self.config.limits.max_errors_listed,
             );
-            report.reject(e, self.config.limits.max_errors_listed);
             return;
         }
         // A line the scanner read is valid JSON whose bytes outside strings
@@ -783,10 +973,11 @@ impl Engine {
         let results: Vec<(Engine, IngestReport, usize)> = std::thread::scope(|s| {
             let handles: Vec<_> = parts
                 .iter()
-                .map(|&part| {
+                .enumerate()
+                .map(|(i, &part)| {
                     let mut e = self.empty_like();
                     s.spawn(move || {
-                        let r = e.ingest_json_lines_from(part, 1, 0);
+                        let r = e.json_lines_part(part, 1, 0, i == 0);
                         let newlines = part.iter().filter(|&&b| b == b'\n').count();
                         (e, r, newlines)
                     })
@@ -1271,8 +1462,52 @@ mod tests {
     }
 
     fn text() -> impl Strategy<Value = Vec<u8>> {
+        text_of(line())
+    }
+
+    /// Lines of [`line`] and lines over the tight engine's 160-byte limit
+    /// (blank, junk, a response with a long id).
+    fn long_or_short_line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            6 => line(),
+            1 => (150..420usize, 0..3u8, any::<bool>()).prop_map(|(n, kind, cr)| {
+                let mut l = match kind {
+                    0 => " ".repeat(n),
+                    1 => "x".repeat(n),
+                    _ => format!("{{\"at\":\"2026-01-01\",\"id\":\"{}\",\"nps\":9}}", "a".repeat(n)),
+                };
+                if cr {
+                    l.push('\r');
+                }
+                l
+            }),
+        ]
+    }
+
+    /// A reader that hands out at most `step` bytes a read, with an
+    /// `Interrupted` error before every other read.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+        interrupt: bool,
+    }
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.interrupt = !self.interrupt;
+            if self.interrupt {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let n = self.step.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn text_of(line: impl Strategy<Value = String>) -> impl Strategy<Value = Vec<u8>> {
         (
-            prop::collection::vec(line(), 0..14),
+            prop::collection::vec(line, 0..14),
             select(vec!["\n", "\r\n"]),
             any::<bool>(),
             any::<bool>(),
@@ -1370,6 +1605,23 @@ mod tests {
             prop_assert_eq!(scores(&fast), scores(&slow));
         }
 
+        /// A reader, whatever its chunks and short reads, gives what the
+        /// whole text gives: report, alerts, statistics.
+        #[test]
+        fn reader_as_whole_text(
+            text in text_of(long_or_short_line()),
+            tight in any::<bool>(),
+            chunk in 1..400usize,
+            step in 1..64usize,
+        ) {
+            let (mut whole, mut read) = (engine(tight), engine(tight));
+            let expected = whole.ingest_json_lines(&text);
+            let trickle = Trickle { data: &text, step, interrupt: false };
+            let report = read.json_lines_chunked(trickle, chunk).unwrap();
+            prop_assert_eq!(&report, &expected);
+            prop_assert_eq!(read.snapshot(), whole.snapshot());
+        }
+
         /// The strict timestamp reader takes only what chrono's RFC 3339
         /// reader takes, as the same instant.
         #[test]
@@ -1378,6 +1630,39 @@ mod tests {
                 prop_assert_eq!(Ok(fast), t.parse::<Timestamp>(), "{}", t);
             }
         }
+    }
+
+    /// A read error stops the ingest after filing the complete lines read
+    /// before it, and says which line it stopped at.
+    #[test]
+    fn reader_error_keeps_what_was_read() {
+        struct Failing<'a>(&'a [u8]);
+        impl std::io::Read for Failing<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.0.is_empty() {
+                    return Err(std::io::Error::other("disk gone"));
+                }
+                let n = buf.len().min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let text = b"{\"at\":\"2026-01-01\",\"nps\":9}\n\n{\"at\":\"2026-01-02\",\"nps\":11}\n{\"at\":\"2026-01-0";
+        let mut e = engine(false);
+        let err = e.json_lines_chunked(Failing(text), 1 << 10).unwrap_err();
+        assert_eq!(err.line, 4);
+        assert_eq!((err.report.accepted, err.report.rejected), (1, 1));
+        assert_eq!(err.report.errors[0].line, Some(3));
+        assert_eq!(err.to_string(), "cannot read line 4: disk gone");
+        let mut whole = engine(false);
+        whole.ingest_json_lines(&text[..text.len() - 18]);
+        assert_eq!(e.snapshot(), whole.snapshot());
+        // A byte-order mark starts only the first line.
+        let mut e = engine(false);
+        let text = b"\xEF\xBB\xBF{\"at\":\"2026-01-01\"}\n\xEF\xBB\xBF{\"at\":\"2026-01-02\"}\n";
+        let r = e.json_lines_chunked(&text[..], 4).unwrap();
+        assert_eq!((r.accepted, r.rejected, r.errors[0].line), (1, 1, Some(2)));
     }
 
     #[test]
