@@ -51,7 +51,7 @@ pub use ingest::{Alert, AlertReason, IngestReport, RecordError};
 pub use query::{GroupBy, PeriodUnit, Query, QueryError, ScoreRow, Scorecard, Selection, Totals};
 pub use rows::{ResponseIngest, ResponseRef, RowScratch};
 pub use snapshot::{Snapshot, MAX_SNAPSHOT_COUNT, SNAPSHOT_FORMAT, SNAPSHOT_VERSION};
-pub use text::{JsonError, ReadError};
+pub use text::{JsonError, JsonLinesFeed, ReadError};
 
 /// Time granularity of the cube.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]

@@ -40,6 +40,174 @@ pub struct ReadError {
     pub error: std::io::Error,
 }
 
+/// JSON Lines fed in pieces of any size and split anywhere (network
+/// packets, a browser's file stream, a pipe): each [`push`] files the lines
+/// it completes and returns their report; [`finish`] files the last line
+/// and returns the report of the whole input — the report, positions and
+/// statistics [`Engine::ingest_json_lines`] gives for the whole text.
+/// Memory holds one unfinished line at most: a line longer than
+/// `limits.maxLineBytes` is counted and rejected without being kept.
+///
+/// A feed belongs to one engine: give every call the same one.
+///
+/// ```
+/// use cx_core::engine::{Engine, JsonLinesFeed};
+/// use cx_core::plan::Plan;
+///
+/// let plan = Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Acme"}}"#).unwrap();
+/// let mut engine = Engine::new(plan).unwrap();
+/// let mut feed = JsonLinesFeed::new();
+/// let first = feed.push(&mut engine, b"{\"at\": \"2026-01-05\", \"nps\": 3}\n{\"at\": \"2026-");
+/// assert_eq!((first.accepted, first.alerts.len()), (1, 1)); // a detractor: act now
+/// feed.push(&mut engine, b"01-06\", \"nps\": 11}");
+/// let whole = feed.finish(&mut engine);
+/// assert_eq!((whole.accepted, whole.rejected), (1, 1));
+/// assert_eq!(whole.errors[0].line, Some(2));
+/// ```
+///
+/// [`push`]: JsonLinesFeed::push
+/// [`finish`]: JsonLinesFeed::finish
+#[derive(Debug, Clone)]
+pub struct JsonLinesFeed {
+    /// The unfinished line (bytes after the last `\n` fed).
+    tail: Vec<u8>,
+    /// The 1-based line the next byte belongs to, once `tail` is filed.
+    line: usize,
+    /// The index of the next record.
+    index: usize,
+    /// The line being skipped because it is already too long: its bytes
+    /// so far (a byte-order mark on line 1 not counted), whether they are
+    /// all whitespace (a blank line is skipped, not counted), and whether
+    /// the last one is `\r` (not counted at the line's end).
+    long: Option<(usize, bool, bool)>,
+    /// The report of everything filed so far.
+    total: IngestReport,
+}
+
+impl Default for JsonLinesFeed {
+    fn default() -> Self {
+        JsonLinesFeed::new()
+    }
+}
+
+impl JsonLinesFeed {
+    /// A feed at the start of an input (line 1, record 0).
+    pub fn new() -> JsonLinesFeed {
+        JsonLinesFeed {
+            tail: Vec::new(),
+            line: 1,
+            index: 0,
+            long: None,
+            total: IngestReport::default(),
+        }
+    }
+
+    /// Feeds the next bytes: files the lines they complete and returns the
+    /// report of those lines (their alerts are due now); positions count
+    /// from the start of the input.
+    pub fn push(&mut self, engine: &mut Engine, bytes: &[u8]) -> IngestReport {
+        let mut part = IngestReport::default();
+        self.feed(engine, bytes, false, &mut part);
+        let limits = &engine.config.limits;
+        self.total.absorb(
+            part.clone(),
+            limits.max_errors_listed,
+            limits.max_alerts_listed,
+        );
+        part
+    }
+
+    /// Ends the input: files its last line (one without a final `\n`) and
+    /// returns the report of the whole input, every push included.
+    pub fn finish(mut self, engine: &mut Engine) -> IngestReport {
+        let mut total = std::mem::take(&mut self.total);
+        self.feed(engine, &[], true, &mut total);
+        total
+    }
+
+    /// The 1-based line of the input the next byte belongs to, or of the
+    /// unfinished line held.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The report of everything filed so far.
+    pub fn report(&self) -> &IngestReport {
+        &self.total
+    }
+
+    /// Files the lines `bytes` completes (and, at the `end`, the last one)
+    /// into `out`.
+    fn feed(&mut self, engine: &mut Engine, mut bytes: &[u8], end: bool, out: &mut IngestReport) {
+        let limits = engine.config.limits.clone();
+        if let Some((len, blank, cr)) = self.long {
+            let nl = bytes.iter().position(|&b| b == b'\n');
+            let seen = &bytes[..nl.unwrap_or(bytes.len())];
+            let len = len + seen.len();
+            let blank = blank && seen.iter().all(u8::is_ascii_whitespace);
+            let cr = seen.last().map_or(cr, |&b| b == b'\r');
+            if nl.is_none() && !end {
+                self.long = Some((len, blank, cr));
+                return;
+            }
+            self.long = None;
+            if !blank {
+                let pos = Position {
+                    index: self.index,
+                    line: Some(self.line),
+                };
+                out.reject(
+                    engine.line_too_long(len - usize::from(cr), pos),
+                    limits.max_errors_listed,
+                );
+                self.index += 1;
+            }
+            self.line += 1;
+            bytes = &bytes[nl.map_or(bytes.len(), |i| i + 1)..];
+        }
+        // Complete the held line, then file the whole lines in place.
+        if !self.tail.is_empty() {
+            match bytes.iter().position(|&b| b == b'\n') {
+                Some(nl) => {
+                    self.tail.extend_from_slice(&bytes[..=nl]);
+                    bytes = &bytes[nl + 1..];
+                    let line = std::mem::take(&mut self.tail);
+                    engine.file_lines(&line, &mut self.line, &mut self.index, out);
+                }
+                None => {
+                    self.tail.extend_from_slice(bytes);
+                    bytes = &[];
+                }
+            }
+        }
+        let cut = if end {
+            bytes.len()
+        } else {
+            bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+        };
+        if end && !self.tail.is_empty() {
+            let line = std::mem::take(&mut self.tail);
+            engine.file_lines(&line, &mut self.line, &mut self.index, out);
+        } else if cut > 0 {
+            engine.file_lines(&bytes[..cut], &mut self.line, &mut self.index, out);
+        }
+        self.tail.extend_from_slice(&bytes[cut..]);
+        // An unfinished line past the limit (with room for a byte-order
+        // mark and a `\r`) is skipped from here.
+        if self.tail.len() > limits.max_line_bytes.saturating_add(BOM.len() + 1) {
+            let bom = if self.line == 1 && self.tail.starts_with(BOM) {
+                BOM.len()
+            } else {
+                0
+            };
+            let blank = self.tail[bom..].iter().all(u8::is_ascii_whitespace);
+            let cr = self.tail.last() == Some(&b'\r');
+            self.long = Some((self.tail.len() - bom, blank, cr));
+            self.tail = Vec::new();
+        }
+    }
+}
+
 /// Reads only `kind`; every other field is skipped without allocation.
 #[derive(Deserialize)]
 struct KindProbe<'a> {
@@ -725,13 +893,14 @@ impl Engine {
 
     /// Ingests JSON Lines from a reader (a file, standard input, a socket)
     /// as [`Engine::ingest_json_lines`] ingests the whole text: the same
-    /// report, positions and statistics. It reads 8 MiB at a time and files
-    /// each run of complete lines, so memory holds about two chunks and the
-    /// cells, whatever the input's size: a line longer than
-    /// `limits.maxLineBytes` is counted and rejected without being kept.
+    /// report, positions and statistics. It reads 8 MiB at a time through a
+    /// [`JsonLinesFeed`], so memory holds about one chunk and the cells,
+    /// whatever the input's size: a line longer than `limits.maxLineBytes`
+    /// is counted and rejected without being kept.
     ///
-    /// A read error stops the ingest: the records before it stay filed, and
-    /// the [`ReadError`] holds their report and the line it stopped at.
+    /// A read error stops the ingest: the complete lines read before it are
+    /// filed, and the [`ReadError`] holds their report and the first line
+    /// not filed.
     ///
     /// ```
     /// use cx_core::engine::Engine;
@@ -758,113 +927,46 @@ impl Engine {
         chunk: usize,
     ) -> Result<IngestReport, ReadError> {
         use std::io::Read as _;
-        let limits = self.config.limits.clone();
-        let mut report = IngestReport::default();
-        let (mut line, mut index) = (1usize, 0usize);
-        let mut buf: Vec<u8> = Vec::new();
-        // The line being skipped because it is already too long: its bytes
-        // so far (a byte-order mark on line 1 not counted), whether they
-        // are all whitespace (a blank line is skipped, not counted), and
-        // whether the last one is `\r` (not counted at the line's end).
-        let mut long: Option<(usize, bool, bool)> = None;
+        let mut feed = JsonLinesFeed::new();
+        let mut total = IngestReport::default();
+        let mut buf = Vec::new();
         loop {
-            // Up to `chunk` more bytes (`read_to_end` retries interrupted
-            // reads and keeps what it read before an error).
-            let want = chunk.max(1);
-            let read = (&mut reader).take(want as u64).read_to_end(&mut buf);
-            let (eof, failed) = match read {
-                Ok(n) => (n < want, None),
-                Err(error) => (false, Some(error)),
-            };
-            if let Some((len, blank, cr)) = long {
-                let end = buf.iter().position(|&b| b == b'\n');
-                let seen = &buf[..end.unwrap_or(buf.len())];
-                let (len, blank) = (
-                    len + seen.len(),
-                    blank && seen.iter().all(u8::is_ascii_whitespace),
-                );
-                let cr = seen.last().map_or(cr, |&b| b == b'\r');
-                if end.is_none() && !eof {
-                    long = Some((len, blank, cr));
-                    buf.clear();
-                    match failed {
-                        Some(error) => {
-                            return Err(ReadError {
-                                report,
-                                line,
-                                error,
-                            })
-                        }
-                        None => continue,
-                    }
+            buf.clear();
+            // `read_to_end` retries interrupted reads and keeps what it read
+            // before an error.
+            let read = (&mut reader)
+                .take(chunk.max(1) as u64)
+                .read_to_end(&mut buf);
+            match read {
+                Ok(0) => {
+                    feed.feed(self, &[], true, &mut total);
+                    return Ok(total);
                 }
-                long = None;
-                if !blank {
-                    let pos = Position {
-                        index,
-                        line: Some(line),
-                    };
-                    report.reject(
-                        self.line_too_long(len - usize::from(cr), pos),
-                        limits.max_errors_listed,
-                    );
-                    index += 1;
+                Ok(_) => feed.feed(self, &buf, false, &mut total),
+                Err(error) => {
+                    feed.feed(self, &buf, false, &mut total);
+                    return Err(ReadError {
+                        report: total,
+                        line: feed.line,
+                        error,
+                    });
                 }
-                line += 1;
-                buf.drain(..end.map_or(buf.len(), |e| e + 1));
-            }
-            // File the complete lines once a chunk's worth has gathered
-            // (everything at the end).
-            let cut = if eof {
-                buf.len()
-            } else {
-                buf.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
-            };
-            // A line past the limit (with room for a byte-order mark and a
-            // `\r`) is skipped from here, after the lines before it.
-            let overlong = limits.max_line_bytes.saturating_add(BOM.len() + 1);
-            let tail_long = buf.len() - cut > overlong;
-            if cut > 0 && (eof || buf.len() >= chunk || tail_long || failed.is_some()) {
-                self.file_lines(&buf[..cut], &mut line, &mut index, &mut report);
-                buf.drain(..cut);
-            }
-            if let Some(error) = failed {
-                // The complete lines read before the error are filed.
-                return Err(ReadError {
-                    report,
-                    line,
-                    error,
-                });
-            }
-            if eof {
-                return Ok(report);
-            }
-            if tail_long {
-                // `buf` is now that one unfinished line.
-                let bom = if line == 1 && buf.starts_with(BOM) {
-                    BOM.len()
-                } else {
-                    0
-                };
-                let blank = buf[bom..].iter().all(u8::is_ascii_whitespace);
-                long = Some((buf.len() - bom, blank, buf.last() == Some(&b'\r')));
-                buf.clear();
             }
         }
     }
 
-    /// Files `part`, the whole lines of a chunked input from `line` (its
-    /// records from `index`), into `report`; moves both past them.
+    /// Files `text`, whole lines of a fed input starting at line `line`
+    /// (record `index`), into `report`; moves both past them.
     fn file_lines(
         &mut self,
-        part: &[u8],
+        text: &[u8],
         line: &mut usize,
         index: &mut usize,
         report: &mut IngestReport,
     ) {
-        let r = self.json_lines_part(part, *line, *index, *line == 1);
+        let r = self.json_lines_part(text, *line, *index, *line == 1);
         *index += usize::try_from(r.total).unwrap_or(usize::MAX);
-        *line += part.iter().filter(|&&b| b == b'\n').count();
+        *line += text.iter().filter(|&&b| b == b'\n').count();
         let limits = &self.config.limits;
         report.absorb(r, limits.max_errors_listed, limits.max_alerts_listed);
     }
@@ -1620,6 +1722,35 @@ mod tests {
             let report = read.json_lines_chunked(trickle, chunk).unwrap();
             prop_assert_eq!(&report, &expected);
             prop_assert_eq!(read.snapshot(), whole.snapshot());
+        }
+
+        /// A feed, split anywhere, gives what the whole text gives; each
+        /// push reports the lines it completed, in order.
+        #[test]
+        fn feed_as_whole_text(
+            text in text_of(long_or_short_line()),
+            tight in any::<bool>(),
+            cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
+        ) {
+            let (mut whole, mut fed) = (engine(tight), engine(tight));
+            let expected = whole.ingest_json_lines(&text);
+            let mut cuts: Vec<usize> = cuts.iter().map(|i| i.index(text.len() + 1)).collect();
+            cuts.push(0);
+            cuts.push(text.len());
+            cuts.sort_unstable();
+            let mut feed = JsonLinesFeed::new();
+            let mut pushed = 0;
+            for w in cuts.windows(2) {
+                let part = feed.push(&mut fed, &text[w[0]..w[1]]);
+                let positions = pushed..pushed + part.total as usize;
+                prop_assert!(part.errors.iter().all(|e| positions.contains(&e.index)));
+                prop_assert!(part.alerts.iter().all(|a| positions.contains(&a.index)));
+                pushed += part.total as usize;
+                prop_assert_eq!(feed.report().total as usize, pushed);
+            }
+            let report = feed.finish(&mut fed);
+            prop_assert_eq!(&report, &expected);
+            prop_assert_eq!(fed.snapshot(), whole.snapshot());
         }
 
         /// The strict timestamp reader takes only what chrono's RFC 3339
