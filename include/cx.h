@@ -144,6 +144,16 @@ typedef struct cx_engine cx_engine;
 typedef struct cx_ingest_result cx_ingest_result;
 
 /**
+ * JSON Lines fed in pieces (opaque): the lines each push completes are
+ * filed at once; the finished feed's report equals
+ * `cx_engine_ingest_json_lines` of the whole input. Memory holds one
+ * unfinished line at most (a line over `limits.maxLineBytes` is counted
+ * and rejected without being kept). Not thread-safe: use a feed from one
+ * thread at a time, always with the same engine.
+ */
+typedef struct cx_json_lines_feed cx_json_lines_feed;
+
+/**
  * A parsed plan (opaque). Immutable once created.
  */
 typedef struct cx_plan cx_plan;
@@ -544,6 +554,76 @@ enum cx_status cx_engine_merge(struct cx_engine *into, const struct cx_engine *f
  * `engine` is NULL or a handle from this library not freed before.
  */
 void cx_engine_free(struct cx_engine *engine);
+
+/**
+ * Creates a feed at the start of an input (line 1) and writes the handle
+ * to `*feed_out`; free it with `cx_json_lines_feed_free`.
+ *
+ * Returns `CX_STATUS_NULL_ARGUMENT` only; `*feed_out` is written only on
+ * success.
+ *
+ * # Safety
+ * `feed_out` is NULL or writable.
+ */
+enum cx_status cx_json_lines_feed_new(struct cx_json_lines_feed **feed_out);
+
+/**
+ * Feeds the next `len` bytes (split anywhere, even inside a character):
+ * files the lines they complete into `engine` and, when `report_out` is
+ * not NULL, writes the report of those lines (JSON, as
+ * `cx_engine_ingest_json_lines`; positions count from the start of the
+ * input; its alerts are due now).
+ *
+ * Returns `CX_STATUS_NULL_ARGUMENT` (`feed`, `engine`, or `bytes`; `bytes`
+ * may be NULL when `len` is 0) or `CX_STATUS_INVALID_ARGUMENT` (code
+ * `finished-feed`: the feed was finished). Mutates the engine: waits for
+ * other calls on it.
+ *
+ * # Safety
+ * `feed` is NULL or a live handle used by this thread alone; `engine` is
+ * NULL or a live handle; `bytes` is NULL or readable for `len` bytes;
+ * `report_out` is NULL or writable.
+ */
+enum cx_status cx_json_lines_feed_push(struct cx_json_lines_feed *feed,
+                                       struct cx_engine *engine,
+                                       const char *bytes_in,
+                                       size_t len,
+                                       struct cx_buffer *report_out);
+
+/**
+ * Ends the input: files its last line (one without a final newline) and
+ * writes the report of the whole input (every push included) to
+ * `*report_out`. The feed is finished: any later push or finish fails
+ * with `finished-feed`; it still needs `cx_json_lines_feed_free`.
+ *
+ * Returns `CX_STATUS_NULL_ARGUMENT` or `CX_STATUS_INVALID_ARGUMENT`
+ * (`finished-feed`). `*report_out` is written only on success; on a NULL
+ * argument the feed is not finished. Mutates the engine.
+ *
+ * # Safety
+ * As `cx_json_lines_feed_push`; `report_out` is NULL or writable.
+ */
+enum cx_status cx_json_lines_feed_finish(struct cx_json_lines_feed *feed,
+                                         struct cx_engine *engine,
+                                         struct cx_buffer *report_out);
+
+/**
+ * The 1-based line of the input the next byte belongs to (0 for NULL or
+ * a finished feed). Only reads the feed.
+ *
+ * # Safety
+ * `feed` is NULL or a live handle.
+ */
+uint64_t cx_json_lines_feed_line(const struct cx_json_lines_feed *feed);
+
+/**
+ * Frees a feed (finished or not: lines not yet filed are dropped). NULL
+ * does nothing.
+ *
+ * # Safety
+ * `feed` is NULL or a live handle, not used afterwards.
+ */
+void cx_json_lines_feed_free(struct cx_json_lines_feed *feed);
 
 /**
  * Parses a plan from `len` bytes of UTF-8 JSON at `json` (no NUL needed)

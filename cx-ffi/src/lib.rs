@@ -20,6 +20,7 @@
 mod boundary;
 pub mod buffer;
 pub mod engine;
+pub mod feed;
 pub mod plan;
 mod report;
 pub mod response;
@@ -28,6 +29,7 @@ mod version;
 
 pub use buffer::{cx_buffer, cx_buffer_free};
 pub use engine::*;
+pub use feed::*;
 pub use plan::*;
 pub use report::*;
 pub use response::*;

@@ -524,6 +524,21 @@ impl JsEngine {
         report_js(&report)
     }
 
+    /// A feed for JSON Lines that arrives in pieces split anywhere (a
+    /// `File`'s `stream()`, a `fetch` body, a WebSocket): `feed.push(chunk)`
+    /// files the lines the chunk completes and returns their report (alerts
+    /// due now); `feed.finish()` files the last line and returns the report
+    /// of the whole input, equal to `ingestJsonLines` of the whole text.
+    /// Memory holds one unfinished line at most.
+    #[wasm_bindgen(js_name = jsonLinesFeed)]
+    pub fn json_lines_feed(&self) -> Result<JsJsonLinesFeed, JsValue> {
+        self.engine()?; // a freed engine throws here, not at the first push
+        Ok(JsJsonLinesFeed {
+            engine: Rc::clone(&self.inner),
+            feed: Some(cx_core::engine::JsonLinesFeed::new()),
+        })
+    }
+
     /// Ingests CSV text (a string or UTF-8 bytes) with a column mapping (an
     /// object or JSON text). A mapping that does not fit the header or the
     /// plan throws; bad rows are reported.
@@ -698,6 +713,60 @@ impl JsEngine {
         cx_core::report::Report::build(&*self.engine()?, &options)
             .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.path())))
     }
+}
+
+/// JSON Lines pushed in pieces into an engine (`engine.jsonLinesFeed()`).
+#[wasm_bindgen(js_name = JsonLinesFeed)]
+pub struct JsJsonLinesFeed {
+    engine: Rc<RefCell<Option<Engine>>>,
+    /// `None` once `finish()` was called.
+    feed: Option<cx_core::engine::JsonLinesFeed>,
+}
+
+#[wasm_bindgen(js_class = JsonLinesFeed)]
+impl JsJsonLinesFeed {
+    /// Feeds the next piece (a string or UTF-8 bytes, split anywhere, even
+    /// inside a character): files the lines it completes and returns their
+    /// report; positions (`index`, `line`) count from the start of the
+    /// input. Throws `finished-feed` after `finish()` and `freed-engine`
+    /// when the engine was freed.
+    #[wasm_bindgen(unchecked_return_type = "IngestReport")]
+    pub fn push(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] chunk: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let bytes = text_bytes(&chunk, "chunk")?;
+        let feed = self.feed.as_mut().ok_or_else(finished_feed)?;
+        let mut engine = std::cell::RefMut::filter_map(self.engine.borrow_mut(), Option::as_mut)
+            .map_err(|_| freed_engine())?;
+        report_js(&feed.push(&mut engine, &bytes))
+    }
+
+    /// Ends the input: files its last line (one without a final newline)
+    /// and returns the report of the whole input. Throws `finished-feed`
+    /// when called twice and `freed-engine` when the engine was freed.
+    #[wasm_bindgen(unchecked_return_type = "IngestReport")]
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        let mut engine = std::cell::RefMut::filter_map(self.engine.borrow_mut(), Option::as_mut)
+            .map_err(|_| freed_engine())?;
+        let feed = self.feed.take().ok_or_else(finished_feed)?;
+        report_js(&feed.finish(&mut engine))
+    }
+
+    /// The 1-based line the next byte belongs to.
+    #[wasm_bindgen(getter)]
+    pub fn line(&self) -> f64 {
+        self.feed.as_ref().map_or(0.0, |f| f.line() as f64)
+    }
+}
+
+fn finished_feed() -> JsValue {
+    error(
+        "finished-feed",
+        "this feed was finished (finish() was called): start another with engine.jsonLinesFeed()",
+        "",
+    )
+    .into()
 }
 
 /// The engine behind a JS `Engine` object given as a plain value: asks the

@@ -286,6 +286,33 @@ pub fn records(data: &[u8]) {
     }
     check_snapshot_roundtrip(&e, &whole);
 
+    // The same text fed in pieces cut at two points the input picks (a
+    // feed), and read through `Read`: the same report and statistics.
+    let cut = |i: usize| {
+        data.get(i)
+            .map_or(0, |&b| usize::from(b) * data.len() / 256)
+    };
+    let (x, y) = (cut(1).min(cut(2)), cut(1).max(cut(2)));
+    let mut f = loaded().clone();
+    let mut feed = cx_core::engine::JsonLinesFeed::new();
+    let mut pushed = 0;
+    for piece in [&data[..x], &data[x..y], &data[y..]] {
+        pushed += feed.push(&mut f, piece).total;
+        assert_eq!(
+            feed.report().total,
+            pushed,
+            "a feed's report counts its pushes"
+        );
+    }
+    assert_eq!(feed.finish(&mut f), r, "a feed in three pieces");
+    assert_same(&whole, &card(&f), "a feed in three pieces");
+    let mut rd = loaded().clone();
+    assert_eq!(
+        rd.ingest_json_lines_reader(data).expect("a slice reads"),
+        r,
+        "a reader"
+    );
+
     // The same text as one JSON document (an array or one record).
     if let Ok(text) = std::str::from_utf8(data) {
         let mut j = loaded().clone();

@@ -413,6 +413,86 @@ static void test_text_ingest(void)
     cx_plan_free(plan);
 }
 
+/* JSON Lines pushed in pieces split anywhere: the finished feed's report
+   equals cx_engine_ingest_json_lines of the whole text, for every piece
+   size; each push reports the lines it completed. */
+static void test_json_lines_feed(void)
+{
+    cx_plan *plan = new_plan(PLAN);
+    cx_buffer whole = {NULL, 0}, buf = {NULL, 0};
+    cx_engine *one = NULL;
+    static const char lines[] =
+        "\xEF\xBB\xBF{\"id\": \"c1\", \"at\": \"2026-03-01\", \"nps\": 4, \"segment\": \"caf\xc3\xa9\"}\r\n"
+        "\n"
+        "{\"at\": \"2026-03-01\", \"nps\": 12}\n"
+        "{oops\n"
+        "{\"at\": \"2026-03-02\", \"nps\": 10}"; /* no final newline */
+    size_t len = strlen(lines), size;
+
+    CX_CHECK(cx_engine_new(plan, &one) == CX_STATUS_OK);
+    CX_CHECK(cx_engine_ingest_json_lines(one, lines, len, &whole) == CX_STATUS_OK);
+    CX_CHECK(strstr(whole.ptr, "\"total\":4,\"accepted\":2,\"rejected\":2") != NULL);
+    cx_engine_free(one);
+
+    for (size = 1; size <= len; size += (size < 8 ? 1 : 29)) {
+        cx_engine *engine = NULL;
+        cx_json_lines_feed *feed = NULL;
+        size_t at;
+        uint64_t pushed = 0;
+        CX_CHECK(cx_engine_new(plan, &engine) == CX_STATUS_OK);
+        CX_CHECK(cx_json_lines_feed_new(&feed) == CX_STATUS_OK);
+        CX_CHECK(cx_json_lines_feed_line(feed) == 1);
+        for (at = 0; at < len; at += size) {
+            size_t n = len - at < size ? len - at : size;
+            /* Every other push without a report. */
+            cx_buffer *out = (at / size) % 2 == 0 ? &buf : NULL;
+            CX_CHECK(cx_json_lines_feed_push(feed, engine, lines + at, n, out) == CX_STATUS_OK);
+            if (out != NULL) {
+                CX_CHECK(buf.ptr != NULL && strstr(buf.ptr, "\"total\":") != NULL);
+                pushed += (uint64_t)(strstr(buf.ptr, "\"total\":0,") == NULL);
+                cx_buffer_free(&buf);
+            }
+        }
+        CX_CHECK(cx_json_lines_feed_line(feed) == 5);
+        CX_CHECK(cx_json_lines_feed_push(feed, engine, NULL, 0, NULL) == CX_STATUS_OK);
+        CX_CHECK(cx_json_lines_feed_finish(feed, engine, &buf) == CX_STATUS_OK);
+        CX_CHECK(buf.len == whole.len && memcmp(buf.ptr, whole.ptr, whole.len) == 0);
+        CX_CHECK(pushed <= 4);
+        cx_buffer_free(&buf);
+        /* A finished feed refuses more input. */
+        CX_CHECK(cx_json_lines_feed_push(feed, engine, "{}", 2, NULL) == CX_STATUS_INVALID_ARGUMENT);
+        CX_CHECK_STR_EQ(cx_last_error_code(), "finished-feed");
+        CX_CHECK(cx_json_lines_feed_finish(feed, engine, &buf) == CX_STATUS_INVALID_ARGUMENT);
+        CX_CHECK(buf.ptr == NULL);
+        CX_CHECK(cx_json_lines_feed_line(feed) == 0);
+        cx_json_lines_feed_free(feed);
+        cx_engine_free(engine);
+    }
+
+    {
+        cx_engine *engine = NULL;
+        cx_json_lines_feed *feed = NULL;
+        CX_CHECK(cx_engine_new(plan, &engine) == CX_STATUS_OK);
+        CX_CHECK(cx_json_lines_feed_new(NULL) == CX_STATUS_NULL_ARGUMENT);
+        CX_CHECK(cx_json_lines_feed_new(&feed) == CX_STATUS_OK);
+        CX_CHECK(cx_json_lines_feed_push(NULL, engine, "{", 1, NULL) == CX_STATUS_NULL_ARGUMENT);
+        CX_CHECK(cx_json_lines_feed_push(feed, NULL, "{", 1, NULL) == CX_STATUS_NULL_ARGUMENT);
+        CX_CHECK(cx_json_lines_feed_push(feed, engine, NULL, 1, NULL) == CX_STATUS_NULL_ARGUMENT);
+        CX_CHECK(cx_json_lines_feed_finish(feed, engine, NULL) == CX_STATUS_NULL_ARGUMENT);
+        CX_CHECK(cx_json_lines_feed_finish(NULL, engine, &buf) == CX_STATUS_NULL_ARGUMENT);
+        CX_CHECK(cx_json_lines_feed_finish(feed, NULL, &buf) == CX_STATUS_NULL_ARGUMENT);
+        CX_CHECK(buf.ptr == NULL);
+        CX_CHECK(cx_json_lines_feed_line(NULL) == 0);
+        /* Still usable after the refused calls; freeing unfinished drops the held line. */
+        CX_CHECK(cx_json_lines_feed_push(feed, engine, "{\"at\": \"2026-03-0", 18, NULL) == CX_STATUS_OK);
+        cx_json_lines_feed_free(feed);
+        cx_json_lines_feed_free(NULL);
+        cx_engine_free(engine);
+    }
+    cx_buffer_free(&whole);
+    cx_plan_free(plan);
+}
+
 static void test_compare_snapshot_merge(void)
 {
     cx_plan *plan = new_plan(PLAN);
@@ -501,6 +581,7 @@ int main(void)
     test_engine_new();
     test_ingest_responses_and_query();
     test_text_ingest();
+    test_json_lines_feed();
     test_compare_snapshot_merge();
     return cx_test_done();
 }

@@ -29,6 +29,42 @@ test("ingestJsonLines: the report and every scorecard equal native Rust's", () =
   assert.ok(engine.cellCount() > 0);
 });
 
+test("jsonLinesFeed: pieces split anywhere give native Rust's report and scorecards", () => {
+  const bytes = new TextEncoder().encode(jsonl);
+  for (const size of [1, 7, 4096, bytes.length]) {
+    const engine = new cx.Engine(plan);
+    const feed = engine.jsonLinesFeed();
+    let pushed = 0;
+    let alerts = 0;
+    for (let at = 0; at < bytes.length; at += size) {
+      // Bytes and strings may alternate; a byte piece may end inside a character.
+      const piece = bytes.subarray(at, at + size);
+      const part = feed.push(at % 2 === 0 ? piece : piece.buffer.slice(piece.byteOffset, piece.byteOffset + piece.length));
+      for (const e of part.errors) assert.ok(e.index >= pushed && e.index < pushed + part.total, `size ${size}`);
+      pushed += part.total;
+      alerts += part.alerts.length;
+    }
+    const report = feed.finish();
+    assert.deepEqual(report, ref.ingest, `size ${size}`);
+    assert.ok(pushed <= report.total && alerts <= report.alerts.length + report.alertsNotListed);
+    assert.deepEqual(engine.query(), ref.scorecard, `size ${size}`);
+    assert.deepEqual(engine.alerts(), ref.alerts, `size ${size}`);
+  }
+  // A string piece; the last line needs no newline; `line` follows the input.
+  const engine = new cx.Engine(plan);
+  const feed = engine.jsonLinesFeed();
+  assert.equal(feed.line, 1);
+  const first = feed.push('{"at":"2026-03-01","nps":9}\n{"at":"2026-03-0');
+  assert.deepEqual([first.total, first.accepted, feed.line], [1, 1, 2]);
+  assert.equal(feed.push('1","nps":12}').total, 0);
+  const whole = feed.finish();
+  assert.deepEqual(whole.errors.map((e) => [e.index, e.line, e.pointer, e.code]), [[1, 2, "/nps", "out-of-range"]]);
+  assert.deepEqual([whole.total, whole.accepted], [2, 1]);
+  throwsCx(assert, () => feed.push("{}"), "finished-feed", "");
+  throwsCx(assert, () => feed.finish(), "finished-feed", "");
+  throwsCx(assert, () => engine.jsonLinesFeed().push(42), "invalid-argument", "");
+});
+
 test("ingest(array of objects) equals ingestJsonLines of the same records", () => {
   const records = jsonl.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
   const engine = new cx.Engine(plan);

@@ -28,6 +28,7 @@ test("every method of a freed engine throws freed-engine", () => {
     snapshotJson: () => engine.snapshotJson(),
     cellCount: () => engine.cellCount(),
     merge: () => engine.merge(new cx.Engine(plan)),
+    jsonLinesFeed: () => engine.jsonLinesFeed(),
   };
   for (const [name, call] of Object.entries(calls)) {
     const e = throwsCx(assert, call, "freed-engine", "");
@@ -38,6 +39,15 @@ test("every method of a freed engine throws freed-engine", () => {
     disposed[Symbol.dispose]();
     throwsCx(assert, () => disposed.query(), "freed-engine", "");
   }
+});
+
+test("a feed of a freed engine throws freed-engine", () => {
+  const engine = new cx.Engine(plan);
+  const feed = engine.jsonLinesFeed();
+  feed.push(line.slice(0, 10));
+  engine.free();
+  throwsCx(assert, () => feed.push(line.slice(10) + "\n"), "freed-engine", "");
+  throwsCx(assert, () => feed.finish(), "freed-engine", "");
 });
 
 test("merge with a freed engine throws freed-engine and changes nothing", () => {

@@ -25,6 +25,10 @@ const report: IngestReport = engine.ingest(records);
 const alerts: Alert[] = report.alerts;
 const line: number | null | undefined = report.errors[0]?.line;
 engine.ingestJsonLines(text);
+const feed = engine.jsonLinesFeed();
+const part: IngestReport = feed.push(new Uint8Array([0x7b]));
+const whole: IngestReport = feed.finish();
+const nextLine: number = feed.line;
 const mapping: CsvMapping = { at: { column: "Date", format: "date" }, nps: "NPS" };
 engine.ingestCsv(text, mapping);
 
@@ -63,10 +67,12 @@ npsStats({ detractors: 2, promoters: 5 });
 const wrong: string = engine.query();
 // @ts-expect-error granularity is an enum
 new Engine(plan, { cube: { granularity: "fortnight" } });
+// @ts-expect-error a feed takes text or bytes, not records
+engine.jsonLinesFeed().push([{ at: "2026-03-01" }]);
 // @ts-expect-error audits need a method
 engine.ingest({ kind: "audit", at: "2026-03-02", items: [] });
 
-export { v, firstCode, alerts, line, value, cmp, restored, s, d, wrong };
+export { v, firstCode, alerts, line, value, cmp, restored, s, d, wrong, part, whole, nextLine };
 
 // The CX report: typed options and result.
 {
