@@ -691,3 +691,85 @@ fn report_in_three_formats_and_errors() {
     // SAFETY: from cx_engine_new.
     unsafe { cx_engine_free(e) };
 }
+
+#[test]
+fn json_lines_feed_in_pieces_equals_the_whole_text() {
+    let text = "{\"at\": \"2026-03-02\", \"nps\": 3, \"segment\": \"caf\u{e9}\"}\n\n{\"at\": \"2026-03-02\", \"nps\": 11}\n{\"at\": \"2026-03-03\", \"nps\": 9}";
+    let whole = engine();
+    let mut b = empty();
+    let (s, n) = c(text);
+    // SAFETY: valid arguments.
+    assert_eq!(
+        unsafe { cx_engine_ingest_json_lines(whole, s, n, &mut b) },
+        cx_status::Ok
+    );
+    let expected = take(b);
+    assert_eq!(expected["total"].as_u64(), Some(3));
+    for size in [1, 5, text.len()] {
+        let e = engine();
+        let mut feed = ptr::null_mut();
+        // SAFETY: valid arguments; the feed is used by this thread alone.
+        unsafe {
+            assert_eq!(cx_json_lines_feed_new(&mut feed), cx_status::Ok);
+            let mut first = None;
+            for (i, piece) in text.as_bytes().chunks(size).enumerate() {
+                let mut b = empty();
+                let out = if i % 2 == 0 {
+                    &mut b as *mut _
+                } else {
+                    ptr::null_mut()
+                };
+                let status =
+                    cx_json_lines_feed_push(feed, e, piece.as_ptr().cast(), piece.len(), out);
+                assert_eq!(status, cx_status::Ok);
+                if i % 2 == 0 {
+                    let part = take(b);
+                    if first.is_none() && part["total"].as_u64() > Some(0) {
+                        first = Some(part);
+                    }
+                }
+            }
+            assert_eq!(cx_json_lines_feed_line(feed), 4);
+            let mut b = empty();
+            assert_eq!(cx_json_lines_feed_finish(feed, e, &mut b), cx_status::Ok);
+            assert_eq!(take(b), expected, "pieces of {size} bytes");
+            if let Some(part) = first {
+                // The first push that completed a line reported its alert.
+                assert_eq!(part["alerts"][0]["reason"], "detractor");
+            }
+            let (x, xn) = c("{}");
+            assert_eq!(
+                cx_json_lines_feed_push(feed, e, x, xn, ptr::null_mut()),
+                cx_status::InvalidArgument
+            );
+            assert_eq!(last(cx_last_error_code), "finished-feed");
+            assert_eq!(cx_json_lines_feed_line(feed), 0);
+            cx_json_lines_feed_free(feed);
+            cx_engine_free(e);
+        }
+    }
+    // SAFETY: NULL arguments are refused; the engine is live.
+    unsafe {
+        assert_eq!(
+            cx_json_lines_feed_new(ptr::null_mut()),
+            cx_status::NullArgument
+        );
+        let mut feed = ptr::null_mut();
+        assert_eq!(cx_json_lines_feed_new(&mut feed), cx_status::Ok);
+        assert_eq!(
+            cx_json_lines_feed_push(feed, ptr::null_mut(), ptr::null(), 0, ptr::null_mut()),
+            cx_status::NullArgument
+        );
+        assert_eq!(
+            cx_json_lines_feed_push(feed, whole, ptr::null(), 0, ptr::null_mut()),
+            cx_status::Ok
+        );
+        assert_eq!(
+            cx_json_lines_feed_finish(ptr::null_mut(), whole, &mut empty()),
+            cx_status::NullArgument
+        );
+        cx_json_lines_feed_free(feed);
+        cx_json_lines_feed_free(ptr::null_mut());
+        cx_engine_free(whole);
+    }
+}
