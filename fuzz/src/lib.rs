@@ -34,12 +34,14 @@ use serde_json::Value;
 /// Every target, by name (the names of the `fuzz_targets/*.rs` files and of
 /// the regression directories).
 pub const TARGETS: &[&str] = &[
-    "plan", "records", "csv", "query", "snapshot", "stats", "cabi",
+    "plan", "records", "csv", "query", "snapshot", "stats", "columns", "cabi",
 ];
 
 /// The targets replayed by `cx-core/tests/fuzz_regressions.rs`; `cabi`
 /// drives the C ABI, so `cx-ffi/tests/fuzz_regressions.rs` replays it.
-pub const CORE_TARGETS: &[&str] = &["plan", "records", "csv", "query", "snapshot", "stats"];
+pub const CORE_TARGETS: &[&str] = &[
+    "plan", "records", "csv", "query", "snapshot", "stats", "columns",
+];
 
 /// Runs one target by name (used by the regression replay).
 pub fn run(target: &str, data: &[u8]) {
@@ -52,6 +54,7 @@ pub fn run(target: &str, data: &[u8]) {
         "query" => query(data),
         "snapshot" => snapshot(data),
         "stats" => stats(data),
+        "columns" => columns(data),
         other => panic!("unknown fuzz target `{other}`"),
     }
 }
@@ -683,6 +686,195 @@ fn stats_inner(u: &mut Unstructured) -> arbitrary::Result<()> {
     let text: String = u.arbitrary()?;
     if let Some((v, scale)) = parse_decimal(&text) {
         let _ = (v, scale);
+    }
+    Ok(())
+}
+
+/// `Engine::ingest_columns` (the columnar kernel and, when it declines, the
+/// row path) against the row path itself: the input picks the cube, the
+/// dictionaries and every row's timestamp, codes and scores (mostly valid,
+/// sometimes absent, off-scale, out of range or past the dictionary). A
+/// code past its dictionary must be the call's error, naming the first such
+/// row of the first such column, with nothing filed; otherwise the counts,
+/// alerts, cells and scorecards equal those of the same rows pushed one by
+/// one through `Engine::response_ingest`.
+pub fn columns(data: &[u8]) {
+    let _ = columns_inner(&mut Unstructured::new(data));
+}
+
+fn columns_inner(u: &mut Unstructured) -> arbitrary::Result<()> {
+    use cx_core::engine::{
+        ColumnsError, Cube, DimensionColumn, EngineConfig, Granularity, ResponseColumns,
+        ResponseRef, ABSENT,
+    };
+    use cx_core::record::Timestamp;
+    const MISSING: u8 = 255;
+    let granularity = *u.choose(&[
+        Granularity::None,
+        Granularity::Day,
+        Granularity::IsoWeek,
+        Granularity::Month,
+    ])?;
+    let keep: Vec<String> = [
+        ("segment", u.arbitrary::<bool>()?),
+        ("region", u.arbitrary::<bool>()?),
+    ]
+    .iter()
+    .filter(|(_, k)| *k)
+    .map(|(d, _)| d.to_string())
+    .collect();
+    let config = EngineConfig {
+        cube: Cube {
+            dimensions: Some(keep.clone()),
+            granularity,
+        },
+        ..EngineConfig::default()
+    };
+    let (segments, regions) = (u.int_in_range(1..=5usize)?, u.int_in_range(1..=3usize)?);
+    let seg_names: Vec<String> = (0..segments).map(|i| format!("s{i}")).collect();
+    let reg_names: Vec<String> = (0..regions).map(|i| format!("r{i}")).collect();
+    let seg_dict: Vec<&str> = seg_names.iter().map(String::as_str).collect();
+    let reg_dict: Vec<&str> = reg_names.iter().map(String::as_str).collect();
+    let (scores, attribute) = (u.arbitrary::<bool>()?, u.arbitrary::<bool>()?);
+    // Defaults of an exhausted input (the low end of every range) are
+    // valid values; the rows stop where the input does.
+    let bad_code = u.int_in_range(0..=7u8)? == 7;
+    let rows = u.int_in_range(0..=300usize)?.min(u.len() / 8);
+    let code = |u: &mut Unstructured, size: usize| -> arbitrary::Result<u32> {
+        Ok(match u.int_in_range(0..=7u8)? {
+            0..=5 => u.int_in_range(0..=size as u32 - 1)?,
+            _ => ABSENT,
+        })
+    };
+    let rating = |u: &mut Unstructured, lo: u8, hi: u8| -> arbitrary::Result<u8> {
+        Ok(match u.int_in_range(0..=15u8)? {
+            0..=12 => u.int_in_range(lo..=hi)?,
+            13 => MISSING,
+            _ => u.arbitrary()?,
+        })
+    };
+    let (mut at, mut seg, mut reg) = (vec![], vec![], vec![]);
+    let (mut nps, mut csat, mut ces, mut wait) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..rows {
+        at.push(match u.int_in_range(0..=31u8)? {
+            31 => u.arbitrary::<i64>()?,
+            _ => 1_767_225_600 + i64::from(u.int_in_range(0..=400 * 86_400u32)?),
+        });
+        seg.push(code(u, segments)?);
+        reg.push(code(u, regions)?);
+        nps.push(rating(u, 0, 10)?);
+        csat.push(rating(u, 1, 5)?);
+        ces.push(rating(u, 1, 7)?);
+        wait.push(rating(u, 1, 5)?);
+    }
+    // Now and then, one code past its dictionary (the whole call's error).
+    if rows > 0 && bad_code {
+        let row = u.choose_index(rows)?;
+        let (codes, size) = if u.arbitrary()? {
+            (&mut seg, segments)
+        } else {
+            (&mut reg, regions)
+        };
+        codes[row] = size as u32 + u32::from(u.arbitrary::<u8>()?);
+    }
+    let cols = ResponseColumns {
+        at: &at,
+        dimensions: vec![
+            (
+                "segment",
+                DimensionColumn {
+                    dictionary: &seg_dict,
+                    codes: &seg,
+                },
+            ),
+            (
+                "region",
+                DimensionColumn {
+                    dictionary: &reg_dict,
+                    codes: &reg,
+                },
+            ),
+        ],
+        nps: scores.then_some(&nps[..]),
+        csat: scores.then_some(&csat[..]),
+        ces: scores.then_some(&ces[..]),
+        attributes: if attribute {
+            vec![("wait-time", &wait[..])]
+        } else {
+            vec![]
+        },
+        ..ResponseColumns::default()
+    };
+    let mut a = Engine::with_config(sample_plan().clone(), config.clone()).expect("valid cube");
+    let got = a.ingest_columns(&cols);
+    let past = |codes: &[u32], size: usize| {
+        codes
+            .iter()
+            .position(|&k| k != ABSENT && k as usize >= size)
+    };
+    if let Some(row) = past(&seg, segments).or(past(&reg, regions)) {
+        assert!(
+            matches!(got, Err(ColumnsError::Code { row: r, .. }) if r == row),
+            "{got:?}, first code past its dictionary at row {row}"
+        );
+        assert_eq!(a.cell_count(), 0, "a refused call files nothing");
+        return Ok(());
+    }
+    let ra = got.expect("columns of the right length and names");
+    check_report(&ra);
+    assert_eq!(ra.total, rows as u64);
+    let mut b = Engine::with_config(sample_plan().clone(), config).expect("valid cube");
+    let mut ingest = b.response_ingest();
+    let opt = |v: u8| (v != MISSING).then_some(v);
+    fn pick<'a>(dict: &[&'a str], k: u32) -> Option<&'a [u8]> {
+        (k != ABSENT).then(|| dict[k as usize].as_bytes())
+    }
+    for i in 0..rows {
+        let Some(t) = Timestamp::from_unix(at[i]) else {
+            ingest.refuse(None, "/at", "out-of-range", "timestamp out of range");
+            continue;
+        };
+        let region = pick(&reg_dict, reg[i]).map(|v| (b"region".as_slice(), v));
+        let dims: Vec<(&[u8], &[u8])> = region.into_iter().collect();
+        let attrs: Vec<(&[u8], u8)> = if attribute && wait[i] != MISSING {
+            vec![(b"wait-time".as_slice(), wait[i])]
+        } else {
+            vec![]
+        };
+        ingest.push(&ResponseRef {
+            at: t,
+            segment: pick(&seg_dict, seg[i]),
+            dimensions: &dims,
+            nps: if scores { opt(nps[i]) } else { None },
+            csat: if scores { opt(csat[i]) } else { None },
+            ces: if scores { opt(ces[i]) } else { None },
+            attributes: &attrs,
+            ..ResponseRef::default()
+        });
+    }
+    let rb = ingest.finish();
+    assert_eq!(
+        (ra.total, ra.accepted, ra.rejected),
+        (rb.total, rb.accepted, rb.rejected),
+        "columns against rows"
+    );
+    assert_eq!(
+        ra.alerts.len() as u64 + ra.alerts_not_listed,
+        rb.alerts.len() as u64 + rb.alerts_not_listed,
+        "alerts"
+    );
+    assert_eq!(a.cell_count(), b.cell_count(), "cells");
+    // Every metric overall, and by each kept dimension.
+    let mut queries = vec![Query::default()];
+    for d in &keep {
+        queries.push(Query::from_json(&format!(r#"{{"groupBy": ["{d}"]}}"#)).expect("query"));
+    }
+    for q in &queries {
+        let answer = |e: &Engine| {
+            serde_json::to_value(e.query(q).expect("a query over kept dimensions runs"))
+                .expect("a scorecard serialises")
+        };
+        assert_same(&answer(&a), &answer(&b), "columns against rows");
     }
     Ok(())
 }
