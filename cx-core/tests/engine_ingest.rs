@@ -244,7 +244,7 @@ fn csv_with_corrupted_rows() {
     // Invalid UTF-8 in a field.
     text.extend_from_slice(b"b8,2026-01-05,fam\xFF,north,9,5,happy,4,5\r\n");
     line += 1;
-    expected.push((line, "invalid-value", Some("Segment")));
+    expected.push((line, "invalid-utf8", Some("Segment")));
 
     let mapping = CsvMapping::from_json(CSV_PLAN_MAPPING).unwrap();
     let mut e = engine();

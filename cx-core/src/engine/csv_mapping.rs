@@ -380,13 +380,8 @@ impl Engine {
                         }
                     }
                 }
-                Err((col, message)) => {
-                    let e = fail(
-                        Some(col + 1),
-                        Some(names[col].clone()),
-                        "invalid-value",
-                        message,
-                    );
+                Err((col, code, message)) => {
+                    let e = fail(Some(col + 1), Some(names[col].clone()), code, message);
                     report.reject(e, max_errors);
                 }
             }
@@ -583,8 +578,10 @@ fn column_of_pointer(pointer: &str, cols: &Columns, names: &[String]) -> Option<
     Some((idx, names[idx].clone()))
 }
 
-/// A cell conversion failure: (column index, message).
-type CellError = (usize, String);
+/// A cell conversion failure: (column index, code, message). The code is
+/// `invalid-utf8` for a cell that is not UTF-8 (as for a JSON line),
+/// otherwise `invalid-value`.
+type CellError = (usize, &'static str, String);
 
 /// Where a mapped dimension goes in a [`ResponseRef`].
 #[derive(Debug, Clone, Copy)]
@@ -711,6 +708,7 @@ impl<'m> RowReader<'m> {
             Ok(s) => Ok(s.trim().as_bytes()),
             Err(e) => Err((
                 i,
+                "invalid-utf8",
                 format!(
                     "column `{}` is not valid UTF-8 (byte {})",
                     self.names[i],
@@ -737,6 +735,7 @@ impl<'m> RowReader<'m> {
         parse_rating(s).map(Some).ok_or_else(|| {
             (
                 i,
+                "invalid-value",
                 format!(
                     "column `{}` holds `{s}`, but a rating must be a whole number from 0 to 255",
                     self.names[i]
@@ -768,6 +767,7 @@ impl<'m> RowReader<'m> {
                         let keys: Vec<&str> = map.keys().map(String::as_str).collect();
                         (
                             *i,
+                            "invalid-value",
                             format!(
                                 "column `{}` holds `{s}`, expected one of {keys:?}",
                                 self.names[*i]
@@ -796,7 +796,7 @@ impl<'m> RowReader<'m> {
             }
         }
         let text = checked(s);
-        let t = parse_time(text, fmt).ok_or_else(|| (i, format!("column `{}` holds `{text}`, which is not a time in the {fmt:?} format (RFC 3339 with offset, YYYY-MM-DD, or unix seconds)", self.names[i])))?;
+        let t = parse_time(text, fmt).ok_or_else(|| (i, "invalid-value", format!("column `{}` holds `{text}`, which is not a time in the {fmt:?} format (RFC 3339 with offset, YYYY-MM-DD, or unix seconds)", self.names[i])))?;
         if fmt != TimeFormat::Unix {
             let (last, at) = self.last_time.get_or_insert_with(|| (Vec::new(), t));
             last.clear();
@@ -1023,14 +1023,9 @@ mod tests {
                             }
                         }
                     }
-                    Err((col, message)) => {
+                    Err((col, code, message)) => {
                         report.reject(
-                            fail(
-                                Some(col + 1),
-                                Some(names[col].clone()),
-                                "invalid-value",
-                                message,
-                            ),
+                            fail(Some(col + 1), Some(names[col].clone()), code, message),
                             self.config.limits.max_errors_listed,
                         );
                     }
@@ -1047,12 +1042,13 @@ mod tests {
         names: &[String],
         cols: &Columns,
         m: &CsvMapping,
-    ) -> Result<Response, (usize, String)> {
-        let text = |i: usize| -> Result<&str, (usize, String)> {
+    ) -> Result<Response, (usize, &'static str, String)> {
+        let text = |i: usize| -> Result<&str, (usize, &'static str, String)> {
             let raw = rec.get(i).unwrap_or_default();
             std::str::from_utf8(raw).map(str::trim).map_err(|e| {
                 (
                     i,
+                    "invalid-utf8",
                     format!(
                         "column `{}` is not valid UTF-8 (byte {})",
                         names[i],
@@ -1062,14 +1058,14 @@ mod tests {
             })
         };
         let is_missing = |s: &str| s.is_empty() || m.missing.iter().any(|x| x == s);
-        let int = |i: usize| -> Result<Option<u8>, (usize, String)> {
+        let int = |i: usize| -> Result<Option<u8>, (usize, &'static str, String)> {
             let s = text(i)?;
             if is_missing(s) {
                 return Ok(None);
             }
-            parse_rating(s).map(Some).ok_or_else(|| (i, format!("column `{}` holds `{s}`, but a rating must be a whole number from 0 to 255", names[i])))
+            parse_rating(s).map(Some).ok_or_else(|| (i, "invalid-value", format!("column `{}` holds `{s}`, but a rating must be a whole number from 0 to 255", names[i])))
         };
-        let score = |c: &Option<(usize, ScoreColumn)>| -> Result<Option<u8>, (usize, String)> {
+        let score = |c: &Option<(usize, ScoreColumn)>| -> Result<Option<u8>, (usize, &'static str, String)> {
             let Some((i, how)) = c else { return Ok(None) };
             match how {
                 ScoreColumn::Column(_) => int(*i),
@@ -1086,6 +1082,7 @@ mod tests {
                             let keys: Vec<&str> = map.keys().map(String::as_str).collect();
                             (
                                 *i,
+                                "invalid-value",
                                 format!(
                                     "column `{}` holds `{s}`, expected one of {keys:?}",
                                     names[*i]
@@ -1100,7 +1097,7 @@ mod tests {
         let at = match (&cols.at, m.fixed_at) {
             (Some((i, fmt)), _) => {
                 let s = text(*i)?;
-                parse_time(s, *fmt).ok_or_else(|| (*i, format!("column `{}` holds `{s}`, which is not a time in the {fmt:?} format (RFC 3339 with offset, YYYY-MM-DD, or unix seconds)", names[*i])))?
+                parse_time(s, *fmt).ok_or_else(|| (*i, "invalid-value", format!("column `{}` holds `{s}`, which is not a time in the {fmt:?} format (RFC 3339 with offset, YYYY-MM-DD, or unix seconds)", names[*i])))?
             }
             (None, Some(d)) => Timestamp::from_date(d),
             (None, None) => Timestamp::default(),
