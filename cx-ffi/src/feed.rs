@@ -32,14 +32,16 @@ fn finished() -> Failure {
     )
 }
 
-/// The feed behind a non-NULL handle, unless finished.
+/// The state behind a non-NULL handle (`None` once finished).
 ///
 /// # Safety
 /// `feed` is NULL or a live handle, used by this thread alone.
-unsafe fn live<'a>(feed: *mut cx_json_lines_feed) -> Result<&'a mut JsonLinesFeed, Failure> {
+unsafe fn state<'a>(
+    feed: *mut cx_json_lines_feed,
+) -> Result<&'a mut Option<JsonLinesFeed>, Failure> {
     // SAFETY: NULL or live and unshared, per the caller.
-    let feed = unsafe { feed.as_mut() }.ok_or_else(|| Failure::null("feed"))?;
-    feed.feed.as_mut().ok_or_else(finished)
+    let handle = unsafe { feed.as_mut() }.ok_or_else(|| Failure::null("feed"))?;
+    Ok(&mut handle.feed)
 }
 
 /// Creates a feed at the start of an input (line 1) and writes the handle
@@ -90,7 +92,7 @@ pub unsafe extern "C" fn cx_json_lines_feed_push(
 ) -> cx_status {
     guard(|| {
         // SAFETY: per the contract.
-        let feed = unsafe { live(feed) }?;
+        let feed = unsafe { state(feed) }?.as_mut().ok_or_else(finished)?;
         // SAFETY: per the contract.
         let engine = unsafe { arg(engine, "engine") }?;
         let piece: &[u8] = if bytes_in.is_null() && len == 0 {
@@ -128,16 +130,12 @@ pub unsafe extern "C" fn cx_json_lines_feed_finish(
 ) -> cx_status {
     guard(|| {
         let out_buf = out(report_out, "report_out")?;
-        // SAFETY: NULL or live and unshared, per the contract.
-        let handle = unsafe { feed.as_mut() }.ok_or_else(|| Failure::null("feed"))?;
-        if handle.feed.is_none() {
-            return Err(finished());
-        }
+        // SAFETY: per the contract.
+        let feed = unsafe { state(feed) }?;
         // SAFETY: per the contract.
         let engine = unsafe { arg(engine, "engine") }?;
         let mut engine = engine.write()?;
-        let state = handle.feed.take().ok_or_else(finished)?;
-        let report = state.finish(&mut engine);
+        let report = feed.take().ok_or_else(finished)?.finish(&mut engine);
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { write_json(out_buf, &report) }
     })

@@ -701,8 +701,7 @@ impl JsEngine {
     }
 
     fn engine_mut(&self) -> Result<std::cell::RefMut<'_, Engine>, JsValue> {
-        std::cell::RefMut::filter_map(self.inner.borrow_mut(), Option::as_mut)
-            .map_err(|_| freed_engine())
+        live_engine(&self.inner)
     }
 
     fn build_report(
@@ -737,9 +736,7 @@ impl JsJsonLinesFeed {
     ) -> Result<JsValue, JsValue> {
         let bytes = text_bytes(&chunk, "chunk")?;
         let feed = self.feed.as_mut().ok_or_else(finished_feed)?;
-        let mut engine = std::cell::RefMut::filter_map(self.engine.borrow_mut(), Option::as_mut)
-            .map_err(|_| freed_engine())?;
-        report_js(&feed.push(&mut engine, &bytes))
+        report_js(&feed.push(&mut *live_engine(&self.engine)?, &bytes))
     }
 
     /// Ends the input: files its last line (one without a final newline)
@@ -747,8 +744,7 @@ impl JsJsonLinesFeed {
     /// when called twice and `freed-engine` when the engine was freed.
     #[wasm_bindgen(unchecked_return_type = "IngestReport")]
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
-        let mut engine = std::cell::RefMut::filter_map(self.engine.borrow_mut(), Option::as_mut)
-            .map_err(|_| freed_engine())?;
+        let mut engine = live_engine(&self.engine)?;
         let feed = self.feed.take().ok_or_else(finished_feed)?;
         report_js(&feed.finish(&mut engine))
     }
@@ -758,6 +754,11 @@ impl JsJsonLinesFeed {
     pub fn line(&self) -> f64 {
         self.feed.as_ref().map_or(0.0, |f| f.line() as f64)
     }
+}
+
+/// The engine in a shared cell, unless `free()` emptied it.
+fn live_engine(cell: &RefCell<Option<Engine>>) -> Result<std::cell::RefMut<'_, Engine>, JsValue> {
+    std::cell::RefMut::filter_map(cell.borrow_mut(), Option::as_mut).map_err(|_| freed_engine())
 }
 
 fn finished_feed() -> JsValue {

@@ -139,7 +139,10 @@ impl JsonLinesFeed {
     /// Files the lines `bytes` completes (and, at the `end`, the last one)
     /// into `out`.
     fn feed(&mut self, engine: &mut Engine, mut bytes: &[u8], end: bool, out: &mut IngestReport) {
-        let limits = engine.config.limits.clone();
+        let (max_line, max_errors) = {
+            let limits = &engine.config.limits;
+            (limits.max_line_bytes, limits.max_errors_listed)
+        };
         if let Some((len, blank, cr)) = self.long {
             let nl = bytes.iter().position(|&b| b == b'\n');
             let seen = &bytes[..nl.unwrap_or(bytes.len())];
@@ -156,10 +159,7 @@ impl JsonLinesFeed {
                     index: self.index,
                     line: Some(self.line),
                 };
-                out.reject(
-                    engine.line_too_long(len - usize::from(cr), pos),
-                    limits.max_errors_listed,
-                );
+                out.reject(engine.line_too_long(len - usize::from(cr), pos), max_errors);
                 self.index += 1;
             }
             self.line += 1;
@@ -194,7 +194,7 @@ impl JsonLinesFeed {
         self.tail.extend_from_slice(&bytes[cut..]);
         // An unfinished line past the limit (with room for a byte-order
         // mark and a `\r`) is skipped from here.
-        if self.tail.len() > limits.max_line_bytes.saturating_add(BOM.len() + 1) {
+        if self.tail.len() > max_line.saturating_add(BOM.len() + 1) {
             let bom = if self.line == 1 && self.tail.starts_with(BOM) {
                 BOM.len()
             } else {
@@ -789,9 +789,7 @@ fn id_of(text: &str) -> Option<String> {
 /// line walk to.
 #[cfg(test)]
 pub(crate) fn lines(text: &[u8], first_line: usize) -> impl Iterator<Item = (usize, &[u8])> {
-    let text = text
-        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .unwrap_or(text);
+    let text = text.strip_prefix(BOM.as_slice()).unwrap_or(text);
     text.split(|&b| b == b'\n')
         .enumerate()
         .map(move |(i, l)| (first_line + i, l.strip_suffix(b"\r").unwrap_or(l)))
@@ -812,14 +810,16 @@ impl Engine {
     /// line `first_line` and first record is record `first_index` (for
     /// callers that feed a large file in chunks split on line boundaries,
     /// e.g. to show progress): positions in the report are those of the
-    /// whole input.
+    /// whole input. A byte-order mark is skipped only at the input's start
+    /// (`first_line` 1); anywhere else it is part of its line. (A
+    /// [`JsonLinesFeed`] does the splitting and counting for you.)
     pub fn ingest_json_lines_from(
         &mut self,
         text: &[u8],
         first_line: usize,
         first_index: usize,
     ) -> IngestReport {
-        self.json_lines_part(text, first_line, first_index, true)
+        self.json_lines_part(text, first_line, first_index, first_line == 1)
     }
 
     /// [`Engine::ingest_json_lines_from`], skipping a byte-order mark at
@@ -964,7 +964,7 @@ impl Engine {
         index: &mut usize,
         report: &mut IngestReport,
     ) {
-        let r = self.json_lines_part(text, *line, *index, *line == 1);
+        let r = self.ingest_json_lines_from(text, *line, *index);
         *index += usize::try_from(r.total).unwrap_or(usize::MAX);
         *line += text.iter().filter(|&&b| b == b'\n').count();
         let limits = &self.config.limits;
@@ -1794,6 +1794,14 @@ mod tests {
         let text = b"\xEF\xBB\xBF{\"at\":\"2026-01-01\"}\n\xEF\xBB\xBF{\"at\":\"2026-01-02\"}\n";
         let r = e.json_lines_chunked(&text[..], 4).unwrap();
         assert_eq!((r.accepted, r.rejected, r.errors[0].line), (1, 1, Some(2)));
+        // So does a part given with its position in the whole input.
+        let later = e.ingest_json_lines_from(&text[..text.len() / 2], 5, 3);
+        assert_eq!(
+            (later.rejected, later.errors[0].line, later.errors[0].index),
+            (1, Some(5), 3)
+        );
+        let first = e.ingest_json_lines_from(&text[..text.len() / 2], 1, 0);
+        assert_eq!(first.accepted, 1);
     }
 
     #[test]
