@@ -10,6 +10,7 @@ use super::cells::{MISSING, NOT_APPLICABLE};
 use super::ingest::{IngestReport, RecordError};
 use super::Engine;
 use crate::record::Timestamp;
+use crate::score::Histogram;
 
 /// A dictionary-encoded dimension column: row `i` has value
 /// `dictionary[codes[i]]`, or none when `codes[i]` is [`ABSENT`].
@@ -769,36 +770,27 @@ impl Engine {
                     .collect(),
             })
             .collect();
-        let n_attr = self.plan.attributes.len();
         let mut totals = [[0u64; SLOTS]; 4];
+        let mut key = vec![0u32; layout.dims.len()];
         for &cell in &filled {
             let bucket = decompose(cell, &mut at);
-            let key = super::cells::CellKey {
-                // Without time, b_lo is 0 and there is one bucket.
-                bucket: layout.b_lo + bucket as i32 * layout.step,
-                method: 0,
-                dims: at.iter().zip(&ids).map(|(&j, ids)| ids[j]).collect(),
-            };
-            let slot = self.responses.slot(&key, || super::cells::ResponseCell {
-                attributes: vec![super::cells::AttributeCell::default(); n_attr],
-                ..super::cells::ResponseCell::default()
-            });
-            let rc = &mut self.responses.values[slot];
-            rc.responses += rows_in(cell);
+            for ((k, &j), ids) in key.iter_mut().zip(&at).zip(&ids) {
+                *k = ids[j];
+            }
+            // Without time, b_lo is 0 and there is one bucket.
+            let id = self
+                .responses
+                .slot(layout.b_lo + bucket as i32 * layout.step, &key);
+            let mut scores = [Histogram::default(); 4];
             for lane in &c.counts[cell * lanes..(cell + 1) * lanes] {
                 for (block, &k) in lane.iter().zip(kinds) {
-                    let h = match k {
-                        0 => &mut rc.nps,
-                        1 => &mut rc.csat,
-                        2 => &mut rc.ces,
-                        _ => &mut rc.overall,
-                    };
                     for (r, &x) in block[..11].iter().enumerate() {
-                        h.counts[r] += u64::from(x);
+                        scores[k].counts[r] += u64::from(x);
                         totals[k][r] += u64::from(x);
                     }
                 }
             }
+            self.responses.add_score_counts(id, rows_in(cell), &scores);
         }
         self.note_response_time(c.lo);
         self.note_response_time(c.hi);

@@ -206,7 +206,7 @@ impl Engine {
 
     pub(crate) fn flush(&mut self, batch: &mut ResponseBatch) {
         if !batch.is_empty() {
-            cells::apply_responses(&mut self.responses, batch, self.plan.attributes.len());
+            self.responses.apply(batch);
             batch.clear();
         }
     }

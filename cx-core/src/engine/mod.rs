@@ -28,6 +28,7 @@ mod ingest;
 mod query;
 mod rows;
 mod snapshot;
+pub mod store;
 mod text;
 
 use std::collections::{HashMap, VecDeque};
@@ -42,7 +43,8 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::Diagnostic;
 use crate::plan::{Plan, STANDARD_DIMENSIONS};
 use crate::record::Timestamp;
-use cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell, ResponseCell};
+use cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell};
+use store::ResponseStore;
 
 pub use columns::{ColumnsError, DimensionColumn, ResponseColumns, ABSENT};
 pub use compare::{Comparison, DiffTest};
@@ -260,7 +262,7 @@ pub struct Engine {
     dims: Vec<String>,
     interners: Vec<Interner>,
     items: Interner,
-    responses: CellMap<ResponseCell>,
+    responses: ResponseStore,
     employees: CellMap<EmployeeCell>,
     audits: CellMap<AuditCell>,
     kpis: CellMap<KpiCell>,
@@ -310,11 +312,11 @@ impl Engine {
         Ok(Engine {
             rows: rows::RowChecker::new(&plan, &dims),
             interners: vec![Interner::default(); dims.len()],
+            responses: ResponseStore::new(dims.len(), plan.attributes.len()),
             dims,
             plan: Arc::new(plan),
             config,
             items: Interner::default(),
-            responses: CellMap::default(),
             employees: CellMap::default(),
             audits: CellMap::default(),
             kpis: CellMap::default(),
@@ -372,7 +374,7 @@ impl Engine {
             dims: self.dims.clone(),
             interners: vec![Interner::default(); self.dims.len()],
             items: Interner::default(),
-            responses: CellMap::default(),
+            responses: ResponseStore::new(self.dims.len(), self.plan.attributes.len()),
             employees: CellMap::default(),
             audits: CellMap::default(),
             kpis: CellMap::default(),
@@ -499,14 +501,15 @@ impl Engine {
                 .map(|(d, &id)| maps[d][id as usize])
                 .collect(),
         };
-        let n_attr = self.plan.attributes.len();
-        for (k, v) in other.responses.iter() {
-            let i = self.responses.slot(&remap(k), || ResponseCell {
-                attributes: vec![Default::default(); n_attr],
-                ..Default::default()
-            });
-            self.responses.values[i].merge(v);
+        let mut key = vec![0u32; self.dims.len()];
+        for id in 0..other.responses.len() {
+            for (d, (k, &theirs)) in key.iter_mut().zip(other.responses.key(id)).enumerate() {
+                *k = maps[d][theirs as usize];
+            }
+            let mine = self.responses.slot(other.responses.bucket(id), &key);
+            self.responses.merge_cell(mine, &other.responses, id);
         }
+        self.responses.compact();
         for (k, v) in other.employees.iter() {
             let i = self.employees.slot(&remap(k), EmployeeCell::default);
             self.employees.values[i].merge_mapped(v, &item_map);

@@ -3,7 +3,9 @@
 //! and scores out, each score with n, interval and flags.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rustc_hash::FxBuildHasher;
 use std::fmt;
 use std::str::FromStr;
 
@@ -340,17 +342,21 @@ pub(crate) struct Compiled {
 
 impl Compiled {
     fn keeps(&self, k: &CellKey) -> bool {
-        if self.from.is_some_and(|f| k.bucket < f) || self.to.is_some_and(|t| k.bucket > t) {
+        self.keeps_parts(k.bucket, k.method, &k.dims)
+    }
+
+    fn keeps_parts(&self, bucket: i32, method: u8, dims: &[u32]) -> bool {
+        if self.from.is_some_and(|f| bucket < f) || self.to.is_some_and(|t| bucket > t) {
             return false;
         }
         if let Some(m) = &self.methods {
-            if !m.contains(&k.method) {
+            if !m.contains(&method) {
                 return false;
             }
         }
         self.dims
             .iter()
-            .zip(k.dims.iter())
+            .zip(dims)
             .all(|(f, id)| f.as_ref().is_none_or(|set| set.contains(id)))
     }
 }
@@ -427,8 +433,11 @@ impl Engine {
         let mut t = Totals::default();
         t.responses.attributes = vec![Default::default(); self.plan.attributes.len()];
         let identity: Vec<u32> = (0..self.items.len() as u32).collect();
-        for (_, v) in self.responses.iter().filter(|(k, _)| c.keeps(k)) {
-            t.responses.merge(v);
+        let mut buf = self.responses.scratch();
+        for id in 0..self.responses.len() {
+            if c.keeps_parts(self.responses.bucket(id), 0, self.responses.key(id)) {
+                self.responses.merge_into(id, &mut t.responses, &mut buf);
+            }
         }
         for (_, v) in self.employees.iter().filter(|(k, _)| c.keeps(k)) {
             t.employees.merge_mapped(v, &identity);
@@ -480,43 +489,84 @@ impl Engine {
                 }
             });
         }
-        let key_of = |k: &CellKey| -> Vec<Option<String>> {
+        let key_of = |bucket: i32, method: u8, dims: &[u32]| -> Vec<Option<String>> {
             slots
                 .iter()
                 .map(|s| match s {
-                    Slot::Dim(d) => self.interners[*d].value(k.dims[*d]).map(str::to_string),
-                    Slot::Method => method_of(k.method).map(|m| m.as_str().to_string()),
-                    Slot::Period(p) => Some(p.label(date_of_day(k.bucket))),
+                    Slot::Dim(d) => self.interners[*d].value(dims[*d]).map(str::to_string),
+                    Slot::Method => method_of(method).map(|m| m.as_str().to_string()),
+                    Slot::Period(p) => Some(p.label(date_of_day(bucket))),
                 })
                 .collect()
         };
-        let mut groups: BTreeMap<Vec<Option<String>>, Totals> = BTreeMap::new();
+        // Response cells are grouped by their raw key parts first (no string
+        // per cell), then by the labels those parts give.
+        let raw_of = |bucket: i32, dims: &[u32], out: &mut Vec<i64>| {
+            out.clear();
+            out.extend(slots.iter().map(|s| match s {
+                Slot::Dim(d) => i64::from(dims[*d]),
+                Slot::Method => 0,
+                Slot::Period(_) => i64::from(bucket),
+            }));
+        };
         let n_attr = self.plan.attributes.len();
+        let mut raw: HashMap<Box<[i64]>, ResponseCell, FxBuildHasher> = HashMap::default();
+        let (mut parts, mut buf) = (Vec::new(), self.responses.scratch());
+        for id in 0..self.responses.len() {
+            let (bucket, dims) = (self.responses.bucket(id), self.responses.key(id));
+            if !compiled.keeps_parts(bucket, 0, dims) {
+                continue;
+            }
+            raw_of(bucket, dims, &mut parts);
+            if !raw.contains_key(parts.as_slice()) {
+                raw.insert(parts.as_slice().into(), ResponseCell::default());
+            }
+            if let Some(acc) = raw.get_mut(parts.as_slice()) {
+                self.responses.merge_into(id, acc, &mut buf);
+            }
+        }
+        let mut groups: BTreeMap<Vec<Option<String>>, Totals> = BTreeMap::new();
         let identity: Vec<u32> = (0..self.items.len() as u32).collect();
         let mut overall = Totals::default();
         overall.responses.attributes = vec![Default::default(); n_attr];
-        for (k, v) in self.responses.iter().filter(|(k, _)| compiled.keeps(k)) {
-            let g = groups.entry(key_of(k)).or_default();
+        for (parts, cell) in &raw {
+            let (mut full, mut bucket) = (vec![0u32; self.dims.len()], 0);
+            for (s, &p) in slots.iter().zip(parts.iter()) {
+                match s {
+                    Slot::Dim(d) => full[*d] = p as u32,
+                    Slot::Period(_) => bucket = p as i32,
+                    Slot::Method => {}
+                }
+            }
+            let g = groups.entry(key_of(bucket, 0, &full)).or_default();
             if g.responses.attributes.is_empty() {
                 g.responses.attributes = vec![Default::default(); n_attr];
             }
-            g.responses.merge(v);
-            overall.responses.merge(v);
+            g.responses.merge(cell);
+            overall.responses.merge(cell);
         }
         for (k, v) in self.employees.iter().filter(|(k, _)| compiled.keeps(k)) {
             groups
-                .entry(key_of(k))
+                .entry(key_of(k.bucket, k.method, &k.dims))
                 .or_default()
                 .employees
                 .merge_mapped(v, &identity);
             overall.employees.merge_mapped(v, &identity);
         }
         for (k, v) in self.audits.iter().filter(|(k, _)| compiled.keeps(k)) {
-            groups.entry(key_of(k)).or_default().audits.merge(v);
+            groups
+                .entry(key_of(k.bucket, k.method, &k.dims))
+                .or_default()
+                .audits
+                .merge(v);
             overall.audits.merge(v);
         }
         for (k, v) in self.kpis.iter().filter(|(k, _)| compiled.keeps(k)) {
-            groups.entry(key_of(k)).or_default().kpis.merge(v);
+            groups
+                .entry(key_of(k.bucket, k.method, &k.dims))
+                .or_default()
+                .kpis
+                .merge(v);
             overall.kpis.merge(v);
         }
         let metrics = match &q.metrics {

@@ -139,6 +139,23 @@ fn check_counts(s: &Snapshot) -> Result<(), EngineError> {
 }
 
 impl Engine {
+    /// Every customer-response cell with its statistics, sorted by key.
+    fn response_cells(&self) -> Vec<(CellKey, ResponseCell)> {
+        let r = &self.responses;
+        let mut v: Vec<(CellKey, ResponseCell)> = (0..r.len())
+            .map(|id| {
+                let key = CellKey {
+                    bucket: r.bucket(id),
+                    method: 0,
+                    dims: r.key(id).into(),
+                };
+                (key, r.totals(id))
+            })
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
     /// The engine's statistics as a versioned document.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
@@ -149,7 +166,7 @@ impl Engine {
             dimensions: self.dims.clone(),
             values: self.interners.iter().map(|i| i.values().to_vec()).collect(),
             items: self.items.values().to_vec(),
-            responses: sorted(&self.responses),
+            responses: self.response_cells(),
             employees: sorted(&self.employees),
             audits: sorted(&self.audits),
             kpis: sorted(&self.kpis),
@@ -277,8 +294,7 @@ impl Engine {
         e.interners = s.values.into_iter().map(Interner::from_values).collect();
         e.items = Interner::from_values(s.items);
         for (k, v) in s.responses {
-            let i = e.responses.slot(&k, || v.clone());
-            if e.responses.values[i] != v {
+            if !e.responses.insert_dense(k.bucket, &k.dims, v) {
                 return Err(bad("/responses".into(), "duplicate cell keys"));
             }
         }
