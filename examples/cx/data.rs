@@ -5,7 +5,8 @@
 use std::io::IsTerminal;
 
 use cx::engine::{
-    CsvMapping, Cube, Engine, EngineConfig, Granularity, IngestReport, Query, Scorecard,
+    CsvMapping, Cube, Engine, EngineConfig, Granularity, IngestReport, JsonLinesFeed, Query,
+    Scorecard,
 };
 use cx::plan::Plan;
 
@@ -101,8 +102,7 @@ pub fn load(
         let report = if file == "-" {
             ingest_stdin(&mut engine)?
         } else {
-            let bytes = read(file)?;
-            ingest_file(&mut engine, file, &bytes, mapping.as_ref())?
+            ingest_file(&mut engine, file, mapping.as_ref())?
         };
         print_report(file, &report);
         // The combined report lists as many errors and alerts as one call
@@ -152,7 +152,6 @@ fn ingest_stdin(engine: &mut Engine) -> Result<IngestReport, Failure> {
 fn ingest_file(
     engine: &mut Engine,
     file: &str,
-    bytes: &[u8],
     mapping: Option<&CsvMapping>,
 ) -> Result<IngestReport, Failure> {
     let lower = file.to_ascii_lowercase();
@@ -161,21 +160,26 @@ fn ingest_file(
             return Err(io(format!("{file}: a CSV file needs --mapping")));
         };
         return engine
-            .ingest_csv(bytes, m)
+            .ingest_csv(&read(file)?, m)
             .map_err(|e| io(format!("{file}: {e}")));
     }
     if lower.ends_with(".json") {
+        let bytes = read(file)?;
         let text =
-            std::str::from_utf8(bytes).map_err(|_| Failure(1, format!("{file}: not UTF-8")))?;
+            std::str::from_utf8(&bytes).map_err(|_| Failure(1, format!("{file}: not UTF-8")))?;
         return engine
             .ingest_json(text)
             .map_err(|e| Failure(1, format!("{file}: {e}")));
     }
-    // JSON Lines. Large files: a progress bar when stderr is a terminal,
-    // otherwise every core.
-    const CHUNK: usize = 8 << 20;
-    if bytes.len() > CHUNK && std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(bytes.len() as u64);
+    // JSON Lines, streamed in chunks (memory follows the cells, not the
+    // file) and filed on every core; a progress bar when stderr is a
+    // terminal.
+    let f = std::fs::File::open(file).map_err(|e| io(format!("cannot read {file}: {e}")))?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let feed = JsonLinesFeed::new().threads(threads);
+    let size = f.metadata().map_or(0, |m| m.len());
+    let report = if size > 8 << 20 && std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(size);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
                 "{msg} {bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
@@ -183,14 +187,13 @@ fn ingest_file(
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar.set_message(file.to_string());
-        let report = engine
-            .ingest_json_lines_reader(bar.wrap_read(bytes))
-            .map_err(|e| io(format!("{file}: {e}")));
+        let report = feed.read(engine, bar.wrap_read(f));
         bar.finish_and_clear();
-        return report;
-    }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    Ok(engine.ingest_json_lines_parallel(bytes, threads))
+        report
+    } else {
+        feed.read(engine, f)
+    };
+    report.map_err(|e| io(format!("{file}: {e}")))
 }
 
 /// "N alert(s)", with how many are listed when not all are.

@@ -473,7 +473,7 @@ impl Engine {
         };
         // Each part counted its records from 0 and its lines from the
         // header's: `file_parts` shifts them to the whole text's.
-        match self.file_parts(results) {
+        match self.file_parts(results, 0, 0) {
             Some(report) => Ok(report),
             None => self.ingest_csv(whole, mapping),
         }

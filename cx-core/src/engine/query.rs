@@ -510,20 +510,26 @@ impl Engine {
             }));
         };
         let n_attr = self.plan.attributes.len();
-        let mut raw: HashMap<Box<[i64]>, ResponseCell, FxBuildHasher> = HashMap::default();
-        let (mut parts, mut buf) = (Vec::new(), self.responses.scratch());
+        // Accumulators by raw key; neighbouring cells often share a group.
+        let mut raw: Vec<(Box<[i64]>, ResponseCell)> = Vec::new();
+        let mut at: HashMap<Box<[i64]>, usize, FxBuildHasher> = HashMap::default();
+        let (mut parts, mut buf) = (Vec::<i64>::new(), self.responses.scratch());
+        let mut last: Option<usize> = None;
         for id in 0..self.responses.len() {
             let (bucket, dims) = (self.responses.bucket(id), self.responses.key(id));
             if !compiled.keeps_parts(bucket, 0, dims) {
                 continue;
             }
             raw_of(bucket, dims, &mut parts);
-            if !raw.contains_key(parts.as_slice()) {
-                raw.insert(parts.as_slice().into(), ResponseCell::default());
-            }
-            if let Some(acc) = raw.get_mut(parts.as_slice()) {
-                self.responses.merge_into(id, acc, &mut buf);
-            }
+            let g = match last {
+                Some(g) if *raw[g].0 == *parts => g,
+                _ => *at.entry(parts.as_slice().into()).or_insert_with(|| {
+                    raw.push((parts.as_slice().into(), ResponseCell::default()));
+                    raw.len() - 1
+                }),
+            };
+            last = Some(g);
+            self.responses.merge_into(id, &mut raw[g].1, &mut buf);
         }
         let mut groups: BTreeMap<Vec<Option<String>>, Totals> = BTreeMap::new();
         let identity: Vec<u32> = (0..self.items.len() as u32).collect();

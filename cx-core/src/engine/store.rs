@@ -283,20 +283,31 @@ impl ResponseStore {
 
     /// The id of the cell with this key, created empty when absent.
     pub fn slot(&mut self, bucket: i32, dims: &[u32]) -> u32 {
-        if let Some(id) = self.find(bucket, dims) {
-            return id;
-        }
-        let id = self.slots.len() as u32;
+        let next = self.slots.len() as u32;
         let n = self.n_dims;
         let (buckets, keys) = (&self.buckets, &self.keys);
-        self.index.insert_unique(hash_key(bucket, dims), id, |&i| {
+        let key_of = |i: u32| {
             let i = i as usize;
-            hash_key(buckets[i], &keys[i * n..(i + 1) * n])
-        });
-        self.buckets.push(bucket);
-        self.keys.extend_from_slice(dims);
-        self.slots.push(Slot::default());
-        id
+            (buckets[i], &keys[i * n..(i + 1) * n])
+        };
+        let entry = self.index.entry(
+            hash_key(bucket, dims),
+            |&i| key_of(i) == (bucket, dims),
+            |&i| {
+                let (b, k) = key_of(i);
+                hash_key(b, k)
+            },
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(e) => *e.get(),
+            hashbrown::hash_table::Entry::Vacant(e) => {
+                e.insert(next);
+                self.buckets.push(bucket);
+                self.keys.extend_from_slice(dims);
+                self.slots.push(Slot::default());
+                next
+            }
+        }
     }
 
     /// Responses filed in cell `id`.

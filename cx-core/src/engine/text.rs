@@ -82,6 +82,8 @@ pub struct JsonLinesFeed {
     long: Option<(usize, bool, bool)>,
     /// The report of everything filed so far.
     total: IngestReport,
+    /// Threads that file the complete lines of each piece.
+    threads: usize,
 }
 
 impl Default for JsonLinesFeed {
@@ -99,6 +101,62 @@ impl JsonLinesFeed {
             index: 0,
             long: None,
             total: IngestReport::default(),
+            threads: 1,
+        }
+    }
+
+    /// Files the complete lines of each piece on `threads` threads (with
+    /// the `parallel` feature; one otherwise): the same report, positions
+    /// and statistics as on one. Pieces under 64 KiB stay on one thread.
+    pub fn threads(mut self, threads: usize) -> JsonLinesFeed {
+        self.threads = threads.max(1);
+        self
+    }
+
+    /// Reads the whole input from `reader` and ends it: what
+    /// [`Engine::ingest_json_lines_reader`] does, with this feed's threads
+    /// (pieces of 8 MiB per thread).
+    pub fn read<R: std::io::Read>(
+        self,
+        engine: &mut Engine,
+        reader: R,
+    ) -> Result<IngestReport, ReadError> {
+        let chunk = READ_CHUNK.saturating_mul(self.threads);
+        self.read_chunked(engine, reader, chunk)
+    }
+
+    /// [`JsonLinesFeed::read`] with reads of `chunk` bytes.
+    fn read_chunked<R: std::io::Read>(
+        mut self,
+        engine: &mut Engine,
+        mut reader: R,
+        chunk: usize,
+    ) -> Result<IngestReport, ReadError> {
+        use std::io::Read as _;
+        let mut buf = Vec::new();
+        let mut total = std::mem::take(&mut self.total);
+        loop {
+            buf.clear();
+            // `read_to_end` retries interrupted reads and keeps what it read
+            // before an error.
+            let read = (&mut reader)
+                .take(chunk.max(1) as u64)
+                .read_to_end(&mut buf);
+            match read {
+                Ok(0) => {
+                    self.feed(engine, &[], true, &mut total);
+                    return Ok(total);
+                }
+                Ok(_) => self.feed(engine, &buf, false, &mut total),
+                Err(error) => {
+                    self.feed(engine, &buf, false, &mut total);
+                    return Err(ReadError {
+                        report: total,
+                        line: self.line,
+                        error,
+                    });
+                }
+            }
         }
     }
 
@@ -172,7 +230,7 @@ impl JsonLinesFeed {
                     self.tail.extend_from_slice(&bytes[..=nl]);
                     bytes = &bytes[nl + 1..];
                     let line = std::mem::take(&mut self.tail);
-                    engine.file_lines(&line, &mut self.line, &mut self.index, out);
+                    engine.file_lines(&line, 1, &mut self.line, &mut self.index, out);
                 }
                 None => {
                     self.tail.extend_from_slice(bytes);
@@ -187,9 +245,15 @@ impl JsonLinesFeed {
         };
         if end && !self.tail.is_empty() {
             let line = std::mem::take(&mut self.tail);
-            engine.file_lines(&line, &mut self.line, &mut self.index, out);
+            engine.file_lines(&line, 1, &mut self.line, &mut self.index, out);
         } else if cut > 0 {
-            engine.file_lines(&bytes[..cut], &mut self.line, &mut self.index, out);
+            engine.file_lines(
+                &bytes[..cut],
+                self.threads,
+                &mut self.line,
+                &mut self.index,
+                out,
+            );
         }
         self.tail.extend_from_slice(&bytes[cut..]);
         // An unfinished line past the limit (with room for a byte-order
@@ -819,20 +883,24 @@ impl Engine {
         first_line: usize,
         first_index: usize,
     ) -> IngestReport {
-        self.json_lines_part(text, first_line, first_index, first_line == 1)
+        let mut report = IngestReport::default();
+        self.json_lines_part(text, first_line, first_index, first_line == 1, &mut report);
+        report
     }
 
     /// [`Engine::ingest_json_lines_from`], skipping a byte-order mark at
     /// the start of `text` only when `bom` (the start of the whole input:
     /// anywhere else it is part of a line, which it makes invalid JSON).
+    /// The report goes to `report`, which may already hold earlier parts'
+    /// (the listing limits count them).
     fn json_lines_part(
         &mut self,
         text: &[u8],
         first_line: usize,
         first_index: usize,
         bom: bool,
-    ) -> IngestReport {
-        let mut report = IngestReport::default();
+        report: &mut IngestReport,
+    ) {
         let mut batch = self.new_batch();
         let mut maps = FlatMaps::default();
         // The lines of [`lines`], each found as the flat scanner reads it: a
@@ -861,7 +929,7 @@ impl Engine {
                 };
                 index += 1;
                 let flat = scanned.map(|(flat, _)| flat).map_err(|(unread, _)| unread);
-                self.ingest_line(line, flat, &maps, pos, &mut batch, &mut report);
+                self.ingest_line(line, flat, &maps, pos, &mut batch, report);
             }
             line_no += 1;
             if end == rest.len() {
@@ -870,7 +938,6 @@ impl Engine {
             start += end + 1;
         }
         self.flush(&mut batch);
-        report
     }
 
     /// The error for a line of `len` bytes (without its line end) over
@@ -917,42 +984,17 @@ impl Engine {
         &mut self,
         reader: R,
     ) -> Result<IngestReport, ReadError> {
-        self.json_lines_chunked(reader, READ_CHUNK)
+        JsonLinesFeed::new().read(self, reader)
     }
 
     /// [`Engine::ingest_json_lines_reader`] with reads of `chunk` bytes.
+    #[cfg(test)]
     fn json_lines_chunked<R: std::io::Read>(
         &mut self,
-        mut reader: R,
+        reader: R,
         chunk: usize,
     ) -> Result<IngestReport, ReadError> {
-        use std::io::Read as _;
-        let mut feed = JsonLinesFeed::new();
-        let mut total = IngestReport::default();
-        let mut buf = Vec::new();
-        loop {
-            buf.clear();
-            // `read_to_end` retries interrupted reads and keeps what it read
-            // before an error.
-            let read = (&mut reader)
-                .take(chunk.max(1) as u64)
-                .read_to_end(&mut buf);
-            match read {
-                Ok(0) => {
-                    feed.feed(self, &[], true, &mut total);
-                    return Ok(total);
-                }
-                Ok(_) => feed.feed(self, &buf, false, &mut total),
-                Err(error) => {
-                    feed.feed(self, &buf, false, &mut total);
-                    return Err(ReadError {
-                        report: total,
-                        line: feed.line,
-                        error,
-                    });
-                }
-            }
-        }
+        JsonLinesFeed::new().read_chunked(self, reader, chunk)
     }
 
     /// Files `text`, whole lines of a fed input starting at line `line`
@@ -960,15 +1002,15 @@ impl Engine {
     fn file_lines(
         &mut self,
         text: &[u8],
+        threads: usize,
         line: &mut usize,
         index: &mut usize,
         report: &mut IngestReport,
     ) {
-        let r = self.ingest_json_lines_from(text, *line, *index);
-        *index += usize::try_from(r.total).unwrap_or(usize::MAX);
+        let before = report.total;
+        self.lines_on_threads(text, *line, *index, threads, report);
+        *index += usize::try_from(report.total - before).unwrap_or(usize::MAX);
         *line += text.iter().filter(|&&b| b == b'\n').count();
-        let limits = &self.config.limits;
-        report.absorb(r, limits.max_errors_listed, limits.max_alerts_listed);
     }
 
     /// Ingests one non-blank line of JSON Lines, which the flat scanner
@@ -1052,10 +1094,44 @@ impl Engine {
     /// of [`Engine::ingest_json_lines`].
     #[cfg(feature = "parallel")]
     pub fn ingest_json_lines_parallel(&mut self, text: &[u8], threads: usize) -> IngestReport {
-        let threads = threads.max(1);
-        if threads == 1 || text.len() < 1 << 16 {
-            return self.ingest_json_lines(text);
+        let mut report = IngestReport::default();
+        self.lines_on_threads(text, 1, 0, threads, &mut report);
+        report
+    }
+
+    /// [`Engine::ingest_json_lines_from`] on `threads` threads, into
+    /// `report`: the text is split on line boundaries, each part ingested
+    /// by its own engine, and the engines merged in order.
+    fn lines_on_threads(
+        &mut self,
+        text: &[u8],
+        first_line: usize,
+        first_index: usize,
+        threads: usize,
+        report: &mut IngestReport,
+    ) {
+        #[cfg(feature = "parallel")]
+        if threads > 1 && text.len() >= 1 << 16 {
+            if let Some(r) = self.parallel_parts(text, first_line, first_index, threads) {
+                let limits = &self.config.limits;
+                report.absorb(r, limits.max_errors_listed, limits.max_alerts_listed);
+                return;
+            }
         }
+        let _ = threads;
+        self.json_lines_part(text, first_line, first_index, first_line == 1, report);
+    }
+
+    /// The parts of [`Engine::lines_on_threads`]; `None` when they cannot
+    /// be filed as sequential ingest would (nothing is filed then).
+    #[cfg(feature = "parallel")]
+    fn parallel_parts(
+        &mut self,
+        text: &[u8],
+        first_line: usize,
+        first_index: usize,
+        threads: usize,
+    ) -> Option<IngestReport> {
         // Cut points at line starts.
         let mut cuts = vec![0usize];
         for t in 1..threads {
@@ -1071,15 +1147,17 @@ impl Engine {
         let parts: Vec<&[u8]> = cuts.windows(2).map(|w| &text[w[0]..w[1]]).collect();
         // Each part counts its records from 0 and its lines from 1, and its
         // line ends, on its own thread; they are shifted to the whole
-        // text's below.
+        // input's below.
         let results: Vec<(Engine, IngestReport, usize)> = std::thread::scope(|s| {
             let handles: Vec<_> = parts
                 .iter()
                 .enumerate()
                 .map(|(i, &part)| {
                     let mut e = self.empty_like();
+                    let bom = i == 0 && first_line == 1;
                     s.spawn(move || {
-                        let r = e.json_lines_part(part, 1, 0, i == 0);
+                        let mut r = IngestReport::default();
+                        e.json_lines_part(part, 1, 0, bom, &mut r);
                         let newlines = part.iter().filter(|&&b| b == b'\n').count();
                         (e, r, newlines)
                     })
@@ -1087,14 +1165,11 @@ impl Engine {
                 .collect();
             handles.into_iter().filter_map(|h| h.join().ok()).collect()
         });
+        // A part's thread panicked: nothing was filed yet.
         if results.len() != parts.len() {
-            // A part's thread panicked: nothing was filed yet.
-            return self.ingest_json_lines(text);
+            return None;
         }
-        match self.file_parts(results) {
-            Some(report) => report,
-            None => self.ingest_json_lines(text),
-        }
+        self.file_parts(results, first_index, first_line - 1)
     }
 
     /// Files the parts of a text ingested on several threads: `(engine,
@@ -1110,8 +1185,9 @@ impl Engine {
     pub(crate) fn file_parts(
         &mut self,
         results: Vec<(Engine, IngestReport, usize)>,
+        mut first_index: usize,
+        mut lines_before: usize,
     ) -> Option<IngestReport> {
-        let (mut first_index, mut lines_before) = (0usize, 0usize);
         let mut shifted = Vec::with_capacity(results.len());
         for (engine, mut r, newlines) in results {
             for e in &mut r.errors {
