@@ -1,7 +1,7 @@
 //! Criterion benches of the engine (fixed seed, realistic sizes). Figures
 //! and the machine they were measured on are in `benches/README.md`.
 //!
-//! - `kernel/histogram`: the kernel alone (`cells::apply_responses`) over a
+//! - `kernel/histogram`: the kernel alone (`store::ResponseStore::apply`) over a
 //!   columnar batch already checked and interned (1,000 segments, NPS + CSAT
 //!   + CES, segment × no-time cube).
 //! - `batch/columns`: the same responses through `Engine::ingest_columns`
@@ -24,7 +24,8 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use cx::demo::{generate, DemoConfig};
-use cx::engine::cells::{apply_responses, CellMap, ResponseBatch, MISSING};
+use cx::engine::cells::{ResponseBatch, MISSING};
+use cx::engine::store::ResponseStore;
 use cx::engine::{
     CsvMapping, Cube, DimensionColumn, Engine, EngineConfig, Granularity, Query, ResponseColumns,
 };
@@ -133,8 +134,8 @@ fn bench_kernel(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("histogram", |b| {
         b.iter(|| {
-            let mut cells = CellMap::default();
-            apply_responses(&mut cells, &batch, 0);
+            let mut cells = ResponseStore::new(1, 0);
+            cells.apply(&batch);
             black_box(cells.len())
         })
     });

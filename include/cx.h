@@ -179,6 +179,25 @@ typedef struct cx_buffer {
 } cx_buffer;
 
 /**
+ * An engine's footprint (`cx_engine_stats`).
+ */
+typedef struct cx_stats {
+  /**
+   * Cells held (customer responses, employee responses, audits, KPIs).
+   */
+  uint64_t cells;
+  /**
+   * Heap bytes the cell store owns (cells, keys, indexes, packed rows,
+   * interned values).
+   */
+  uint64_t bytes;
+  /**
+   * Records filed.
+   */
+  uint64_t rows;
+} cx_stats;
+
+/**
  * One attribute rating (or expected level) of a response.
  */
 typedef struct cx_attribute {
@@ -497,6 +516,16 @@ enum cx_status cx_engine_compare(const struct cx_engine *engine,
  * `engine` is NULL or a live handle; `alerts_out` is NULL or writable.
  */
 enum cx_status cx_engine_alerts(const struct cx_engine *engine, struct cx_buffer *alerts_out);
+
+/**
+ * Writes the engine's footprint to `*stats_out`. Returns
+ * `CX_STATUS_NULL_ARGUMENT`; `*stats_out` is written only on success.
+ * Read-only.
+ *
+ * # Safety
+ * `engine` is NULL or a live handle; `stats_out` is NULL or writable.
+ */
+enum cx_status cx_engine_stats(const struct cx_engine *engine, struct cx_stats *stats_out);
 
 /**
  * Writes a snapshot of the engine's statistics (a versioned JSON

@@ -46,6 +46,7 @@ pub fn documents() -> Vec<(&'static str, Schema)> {
         ("scorecard", schema_for!(engine::Scorecard)),
         ("ingestReport", schema_for!(engine::IngestReport)),
         ("alert", schema_for!(engine::Alert)),
+        ("engineStats", schema_for!(engine::EngineStats)),
         ("comparison", schema_for!(engine::Comparison)),
         ("snapshot", schema_for!(engine::Snapshot)),
         ("score", schema_for!(score::Score)),

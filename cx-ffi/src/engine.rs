@@ -414,6 +414,46 @@ pub unsafe extern "C" fn cx_engine_alerts(
     })
 }
 
+/// An engine's footprint (`cx_engine_stats`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct cx_stats {
+    /// Cells held (customer responses, employee responses, audits, KPIs).
+    pub cells: u64,
+    /// Heap bytes the cell store owns (cells, keys, indexes, packed rows,
+    /// interned values).
+    pub bytes: u64,
+    /// Records filed.
+    pub rows: u64,
+}
+
+/// Writes the engine's footprint to `*stats_out`. Returns
+/// `CX_STATUS_NULL_ARGUMENT`; `*stats_out` is written only on success.
+/// Read-only.
+///
+/// # Safety
+/// `engine` is NULL or a live handle; `stats_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cx_engine_stats(
+    engine: *const cx_engine,
+    stats_out: *mut cx_stats,
+) -> cx_status {
+    guard(|| {
+        let out_stats = out(stats_out, "stats_out")?;
+        // SAFETY: per the contract.
+        let engine = unsafe { arg(engine, "engine") }?;
+        let s = engine.read()?.stats();
+        let stats = cx_stats {
+            cells: s.cells,
+            bytes: s.bytes,
+            rows: s.rows,
+        };
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { out_stats.write(stats) };
+        Ok(())
+    })
+}
+
 /// Writes a snapshot of the engine's statistics (a versioned JSON
 /// document holding the plan, the settings and the cells, never the rows)
 /// to `*snapshot_out`; `cx_engine_restore` reads it back, on any machine.

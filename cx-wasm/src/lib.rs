@@ -686,6 +686,13 @@ impl JsEngine {
     pub fn cell_count(&self) -> Result<usize, JsValue> {
         Ok(self.engine()?.cell_count())
     }
+
+    /// The engine's footprint: `{cells, bytes, rows}` (bytes: the heap the
+    /// cell store owns inside the module's memory).
+    #[wasm_bindgen(unchecked_return_type = "EngineStats")]
+    pub fn stats(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.engine()?.stats())
+    }
 }
 
 impl JsEngine {

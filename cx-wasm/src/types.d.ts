@@ -743,6 +743,24 @@ export interface EngineConfig {
   limits?: Limits;
 }
 
+/** An engine's footprint: what its memory follows ([`Engine::stats`]). */
+export interface EngineStats {
+  /**
+   * Heap bytes the cell store owns: the cells, their keys and indexes,
+   * the packed rows of sparse cells and the interned dimension values.
+   * Exact for customer-response cells and interned values; audit and KPI
+   * cells count their maps' entries with a node overhead of one half.
+   */
+  bytes: number;
+  /** Cells held (customer responses, employee responses, audits, KPIs). */
+  cells: number;
+  /**
+   * Records filed: customer and employee responses, audits and KPI
+   * observations.
+   */
+  rows: number;
+}
+
 /** Step 3.4: evaluation instruments. */
 export interface Evaluation {
   /** Surveys and audits. */

@@ -70,16 +70,16 @@ pub fn load(
                 "--from-snapshot replaces data files; give one or the other".into(),
             ));
         }
-        let text = read(snap)?;
-        let snapshot: cx::engine::Snapshot = serde_json::from_slice(&text)
-            .map_err(|e| Failure(1, format!("{snap}: not a snapshot: {e}")))?;
-        if snapshot.plan != plan {
+        // A version-2 stream or a version-1 document, read as a stream.
+        let f = std::fs::File::open(snap).map_err(|e| io(format!("cannot read {snap}: {e}")))?;
+        let engine = Engine::read_snapshot(f).map_err(|e| Failure(1, format!("{snap}: {e}")))?;
+        if *engine.plan() != plan {
             return Err(Failure(
                 1,
                 format!("{snap}: the snapshot was made with a different plan than {plan_path}"),
             ));
         }
-        let engine = Engine::restore(snapshot).map_err(|e| Failure(1, format!("{snap}: {e}")))?;
+        print_footprint(&engine);
         return Ok((engine, IngestReport::default()));
     }
     if files.is_empty() {
@@ -109,7 +109,17 @@ pub fn load(
         // would (the engine's limits); the rest are counted.
         total.absorb(report, limits.max_errors_listed, limits.max_alerts_listed);
     }
+    print_footprint(&engine);
     Ok((engine, total))
+}
+
+/// The engine's footprint on stderr: `footprint: N cells, B bytes, R rows`.
+fn print_footprint(engine: &Engine) {
+    let s = engine.stats();
+    eprintln!(
+        "footprint: {} cells, {} bytes, {} rows",
+        s.cells, s.bytes, s.rows
+    );
 }
 
 /// The cube from `--cube DIMS` (comma-separated dimension ids; `none` or
@@ -294,12 +304,31 @@ pub fn ingest(argv: &[String]) -> u8 {
     })())
 }
 
+/// `--snapshot-out S`: the compact snapshot stream, written to a temporary
+/// file beside `S` and renamed over it, so `S` is never left half written.
 fn write_snapshot(args: &Args, engine: &Engine) -> Result<(), Failure> {
-    if let Some(out) = args.value("snapshot-out") {
-        let text = serde_json::to_string(&engine.snapshot()).map_err(|e| io(e.to_string()))?;
-        std::fs::write(out, text).map_err(|e| io(format!("cannot write {out}: {e}")))?;
-        eprintln!("snapshot written to {out}");
+    let Some(out) = args.value("snapshot-out") else {
+        return Ok(());
+    };
+    let path = std::path::Path::new(out);
+    let name = path.file_name().map_or_else(
+        || std::ffi::OsString::from("snapshot"),
+        |n| n.to_os_string(),
+    );
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(&name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = path.with_file_name(tmp_name);
+    let written = std::fs::File::create(&tmp).and_then(|f| {
+        engine.write_snapshot(&f)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(format!("cannot write {out}: {e}")));
     }
+    eprintln!("snapshot written to {out}");
     Ok(())
 }
 

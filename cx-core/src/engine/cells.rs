@@ -6,8 +6,9 @@
 //! kept, and (for audits) the audit method. Every statistic is a mergeable
 //! value from [`crate::score`]; no row is stored.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
+use hashbrown::HashMap;
 use rustc_hash::FxBuildHasher;
 
 use schemars::JsonSchema;
@@ -154,7 +155,7 @@ pub struct KpiSum {
 #[serde(rename_all = "camelCase")]
 pub struct KpiCell {
     /// Totals per raw KPI name.
-    pub sums: std::collections::BTreeMap<String, KpiSum>,
+    pub sums: BTreeMap<String, KpiSum>,
 }
 
 impl KpiCell {
@@ -165,6 +166,38 @@ impl KpiCell {
             e.n = e.n.saturating_add(v.n);
             e.sum += v.sum;
         }
+    }
+}
+
+/// Heap bytes a cell owns beyond its own size. Vectors count their
+/// capacity; a `BTreeMap` counts its entries and key strings with a node
+/// overhead of one half (its nodes are not visible), so the figure is an
+/// estimate for the maps and exact for everything else.
+pub trait HeapBytes {
+    /// Heap bytes owned.
+    fn heap_bytes(&self) -> usize;
+}
+
+fn map_bytes<V>(m: &BTreeMap<String, V>) -> usize {
+    let entry = std::mem::size_of::<String>() + std::mem::size_of::<V>();
+    m.len() * entry * 3 / 2 + m.keys().map(String::capacity).sum::<usize>()
+}
+
+impl HeapBytes for EmployeeCell {
+    fn heap_bytes(&self) -> usize {
+        self.items.capacity() * std::mem::size_of::<Histogram>()
+    }
+}
+
+impl HeapBytes for AuditCell {
+    fn heap_bytes(&self) -> usize {
+        map_bytes(&self.compliance.rules)
+    }
+}
+
+impl HeapBytes for KpiCell {
+    fn heap_bytes(&self) -> usize {
+        map_bytes(&self.sums)
     }
 }
 
@@ -284,112 +317,15 @@ impl<T> CellMap<T> {
     }
 }
 
-/// The kernel: adds every row of `batch` to its cell.
-#[allow(clippy::needless_range_loop)] // three parallel arrays indexed by attribute
-pub fn apply_responses(
-    cells: &mut CellMap<ResponseCell>,
-    batch: &ResponseBatch,
-    n_attributes: usize,
-) {
-    let rows = batch.len();
-    let n_dims = batch.dims.len();
-    let mut key = CellKey {
-        bucket: 0,
-        method: 0,
-        dims: vec![0; n_dims].into_boxed_slice(),
-    };
-    let mut row_buf: Vec<i64> = vec![0; n_attributes + 1];
-    let mut slot: Option<usize> = None;
-    let mut dense: Vec<usize> = Vec::new();
-    let mut dense_bucket: Option<i32> = None;
-    let uniform = n_dims == 1 && batch.bucket.iter().all(|b| Some(b) == batch.bucket.first());
-    for r in 0..rows {
-        let mut same = slot.is_some() && key.bucket == batch.bucket[r];
-        for (d, col) in batch.dims.iter().enumerate() {
-            if key.dims[d] != col[r] {
-                key.dims[d] = col[r];
-                same = false;
-            }
-        }
-        key.bucket = batch.bucket[r];
-        // One kept dimension and one bucket in the batch (e.g. a segment ×
-        // no-time cube): a dense table from the dimension id to the cell
-        // saves the hash lookup on every key change.
-        if uniform {
-            if dense_bucket != Some(key.bucket) {
-                dense.clear();
-                dense_bucket = Some(key.bucket);
-            }
-            let id = key.dims[0] as usize;
-            if dense.len() <= id {
-                dense.resize(id + 1, usize::MAX);
-            }
-            if dense[id] == usize::MAX {
-                dense[id] = cells.slot(&key, || ResponseCell {
-                    attributes: vec![AttributeCell::default(); n_attributes],
-                    ..ResponseCell::default()
-                });
-            }
-            slot = Some(dense[id]);
-        }
-        let i = match slot {
-            Some(i) if same || uniform => i,
-            _ => {
-                let i = cells.slot(&key, || ResponseCell {
-                    attributes: vec![AttributeCell::default(); n_attributes],
-                    ..ResponseCell::default()
-                });
-                slot = Some(i);
-                i
-            }
-        };
-        let c = &mut cells.values[i];
-        c.responses += 1;
-        // Ratings were checked against their scales before entering the batch.
-        let _ = add(&mut c.nps, batch.nps[r]);
-        let _ = add(&mut c.csat, batch.csat[r]);
-        let _ = add(&mut c.ces, batch.ces[r]);
-        let _ = add(&mut c.overall, batch.overall[r]);
-        let mut complete = n_attributes > 0;
-        // The index walks several parallel columns.
-        #[allow(clippy::needless_range_loop)]
-        for a in 0..n_attributes {
-            let v = batch.attributes[a][r];
-            let cellattr = &mut c.attributes[a];
-            match v {
-                MISSING => complete = false,
-                NOT_APPLICABLE => {
-                    cellattr.not_applicable += 1;
-                    complete = false;
-                }
-                v => {
-                    let _ = cellattr.ratings.add(v);
-                    row_buf[a] = i64::from(v);
-                    let e = batch.expectations[a].get(r).copied().unwrap_or(MISSING);
-                    if e != MISSING && e != NOT_APPLICABLE {
-                        cellattr.gap.add(v, e);
-                    }
-                }
-            }
-        }
-        if complete {
-            if batch.nps[r] != MISSING {
-                row_buf[n_attributes] = i64::from(batch.nps[r]);
-                let _ = c.drivers_nps.add(&row_buf);
-            }
-            if batch.overall[r] != MISSING {
-                row_buf[n_attributes] = i64::from(batch.overall[r]);
-                let _ = c.drivers_overall.add(&row_buf);
-            }
-        }
-    }
-}
-
-#[inline]
-fn add(h: &mut Histogram, v: u8) -> Result<(), crate::score::ScoreError> {
-    if v == MISSING {
-        Ok(())
-    } else {
-        h.add(v)
+impl<T: HeapBytes> CellMap<T> {
+    /// Heap bytes: the index, the keys and the values with what they own.
+    pub fn bytes(&self) -> usize {
+        let key = std::mem::size_of::<CellKey>();
+        self.index.allocation_size()
+            + self.keys.capacity() * key
+            + self.values.capacity() * std::mem::size_of::<T>()
+            + (self.index.len() + self.keys.len())
+                * (self.keys.first().map_or(0, |k| k.dims.len()) * 4)
+            + self.values.iter().map(HeapBytes::heap_bytes).sum::<usize>()
     }
 }

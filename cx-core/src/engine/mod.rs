@@ -29,12 +29,11 @@ mod query;
 mod rows;
 mod snapshot;
 pub mod store;
+mod stream;
 mod text;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
-
-use rustc_hash::FxBuildHasher;
 
 use chrono::{Datelike, NaiveDate};
 use schemars::JsonSchema;
@@ -52,7 +51,9 @@ pub use csv_mapping::{CsvMapping, MappingError, ScoreColumn, TimeColumn, TimeFor
 pub use ingest::{Alert, AlertReason, IngestReport, RecordError};
 pub use query::{GroupBy, PeriodUnit, Query, QueryError, ScoreRow, Scorecard, Selection, Totals};
 pub use rows::{ResponseIngest, ResponseRef, RowScratch};
-pub use snapshot::{Snapshot, MAX_SNAPSHOT_COUNT, SNAPSHOT_FORMAT, SNAPSHOT_VERSION};
+pub use snapshot::{
+    Snapshot, MAX_SNAPSHOT_COUNT, SNAPSHOT_FORMAT, SNAPSHOT_STREAM_VERSION, SNAPSHOT_VERSION,
+};
 pub use text::{JsonError, JsonLinesFeed, ReadError};
 
 /// Time granularity of the cube.
@@ -150,6 +151,22 @@ pub struct EngineConfig {
     pub limits: Limits,
 }
 
+/// An engine's footprint: what its memory follows ([`Engine::stats`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineStats {
+    /// Cells held (customer responses, employee responses, audits, KPIs).
+    pub cells: u64,
+    /// Heap bytes the cell store owns: the cells, their keys and indexes,
+    /// the packed rows of sparse cells and the interned dimension values.
+    /// Exact for customer-response cells and interned values; audit and KPI
+    /// cells count their maps' entries with a node overhead of one half.
+    pub bytes: u64,
+    /// Records filed: customer and employee responses, audits and KPI
+    /// observations.
+    pub rows: u64,
+}
+
 /// Why an engine could not be created, merged or restored.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -185,12 +202,30 @@ pub enum EngineError {
 }
 
 /// Interned strings: id 0 means "absent"; ids from 1.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// The index holds ids only; each string is stored once, in `values`.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Interner {
-    /// Keyed by bytes so a row path can look a value up before checking
+    /// Looked up by bytes, so a row path can find a value before checking
     /// that it is UTF-8 (every key is).
-    map: HashMap<Box<[u8]>, u32, FxBuildHasher>,
+    index: hashbrown::HashTable<u32>,
     values: Vec<String>,
+}
+
+impl PartialEq for Interner {
+    fn eq(&self, other: &Self) -> bool {
+        self.values == other.values
+    }
+}
+
+impl Eq for Interner {}
+
+fn hash_bytes(s: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(s);
+    h.write_usize(s.len());
+    h.finish()
 }
 
 impl Interner {
@@ -199,16 +234,23 @@ impl Interner {
     }
 
     pub(crate) fn get_bytes(&self, s: &[u8]) -> Option<u32> {
-        self.map.get(s).copied()
+        let values = &self.values;
+        self.index
+            .find(hash_bytes(s), |&id| values[id as usize - 1].as_bytes() == s)
+            .copied()
     }
 
     pub(crate) fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.map.get(s.as_bytes()) {
+        if let Some(id) = self.get(s) {
             return id;
         }
         self.values.push(s.to_string());
         let id = self.values.len() as u32;
-        self.map.insert(s.as_bytes().into(), id);
+        let values = &self.values;
+        self.index
+            .insert_unique(hash_bytes(s.as_bytes()), id, |&i| {
+                hash_bytes(values[i as usize - 1].as_bytes())
+            });
         id
     }
 
@@ -228,12 +270,18 @@ impl Interner {
     }
 
     pub(crate) fn from_values(values: Vec<String>) -> Interner {
-        let map = values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.as_bytes().into(), i as u32 + 1))
-            .collect();
-        Interner { map, values }
+        let mut i = Interner::default();
+        for v in &values {
+            i.intern(v);
+        }
+        i
+    }
+
+    /// Heap bytes: the index, the list and the strings.
+    pub(crate) fn bytes(&self) -> usize {
+        self.index.allocation_size()
+            + self.values.capacity() * std::mem::size_of::<String>()
+            + self.values.iter().map(String::capacity).sum::<usize>()
     }
 }
 
@@ -345,6 +393,57 @@ impl Engine {
     /// what memory grows with.
     pub fn cell_count(&self) -> usize {
         self.responses.len() + self.employees.len() + self.audits.len() + self.kpis.len()
+    }
+
+    /// The engine's footprint: cells, heap bytes of the cell store, and
+    /// records filed.
+    ///
+    /// ```
+    /// use cx_core::engine::Engine;
+    /// use cx_core::plan::Plan;
+    ///
+    /// let plan = Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Acme"}}"#).unwrap();
+    /// let mut engine = Engine::new(plan).unwrap();
+    /// engine.ingest_json_lines(b"{\"at\": \"2026-03-01\", \"nps\": 9, \"segment\": \"a\"}\n");
+    /// let stats = engine.stats();
+    /// assert_eq!((stats.cells, stats.rows), (1, 1));
+    /// assert!(stats.bytes > 0);
+    /// ```
+    pub fn stats(&self) -> EngineStats {
+        let employees: u64 = self.employees.iter().map(|(_, c)| c.responses).sum();
+        let audits: u64 = self
+            .audits
+            .iter()
+            .map(|(_, c)| c.compliance.audits.count + c.compliance.audits.unscored)
+            .sum();
+        let kpis: u64 = self
+            .kpis
+            .iter()
+            .flat_map(|(_, c)| c.sums.values())
+            .map(|s| s.n)
+            .sum();
+        let bytes = self.responses.bytes()
+            + self.employees.bytes()
+            + self.audits.bytes()
+            + self.kpis.bytes()
+            + self.items.bytes()
+            + self.interners.iter().map(Interner::bytes).sum::<usize>()
+            + self.interners.capacity() * std::mem::size_of::<Interner>();
+        EngineStats {
+            cells: self.cell_count() as u64,
+            bytes: bytes as u64,
+            rows: [self.responses.rows(), employees, audits, kpis]
+                .into_iter()
+                .fold(0, u64::saturating_add),
+        }
+    }
+
+    /// The most rows a sparse response cell holds before it turns dense (0:
+    /// every cell dense, as before cells cost what they hold). For tests
+    /// comparing the two forms; cells keep their form until their next row.
+    #[doc(hidden)]
+    pub fn set_sparse_threshold(&mut self, rows: usize) {
+        self.responses.set_threshold(rows);
     }
 
     /// The date of the latest observation (the default `asOf`).

@@ -331,6 +331,16 @@ pub struct Totals {
     pub kpis: KpiCell,
 }
 
+/// One `groupBy` entry, resolved.
+enum Slot {
+    /// A kept dimension, by key position.
+    Dim(usize),
+    /// The audit method.
+    Method,
+    /// A period of the time bucket.
+    Period(PeriodUnit),
+}
+
 /// A compiled selection: filter ids per key position, day range.
 pub(crate) struct Compiled {
     /// Per kept dimension: accepted ids (None = any).
@@ -451,6 +461,46 @@ impl Engine {
         Ok(t)
     }
 
+    /// The customer-response statistics of the cells `compiled` keeps,
+    /// summed by the raw key parts of `slots` (dimension ids, the bucket for
+    /// a period): no string per cell; the caller labels the few groups.
+    fn group_responses(
+        &self,
+        compiled: &Compiled,
+        slots: &[Slot],
+    ) -> Vec<(Box<[i64]>, ResponseCell)> {
+        let raw_of = |bucket: i32, dims: &[u32], out: &mut Vec<i64>| {
+            out.clear();
+            out.extend(slots.iter().map(|s| match s {
+                Slot::Dim(d) => i64::from(dims[*d]),
+                Slot::Method => 0,
+                Slot::Period(_) => i64::from(bucket),
+            }));
+        };
+        // Neighbouring cells often share a group: the last one is tried first.
+        let mut raw: Vec<(Box<[i64]>, ResponseCell)> = Vec::new();
+        let mut at: HashMap<Box<[i64]>, usize, FxBuildHasher> = HashMap::default();
+        let (mut parts, mut buf) = (Vec::<i64>::new(), self.responses.scratch());
+        let mut last: Option<usize> = None;
+        for id in 0..self.responses.len() {
+            let (bucket, dims) = (self.responses.bucket(id), self.responses.key(id));
+            if !compiled.keeps_parts(bucket, 0, dims) {
+                continue;
+            }
+            raw_of(bucket, dims, &mut parts);
+            let g = match last {
+                Some(g) if *raw[g].0 == *parts => g,
+                _ => *at.entry(parts.as_slice().into()).or_insert_with(|| {
+                    raw.push((parts.as_slice().into(), ResponseCell::default()));
+                    raw.len() - 1
+                }),
+            };
+            last = Some(g);
+            self.responses.merge_into(id, &mut raw[g].1, &mut buf);
+        }
+        raw
+    }
+
     /// Runs a query.
     pub fn query(&self, q: &Query) -> Result<Scorecard, QueryError> {
         let level = q.level.unwrap_or(DEFAULT_LEVEL);
@@ -459,11 +509,6 @@ impl Engine {
         }
         let compiled = self.compile(&q.selection(), "")?;
         // Resolve the grouping.
-        enum Slot {
-            Dim(usize),
-            Method,
-            Period(PeriodUnit),
-        }
         let mut slots = Vec::new();
         for (i, g) in q.group_by.iter().enumerate() {
             let pointer = format!("/groupBy/{i}");
@@ -499,38 +544,8 @@ impl Engine {
                 })
                 .collect()
         };
-        // Response cells are grouped by their raw key parts first (no string
-        // per cell), then by the labels those parts give.
-        let raw_of = |bucket: i32, dims: &[u32], out: &mut Vec<i64>| {
-            out.clear();
-            out.extend(slots.iter().map(|s| match s {
-                Slot::Dim(d) => i64::from(dims[*d]),
-                Slot::Method => 0,
-                Slot::Period(_) => i64::from(bucket),
-            }));
-        };
         let n_attr = self.plan.attributes.len();
-        // Accumulators by raw key; neighbouring cells often share a group.
-        let mut raw: Vec<(Box<[i64]>, ResponseCell)> = Vec::new();
-        let mut at: HashMap<Box<[i64]>, usize, FxBuildHasher> = HashMap::default();
-        let (mut parts, mut buf) = (Vec::<i64>::new(), self.responses.scratch());
-        let mut last: Option<usize> = None;
-        for id in 0..self.responses.len() {
-            let (bucket, dims) = (self.responses.bucket(id), self.responses.key(id));
-            if !compiled.keeps_parts(bucket, 0, dims) {
-                continue;
-            }
-            raw_of(bucket, dims, &mut parts);
-            let g = match last {
-                Some(g) if *raw[g].0 == *parts => g,
-                _ => *at.entry(parts.as_slice().into()).or_insert_with(|| {
-                    raw.push((parts.as_slice().into(), ResponseCell::default()));
-                    raw.len() - 1
-                }),
-            };
-            last = Some(g);
-            self.responses.merge_into(id, &mut raw[g].1, &mut buf);
-        }
+        let raw = self.group_responses(&compiled, &slots);
         let mut groups: BTreeMap<Vec<Option<String>>, Totals> = BTreeMap::new();
         let identity: Vec<u32> = (0..self.items.len() as u32).collect();
         let mut overall = Totals::default();

@@ -14,6 +14,8 @@ use crate::score::Histogram;
 pub const SNAPSHOT_FORMAT: &str = "cx-snapshot";
 /// The snapshot version this crate writes and reads.
 pub const SNAPSHOT_VERSION: u32 = 1;
+/// The version of the compact snapshot stream ([`Engine::write_snapshot`]).
+pub const SNAPSHOT_STREAM_VERSION: u32 = 2;
 
 /// The largest count a snapshot may hold (2^53, the largest integer every
 /// JSON reader keeps exact). Far above any real volume, and far enough below
@@ -59,7 +61,7 @@ fn sorted<T: Clone>(m: &CellMap<T>) -> Vec<(CellKey, T)> {
     v
 }
 
-fn bad(path: String, message: impl Into<String>) -> EngineError {
+pub(crate) fn bad(path: String, message: impl Into<String>) -> EngineError {
     EngineError::Snapshot {
         path,
         message: message.into(),
@@ -67,7 +69,7 @@ fn bad(path: String, message: impl Into<String>) -> EngineError {
 }
 
 /// A count of the snapshot at `path` (built only on failure).
-fn count(v: u64, path: impl FnOnce() -> String) -> Result<(), EngineError> {
+pub(crate) fn count(v: u64, path: impl FnOnce() -> String) -> Result<(), EngineError> {
     if v <= MAX_SNAPSHOT_COUNT {
         return Ok(());
     }
@@ -84,28 +86,61 @@ fn histogram(h: &Histogram, path: &str) -> Result<(), EngineError> {
     Ok(())
 }
 
+/// Every count of one customer-response cell (at `p`) is at most
+/// [`MAX_SNAPSHOT_COUNT`].
+pub(crate) fn check_response_counts(c: &ResponseCell, p: &str) -> Result<(), EngineError> {
+    count(c.responses, || format!("{p}/responses"))?;
+    for (name, h) in [
+        ("nps", &c.nps),
+        ("csat", &c.csat),
+        ("ces", &c.ces),
+        ("overall", &c.overall),
+    ] {
+        histogram(h, &format!("{p}/{name}"))?;
+    }
+    for (a, cell) in c.attributes.iter().enumerate() {
+        histogram(&cell.ratings, &format!("{p}/attributes/{a}/ratings"))?;
+        count(cell.not_applicable, || {
+            format!("{p}/attributes/{a}/notApplicable")
+        })?;
+        count(cell.gap.n, || format!("{p}/attributes/{a}/gap/n"))?;
+    }
+    count(c.drivers_nps.n, || format!("{p}/driversNps/n"))?;
+    count(c.drivers_overall.n, || format!("{p}/driversOverall/n"))
+}
+
+/// The shapes of one customer-response cell (at `p`) fit a plan with
+/// `n_attr` attributes.
+pub(crate) fn check_response_shape(
+    c: &ResponseCell,
+    p: &str,
+    n_attr: usize,
+) -> Result<(), EngineError> {
+    if c.attributes.len() != n_attr {
+        return Err(bad(
+            format!("{p}/attributes"),
+            format!("expected {n_attr} attributes"),
+        ));
+    }
+    for (name, co) in [
+        ("driversNps", &c.drivers_nps),
+        ("driversOverall", &c.drivers_overall),
+    ] {
+        let ok = (co.columns == 0 && co.n == 0 && co.sums.is_empty() && co.cross.is_empty())
+            || (co.columns == n_attr + 1
+                && co.sums.len() == n_attr + 1
+                && co.cross.len() == (n_attr + 1) * (n_attr + 2) / 2);
+        if !ok {
+            return Err(bad(format!("{p}/{name}"), "co-moments of the wrong shape"));
+        }
+    }
+    Ok(())
+}
+
 /// Every count of the snapshot is at most [`MAX_SNAPSHOT_COUNT`].
 fn check_counts(s: &Snapshot) -> Result<(), EngineError> {
     for (i, (_, c)) in s.responses.iter().enumerate() {
-        let p = format!("/responses/{i}/1");
-        count(c.responses, || format!("{p}/responses"))?;
-        for (name, h) in [
-            ("nps", &c.nps),
-            ("csat", &c.csat),
-            ("ces", &c.ces),
-            ("overall", &c.overall),
-        ] {
-            histogram(h, &format!("{p}/{name}"))?;
-        }
-        for (a, cell) in c.attributes.iter().enumerate() {
-            histogram(&cell.ratings, &format!("{p}/attributes/{a}/ratings"))?;
-            count(cell.not_applicable, || {
-                format!("{p}/attributes/{a}/notApplicable")
-            })?;
-            count(cell.gap.n, || format!("{p}/attributes/{a}/gap/n"))?;
-        }
-        count(c.drivers_nps.n, || format!("{p}/driversNps/n"))?;
-        count(c.drivers_overall.n, || format!("{p}/driversOverall/n"))?;
+        check_response_counts(c, &format!("/responses/{i}/1"))?;
     }
     for (i, (_, c)) in s.employees.iter().enumerate() {
         let p = format!("/employees/{i}/1");
@@ -156,8 +191,19 @@ impl Engine {
         v
     }
 
-    /// The engine's statistics as a versioned document.
+    /// The engine's statistics as a versioned document (version 1: every
+    /// customer-response cell as histograms and co-moments, so a document
+    /// to read or export; [`Engine::write_snapshot`] writes the compact
+    /// stream).
     pub fn snapshot(&self) -> Snapshot {
+        let mut s = self.snapshot_header();
+        s.version = SNAPSHOT_VERSION;
+        s.responses = self.response_cells();
+        s
+    }
+
+    /// The snapshot document without the customer-response cells.
+    pub(crate) fn snapshot_header(&self) -> Snapshot {
         Snapshot {
             format: SNAPSHOT_FORMAT.into(),
             version: SNAPSHOT_VERSION,
@@ -166,7 +212,7 @@ impl Engine {
             dimensions: self.dims.clone(),
             values: self.interners.iter().map(|i| i.values().to_vec()).collect(),
             items: self.items.values().to_vec(),
-            responses: self.response_cells(),
+            responses: Vec::new(),
             employees: sorted(&self.employees),
             audits: sorted(&self.audits),
             kpis: sorted(&self.kpis),
@@ -178,17 +224,23 @@ impl Engine {
     /// Rebuilds an engine from a snapshot; every id and shape is checked, so
     /// a corrupted snapshot is an error, never a panic.
     pub fn restore(s: Snapshot) -> Result<Engine, EngineError> {
+        Engine::restore_version(s, SNAPSHOT_VERSION)
+    }
+
+    /// [`Engine::restore`] of a document of snapshot version `version` (a
+    /// version 2 stream's header holds no customer-response cell).
+    pub(crate) fn restore_version(s: Snapshot, version: u32) -> Result<Engine, EngineError> {
         if s.format != SNAPSHOT_FORMAT {
             return Err(bad(
                 "/format".into(),
                 format!("expected `{SNAPSHOT_FORMAT}`, found `{}`", s.format),
             ));
         }
-        if s.version != SNAPSHOT_VERSION {
+        if s.version != version {
             return Err(bad(
                 "/version".into(),
                 format!(
-                    "this cx reads snapshot version {SNAPSHOT_VERSION}, not {}",
+                    "expected snapshot version {version} here (this cx reads versions 1 and 2), not {}",
                     s.version
                 ),
             ));
@@ -250,28 +302,7 @@ impl Engine {
         };
         for (i, (k, c)) in s.responses.iter().enumerate() {
             check_key(k, format!("/responses/{i}/0"), false)?;
-            if c.attributes.len() != n_attr {
-                return Err(bad(
-                    format!("/responses/{i}/1/attributes"),
-                    format!("expected {n_attr} attributes"),
-                ));
-            }
-            for (name, co) in [
-                ("driversNps", &c.drivers_nps),
-                ("driversOverall", &c.drivers_overall),
-            ] {
-                let ok =
-                    (co.columns == 0 && co.n == 0 && co.sums.is_empty() && co.cross.is_empty())
-                        || (co.columns == n_attr + 1
-                            && co.sums.len() == n_attr + 1
-                            && co.cross.len() == (n_attr + 1) * (n_attr + 2) / 2);
-                if !ok {
-                    return Err(bad(
-                        format!("/responses/{i}/1/{name}"),
-                        "co-moments of the wrong shape",
-                    ));
-                }
-            }
+            check_response_shape(c, &format!("/responses/{i}/1"), n_attr)?;
         }
         for (i, (k, c)) in s.employees.iter().enumerate() {
             check_key(k, format!("/employees/{i}/0"), false)?;

@@ -75,6 +75,17 @@ pub struct ResponseStore {
     dense: Vec<ResponseCell>,
     /// Heap bytes owned by the dense cells' vectors.
     dense_heap: usize,
+    /// Responses filed, over every cell.
+    filed: u64,
+}
+
+/// Room for `additional` more items, growing by a quarter at a time: the
+/// store's large arrays stay within 5/4 of what they hold (a large
+/// `realloc` moves pages, it does not copy them).
+fn reserve<T>(v: &mut Vec<T>, additional: usize) {
+    if v.capacity() - v.len() < additional {
+        v.reserve_exact(additional.max(v.len() / 4).max(64));
+    }
 }
 
 fn hash_key(bucket: i32, dims: &[u32]) -> u64 {
@@ -217,6 +228,7 @@ impl ResponseStore {
             garbage: 0,
             dense: Vec::new(),
             dense_heap: 0,
+            filed: 0,
         }
     }
 
@@ -241,6 +253,11 @@ impl ResponseStore {
     /// 64-bit words per packed row.
     pub fn width(&self) -> usize {
         self.width
+    }
+
+    /// Responses filed, over every cell.
+    pub fn rows(&self) -> u64 {
+        self.filed
     }
 
     /// Number of dense cells.
@@ -302,6 +319,9 @@ impl ResponseStore {
             hashbrown::hash_table::Entry::Occupied(e) => *e.get(),
             hashbrown::hash_table::Entry::Vacant(e) => {
                 e.insert(next);
+                reserve(&mut self.buckets, 1);
+                reserve(&mut self.keys, n);
+                reserve(&mut self.slots, 1);
                 self.buckets.push(bucket);
                 self.keys.extend_from_slice(dims);
                 self.slots.push(Slot::default());
@@ -369,7 +389,11 @@ impl ResponseStore {
 
     /// Files one packed response into cell `id`.
     pub fn push_row(&mut self, id: u32, row: &[u64], buf: &mut [i64]) {
-        let id = id as usize;
+        self.filed = self.filed.saturating_add(1);
+        self.file_row(id as usize, row, buf);
+    }
+
+    fn file_row(&mut self, id: usize, row: &[u64], buf: &mut [i64]) {
         let s = self.slots[id];
         if s.len != DENSE && usize::from(s.len) >= self.threshold {
             self.densify(id);
@@ -382,7 +406,7 @@ impl ResponseStore {
         }
         if s.len == s.cap && !self.grow(id) {
             self.densify(id);
-            return self.push_row(id as u32, row, buf);
+            return self.file_row(id, row, buf);
         }
         let s = &mut self.slots[id];
         let at = (s.at as usize + usize::from(s.len)) * self.width;
@@ -401,6 +425,7 @@ impl ResponseStore {
         };
         let cap = (usize::from(s.cap) * 2).clamp(1, self.threshold.max(1));
         let from = s.at as usize * w;
+        reserve(&mut self.rows, cap * w);
         self.rows
             .extend_from_within(from..from + usize::from(s.len) * w);
         self.rows.resize((end + cap) * w, 0);
@@ -425,6 +450,7 @@ impl ResponseStore {
             len: DENSE,
             cap: 0,
         };
+        reserve(&mut self.dense, 1);
         self.dense.push(cell);
     }
 
@@ -437,6 +463,7 @@ impl ResponseStore {
         let c = &mut self.dense[self.slots[id].at as usize];
         let before = dense_heap_of(c);
         c.merge(other);
+        self.filed = self.filed.saturating_add(other.responses);
         self.dense_heap = self.dense_heap - before + dense_heap_of(c);
     }
 
@@ -498,12 +525,80 @@ impl ResponseStore {
             return false;
         }
         self.dense_heap += dense_heap_of(&cell);
+        self.filed = self.filed.saturating_add(cell.responses);
         self.slots[id] = Slot {
             at: self.dense.len() as u32,
             len: DENSE,
             cap: 0,
         };
         self.dense.push(cell);
+        true
+    }
+
+    /// Codes per packed row (NPS, CSAT, CES, overall, then a rating and an
+    /// expectation per attribute).
+    pub fn codes(&self) -> usize {
+        4 + 2 * self.n_attr
+    }
+
+    /// The first code of a packed row that no response can hold (a rating
+    /// past 10, "not applicable" outside an attribute's rating, a padding
+    /// code that is not 0), if any.
+    pub fn invalid_code(&self, row: &[u64]) -> Option<usize> {
+        let codes = self.codes();
+        (0..self.width * CODES_PER_WORD).find(|&i| {
+            let c = u64::from(get(row, i));
+            if i >= codes {
+                return c != 0;
+            }
+            let attribute_rating = i >= 4 && i % 2 == 0;
+            !(c <= 10 || c == CODE_MISSING || (attribute_rating && c == CODE_NOT_APPLICABLE))
+        })
+    }
+
+    /// Room for `cells` more cells.
+    pub fn reserve_cells(&mut self, cells: usize) {
+        let n = self.n_dims;
+        let (buckets, keys) = (&self.buckets, &self.keys);
+        self.index.reserve(cells, |&i| {
+            let i = i as usize;
+            hash_key(buckets[i], &keys[i * n..(i + 1) * n])
+        });
+        self.buckets.reserve_exact(cells);
+        self.keys.reserve_exact(cells * n);
+        self.slots.reserve_exact(cells);
+    }
+
+    /// Inserts a restored sparse cell of `rows` (whole packed rows, checked
+    /// with [`ResponseStore::invalid_code`]); false when the key is already
+    /// there. More rows than the threshold make a dense cell, as filing
+    /// them would.
+    pub fn insert_sparse(&mut self, bucket: i32, dims: &[u32], rows: &[u64]) -> bool {
+        let id = self.slot(bucket, dims);
+        if self.slots[id as usize] != Slot::default() {
+            return false;
+        }
+        let n = rows.len() / self.width;
+        let at = u32::try_from(self.rows.len() / self.width);
+        match at {
+            Ok(at) if n <= self.threshold => {
+                reserve(&mut self.rows, rows.len());
+                self.rows.extend_from_slice(rows);
+                // n <= threshold < DENSE.
+                self.slots[id as usize] = Slot {
+                    at,
+                    len: n as u16,
+                    cap: n as u16,
+                };
+                self.filed = self.filed.saturating_add(n as u64);
+            }
+            _ => {
+                let mut buf = self.scratch();
+                for row in rows.chunks_exact(self.width) {
+                    self.push_row(id, row, &mut buf);
+                }
+            }
+        }
         true
     }
 
@@ -531,6 +626,7 @@ impl ResponseStore {
             pack(batch, r, self.n_attr, &mut row);
             self.push_row(id, &row, &mut buf);
         }
+        self.compact();
     }
 
     /// Rewrites the arena without the rows no cell uses, when they are more

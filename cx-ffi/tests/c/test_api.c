@@ -232,6 +232,17 @@ static void test_ingest_responses_and_query(void)
     CX_CHECK(strstr(report.ptr, "\"recordId\":\"call-0\"") != NULL);
     CX_CHECK(strstr(report.ptr, "\"due\":\"2026-03-03T00:00:00Z\"") != NULL); /* +48 h */
     CX_CHECK(strstr(report.ptr, "\"region\":\"west\"") != NULL);
+    /* The footprint: 10 rows filed, in cells that cost what they hold. */
+    {
+        cx_stats stats = {0, 0, 0};
+        CX_CHECK(cx_engine_stats(engine, &stats) == CX_STATUS_OK);
+        CX_CHECK(stats.rows == 10);
+        CX_CHECK(stats.cells >= 1 && stats.cells <= 10);
+        CX_CHECK(stats.bytes > 0);
+        CX_CHECK(cx_engine_stats(NULL, &stats) == CX_STATUS_NULL_ARGUMENT);
+        CX_CHECK(cx_engine_stats(engine, NULL) == CX_STATUS_NULL_ARGUMENT);
+        CX_CHECK(stats.rows == 10); /* untouched on failure */
+    }
 
     /* The same rows through the hot path without JSON: counts and alerts as
        C values, the same report as JSON on request. */

@@ -27,6 +27,11 @@ test("ingestJsonLines: the report and every scorecard equal native Rust's", () =
   }
   assert.deepEqual(engine.alerts(), ref.alerts);
   assert.ok(engine.cellCount() > 0);
+  // The footprint: every accepted record filed, bytes of the cell store.
+  const stats = engine.stats();
+  assert.equal(stats.cells, engine.cellCount());
+  assert.equal(stats.rows, report.accepted);
+  assert.ok(stats.bytes > 0);
 });
 
 test("jsonLinesFeed: pieces split anywhere give native Rust's report and scorecards", () => {

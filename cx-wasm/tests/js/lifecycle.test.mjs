@@ -27,6 +27,7 @@ test("every method of a freed engine throws freed-engine", () => {
     snapshot: () => engine.snapshot(),
     snapshotJson: () => engine.snapshotJson(),
     cellCount: () => engine.cellCount(),
+    stats: () => engine.stats(),
     merge: () => engine.merge(new cx.Engine(plan)),
     jsonLinesFeed: () => engine.jsonLinesFeed(),
   };
