@@ -74,3 +74,21 @@ fn snapshot_seed_is_current() {
         );
     }
 }
+
+/// `fuzz/seeds/stream/sample-stream.bin` is the sample engine's current
+/// snapshot stream; `CX_UPDATE_SEEDS=1` rewrites it.
+#[test]
+fn stream_seed_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/stream/sample-stream.bin");
+    let bytes = harness::sample_stream();
+    if std::env::var("CX_UPDATE_SEEDS").as_deref() == Ok("1") {
+        std::fs::write(&path, bytes).unwrap();
+    } else {
+        let committed = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            committed == bytes,
+            "{} is stale: run CX_UPDATE_SEEDS=1 cargo test -p cx-core --test fuzz_regressions",
+            path.display()
+        );
+    }
+}

@@ -40,7 +40,7 @@ pub const TARGETS: &[&str] = &[
 /// The targets replayed by `cx-core/tests/fuzz_regressions.rs`; `cabi`
 /// drives the C ABI, so `cx-ffi/tests/fuzz_regressions.rs` replays it.
 pub const CORE_TARGETS: &[&str] = &[
-    "plan", "records", "csv", "query", "snapshot", "stats", "columns",
+    "plan", "records", "csv", "query", "snapshot", "stats", "columns", "stream",
 ];
 
 /// Runs one target by name (used by the regression replay).
@@ -55,6 +55,7 @@ pub fn run(target: &str, data: &[u8]) {
         "snapshot" => snapshot(data),
         "stats" => stats(data),
         "columns" => columns(data),
+        "stream" => stream(data),
         other => panic!("unknown fuzz target `{other}`"),
     }
 }
@@ -171,6 +172,75 @@ fn check_snapshot_roundtrip(e: &Engine, expected: &Value) {
     let again = serde_json::to_value(r.snapshot()).unwrap();
     let first = serde_json::to_value(&s).unwrap();
     assert!(approx_eq(&first, &again), "snapshot(restore(s)) != s");
+    // The compact stream: the same answers, and it streams to itself.
+    let mut bytes = Vec::new();
+    e.write_snapshot(&mut bytes)
+        .expect("a stream writes to memory");
+    let r = Engine::read_snapshot(&bytes[..]).expect("an engine's own stream restores");
+    assert_same(expected, &card(&r), "read_snapshot(write_snapshot)");
+    let mut again = Vec::new();
+    r.write_snapshot(&mut again).unwrap();
+    assert!(again == bytes, "stream(read(stream)) != stream");
+    assert_eq!(
+        (r.stats().cells, r.stats().rows),
+        (e.stats().cells, e.stats().rows)
+    );
+}
+
+/// The sample engine's snapshot stream.
+pub fn sample_stream() -> &'static [u8] {
+    static S: OnceLock<Vec<u8>> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut bytes = Vec::new();
+        loaded().write_snapshot(&mut bytes).unwrap();
+        bytes
+    })
+}
+
+// ---------------------------------------------------------------- stream
+
+/// A snapshot stream: raw bytes (input starting with `CXSNAP`), else the
+/// sample engine's stream with 1–8 bytes changed, a cut or bytes inserted
+/// where the input says. A corrupted stream is an error with a code and a
+/// pointer, never a panic; a stream that restores answers queries, merges,
+/// ingests and streams to a stream that restores to the same answers.
+pub fn stream(data: &[u8]) {
+    let bytes = if data.starts_with(b"CXSNAP") {
+        data.to_vec()
+    } else {
+        let mut u = Unstructured::new(data);
+        let mut b = sample_stream().to_vec();
+        for _ in 0..u.int_in_range(1..=8u8).unwrap_or(1) {
+            let at = u.choose_index(b.len()).unwrap_or(0);
+            match u.int_in_range(0..=9u8).unwrap_or(0) {
+                0 => b.truncate(at),
+                1 => b.insert(at, u.arbitrary().unwrap_or(0)),
+                _ => b[at] ^= u.arbitrary::<u8>().unwrap_or(1).max(1),
+            }
+            if b.is_empty() {
+                break;
+            }
+        }
+        b
+    };
+    let e = match Engine::read_snapshot(&bytes[..]) {
+        Ok(e) => e,
+        Err(err) => {
+            check_pointer(err.code(), &err.path());
+            return;
+        }
+    };
+    let _ = e.query(&Query::default());
+    let _ = e.query(probe());
+    let mut with_data = loaded().clone();
+    if with_data.merge(&e).is_ok() {
+        let _ = with_data.query(probe());
+    }
+    let mut more = e.clone();
+    check_report(&more.ingest_json_lines(SAMPLE_JSONL.as_bytes()));
+    if let Ok(expected) = e.query(probe()) {
+        check_snapshot_roundtrip(&e, &serde_json::to_value(expected).unwrap());
+    }
 }
 
 // ---------------------------------------------------------------- plan
