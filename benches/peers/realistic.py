@@ -196,7 +196,7 @@ def run(a, peers_bin, cx_bin, same, failures):
 
     def add(what, engine, n, r, note="", query_s=None):
         rows.append({"what": what, "engine": engine, "rows": n, "wall": r["wall"], "runs": r.get("runs"),
-                     "rss_mb": r["rss_mb"], "query_s": query_s, "note": note})
+                     "cpu": r["user"] + r["sys"], "rss_mb": r["rss_mb"], "query_s": query_s, "note": note})
         print(f"  {what:34} {engine:34} {r['wall']:8.2f} s  {r['rss_mb']:8.0f} MB  {note}", file=sys.stderr)
 
     # 1. Realistic JSON Lines → NPS, CSAT, CES by segment.
@@ -273,10 +273,11 @@ def table(rows, a):
         "",
         f"Realistic rows (issue #15): the `cx` CLI and DuckDB 2.0.0 each a whole process on one core "
         f"(`taskset -c 0`, DuckDB `SET threads=1`); wall time best of {a.cli_repeat}, peak RSS from "
-        "`/usr/bin/time -v`.",
+        "`/usr/bin/time -v`; CPU = user + system time of that run (less sensitive than wall time to other "
+        "processes sharing the core).",
         "",
-        "| input → output | engine | rows | wall (s) | M rows/s | cx / engine | peak RSS (MB) | note |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| input → output | engine | rows | wall (s) | CPU (s) | M rows/s | cx / engine | peak RSS (MB) | note |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     cx_wall = {}
     for r in rows:
@@ -285,6 +286,6 @@ def table(rows, a):
     for r in rows:
         mine = cx_wall.get(r["what"])
         ratio = f"{r['wall'] / mine:.2f}×" if mine and r["engine"].startswith("DuckDB") else ""
-        lines.append(f"| {r['what']} | {r['engine']} | {r['rows']:,} | {r['wall']:.2f} | "
+        lines.append(f"| {r['what']} | {r['engine']} | {r['rows']:,} | {r['wall']:.2f} | {r['cpu']:.2f} | "
                      f"{r['rows'] / r['wall'] / 1e6:.2f} | {ratio} | {r['rss_mb']:,.0f} | {r['note']} |")
     return "\n".join(lines) + "\n"
