@@ -565,8 +565,8 @@ fn stream(argv: &[String]) -> Out {
 
 // ---------------------------------------------------------------- the fast reference loop
 
-/// One segment's three histograms in the fast loop, as `u32` counters (the
-/// slots of [`histogram_rows`]).
+/// One segment's three histograms in the fast loop, as `u32` counters laid
+/// out as [`FAST_LAYOUT`] says.
 type Row32 = [u32; SLOTS];
 
 /// Rows per block between two flushes of the `u32` tables into `u64`: no
