@@ -11,6 +11,9 @@
 //! cargo run --release --example peers -- write-text DIR ROWS CSV_OUT JSONL_OUT
 //! cargo run --release --example peers -- gen-jsonl DIR ROWS        (JSON Lines on stdout)
 //! cargo run --release --example peers -- stream [FILE] [--no-alerts] (JSON Lines from FILE or stdin)
+//! cargo run --release --example peers -- fast-loop DIR [--repeat R]
+//! cargo run --release --example peers -- gen-realistic ROWS SEED     (JSON Lines on stdout)
+//! cargo run --release --example peers -- sample-csv CSV ROWS SEED    (CSV on stdout)
 //! ```
 //!
 //! Column files in `DIR` (little-endian, one value per row): `at.i64` (unix
@@ -59,8 +62,12 @@ fn main() {
         Some("write-text") => write_text(&argv[1..]),
         Some("gen-jsonl") => gen_jsonl(&argv[1..]),
         Some("stream") => stream(&argv[1..]),
+        Some("fast-loop") => fast_loop(&argv[1..]),
+        Some("gen-realistic") => gen_realistic(&argv[1..]),
+        Some("sample-csv") => sample_csv(&argv[1..]),
         _ => Err(
-            "usage: peers columns|text|loop|write-text|gen-jsonl|stream … (see the source's doc)"
+            "usage: peers columns|text|loop|write-text|gen-jsonl|stream|fast-loop|\
+                  gen-realistic|sample-csv … (see the source's doc)"
                 .into(),
         ),
     };
@@ -392,32 +399,49 @@ fn plain_loop(argv: &[String]) -> Out {
         }
         read_seconds = read_seconds.min(start.elapsed().as_secs_f64());
     }
-    let results: Vec<Value> = h
-        .iter()
+    let results = histogram_rows(&h, &d.segments, PLAIN_LAYOUT);
+    Ok(Some(json!({
+        "engine": "plain loop", "query": "b", "threads": 1, "rows": n, "seconds": loop_seconds,
+        "results": results, "read_seconds": read_seconds, "read_bytes": n * 5, "checksum": sum,
+    })))
+}
+
+/// Where a loop's row keeps each histogram: the slot of value 0 of NPS,
+/// CSAT and CES (value `v` is at `base + v`).
+type Layout = [usize; 3];
+
+/// The plain loop's rows: NPS 0–10 in slots 0–10 (11: clamped or
+/// missing), CSAT `min(v, 7)` from 12, CES `min(v, 8)` from 20.
+const PLAIN_LAYOUT: Layout = [0, 12, 20];
+
+/// The fast loop's rows (see [`fast_hist`]).
+const FAST_LAYOUT: Layout = [0, 16, 24];
+
+/// Scorecard rows in the harness's shape from per-segment histograms laid
+/// out as `layout` says (only NPS 0–10, CSAT 1–5 and CES 1–7 are read).
+fn histogram_rows(h: &[[u64; SLOTS]], segments: &[String], layout: Layout) -> Vec<Value> {
+    let [bn, bc, be] = layout;
+    h.iter()
         .enumerate()
         .filter(|(_, c)| c.iter().any(|&x| x > 0))
         .map(|(s, c)| {
-            let nps = &c[0..11];
+            let nps = &c[bn..bn + 11];
             let n_nps: u64 = nps.iter().sum();
             let (det, pro): (u64, u64) = (nps[..7].iter().sum(), nps[9..].iter().sum());
-            let csat = &c[13..18];
+            let csat = &c[bc + 1..bc + 6];
             let n_csat: u64 = csat.iter().sum();
-            let ces = &c[21..28];
+            let ces = &c[be + 1..be + 8];
             let n_ces: u64 = ces.iter().sum();
             let ces_sum: u64 = ces.iter().zip(1u64..).map(|(k, v)| k * v).sum();
             let share = |x: u64, n: u64| (n > 0).then(|| 100.0 * x as f64 / n as f64);
             json!({
-                "key": [d.segments[s]],
+                "key": [segments[s]],
                 "nps": [n_nps, (n_nps > 0).then(|| 100.0 * (pro as f64 - det as f64) / n_nps as f64)],
                 "csat": [n_csat, share(csat[3] + csat[4], n_csat)],
                 "ces": [n_ces, (n_ces > 0).then(|| ces_sum as f64 / n_ces as f64)],
             })
         })
-        .collect();
-    Ok(Some(json!({
-        "engine": "plain loop", "query": "b", "threads": 1, "rows": n, "seconds": loop_seconds,
-        "results": results, "read_seconds": read_seconds, "read_bytes": n * 5, "checksum": sum,
-    })))
+        .collect()
 }
 
 /// Days since 1970-01-01 → (year, month, day) (proleptic Gregorian;
@@ -537,4 +561,338 @@ fn stream(argv: &[String]) -> Out {
         "engine": "cx", "query": "stream", "rows": accepted, "rejected": rejected,
         "alerts": alerts, "cells": e.cell_count(), "seconds": seconds,
     })))
+}
+
+// ---------------------------------------------------------------- the fast reference loop
+
+/// One segment's three histograms in the fast loop, as `u32` counters laid
+/// out as [`FAST_LAYOUT`] says.
+type Row32 = [u32; SLOTS];
+
+/// Rows per block between two flushes of the `u32` tables into `u64`: no
+/// counter can overflow, whatever the row count.
+const BLOCK: usize = u32::MAX as usize;
+
+/// Query (b) as fast as a plain single-threaded loop goes: `P` partial
+/// tables of `ROWS` rows (a power of two, at least the segment count) so
+/// that consecutive rows hitting the same counter can go to different
+/// tables; rows read `P` at a time as fixed-size arrays (`as_chunks`) and
+/// every index masked, so the compiler drops every bounds check; merged
+/// into `u64` at the end. A row is one segment's three histograms
+/// ([`FAST_LAYOUT`]): NPS `v & 15` in slots 0–15 (missing, 255, in 15),
+/// CSAT `v & 7` in 16–23 (missing in 23), CES `(v ^ v >> 4) & 7` in 24–31
+/// (1–7 stay, missing goes to 0). The loop trusts its input as a reference
+/// may: scores in their scales or 255 (the harness's columns are; cx
+/// checks every value); segment codes are OR-ed together on the way and
+/// `None` is returned if one was past the table (codes between the
+/// dictionary's size and `ROWS` land in rows the caller checks).
+fn fast_hist<const ROWS: usize, const P: usize>(
+    seg: &[u16],
+    nps: &[u8],
+    csat: &[u8],
+    ces: &[u8],
+) -> Option<Vec<[u64; SLOTS]>> {
+    let zero = || -> Box<[Row32; ROWS]> {
+        let v = vec![[0u32; SLOTS]; ROWS].into_boxed_slice();
+        v.try_into().unwrap_or_else(|_| unreachable!("ROWS rows"))
+    };
+    let mut tables: [Box<[Row32; ROWS]>; P] = std::array::from_fn(|_| zero());
+    let mut total = vec![[0u64; SLOTS]; ROWS];
+    let n = seg.len().min(nps.len()).min(csat.len()).min(ces.len());
+    let mut codes = 0usize;
+    let mut lo = 0;
+    while lo < n {
+        let hi = (lo + BLOCK).min(n);
+        let (s4, s_tail) = seg[lo..hi].as_chunks::<P>();
+        let (n4, n_tail) = nps[lo..hi].as_chunks::<P>();
+        let (c4, c_tail) = csat[lo..hi].as_chunks::<P>();
+        let (e4, e_tail) = ces[lo..hi].as_chunks::<P>();
+        let count = |t: &mut [Row32; ROWS], codes: &mut usize, s: u16, v: u8, c: u8, e: u8| {
+            *codes |= usize::from(s);
+            let r = &mut t[usize::from(s) & (ROWS - 1)];
+            r[usize::from(v & 15)] += 1;
+            r[16 + usize::from(c & 7)] += 1;
+            r[24 + usize::from((e ^ (e >> 4)) & 7)] += 1;
+        };
+        for (((s, v), c), e) in s4.iter().zip(n4).zip(c4).zip(e4) {
+            for (k, t) in tables.iter_mut().enumerate() {
+                count(t, &mut codes, s[k], v[k], c[k], e[k]);
+            }
+        }
+        let tails = s_tail.iter().zip(n_tail).zip(c_tail).zip(e_tail);
+        for (((&s, &v), &c), &e) in tails {
+            count(&mut tables[0], &mut codes, s, v, c, e);
+        }
+        for t in tables.iter_mut() {
+            for (sum, row) in total.iter_mut().zip(t.iter_mut()) {
+                for (x, y) in sum.iter_mut().zip(row.iter_mut()) {
+                    *x += u64::from(std::mem::take(y));
+                }
+            }
+        }
+        lo = hi;
+    }
+    (codes < ROWS).then_some(total)
+}
+
+/// `fast_hist` for a table size and partial-table count chosen at run time.
+fn fast_hist_for(d: &Data, partials: usize) -> Result<Vec<[u64; SLOTS]>, String> {
+    let (s, v, c, e) = (&d.segment[..], &d.nps[..], &d.csat[..], &d.ces[..]);
+    let small = d.segments.len() <= 1024;
+    let h = match (small, partials) {
+        (true, 1) => fast_hist::<1024, 1>(s, v, c, e),
+        (true, 2) => fast_hist::<1024, 2>(s, v, c, e),
+        (true, 4) => fast_hist::<1024, 4>(s, v, c, e),
+        (true, 8) => fast_hist::<1024, 8>(s, v, c, e),
+        (false, 1) => fast_hist::<65_536, 1>(s, v, c, e),
+        (false, 2) => fast_hist::<65_536, 2>(s, v, c, e),
+        (false, 4) => fast_hist::<65_536, 4>(s, v, c, e),
+        (false, 8) => fast_hist::<65_536, 8>(s, v, c, e),
+        (_, p) => return Err(format!("--partials {p}: 1, 2, 4 or 8")),
+    };
+    h.ok_or_else(|| "a segment code past the dictionary".to_string())
+}
+
+/// `fast-loop DIR [--repeat R] [--partials P]`: query (b) by the fastest
+/// plain loop (see [`fast_hist`]) with `P` partial tables; without
+/// `--partials`, with 1, 2 and 4 in turn, reporting the fastest (each
+/// one's best time is in `variants`). The time covers the histograms and
+/// their merge, as the plain loop's does (not turning them into scores);
+/// codes past the segment dictionary are an error, as in the engine.
+fn fast_loop(argv: &[String]) -> Out {
+    let Some(dir) = argv.first() else {
+        return Err("usage: peers fast-loop DIR [--repeat R] [--partials P]".into());
+    };
+    let choices: Vec<usize> = match opt(argv, "--partials") {
+        Some(p) => vec![p.parse().map_err(|_| format!("--partials {p}"))?],
+        None => vec![1, 2, 4],
+    };
+    let d = load(dir)?;
+    let n = d.at.len();
+    let (mut best, mut partials) = (f64::INFINITY, 0);
+    let mut variants = serde_json::Map::new();
+    let mut h = Vec::new();
+    for &p in &choices {
+        let mut mine = f64::INFINITY;
+        for _ in 0..repeat(argv)? {
+            let start = Instant::now();
+            h = fast_hist_for(&d, p)?;
+            mine = mine.min(start.elapsed().as_secs_f64());
+        }
+        variants.insert(p.to_string(), json!(mine));
+        if mine < best {
+            (best, partials) = (mine, p);
+        }
+    }
+    let past = h[d.segments.len()..].iter().flatten().sum::<u64>();
+    if past > 0 {
+        return Err(format!(
+            "{past} row(s) with a segment code past the dictionary"
+        ));
+    }
+    h.truncate(d.segments.len());
+    Ok(Some(json!({
+        "engine": "fast loop", "query": "b", "threads": 1, "rows": n, "seconds": best,
+        "partials": partials, "variants": variants,
+        "results": histogram_rows(&h, &d.segments, FAST_LAYOUT),
+    })))
+}
+
+// ---------------------------------------------------------------- realistic data
+
+/// SplitMix64 (S. Vigna): a small seeded generator, the same output for a
+/// seed on every machine.
+struct Rng(u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (Lemire's multiply-shift; the bias is below 2⁻⁵⁰
+    /// for the small `n` used here).
+    fn below(&mut self, n: usize) -> usize {
+        ((u128::from(self.next()) * n as u128) >> 64) as usize
+    }
+
+    /// A uniform element of `items`.
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// Customer segments of the sample plan (`context.segments`).
+const R_SEGMENTS: [&str; 3] = ["families", "seniors", "small-business"];
+/// Touchpoints: the sample plan's processes (`processes[].id`).
+const R_TOUCHPOINTS: [&str; 5] = [
+    "onboarding",
+    "claims",
+    "billing",
+    "contact-centre",
+    "branch",
+];
+/// Channels of the sample organisation's data (`cx_core::demo`; the plan's
+/// survey instruments name `online` and `phone`).
+const R_CHANNELS: [&str; 3] = ["phone", "online", "branch"];
+/// The sample organisation's 4 teams (`cx_core::demo::TEAMS`; the plan's
+/// resources: "64 advisers in 4 teams").
+const R_TEAMS: [&str; 4] = ["claims-north", "claims-south", "contact-centre", "branches"];
+/// Values of the plan's custom dimension `region`.
+const R_REGIONS: [&str; 3] = ["east", "north", "south"];
+/// Attributes of the sample plan (all rated 1–5); a row rates 3 of them.
+const R_ATTRIBUTES: [&str; 6] = [
+    "claim-speed",
+    "kept-informed",
+    "wait-time",
+    "courtesy",
+    "one-contact",
+    "promise-kept",
+];
+/// 2026-01-01 in days since 1970-01-01.
+const DAY_2026: i64 = 20_454;
+
+/// Appends `v` in decimal.
+fn push_u64(out: &mut Vec<u8>, v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut v = v;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// Appends `v` (< 100) as two digits.
+fn push_2(out: &mut Vec<u8>, v: usize) {
+    out.extend_from_slice(&[b'0' + (v / 10) as u8, b'0' + (v % 10) as u8]);
+}
+
+/// One realistic response line (see [`gen_realistic`]).
+fn realistic_line(out: &mut Vec<u8>, rng: &mut Rng, seed: u64, i: u64, days: &[String]) {
+    out.extend_from_slice(b"{\"id\":\"g");
+    push_u64(out, seed);
+    out.push(b'-');
+    push_u64(out, i);
+    out.extend_from_slice(b"\",\"at\":\"");
+    out.extend_from_slice(days[rng.below(days.len())].as_bytes());
+    let minute = rng.below(24 * 60);
+    out.push(b'T');
+    push_2(out, minute / 60);
+    out.push(b':');
+    push_2(out, minute % 60);
+    out.extend_from_slice(b":00Z\"");
+    for (name, values) in [
+        ("segment", &R_SEGMENTS[..]),
+        ("touchpoint", &R_TOUCHPOINTS[..]),
+        ("channel", &R_CHANNELS[..]),
+    ] {
+        let _ = write!(out, ",\"{name}\":\"{}\"", rng.pick(values));
+    }
+    let team = rng.pick(&R_TEAMS);
+    let _ = write!(out, ",\"team\":\"{team}\",\"employee\":\"{team}-");
+    push_2(out, rng.below(50));
+    let region = rng.pick(&R_REGIONS);
+    let _ = write!(out, "\",\"dimensions\":{{\"region\":\"{region}\"}}");
+    for (name, lo, hi) in [("nps", 0, 10), ("csat", 1, 5), ("ces", 1, 7)] {
+        let _ = write!(out, ",\"{name}\":");
+        push_u64(out, (lo + rng.below(hi - lo + 1)) as u64);
+    }
+    // 3 distinct attributes: a partial Fisher–Yates shuffle.
+    let mut order = [0, 1, 2, 3, 4, 5];
+    out.extend_from_slice(b",\"attributes\":{");
+    for k in 0..3 {
+        let j = k + rng.below(order.len() - k);
+        order.swap(k, j);
+        if k > 0 {
+            out.push(b',');
+        }
+        let _ = write!(out, "\"{}\":", R_ATTRIBUTES[order[k]]);
+        push_u64(out, 1 + rng.below(5) as u64);
+    }
+    out.extend_from_slice(b"}}\n");
+}
+
+/// Writes `buf` to `out` and empties it; `false` when the reader went away.
+fn flush(out: &mut impl Write, buf: &mut Vec<u8>) -> bool {
+    let ok = out.write_all(buf).is_ok();
+    buf.clear();
+    ok
+}
+
+/// `gen-realistic ROWS SEED`: ROWS customer responses of the sample plan
+/// (`examples/data/plan.json`) as JSON Lines on stdout, the same for a
+/// SEED: a unique `id`; `at` a uniform day of 2026 at a uniform `hh:mm:00Z`;
+/// uniform `segment`, `touchpoint`, `channel`; one of the 4 teams with an
+/// `employee` `<team>-00`…`<team>-49` (200 employees); `dimensions.region`
+/// east, north or south; uniform `nps` 0–10, `csat` 1–5, `ces` 1–7; 3
+/// distinct attributes of 6, rated 1–5.
+fn gen_realistic(argv: &[String]) -> Out {
+    let [rows, seed] = argv else {
+        return Err("usage: peers gen-realistic ROWS SEED".into());
+    };
+    let rows: u64 = rows.parse().map_err(|_| format!("ROWS {rows}"))?;
+    let seed: u64 = seed.parse().map_err(|_| format!("SEED {seed}"))?;
+    let days: Vec<String> = (0..365)
+        .map(|k| {
+            let (y, m, d) = civil(DAY_2026 + k);
+            format!("{y:04}-{m:02}-{d:02}")
+        })
+        .collect();
+    let mut rng = Rng(seed);
+    let mut out = std::io::stdout().lock();
+    let mut buf = Vec::with_capacity(1 << 20);
+    for i in 0..rows {
+        realistic_line(&mut buf, &mut rng, seed, i, &days);
+        if buf.len() >= 1 << 20 && !flush(&mut out, &mut buf) {
+            return Ok(None);
+        }
+    }
+    flush(&mut out, &mut buf);
+    Ok(None)
+}
+
+/// `sample-csv CSV ROWS SEED`: the header of CSV, then ROWS of its data
+/// lines drawn uniformly with replacement (the same for a SEED), on stdout.
+/// Lines are copied as bytes (the file must not quote line breaks).
+fn sample_csv(argv: &[String]) -> Out {
+    let [file, rows, seed] = argv else {
+        return Err("usage: peers sample-csv CSV ROWS SEED".into());
+    };
+    let rows: u64 = rows.parse().map_err(|_| format!("ROWS {rows}"))?;
+    let seed: u64 = seed.parse().map_err(|_| format!("SEED {seed}"))?;
+    let bytes = read(file)?;
+    let mut lines = bytes.split_inclusive(|&b| b == b'\n');
+    let header = lines.next().ok_or(format!("{file}: empty"))?;
+    let data: Vec<&[u8]> = lines
+        .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
+        .collect();
+    if data.is_empty() {
+        return Err(format!("{file}: no data line"));
+    }
+    let mut rng = Rng(seed);
+    let mut out = std::io::stdout().lock();
+    let mut buf = Vec::with_capacity(1 << 20);
+    buf.extend_from_slice(header);
+    for _ in 0..rows {
+        let line = data[rng.below(data.len())];
+        buf.extend_from_slice(line);
+        if !line.ends_with(b"\n") {
+            buf.push(b'\n');
+        }
+        if buf.len() >= 1 << 20 && !flush(&mut out, &mut buf) {
+            return Ok(None);
+        }
+    }
+    flush(&mut out, &mut buf);
+    Ok(None)
 }

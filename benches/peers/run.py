@@ -17,7 +17,9 @@ its own subprocess, so each one's peak RSS is its own (`/usr/bin/time`):
   (d) CSV -> (b) and JSON Lines -> (b)
 
 single-threaded and on all cores, plus the references (a plain
-single-histogram loop and a plain read of the same bytes) and the streaming
+single-histogram loop, the fastest plain loop for (b) -- `peers fast-loop`:
+4 partial u32 tables, no bounds checks -- and a plain read of the same
+bytes) and the streaming
 memory check (JSON Lines through `Engine::ingest_json_lines_from` into a
 segment x ISO-week cube, from a pipe). Every peer's scores must equal cx's
 to 1e-9, or the harness exits 1. It prints a table and writes it as
@@ -28,6 +30,16 @@ Timing: each process loads its input untimed and reports the best of
 engine creation, ingest, merge, query; peers: the query over their
 in-memory table). (d): cx and Polars from the text bytes in memory, DuckDB
 from the file (in the page cache), numpy (CSV only) from the bytes.
+
+Realistic rows (issue #15; benches/peers/realistic.py): the `cx` CLI as a
+user runs it, whole process on one core, against DuckDB on the same file:
+
+    nice benches/peers/.venv/bin/python benches/peers/run.py --only realistic \
+        --realistic-rows 2000000 --airline-csv /work/shared/testdata/airline_passenger_satisfaction.csv
+
+`--only` takes a comma-separated list of a, b, c, d, stream, cli and
+realistic (default: all but realistic, which also runs whenever
+--realistic-rows is given).
 """
 
 import argparse
@@ -35,6 +47,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -401,6 +414,19 @@ def main():
     ap.add_argument("--stream-only", action="store_true", help="skip (a)-(d); only the streaming memory check")
     ap.add_argument("--stream-alerts", choices=["both", "default", "off"], default="both",
                     help="alert rules of the streaming runs [both]")
+    ap.add_argument("--only", default=None,
+                    help="comma-separated parts to run: a, b, c, d (the (a)-(d) queries), stream (the streaming "
+                         "memory check), cli (cx ingest's RSS), realistic (issue #15's CLI rows) "
+                         "[all but realistic]")
+    ap.add_argument("--realistic-rows", type=int, default=None,
+                    help="realistic JSON Lines rows for the CLI rows (turns on `realistic`) [2,000,000]")
+    ap.add_argument("--snapshot-rows", type=int, default=1_000_000, help="rows of the snapshot row [1,000,000]")
+    ap.add_argument("--csv-rows", type=int, default=None,
+                    help="airline CSV rows, sampled with replacement [--realistic-rows]")
+    ap.add_argument("--airline-csv", default=None,
+                    help="the airline passenger satisfaction survey CSV (read only when given; without it "
+                         "the airline row is skipped)")
+    ap.add_argument("--cli-repeat", type=int, default=2, help="whole-process runs of each CLI row; best counts [2]")
     # Internal: one peer measurement.
     ap.add_argument("--peer", help=argparse.SUPPRESS)
     ap.add_argument("--query", help=argparse.SUPPRESS)
@@ -408,7 +434,20 @@ def main():
     ap.add_argument("--file", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.peer:
+        if a.query in ("realistic", "airline"):
+            import realistic
+            return realistic.peer_duckdb(a)
         return peer_main(a)
+    parts = set((a.only or "a,b,c,d,stream,cli").split(","))
+    unknown = parts - {"a", "b", "c", "d", "stream", "cli", "realistic"}
+    if unknown:
+        sys.exit(f"--only: unknown part(s) {', '.join(sorted(unknown))}")
+    if a.stream_only:
+        parts = {"stream"}
+    if a.realistic_rows:
+        parts.add("realistic")
+    elif "realistic" in parts:
+        a.realistic_rows = 2_000_000
 
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     peers_bin = os.path.join(target, "release", "examples", "peers")
@@ -420,11 +459,13 @@ def main():
     col_dir = os.path.join(d, f"columns-{a.rows}-{a.segments}")
     txt_dir = os.path.join(d, f"columns-{a.text_rows}-{a.segments}")
     print(f"generating data in {d} …", file=sys.stderr)
-    generate(col_dir, a.rows, a.segments)
-    generate(txt_dir, a.text_rows, a.segments)
+    if parts & {"a", "b", "c"}:
+        generate(col_dir, a.rows, a.segments)
+    if parts & {"b", "d", "stream", "cli"}:
+        generate(txt_dir, a.text_rows, a.segments)
     csv_path = os.path.join(txt_dir, "responses.csv")
     jsonl_path = os.path.join(txt_dir, "responses.jsonl")
-    if not os.path.exists(jsonl_path):
+    if parts & {"d", "stream", "cli"} and not os.path.exists(jsonl_path):
         subprocess.run([peers_bin, "write-text", txt_dir, str(a.text_rows), csv_path, jsonl_path], check=True)
 
     results = []  # (query, engine, threads, rows, seconds, rss, extra)
@@ -447,7 +488,8 @@ def main():
 
     queries = [("a", col_dir, None), ("b", col_dir, None), ("c", col_dir, None),
                ("b-csv", txt_dir, csv_path), ("b-jsonl", txt_dir, jsonl_path)]
-    for q, qdir, qfile in [] if a.stream_only else queries:
+    part = {"a": "a", "b": "b", "c": "c", "b-csv": "d", "b-jsonl": "d"}
+    for q, qdir, qfile in [x for x in queries if part[x[0]] in parts]:
         for threads in modes:
             if q.startswith("b-"):
                 fmt = q.split("-")[1]
@@ -465,6 +507,11 @@ def main():
                 loop_out, rss = run_child([peers_bin, "loop", qdir, "--repeat", rep])
                 record(q, "plain histogram loop", 1, loop_out, rss)
                 check(q, "plain histogram loop", cx_out, loop_out)
+                fast_out, fast_rss = run_child([peers_bin, "fast-loop", qdir, "--repeat", rep])
+                record(q, "fast loop (reference)", 1, fast_out, fast_rss,
+                       "best of 1/2/4 partial u32 tables: " + ", ".join(
+                           f"{p}: {fast_out['rows'] / s / 1e6:.0f}" for p, s in fast_out["variants"].items()) + " M rows/s")
+                check(q, "fast loop (reference)", cx_out, fast_out)
                 read = {"rows": loop_out["rows"], "seconds": loop_out["read_seconds"]}
                 record(q, "plain read (sum of bytes)", 1, read, rss, f"{loop_out['read_bytes'] / 1e6:.0f} MB")
             for peer in ("duckdb", "polars", "numpy"):
@@ -479,7 +526,8 @@ def main():
     # Streaming memory: JSON Lines from a pipe into a segment x ISO-week cube.
     streams = []
     rules = {"both": (True, False), "default": (True,), "off": (False,)}[a.stream_alerts]
-    for n, alerts in [(n, al) for n in (a.stream_rows or []) for al in rules]:
+    stream_rows = (a.stream_rows or []) if "stream" in parts else []
+    for n, alerts in [(n, al) for n in stream_rows for al in rules]:
         gen = subprocess.Popen([peers_bin, "gen-jsonl", col_dir, str(n)], stdout=subprocess.PIPE)
         out, rss = run_child([peers_bin, "stream"] + ([] if alerts else ["--no-alerts"]), stdin=gen.stdout)
         gen.stdout.close()
@@ -489,8 +537,36 @@ def main():
                         "cells": out["cells"], "alerts": out["alerts"], "via": via})
         print(f"  stream {n:,} rows: {rss:.0f} MB peak RSS, {out['rows'] / out['seconds'] / 1e6:.2f} M rows/s",
               file=sys.stderr)
-    # The CLI: its peak RSS on the (d) JSON Lines file, read whole with the
-    # default cube, then streamed from stdin into a segment x ISO-week cube.
+    if "cli" in parts:
+        cli_rss(a, cx_bin, jsonl_path, streams)
+    realistic_rows = []
+    if "realistic" in parts:
+        sys.path.insert(0, HERE)
+        import realistic
+        realistic_rows = realistic.run(a, peers_bin, cx_bin, same, failures)
+
+    info = machine()
+    md = table(results, streams, info, a)
+    if realistic_rows:
+        md += realistic.table(realistic_rows, a)
+    print(md)
+    if a.markdown:
+        with open(a.markdown, "w") as f:
+            f.write(md)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"machine": info, "results": results, "streams": streams, "realistic": realistic_rows,
+                       "failures": failures}, f, indent=1)
+    if failures:
+        print("\nCORRECTNESS CHECK FAILED:\n" + "\n".join(failures), file=sys.stderr)
+        sys.exit(1)
+    if results or realistic_rows:
+        print("\ncorrectness check: every peer's scores equal cx's (n exact, values to 1e-9)", file=sys.stderr)
+
+
+def cli_rss(a, cx_bin, jsonl_path, streams):
+    """The CLI: its peak RSS on the (d) JSON Lines file, read whole with the
+    default cube, then streamed from stdin into a segment x ISO-week cube."""
     t = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         plan = os.path.join(tmp, "plan.json")
@@ -517,21 +593,6 @@ def main():
                         "file_mb": os.path.getsize(jsonl_path) / 1e6, "stdin": True,
                         "via": "cx ingest - --cube segment --granularity isoWeek (stdin)"})
 
-    info = machine()
-    md = table(results, streams, info, a)
-    print(md)
-    if a.markdown:
-        with open(a.markdown, "w") as f:
-            f.write(md)
-    if a.json:
-        with open(a.json, "w") as f:
-            json.dump({"machine": info, "results": results, "streams": streams, "failures": failures}, f, indent=1)
-    if failures:
-        print("\nCORRECTNESS CHECK FAILED:\n" + "\n".join(failures), file=sys.stderr)
-        sys.exit(1)
-    if results:
-        print("\ncorrectness check: every peer's scores equal cx's (n exact, values to 1e-9)", file=sys.stderr)
-
 
 def table(results, streams, info, a):
     cx_rate = {(r["query"], r["threads"]): r["rows"] / r["seconds"]
@@ -539,8 +600,9 @@ def table(results, streams, info, a):
     lines = [
         f"{info['date']}, {info['nproc']} cores (`nproc`), {info['cpu']}, load average {info['load']}; "
         f"Python {info['python']}, duckdb {info['duckdb']}, polars {info['polars']}, numpy {info['numpy']}; "
-        f"{info['rustc']}; commit {info['commit']}. (a)–(c): {a.rows:,} rows; (d): {a.text_rows:,} rows; "
-        f"{a.segments:,} segments; best of {a.repeat}.",
+        f"{info['rustc']}; commit {info['commit']}."
+        + (f" (a)–(c): {a.rows:,} rows; (d): {a.text_rows:,} rows; {a.segments:,} segments; best of {a.repeat}."
+           if results else ""),
         "",
         "| query | engine | threads | M rows/s | cx / engine | peak RSS (MB) | note |",
         "|---|---|---:|---:|---:|---:|---|",
@@ -555,19 +617,24 @@ def table(results, streams, info, a):
         ratio = "" if r["engine"].startswith("cx") or mine is None else f"{mine / rate:.2f}×"
         lines.append(f"| {names[r['query']]} | {r['engine']} | {r['threads']} | {rate / 1e6:,.1f} | {ratio} | "
                      f"{r['rss_mb']:,.0f} | {r['note']} |")
-    lines += ["", "| streaming JSON Lines into segment × ISO week | rows | M rows/s | peak RSS (MB) | note |",
-              "|---|---:|---:|---:|---|"]
+    if streams:
+        lines += ["", "| streaming JSON Lines into segment × ISO week | rows | M rows/s | peak RSS (MB) | note |",
+                  "|---|---:|---:|---:|---|"]
     for s in streams:
         note = (f"{s['cells']:,} cells, {s['alerts']:,} alerts" if "cells" in s
                 else f"file {s['file_mb']:,.0f} MB, " + ("streamed" if s.get("stdin") else "read whole"))
         lines.append(f"| {s['via']} | {s['rows']:,} | {s['rows'] / s['seconds'] / 1e6:.2f} | {s['rss_mb']:,.0f} | {note} |")
-    lines += ["", "| target (single core unless said) | measured | met |", "|---|---:|---|"]
+    if results or streams:
+        lines += ["", "| target (single core unless said) | measured | met |", "|---|---:|---|"]
     rate = {(r["query"], r["engine"], r["threads"]): r["rows"] / r["seconds"] for r in results}
     for q, peer, want in [("b", "duckdb", 8), ("b", "numpy", 3), ("b", "plain histogram loop", 0.8),
                           ("b-csv", "duckdb", 2), ("b-jsonl", "duckdb", 1.5)]:
         if (q, "cx", 1) in rate and (q, peer, 1) in rate:
             got = rate[(q, "cx", 1)] / rate[(q, peer, 1)]
             lines.append(f"| {names[q]}: cx ≥ {want}× {peer} | {got:.2f}× | {'yes' if got >= want else '**no**'} |")
+    if ("b", "cx", 1) in rate and ("b", "fast loop (reference)", 1) in rate:
+        got = rate[("b", "cx", 1)] / rate[("b", "fast loop (reference)", 1)]
+        lines.append(f"| {names['b']}: cx / fast loop (the reference, no target) | {got:.2f}× | — |")
     for s in streams:
         if "cells" in s:
             ok = s["rss_mb"] <= 64
