@@ -16,7 +16,7 @@
 //! function of the cell's response count alone: the same rows give the same
 //! forms whatever the order, chunking or merge order. Every statistic is an
 //! exact integer, and a sparse cell's statistics are its rows replayed
-//! through [`apply_packed`], the one per-response formula the dense cells
+//! through `apply_packed`, the one per-response formula the dense cells
 //! use too, so both forms answer bit-identically.
 
 use std::hash::{Hash, Hasher};
