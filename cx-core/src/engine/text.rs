@@ -6,19 +6,8 @@ use serde::Deserialize;
 use super::cells::ResponseBatch;
 use super::ingest::{IngestReport, Position, RecordError};
 use super::{Engine, ResponseRef};
+use crate::error::{ErrorCode, ParseError};
 use crate::record::{Audit, EmployeeResponse, KpiObservation, Record, Response, Timestamp};
-
-/// Why a whole JSON document could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message} at line {line}, column {column}")]
-pub struct JsonError {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column.
-    pub column: usize,
-    /// What was wrong.
-    pub message: String,
-}
 
 /// The UTF-8 byte-order mark, skipped at the start of a JSON Lines input.
 const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
@@ -884,7 +873,7 @@ impl Engine {
             pointer: String::new(),
             field: None,
             id: None,
-            code: "line-too-long".into(),
+            code: ErrorCode::LineTooLong,
             message: format!(
                 "the line has {len} bytes; the limit is {max_line} (limits.maxLineBytes)"
             ),
@@ -982,7 +971,7 @@ impl Engine {
         batch: &mut ResponseBatch,
         report: &mut IngestReport,
     ) {
-        let fail = |code: &str,
+        let fail = |code: ErrorCode,
                     column: Option<usize>,
                     pointer: String,
                     message: String,
@@ -993,7 +982,7 @@ impl Engine {
             pointer,
             field: None,
             id,
-            code: code.to_string(),
+            code,
             message,
         };
         if line.len() > self.config.limits.max_line_bytes {
@@ -1016,7 +1005,7 @@ impl Engine {
             Ok(t) => t,
             Err(e) => {
                 let err = fail(
-                    "invalid-utf8",
+                    ErrorCode::InvalidUtf8,
                     Some(e.valid_up_to() + 1),
                     String::new(),
                     format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1),
@@ -1040,7 +1029,13 @@ impl Engine {
         match parse_record(text) {
             Ok(rec) => self.accept(&rec, pos, batch, report),
             Err((_, column, pointer, message)) => {
-                let e = fail("parse-error", Some(column), pointer, message, id_of(text));
+                let e = fail(
+                    ErrorCode::ParseError,
+                    Some(column),
+                    pointer,
+                    message,
+                    id_of(text),
+                );
                 report.reject(e, self.config.limits.max_errors_listed);
             }
         }
@@ -1148,13 +1143,14 @@ impl Engine {
     /// Lines lines are: an element with several unknown keys in one map
     /// (`dimensions`, `attributes`, `expectations`) reports the first in
     /// the element's order.
-    pub fn ingest_json(&mut self, text: &str) -> Result<IngestReport, JsonError> {
+    pub fn ingest_json(&mut self, text: &str) -> Result<IngestReport, ParseError> {
         // Each element is kept as its exact text and read like a JSON line:
         // going through `serde_json::Value` would silently keep the last of
         // duplicate keys (`{"nps": 1, "nps": 9}`).
-        let json_error = |e: serde_json::Error| JsonError {
+        let json_error = |e: serde_json::Error| ParseError {
             line: e.line().max(1),
             column: e.column().max(1),
+            pointer: String::new(),
             message: strip(&e.to_string()),
         };
         let whole: &serde_json::value::RawValue = serde_json::from_str(text).map_err(json_error)?;
@@ -1208,7 +1204,7 @@ impl Engine {
                         pointer,
                         field: None,
                         id: id_of(text),
-                        code: "parse-error".into(),
+                        code: ErrorCode::ParseError,
                         message,
                     };
                     report.reject(e, self.config.limits.max_errors_listed);
@@ -1277,14 +1273,14 @@ mod tests {
                 index,
                 line: Some(line_no),
             };
-            let fail = |code: &str, column, message, id| RecordError {
+            let fail = |code: ErrorCode, column, message, id| RecordError {
                 index,
                 line: Some(line_no),
                 column,
                 pointer: String::new(),
                 field: None,
                 id,
-                code: code.to_string(),
+                code,
                 message,
             };
             if line.len() > max_line {
@@ -1292,7 +1288,7 @@ mod tests {
                     "the line has {} bytes; the limit is {max_line} (limits.maxLineBytes)",
                     line.len()
                 );
-                report.reject(fail("line-too-long", None, message, None), listed);
+                report.reject(fail(ErrorCode::LineTooLong, None, message, None), listed);
                 continue;
             }
             let text = match std::str::from_utf8(line) {
@@ -1300,7 +1296,10 @@ mod tests {
                 Err(err) => {
                     let at = err.valid_up_to() + 1;
                     let message = format!("invalid UTF-8 at byte {at}");
-                    report.reject(fail("invalid-utf8", Some(at), message, None), listed);
+                    report.reject(
+                        fail(ErrorCode::InvalidUtf8, Some(at), message, None),
+                        listed,
+                    );
                     continue;
                 }
             };
@@ -1316,7 +1315,7 @@ mod tests {
             match parse_record(text) {
                 Ok(rec) => e.accept(&rec, pos, &mut batch, &mut report),
                 Err((_, column, pointer, message)) => {
-                    let mut err = fail("parse-error", Some(column), message, id_of(text));
+                    let mut err = fail(ErrorCode::ParseError, Some(column), message, id_of(text));
                     err.pointer = pointer;
                     report.reject(err, listed);
                 }
@@ -1346,7 +1345,7 @@ mod tests {
                         pointer,
                         field: None,
                         id: id_of(item.get()),
-                        code: "parse-error".into(),
+                        code: ErrorCode::ParseError,
                         message,
                     },
                     e.config.limits.max_errors_listed,
