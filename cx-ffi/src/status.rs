@@ -309,3 +309,68 @@ pub extern "C" fn cx_status_str(status: c_int) -> *const c_char {
             .map_or(c"unknown status".as_ptr(), |s| s.describe().as_ptr().cast())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::ffi::CStr;
+
+    use super::*;
+
+    #[test]
+    fn statuses_keep_their_numbers_and_have_distinct_descriptions() {
+        // ABI: a number is never renumbered nor reused.
+        let numbers: Vec<(&str, c_int)> = cx_status::ALL
+            .iter()
+            .map(|&(s, name)| (name, s as c_int))
+            .collect();
+        let kept = [
+            ("Ok", 0),
+            ("NullArgument", 1),
+            ("InvalidUtf8", 2),
+            ("ParseError", 3),
+            ("InvalidPlan", 4),
+            ("InvalidArgument", 5),
+            ("QueryError", 6),
+            ("MappingError", 7),
+            ("Incompatible", 8),
+            ("InvalidSnapshot", 9),
+            ("Panic", 10),
+            ("MemoryLimit", 11),
+        ];
+        assert_eq!(numbers, kept);
+        let mut seen = BTreeSet::new();
+        for &(s, _) in cx_status::ALL {
+            assert_eq!(cx_status::from_int(s as c_int), Some(s));
+            let text = CStr::from_bytes_with_nul(s.describe().as_bytes())
+                .unwrap()
+                .to_str()
+                .unwrap();
+            assert!(seen.insert(text), "`{text}` twice");
+            // SAFETY: static NUL-terminated string.
+            let via_c = unsafe { CStr::from_ptr(cx_status_str(s as c_int)) };
+            assert_eq!(via_c.to_str().unwrap(), text);
+        }
+        assert_eq!(cx_status::from_int(cx_status::ALL.len() as c_int), None);
+    }
+
+    #[test]
+    fn every_error_code_has_a_status() {
+        for &code in ErrorCode::ALL {
+            let status = status_of(code).unwrap_or_else(|| panic!("no status for `{code}`"));
+            assert_eq!(cx_status::from(code), status);
+            assert_ne!(status, cx_status::Ok, "{code}");
+            assert_eq!(
+                status == cx_status::Panic,
+                code == ErrorCode::Panic,
+                "{code}"
+            );
+            let f = Failure::new(code, "", "m");
+            assert_eq!((f.status, f.code), (status, code));
+        }
+        assert_eq!(
+            cx_status::from(ErrorCode::MemoryLimit),
+            cx_status::MemoryLimit
+        );
+    }
+}
