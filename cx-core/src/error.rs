@@ -288,17 +288,6 @@ impl ParseError {
     }
 }
 
-impl From<crate::json::Positioned> for ParseError {
-    fn from((line, column, pointer, message): crate::json::Positioned) -> ParseError {
-        ParseError {
-            line,
-            column,
-            pointer,
-            message,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

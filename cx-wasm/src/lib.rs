@@ -169,13 +169,13 @@ fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, text_ok: bool) -> R
 
 /// Parses JSON text into a document; `positions`: report line and column.
 fn parse_doc<T: DeserializeOwned>(text: &str, what: &str, positions: bool) -> Result<T, JsValue> {
-    cx_core::json::from_json_positioned(text).map_err(|(line, column, pointer, message)| {
+    cx_core::json::from_json_positioned(text).map_err(|e| {
         let (l, c) = if positions {
-            (Some(line), Some(column))
+            (Some(e.line), Some(e.column))
         } else {
             (None, None)
         };
-        parse_error(what, l, c, &pointer, &message)
+        parse_error(what, l, c, &e.pointer, &e.message)
     })
 }
 

@@ -175,7 +175,7 @@ pub enum MappingError {
 impl CsvMapping {
     /// Reads a mapping from JSON text.
     pub fn from_json(text: &str) -> Result<CsvMapping, MappingError> {
-        crate::plan::parse::from_json_positioned(text).map_err(|p| MappingError::Parse(p.into()))
+        crate::plan::parse::from_json_positioned(text).map_err(MappingError::Parse)
     }
 }
 

@@ -298,7 +298,7 @@ pub enum QueryError {
 impl Query {
     /// Reads a query from JSON text.
     pub fn from_json(text: &str) -> Result<Query, QueryError> {
-        crate::plan::parse::from_json_positioned(text).map_err(|p| QueryError::Parse(p.into()))
+        crate::plan::parse::from_json_positioned(text).map_err(QueryError::Parse)
     }
 }
 

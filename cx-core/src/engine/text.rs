@@ -721,21 +721,18 @@ fn rfc3339_plain(s: &[u8]) -> Option<Timestamp> {
     Timestamp::from_unix(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
 }
 
-/// A record parse failure: (line within the text, column, pointer, message).
-pub(crate) type ParseFailure = (usize, usize, String, String);
-
 /// Parses one record from JSON text: a line without `kind` (or with
 /// `"kind": "response"`) is a [`Response`]; `employee`, `audit`, `kpi` the others.
-pub(crate) fn parse_record(text: &str) -> Result<Record, ParseFailure> {
+pub(crate) fn parse_record(text: &str) -> Result<Record, ParseError> {
     let probe: KindProbe = match serde_json::from_str(text) {
         Ok(p) => p,
         Err(e) => {
-            return Err((
-                e.line().max(1),
-                e.column().max(1),
-                String::new(),
-                strip(&e.to_string()),
-            ))
+            return Err(ParseError {
+                line: e.line().max(1),
+                column: e.column().max(1),
+                pointer: String::new(),
+                message: strip(&e.to_string()),
+            })
         }
     };
     let kind = probe.kind.as_deref().map(str::to_string);
@@ -744,12 +741,12 @@ pub(crate) fn parse_record(text: &str) -> Result<Record, ParseFailure> {
         Some("employee") => crate::plan::parse::from_json_positioned::<EmployeeResponse>(text).map(Record::Employee),
         Some("audit") => crate::plan::parse::from_json_positioned::<Audit>(text).map(Record::Audit),
         Some("kpi") => crate::plan::parse::from_json_positioned::<KpiObservation>(text).map(Record::Kpi),
-        Some(other) => Err((
-            1,
-            1,
-            "/kind".into(),
-            format!("unknown record kind `{other}`: expected no kind (a customer response), \"employee\", \"audit\" or \"kpi\""),
-        )),
+        Some(other) => Err(ParseError {
+            line: 1,
+            column: 1,
+            pointer: "/kind".into(),
+            message: format!("unknown record kind `{other}`: expected no kind (a customer response), \"employee\", \"audit\" or \"kpi\""),
+        }),
     }
 }
 
@@ -1028,7 +1025,12 @@ impl Engine {
         }
         match parse_record(text) {
             Ok(rec) => self.accept(&rec, pos, batch, report),
-            Err((_, column, pointer, message)) => {
+            Err(ParseError {
+                column,
+                pointer,
+                message,
+                ..
+            }) => {
                 let e = fail(
                     ErrorCode::ParseError,
                     Some(column),
@@ -1191,7 +1193,9 @@ impl Engine {
                         }
                     }
                 }
-                Err((_, _, pointer, message)) => {
+                Err(ParseError {
+                    pointer, message, ..
+                }) => {
                     let pointer = if prefix {
                         format!("/{index}{pointer}")
                     } else {
@@ -1220,12 +1224,11 @@ impl Record {
     /// Parses one record from a JSON value (used by the bindings): no `kind`
     /// is a customer response. The error is `(JSON Pointer, message)`.
     pub fn from_json_value(value: &serde_json::Value) -> Result<Record, (String, String)> {
-        parse_record(&value.to_string()).map_err(|(_, _, p, m)| (p, m))
+        parse_record(&value.to_string()).map_err(|e| (e.pointer, e.message))
     }
 
-    /// Parses one record from JSON text. The error is `(line, column, JSON
-    /// Pointer, message)`.
-    pub fn from_json(text: &str) -> Result<Record, (usize, usize, String, String)> {
+    /// Parses one record from JSON text.
+    pub fn from_json(text: &str) -> Result<Record, ParseError> {
         parse_record(text)
     }
 }
@@ -1314,7 +1317,12 @@ mod tests {
             }
             match parse_record(text) {
                 Ok(rec) => e.accept(&rec, pos, &mut batch, &mut report),
-                Err((_, column, pointer, message)) => {
+                Err(ParseError {
+                    column,
+                    pointer,
+                    message,
+                    ..
+                }) => {
                     let mut err = fail(ErrorCode::ParseError, Some(column), message, id_of(text));
                     err.pointer = pointer;
                     report.reject(err, listed);
@@ -1337,7 +1345,9 @@ mod tests {
             let before = report.errors.len();
             match parse_record(item.get()) {
                 Ok(rec) => e.accept(&rec, pos, &mut batch, &mut report),
-                Err((_, _, pointer, message)) => report.reject(
+                Err(ParseError {
+                    pointer, message, ..
+                }) => report.reject(
                     RecordError {
                         index,
                         line: None,

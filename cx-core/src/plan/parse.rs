@@ -39,7 +39,7 @@ impl Plan {
     /// assert_eq!((e.line, e.pointer.as_str()), (2, "/organization/name"));
     /// ```
     pub fn from_json(text: &str) -> Result<Plan, PlanError> {
-        from_json_positioned(text).map_err(|p| PlanError::Parse(p.into()))
+        from_json_positioned(text).map_err(PlanError::Parse)
     }
 }
 

@@ -258,7 +258,7 @@ impl Plan {
     /// use cx_core::plan::{Plan, codes};
     /// let plan = Plan::new("Acme");
     /// let diags = plan.validate();
-    /// assert!(diags.iter().any(|d| d.code == codes::ErrorCode::NoIdentity));
+    /// assert!(diags.iter().any(|d| d.code == codes::NO_IDENTITY));
     /// assert!(!diags.iter().any(|d| d.is_error()));
     /// ```
     pub fn validate(&self) -> Vec<Diagnostic> {

@@ -107,8 +107,8 @@ impl PlaybookError {
 impl Playbook {
     /// Reads and checks a playbook document.
     pub fn from_json(text: &str) -> Result<Playbook, PlaybookError> {
-        let p: Playbook = crate::plan::parse::from_json_positioned(text)
-            .map_err(|p| PlaybookError::Parse(p.into()))?;
+        let p: Playbook =
+            crate::plan::parse::from_json_positioned(text).map_err(PlaybookError::Parse)?;
         p.check()?;
         Ok(p)
     }
