@@ -89,6 +89,11 @@ typedef enum cx_status {
    * left unusable by an earlier one). Please report it.
    */
   CX_STATUS_PANIC = 10,
+  /**
+   * An ingest would pass the engine's memory budget for cells
+   * (`limits.maxCellBytes`); nothing was filed.
+   */
+  CX_STATUS_MEMORY_LIMIT = 11,
 } cx_status;
 
 /**

@@ -1,11 +1,14 @@
 //! Diagnostics: what validation (and parsing) says about a document.
 //!
-//! A [`Diagnostic`] has a [`Severity`], a stable kebab-case `code` (the table
-//! of codes is in `docs/diagnostics.md` and on [`crate::plan::codes`]), a JSON
-//! Pointer `path` into the document, and a message a CX manager understands.
+//! A [`Diagnostic`] has a [`Severity`], a stable [`ErrorCode`] (the table of
+//! plan codes is in `docs/diagnostics.md` and on [`crate::plan::codes`]), a
+//! JSON Pointer into the document (`path` in JSON), and a message a CX
+//! manager understands.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use crate::error::ErrorCode;
 
 /// How serious a diagnostic is.
 #[derive(
@@ -27,10 +30,12 @@ pub enum Severity {
 pub struct Diagnostic {
     /// Error, warning or info.
     pub severity: Severity,
-    /// Stable kebab-case code, e.g. `dangling-reference`.
-    pub code: String,
+    /// Stable code, e.g. `dangling-reference`.
+    pub code: ErrorCode,
     /// JSON Pointer to the offending value (`""` is the whole document).
-    pub path: String,
+    // Named `path` in JSON (the documents keep their field names).
+    #[serde(rename = "path")]
+    pub pointer: String,
     /// A plain-language explanation.
     pub message: String,
     /// 1-based line, for parse errors.
@@ -43,25 +48,29 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error diagnostic.
-    pub fn error(code: &str, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::new(Severity::Error, code, path, message)
+    pub fn error(code: ErrorCode, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, pointer, message)
     }
 
     /// A warning diagnostic.
-    pub fn warning(code: &str, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::new(Severity::Warning, code, path, message)
+    pub fn warning(
+        code: ErrorCode,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::new(Severity::Warning, code, pointer, message)
     }
 
     fn new(
         severity: Severity,
-        code: &str,
-        path: impl Into<String>,
+        code: ErrorCode,
+        pointer: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
         Diagnostic {
             severity,
-            code: code.to_string(),
-            path: path.into(),
+            code,
+            pointer: pointer.into(),
             message: message.into(),
             line: None,
             column: None,

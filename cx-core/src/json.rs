@@ -13,20 +13,19 @@
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::escape_pointer_token;
-
-/// A document that could not be read: `(line, column, JSON Pointer,
-/// message)`, 1-based line and column, the message without serde_json's
-/// " at line L column C".
-pub type Positioned = (usize, usize, String, String);
+use crate::error::ParseError;
 
 /// Reads a whole JSON document (nothing but whitespace after it) into `T`.
+/// The error has the 1-based line and column, the JSON Pointer and the
+/// message without serde_json's " at line L column C".
 ///
 /// ```
 /// use cx_core::json::from_json_positioned;
 /// let err = from_json_positioned::<Vec<u8>>("[1,\n 2, \"x\"]").unwrap_err();
-/// assert_eq!(err, (2, 7, "/2".to_string(), "invalid type: string \"x\", expected u8".to_string()));
+/// assert_eq!((err.line, err.column, err.pointer.as_str()), (2, 7, "/2"));
+/// assert_eq!(err.message, "invalid type: string \"x\", expected u8");
 /// ```
-pub fn from_json_positioned<T: DeserializeOwned>(text: &str) -> Result<T, Positioned> {
+pub fn from_json_positioned<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     serde_json::from_str(text).map_err(|e: serde_json::Error| {
         let message = clean_message(&e.to_string());
         // A syntax error's position includes the offending byte.
@@ -42,8 +41,12 @@ pub fn from_json_positioned<T: DeserializeOwned>(text: &str) -> Result<T, Positi
             between,
             buffered,
         };
-        let path = pointer_at(text, e.line(), e.column(), at);
-        (e.line().max(1), e.column().max(1), path, message)
+        ParseError {
+            line: e.line().max(1),
+            column: e.column().max(1),
+            pointer: pointer_at(text, e.line(), e.column(), at),
+            message,
+        }
     })
 }
 
@@ -237,10 +240,10 @@ mod tests {
 
     #[test]
     fn positions_and_messages() {
-        let (line, column, p, m) = from_json_positioned::<Doc>("{\n  \"name\": 7\n}").unwrap_err();
-        assert_eq!((line, column, p.as_str()), (2, 11, "/name"));
-        assert_eq!(m, "invalid type: integer `7`, expected a string");
-        let (line, column, p, _) = from_json_positioned::<Doc>("").unwrap_err();
-        assert_eq!((line, column, p.as_str()), (1, 1, ""));
+        let e = from_json_positioned::<Doc>("{\n  \"name\": 7\n}").unwrap_err();
+        assert_eq!((e.line, e.column, e.pointer.as_str()), (2, 11, "/name"));
+        assert_eq!(e.message, "invalid type: integer `7`, expected a string");
+        let e = from_json_positioned::<Doc>("").unwrap_err();
+        assert_eq!((e.line, e.column, e.pointer.as_str()), (1, 1, ""));
     }
 }

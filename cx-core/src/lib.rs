@@ -9,6 +9,8 @@
 //! - [`score`]: mergeable sufficient statistics and every score computed from
 //!   them, with honest statistics (n, standard error, interval, flags).
 //! - [`schema`]: the JSON Schemas of every document type.
+//! - [`error`]: the stable code of every error ([`error::ErrorCode`]) and
+//!   the one parse error ([`error::ParseError`]).
 //! - [`json`]: reading a JSON document with errors that say where (line,
 //!   column, JSON Pointer).
 //!
@@ -21,6 +23,7 @@ pub mod analysis;
 pub mod demo;
 pub mod diagnostic;
 pub mod engine;
+pub mod error;
 pub mod json;
 pub mod metric;
 pub mod plan;

@@ -290,7 +290,7 @@ fn mapping_errors_are_whole_call_errors() {
     let m = CsvMapping::from_json(r#"{"fixedAt": "2026-01-01", "nps": "NPS"}"#).unwrap();
     let err = e.ingest_csv(b"Score\n9\n", &m).unwrap_err();
     assert_eq!(err.code(), "missing-column");
-    assert_eq!(err.path(), "/nps");
+    assert_eq!(err.pointer(), "/nps");
     let m = CsvMapping::from_json(r#"{"nps": "NPS"}"#).unwrap();
     assert_eq!(
         e.ingest_csv(b"NPS\n9\n", &m).unwrap_err().code(),

@@ -279,7 +279,7 @@ fn restore_refuses_counts_beyond_two_to_the_53() {
             let snap: cx_core::engine::Snapshot = serde_json::from_value(s).unwrap();
             let err = Engine::restore(snap).expect_err(ptr);
             assert_eq!(
-                (err.code(), err.path()),
+                (err.code().as_str(), err.pointer()),
                 ("invalid-snapshot", ptr.to_string())
             );
             assert!(err.to_string().contains("2^53"), "{err}");

@@ -133,7 +133,7 @@ fn coarse_cubes_refuse_finer_periods() {
     let q: Query = serde_json::from_str(r#"{"groupBy": ["period:isoWeek"]}"#).unwrap();
     let err = e.query(&q).unwrap_err();
     assert_eq!(
-        (err.code(), err.path().as_str()),
+        (err.code().as_str(), err.pointer().as_str()),
         ("period-unavailable", "/groupBy/0")
     );
     let e = engine(Granularity::IsoWeek);
@@ -179,11 +179,15 @@ fn query_errors_name_the_field() {
     ];
     for (text, code, path) in cases {
         let err = e.query(&Query::from_json(text).unwrap()).unwrap_err();
-        assert_eq!((err.code(), err.path().as_str()), (code, path), "{text}");
+        assert_eq!(
+            (err.code().as_str(), err.pointer().as_str()),
+            (code, path),
+            "{text}"
+        );
     }
     let err = Query::from_json(r#"{"groupBy": ["period:fortnight"]}"#).unwrap_err();
     assert_eq!(
-        (err.code(), err.path().as_str()),
+        (err.code().as_str(), err.pointer().as_str()),
         ("parse-error", "/groupBy/0")
     );
     let err = Query::from_json(r#"{"metric": ["nps"]}"#).unwrap_err();

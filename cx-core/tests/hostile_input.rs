@@ -6,6 +6,7 @@
 //! with 100,000 attributes).
 
 use cx_core::engine::{CsvMapping, Engine, EngineError, Query, Snapshot};
+use cx_core::error::ParseError;
 use cx_core::plan::{Plan, PlanError};
 
 const PLAN: &str = include_str!("../../examples/data/plan.json");
@@ -26,7 +27,7 @@ fn duplicate_keys_are_errors_in_plans_records_queries_and_mappings() {
         "\"schemaVersion\": 1, \"schemaVersion\": 1,",
         1,
     );
-    let PlanError::Parse { message, .. } = Plan::from_json(&text).unwrap_err() else {
+    let PlanError::Parse(ParseError { message, .. }) = Plan::from_json(&text).unwrap_err() else {
         unreachable!()
     };
     assert!(
@@ -83,7 +84,7 @@ fn duplicate_keys_are_errors_in_plans_records_queries_and_mappings() {
     let q = Query::from_json(r#"{"groupBy":["team","employee","employee"]}"#).unwrap();
     let err = e.query(&q).unwrap_err();
     assert_eq!(
-        (err.code(), err.path().as_str()),
+        (err.code().as_str(), err.pointer().as_str()),
         ("duplicate-group-by", "/groupBy/2")
     );
     let err = Query::from_json(r#"{"level":0.9,"level":0.5}"#).unwrap_err();

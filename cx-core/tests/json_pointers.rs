@@ -5,6 +5,7 @@
 //! and loses each member in turn.
 
 use cx_core::engine::{CsvMapping, Query};
+use cx_core::error::ParseError;
 use cx_core::json::from_json_positioned;
 use cx_core::plan::Plan;
 use cx_core::record::{Audit, EmployeeResponse, KpiObservation, Response};
@@ -103,7 +104,7 @@ fn check<T: DeserializeOwned>(name: &str, text: &str) -> usize {
         let Some(expected) = reference::<T>(&text) else {
             continue;
         };
-        let Err((.., pointer, _)) = from_json_positioned::<T>(&text) else {
+        let Err(ParseError { pointer, .. }) = from_json_positioned::<T>(&text) else {
             panic!("{name}: {what}: read without error")
         };
         assert_eq!(pointer, expected, "{name}: {what}");
@@ -247,7 +248,7 @@ fn pointers_equal_serde_path_to_error_on_edge_cases() {
             "serde_path_to_error, {text}"
         );
         assert_eq!(
-            from_json_positioned::<Doc>(text).unwrap_err().2,
+            from_json_positioned::<Doc>(text).unwrap_err().pointer,
             expected,
             "{text}"
         );

@@ -2,6 +2,7 @@
 //! severity, path), and the sample plan triggers none.
 
 use cx_core::diagnostic::Severity;
+use cx_core::error::ParseError;
 use cx_core::plan::{codes, Plan, PlanError};
 use serde_json::{json, Value};
 
@@ -37,7 +38,7 @@ fn expect(doc: &Value, code: &str, severity: Severity, path: &str) {
     assert!(
         diags.iter().any(|d| d.code == code
             && d.severity == severity
-            && d.path == path
+            && d.pointer == path
             && !d.message.is_empty()),
         "expected {code} ({severity:?}) at {path}, got {diags:#?}"
     );
@@ -521,12 +522,12 @@ fn every_documented_code_is_tested_here() {
 
 fn parse_err(text: &str) -> (usize, usize, String, String) {
     match Plan::from_json(text).unwrap_err() {
-        PlanError::Parse {
+        PlanError::Parse(ParseError {
             line,
             column,
-            path,
+            pointer,
             message,
-        } => (line, column, path, message),
+        }) => (line, column, pointer, message),
         other => panic!("{other:?}"),
     }
 }

@@ -3,6 +3,8 @@
 use std::ffi::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use cx_core::error::ErrorCode;
+
 use crate::status::{cx_status, set_last_error, Failure};
 
 /// Runs an export's body: `Ok` becomes `CX_STATUS_OK`; a failure or a panic
@@ -67,8 +69,7 @@ pub(crate) unsafe fn bytes<'a>(
     }
     if len > isize::MAX as usize {
         return Err(Failure::new(
-            cx_status::InvalidArgument,
-            "invalid-argument",
+            ErrorCode::InvalidArgument,
             "",
             format!("`{name}` is longer than any buffer can be ({len} bytes)"),
         ));
@@ -90,8 +91,7 @@ pub(crate) unsafe fn text<'a>(
     let b = unsafe { bytes(ptr, len, name) }?;
     std::str::from_utf8(b).map_err(|e| {
         Failure::new(
-            cx_status::InvalidUtf8,
-            "invalid-utf8",
+            ErrorCode::InvalidUtf8,
             "",
             format!(
                 "`{name}` is not valid UTF-8 (invalid byte at offset {})",

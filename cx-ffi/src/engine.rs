@@ -13,6 +13,7 @@ use cx_core::engine::{
     CsvMapping, Engine, EngineConfig, EngineError, MappingError, Query, QueryError, Selection,
     Snapshot,
 };
+use cx_core::error::{ErrorCode, ParseError};
 use cx_core::score::NpsMethod;
 use serde::Deserialize;
 
@@ -50,16 +51,20 @@ fn poisoned() -> Failure {
 
 /// A JSON parse failure with its line, column and JSON Pointer.
 fn parse_failure(what: &str, e: serde_path_to_error::Error<serde_json::Error>) -> Failure {
-    let path = pointer_of(e.path());
+    let pointer = pointer_of(e.path());
     let inner = e.into_inner();
+    let e = ParseError {
+        line: inner.line(),
+        column: inner.column(),
+        pointer,
+        message: inner.to_string(),
+    };
     Failure::new(
-        cx_status::ParseError,
-        "parse-error",
-        path,
+        e.code(),
+        e.pointer,
         format!(
-            "invalid {what} at line {}, column {}: {inner}",
-            inner.line(),
-            inner.column()
+            "invalid {what} at line {}, column {}: {}",
+            e.line, e.column, e.message
         ),
     )
 }
@@ -82,48 +87,33 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
 pub(crate) fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, Failure> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| parse_failure(what, e))?;
-    de.end().map_err(|e| {
-        Failure::new(
-            cx_status::ParseError,
-            "parse-error",
-            "",
-            format!("invalid {what}: {e}"),
-        )
-    })?;
+    de.end()
+        .map_err(|e| Failure::new(ErrorCode::ParseError, "", format!("invalid {what}: {e}")))?;
     Ok(value)
 }
 
 pub(crate) fn engine_failure(e: &EngineError) -> Failure {
-    let status = match e {
-        EngineError::InvalidPlan(_) => cx_status::InvalidPlan,
-        EngineError::Incompatible(_) | EngineError::TooManyValues { .. } => cx_status::Incompatible,
-        EngineError::Snapshot { .. } => cx_status::InvalidSnapshot,
-        _ => cx_status::InvalidArgument,
-    };
     let mut message = e.to_string();
     if let EngineError::InvalidPlan(diagnostics) = e {
         message.push_str("\nerrors:");
         for d in diagnostics {
-            message.push_str(&format!("\n  {} [{}]: {}", d.path, d.code, d.message));
+            message.push_str(&format!("\n  {} [{}]: {}", d.pointer, d.code, d.message));
         }
     }
-    Failure::new(status, e.code(), e.path(), message)
+    let f = Failure::new(e.code(), e.pointer(), message);
+    match e {
+        // The cube of a config is an argument of `cx_engine_new_with_config`.
+        EngineError::UnknownCubeDimension(_) => f.with_status(cx_status::InvalidArgument),
+        _ => f,
+    }
 }
 
 pub(crate) fn query_failure(e: &QueryError) -> Failure {
-    let status = match e {
-        QueryError::Parse { .. } => cx_status::ParseError,
-        _ => cx_status::QueryError,
-    };
-    Failure::new(status, e.code(), e.path(), e.to_string())
+    Failure::new(e.code(), e.pointer(), e.to_string())
 }
 
 fn mapping_failure(e: &MappingError) -> Failure {
-    let status = match e {
-        MappingError::Parse { .. } => cx_status::ParseError,
-        _ => cx_status::MappingError,
-    };
-    Failure::new(status, e.code(), e.path(), e.to_string())
+    Failure::new(e.code(), e.pointer(), e.to_string())
 }
 
 /// Creates an engine for a valid plan, with the default cube (every
@@ -223,7 +213,7 @@ pub unsafe extern "C" fn cx_engine_ingest_json(
         let report = engine
             .write()?
             .ingest_json(text)
-            .map_err(|e| Failure::new(cx_status::ParseError, "parse-error", "", e.to_string()))?;
+            .map_err(|e| Failure::new(ErrorCode::ParseError, "", e.to_string()))?;
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { write_json(out_buf, &report) }
     })
@@ -501,11 +491,13 @@ pub unsafe extern "C" fn cx_engine_restore(
         let text = unsafe { text(snapshot_json, len, "snapshot_json") }?;
         let snapshot: Snapshot = parse("snapshot", text)?;
         let engine = Engine::restore(snapshot).map_err(|e| {
-            let mut f = engine_failure(&e);
+            let f = engine_failure(&e);
             if f.status == cx_status::InvalidPlan {
-                f.status = cx_status::InvalidSnapshot;
+                // The plan inside a snapshot is part of the snapshot.
+                f.with_status(cx_status::InvalidSnapshot)
+            } else {
+                f
             }
-            f
         })?;
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { out_engine.write(cx_engine::boxed(engine)) };
@@ -539,8 +531,7 @@ pub unsafe extern "C" fn cx_engine_merge(
         let from = unsafe { arg(from, "from") }?;
         if std::ptr::eq(into, from) {
             return Err(Failure::new(
-                cx_status::InvalidArgument,
-                "invalid-argument",
+                ErrorCode::InvalidArgument,
                 "",
                 "cannot merge an engine into itself",
             ));

@@ -9,6 +9,8 @@ use cx_core::engine::JsonLinesFeed;
 use crate::boundary::{arg, bytes, guard, out};
 use crate::buffer::{cx_buffer, write_json};
 use crate::engine::cx_engine;
+use cx_core::error::ErrorCode;
+
 use crate::status::{cx_status, Failure};
 
 /// JSON Lines fed in pieces (opaque): the lines each push completes are
@@ -25,8 +27,7 @@ pub struct cx_json_lines_feed {
 
 fn finished() -> Failure {
     Failure::new(
-        cx_status::InvalidArgument,
-        "finished-feed",
+        ErrorCode::FinishedFeed,
         "",
         "this feed was finished (cx_json_lines_feed_finish): free it and create another",
     )

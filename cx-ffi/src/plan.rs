@@ -16,7 +16,7 @@ pub struct cx_plan {
 
 pub(crate) fn plan_failure(e: &PlanError) -> Failure {
     let d = e.to_diagnostic();
-    Failure::new(cx_status::ParseError, e.code(), d.path, e.to_string())
+    Failure::new(e.code(), d.pointer, e.to_string())
 }
 
 /// Parses a plan from `len` bytes of UTF-8 JSON at `json` (no NUL needed)

@@ -8,6 +8,8 @@ use cx_core::report::{Report, ReportOptions};
 use crate::boundary::{arg, guard, out, text};
 use crate::buffer::cx_buffer;
 use crate::engine::{cx_engine, parse, query_failure};
+use cx_core::error::ErrorCode;
+
 use crate::status::cx_status;
 
 /// The format of `cx_engine_report`.
@@ -68,8 +70,7 @@ pub unsafe extern "C" fn cx_engine_report(
             2 => cx_report_format::Html,
             other => {
                 return Err(crate::status::Failure::new(
-                    cx_status::InvalidArgument,
-                    "invalid-argument",
+                    ErrorCode::InvalidArgument,
                     String::new(),
                     format!(
                     "format {other} is not CX_REPORT_FORMAT_JSON (0), _MARKDOWN (1) or _HTML (2)"

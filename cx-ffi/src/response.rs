@@ -16,6 +16,8 @@ use cx_core::record::Timestamp;
 use crate::boundary::{arg, guard, out};
 use crate::buffer::{cx_buffer, write_json};
 use crate::engine::cx_engine;
+use cx_core::error::ErrorCode;
+
 use crate::status::{cx_status, Failure};
 
 /// The value of a score field (`nps`, `csat`, `ces`, `overall`) or of an
@@ -137,7 +139,7 @@ pub unsafe extern "C" fn cx_response_init(row: *mut cx_response) {
 }
 
 /// Why a row could not be read: (JSON Pointer, code, message).
-type RowError = (String, &'static str, String);
+type RowError = (String, ErrorCode, String);
 
 /// A NUL-terminated string as bytes (UTF-8 is the engine's check).
 ///
@@ -155,7 +157,7 @@ fn score(v: i16, field: &str) -> Result<Option<u8>, RowError> {
     u8::try_from(v).map(Some).map_err(|_| {
         (
             format!("/{field}"),
-            "out-of-range",
+            ErrorCode::OutOfRange,
             format!("`{field}` is {v}, which is not a rating (use -1 for a missing answer)"),
         )
     })
@@ -172,7 +174,7 @@ unsafe fn array<'a, T>(ptr: *const T, len: usize, field: &str) -> Result<&'a [T]
     if ptr.is_null() || len > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
         return Err((
             format!("/{field}"),
-            "invalid-value",
+            ErrorCode::InvalidValue,
             format!("`{field}` is NULL (or too long) but `{field}_len` is {len}"),
         ));
     }
@@ -183,7 +185,7 @@ unsafe fn array<'a, T>(ptr: *const T, len: usize, field: &str) -> Result<&'a [T]
 fn null_id(field: &str, i: usize) -> RowError {
     (
         format!("/{field}/{i}"),
-        "invalid-value",
+        ErrorCode::InvalidValue,
         format!("`{field}[{i}].id` is NULL"),
     )
 }
@@ -213,7 +215,7 @@ unsafe fn ratings(
                     "/{field}/{}",
                     cx_core::diagnostic::escape_pointer_token(&name)
                 ),
-                "out-of-range",
+                ErrorCode::OutOfRange,
                 format!(
                     "`{name}` is {}, which is not a rating (use -1 for a missing answer)",
                     a.value
@@ -244,7 +246,7 @@ unsafe fn to_ref<'a, 's>(
     let at = Timestamp::from_unix(row.at).ok_or_else(|| {
         (
             "/at".to_string(),
-            "out-of-range",
+            ErrorCode::OutOfRange,
             format!(
                 "`at` is {}, outside the years 1 to 9999 (unix seconds)",
                 row.at
@@ -379,8 +381,7 @@ unsafe fn ingest_call(
         return Err(Failure::null("rows"));
     } else if n > isize::MAX as usize / std::mem::size_of::<cx_response>() {
         return Err(Failure::new(
-            cx_status::InvalidArgument,
-            "invalid-argument",
+            ErrorCode::InvalidArgument,
             "",
             format!("`n` ({n}) is larger than any array can be"),
         ));

@@ -7,6 +7,8 @@
 use std::cell::RefCell;
 use std::ffi::{c_char, c_int, CString};
 
+use cx_core::error::ErrorCode;
+
 /// The result of every fallible call. `CX_STATUS_OK` (0) is success; any
 /// other value is a failure, described further by `cx_last_error_message`.
 /// The numbers are stable and never reused; new codes may be added, so
@@ -40,42 +42,148 @@ pub enum cx_status {
     /// An internal error (a Rust panic, caught at the boundary, or an engine
     /// left unusable by an earlier one). Please report it.
     Panic = 10,
+    /// An ingest would pass the engine's memory budget for cells
+    /// (`limits.maxCellBytes`); nothing was filed.
+    MemoryLimit = 11,
 }
 
-impl cx_status {
-    /// A short description, NUL-terminated.
-    fn describe(self) -> &'static str {
-        match self {
-            cx_status::Ok => "ok\0",
-            cx_status::NullArgument => "null argument\0",
-            cx_status::InvalidUtf8 => "invalid UTF-8\0",
-            cx_status::ParseError => "parse error\0",
-            cx_status::InvalidPlan => "invalid plan\0",
-            cx_status::InvalidArgument => "invalid argument\0",
-            cx_status::QueryError => "query error\0",
-            cx_status::MappingError => "mapping error\0",
-            cx_status::Incompatible => "incompatible engines\0",
-            cx_status::InvalidSnapshot => "invalid snapshot\0",
-            cx_status::Panic => "internal error (panic)\0",
-        }
-    }
+/// Declares the description of every `cx_status` (one line each, in
+/// number order) and from it `cx_status::ALL`, `describe` and `from_int`,
+/// in the manner of rustls-ffi's `u32_enum_builder!`. The enum itself is
+/// written out above: cbindgen reads it from the source and does not expand
+/// macros. A status missing here does not compile (`describe` is an
+/// exhaustive match); the header test checks the numbers.
+macro_rules! status_list {
+    ($( $variant:ident => $description:literal, )*) => {
+        impl cx_status {
+            /// Every status with its Rust name, in number order.
+            pub const ALL: &'static [(cx_status, &'static str)] =
+                &[$((cx_status::$variant, stringify!($variant))),*];
 
-    /// The status with this number, if this version knows it.
-    fn from_int(n: c_int) -> Option<cx_status> {
-        Some(match n {
-            0 => cx_status::Ok,
-            1 => cx_status::NullArgument,
-            2 => cx_status::InvalidUtf8,
-            3 => cx_status::ParseError,
-            4 => cx_status::InvalidPlan,
-            5 => cx_status::InvalidArgument,
-            6 => cx_status::QueryError,
-            7 => cx_status::MappingError,
-            8 => cx_status::Incompatible,
-            9 => cx_status::InvalidSnapshot,
-            10 => cx_status::Panic,
-            _ => return None,
-        })
+            /// A short description, NUL-terminated.
+            fn describe(self) -> &'static str {
+                match self {
+                    $(cx_status::$variant => concat!($description, "\0"),)*
+                }
+            }
+
+            /// The status with this number, if this version knows it.
+            fn from_int(n: c_int) -> Option<cx_status> {
+                cx_status::ALL
+                    .iter()
+                    .map(|&(s, _)| s)
+                    .find(|&s| s as c_int == n)
+            }
+        }
+    };
+}
+
+status_list! {
+    Ok => "ok",
+    NullArgument => "null argument",
+    InvalidUtf8 => "invalid UTF-8",
+    ParseError => "parse error",
+    InvalidPlan => "invalid plan",
+    InvalidArgument => "invalid argument",
+    QueryError => "query error",
+    MappingError => "mapping error",
+    Incompatible => "incompatible engines",
+    InvalidSnapshot => "invalid snapshot",
+    Panic => "internal error (panic)",
+    MemoryLimit => "memory limit",
+}
+
+/// The status a call fails with for each error code: the one place that
+/// maps core codes to C statuses. `None` for a code a newer core added and
+/// this table does not know yet (the tests require every code here).
+pub(crate) fn status_of(code: ErrorCode) -> Option<cx_status> {
+    use ErrorCode as C;
+    Some(match code {
+        C::NullArgument => cx_status::NullArgument,
+        C::InvalidUtf8 => cx_status::InvalidUtf8,
+        C::ParseError => cx_status::ParseError,
+        C::Panic => cx_status::Panic,
+        C::IncompatibleEngines | C::TooManyValues => cx_status::Incompatible,
+        C::InvalidSnapshot => cx_status::InvalidSnapshot,
+        C::MemoryLimit => cx_status::MemoryLimit,
+        C::UnknownDimension
+        | C::DimensionNotKept
+        | C::PeriodUnavailable
+        | C::UnknownMetric
+        | C::DuplicateGroupBy
+        | C::InvalidLevel => cx_status::QueryError,
+        C::MissingColumn
+        | C::UnknownId
+        | C::MappingTime
+        | C::InvalidDelimiter
+        | C::InvalidHeader => cx_status::MappingError,
+        // Calls fail with these; rejected records, scores and playbooks
+        // (no C call reports them today) are arguments out of their domain.
+        C::InvalidArgument
+        | C::FinishedFeed
+        | C::FreedEngine
+        | C::Unrepresentable
+        | C::ColumnLength
+        | C::UnknownColumn
+        | C::InvalidCode
+        | C::LineTooLong
+        | C::OutOfRange
+        | C::UnknownAttribute
+        | C::UnknownRule
+        | C::UnknownKpi
+        | C::InvalidValue
+        | C::RecommendCount
+        | C::InvalidScale
+        | C::OutsideScale
+        | C::SuccessesExceedN
+        | C::InvalidNumber
+        | C::DimensionMismatch
+        | C::NoSuchColumn
+        | C::Overflow
+        | C::NoPredictors
+        | C::TooFewCases
+        | C::ConstantColumn
+        | C::Singular
+        | C::TooManyPredictors => cx_status::InvalidArgument,
+        // The plan's own codes: a plan with an error diagnostic is refused
+        // with `CX_STATUS_INVALID_PLAN` (warnings never fail a call).
+        C::InvalidPlan
+        | C::DuplicateId
+        | C::UnknownSchemaVersion
+        | C::DanglingReference
+        | C::IdentityMissingDominant
+        | C::FacetInTwoTiers
+        | C::GoalValueOutOfRange
+        | C::GoalDatesReversed
+        | C::RuleWeightNotPositive
+        | C::AttributeScaleInvalid
+        | C::NotApplicableInScale
+        | C::ScaleNotSupported
+        | C::ValueOutOfRange
+        | C::ReservedDimensionId
+        | C::InstrumentKindMismatch
+        | C::TooManyAttributes
+        | C::NoIdentity
+        | C::NoPositioning
+        | C::NoRules
+        | C::NoNeeds
+        | C::NoContextAnalysis
+        | C::PositioningNotDominant
+        | C::GoalNotAddressed
+        | C::EmphasizedUnsupported
+        | C::RuleNotMeasured
+        | C::NoEmployeeSurvey
+        | C::LeadershipNotCommitted
+        | C::LongTermBeforeMidTerm => cx_status::InvalidPlan,
+        _ => return None,
+    })
+}
+
+impl From<ErrorCode> for cx_status {
+    /// The status of a code (`CX_STATUS_INVALID_ARGUMENT` for a code this
+    /// table does not know yet).
+    fn from(code: ErrorCode) -> cx_status {
+        status_of(code).unwrap_or(cx_status::InvalidArgument)
     }
 }
 
@@ -83,53 +191,54 @@ impl cx_status {
 #[derive(Debug, Clone)]
 pub(crate) struct Failure {
     pub status: cx_status,
-    pub code: String,
-    pub path: String,
+    pub code: ErrorCode,
+    pub pointer: String,
     pub message: String,
 }
 
 impl Failure {
+    /// A failure with `code`'s status.
     pub(crate) fn new(
-        status: cx_status,
-        code: impl Into<String>,
-        path: impl Into<String>,
+        code: ErrorCode,
+        pointer: impl Into<String>,
         message: impl Into<String>,
     ) -> Failure {
         Failure {
-            status,
-            code: code.into(),
-            path: path.into(),
+            status: code.into(),
+            code,
+            pointer: pointer.into(),
             message: message.into(),
         }
     }
 
+    /// The same failure reported with another status (a call whose
+    /// contract names one status for several codes).
+    pub(crate) fn with_status(self, status: cx_status) -> Failure {
+        Failure { status, ..self }
+    }
+
     /// A NULL pointer argument.
     pub(crate) fn null(name: &str) -> Failure {
-        Failure::new(
-            cx_status::NullArgument,
-            "null-argument",
-            "",
-            format!("`{name}` is NULL"),
-        )
+        Failure::new(ErrorCode::NullArgument, "", format!("`{name}` is NULL"))
     }
 
     /// A caught panic or an otherwise impossible state.
     pub(crate) fn internal(message: impl Into<String>) -> Failure {
-        Failure::new(cx_status::Panic, "panic", "", message)
+        Failure::new(ErrorCode::Panic, "", message)
     }
 }
 
 struct LastError {
     message: CString,
     code: CString,
-    path: CString,
+    pointer: CString,
 }
 
 thread_local! {
     static LAST: RefCell<LastError> = RefCell::new(LastError {
         message: CString::default(),
         code: CString::default(),
-        path: CString::default(),
+        pointer: CString::default(),
     });
 }
 
@@ -146,8 +255,8 @@ fn c_string(s: String) -> CString {
 pub(crate) fn set_last_error(f: Failure) {
     let new = LastError {
         message: c_string(f.message),
-        code: c_string(f.code),
-        path: c_string(f.path),
+        code: c_string(f.code.as_str().to_string()),
+        pointer: c_string(f.pointer),
     };
     // `try_with`: during thread teardown there is nowhere to record it.
     let _ = LAST.try_with(|l| *l.borrow_mut() = new);
@@ -187,7 +296,7 @@ pub extern "C" fn cx_last_error_code() -> *const c_char {
 /// lifetime and thread-safety as `cx_last_error_message`.
 #[no_mangle]
 pub extern "C" fn cx_last_error_path() -> *const c_char {
-    last_field(|l| l.path.as_ptr())
+    last_field(|l| l.pointer.as_ptr())
 }
 
 /// A short static description of a status code (e.g. `"parse error"`);
@@ -199,4 +308,69 @@ pub extern "C" fn cx_status_str(status: c_int) -> *const c_char {
         cx_status::from_int(status)
             .map_or(c"unknown status".as_ptr(), |s| s.describe().as_ptr().cast())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::ffi::CStr;
+
+    use super::*;
+
+    #[test]
+    fn statuses_keep_their_numbers_and_have_distinct_descriptions() {
+        // ABI: a number is never renumbered nor reused.
+        let numbers: Vec<(&str, c_int)> = cx_status::ALL
+            .iter()
+            .map(|&(s, name)| (name, s as c_int))
+            .collect();
+        let kept = [
+            ("Ok", 0),
+            ("NullArgument", 1),
+            ("InvalidUtf8", 2),
+            ("ParseError", 3),
+            ("InvalidPlan", 4),
+            ("InvalidArgument", 5),
+            ("QueryError", 6),
+            ("MappingError", 7),
+            ("Incompatible", 8),
+            ("InvalidSnapshot", 9),
+            ("Panic", 10),
+            ("MemoryLimit", 11),
+        ];
+        assert_eq!(numbers, kept);
+        let mut seen = BTreeSet::new();
+        for &(s, _) in cx_status::ALL {
+            assert_eq!(cx_status::from_int(s as c_int), Some(s));
+            let text = CStr::from_bytes_with_nul(s.describe().as_bytes())
+                .unwrap()
+                .to_str()
+                .unwrap();
+            assert!(seen.insert(text), "`{text}` twice");
+            // SAFETY: static NUL-terminated string.
+            let via_c = unsafe { CStr::from_ptr(cx_status_str(s as c_int)) };
+            assert_eq!(via_c.to_str().unwrap(), text);
+        }
+        assert_eq!(cx_status::from_int(cx_status::ALL.len() as c_int), None);
+    }
+
+    #[test]
+    fn every_error_code_has_a_status() {
+        for &code in ErrorCode::ALL {
+            let status = status_of(code).unwrap_or_else(|| panic!("no status for `{code}`"));
+            assert_eq!(cx_status::from(code), status);
+            assert_ne!(status, cx_status::Ok, "{code}");
+            assert_eq!(
+                status == cx_status::Panic,
+                code == ErrorCode::Panic,
+                "{code}"
+            );
+            let f = Failure::new(code, "", "m");
+            assert_eq!((f.status, f.code), (status, code));
+        }
+        assert_eq!(
+            cx_status::from(ErrorCode::MemoryLimit),
+            cx_status::MemoryLimit
+        );
+    }
 }

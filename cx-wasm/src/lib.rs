@@ -21,6 +21,7 @@ use std::rc::Rc;
 
 use cx_core::diagnostic::Diagnostic;
 use cx_core::engine::{CsvMapping, Engine, EngineConfig, IngestReport, Query, Selection, Snapshot};
+use cx_core::error::ErrorCode;
 use cx_core::plan::Plan;
 use cx_core::score::{self, DriversInput, NpsCounts, NpsOptions};
 use serde::de::DeserializeOwned;
@@ -60,12 +61,13 @@ extern "C" {
 
 // ---------------------------------------------------------------- errors
 
-/// A JS `Error` (name `CxError`) with `code`, `message` and `path`.
-fn error(code: &str, message: &str, path: &str) -> js_sys::Error {
+/// A JS `Error` (name `CxError`) with `code`, `message` and `path` (the
+/// JSON Pointer).
+fn error(code: ErrorCode, message: &str, pointer: &str) -> js_sys::Error {
     let e = js_sys::Error::new(message);
     e.set_name("CxError");
-    set(&e, "code", &JsValue::from_str(code));
-    set(&e, "path", &JsValue::from_str(path));
+    set(&e, "code", &JsValue::from_str(code.as_str()));
+    set(&e, "path", &JsValue::from_str(pointer));
     e
 }
 
@@ -75,18 +77,22 @@ fn set(target: &JsValue, key: &str, value: &JsValue) {
 }
 
 fn invalid_argument(message: &str) -> JsValue {
-    error("invalid-argument", message, "").into()
+    error(ErrorCode::InvalidArgument, message, "").into()
 }
 
-/// A `parse-error` from a document with `(line, column, path, message)`.
+/// A `parse-error` from a document with `(line, column, pointer, message)`.
 fn parse_error(
     what: &str,
     line: Option<usize>,
     column: Option<usize>,
-    path: &str,
+    pointer: &str,
     message: &str,
 ) -> JsValue {
-    let e = error("parse-error", &format!("{what}: {message}"), path);
+    let e = error(
+        ErrorCode::ParseError,
+        &format!("{what}: {message}"),
+        pointer,
+    );
     if let Some(l) = line {
         set(&e, "line", &JsValue::from_f64(l as f64));
     }
@@ -96,8 +102,8 @@ fn parse_error(
     e.into()
 }
 
-fn score_error(e: score::ScoreError, path: &str) -> JsValue {
-    error(e.code(), &e.to_string(), path).into()
+fn score_error(e: score::ScoreError, pointer: &str) -> JsValue {
+    error(e.code(), &e.to_string(), pointer).into()
 }
 
 // ---------------------------------------------------------------- conversion
@@ -163,13 +169,13 @@ fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, text_ok: bool) -> R
 
 /// Parses JSON text into a document; `positions`: report line and column.
 fn parse_doc<T: DeserializeOwned>(text: &str, what: &str, positions: bool) -> Result<T, JsValue> {
-    cx_core::json::from_json_positioned(text).map_err(|(line, column, path, message)| {
+    cx_core::json::from_json_positioned(text).map_err(|e| {
         let (l, c) = if positions {
-            (Some(line), Some(column))
+            (Some(e.line), Some(e.column))
         } else {
             (None, None)
         };
-        parse_error(what, l, c, &path, &message)
+        parse_error(what, l, c, &e.pointer, &e.message)
     })
 }
 
@@ -208,7 +214,14 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     } else {
         js_sys::JSON::parse(&text)
     };
-    parsed.map_err(|_| error("unrepresentable", "the result is not valid JSON", "").into())
+    parsed.map_err(|_| {
+        error(
+            ErrorCode::Unrepresentable,
+            "the result is not valid JSON",
+            "",
+        )
+        .into()
+    })
 }
 
 /// JSON text of a document and whether it holds marked `u128`s. `exact`:
@@ -225,7 +238,7 @@ fn write_json<T: Serialize>(value: &T, exact: bool) -> Result<(String, bool), Js
         .serialize(&mut serde_json::Serializer::with_formatter(
             &mut text, formatter,
         ))
-        .map_err(|e| JsValue::from(error("unrepresentable", &e.to_string(), "")))?;
+        .map_err(|e| JsValue::from(error(ErrorCode::Unrepresentable, &e.to_string(), "")))?;
     // serde_json writes UTF-8.
     Ok((String::from_utf8(text).unwrap_or_default(), bigints.get()))
 }
@@ -324,7 +337,11 @@ fn plan_from(value: &JsValue) -> Result<Plan, Diagnostic> {
     let text = match value.as_string() {
         Some(text) => text,
         None => json_of(value, "plan").map_err(|_| {
-            Diagnostic::error("parse-error", "", "the plan must be an object or JSON text")
+            Diagnostic::error(
+                ErrorCode::ParseError,
+                "",
+                "the plan must be an object or JSON text",
+            )
         })?,
     };
     Plan::from_json(&text).map_err(|e| {
@@ -338,11 +355,11 @@ fn plan_from(value: &JsValue) -> Result<Plan, Diagnostic> {
 }
 
 fn diagnostic_error(d: &Diagnostic) -> JsValue {
-    parse_error("plan", d.line, d.column, &d.path, &d.message)
+    parse_error("plan", d.line, d.column, &d.pointer, &d.message)
 }
 
 fn engine_error(e: cx_core::engine::EngineError) -> JsValue {
-    let err = error(e.code(), &e.to_string(), &e.path());
+    let err = error(e.code(), &e.to_string(), &e.pointer());
     if let cx_core::engine::EngineError::InvalidPlan(diagnostics) = &e {
         if let Ok(d) = to_js(diagnostics) {
             set(&err, "diagnostics", &d);
@@ -466,7 +483,7 @@ thread_local! {
 
 fn freed_engine() -> JsValue {
     error(
-        "freed-engine",
+        ErrorCode::FreedEngine,
         "this engine was freed (free() was called): create or restore another",
         "",
     )
@@ -505,10 +522,15 @@ impl JsEngine {
             ));
         }
         let text = json_of(&records, "records")?;
-        let report = self
-            .engine_mut()?
-            .ingest_json(&text)
-            .map_err(|e| parse_error("records", Some(e.line), Some(e.column), "", &e.message))?;
+        let report = self.engine_mut()?.ingest_json(&text).map_err(|e| {
+            parse_error(
+                "records",
+                Some(e.line),
+                Some(e.column),
+                &e.pointer,
+                &e.message,
+            )
+        })?;
         report_js(&report)
     }
 
@@ -553,7 +575,7 @@ impl JsEngine {
         let report = self
             .engine_mut()?
             .ingest_csv(&bytes, &mapping)
-            .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.path())))?;
+            .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.pointer())))?;
         report_js(&report)
     }
 
@@ -565,7 +587,7 @@ impl JsEngine {
         let card = self
             .engine()?
             .query(&query)
-            .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.path())))?;
+            .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.pointer())))?;
         to_js(&card)
     }
 
@@ -607,7 +629,7 @@ impl JsEngine {
         let c = self
             .engine()?
             .compare(&a, &b, options.level(), options.method())
-            .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.path())))?;
+            .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.pointer())))?;
         to_js(&c)
     }
 
@@ -717,7 +739,7 @@ impl JsEngine {
     ) -> Result<cx_core::report::Report, JsValue> {
         let options: cx_core::report::ReportOptions = optional(options, "report options")?;
         cx_core::report::Report::build(&*self.engine()?, &options)
-            .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.path())))
+            .map_err(|e| JsValue::from(error(e.code(), &e.to_string(), &e.pointer())))
     }
 }
 
@@ -770,7 +792,7 @@ fn live_engine(cell: &RefCell<Option<Engine>>) -> Result<std::cell::RefMut<'_, E
 
 fn finished_feed() -> JsValue {
     error(
-        "finished-feed",
+        ErrorCode::FinishedFeed,
         "this feed was finished (finish() was called): start another with engine.jsonLinesFeed()",
         "",
     )

@@ -624,8 +624,8 @@ export interface Deployment {
 
 /** One finding about a document. */
 export interface Diagnostic {
-  /** Stable kebab-case code, e.g. `dangling-reference`. */
-  code: string;
+  /** Stable code, e.g. `dangling-reference`. */
+  code: ErrorCode;
   /** 1-based column, for parse errors. */
   column?: number | null;
   /** 1-based line, for parse errors. */
@@ -760,6 +760,14 @@ export interface EngineStats {
    */
   rows: number;
 }
+
+/**
+ * A stable kebab-case code (`parse-error`, `out-of-range`, …): what
+ * bindings report (the C `cx_last_error_code`, the JS error's
+ * `code`), what a rejected record and a diagnostic carry. Codes are
+ * never renamed nor reused; serialized as the kebab string.
+ */
+export type ErrorCode = "null-argument" | "invalid-utf8" | "parse-error" | "invalid-argument" | "finished-feed" | "freed-engine" | "unrepresentable" | "panic" | "invalid-plan" | "incompatible-engines" | "too-many-values" | "memory-limit" | "invalid-snapshot" | "unknown-dimension" | "dimension-not-kept" | "period-unavailable" | "unknown-metric" | "duplicate-group-by" | "invalid-level" | "missing-column" | "unknown-id" | "mapping-time" | "invalid-delimiter" | "invalid-header" | "column-length" | "unknown-column" | "invalid-code" | "line-too-long" | "out-of-range" | "unknown-attribute" | "unknown-rule" | "unknown-kpi" | "invalid-value" | "duplicate-id" | "recommend-count" | "invalid-scale" | "outside-scale" | "successes-exceed-n" | "invalid-number" | "dimension-mismatch" | "no-such-column" | "overflow" | "no-predictors" | "too-few-cases" | "constant-column" | "singular" | "too-many-predictors" | "unknown-schema-version" | "dangling-reference" | "identity-missing-dominant" | "facet-in-two-tiers" | "goal-value-out-of-range" | "goal-dates-reversed" | "rule-weight-not-positive" | "attribute-scale-invalid" | "not-applicable-in-scale" | "scale-not-supported" | "value-out-of-range" | "reserved-dimension-id" | "instrument-kind-mismatch" | "too-many-attributes" | "no-identity" | "no-positioning" | "no-rules" | "no-needs" | "no-context-analysis" | "positioning-not-dominant" | "goal-not-addressed" | "emphasized-unsupported" | "rule-not-measured" | "no-employee-survey" | "leadership-not-committed" | "long-term-before-mid-term";
 
 /** Step 3.4: evaluation instruments. */
 export interface Evaluation {
@@ -1619,7 +1627,7 @@ export interface RecordError {
    * `out-of-range`, `unknown-attribute`, `unknown-dimension`,
    * `unknown-rule`, `unknown-kpi`, `invalid-value`, `too-many-values`.
    */
-  code: string;
+  code: ErrorCode;
   /** 1-based column (JSON: character column; CSV: field number). */
   column?: number | null;
   /** CSV column name, when the input is CSV. */

@@ -33,7 +33,7 @@ pub fn load_plan(path: &str) -> Result<Plan, Failure> {
         .validate()
         .into_iter()
         .filter(|d| d.is_error())
-        .map(|d| format!("  error[{}] {}: {}", d.code, d.path, d.message))
+        .map(|d| format!("  error[{}] {}: {}", d.code, d.pointer, d.message))
         .collect();
     if !errors.is_empty() {
         return Err(Failure(

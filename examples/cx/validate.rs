@@ -29,10 +29,10 @@ pub fn print_diagnostics(path: &str, diags: &[Diagnostic]) {
             (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
             _ => path.to_string(),
         };
-        let ptr = if d.path.is_empty() {
+        let ptr = if d.pointer.is_empty() {
             "/"
         } else {
-            d.path.as_str()
+            d.pointer.as_str()
         };
         println!("{sev}[{}] {at} {ptr}\n    {}", d.code, d.message);
     }

@@ -292,7 +292,7 @@ fn status_ok(s: cx_status, call: &str) -> bool {
     if s == cx_status::Ok {
         return true;
     }
-    let (code, message, path) = (
+    let (code, message, pointer) = (
         last(cx_last_error_code),
         last(cx_last_error_message),
         last(cx_last_error_path),
@@ -305,8 +305,8 @@ fn status_ok(s: cx_status, call: &str) -> bool {
     assert!(!code.is_empty(), "{call}: failure {n} without a code");
     assert!(!message.is_empty(), "{call}: failure {n} without a message");
     assert!(
-        path.is_empty() || path.starts_with('/'),
-        "{call}: path {path:?} is not a JSON Pointer"
+        pointer.is_empty() || pointer.starts_with('/'),
+        "{call}: pointer {pointer:?} is not a JSON Pointer"
     );
     false
 }

@@ -146,18 +146,18 @@ fn check_report(r: &IngestReport) {
         "{r:#?}"
     );
     for e in &r.errors {
-        assert!(!e.code.is_empty(), "{e:?}");
+        assert!(!e.code.as_str().is_empty(), "{e:?}");
         assert!(!e.message.is_empty(), "{e:?}");
         assert!(e.pointer.is_empty() || e.pointer.starts_with('/'), "{e:?}");
     }
 }
 
 #[track_caller]
-fn check_pointer(code: &str, path: &str) {
-    assert!(!code.is_empty(), "empty code (path {path:?})");
+fn check_pointer(code: &str, pointer: &str) {
+    assert!(!code.is_empty(), "empty code (pointer {pointer:?})");
     assert!(
-        path.is_empty() || path.starts_with('/'),
-        "path {path:?} of `{code}` is not a JSON Pointer"
+        pointer.is_empty() || pointer.starts_with('/'),
+        "pointer {pointer:?} of `{code}` is not a JSON Pointer"
     );
 }
 
@@ -226,7 +226,7 @@ pub fn stream(data: &[u8]) {
     let e = match Engine::read_snapshot(&bytes[..]) {
         Ok(e) => e,
         Err(err) => {
-            check_pointer(err.code(), &err.path());
+            check_pointer(err.code().as_str(), &err.pointer());
             return;
         }
     };
@@ -254,14 +254,14 @@ pub fn plan(data: &[u8]) {
         Ok(p) => p,
         Err(e) => {
             let d = e.to_diagnostic();
-            check_pointer(&d.code, &d.path);
+            check_pointer(d.code.as_str(), &d.pointer);
             assert!(d.is_error());
             return;
         }
     };
     let diags = plan.validate();
     for d in &diags {
-        check_pointer(&d.code, &d.path);
+        check_pointer(d.code.as_str(), &d.pointer);
         assert!(!d.message.is_empty(), "{d:?}");
     }
     let _ = plan.trace();
@@ -275,7 +275,7 @@ pub fn plan(data: &[u8]) {
         }
         Err(e) => {
             assert!(has_errors, "the engine refused a valid plan: {e}");
-            check_pointer(e.code(), &e.path());
+            check_pointer(e.code().as_str(), &e.pointer());
         }
     }
     // What we write, we read back to the same plan.
@@ -417,7 +417,7 @@ pub fn csv(data: &[u8]) {
             match CsvMapping::from_json(m) {
                 Ok(m) => (m, &data[i + 1..]),
                 Err(err) => {
-                    check_pointer(err.code(), &err.path());
+                    check_pointer(err.code().as_str(), &err.pointer());
                     return;
                 }
             }
@@ -428,7 +428,7 @@ pub fn csv(data: &[u8]) {
     let r = match e.ingest_csv(text, &mapping) {
         Ok(r) => r,
         Err(err) => {
-            check_pointer(err.code(), &err.path());
+            check_pointer(err.code().as_str(), &err.pointer());
             assert_same(&card(loaded()), &card(&e), "a refused CSV");
             return;
         }
@@ -469,7 +469,7 @@ pub fn query(data: &[u8]) {
     let q = match Query::from_json(text) {
         Ok(q) => q,
         Err(err) => {
-            check_pointer(err.code(), &err.path());
+            check_pointer(err.code().as_str(), &err.pointer());
             return;
         }
     };
@@ -481,7 +481,7 @@ pub fn query(data: &[u8]) {
             Some(serde_json::to_value(c).unwrap())
         }
         Err(err) => {
-            check_pointer(err.code(), &err.path());
+            check_pointer(err.code().as_str(), &err.pointer());
             None
         }
     };
@@ -497,7 +497,7 @@ pub fn query(data: &[u8]) {
     let level = q.level.unwrap_or(0.95);
     let method = q.nps_method.unwrap_or_default();
     if let Err(err) = loaded().compare(&sel, &Default::default(), level, method) {
-        check_pointer(err.code(), &err.path());
+        check_pointer(err.code().as_str(), &err.pointer());
     }
 }
 
@@ -589,7 +589,7 @@ pub fn snapshot(data: &[u8]) {
     let e = match Engine::restore(s) {
         Ok(e) => e,
         Err(err) => {
-            check_pointer(err.code(), &err.path());
+            check_pointer(err.code().as_str(), &err.pointer());
             return;
         }
     };
@@ -901,7 +901,12 @@ fn columns_inner(u: &mut Unstructured) -> arbitrary::Result<()> {
     }
     for i in 0..rows {
         let Some(t) = Timestamp::from_unix(at[i]) else {
-            ingest.refuse(None, "/at", "out-of-range", "timestamp out of range");
+            ingest.refuse(
+                None,
+                "/at",
+                cx_core::error::ErrorCode::OutOfRange,
+                "timestamp out of range",
+            );
             continue;
         };
         let region = pick(&reg_dict, reg[i]).map(|v| (b"region".as_slice(), v));

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use super::cells::{MISSING, NOT_APPLICABLE};
 use super::ingest::{IngestReport, RecordError};
 use super::Engine;
+use crate::error::ErrorCode;
 use crate::record::Timestamp;
 use crate::score::Histogram;
 
@@ -78,11 +79,11 @@ pub enum ColumnsError {
 
 impl ColumnsError {
     /// A stable kebab-case code for bindings.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ColumnsError::Length { .. } => "column-length",
-            ColumnsError::Unknown(_) => "unknown-column",
-            ColumnsError::Code { .. } => "invalid-code",
+            ColumnsError::Length { .. } => ErrorCode::ColumnLength,
+            ColumnsError::Unknown(_) => ErrorCode::UnknownColumn,
+            ColumnsError::Code { .. } => ErrorCode::InvalidCode,
         }
     }
 }
@@ -177,7 +178,7 @@ impl Engine {
         let get = |c: Option<&[u8]>, r: usize| c.map_or(MISSING, |c| c[r]);
         let mut key = vec![0u32; self.dims.len()];
         for r in 0..rows {
-            let reject = |report: &mut IngestReport, field: &str, message: String, code: &str| {
+            let reject = |report: &mut IngestReport, field: &str, message: String, code| {
                 report.reject(
                     RecordError {
                         index: r,
@@ -186,7 +187,7 @@ impl Engine {
                         pointer: format!("/{field}"),
                         field: Some(field.to_string()),
                         id: None,
-                        code: code.to_string(),
+                        code,
                         message,
                     },
                     max_errors,
@@ -197,7 +198,7 @@ impl Engine {
                     &mut report,
                     "at",
                     format!("{} is not a time in the years 1–9999", cols.at[r]),
-                    "out-of-range",
+                    ErrorCode::OutOfRange,
                 );
                 continue;
             };
@@ -220,7 +221,7 @@ impl Engine {
                     &mut report,
                     name,
                     format!("`{name}` is {v}, but it must be an integer from {lo} to {hi}"),
-                    "out-of-range",
+                    ErrorCode::OutOfRange,
                 );
                 continue;
             }
@@ -248,7 +249,7 @@ impl Engine {
                         "`{id}` is {v}, but it must be an integer from {} to {}",
                         s.min, s.max
                     ),
-                    "out-of-range",
+                    ErrorCode::OutOfRange,
                 );
                 continue;
             }
@@ -278,7 +279,7 @@ impl Engine {
                 }
             }
             if let Some(name) = limit_hit {
-                reject(&mut report, &name, format!("dimension `{name}` already has {max_values} distinct values (limits.maxDistinctValues)"), "too-many-values");
+                reject(&mut report, &name, format!("dimension `{name}` already has {max_values} distinct values (limits.maxDistinctValues)"), ErrorCode::TooManyValues);
                 continue;
             }
             batch.bucket.push(self.bucket_of(at));

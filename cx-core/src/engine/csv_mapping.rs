@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ingest::{IngestReport, Position, RecordError};
 use super::{Engine, ResponseRef};
+use crate::error::ErrorCode;
 use crate::record::Timestamp;
 
 /// How a CSV column maps to a customer response.
@@ -167,30 +168,14 @@ pub enum MappingError {
     #[error("the CSV header cannot be read: {0}")]
     Header(String),
     /// The mapping document is not valid.
-    #[error("invalid mapping at line {line}, column {column} ({pointer}): {message}")]
-    Parse {
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// JSON Pointer.
-        pointer: String,
-        /// What is wrong.
-        message: String,
-    },
+    #[error("invalid mapping at line {}, column {} ({}): {}", .0.line, .0.column, .0.pointer, .0.message)]
+    Parse(crate::error::ParseError),
 }
 
 impl CsvMapping {
     /// Reads a mapping from JSON text.
     pub fn from_json(text: &str) -> Result<CsvMapping, MappingError> {
-        crate::plan::parse::from_json_positioned(text).map_err(
-            |(line, column, pointer, message)| MappingError::Parse {
-                line,
-                column,
-                pointer,
-                message,
-            },
-        )
+        crate::plan::parse::from_json_positioned(text).map_err(MappingError::Parse)
     }
 }
 
@@ -321,7 +306,7 @@ impl Engine {
             };
             let fail = |column: Option<usize>,
                         field: Option<String>,
-                        code: &str,
+                        code: ErrorCode,
                         message: String| RecordError {
                 index: pos.index,
                 line: Some(line),
@@ -329,7 +314,7 @@ impl Engine {
                 pointer: String::new(),
                 field,
                 id: None,
-                code: code.to_string(),
+                code,
                 message,
             };
             match read {
@@ -337,7 +322,10 @@ impl Engine {
                 Ok(true) => {}
                 Err(e) => {
                     // A CSV syntax error: the reader resynchronises on the next record.
-                    report.reject(fail(None, None, "parse-error", e.to_string()), max_errors);
+                    report.reject(
+                        fail(None, None, ErrorCode::ParseError, e.to_string()),
+                        max_errors,
+                    );
                     index += 1;
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         break;
@@ -352,7 +340,7 @@ impl Engine {
             // The fields' bytes, without delimiters and quotes.
             let bytes = record.as_slice().len();
             if bytes > max_line {
-                report.reject(fail(None, None, "line-too-long", format!("the record has {bytes} bytes; the limit is {max_line} (limits.maxLineBytes)")), max_errors);
+                report.reject(fail(None, None, ErrorCode::LineTooLong, format!("the record has {bytes} bytes; the limit is {max_line} (limits.maxLineBytes)")), max_errors);
                 continue;
             }
             if record.len() != names.len() {
@@ -361,7 +349,7 @@ impl Engine {
                     names.len(),
                     record.len()
                 );
-                report.reject(fail(None, None, "parse-error", message), max_errors);
+                report.reject(fail(None, None, ErrorCode::ParseError, message), max_errors);
                 continue;
             }
             let mut custom = recycle(std::mem::take(&mut spare));
@@ -581,7 +569,7 @@ fn column_of_pointer(pointer: &str, cols: &Columns, names: &[String]) -> Option<
 /// A cell conversion failure: (column index, code, message). The code is
 /// `invalid-utf8` for a cell that is not UTF-8 (as for a JSON line),
 /// otherwise `invalid-value`.
-type CellError = (usize, &'static str, String);
+type CellError = (usize, ErrorCode, String);
 
 /// Where a mapped dimension goes in a [`ResponseRef`].
 #[derive(Debug, Clone, Copy)]
@@ -708,7 +696,7 @@ impl<'m> RowReader<'m> {
             Ok(s) => Ok(s.trim().as_bytes()),
             Err(e) => Err((
                 i,
-                "invalid-utf8",
+                ErrorCode::InvalidUtf8,
                 format!(
                     "column `{}` is not valid UTF-8 (byte {})",
                     self.names[i],
@@ -735,7 +723,7 @@ impl<'m> RowReader<'m> {
         parse_rating(s).map(Some).ok_or_else(|| {
             (
                 i,
-                "invalid-value",
+                ErrorCode::InvalidValue,
                 format!(
                     "column `{}` holds `{s}`, but a rating must be a whole number from 0 to 255",
                     self.names[i]
@@ -767,7 +755,7 @@ impl<'m> RowReader<'m> {
                         let keys: Vec<&str> = map.keys().map(String::as_str).collect();
                         (
                             *i,
-                            "invalid-value",
+                            ErrorCode::InvalidValue,
                             format!(
                                 "column `{}` holds `{s}`, expected one of {keys:?}",
                                 self.names[*i]
@@ -796,7 +784,7 @@ impl<'m> RowReader<'m> {
             }
         }
         let text = checked(s);
-        let t = parse_time(text, fmt).ok_or_else(|| (i, "invalid-value", format!("column `{}` holds `{text}`, which is not a time in the {fmt:?} format (RFC 3339 with offset, YYYY-MM-DD, or unix seconds)", self.names[i])))?;
+        let t = parse_time(text, fmt).ok_or_else(|| (i, ErrorCode::InvalidValue, format!("column `{}` holds `{text}`, which is not a time in the {fmt:?} format (RFC 3339 with offset, YYYY-MM-DD, or unix seconds)", self.names[i])))?;
         if fmt != TimeFormat::Unix {
             let (last, at) = self.last_time.get_or_insert_with(|| (Vec::new(), t));
             last.clear();
@@ -958,7 +946,7 @@ mod tests {
                 let this = index;
                 let fail = |column: Option<usize>,
                             field: Option<String>,
-                            code: &str,
+                            code: ErrorCode,
                             message: String| RecordError {
                     index: this,
                     line: Some(line),
@@ -966,7 +954,7 @@ mod tests {
                     pointer: String::new(),
                     field,
                     id: None,
-                    code: code.to_string(),
+                    code,
                     message,
                 };
                 match read {
@@ -974,7 +962,7 @@ mod tests {
                     Ok(true) => {}
                     Err(e) => {
                         report.reject(
-                            fail(None, None, "parse-error", e.to_string()),
+                            fail(None, None, ErrorCode::ParseError, e.to_string()),
                             self.config.limits.max_errors_listed,
                         );
                         index += 1;
@@ -992,7 +980,7 @@ mod tests {
                 }
                 let bytes: usize = record.iter().map(<[u8]>::len).sum();
                 if bytes > max_line {
-                    report.reject(fail(None, None, "line-too-long", format!("the record has {bytes} bytes; the limit is {max_line} (limits.maxLineBytes)")), self.config.limits.max_errors_listed);
+                    report.reject(fail(None, None, ErrorCode::LineTooLong, format!("the record has {bytes} bytes; the limit is {max_line} (limits.maxLineBytes)")), self.config.limits.max_errors_listed);
                     continue;
                 }
                 if record.len() != names.len() {
@@ -1000,7 +988,7 @@ mod tests {
                         fail(
                             None,
                             None,
-                            "parse-error",
+                            ErrorCode::ParseError,
                             format!(
                                 "expected {} fields, found {} (a truncated or malformed row)",
                                 names.len(),
@@ -1042,13 +1030,13 @@ mod tests {
         names: &[String],
         cols: &Columns,
         m: &CsvMapping,
-    ) -> Result<Response, (usize, &'static str, String)> {
-        let text = |i: usize| -> Result<&str, (usize, &'static str, String)> {
+    ) -> Result<Response, CellError> {
+        let text = |i: usize| -> Result<&str, CellError> {
             let raw = rec.get(i).unwrap_or_default();
             std::str::from_utf8(raw).map(str::trim).map_err(|e| {
                 (
                     i,
-                    "invalid-utf8",
+                    ErrorCode::InvalidUtf8,
                     format!(
                         "column `{}` is not valid UTF-8 (byte {})",
                         names[i],
@@ -1058,14 +1046,14 @@ mod tests {
             })
         };
         let is_missing = |s: &str| s.is_empty() || m.missing.iter().any(|x| x == s);
-        let int = |i: usize| -> Result<Option<u8>, (usize, &'static str, String)> {
+        let int = |i: usize| -> Result<Option<u8>, CellError> {
             let s = text(i)?;
             if is_missing(s) {
                 return Ok(None);
             }
-            parse_rating(s).map(Some).ok_or_else(|| (i, "invalid-value", format!("column `{}` holds `{s}`, but a rating must be a whole number from 0 to 255", names[i])))
+            parse_rating(s).map(Some).ok_or_else(|| (i, ErrorCode::InvalidValue, format!("column `{}` holds `{s}`, but a rating must be a whole number from 0 to 255", names[i])))
         };
-        let score = |c: &Option<(usize, ScoreColumn)>| -> Result<Option<u8>, (usize, &'static str, String)> {
+        let score = |c: &Option<(usize, ScoreColumn)>| -> Result<Option<u8>, CellError> {
             let Some((i, how)) = c else { return Ok(None) };
             match how {
                 ScoreColumn::Column(_) => int(*i),
@@ -1082,7 +1070,7 @@ mod tests {
                             let keys: Vec<&str> = map.keys().map(String::as_str).collect();
                             (
                                 *i,
-                                "invalid-value",
+                                ErrorCode::InvalidValue,
                                 format!(
                                     "column `{}` holds `{s}`, expected one of {keys:?}",
                                     names[*i]
@@ -1097,7 +1085,7 @@ mod tests {
         let at = match (&cols.at, m.fixed_at) {
             (Some((i, fmt)), _) => {
                 let s = text(*i)?;
-                parse_time(s, *fmt).ok_or_else(|| (*i, "invalid-value", format!("column `{}` holds `{s}`, which is not a time in the {fmt:?} format (RFC 3339 with offset, YYYY-MM-DD, or unix seconds)", names[*i])))?
+                parse_time(s, *fmt).ok_or_else(|| (*i, ErrorCode::InvalidValue, format!("column `{}` holds `{s}`, which is not a time in the {fmt:?} format (RFC 3339 with offset, YYYY-MM-DD, or unix seconds)", names[*i])))?
             }
             (None, Some(d)) => Timestamp::from_date(d),
             (None, None) => Timestamp::default(),

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::cells::{ResponseBatch, MISSING};
 use super::{cells, Engine};
 use crate::diagnostic::escape_pointer_token;
+use crate::error::ErrorCode;
 use crate::metric::Kpi;
 use crate::plan::AuditMethod;
 use crate::record::{Audit, AuditOutcome, EmployeeResponse, KpiObservation, Record, Timestamp};
@@ -38,7 +39,7 @@ pub struct RecordError {
     /// Stable code: `parse-error`, `invalid-utf8`, `line-too-long`,
     /// `out-of-range`, `unknown-attribute`, `unknown-dimension`,
     /// `unknown-rule`, `unknown-kpi`, `invalid-value`, `too-many-values`.
-    pub code: String,
+    pub code: ErrorCode,
     /// What was wrong and what was expected.
     pub message: String,
 }
@@ -159,13 +160,13 @@ pub(crate) struct Position {
 #[derive(Debug, Clone)]
 pub(crate) struct FieldError {
     pub pointer: String,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 pub(crate) fn field_error(
     pointer: impl Into<String>,
-    code: &'static str,
+    code: ErrorCode,
     message: impl Into<String>,
 ) -> FieldError {
     FieldError {
@@ -286,7 +287,7 @@ impl Engine {
                 pointer: e.pointer,
                 field: None,
                 id,
-                code: e.code.to_string(),
+                code: e.code,
                 message: e.message,
             },
             self.config.limits.max_errors_listed,
@@ -307,7 +308,7 @@ impl Engine {
                     };
                     return Err(field_error(
                         pointer,
-                        "too-many-values",
+                        ErrorCode::TooManyValues,
                         format!("dimension `{name}` already has {max} distinct values (limits.maxDistinctValues); `{v}` would be one more"),
                     ));
                 }
@@ -418,7 +419,7 @@ impl Engine {
             if e > 10 {
                 return Err(field_error(
                     "/enps",
-                    "out-of-range",
+                    ErrorCode::OutOfRange,
                     format!("`enps` is {e}, but it must be an integer from 0 to 10"),
                 ));
             }
@@ -427,7 +428,7 @@ impl Engine {
             if !(1..=5).contains(&v) {
                 return Err(field_error(
                     ptr(&["satisfaction", item]),
-                    "out-of-range",
+                    ErrorCode::OutOfRange,
                     format!(
                         "satisfaction item `{item}` is {v}, but it must be an integer from 1 to 5"
                     ),
@@ -472,7 +473,7 @@ impl Engine {
             let Some(rule) = self.plan.rule(&check.rule) else {
                 return Err(field_error(
                     ptr(&["items", &i.to_string(), "rule"]),
-                    "unknown-rule",
+                    ErrorCode::UnknownRule,
                     format!(
                         "`{}` is not a rule of the game or norm of the plan",
                         check.rule
@@ -483,7 +484,7 @@ impl Engine {
                 if !s.is_finite() {
                     return Err(field_error(
                         ptr(&["items", &i.to_string(), "score"]),
-                        "invalid-value",
+                        ErrorCode::InvalidValue,
                         "the score must be a finite number",
                     ));
                 }
@@ -544,28 +545,28 @@ impl Engine {
         let Some(kpi) = Kpi::from_name(&r.metric) else {
             return Err(field_error(
                 "/metric",
-                "unknown-kpi",
+                ErrorCode::UnknownKpi,
                 "the KPI name is empty",
             ));
         };
         if kpi.is_derived() {
             return Err(field_error(
                 "/metric",
-                "unknown-kpi",
+                ErrorCode::UnknownKpi,
                 format!("`{}` is computed from raw KPIs; send its inputs (e.g. customers and retainedCustomers) instead", r.metric),
             ));
         }
         if !r.value.is_finite() {
             return Err(field_error(
                 "/value",
-                "invalid-value",
+                ErrorCode::InvalidValue,
                 "the KPI value must be a finite number",
             ));
         }
         if r.period.end < r.period.start {
             return Err(field_error(
                 "/period/end",
-                "out-of-range",
+                ErrorCode::OutOfRange,
                 "the period ends before it starts",
             ));
         }
@@ -590,7 +591,7 @@ impl Engine {
         if !(total + r.value).is_finite() {
             return Err(field_error(
                 "/value",
-                "out-of-range",
+                ErrorCode::OutOfRange,
                 "the KPI total of this period would overflow a 64-bit float",
             ));
         }

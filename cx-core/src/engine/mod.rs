@@ -40,6 +40,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
+use crate::error::ErrorCode;
 use crate::plan::{Plan, STANDARD_DIMENSIONS};
 use crate::record::Timestamp;
 use cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell};
@@ -54,7 +55,7 @@ pub use rows::{ResponseIngest, ResponseRef, RowScratch};
 pub use snapshot::{
     Snapshot, MAX_SNAPSHOT_COUNT, SNAPSHOT_FORMAT, SNAPSHOT_STREAM_VERSION, SNAPSHOT_VERSION,
 };
-pub use text::{JsonError, JsonLinesFeed, ReadError};
+pub use text::{JsonLinesFeed, ReadError};
 
 /// Time granularity of the cube.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -172,7 +173,7 @@ pub struct EngineStats {
 #[non_exhaustive]
 pub enum EngineError {
     /// The plan has validation errors.
-    #[error("the plan has {} error(s); the first: {} at {}", .0.len(), .0.first().map_or("", |d| d.message.as_str()), .0.first().map_or("", |d| d.path.as_str()))]
+    #[error("the plan has {} error(s); the first: {} at {}", .0.len(), .0.first().map_or("", |d| d.message.as_str()), .0.first().map_or("", |d| d.pointer.as_str()))]
     InvalidPlan(Vec<Diagnostic>),
     /// The cube names a dimension the plan does not have.
     #[error("the cube keeps `{0}`, which is not a standard dimension nor one the plan declares")]
@@ -192,10 +193,10 @@ pub enum EngineError {
         limit: usize,
     },
     /// A snapshot that cannot be restored.
-    #[error("invalid snapshot at {path}: {message}")]
+    #[error("invalid snapshot at {pointer}: {message}")]
     Snapshot {
         /// JSON Pointer into the snapshot.
-        path: String,
+        pointer: String,
         /// What is wrong.
         message: String,
     },
@@ -690,75 +691,75 @@ pub(crate) fn date_of_day(day: i32) -> NaiveDate {
 }
 
 impl EngineError {
-    /// A stable kebab-case code for bindings (`invalid-plan`, …).
-    pub fn code(&self) -> &'static str {
+    /// The stable code for bindings (`invalid-plan`, …).
+    pub fn code(&self) -> ErrorCode {
         match self {
-            EngineError::InvalidPlan(_) => "invalid-plan",
-            EngineError::UnknownCubeDimension(_) => "unknown-dimension",
-            EngineError::Incompatible(_) => "incompatible-engines",
-            EngineError::TooManyValues { .. } => "too-many-values",
-            EngineError::Snapshot { .. } => "invalid-snapshot",
+            EngineError::InvalidPlan(_) => ErrorCode::InvalidPlan,
+            EngineError::UnknownCubeDimension(_) => ErrorCode::UnknownDimension,
+            EngineError::Incompatible(_) => ErrorCode::IncompatibleEngines,
+            EngineError::TooManyValues { .. } => ErrorCode::TooManyValues,
+            EngineError::Snapshot { .. } => ErrorCode::InvalidSnapshot,
         }
     }
 
     /// The JSON Pointer the error is about (`""` when none).
-    pub fn path(&self) -> String {
+    pub fn pointer(&self) -> String {
         match self {
-            EngineError::InvalidPlan(d) => d.first().map(|d| d.path.clone()).unwrap_or_default(),
+            EngineError::InvalidPlan(d) => d.first().map(|d| d.pointer.clone()).unwrap_or_default(),
             EngineError::UnknownCubeDimension(_) => "/cube/dimensions".into(),
             EngineError::Incompatible(_) | EngineError::TooManyValues { .. } => String::new(),
-            EngineError::Snapshot { path, .. } => path.clone(),
+            EngineError::Snapshot { pointer, .. } => pointer.clone(),
         }
     }
 }
 
 impl QueryError {
-    /// A stable kebab-case code for bindings.
-    pub fn code(&self) -> &'static str {
+    /// The stable code for bindings.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            QueryError::UnknownDimension { .. } => "unknown-dimension",
-            QueryError::DimensionNotKept { .. } => "dimension-not-kept",
-            QueryError::PeriodUnavailable { .. } => "period-unavailable",
-            QueryError::UnknownMetric { .. } => "unknown-metric",
-            QueryError::DuplicateGroupBy { .. } => "duplicate-group-by",
-            QueryError::InvalidLevel(_) => "invalid-level",
-            QueryError::Parse { .. } => "parse-error",
+            QueryError::UnknownDimension { .. } => ErrorCode::UnknownDimension,
+            QueryError::DimensionNotKept { .. } => ErrorCode::DimensionNotKept,
+            QueryError::PeriodUnavailable { .. } => ErrorCode::PeriodUnavailable,
+            QueryError::UnknownMetric { .. } => ErrorCode::UnknownMetric,
+            QueryError::DuplicateGroupBy { .. } => ErrorCode::DuplicateGroupBy,
+            QueryError::InvalidLevel(_) => ErrorCode::InvalidLevel,
+            QueryError::Parse(e) => e.code(),
         }
     }
 
     /// The JSON Pointer into the query.
-    pub fn path(&self) -> String {
+    pub fn pointer(&self) -> String {
         match self {
             QueryError::UnknownDimension { pointer, .. }
             | QueryError::DimensionNotKept { pointer, .. }
             | QueryError::PeriodUnavailable { pointer, .. }
             | QueryError::UnknownMetric { pointer, .. }
-            | QueryError::DuplicateGroupBy { pointer, .. }
-            | QueryError::Parse { pointer, .. } => pointer.clone(),
+            | QueryError::DuplicateGroupBy { pointer, .. } => pointer.clone(),
+            QueryError::Parse(e) => e.pointer.clone(),
             QueryError::InvalidLevel(_) => "/level".into(),
         }
     }
 }
 
 impl MappingError {
-    /// A stable kebab-case code for bindings.
-    pub fn code(&self) -> &'static str {
+    /// The stable code for bindings.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            MappingError::MissingColumn { .. } => "missing-column",
-            MappingError::UnknownId { .. } => "unknown-id",
-            MappingError::Time => "mapping-time",
-            MappingError::Delimiter => "invalid-delimiter",
-            MappingError::Header(_) => "invalid-header",
-            MappingError::Parse { .. } => "parse-error",
+            MappingError::MissingColumn { .. } => ErrorCode::MissingColumn,
+            MappingError::UnknownId { .. } => ErrorCode::UnknownId,
+            MappingError::Time => ErrorCode::MappingTime,
+            MappingError::Delimiter => ErrorCode::InvalidDelimiter,
+            MappingError::Header(_) => ErrorCode::InvalidHeader,
+            MappingError::Parse(e) => e.code(),
         }
     }
 
     /// The JSON Pointer into the mapping.
-    pub fn path(&self) -> String {
+    pub fn pointer(&self) -> String {
         match self {
             MappingError::MissingColumn { pointer, .. }
-            | MappingError::UnknownId { pointer, .. }
-            | MappingError::Parse { pointer, .. } => pointer.clone(),
+            | MappingError::UnknownId { pointer, .. } => pointer.clone(),
+            MappingError::Parse(e) => e.pointer.clone(),
             MappingError::Time => "/at".into(),
             MappingError::Delimiter => "/delimiter".into(),
             MappingError::Header(_) => String::new(),

@@ -291,30 +291,14 @@ pub enum QueryError {
     #[error("/level: {0} is not a confidence level; use a number strictly between 0 and 1, such as 0.95")]
     InvalidLevel(f64),
     /// The query text is not a query.
-    #[error("invalid query at line {line}, column {column} ({pointer}): {message}")]
-    Parse {
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// JSON Pointer.
-        pointer: String,
-        /// What is wrong.
-        message: String,
-    },
+    #[error("invalid query at line {}, column {} ({}): {}", .0.line, .0.column, .0.pointer, .0.message)]
+    Parse(crate::error::ParseError),
 }
 
 impl Query {
     /// Reads a query from JSON text.
     pub fn from_json(text: &str) -> Result<Query, QueryError> {
-        crate::plan::parse::from_json_positioned(text).map_err(
-            |(line, column, pointer, message)| QueryError::Parse {
-                line,
-                column,
-                pointer,
-                message,
-            },
-        )
+        crate::plan::parse::from_json_positioned(text).map_err(QueryError::Parse)
     }
 }
 

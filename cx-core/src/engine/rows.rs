@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use super::cells::{ResponseBatch, MISSING, NOT_APPLICABLE};
 use super::ingest::{field_error, ptr, FieldError, Position, BATCH_ROWS};
 use super::{Engine, IngestReport};
+use crate::error::ErrorCode;
 use crate::plan::{Plan, STANDARD_DIMENSIONS};
 use crate::record::{Response, Timestamp};
 
@@ -296,7 +297,7 @@ fn utf8(bytes: &[u8], pointer: impl FnOnce() -> String) -> Result<&str, FieldErr
             pointer.trim_start_matches('/'),
             e.valid_up_to()
         );
-        field_error(pointer, "invalid-utf8", message)
+        field_error(pointer, ErrorCode::InvalidUtf8, message)
     })
 }
 
@@ -334,7 +335,7 @@ impl ResponseIngest<'_> {
     /// Records a row the caller could not read (e.g. a C string that is not
     /// a number): counted as rejected at the next position, with `pointer`
     /// (JSON Pointer within the row), a stable `code` and a message.
-    pub fn refuse(&mut self, id: Option<&[u8]>, pointer: &str, code: &'static str, message: &str) {
+    pub fn refuse(&mut self, id: Option<&[u8]>, pointer: &str, code: ErrorCode, message: &str) {
         let pos = Position {
             index: self.next,
             line: None,
@@ -385,7 +386,7 @@ impl Engine {
                 Some(x) if (lo..=hi).contains(&x) => Ok(x),
                 Some(x) => Err(field_error(
                     format!("/{name}"),
-                    "out-of-range",
+                    ErrorCode::OutOfRange,
                     format!("`{name}` is {x}, but it must be an integer from {lo} to {hi}"),
                 )),
             }
@@ -418,7 +419,7 @@ impl Engine {
                     let name = utf8(id, || format!("/{key}"))?;
                     return Err(field_error(
                         ptr(&[key, name]),
-                        "unknown-attribute",
+                        ErrorCode::UnknownAttribute,
                         format!("`{name}` is not an attribute of the plan"),
                     ));
                 };
@@ -434,7 +435,7 @@ impl Engine {
                         .map_or(String::new(), |na| format!(" (or {na} for not applicable)"));
                     return Err(field_error(
                         ptr(&[key, &a.id]),
-                        "out-of-range",
+                        ErrorCode::OutOfRange,
                         format!(
                             "`{}` is {v}, but it must be an integer from {} to {}{na}",
                             a.id, a.scale.min, a.scale.max
@@ -448,7 +449,7 @@ impl Engine {
                 let name = utf8(id, || "/dimensions".to_string())?;
                 return Err(field_error(
                     ptr(&["dimensions", name]),
-                    "unknown-dimension",
+                    ErrorCode::UnknownDimension,
                     format!(
                         "`{name}` is not a dimension of the plan (declare it under `dimensions`)"
                     ),
@@ -485,7 +486,7 @@ impl Engine {
                             let name = &self.dims[d];
                             return Err(field_error(
                                 pointer(),
-                                "too-many-values",
+                                ErrorCode::TooManyValues,
                                 format!("dimension `{name}` already has {max} distinct values (limits.maxDistinctValues); `{text}` would be one more"),
                             ));
                         }

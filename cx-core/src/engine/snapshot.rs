@@ -61,27 +61,27 @@ fn sorted<T: Clone>(m: &CellMap<T>) -> Vec<(CellKey, T)> {
     v
 }
 
-pub(crate) fn bad(path: String, message: impl Into<String>) -> EngineError {
+pub(crate) fn bad(pointer: String, message: impl Into<String>) -> EngineError {
     EngineError::Snapshot {
-        path,
+        pointer,
         message: message.into(),
     }
 }
 
-/// A count of the snapshot at `path` (built only on failure).
-pub(crate) fn count(v: u64, path: impl FnOnce() -> String) -> Result<(), EngineError> {
+/// A count of the snapshot at `pointer` (built only on failure).
+pub(crate) fn count(v: u64, pointer: impl FnOnce() -> String) -> Result<(), EngineError> {
     if v <= MAX_SNAPSHOT_COUNT {
         return Ok(());
     }
     Err(bad(
-        path(),
+        pointer(),
         format!("the count {v} is larger than {MAX_SNAPSHOT_COUNT} (2^53), the most a snapshot may hold"),
     ))
 }
 
-fn histogram(h: &Histogram, path: &str) -> Result<(), EngineError> {
+fn histogram(h: &Histogram, pointer: &str) -> Result<(), EngineError> {
     for (r, &c) in h.counts.iter().enumerate() {
-        count(c, || format!("{path}/counts/{r}"))?;
+        count(c, || format!("{pointer}/counts/{r}"))?;
     }
     Ok(())
 }
@@ -278,14 +278,14 @@ impl Engine {
         }
         let n_attr = e.plan.attributes.len();
         let n_items = s.items.len();
-        let check_key = |k: &CellKey, path: String, audit: bool| -> Result<(), EngineError> {
+        let check_key = |k: &CellKey, pointer: String, audit: bool| -> Result<(), EngineError> {
             if k.dims.len() != s.values.len() {
-                return Err(bad(path, "wrong number of dimension ids"));
+                return Err(bad(pointer, "wrong number of dimension ids"));
             }
             for (d, &id) in k.dims.iter().enumerate() {
                 if id as usize > s.values[d].len() {
                     return Err(bad(
-                        format!("{path}/dims/{d}"),
+                        format!("{pointer}/dims/{d}"),
                         format!("id {id} names no value"),
                     ));
                 }
@@ -296,7 +296,10 @@ impl Engine {
                 k.method == 0
             };
             if !method_ok {
-                return Err(bad(format!("{path}/method"), "invalid audit method code"));
+                return Err(bad(
+                    format!("{pointer}/method"),
+                    "invalid audit method code",
+                ));
             }
             Ok(())
         };

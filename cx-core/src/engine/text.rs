@@ -6,19 +6,8 @@ use serde::Deserialize;
 use super::cells::ResponseBatch;
 use super::ingest::{IngestReport, Position, RecordError};
 use super::{Engine, ResponseRef};
+use crate::error::{ErrorCode, ParseError};
 use crate::record::{Audit, EmployeeResponse, KpiObservation, Record, Response, Timestamp};
-
-/// Why a whole JSON document could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message} at line {line}, column {column}")]
-pub struct JsonError {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column.
-    pub column: usize,
-    /// What was wrong.
-    pub message: String,
-}
 
 /// The UTF-8 byte-order mark, skipped at the start of a JSON Lines input.
 const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
@@ -796,21 +785,18 @@ fn rfc3339_plain(s: &[u8]) -> Option<Timestamp> {
     Timestamp::from_unix(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
 }
 
-/// A record parse failure: (line within the text, column, pointer, message).
-pub(crate) type ParseFailure = (usize, usize, String, String);
-
 /// Parses one record from JSON text: a line without `kind` (or with
 /// `"kind": "response"`) is a [`Response`]; `employee`, `audit`, `kpi` the others.
-pub(crate) fn parse_record(text: &str) -> Result<Record, ParseFailure> {
+pub(crate) fn parse_record(text: &str) -> Result<Record, ParseError> {
     let probe: KindProbe = match serde_json::from_str(text) {
         Ok(p) => p,
         Err(e) => {
-            return Err((
-                e.line().max(1),
-                e.column().max(1),
-                String::new(),
-                strip(&e.to_string()),
-            ))
+            return Err(ParseError {
+                line: e.line().max(1),
+                column: e.column().max(1),
+                pointer: String::new(),
+                message: strip(&e.to_string()),
+            })
         }
     };
     let kind = probe.kind.as_deref().map(str::to_string);
@@ -819,12 +805,12 @@ pub(crate) fn parse_record(text: &str) -> Result<Record, ParseFailure> {
         Some("employee") => crate::plan::parse::from_json_positioned::<EmployeeResponse>(text).map(Record::Employee),
         Some("audit") => crate::plan::parse::from_json_positioned::<Audit>(text).map(Record::Audit),
         Some("kpi") => crate::plan::parse::from_json_positioned::<KpiObservation>(text).map(Record::Kpi),
-        Some(other) => Err((
-            1,
-            1,
-            "/kind".into(),
-            format!("unknown record kind `{other}`: expected no kind (a customer response), \"employee\", \"audit\" or \"kpi\""),
-        )),
+        Some(other) => Err(ParseError {
+            line: 1,
+            column: 1,
+            pointer: "/kind".into(),
+            message: format!("unknown record kind `{other}`: expected no kind (a customer response), \"employee\", \"audit\" or \"kpi\""),
+        }),
     }
 }
 
@@ -951,7 +937,7 @@ impl Engine {
             pointer: String::new(),
             field: None,
             id: None,
-            code: "line-too-long".into(),
+            code: ErrorCode::LineTooLong,
             message: format!(
                 "the line has {len} bytes; the limit is {max_line} (limits.maxLineBytes)"
             ),
@@ -1024,7 +1010,7 @@ impl Engine {
         batch: &mut ResponseBatch,
         report: &mut IngestReport,
     ) {
-        let fail = |code: &str,
+        let fail = |code: ErrorCode,
                     column: Option<usize>,
                     pointer: String,
                     message: String,
@@ -1035,7 +1021,7 @@ impl Engine {
             pointer,
             field: None,
             id,
-            code: code.to_string(),
+            code,
             message,
         };
         if line.len() > self.config.limits.max_line_bytes {
@@ -1058,7 +1044,7 @@ impl Engine {
             Ok(t) => t,
             Err(e) => {
                 let err = fail(
-                    "invalid-utf8",
+                    ErrorCode::InvalidUtf8,
                     Some(e.valid_up_to() + 1),
                     String::new(),
                     format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1),
@@ -1081,8 +1067,19 @@ impl Engine {
         }
         match parse_record(text) {
             Ok(rec) => self.accept(&rec, pos, batch, report),
-            Err((_, column, pointer, message)) => {
-                let e = fail("parse-error", Some(column), pointer, message, id_of(text));
+            Err(ParseError {
+                column,
+                pointer,
+                message,
+                ..
+            }) => {
+                let e = fail(
+                    ErrorCode::ParseError,
+                    Some(column),
+                    pointer,
+                    message,
+                    id_of(text),
+                );
                 report.reject(e, self.config.limits.max_errors_listed);
             }
         }
@@ -1224,13 +1221,14 @@ impl Engine {
     /// Lines lines are: an element with several unknown keys in one map
     /// (`dimensions`, `attributes`, `expectations`) reports the first in
     /// the element's order.
-    pub fn ingest_json(&mut self, text: &str) -> Result<IngestReport, JsonError> {
+    pub fn ingest_json(&mut self, text: &str) -> Result<IngestReport, ParseError> {
         // Each element is kept as its exact text and read like a JSON line:
         // going through `serde_json::Value` would silently keep the last of
         // duplicate keys (`{"nps": 1, "nps": 9}`).
-        let json_error = |e: serde_json::Error| JsonError {
+        let json_error = |e: serde_json::Error| ParseError {
             line: e.line().max(1),
             column: e.column().max(1),
+            pointer: String::new(),
             message: strip(&e.to_string()),
         };
         let whole: &serde_json::value::RawValue = serde_json::from_str(text).map_err(json_error)?;
@@ -1271,7 +1269,9 @@ impl Engine {
                         }
                     }
                 }
-                Err((_, _, pointer, message)) => {
+                Err(ParseError {
+                    pointer, message, ..
+                }) => {
                     let pointer = if prefix {
                         format!("/{index}{pointer}")
                     } else {
@@ -1284,7 +1284,7 @@ impl Engine {
                         pointer,
                         field: None,
                         id: id_of(text),
-                        code: "parse-error".into(),
+                        code: ErrorCode::ParseError,
                         message,
                     };
                     report.reject(e, self.config.limits.max_errors_listed);
@@ -1300,12 +1300,11 @@ impl Record {
     /// Parses one record from a JSON value (used by the bindings): no `kind`
     /// is a customer response. The error is `(JSON Pointer, message)`.
     pub fn from_json_value(value: &serde_json::Value) -> Result<Record, (String, String)> {
-        parse_record(&value.to_string()).map_err(|(_, _, p, m)| (p, m))
+        parse_record(&value.to_string()).map_err(|e| (e.pointer, e.message))
     }
 
-    /// Parses one record from JSON text. The error is `(line, column, JSON
-    /// Pointer, message)`.
-    pub fn from_json(text: &str) -> Result<Record, (usize, usize, String, String)> {
+    /// Parses one record from JSON text.
+    pub fn from_json(text: &str) -> Result<Record, ParseError> {
         parse_record(text)
     }
 }
@@ -1353,14 +1352,14 @@ mod tests {
                 index,
                 line: Some(line_no),
             };
-            let fail = |code: &str, column, message, id| RecordError {
+            let fail = |code: ErrorCode, column, message, id| RecordError {
                 index,
                 line: Some(line_no),
                 column,
                 pointer: String::new(),
                 field: None,
                 id,
-                code: code.to_string(),
+                code,
                 message,
             };
             if line.len() > max_line {
@@ -1368,7 +1367,7 @@ mod tests {
                     "the line has {} bytes; the limit is {max_line} (limits.maxLineBytes)",
                     line.len()
                 );
-                report.reject(fail("line-too-long", None, message, None), listed);
+                report.reject(fail(ErrorCode::LineTooLong, None, message, None), listed);
                 continue;
             }
             let text = match std::str::from_utf8(line) {
@@ -1376,7 +1375,10 @@ mod tests {
                 Err(err) => {
                     let at = err.valid_up_to() + 1;
                     let message = format!("invalid UTF-8 at byte {at}");
-                    report.reject(fail("invalid-utf8", Some(at), message, None), listed);
+                    report.reject(
+                        fail(ErrorCode::InvalidUtf8, Some(at), message, None),
+                        listed,
+                    );
                     continue;
                 }
             };
@@ -1391,8 +1393,13 @@ mod tests {
             }
             match parse_record(text) {
                 Ok(rec) => e.accept(&rec, pos, &mut batch, &mut report),
-                Err((_, column, pointer, message)) => {
-                    let mut err = fail("parse-error", Some(column), message, id_of(text));
+                Err(ParseError {
+                    column,
+                    pointer,
+                    message,
+                    ..
+                }) => {
+                    let mut err = fail(ErrorCode::ParseError, Some(column), message, id_of(text));
                     err.pointer = pointer;
                     report.reject(err, listed);
                 }
@@ -1414,7 +1421,9 @@ mod tests {
             let before = report.errors.len();
             match parse_record(item.get()) {
                 Ok(rec) => e.accept(&rec, pos, &mut batch, &mut report),
-                Err((_, _, pointer, message)) => report.reject(
+                Err(ParseError {
+                    pointer, message, ..
+                }) => report.reject(
                     RecordError {
                         index,
                         line: None,
@@ -1422,7 +1431,7 @@ mod tests {
                         pointer,
                         field: None,
                         id: id_of(item.get()),
-                        code: "parse-error".into(),
+                        code: ErrorCode::ParseError,
                         message,
                     },
                     e.config.limits.max_errors_listed,

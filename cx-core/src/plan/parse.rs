@@ -1,7 +1,8 @@
 //! Parsing a plan from JSON, with errors that say where.
 
 use super::Plan;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::error::{ErrorCode, ParseError};
 
 /// Why a plan document could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -9,36 +10,15 @@ use crate::diagnostic::{Diagnostic, Severity};
 pub enum PlanError {
     /// The text is not valid JSON, or does not have the plan's shape (wrong
     /// type, unknown field, missing field).
-    #[error("{message} at line {line}, column {column} (path `{path}`)")]
-    Parse {
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// JSON Pointer of the value being read (`""` for the document).
-        path: String,
-        /// What was wrong and what was expected.
-        message: String,
-    },
+    #[error("{} at line {}, column {} (path `{}`)", .0.message, .0.line, .0.column, .0.pointer)]
+    Parse(ParseError),
 }
 
 impl PlanError {
     /// The error as a `parse-error` diagnostic (with line and column).
     pub fn to_diagnostic(&self) -> Diagnostic {
         match self {
-            PlanError::Parse {
-                line,
-                column,
-                path,
-                message,
-            } => Diagnostic {
-                severity: Severity::Error,
-                code: "parse-error".to_string(),
-                path: path.clone(),
-                message: message.clone(),
-                line: Some(*line),
-                column: Some(*column),
-            },
+            PlanError::Parse(e) => e.to_diagnostic(),
         }
     }
 }
@@ -55,22 +35,19 @@ impl Plan {
     /// ```
     /// use cx_core::plan::{Plan, PlanError};
     /// let err = Plan::from_json("{\"schemaVersion\": 1,\n \"organization\": {\"name\": 7}}").unwrap_err();
-    /// let PlanError::Parse { line, path, .. } = err else { unreachable!() };
-    /// assert_eq!((line, path.as_str()), (2, "/organization/name"));
+    /// let PlanError::Parse(e) = err else { unreachable!() };
+    /// assert_eq!((e.line, e.pointer.as_str()), (2, "/organization/name"));
     /// ```
     pub fn from_json(text: &str) -> Result<Plan, PlanError> {
-        from_json_positioned(text).map_err(|(line, column, path, message)| PlanError::Parse {
-            line,
-            column,
-            path,
-            message,
-        })
+        from_json_positioned(text).map_err(PlanError::Parse)
     }
 }
 
 impl PlanError {
     /// The stable code (`parse-error`).
-    pub fn code(&self) -> &'static str {
-        "parse-error"
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            PlanError::Parse(e) => e.code(),
+        }
     }
 }

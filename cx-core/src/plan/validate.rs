@@ -43,62 +43,64 @@ use crate::metric::MetricId;
 /// | `leadership-not-committed` | warning | `leadershipCommitted` is false |
 /// | `long-term-before-mid-term` | warning | a long-term goal is due before a mid-term one |
 pub mod codes {
+    use crate::error::ErrorCode;
+
     /// Not JSON, or not a plan's shape.
-    pub const PARSE_ERROR: &str = "parse-error";
+    pub const PARSE_ERROR: &str = ErrorCode::ParseError.as_str();
     /// `schemaVersion` is not 1.
-    pub const UNKNOWN_SCHEMA_VERSION: &str = "unknown-schema-version";
+    pub const UNKNOWN_SCHEMA_VERSION: &str = ErrorCode::UnknownSchemaVersion.as_str();
     /// Two entities of one kind share an id.
-    pub const DUPLICATE_ID: &str = "duplicate-id";
+    pub const DUPLICATE_ID: &str = ErrorCode::DuplicateId.as_str();
     /// A reference names no entity of the expected kind.
-    pub const DANGLING_REFERENCE: &str = "dangling-reference";
+    pub const DANGLING_REFERENCE: &str = ErrorCode::DanglingReference.as_str();
     /// An identity without its dominant trait.
-    pub const IDENTITY_MISSING_DOMINANT: &str = "identity-missing-dominant";
+    pub const IDENTITY_MISSING_DOMINANT: &str = ErrorCode::IdentityMissingDominant.as_str();
     /// One facet id in two tiers.
-    pub const FACET_IN_TWO_TIERS: &str = "facet-in-two-tiers";
+    pub const FACET_IN_TWO_TIERS: &str = ErrorCode::FacetInTwoTiers.as_str();
     /// Goal value outside the metric's range.
-    pub const GOAL_VALUE_OUT_OF_RANGE: &str = "goal-value-out-of-range";
+    pub const GOAL_VALUE_OUT_OF_RANGE: &str = ErrorCode::GoalValueOutOfRange.as_str();
     /// Goal target date on or before its baseline date.
-    pub const GOAL_DATES_REVERSED: &str = "goal-dates-reversed";
+    pub const GOAL_DATES_REVERSED: &str = ErrorCode::GoalDatesReversed.as_str();
     /// Rule weight ≤ 0.
-    pub const RULE_WEIGHT_NOT_POSITIVE: &str = "rule-weight-not-positive";
+    pub const RULE_WEIGHT_NOT_POSITIVE: &str = ErrorCode::RuleWeightNotPositive.as_str();
     /// Attribute scale with min ≥ max.
-    pub const ATTRIBUTE_SCALE_INVALID: &str = "attribute-scale-invalid";
+    pub const ATTRIBUTE_SCALE_INVALID: &str = ErrorCode::AttributeScaleInvalid.as_str();
     /// Not-applicable value inside the scale.
-    pub const NOT_APPLICABLE_IN_SCALE: &str = "not-applicable-in-scale";
+    pub const NOT_APPLICABLE_IN_SCALE: &str = ErrorCode::NotApplicableInScale.as_str();
     /// Unsupported CSAT or CES scale.
-    pub const SCALE_NOT_SUPPORTED: &str = "scale-not-supported";
+    pub const SCALE_NOT_SUPPORTED: &str = ErrorCode::ScaleNotSupported.as_str();
     /// A number outside its documented range.
-    pub const VALUE_OUT_OF_RANGE: &str = "value-out-of-range";
+    pub const VALUE_OUT_OF_RANGE: &str = ErrorCode::ValueOutOfRange.as_str();
     /// Custom dimension named like a standard one.
-    pub const RESERVED_DIMENSION_ID: &str = "reserved-dimension-id";
+    pub const RESERVED_DIMENSION_ID: &str = ErrorCode::ReservedDimensionId.as_str();
     /// Instrument fields inconsistent with its kind.
-    pub const INSTRUMENT_KIND_MISMATCH: &str = "instrument-kind-mismatch";
+    pub const INSTRUMENT_KIND_MISMATCH: &str = ErrorCode::InstrumentKindMismatch.as_str();
     /// No identity yet.
-    pub const NO_IDENTITY: &str = "no-identity";
+    pub const NO_IDENTITY: &str = ErrorCode::NoIdentity.as_str();
     /// No positioning yet.
-    pub const NO_POSITIONING: &str = "no-positioning";
+    pub const NO_POSITIONING: &str = ErrorCode::NoPositioning.as_str();
     /// No rules of the game.
-    pub const NO_RULES: &str = "no-rules";
+    pub const NO_RULES: &str = ErrorCode::NoRules.as_str();
     /// No needs captured.
-    pub const NO_NEEDS: &str = "no-needs";
+    pub const NO_NEEDS: &str = ErrorCode::NoNeeds.as_str();
     /// No context analysis.
-    pub const NO_CONTEXT_ANALYSIS: &str = "no-context-analysis";
+    pub const NO_CONTEXT_ANALYSIS: &str = ErrorCode::NoContextAnalysis.as_str();
     /// Positioning not on the dominant trait.
-    pub const POSITIONING_NOT_DOMINANT: &str = "positioning-not-dominant";
+    pub const POSITIONING_NOT_DOMINANT: &str = ErrorCode::PositioningNotDominant.as_str();
     /// Goal with nothing addressing it.
-    pub const GOAL_NOT_ADDRESSED: &str = "goal-not-addressed";
+    pub const GOAL_NOT_ADDRESSED: &str = ErrorCode::GoalNotAddressed.as_str();
     /// Emphasised strength with no support.
-    pub const EMPHASIZED_UNSUPPORTED: &str = "emphasized-unsupported";
+    pub const EMPHASIZED_UNSUPPORTED: &str = ErrorCode::EmphasizedUnsupported.as_str();
     /// Rule of the game no audit measures.
-    pub const RULE_NOT_MEASURED: &str = "rule-not-measured";
+    pub const RULE_NOT_MEASURED: &str = ErrorCode::RuleNotMeasured.as_str();
     /// No employee survey.
-    pub const NO_EMPLOYEE_SURVEY: &str = "no-employee-survey";
+    pub const NO_EMPLOYEE_SURVEY: &str = ErrorCode::NoEmployeeSurvey.as_str();
     /// More than [`super::MAX_ATTRIBUTES`] attributes.
-    pub const TOO_MANY_ATTRIBUTES: &str = "too-many-attributes";
+    pub const TOO_MANY_ATTRIBUTES: &str = ErrorCode::TooManyAttributes.as_str();
     /// Leadership not committed.
-    pub const LEADERSHIP_NOT_COMMITTED: &str = "leadership-not-committed";
+    pub const LEADERSHIP_NOT_COMMITTED: &str = ErrorCode::LeadershipNotCommitted.as_str();
     /// Long-term goal due before a mid-term one.
-    pub const LONG_TERM_BEFORE_MID_TERM: &str = "long-term-before-mid-term";
+    pub const LONG_TERM_BEFORE_MID_TERM: &str = ErrorCode::LongTermBeforeMidTerm.as_str();
 
     /// Every code with its severity, in table order.
     pub const ALL: [(&str, super::Severity); 28] = [
@@ -133,7 +135,7 @@ pub mod codes {
     ];
 }
 
-use codes::*;
+use crate::error::ErrorCode;
 
 /// Most attributes a plan may have. The engine keeps, per cell, the
 /// co-moments of every attribute with the outcome (k(k+1)/2 sums for k
@@ -176,12 +178,12 @@ fn p(parts: &[&str]) -> String {
 }
 
 impl<'p> Checker<'p> {
-    fn error(&mut self, code: &str, path: String, message: String) {
-        self.out.push(Diagnostic::error(code, path, message));
+    fn error(&mut self, code: ErrorCode, pointer: String, message: String) {
+        self.out.push(Diagnostic::error(code, pointer, message));
     }
 
-    fn warning(&mut self, code: &str, path: String, message: String) {
-        self.out.push(Diagnostic::warning(code, path, message));
+    fn warning(&mut self, code: ErrorCode, pointer: String, message: String) {
+        self.out.push(Diagnostic::warning(code, pointer, message));
     }
 
     /// Collects the ids of one kind, reporting duplicates.
@@ -190,11 +192,11 @@ impl<'p> Checker<'p> {
         I: IntoIterator<Item = (String, &'p str)>,
     {
         let mut seen = BTreeSet::new();
-        for (path, id) in items {
+        for (pointer, id) in items {
             if !seen.insert(id) {
                 self.error(
-                    DUPLICATE_ID,
-                    path,
+                    ErrorCode::DuplicateId,
+                    pointer,
                     format!("The {kind} id \"{id}\" is used twice; every {kind} needs its own id."),
                 );
             }
@@ -202,30 +204,30 @@ impl<'p> Checker<'p> {
         seen
     }
 
-    fn reference(&mut self, set_name: &str, exists: bool, path: String, id: &str) {
+    fn reference(&mut self, set_name: &str, exists: bool, pointer: String, id: &str) {
         if !exists {
             self.error(
-                DANGLING_REFERENCE,
-                path,
+                ErrorCode::DanglingReference,
+                pointer,
                 format!("\"{id}\" does not name any {set_name} in this plan."),
             );
         }
     }
 
-    fn range(&mut self, path: String, what: &str, value: f64, low: f64, high: f64) {
+    fn range(&mut self, pointer: String, what: &str, value: f64, low: f64, high: f64) {
         if !(low..=high).contains(&value) {
             self.error(
-                VALUE_OUT_OF_RANGE,
-                path,
+                ErrorCode::ValueOutOfRange,
+                pointer,
                 format!("{what} is {value}, but it must be between {low} and {high}."),
             );
         }
     }
 
-    fn metric_reference(&mut self, metric: &MetricId, path: String) {
+    fn metric_reference(&mut self, metric: &MetricId, pointer: String) {
         if let MetricId::Attribute(id) = metric {
             let exists = self.attributes.contains(id.as_str());
-            self.reference("survey attribute", exists, path, id);
+            self.reference("survey attribute", exists, pointer, id);
         }
     }
 
@@ -298,7 +300,7 @@ impl<'p> Checker<'p> {
     fn check_version(&mut self) {
         if self.plan.schema_version != SCHEMA_VERSION {
             self.error(
-                UNKNOWN_SCHEMA_VERSION,
+                ErrorCode::UnknownSchemaVersion,
                 "/schemaVersion".into(),
                 format!(
                     "This plan says schemaVersion {}, but this version of cx reads schemaVersion {SCHEMA_VERSION}.",
@@ -549,7 +551,7 @@ impl<'p> Checker<'p> {
         };
         if identity.dominant.is_none() {
             self.error(
-                IDENTITY_MISSING_DOMINANT,
+                ErrorCode::IdentityMissingDominant,
                 "/strategy/identity".into(),
                 "The identity has no dominant trait. Choose the one trait the whole experience rests on.".into(),
             );
@@ -564,14 +566,14 @@ impl<'p> Checker<'p> {
             for (i, f) in facets.iter().enumerate() {
                 if let Some(first) = tier_of.get(f.id.as_str()) {
                     if *first != tier {
-                        let path = if tier == "dominant" {
+                        let pointer = if tier == "dominant" {
                             p(&["strategy", "identity", "dominant", "id"])
                         } else {
                             p(&["strategy", "identity", tier, &i.to_string(), "id"])
                         };
                         self.error(
-                            FACET_IN_TWO_TIERS,
-                            path,
+                            ErrorCode::FacetInTwoTiers,
+                            pointer,
                             format!(
                                 "\"{}\" is both a {first} and a {tier} facet; each facet belongs to one tier.",
                                 f.id
@@ -612,7 +614,7 @@ impl<'p> Checker<'p> {
                 for (which, point) in [("baseline", &g.baseline), ("target", &g.target)] {
                     if !(low..=high).contains(&point.value) {
                         self.error(
-                            GOAL_VALUE_OUT_OF_RANGE,
+                            ErrorCode::GoalValueOutOfRange,
                             p(&["strategy", "goals", &idx, which, "value"]),
                             format!(
                                 "The {which} of goal \"{}\" is {}, but {} ranges from {low} to {high}.",
@@ -624,7 +626,7 @@ impl<'p> Checker<'p> {
             }
             if g.target.date <= g.baseline.date {
                 self.error(
-                    GOAL_DATES_REVERSED,
+                    ErrorCode::GoalDatesReversed,
                     p(&["strategy", "goals", &idx, "target", "date"]),
                     format!(
                         "Goal \"{}\" is due on {}, which is not after its baseline date {}.",
@@ -635,12 +637,12 @@ impl<'p> Checker<'p> {
         }
     }
 
-    fn check_scale(&mut self, path: String, scale: Scale, allowed: &[(u8, u8)], what: &str) {
+    fn check_scale(&mut self, pointer: String, scale: Scale, allowed: &[(u8, u8)], what: &str) {
         if !allowed.contains(&(scale.min, scale.max)) {
             let list: Vec<String> = allowed.iter().map(|(a, b)| format!("{a}–{b}")).collect();
             self.error(
-                SCALE_NOT_SUPPORTED,
-                path,
+                ErrorCode::ScaleNotSupported,
+                pointer,
                 format!(
                     "The {what} scale {}–{} is not supported; use {}.",
                     scale.min,
@@ -667,7 +669,7 @@ impl<'p> Checker<'p> {
         );
         if plan.attributes.len() > MAX_ATTRIBUTES {
             self.error(
-                TOO_MANY_ATTRIBUTES,
+                ErrorCode::TooManyAttributes,
                 p(&["attributes"]),
                 format!(
                     "The plan has {} attributes; at most {MAX_ATTRIBUTES} are allowed (the engine keeps their co-moments in every cell).",
@@ -679,7 +681,7 @@ impl<'p> Checker<'p> {
             let idx = i.to_string();
             if a.scale.min >= a.scale.max || a.scale.max > 10 {
                 self.error(
-                    ATTRIBUTE_SCALE_INVALID,
+                    ErrorCode::AttributeScaleInvalid,
                     p(&["attributes", &idx, "scale"]),
                     format!(
                         "Attribute \"{}\" has a scale from {} to {}; the lowest point must be below the highest, and the highest at most 10.",
@@ -689,7 +691,7 @@ impl<'p> Checker<'p> {
             } else if let Some(na) = a.not_applicable {
                 if a.scale.contains(na) {
                     self.error(
-                        NOT_APPLICABLE_IN_SCALE,
+                        ErrorCode::NotApplicableInScale,
                         p(&["attributes", &idx, "notApplicable"]),
                         format!(
                             "Attribute \"{}\" uses {na} for \"not applicable\", but {na} is also a rating on its {}–{} scale.",
@@ -728,7 +730,7 @@ impl<'p> Checker<'p> {
         for (i, d) in plan.dimensions.iter().enumerate() {
             if RESERVED_DIMENSIONS.contains(&d.id.as_str()) {
                 self.error(
-                    RESERVED_DIMENSION_ID,
+                    ErrorCode::ReservedDimensionId,
                     p(&["dimensions", &i.to_string(), "id"]),
                     format!("\"{}\" is a built-in dimension or query key; give the custom dimension another id.", d.id),
                 );
@@ -750,7 +752,7 @@ impl<'p> Checker<'p> {
         }
         if w.product + w.interaction + w.brand <= 0.0 {
             self.error(
-                VALUE_OUT_OF_RANGE,
+                ErrorCode::ValueOutOfRange,
                 "/factorWeights".into(),
                 "The three factor weights add up to zero; at least one must be positive.".into(),
             );
@@ -783,7 +785,7 @@ impl<'p> Checker<'p> {
             }
             if r.weight.is_nan() || r.weight <= 0.0 {
                 self.error(
-                    RULE_WEIGHT_NOT_POSITIVE,
+                    ErrorCode::RuleWeightNotPositive,
                     p(&["deployment", key, &idx, "weight"]),
                     format!(
                         "\"{}\" has weight {}; a weight must be above 0 (use 1 when all rules count the same).",
@@ -854,7 +856,7 @@ impl<'p> Checker<'p> {
                 InstrumentKind::RuleAudit => {
                     if ins.method.is_none() {
                         self.error(
-                            INSTRUMENT_KIND_MISMATCH,
+                            ErrorCode::InstrumentKindMismatch,
                             p(&["evaluation", "instruments", &idx, "method"]),
                             format!(
                                 "Rule audit \"{}\" needs a method: managerObservation, mysteryShopper, phoneCheck or callRecording.",
@@ -864,7 +866,7 @@ impl<'p> Checker<'p> {
                     }
                     if ins.channel.is_some() {
                         self.error(
-                            INSTRUMENT_KIND_MISMATCH,
+                            ErrorCode::InstrumentKindMismatch,
                             p(&["evaluation", "instruments", &idx, "channel"]),
                             format!("Rule audit \"{}\" has a survey channel; audits have a method instead.", ins.id),
                         );
@@ -873,7 +875,7 @@ impl<'p> Checker<'p> {
                 InstrumentKind::CustomerSurvey | InstrumentKind::EmployeeSurvey => {
                     if ins.method.is_some() {
                         self.error(
-                            INSTRUMENT_KIND_MISMATCH,
+                            ErrorCode::InstrumentKindMismatch,
                             p(&["evaluation", "instruments", &idx, "method"]),
                             format!("Survey \"{}\" has an audit method; surveys have a channel instead.", ins.id),
                         );
@@ -940,14 +942,14 @@ impl<'p> Checker<'p> {
         );
         if !(t.significance > 0.0 && t.significance < 1.0) {
             self.error(
-                VALUE_OUT_OF_RANGE,
+                ErrorCode::ValueOutOfRange,
                 "/thresholds/significance".into(),
                 format!("The significance level is {}, but it must be strictly between 0 and 1 (0.05 is usual).", t.significance),
             );
         }
         if t.min_sample == 0 {
             self.error(
-                VALUE_OUT_OF_RANGE,
+                ErrorCode::ValueOutOfRange,
                 "/thresholds/minSample".into(),
                 "The minimum sample is 0; it must be at least 1 (30 is usual).".into(),
             );
@@ -969,14 +971,14 @@ impl<'p> Checker<'p> {
         let identity = plan.strategy.identity.as_ref();
         if identity.is_none() {
             self.warning(
-                NO_IDENTITY,
+                ErrorCode::NoIdentity,
                 "/strategy/identity".into(),
                 "No identity yet: choose a dominant trait, the strengths to emphasise to customers and the base strengths to consolidate.".into(),
             );
         }
         match &plan.strategy.positioning {
             None => self.warning(
-                NO_POSITIONING,
+                ErrorCode::NoPositioning,
                 "/strategy/positioning".into(),
                 "No positioning yet: name the one strength the organisation wants to be known for."
                     .into(),
@@ -992,7 +994,7 @@ impl<'p> Checker<'p> {
                 if let Some(dom) = identity.and_then(|i| i.dominant.as_ref()) {
                     if ok && dom.id != pos.facet_id {
                         self.warning(
-                            POSITIONING_NOT_DOMINANT,
+                            ErrorCode::PositioningNotDominant,
                             "/strategy/positioning/facetId".into(),
                             format!(
                                 "The positioning rests on \"{}\", not on the dominant trait \"{}\": the experience rests on this specific strength.",
@@ -1005,14 +1007,14 @@ impl<'p> Checker<'p> {
         }
         if plan.deployment.rules.is_empty() {
             self.warning(
-                NO_RULES,
+                ErrorCode::NoRules,
                 "/deployment/rules".into(),
                 "No rules of the game yet: agree with employees on the behaviours every customer should meet.".into(),
             );
         }
         if plan.context.needs.is_empty() {
             self.warning(
-                NO_NEEDS,
+                ErrorCode::NoNeeds,
                 "/context/needs".into(),
                 "No customer needs captured: find out who the customers are and what they expect."
                     .into(),
@@ -1025,7 +1027,7 @@ impl<'p> Checker<'p> {
             && ctx.contact_reasons.is_empty()
         {
             self.warning(
-                NO_CONTEXT_ANALYSIS,
+                ErrorCode::NoContextAnalysis,
                 "/context".into(),
                 "No context analysis: describe the mission, the vision, the customer segments and why customers contact you.".into(),
             );
@@ -1043,7 +1045,7 @@ impl<'p> Checker<'p> {
         for (i, g) in plan.strategy.goals.iter().enumerate() {
             if !addressed.contains(g.id.as_str()) {
                 self.warning(
-                    GOAL_NOT_ADDRESSED,
+                    ErrorCode::GoalNotAddressed,
                     p(&["strategy", "goals", &i.to_string()]),
                     format!(
                         "Nothing addresses goal \"{}\": no intervention, rule or instrument names it. Stop talking and start doing.",
@@ -1066,7 +1068,7 @@ impl<'p> Checker<'p> {
             for (i, f) in identity.emphasized.iter().enumerate() {
                 if !supported.contains(f.id.as_str()) {
                     self.warning(
-                        EMPHASIZED_UNSUPPORTED,
+                        ErrorCode::EmphasizedUnsupported,
                         p(&["strategy", "identity", "emphasized", &i.to_string()]),
                         format!(
                             "The emphasised strength \"{}\" is promised to customers, but no rule, norm, policy or tangible element supports it.",
@@ -1087,7 +1089,7 @@ impl<'p> Checker<'p> {
         for (i, r) in plan.deployment.rules.iter().enumerate() {
             if !measured.contains(r.id.as_str()) {
                 self.warning(
-                    RULE_NOT_MEASURED,
+                    ErrorCode::RuleNotMeasured,
                     p(&["deployment", "rules", &i.to_string()]),
                     format!(
                         "No audit measures the rule \"{}\": employees do what is measured.",
@@ -1103,7 +1105,7 @@ impl<'p> Checker<'p> {
             .any(|i| i.kind == InstrumentKind::EmployeeSurvey)
         {
             self.warning(
-                NO_EMPLOYEE_SURVEY,
+                ErrorCode::NoEmployeeSurvey,
                 "/evaluation/instruments".into(),
                 "No employee survey: the customer experience depends on the employee experience."
                     .into(),
@@ -1111,7 +1113,7 @@ impl<'p> Checker<'p> {
         }
         if !plan.organization.leadership_committed {
             self.warning(
-                LEADERSHIP_NOT_COMMITTED,
+                ErrorCode::LeadershipNotCommitted,
                 "/organization/leadershipCommitted".into(),
                 "Leadership is not committed: if you aren't truly engaged, do nothing.".into(),
             );
@@ -1127,7 +1129,7 @@ impl<'p> Checker<'p> {
             for (i, g) in plan.strategy.goals.iter().enumerate() {
                 if g.horizon == Horizon::LongTerm && g.target.date < last_mid {
                     self.warning(
-                        LONG_TERM_BEFORE_MID_TERM,
+                        ErrorCode::LongTermBeforeMidTerm,
                         p(&["strategy", "goals", &i.to_string(), "target", "date"]),
                         format!(
                             "Long-term goal \"{}\" is due on {}, before a mid-term goal due on {last_mid}.",

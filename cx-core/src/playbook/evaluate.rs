@@ -364,7 +364,7 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
             }
             e.metric = Some(code.clone());
             for d in &found {
-                e.rows.push(row(&[("path", &d.path)], None, 0));
+                e.rows.push(row(&[("path", &d.pointer)], None, 0));
             }
             e.summary = found
                 .iter()

@@ -21,6 +21,8 @@ use std::collections::BTreeSet;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::error::ErrorCode;
+
 pub use evaluate::{evaluate, Evidence, EvidenceRow, Recommendation};
 pub use trigger::{Condition, ScoreWindow, Trigger};
 
@@ -69,17 +71,8 @@ impl Default for Playbook {
 #[non_exhaustive]
 pub enum PlaybookError {
     /// The text is not a playbook.
-    #[error("invalid playbook at line {line}, column {column} ({pointer}): {message}")]
-    Parse {
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// JSON Pointer.
-        pointer: String,
-        /// What is wrong.
-        message: String,
-    },
+    #[error("invalid playbook at line {}, column {} ({}): {}", .0.line, .0.column, .0.pointer, .0.message)]
+    Parse(crate::error::ParseError),
     /// Two triggers of the document share an id.
     #[error("/triggers/{index}/id: the id `{id}` is used twice")]
     DuplicateId {
@@ -102,11 +95,11 @@ pub enum PlaybookError {
 
 impl PlaybookError {
     /// A stable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            PlaybookError::Parse { .. } => "parse-error",
-            PlaybookError::DuplicateId { .. } => "duplicate-id",
-            PlaybookError::RecommendCount { .. } => "recommend-count",
+            PlaybookError::Parse(e) => e.code(),
+            PlaybookError::DuplicateId { .. } => ErrorCode::DuplicateId,
+            PlaybookError::RecommendCount { .. } => ErrorCode::RecommendCount,
         }
     }
 }
@@ -114,14 +107,8 @@ impl PlaybookError {
 impl Playbook {
     /// Reads and checks a playbook document.
     pub fn from_json(text: &str) -> Result<Playbook, PlaybookError> {
-        let p: Playbook = crate::plan::parse::from_json_positioned(text).map_err(
-            |(line, column, pointer, message)| PlaybookError::Parse {
-                line,
-                column,
-                pointer,
-                message,
-            },
-        )?;
+        let p: Playbook =
+            crate::plan::parse::from_json_positioned(text).map_err(PlaybookError::Parse)?;
         p.check()?;
         Ok(p)
     }

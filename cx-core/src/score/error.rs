@@ -3,6 +3,8 @@
 //! predictors for exact Shapley…). An *empty* sample is not an error: it is a
 //! score with `value: None` and a `reason`.
 
+use crate::error::ErrorCode;
+
 /// What went wrong computing a score.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -106,22 +108,24 @@ pub enum ScoreError {
 
 impl ScoreError {
     /// A stable kebab-case code for bindings (`invalid-level`, …).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ScoreError::InvalidLevel(_) => "invalid-level",
-            ScoreError::RatingOutOfRange(_) | ScoreError::ReadinessOutOfRange(_) => "out-of-range",
-            ScoreError::InvalidScale { .. } => "invalid-scale",
-            ScoreError::OutsideScale { .. } => "outside-scale",
-            ScoreError::SuccessesExceedN { .. } => "successes-exceed-n",
-            ScoreError::InvalidNumber { .. } => "invalid-number",
-            ScoreError::DimensionMismatch { .. } => "dimension-mismatch",
-            ScoreError::NoSuchColumn { .. } => "no-such-column",
-            ScoreError::Overflow(_) => "overflow",
-            ScoreError::NoPredictors => "no-predictors",
-            ScoreError::TooFewCases { .. } => "too-few-cases",
-            ScoreError::ConstantColumn(_) => "constant-column",
-            ScoreError::Singular => "singular",
-            ScoreError::TooManyPredictors { .. } => "too-many-predictors",
+            ScoreError::InvalidLevel(_) => ErrorCode::InvalidLevel,
+            ScoreError::RatingOutOfRange(_) | ScoreError::ReadinessOutOfRange(_) => {
+                ErrorCode::OutOfRange
+            }
+            ScoreError::InvalidScale { .. } => ErrorCode::InvalidScale,
+            ScoreError::OutsideScale { .. } => ErrorCode::OutsideScale,
+            ScoreError::SuccessesExceedN { .. } => ErrorCode::SuccessesExceedN,
+            ScoreError::InvalidNumber { .. } => ErrorCode::InvalidNumber,
+            ScoreError::DimensionMismatch { .. } => ErrorCode::DimensionMismatch,
+            ScoreError::NoSuchColumn { .. } => ErrorCode::NoSuchColumn,
+            ScoreError::Overflow(_) => ErrorCode::Overflow,
+            ScoreError::NoPredictors => ErrorCode::NoPredictors,
+            ScoreError::TooFewCases { .. } => ErrorCode::TooFewCases,
+            ScoreError::ConstantColumn(_) => ErrorCode::ConstantColumn,
+            ScoreError::Singular => ErrorCode::Singular,
+            ScoreError::TooManyPredictors { .. } => ErrorCode::TooManyPredictors,
         }
     }
 }
