@@ -6,8 +6,9 @@
 
 use std::collections::BTreeMap;
 
+use super::alerts::Raised;
 use super::cells::{MISSING, NOT_APPLICABLE};
-use super::ingest::{IngestReport, RecordError};
+use super::ingest::{IngestReport, Position, RecordError};
 use super::Engine;
 use crate::record::Timestamp;
 use crate::score::Histogram;
@@ -299,10 +300,9 @@ impl Engine {
             report.total += 1;
             report.accepted += 1;
             if self.would_alert(nps, csat, ces) {
-                let dims_text = column_dims(&dim_cols, r);
-                let alerts = self.response_alerts(
-                    None,
-                    super::ingest::Position {
+                let raised = Raised {
+                    id: None,
+                    pos: Position {
                         index: r,
                         line: None,
                     },
@@ -310,18 +310,14 @@ impl Engine {
                     nps,
                     csat,
                     ces,
-                    &dims_text,
-                );
-                for a in alerts {
-                    report.list_alert(a, self.config.limits.max_alerts_listed);
-                }
+                };
+                self.raise_response_alerts(&mut report, raised, || column_dims(&dim_cols, r));
             }
             if batch.len() >= super::ingest::BATCH_ROWS {
                 self.flush(&mut batch);
             }
         }
         self.flush(&mut batch);
-        self.log_alerts(&report.alerts);
         Ok(report)
     }
 }
@@ -816,9 +812,12 @@ impl Engine {
         Some(report)
     }
 
-    /// Lists the alerts of a fast-path call: the rows are scanned only until
-    /// `maxAlertsListed` alerts are built or all `raised` ones are (no scan
-    /// when none is); the other `raised − listed` are counted.
+    /// Raises the alerts of a fast-path call: every row that raises one is
+    /// scanned (none raised: no scan), its alerts listed up to
+    /// `maxAlertsListed` (the others counted) and offered to the engine's
+    /// kept alerts. An alert is built only when it is listed or kept: past
+    /// the listing limit, a row older than every kept alert costs a
+    /// comparison per alert.
     fn list_column_alerts(
         &mut self,
         cols: &ResponseColumns<'_>,
@@ -828,27 +827,33 @@ impl Engine {
     ) {
         let max = self.config.limits.max_alerts_listed;
         let get = |c: Option<&[u8]>, r: usize| c.map_or(MISSING, |c| c[r]);
-        // Stop once every raised alert is listed (none raised: no scan).
+        // Stop once every raised alert is seen, or when no other can be
+        // listed nor kept.
         let (mut r, mut seen) = (0, 0u64);
-        while r < cols.at.len() && report.alerts.len() < max && seen < raised {
+        while r < cols.at.len() && seen < raised {
+            if report.alerts.len() >= max && self.config.limits.max_alerts_kept == 0 {
+                break;
+            }
             let (nps, csat, ces) = (get(cols.nps, r), get(cols.csat, r), get(cols.ces, r));
             let count = self.alert_count(nps, csat, ces);
             if count > 0 {
                 seen += count;
-                let dims = column_dims(dim_cols, r);
-                let at = Timestamp::from_unix(cols.at[r]).unwrap_or_default();
-                let pos = super::ingest::Position {
-                    index: r,
-                    line: None,
+                let raised = Raised {
+                    id: None,
+                    pos: Position {
+                        index: r,
+                        line: None,
+                    },
+                    at: Timestamp::from_unix(cols.at[r]).unwrap_or_default(),
+                    nps,
+                    csat,
+                    ces,
                 };
-                for a in self.response_alerts(None, pos, at, nps, csat, ces, &dims) {
-                    report.list_alert(a, max);
-                }
+                self.raise_response_alerts(report, raised, || column_dims(dim_cols, r));
             }
             r += 1;
         }
-        report.alerts_not_listed = raised.saturating_sub(report.alerts.len() as u64);
-        self.log_alerts(&report.alerts);
+        report.alerts_not_listed += raised.saturating_sub(seen);
     }
 }
 
