@@ -2008,6 +2008,12 @@ export interface Share {
 
 /** An engine's statistics, as a document. */
 export interface Snapshot {
+  /**
+   * The alerts the engine keeps, oldest first (see [`Engine::alerts`]);
+   * absent in snapshots written before they were kept. Restoring keeps
+   * the newest `config.limits.maxAlertsKept` of them.
+   */
+  alerts?: Alert[];
   /** Audit cells, sorted by key. */
   audits: [CellKey, AuditCell][];
   /** The engine settings. */
