@@ -214,9 +214,12 @@ fn json_paths(text: &str, kept: usize, seed: u64) {
         "feed, parallel pieces",
         &fed(text, kept, 3, 90_000, &mut rng),
     );
-    let mut parallel = engine(kept);
-    parallel.ingest_json_lines_parallel(text.as_bytes(), 3);
-    exact("parallel", &parallel);
+    #[cfg(feature = "parallel")]
+    {
+        let mut parallel = engine(kept);
+        parallel.ingest_json_lines_parallel(text.as_bytes(), 3);
+        exact("parallel", &parallel);
+    }
     let snapshot = serde_json::to_string(&whole.snapshot()).unwrap();
     let restored = Engine::restore(serde_json::from_str::<Snapshot>(&snapshot).unwrap()).unwrap();
     exact("restored", &restored);
@@ -318,15 +321,15 @@ fn typed_and_csv_paths_keep_the_same_alerts() {
         let mut one = engine(kept);
         one.ingest_csv(csv.as_bytes(), &mapping).unwrap();
         assert_eq!(unplaced(one.alerts()), expected, "CSV (kept {kept})");
-        let mut three = engine(kept);
-        three
-            .ingest_csv_parallel(csv.as_bytes(), &mapping, 3)
-            .unwrap();
-        assert_eq!(
-            three.alerts(),
-            one.alerts(),
-            "CSV on three threads (kept {kept})"
-        );
+        #[cfg(feature = "parallel")]
+        {
+            let mut three = engine(kept);
+            three
+                .ingest_csv_parallel(csv.as_bytes(), &mapping, 3)
+                .unwrap();
+            let what = format!("CSV on three threads (kept {kept})");
+            assert_eq!(three.alerts(), one.alerts(), "{what}");
+        }
     }
 }
 

@@ -142,6 +142,7 @@ impl AlertLog {
 
     /// Shifts the call-relative positions of every kept alert (the parts
     /// of a text ingested on several threads count from their own start).
+    #[cfg(feature = "parallel")]
     pub(crate) fn shift(&mut self, index: usize, lines: usize) {
         let mut kept = std::mem::take(&mut self.heap).into_vec();
         for Reverse(Kept(a)) in &mut kept {
