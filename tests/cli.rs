@@ -30,6 +30,26 @@ fn cx(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `cx` with `input` on its standard input.
+fn cx_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(cx_binary())
+        .args(args)
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn json_of(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
@@ -346,7 +366,6 @@ fn ingest_reports_rejects_and_snapshots_round_trip() {
 /// granularity is a usage error.
 #[test]
 fn stdin_and_cube_options() {
-    use std::io::Write;
     let dir = temp_dir("stdin");
     let mut text = String::new();
     for i in 0..3_000 {
@@ -369,8 +388,8 @@ fn stdin_and_cube_options() {
         q,
         "--json",
     ]);
-    let mut child = Command::new(cx_binary())
-        .args([
+    let from_stdin = cx_stdin(
+        &[
             "score",
             "examples/data/plan.json",
             "-",
@@ -381,20 +400,9 @@ fn stdin_and_cube_options() {
             "--query",
             q,
             "--json",
-        ])
-        .current_dir(root())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let from_stdin = child.wait_with_output().unwrap();
+        ],
+        &text,
+    );
     assert_eq!(from_stdin.status.code(), Some(1), "one record is rejected");
     let stderr = String::from_utf8_lossy(&from_stdin.stderr);
     assert!(stderr.contains("-:3001:"), "{stderr}");
@@ -433,4 +441,72 @@ fn stdin_and_cube_options() {
         "planet",
     ]);
     assert_eq!(unknown.status.code(), Some(1));
+}
+
+/// `cx report --json` has the same alerts section whether the data came
+/// from a file (read in parallel parts), standard input or a snapshot:
+/// the newest 10,000 (`maxAlertsKept`) of the 28,000 raised, by time, in
+/// an input that is not in time order.
+#[test]
+fn report_alerts_are_the_same_from_a_file_stdin_or_a_snapshot() {
+    let dir = temp_dir("alerts");
+    let n = 24_000usize;
+    let mut text = String::new();
+    // (minute, reason) of every alert raised, for the rule's answer.
+    let mut raised: Vec<(usize, &str)> = Vec::new();
+    for i in 0..n {
+        // A permutation of the minutes (7,919 is prime to 24,000).
+        let minute = i * 7_919 % n;
+        // The last 4,000 minutes also raise a CSAT alert.
+        let csat = if minute >= 20_000 { 1 } else { 4 };
+        text.push_str(&format!(
+            "{{\"at\":\"2026-01-{:02}T{:02}:{:02}:00Z\",\"nps\":{},\"csat\":{csat}}}\n",
+            1 + minute / 1_440,
+            minute % 1_440 / 60,
+            minute % 60,
+            i % 7
+        ));
+        raised.push((minute, "detractor"));
+        if csat == 1 {
+            raised.push((minute, "csatBottomTwo"));
+        }
+    }
+    raised.sort_unstable();
+    let kept = &raised[raised.len() - 10_000..];
+    let count = |reason: &str| kept.iter().filter(|(_, r)| *r == reason).count();
+    let by_reason = serde_json::json!({"detractor": count("detractor"), "csatBottomTwo": count("csatBottomTwo")});
+    // Due (48 hours after) before the end of the last day, 2026-01-17.
+    let due = kept
+        .iter()
+        .filter(|(m, _)| m + 48 * 60 < 17 * 1_440)
+        .count();
+    let data = dir.join("data.jsonl");
+    std::fs::write(&data, &text).unwrap();
+    let snap = dir.join("snap.json");
+    let plan = "examples/data/plan.json";
+    let alerts = |out: &Output| json_of(out)["alerts"].clone();
+    let from_file = alerts(&cx(&["report", plan, data.to_str().unwrap(), "--json"]));
+    let from_stdin = alerts(&cx_stdin(&["report", plan, "-", "--json"], &text));
+    assert_eq!(from_file["total"], 10_000);
+    assert_eq!(from_file["byReason"], by_reason);
+    assert_eq!(from_file["dueByAsOf"], due);
+    assert_eq!(from_file["latest"], "2026-01-17");
+    assert_eq!(from_stdin, from_file);
+    let out = cx(&[
+        "ingest",
+        plan,
+        data.to_str().unwrap(),
+        "--snapshot-out",
+        snap.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let restored = cx(&[
+        "report",
+        plan,
+        "--from-snapshot",
+        snap.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(alerts(&restored), from_file);
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -411,15 +411,27 @@ fn alerts_past_the_listing_limit_are_counted_not_built() {
         assert_eq!(ids, ["a", "c"]);
         assert_eq!(report.alerts_not_listed, 4);
     }
-    // The engine keeps what the reports listed; the statistics have all rows.
+    // The engine keeps every alert raised, listed or not (up to
+    // maxAlertsKept), newest last; the statistics have all rows.
     let kept = |e: &Engine| -> Vec<_> {
         e.alerts()
             .into_iter()
-            .map(|a| (a.record_id, a.reason, a.index))
+            .map(|a| (a.record_id.unwrap(), a.reason, a.index))
             .collect()
     };
     assert_eq!(kept(&text), kept(&typed));
-    assert_eq!(kept(&text).len(), 2);
+    use cx_core::engine::AlertReason::{CsatBottomTwo, Detractor};
+    assert_eq!(
+        kept(&text),
+        [
+            ("a".into(), Detractor, 0),
+            ("c".into(), Detractor, 2),
+            ("c".into(), CsatBottomTwo, 2),
+            ("d".into(), Detractor, 3),
+            ("e".into(), Detractor, 4),
+            ("f".into(), Detractor, 5),
+        ]
+    );
     let card = typed.query(&Query::default()).unwrap();
     assert_eq!(card.rows[0].scores["nps"].n, 6);
 }

@@ -382,10 +382,13 @@ pub unsafe extern "C" fn cx_engine_compare(
     })
 }
 
-/// Writes the most recent alerts the engine keeps (up to
-/// `limits.maxAlertsKept`, oldest first) to `*alerts_out` as a JSON array.
-/// Each ingest report already carries the alerts its call raised; this is
-/// the backlog. Returns `CX_STATUS_NULL_ARGUMENT`. Read-only.
+/// Writes the alerts the engine keeps to `*alerts_out` as a JSON array,
+/// oldest first: the newest `limits.maxAlertsKept` of every alert raised
+/// (listed in a report or not), by `at`, then record id (absent first),
+/// then reason — the same however the data arrived (one call or several,
+/// merges in any order, a restored snapshot). Each ingest report already
+/// lists the alerts its call raised; this is the backlog. Returns
+/// `CX_STATUS_NULL_ARGUMENT`. Read-only.
 ///
 /// # Safety
 /// `engine` is NULL or a live handle; `alerts_out` is NULL or writable.
@@ -467,8 +470,8 @@ pub unsafe extern "C" fn cx_engine_snapshot(
 }
 
 /// Rebuilds an engine from a snapshot (`len` bytes of JSON from
-/// `cx_engine_snapshot`) and writes the new handle to `*out`. Alerts are not
-/// part of a snapshot.
+/// `cx_engine_snapshot`) and writes the new handle to `*out`, with the
+/// alerts the snapshot keeps.
 ///
 /// Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`,
 /// `CX_STATUS_PARSE_ERROR` (not a snapshot document), or

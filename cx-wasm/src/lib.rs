@@ -633,7 +633,10 @@ impl JsEngine {
         to_js(&c)
     }
 
-    /// The most recent alerts kept by the engine, oldest first.
+    /// The alerts the engine keeps, oldest first: the newest
+    /// `limits.maxAlertsKept` of every alert raised, by `at`, then record id
+    /// (absent first), then reason — the same whatever the path (one call
+    /// or a feed, merges in any order, a restored snapshot).
     #[wasm_bindgen(unchecked_return_type = "Alert[]")]
     pub fn alerts(&self) -> Result<JsValue, JsValue> {
         to_js(&self.engine()?.alerts())

@@ -48,7 +48,10 @@ export interface Alert {
   value?: number | null;
 }
 
-/** Why an alert was raised. */
+/**
+ * Why an alert was raised. Ordered as declared (the tie-break of the
+ * alerts an engine keeps, after `at` and the record id).
+ */
 export type AlertReason = "detractor" | "csatBottomTwo" | "highEffort" | "criticalRuleFailed";
 
 /** Which answers raise a closed-loop alert. */
@@ -73,7 +76,10 @@ export interface AlertSummary {
   dueByAsOf: number;
   /** Date of the latest alert. */
   latest?: string | null;
-  /** Alerts kept by the engine (the most recent, up to `limits.maxAlertsKept`). */
+  /**
+   * Alerts kept by the engine (the newest raised, by `at`, up to
+   * `limits.maxAlertsKept`).
+   */
   total: number;
 }
 
@@ -1259,7 +1265,15 @@ export interface KpiTrend {
  * clear error, never an out-of-memory.
  */
 export interface Limits {
-  /** Most recent alerts the engine keeps for [`Engine::alerts`] [10,000]. */
+  /**
+   * Most alerts the engine keeps for [`Engine::alerts`] [10,000]: the
+   * newest of every alert raised by the accepted records (listed in a
+   * report or not), by `at`, ties broken by record id (an absent id
+   * first), then by reason (in the order [`AlertReason`] declares), then
+   * by the rest of the alert. The same alerts whatever the path: one
+   * call or a stream, split files, parallel parts, merges in any order,
+   * a restored snapshot.
+   */
   maxAlertsKept?: number;
   /**
    * Most alerts listed in one ingest report; the others are counted in
@@ -2020,6 +2034,12 @@ export interface Share {
 
 /** An engine's statistics, as a document. */
 export interface Snapshot {
+  /**
+   * The alerts the engine keeps, oldest first (see [`Engine::alerts`]);
+   * absent in snapshots written before they were kept. Restoring keeps
+   * the newest `config.limits.maxAlertsKept` of them.
+   */
+  alerts?: Alert[];
   /** Audit cells, sorted by key. */
   audits: [CellKey, AuditCell][];
   /** The engine settings. */

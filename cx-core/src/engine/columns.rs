@@ -6,8 +6,9 @@
 
 use std::collections::BTreeMap;
 
+use super::alerts::Raised;
 use super::cells::{MISSING, NOT_APPLICABLE};
-use super::ingest::{IngestReport, RecordError};
+use super::ingest::{IngestReport, Position, RecordError};
 use super::Engine;
 use crate::error::ErrorCode;
 use crate::record::Timestamp;
@@ -300,10 +301,9 @@ impl Engine {
             report.total += 1;
             report.accepted += 1;
             if self.would_alert(nps, csat, ces) {
-                let dims_text = column_dims(&dim_cols, r);
-                let alerts = self.response_alerts(
-                    None,
-                    super::ingest::Position {
+                let raised = Raised {
+                    id: None,
+                    pos: Position {
                         index: r,
                         line: None,
                     },
@@ -311,18 +311,14 @@ impl Engine {
                     nps,
                     csat,
                     ces,
-                    &dims_text,
-                );
-                for a in alerts {
-                    report.list_alert(a, self.config.limits.max_alerts_listed);
-                }
+                };
+                self.raise_response_alerts(&mut report, raised, || column_dims(&dim_cols, r));
             }
             if batch.len() >= super::ingest::BATCH_ROWS {
                 self.flush(&mut batch);
             }
         }
         self.flush(&mut batch);
-        self.log_alerts(&report.alerts);
         Ok(report)
     }
 }
@@ -817,9 +813,13 @@ impl Engine {
         Some(report)
     }
 
-    /// Lists the alerts of a fast-path call: the rows are scanned only until
-    /// `maxAlertsListed` alerts are built or all `raised` ones are (no scan
-    /// when none is); the other `raised − listed` are counted.
+    /// Raises the alerts of a fast-path call: every row that raises one is
+    /// scanned (none raised: no scan), its alerts listed up to
+    /// `maxAlertsListed` (the others counted) and offered to the engine's
+    /// kept alerts. An alert is built only when it is listed or may be
+    /// kept: past the listing limit, a row older than the call's newest
+    /// `maxAlertsKept` alerts ([`Engine::column_alert_floor`]) is counted,
+    /// and one older than every kept alert costs a comparison per alert.
     fn list_column_alerts(
         &mut self,
         cols: &ResponseColumns<'_>,
@@ -829,28 +829,81 @@ impl Engine {
     ) {
         let max = self.config.limits.max_alerts_listed;
         let get = |c: Option<&[u8]>, r: usize| c.map_or(MISSING, |c| c[r]);
-        // Stop once every raised alert is listed (none raised: no scan).
+        let floor = match raised {
+            0 => None,
+            _ => self.column_alert_floor(cols),
+        };
+        // Stop once every raised alert is seen, or when no other can be
+        // listed nor kept.
         let (mut r, mut seen) = (0, 0u64);
-        while r < cols.at.len() && report.alerts.len() < max && seen < raised {
+        while r < cols.at.len() && seen < raised {
+            if report.alerts.len() >= max && self.config.limits.max_alerts_kept == 0 {
+                break;
+            }
             let (nps, csat, ces) = (get(cols.nps, r), get(cols.csat, r), get(cols.ces, r));
             let count = self.alert_count(nps, csat, ces);
-            if count > 0 {
-                seen += count;
-                let dims = column_dims(dim_cols, r);
-                let at = Timestamp::from_unix(cols.at[r]).unwrap_or_default();
-                let pos = super::ingest::Position {
-                    index: r,
-                    line: None,
+            seen += count;
+            let past_floor = floor.is_some_and(|f| cols.at[r] < f);
+            if count > 0 && report.alerts.len() >= max && past_floor {
+                report.alerts_not_listed += count;
+            } else if count > 0 {
+                let raised = Raised {
+                    id: None,
+                    pos: Position {
+                        index: r,
+                        line: None,
+                    },
+                    at: Timestamp::from_unix(cols.at[r]).unwrap_or_default(),
+                    nps,
+                    csat,
+                    ces,
                 };
-                for a in self.response_alerts(None, pos, at, nps, csat, ces, &dims) {
-                    report.list_alert(a, max);
-                }
+                self.raise_response_alerts(report, raised, || column_dims(dim_cols, r));
             }
             r += 1;
         }
-        report.alerts_not_listed = raised.saturating_sub(report.alerts.len() as u64);
-        self.log_alerts(&report.alerts);
+        report.alerts_not_listed += raised.saturating_sub(seen);
     }
+
+    /// The time of the call's `maxAlertsKept`-th newest alert (`None` when
+    /// it raises fewer): an alert raised before it cannot be kept (the
+    /// call's newest are all newer; fast-path rows have no id). Found from
+    /// the times and ratings alone, with a buffer of at most twice
+    /// `maxAlertsKept` times cut to the newest whenever it fills: a sorted
+    /// bulk load builds about `maxAlertsKept` alerts, not one per row.
+    fn column_alert_floor(&self, cols: &ResponseColumns<'_>) -> Option<i64> {
+        let kept = self.config.limits.max_alerts_kept;
+        if kept == 0 {
+            return None;
+        }
+        let get = |c: Option<&[u8]>, r: usize| c.map_or(MISSING, |c| c[r]);
+        let mut floor = None;
+        let mut newest: Vec<i64> = Vec::new();
+        for (r, &at) in cols.at.iter().enumerate() {
+            if floor.is_some_and(|f| at < f) {
+                continue;
+            }
+            let count = self.alert_count(get(cols.nps, r), get(cols.csat, r), get(cols.ces, r));
+            newest.extend((0..count).map(|_| at));
+            if newest.len() >= 2 * kept {
+                floor = Some(keep_newest(&mut newest, kept));
+            }
+        }
+        if newest.len() >= kept {
+            floor = Some(keep_newest(&mut newest, kept));
+        }
+        floor
+    }
+}
+
+/// Keeps the newest `kept` of `times` (at least `kept`, `kept` > 0) and
+/// returns the oldest of them.
+fn keep_newest(times: &mut Vec<i64>, kept: usize) -> i64 {
+    let from = times.len() - kept;
+    times.select_nth_unstable(from);
+    let oldest = times[from];
+    times.drain(..from);
+    oldest
 }
 
 /// The dimension values of row `r` of dictionary-encoded columns.

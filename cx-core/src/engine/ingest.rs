@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::cells::{ResponseBatch, MISSING};
+use super::cells::ResponseBatch;
 use super::{cells, Engine};
 use crate::diagnostic::escape_pointer_token;
 use crate::error::ErrorCode;
@@ -44,8 +44,11 @@ pub struct RecordError {
     pub message: String,
 }
 
-/// Why an alert was raised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+/// Why an alert was raised. Ordered as declared (the tie-break of the
+/// alerts an engine keeps, after `at` and the record id).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum AlertReason {
     /// An NPS rating 0–6.
@@ -220,7 +223,6 @@ impl Engine {
         batch: &mut ResponseBatch,
         report: &mut IngestReport,
     ) {
-        let listed = report.alerts.len();
         let result = match rec {
             Record::Response(r) => self.check_response(r, pos, batch, report).map(|()| None),
             Record::Employee(r) => self.file_employee(r).map(Some),
@@ -232,16 +234,12 @@ impl Engine {
             Ok(Some(alerts)) => self.accepted(report, alerts),
             Err(e) => self.rejected(report, pos, rec.id().map(str::to_string), e),
         }
-        self.after_record(listed, batch, report);
+        self.after_record(batch);
     }
 
-    /// What follows every record of a text or typed batch: the alerts it
-    /// listed (from `listed` on) go to the engine's log; a full batch is
+    /// What follows every record of a text or typed batch: a full batch is
     /// filed.
-    fn after_record(&mut self, listed: usize, batch: &mut ResponseBatch, report: &IngestReport) {
-        if report.alerts.len() > listed {
-            self.log_alerts(&report.alerts[listed..]);
-        }
+    fn after_record(&mut self, batch: &mut ResponseBatch) {
         if batch.len() >= BATCH_ROWS {
             self.flush(batch);
         }
@@ -256,19 +254,18 @@ impl Engine {
         batch: &mut ResponseBatch,
         report: &mut IngestReport,
     ) {
-        let listed = report.alerts.len();
         if let Err(e) = self.check_row(row, pos, batch, report) {
             let id = row.id.map(|b| String::from_utf8_lossy(b).into_owned());
             self.rejected(report, pos, id, e);
         }
-        self.after_record(listed, batch, report);
+        self.after_record(batch);
     }
 
     fn accepted(&mut self, report: &mut IngestReport, alerts: Vec<Alert>) {
         report.total += 1;
         report.accepted += 1;
         for a in alerts {
-            report.list_alert(a, self.config.limits.max_alerts_listed);
+            self.raise(report, a);
         }
     }
 
@@ -353,65 +350,6 @@ impl Engine {
     pub(crate) fn note_response_time(&mut self, t: i64) {
         self.note_time(t);
         self.last_response = Some(self.last_response.map_or(t, |x| x.max(t)));
-    }
-
-    /// How many alerts a customer response with these ratings raises.
-    pub(crate) fn alert_count(&self, nps: u8, csat: u8, ces: u8) -> u64 {
-        let rules = &self.plan.thresholds.alerts;
-        u64::from(rules.detractor && nps != MISSING && nps <= 6)
-            + u64::from(
-                rules.csat_bottom_two && csat != MISSING && csat <= self.plan.scales.csat.min + 1,
-            )
-            + u64::from(
-                rules
-                    .ces_at_most
-                    .is_some_and(|l| ces != MISSING && ces <= l),
-            )
-    }
-
-    /// Whether a customer response with these ratings raises any alert.
-    pub(crate) fn would_alert(&self, nps: u8, csat: u8, ces: u8) -> bool {
-        self.alert_count(nps, csat, ces) > 0
-    }
-
-    /// The alerts one accepted customer response raises.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn response_alerts(
-        &self,
-        id: Option<String>,
-        pos: Position,
-        at: Timestamp,
-        nps: u8,
-        csat: u8,
-        ces: u8,
-        dims: &BTreeMap<String, String>,
-    ) -> Vec<Alert> {
-        let rules = &self.plan.thresholds.alerts;
-        let scales = self.plan.scales;
-        let make = |reason: AlertReason, value: u8| Alert {
-            reason,
-            record_id: id.clone(),
-            index: pos.index,
-            line: pos.line,
-            value: Some(value),
-            rule: None,
-            at,
-            due: at.plus_hours(self.plan.thresholds.follow_up_hours),
-            dimensions: dims.clone(),
-        };
-        let mut alerts = Vec::new();
-        if rules.detractor && nps != MISSING && nps <= 6 {
-            alerts.push(make(AlertReason::Detractor, nps));
-        }
-        if rules.csat_bottom_two && csat != MISSING && csat <= scales.csat.min + 1 {
-            alerts.push(make(AlertReason::CsatBottomTwo, csat));
-        }
-        if let Some(limit) = rules.ces_at_most {
-            if ces != MISSING && ces <= limit {
-                alerts.push(make(AlertReason::HighEffort, ces));
-            }
-        }
-        alerts
     }
 
     fn file_employee(&mut self, r: &EmployeeResponse) -> Result<Vec<Alert>, FieldError> {

@@ -20,6 +20,7 @@
 //! The formulas live in [`crate::score`]; the analyses and the playbook are
 //! elsewhere.
 
+mod alerts;
 pub mod cells;
 mod columns;
 mod compare;
@@ -32,7 +33,6 @@ pub mod store;
 mod stream;
 mod text;
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
@@ -43,6 +43,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::ErrorCode;
 use crate::plan::{Plan, STANDARD_DIMENSIONS};
 use crate::record::Timestamp;
+use alerts::AlertLog;
 use cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell};
 use store::ResponseStore;
 
@@ -103,7 +104,13 @@ pub struct Limits {
     /// counted) \[1,000\].
     #[serde(default = "Limits::d_errors")]
     pub max_errors_listed: usize,
-    /// Most recent alerts the engine keeps for [`Engine::alerts`] \[10,000\].
+    /// Most alerts the engine keeps for [`Engine::alerts`] \[10,000\]: the
+    /// newest of every alert raised by the accepted records (listed in a
+    /// report or not), by `at`, ties broken by record id (an absent id
+    /// first), then by reason (in the order [`AlertReason`] declares), then
+    /// by the rest of the alert. The same alerts whatever the path: one
+    /// call or a stream, split files, parallel parts, merges in any order,
+    /// a restored snapshot.
     #[serde(default = "Limits::d_alerts")]
     pub max_alerts_kept: usize,
     /// Most alerts listed in one ingest report; the others are counted in
@@ -319,7 +326,8 @@ pub struct Engine {
     span: Option<(i64, i64)>,
     /// Latest customer response (unix seconds).
     last_response: Option<i64>,
-    alerts: VecDeque<Alert>,
+    /// The newest alerts raised (up to `limits.maxAlertsKept`).
+    alerts: AlertLog,
     /// The row checker's layout and buffers (a function of plan and cube).
     rows: rows::RowChecker,
 }
@@ -358,6 +366,7 @@ impl Engine {
                 all.into_iter().filter(|d| kept.contains(d)).collect()
             }
         };
+        let alerts = AlertLog::new(config.limits.max_alerts_kept);
         Ok(Engine {
             rows: rows::RowChecker::new(&plan, &dims),
             interners: vec![Interner::default(); dims.len()],
@@ -371,7 +380,7 @@ impl Engine {
             kpis: CellMap::default(),
             span: None,
             last_response: None,
-            alerts: VecDeque::new(),
+            alerts,
         })
     }
 
@@ -461,9 +470,18 @@ impl Engine {
             .map(Timestamp::date)
     }
 
-    /// The most recent alerts (up to `limits.maxAlertsKept`), oldest first.
+    /// The alerts the engine keeps, oldest first: the newest
+    /// `limits.maxAlertsKept` of every alert its accepted records raised
+    /// (listed in their call's report or not), by `at`, ties broken by
+    /// record id (an absent id first), then by reason (in the order
+    /// [`AlertReason`] declares), then by the rest of the alert — one total
+    /// order, so the same alerts whatever the path (one call or a stream,
+    /// split files, parallel parts, [`Engine::merge`] in any order,
+    /// [`Engine::restore`]). Equal alerts (a record ingested twice) are
+    /// each kept. `index` and `line` are those of the call that ingested
+    /// the record.
     pub fn alerts(&self) -> Vec<Alert> {
-        self.alerts.iter().cloned().collect()
+        self.alerts.to_vec()
     }
 
     /// An empty engine with the same plan and settings (shares the plan).
@@ -480,7 +498,7 @@ impl Engine {
             kpis: CellMap::default(),
             span: None,
             last_response: None,
-            alerts: VecDeque::new(),
+            alerts: AlertLog::new(self.config.limits.max_alerts_kept),
             rows: self.rows.clone(),
         }
     }
@@ -497,7 +515,8 @@ impl Engine {
     }
 
     /// Merges `other` into `self`: the result answers every query exactly as
-    /// one engine that ingested both inputs. Both must have the same plan and
+    /// one engine that ingested both inputs, and keeps the newest alerts of
+    /// both (see [`Engine::alerts`]). Both must have the same plan and
     /// settings.
     pub fn merge(&mut self, other: &Engine) -> Result<(), EngineError> {
         self.check_kpi_totals(other)?;
@@ -631,32 +650,9 @@ impl Engine {
             (a, b) => a.or(b),
         };
         if with_alerts {
-            for a in &other.alerts {
-                self.push_alert(a.clone());
-            }
+            self.alerts.merge(&other.alerts);
         }
         Ok(())
-    }
-
-    /// Keeps the alerts an ingest call listed (the newest of them) in the
-    /// engine's log.
-    pub(crate) fn log_alerts(&mut self, listed: &[Alert]) {
-        let from = listed
-            .len()
-            .saturating_sub(self.config.limits.max_alerts_kept);
-        for a in &listed[from..] {
-            self.push_alert(a.clone());
-        }
-    }
-
-    fn push_alert(&mut self, alert: Alert) {
-        if self.config.limits.max_alerts_kept == 0 {
-            return;
-        }
-        while self.alerts.len() >= self.config.limits.max_alerts_kept {
-            self.alerts.pop_front();
-        }
-        self.alerts.push_back(alert);
     }
 }
 

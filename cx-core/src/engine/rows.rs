@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 
+use super::alerts::Raised;
 use super::cells::{ResponseBatch, MISSING, NOT_APPLICABLE};
 use super::ingest::{field_error, ptr, FieldError, Position, BATCH_ROWS};
 use super::{Engine, IngestReport};
@@ -271,7 +272,8 @@ impl Engine {
     /// The one row checker: checks `row` against the plan (scales,
     /// attribute and dimension ids, UTF-8, the distinct-values limit) and,
     /// when it passes, files it in `batch`, counts it as accepted in
-    /// `report` and lists its alerts there (up to `maxAlertsListed`).
+    /// `report` and raises its alerts (listed there up to
+    /// `maxAlertsListed`; each offered to the engine's kept alerts).
     pub(crate) fn check_row(
         &mut self,
         row: &ResponseRef<'_>,
@@ -299,6 +301,21 @@ fn utf8(bytes: &[u8], pointer: impl FnOnce() -> String) -> Result<&str, FieldErr
         );
         field_error(pointer, ErrorCode::InvalidUtf8, message)
     })
+}
+
+/// The dimensions of a row as an alert names them: the standard ones
+/// present, then the custom ones.
+fn alert_dims(standard: &[Option<&[u8]>], row: &ResponseRef<'_>) -> BTreeMap<String, String> {
+    let mut dims = BTreeMap::new();
+    for (s, v) in standard.iter().enumerate() {
+        if let Some(v) = v {
+            dims.insert(STANDARD_DIMENSIONS[s].to_string(), lossy(v).into_owned());
+        }
+    }
+    for &(k, v) in row.dimensions {
+        dims.insert(lossy(k).into_owned(), lossy(v).into_owned());
+    }
+    dims
 }
 
 fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
@@ -362,7 +379,6 @@ impl ResponseIngest<'_> {
         }
         self.closed = true;
         self.engine.flush(&mut self.batch);
-        self.engine.log_alerts(&self.report.alerts);
     }
 }
 
@@ -525,27 +541,18 @@ impl Engine {
         self.note_response_time(row.at.unix());
         report.total += 1;
         report.accepted += 1;
-        let max_alerts = self.config.limits.max_alerts_listed;
         if !self.would_alert(nps, csat, ces) {
             return Ok(());
         }
-        if report.alerts.len() >= max_alerts {
-            report.alerts_not_listed += self.alert_count(nps, csat, ces);
-        } else {
-            let mut dims = BTreeMap::new();
-            for (s, v) in standard.iter().enumerate() {
-                if let Some(v) = v {
-                    dims.insert(STANDARD_DIMENSIONS[s].to_string(), lossy(v).into_owned());
-                }
-            }
-            for &(k, v) in row.dimensions {
-                dims.insert(lossy(k).into_owned(), lossy(v).into_owned());
-            }
-            let id = row.id.map(|b| lossy(b).into_owned());
-            for a in self.response_alerts(id, pos, row.at, nps, csat, ces, &dims) {
-                report.list_alert(a, max_alerts);
-            }
-        }
+        let raised = Raised {
+            id: row.id,
+            pos,
+            at: row.at,
+            nps,
+            csat,
+            ces,
+        };
+        self.raise_response_alerts(report, raised, || alert_dims(&standard, row));
         Ok(())
     }
 }

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell, ResponseCell};
-use super::{Engine, EngineConfig, EngineError, Interner};
+use super::{Alert, Engine, EngineConfig, EngineError, Interner};
 use crate::diagnostic::escape_pointer_token;
 use crate::plan::Plan;
 use crate::score::Histogram;
@@ -53,6 +53,11 @@ pub struct Snapshot {
     pub span: Option<(i64, i64)>,
     /// Latest customer response, unix seconds.
     pub last_response: Option<i64>,
+    /// The alerts the engine keeps, oldest first (see [`Engine::alerts`]);
+    /// absent in snapshots written before they were kept. Restoring keeps
+    /// the newest `config.limits.maxAlertsKept` of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<Alert>,
 }
 
 fn sorted<T: Clone>(m: &CellMap<T>) -> Vec<(CellKey, T)> {
@@ -218,6 +223,7 @@ impl Engine {
             kpis: sorted(&self.kpis),
             span: self.span,
             last_response: self.last_response,
+            alerts: self.alerts(),
         }
     }
 
@@ -352,6 +358,9 @@ impl Engine {
         }
         e.span = s.span;
         e.last_response = s.last_response;
+        for a in s.alerts {
+            e.alerts.push(a);
+        }
         Ok(e)
     }
 }

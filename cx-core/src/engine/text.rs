@@ -1186,7 +1186,8 @@ impl Engine {
         mut lines_before: usize,
     ) -> Option<IngestReport> {
         let mut shifted = Vec::with_capacity(results.len());
-        for (engine, mut r, newlines) in results {
+        for (mut engine, mut r, newlines) in results {
+            engine.alerts.shift(first_index, lines_before);
             for e in &mut r.errors {
                 e.index += first_index;
                 e.line = e.line.map(|l| l + lines_before);
@@ -1209,8 +1210,7 @@ impl Engine {
             report.absorb(r, limits.max_errors_listed, limits.max_alerts_listed);
         }
         self.check_kpi_totals(&combined).ok()?;
-        self.merge_inner(&combined, false).ok()?;
-        self.log_alerts(&report.alerts);
+        self.merge_inner(&combined, true).ok()?;
         Some(report)
     }
 

@@ -77,7 +77,8 @@ pub struct IdentityTier {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AlertSummary {
-    /// Alerts kept by the engine (the most recent, up to `limits.maxAlertsKept`).
+    /// Alerts kept by the engine (the newest raised, by `at`, up to
+    /// `limits.maxAlertsKept`).
     pub total: u64,
     /// Count per reason.
     pub by_reason: BTreeMap<String, u64>,
