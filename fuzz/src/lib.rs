@@ -199,6 +199,33 @@ pub fn sample_stream() -> &'static [u8] {
 
 // ---------------------------------------------------------------- stream
 
+/// A restore's engine, exercised: it answers queries and its alerts, merges
+/// with itself and into a loaded engine, and ingests. A refused restore
+/// has a code and a pointer (`None`).
+fn exercised(result: Result<Engine, cx_core::engine::EngineError>) -> Option<Engine> {
+    let e = match result {
+        Ok(e) => e,
+        Err(err) => {
+            check_pointer(err.code().as_str(), &err.pointer());
+            return None;
+        }
+    };
+    let _ = e.query(&Query::default());
+    let _ = e.query(probe());
+    let _ = e.alerts();
+    let mut twice = e.clone();
+    if twice.merge(&e).is_ok() {
+        let _ = twice.query(&Query::default());
+    }
+    let mut with_data = loaded().clone();
+    if with_data.merge(&e).is_ok() {
+        let _ = with_data.query(probe());
+    }
+    let mut more = e.clone();
+    check_report(&more.ingest_json_lines(SAMPLE_JSONL.as_bytes()));
+    Some(e)
+}
+
 /// A snapshot stream: raw bytes (input starting with `CXSNAP`), else the
 /// sample engine's stream with 1–8 bytes changed, a cut or bytes inserted
 /// where the input says. A corrupted stream is an error with a code and a
@@ -223,21 +250,9 @@ pub fn stream(data: &[u8]) {
         }
         b
     };
-    let e = match Engine::read_snapshot(&bytes[..]) {
-        Ok(e) => e,
-        Err(err) => {
-            check_pointer(err.code().as_str(), &err.pointer());
-            return;
-        }
+    let Some(e) = exercised(Engine::read_snapshot(&bytes[..])) else {
+        return;
     };
-    let _ = e.query(&Query::default());
-    let _ = e.query(probe());
-    let mut with_data = loaded().clone();
-    if with_data.merge(&e).is_ok() {
-        let _ = with_data.query(probe());
-    }
-    let mut more = e.clone();
-    check_report(&more.ingest_json_lines(SAMPLE_JSONL.as_bytes()));
     if let Ok(expected) = e.query(probe()) {
         check_snapshot_roundtrip(&e, &serde_json::to_value(expected).unwrap());
     }
@@ -586,26 +601,9 @@ pub fn snapshot(data: &[u8]) {
     let Ok(s) = serde_json::from_value::<Snapshot>(doc) else {
         return;
     };
-    let e = match Engine::restore(s) {
-        Ok(e) => e,
-        Err(err) => {
-            check_pointer(err.code().as_str(), &err.pointer());
-            return;
-        }
+    let Some(e) = exercised(Engine::restore(s)) else {
+        return;
     };
-    let _ = e.query(&Query::default());
-    let _ = e.query(probe());
-    let _ = e.alerts();
-    let mut twice = e.clone();
-    if twice.merge(&e).is_ok() {
-        let _ = twice.query(&Query::default());
-    }
-    let mut with_data = loaded().clone();
-    if with_data.merge(&e).is_ok() {
-        let _ = with_data.query(probe());
-    }
-    let mut more = e.clone();
-    check_report(&more.ingest_json_lines(SAMPLE_JSONL.as_bytes()));
     // A restored engine snapshots to a document that restores again.
     let again = Engine::restore(e.snapshot()).expect("a restored engine's snapshot restores");
     if let (Ok(a), Ok(b)) = (e.query(&Query::default()), again.query(&Query::default())) {
