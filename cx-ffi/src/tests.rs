@@ -529,6 +529,31 @@ fn text_ingest_compare_alerts_snapshot_merge() {
     assert_eq!(unsafe { cx_engine_query(e, q, n, &mut b) }, cx_status::Ok);
     assert_eq!(take(b)["rows"][0]["scores"]["nps"]["n"], 10);
 
+    // The compact stream restores to the same answers; the footprint agrees.
+    let mut b = empty();
+    // SAFETY: valid arguments.
+    assert_eq!(
+        unsafe { cx_engine_snapshot_stream(e, &mut b) },
+        cx_status::Ok
+    );
+    let mut r3 = ptr::null_mut();
+    // SAFETY: `b` was filled by the library (binary, `len` bytes).
+    assert_eq!(
+        unsafe { cx_engine_restore(b.ptr, b.len, &mut r3) },
+        cx_status::Ok
+    );
+    // SAFETY: filled by the library.
+    unsafe { cx_buffer_free(&mut b) };
+    let (mut s1, mut s3) = (cx_stats::default(), cx_stats::default());
+    // SAFETY: live handles, writable outputs.
+    assert_eq!(unsafe { cx_engine_stats(e, &mut s1) }, cx_status::Ok);
+    // SAFETY: as above.
+    assert_eq!(unsafe { cx_engine_stats(r3, &mut s3) }, cx_status::Ok);
+    assert_eq!((s1.cells, s1.rows), (s3.cells, s3.rows));
+    assert!(s1.rows > 0 && s1.bytes > 0);
+    // SAFETY: a live handle, freed once.
+    unsafe { cx_engine_free(r3) };
+
     // Snapshot errors.
     let bad = snap.replacen("\"version\":1", "\"version\":99", 1);
     let (s, n) = c(&bad);

@@ -134,6 +134,16 @@ test("compare, snapshot, restore and merge equal native Rust", () => {
   assert.deepEqual(restored.query(), ref.scorecard);
   const fromText = cx.Engine.restore(engine.snapshotJson());
   assert.deepEqual(fromText.query(queries.trend), ref.dashboard.trend);
+  // The compact stream: bytes, far smaller than the text, the same answers
+  // and the same stream again; a cut stream is refused.
+  const stream = engine.snapshotStream();
+  assert.ok(stream instanceof Uint8Array);
+  assert.ok(stream.length < engine.snapshotJson().length / 2);
+  const fromStream = cx.Engine.restore(stream);
+  assert.deepEqual(fromStream.query(), ref.scorecard);
+  assert.deepEqual(fromStream.alerts(), engine.alerts());
+  assert.deepEqual(fromStream.snapshotStream(), stream);
+  throwsCx(assert, () => cx.Engine.restore(stream.subarray(0, stream.length - 3)), "invalid-snapshot", "");
   // Two halves merged = the whole.
   const lines = jsonl.split("\n").filter((l) => l.trim());
   const a = new cx.Engine(plan);

@@ -26,6 +26,7 @@ test("every method of a freed engine throws freed-engine", () => {
     alerts: () => engine.alerts(),
     snapshot: () => engine.snapshot(),
     snapshotJson: () => engine.snapshotJson(),
+    snapshotStream: () => engine.snapshotStream(),
     cellCount: () => engine.cellCount(),
     stats: () => engine.stats(),
     merge: () => engine.merge(new cx.Engine(plan)),
