@@ -282,6 +282,12 @@ impl Engine {
                 return Err(bad(format!("/values/{d}"), "duplicate values"));
             }
         }
+        // Item ids are positions in the list: a name twice would leave a
+        // cell's items pointing past the names kept.
+        let names: std::collections::HashSet<&String> = s.items.iter().collect();
+        if names.len() != s.items.len() {
+            return Err(bad("/items".into(), "duplicate item names"));
+        }
         let n_attr = e.plan.attributes.len();
         let n_items = s.items.len();
         let check_key = |k: &CellKey, pointer: String, audit: bool| -> Result<(), EngineError> {
