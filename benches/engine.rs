@@ -23,7 +23,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use cx::demo::{generate, DemoConfig};
+use cx::demo::{generate, DemoConfig, Rng};
 use cx::engine::cells::{ResponseBatch, MISSING};
 use cx::engine::store::ResponseStore;
 use cx::engine::{
@@ -33,21 +33,6 @@ use cx::plan::Plan;
 use cx::record::Record;
 use cx::report::{Report, ReportOptions};
 use cx::score::{relative_importance, CoMoments};
-
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 fn bare_plan() -> Plan {
     Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Bench"}}"#).unwrap()
@@ -84,9 +69,7 @@ fn columns(rows: usize, segments: usize) -> Columns {
         at: (0..rows)
             .map(|i| 1_767_225_600 + (i as i64 % 365) * 86_400)
             .collect(),
-        seg: (0..rows)
-            .map(|_| rng.below(segments as u64) as u32)
-            .collect(),
+        seg: (0..rows).map(|_| rng.below(segments) as u32).collect(),
         nps: (0..rows).map(|_| rng.below(11) as u8).collect(),
         csat: (0..rows).map(|_| 1 + rng.below(5) as u8).collect(),
         ces: (0..rows).map(|_| 1 + rng.below(7) as u8).collect(),

@@ -43,6 +43,7 @@
 use std::io::{Read, Write};
 use std::time::Instant;
 
+use cx::demo::Rng;
 use cx::engine::{
     CsvMapping, Cube, DimensionColumn, Engine, EngineConfig, Granularity, IngestReport, Query,
     ResponseColumns, Scorecard,
@@ -700,30 +701,9 @@ fn fast_loop(argv: &[String]) -> Out {
 
 // ---------------------------------------------------------------- realistic data
 
-/// SplitMix64 (S. Vigna): a small seeded generator, the same output for a
-/// seed on every machine.
-struct Rng(u64);
-
-impl Rng {
-    /// The next 64 random bits.
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (Lemire's multiply-shift; the bias is below 2⁻⁵⁰
-    /// for the small `n` used here).
-    fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next()) * n as u128) >> 64) as usize
-    }
-
-    /// A uniform element of `items`.
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
+/// A uniform element of `items`.
+fn pick<'a>(rng: &mut Rng, items: &[&'a str]) -> &'a str {
+    items[rng.below(items.len())]
 }
 
 /// Customer segments of the sample plan (`context.segments`).
@@ -796,12 +776,12 @@ fn realistic_line(out: &mut Vec<u8>, rng: &mut Rng, seed: u64, i: u64, days: &[S
         ("touchpoint", &R_TOUCHPOINTS[..]),
         ("channel", &R_CHANNELS[..]),
     ] {
-        let _ = write!(out, ",\"{name}\":\"{}\"", rng.pick(values));
+        let _ = write!(out, ",\"{name}\":\"{}\"", pick(rng, values));
     }
-    let team = rng.pick(&R_TEAMS);
+    let team = pick(rng, &R_TEAMS);
     let _ = write!(out, ",\"team\":\"{team}\",\"employee\":\"{team}-");
     push_2(out, rng.below(50));
-    let region = rng.pick(&R_REGIONS);
+    let region = pick(rng, &R_REGIONS);
     let _ = write!(out, "\",\"dimensions\":{{\"region\":\"{region}\"}}");
     for (name, lo, hi) in [("nps", 0, 10), ("csat", 1, 5), ("ces", 1, 7)] {
         let _ = write!(out, ",\"{name}\":");

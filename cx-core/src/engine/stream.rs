@@ -19,6 +19,7 @@
 //! the byte, never a panic. [`Engine::read_snapshot`] also reads version-1
 //! JSON documents.
 
+use std::fmt::Write as _;
 use std::io::{BufReader, Read, Write};
 
 use super::cells::{AttributeCell, ResponseCell};
@@ -120,6 +121,7 @@ impl Engine {
         let store = &self.responses;
         w.write_all(&(store.len() as u64).to_le_bytes())?;
         let row_bytes = store.codes().div_ceil(2);
+        let mut bytes = vec![0u8; store.width() * 8];
         for id in 0..store.len() {
             varint(&mut w, zigzag(i64::from(store.bucket(id))))?;
             for &d in store.key(id) {
@@ -129,7 +131,9 @@ impl Engine {
                 CellForm::Sparse(rows) => {
                     varint(&mut w, (rows.len() / store.width()) as u64)?;
                     for row in rows.chunks_exact(store.width()) {
-                        let bytes: Vec<u8> = row.iter().flat_map(|x| x.to_le_bytes()).collect();
+                        for (b, x) in bytes.chunks_exact_mut(8).zip(row) {
+                            b.copy_from_slice(&x.to_le_bytes());
+                        }
                         w.write_all(&bytes[..row_bytes])?;
                     }
                 }
@@ -270,8 +274,11 @@ impl<R: Read> Reader<R> {
             .responses
             .reserve_cells(usize::try_from(n.min(1 << 20)).unwrap_or(0));
         let mut dims = vec![0u32; n_dims];
+        // The cell's pointer, rewritten in place (no allocation per cell).
+        let mut p = String::new();
         for i in 0..n {
-            let p = format!("/responses/{i}");
+            p.clear();
+            let _ = write!(p, "/responses/{i}");
             let bucket = i32::try_from(self.signed(&p)?)
                 .map_err(|_| self.bad(&format!("{p}/bucket"), "a time bucket out of range"))?;
             for (d, slot) in dims.iter_mut().enumerate() {
@@ -312,14 +319,13 @@ impl<R: Read> Reader<R> {
         }
         let (w, row_bytes) = (store.width(), store.codes().div_ceil(2));
         let mut rows = Vec::with_capacity(k as usize * w);
-        let mut bytes = vec![0u8; w * 8];
+        let (mut bytes, mut row) = (vec![0u8; w * 8], vec![0u64; w]);
         for r in 0..k {
             bytes.fill(0);
             self.exact(&mut bytes[..row_bytes], p)?;
-            let row: Vec<u64> = bytes
-                .chunks_exact(8)
-                .map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default()))
-                .collect();
+            for (x, b) in row.iter_mut().zip(bytes.chunks_exact(8)) {
+                *x = u64::from_le_bytes(b.try_into().unwrap_or_default());
+            }
             if let Some(code) = store.invalid_code(&row) {
                 return Err(self.bad(
                     &format!("{p}/rows/{r}"),
