@@ -169,13 +169,13 @@ fn bench_ingest(c: &mut Criterion) {
     g.bench_function("typed", |b| {
         b.iter(|| {
             let mut e = Engine::new(plan.clone()).unwrap();
-            black_box(e.ingest_batch(&responses).accepted)
+            black_box(e.ingest_batch(&responses).unwrap().accepted)
         })
     });
     g.bench_function("jsonl", |b| {
         b.iter(|| {
             let mut e = Engine::new(plan.clone()).unwrap();
-            black_box(e.ingest_json_lines(jsonl.as_bytes()).accepted)
+            black_box(e.ingest_json_lines(jsonl.as_bytes()).unwrap().accepted)
         })
     });
     // CSV: NPS + CSAT + CES by segment, 200k rows.
@@ -249,7 +249,7 @@ fn bench_report(c: &mut Criterion) {
         ..DemoConfig::default()
     });
     let mut e = Engine::new(plan).unwrap();
-    e.ingest_batch(&data.records);
+    e.ingest_batch(&data.records).unwrap();
     let options = ReportOptions::default();
     let report = Report::build(&e, &options).unwrap();
     let mut g = c.benchmark_group("report");

@@ -158,7 +158,7 @@ fn bench(c: &mut Criterion) {
         b.iter_batched(
             || Engine::new(plan.clone()).unwrap(),
             |mut e| {
-                let report = e.ingest_responses(black_box(&data));
+                let report = e.ingest_responses(black_box(&data)).unwrap();
                 assert_eq!(report.accepted, n as u64);
                 (e, report)
             },

@@ -2,7 +2,7 @@
 //! WebAssembly build: `examples/data/responses.jsonl` (the seeded sample,
 //! 1,211 records) repeated to 50,000 records, into the default cube (every
 //! dimension × day) of the sample plan. Three paths: JSON Lines text, a JSON
-//! array text (what `engine.ingest(array)` does in JS after
+//! array text (what `engine.ingest(array).unwrap()` does in JS after
 //! `JSON.stringify`), and typed records parsed beforehand.
 //!
 //! ```text
@@ -41,7 +41,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("json_lines", |b| {
         b.iter_batched(
             || empty.clone(),
-            |mut e| assert_eq!(e.ingest_json_lines(jsonl.as_bytes()).rejected, 0),
+            |mut e| assert_eq!(e.ingest_json_lines(jsonl.as_bytes()).unwrap().rejected, 0),
             BatchSize::LargeInput,
         )
     });
@@ -55,7 +55,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("typed_records", |b| {
         b.iter_batched(
             || empty.clone(),
-            |mut e| assert_eq!(e.ingest_batch(&records).rejected, 0),
+            |mut e| assert_eq!(e.ingest_batch(&records).unwrap().rejected, 0),
             BatchSize::LargeInput,
         )
     });

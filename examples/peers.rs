@@ -341,8 +341,8 @@ fn text(argv: &[String]) -> Out {
                 .ingest_csv_parallel(&bytes, &mapping, threads)
                 .map_err(|x| x.to_string())?,
             "csv" => e.ingest_csv(&bytes, &mapping).map_err(|x| x.to_string())?,
-            "jsonl" if threads > 1 => e.ingest_json_lines_parallel(&bytes, threads),
-            "jsonl" => e.ingest_json_lines(&bytes),
+            "jsonl" if threads > 1 => e.ingest_json_lines_parallel(&bytes, threads).unwrap(),
+            "jsonl" => e.ingest_json_lines(&bytes).unwrap(),
             f => return Err(format!("unknown format `{f}` (csv or jsonl)")),
         };
         let card = e.query(&qy).map_err(|x| x.to_string())?;

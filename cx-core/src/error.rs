@@ -61,6 +61,8 @@ error_codes! {
     InvalidArgument = "invalid-argument",
     /// A JSON Lines feed used after it was finished.
     FinishedFeed = "finished-feed",
+    /// An input that could not be read to its end (an I/O error).
+    ReadError = "read-error",
     /// A JS engine used after `free()`.
     FreedEngine = "freed-engine",
     /// A result that cannot be represented in JSON (JS).

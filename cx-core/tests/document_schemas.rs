@@ -33,7 +33,7 @@ fn written_documents_match_their_schemas() {
     let mut engine = Engine::new(plan).unwrap();
     let mut text = data.to_json_lines();
     text.push_str("{\"at\": \"2026-01-01\", \"nps\": 99}\n");
-    let report = engine.ingest_json_lines(text.as_bytes());
+    let report = engine.ingest_json_lines(text.as_bytes()).unwrap();
     assert_eq!(report.rejected, 1);
     assert_valid(
         &validator(include_str!("../../schema/ingestReport.schema.json")),

@@ -151,7 +151,7 @@ fn model(text: &str, n: usize) -> Vec<Key> {
         },
     )
     .unwrap();
-    let report = all.ingest_json_lines(text.as_bytes());
+    let report = all.ingest_json_lines(text.as_bytes()).unwrap();
     assert_eq!(report.alerts_not_listed, 0);
     let mut keys: Vec<Key> = report
         .alerts
@@ -191,10 +191,10 @@ fn fed(text: &str, kept: usize, threads: usize, piece: usize, rng: &mut Rng) -> 
     let mut rest = text.as_bytes();
     while !rest.is_empty() {
         let n = (1 + rng.below(piece)).min(rest.len());
-        feed.push(&mut e, &rest[..n]);
+        feed.push(&mut e, &rest[..n]).unwrap();
         rest = &rest[n..];
     }
-    feed.finish(&mut e);
+    feed.finish(&mut e).unwrap();
     e
 }
 
@@ -202,7 +202,7 @@ fn fed(text: &str, kept: usize, threads: usize, piece: usize, rng: &mut Rng) -> 
 fn json_paths(text: &str, kept: usize, seed: u64) {
     let mut rng = Rng(seed | 1);
     let mut whole = engine(kept);
-    whole.ingest_json_lines(text.as_bytes());
+    whole.ingest_json_lines(text.as_bytes()).unwrap();
     let expected = whole.alerts();
     assert_eq!(keys(&expected), model(text, kept), "the rule (kept {kept})");
     let exact = |what: &str, e: &Engine| assert_eq!(e.alerts(), expected, "{what} (kept {kept})");
@@ -217,7 +217,9 @@ fn json_paths(text: &str, kept: usize, seed: u64) {
     #[cfg(feature = "parallel")]
     {
         let mut parallel = engine(kept);
-        parallel.ingest_json_lines_parallel(text.as_bytes(), 3);
+        parallel
+            .ingest_json_lines_parallel(text.as_bytes(), 3)
+            .unwrap();
         exact("parallel", &parallel);
     }
     let snapshot = serde_json::to_string(&whole.snapshot()).unwrap();
@@ -229,9 +231,9 @@ fn json_paths(text: &str, kept: usize, seed: u64) {
     let mut sequence = engine(kept);
     let mut engines: Vec<Engine> = Vec::new();
     for part in &parts {
-        sequence.ingest_json_lines(part.as_bytes());
+        sequence.ingest_json_lines(part.as_bytes()).unwrap();
         let mut e = engine(kept);
-        e.ingest_json_lines(part.as_bytes());
+        e.ingest_json_lines(part.as_bytes()).unwrap();
         engines.push(e);
     }
     assert_eq!(
@@ -271,7 +273,9 @@ fn json_paths(text: &str, kept: usize, seed: u64) {
     let mut lines: Vec<&str> = text.lines().collect();
     rng.shuffle(&mut lines);
     let mut shuffled = engine(kept);
-    shuffled.ingest_json_lines(lines.join("\n").as_bytes());
+    shuffled
+        .ingest_json_lines(lines.join("\n").as_bytes())
+        .unwrap();
     assert_eq!(
         unplaced(shuffled.alerts()),
         unplaced_expected,
@@ -294,13 +298,13 @@ fn typed_and_csv_paths_keep_the_same_alerts() {
     let (responses, records, text) = responses(99, 2_500, true);
     for kept in [7, 150] {
         let mut whole = engine(kept);
-        whole.ingest_json_lines(text.as_bytes());
+        whole.ingest_json_lines(text.as_bytes()).unwrap();
         let expected = unplaced(whole.alerts());
         let mut typed = engine(kept);
-        typed.ingest_batch(&records);
+        typed.ingest_batch(&records).unwrap();
         assert_eq!(unplaced(typed.alerts()), expected, "typed (kept {kept})");
         let mut rows = engine(kept);
-        rows.ingest_responses(&responses);
+        rows.ingest_responses(&responses).unwrap();
         assert_eq!(unplaced(rows.alerts()), expected, "rows (kept {kept})");
         // CSV with a mapping, one thread and three.
         let mut csv = String::from("id,at,segment,nps,csat,ces\n");
@@ -356,7 +360,7 @@ fn columns_keep_the_alerts_of_the_same_rows() {
     let unanswered = vec![MISSING; responses.len()];
     for kept in [7, 0, 150] {
         let mut whole = engine(kept);
-        whole.ingest_json_lines(text.as_bytes());
+        whole.ingest_json_lines(text.as_bytes()).unwrap();
         let expected = unplaced(whole.alerts());
         assert_eq!(keys(&expected), model(&text, kept));
         for with_attribute in [false, true] {
@@ -414,7 +418,7 @@ fn ties_are_broken_by_id_then_reason() {
     .join("\n");
     // Seven alerts at 10:00 are kept; the one a second earlier is not.
     let mut e = engine(7);
-    let report = e.ingest_json_lines(lines.as_bytes());
+    let report = e.ingest_json_lines(lines.as_bytes()).unwrap();
     assert_eq!(report.rejected, 0, "{:?}", report.errors);
     use AlertReason::*;
     let kept = e.alerts();
@@ -444,9 +448,9 @@ fn ties_are_broken_by_id_then_reason() {
 fn equal_alerts_are_each_kept() {
     let line = "{\"id\": \"a\", \"at\": \"2026-03-01\", \"nps\": 3}\n";
     let mut e = engine(3);
-    e.ingest_json_lines(line.repeat(2).as_bytes());
+    e.ingest_json_lines(line.repeat(2).as_bytes()).unwrap();
     let mut other = engine(3);
-    other.ingest_json_lines(line.as_bytes());
+    other.ingest_json_lines(line.as_bytes()).unwrap();
     e.merge(&other).unwrap();
     assert_eq!(unplaced(e.alerts()).len(), 3);
     assert!(unplaced(e.alerts()).windows(2).all(|w| w[0] == w[1]));
@@ -456,7 +460,7 @@ fn equal_alerts_are_each_kept() {
 fn snapshots_carry_the_kept_alerts() {
     let text = json_lines(&records(3, 400, 30));
     let mut e = engine(7);
-    e.ingest_json_lines(text.as_bytes());
+    e.ingest_json_lines(text.as_bytes()).unwrap();
     assert_eq!(e.alerts().len(), 7);
     let snapshot = e.snapshot();
     assert_eq!(snapshot.alerts, e.alerts());
@@ -505,7 +509,7 @@ proptest! {
         kept in 0usize..12,
     ) {
         let mut whole = engine(kept);
-        whole.ingest_json_lines(text.as_bytes());
+        whole.ingest_json_lines(text.as_bytes()).unwrap();
         let expected = whole.alerts();
         prop_assert_eq!(keys(&expected), model(&text, kept));
         let mut rng = Rng(seed | 1);
@@ -520,7 +524,7 @@ proptest! {
             .windows(2)
             .map(|w| {
                 let mut e = engine(kept);
-                e.ingest_json_lines(lines[w[0]..w[1]].join("\n").as_bytes());
+                e.ingest_json_lines(lines[w[0]..w[1]].join("\n").as_bytes()).unwrap();
                 e
             })
             .collect();

@@ -101,19 +101,19 @@ proptest! {
         order in Just([0usize, 1, 2, 3]).prop_shuffle(),
     ) {
         let mut dense = engine(0);
-        prop_assert_eq!(dense.ingest_batch(&records).rejected, 0);
+        prop_assert_eq!(dense.ingest_batch(&records).unwrap().rejected, 0);
         let expected = answers(&dense);
 
         // One engine, mixed forms.
         let mut mixed = engine(threshold);
-        mixed.ingest_batch(&records);
+        mixed.ingest_batch(&records).unwrap();
         prop_assert_eq!(&answers(&mixed), &expected);
 
         // Four engines over a random split, merged in a random order; one of
         // them all dense.
         let mut split: Vec<Engine> = (0..4).map(|i| engine(if i == 2 { 0 } else { threshold })).collect();
         for (r, &p) in records.iter().zip(&parts) {
-            split[p].ingest(r.clone());
+            split[p].ingest(r.clone()).unwrap();
         }
         let mut merged = engine(threshold);
         for &i in &order {
@@ -149,7 +149,7 @@ fn small_stream() -> (Engine, Vec<u8>) {
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let strat = proptest::collection::vec(response(), 40);
     let recs = proptest::strategy::ValueTree::current(&strat.new_tree(&mut runner).unwrap());
-    e.ingest_batch(&recs);
+    e.ingest_batch(&recs).unwrap();
     let mut bytes = Vec::new();
     e.write_snapshot(&mut bytes).unwrap();
     (e, bytes)

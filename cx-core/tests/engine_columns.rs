@@ -64,7 +64,7 @@ fn columns_equal_typed_rows() {
         })
         .collect();
     let mut b = Engine::new(plan).unwrap();
-    let rb = b.ingest_responses(&rows);
+    let rb = b.ingest_responses(&rows).unwrap();
     assert_eq!((ra.accepted, rb.accepted), (50, 50));
     assert_eq!(ra.alerts.len(), rb.alerts.len());
     let q = Query::from_json(r#"{"groupBy": ["segment", "period:day"]}"#).unwrap();
@@ -223,7 +223,7 @@ fn dense_columns_equal_typed_rows_for_every_granularity() {
             })
             .collect();
         let mut b = Engine::with_config(plan.clone(), config).unwrap();
-        let rb = b.ingest_responses(&rows);
+        let rb = b.ingest_responses(&rows).unwrap();
         let what = format!("{granularity:?} {keep:?}");
         assert_eq!(
             (ra.total, ra.accepted, ra.rejected),
@@ -399,7 +399,7 @@ fn dense_path_edge_cases() {
                 assert_eq!(name, "segment");
                 r.segment = (codes[i] != ABSENT).then(|| dict[codes[i] as usize].to_string());
             }
-            let one = b.ingest_responses(&[r]);
+            let one = b.ingest_responses(&[r]).unwrap();
             rb.total += one.total;
             rb.accepted += one.accepted;
             rb.rejected += one.rejected;
@@ -620,7 +620,7 @@ proptest::proptest! {
             if r.2 != ABSENT {
                 response.dimensions.insert("region".into(), reg_dict[r.2 as usize].to_string());
             }
-            let one = b.ingest_responses(&[response]);
+            let one = b.ingest_responses(&[response]).unwrap();
             rb.total += one.total;
             rb.accepted += one.accepted;
             rb.rejected += one.rejected;

@@ -2,7 +2,7 @@
 //! counts, and the scorecard equals the one computed from the good records
 //! alone (SPEC §3.3 "nothing lost").
 
-use cx_core::engine::{CsvMapping, Engine, EngineConfig, Limits, Query};
+use cx_core::engine::{CsvMapping, Engine, EngineConfig, IngestError, Limits, Query};
 use cx_core::plan::Plan;
 use cx_core::record::{Record, Response, Timestamp};
 
@@ -121,7 +121,7 @@ fn json_lines_with_corrupted_lines() {
     expected_bad.push((line, "parse-error", ""));
 
     let mut e = engine();
-    let report = e.ingest_json_lines(&text);
+    let report = e.ingest_json_lines(&text).unwrap();
     assert_eq!(report.accepted as usize, GOOD.len(), "{report:#?}");
     assert_eq!(report.rejected as usize, expected_bad.len(), "{report:#?}");
     assert_eq!(report.total, report.accepted + report.rejected);
@@ -141,7 +141,7 @@ fn json_lines_with_corrupted_lines() {
 
     let mut clean = engine();
     let good: String = GOOD.iter().map(|g| format!("{g}\n")).collect();
-    let r2 = clean.ingest_json_lines(good.as_bytes());
+    let r2 = clean.ingest_json_lines(good.as_bytes()).unwrap();
     assert_eq!(r2.rejected, 0);
     assert_eq!(
         e.query(&all_metrics()).unwrap(),
@@ -328,7 +328,7 @@ fn limits_reject_hostile_records_with_clear_errors() {
         "{{\"at\":\"2026-01-01\",\"comment\":\"{}\"}}\n",
         "x".repeat(300)
     ));
-    let r = e.ingest_json_lines(text.as_bytes());
+    let r = e.ingest_json_lines(text.as_bytes()).unwrap();
     assert_eq!((r.accepted, r.rejected, r.total), (3, 3, 6));
     assert_eq!(r.errors.len(), 2);
     assert_eq!(r.errors_not_listed, 1);
@@ -338,7 +338,7 @@ fn limits_reject_hostile_records_with_clear_errors() {
     let mut e = engine();
     let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let hostile = format!("{{\"at\":\"2026-01-01\",\"nps\":1e400}}\n{{\"at\":\"2026-01-01\",\"nps\":NaN}}\n{{\"at\":\"2026-01-01\",\"nps\":99999999999999999999999}}\n{nested}\n{{\"at\":\"2026-01-01\",\"nps\":1,\"nps\":2}}\n");
-    let r = e.ingest_json_lines(hostile.as_bytes());
+    let r = e.ingest_json_lines(hostile.as_bytes()).unwrap();
     assert_eq!((r.accepted, r.rejected), (0, 5), "{r:#?}");
 }
 
@@ -355,7 +355,7 @@ fn typed_records_and_alerts() {
         ces: Some(7),
         ..Response::default()
     };
-    let report = e.ingest(Record::Response(r.clone()));
+    let report = e.ingest(Record::Response(r.clone())).unwrap();
     assert_eq!(report.accepted, 1);
     let reasons: Vec<_> = report.alerts.iter().map(|a| a.reason).collect();
     use cx_core::engine::AlertReason::*;
@@ -366,7 +366,7 @@ fn typed_records_and_alerts() {
     // A rejected record changes nothing.
     let before = e.query(&Query::default()).unwrap();
     let bad = Response { nps: Some(42), ..r };
-    let report = e.ingest_responses(&[bad]);
+    let report = e.ingest_responses(&[bad]).unwrap();
     assert_eq!((report.accepted, report.rejected), (0, 1));
     assert_eq!(e.query(&Query::default()).unwrap(), before);
 }
@@ -398,8 +398,8 @@ fn alerts_past_the_listing_limit_are_counted_not_built() {
     let mut text = Engine::with_config(plan.clone(), config.clone()).unwrap();
     let mut typed = Engine::with_config(plan, config).unwrap();
     for report in [
-        text.ingest_json_lines(lines.as_bytes()),
-        typed.ingest_responses(&records),
+        text.ingest_json_lines(lines.as_bytes()).unwrap(),
+        typed.ingest_responses(&records).unwrap(),
     ] {
         assert_eq!((report.accepted, report.rejected), (6, 0));
         // The first two are listed; the other four are counted.
@@ -444,7 +444,9 @@ fn json_documents() {
         .unwrap();
     assert_eq!((r.accepted, r.rejected), (2, 1));
     assert_eq!(r.errors[0].pointer, "/1/nps");
-    let err = e.ingest_json("[{\"at\": ").unwrap_err();
+    let Err(IngestError::Parse(err)) = e.ingest_json("[{\"at\": ") else {
+        panic!("not JSON");
+    };
     assert_eq!(err.line, 1);
     assert_eq!(
         e.ingest_json(r#"{"at":"2026-01-01","nps":9}"#)

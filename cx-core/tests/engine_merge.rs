@@ -102,13 +102,13 @@ proptest! {
         let mut whole = Engine::new(plan()).unwrap();
         let mut a = Engine::new(plan()).unwrap();
         let mut b = Engine::new(plan()).unwrap();
-        let rep = whole.ingest_batch(&records);
+        let rep = whole.ingest_batch(&records).unwrap();
         prop_assert_eq!(rep.rejected, 0);
         let (left, right): (Vec<_>, Vec<_>) = records.iter().cloned().zip(&split).partition(|(_, s)| **s);
         let left: Vec<Record> = left.into_iter().map(|(r, _)| r).collect();
         let right: Vec<Record> = right.into_iter().map(|(r, _)| r).collect();
-        a.ingest_batch(&left);
-        b.ingest_batch(&right);
+        a.ingest_batch(&left).unwrap();
+        b.ingest_batch(&right).unwrap();
         // b merged into a, and a into b: commutative.
         let mut ab = a.clone();
         ab.merge(&b).unwrap();
@@ -146,7 +146,7 @@ fn merge_is_associative() {
             .iter()
             .map(|c| {
                 let mut e = Engine::new(plan()).unwrap();
-                e.ingest_batch(c);
+                e.ingest_batch(c).unwrap();
                 e
             })
             .collect();
@@ -187,7 +187,8 @@ fn merge_refuses_different_plans_or_cubes() {
 #[test]
 fn corrupted_snapshots_are_errors() {
     let mut e = Engine::new(plan()).unwrap();
-    e.ingest_json_lines(b"{\"at\":\"2026-01-01\",\"segment\":\"families\",\"nps\":9}\n");
+    e.ingest_json_lines(b"{\"at\":\"2026-01-01\",\"segment\":\"families\",\"nps\":9}\n")
+        .unwrap();
     let good = serde_json::to_value(e.snapshot()).unwrap();
     let cases: Vec<(&str, serde_json::Value)> = vec![
         ("/version", serde_json::json!(99)),
@@ -224,9 +225,9 @@ fn parallel_json_lines_equals_sequential() {
         ));
     }
     let mut seq = Engine::new(plan()).unwrap();
-    let r1 = seq.ingest_json_lines(text.as_bytes());
+    let r1 = seq.ingest_json_lines(text.as_bytes()).unwrap();
     let mut par = Engine::new(plan()).unwrap();
-    let r2 = par.ingest_json_lines_parallel(text.as_bytes(), 4);
+    let r2 = par.ingest_json_lines_parallel(text.as_bytes(), 4).unwrap();
     assert_eq!(r1, r2);
     assert_eq!(answers(&seq), answers(&par));
     assert_eq!(r1.rejected, 21);
@@ -245,9 +246,9 @@ fn parallel_json_lines_skips_a_byte_order_mark_only_at_the_start() {
     assert_eq!(first.len(), second.len());
     let text = first + &second;
     let mut seq = Engine::new(plan()).unwrap();
-    let r1 = seq.ingest_json_lines(text.as_bytes());
+    let r1 = seq.ingest_json_lines(text.as_bytes()).unwrap();
     let mut par = Engine::new(plan()).unwrap();
-    let r2 = par.ingest_json_lines_parallel(text.as_bytes(), 2);
+    let r2 = par.ingest_json_lines_parallel(text.as_bytes(), 2).unwrap();
     assert_eq!((r1.rejected, r1.errors[0].line), (1, Some(1001)));
     assert_eq!(r1, r2);
     assert_eq!(answers(&seq), answers(&par));
@@ -263,7 +264,7 @@ fn restore_refuses_counts_beyond_two_to_the_53() {
         b"{\"at\":\"2026-01-01\",\"segment\":\"families\",\"nps\":9,\"attributes\":{\"wait-time\":4}}\n\
           {\"kind\":\"employee\",\"at\":\"2026-01-10\",\"team\":\"north\",\"enps\":9}\n\
           {\"kind\":\"kpi\",\"metric\":\"customers\",\"period\":{\"start\":\"2026-01-01\",\"end\":\"2026-01-31\"},\"value\":5}\n",
-    );
+    ).unwrap();
     assert_eq!(r.rejected, 0, "{r:#?}");
     let good = serde_json::to_value(e.snapshot()).unwrap();
     for ptr in [
@@ -290,7 +291,8 @@ fn restore_refuses_counts_beyond_two_to_the_53() {
         let mut r = Engine::restore(serde_json::from_value(s).unwrap()).unwrap();
         let copy = r.clone();
         r.merge(&copy).unwrap();
-        r.ingest_json_lines(b"{\"at\":\"2026-01-01\",\"segment\":\"families\",\"nps\":9}\n");
+        r.ingest_json_lines(b"{\"at\":\"2026-01-01\",\"segment\":\"families\",\"nps\":9}\n")
+            .unwrap();
         r.query(&Query::default()).unwrap();
     }
 }
@@ -310,16 +312,19 @@ fn merge_respects_max_distinct_values_all_or_nothing() {
         format!("{{\"at\":\"2026-01-01\",\"segment\":\"{seg}\",\"team\":\"{team}\",\"nps\":9}}\n")
     };
     let mut a = Engine::with_config(plan(), config.clone()).unwrap();
-    a.ingest_json_lines((line("s1", "t1") + &line("s2", "t1")).as_bytes());
+    a.ingest_json_lines((line("s1", "t1") + &line("s2", "t1")).as_bytes())
+        .unwrap();
     let mut b = Engine::with_config(plan(), config.clone()).unwrap();
-    b.ingest_json_lines((line("s2", "t2") + &line("s3", "t3")).as_bytes());
+    b.ingest_json_lines((line("s2", "t2") + &line("s3", "t3")).as_bytes())
+        .unwrap();
     // s1, s2, s3: three segments, fits.
     let mut ab = a.clone();
     ab.merge(&b).unwrap();
     // s4 and s5 would make five segments: refused, and nothing changes
     // (not even the teams, which would fit).
     let mut c = Engine::with_config(plan(), config).unwrap();
-    c.ingest_json_lines((line("s4", "t9") + &line("s5", "t9")).as_bytes());
+    c.ingest_json_lines((line("s4", "t9") + &line("s5", "t9")).as_bytes())
+        .unwrap();
     let before = answers(&ab);
     let snap = ab.snapshot();
     let err = ab.merge(&c).unwrap_err();
@@ -329,7 +334,7 @@ fn merge_respects_max_distinct_values_all_or_nothing() {
     assert_eq!(answers(&ab), before);
     assert_eq!(ab.snapshot(), snap, "a refused merge changes nothing");
     // The engine keeps working: a known value still counts.
-    let r = ab.ingest_json_lines(line("s1", "t1").as_bytes());
+    let r = ab.ingest_json_lines(line("s1", "t1").as_bytes()).unwrap();
     assert_eq!(r.accepted, 1);
 }
 
@@ -351,11 +356,11 @@ fn parallel_json_lines_keeps_the_kpi_overflow_check_across_parts() {
     text.push_str(kpi);
     text.push('\n');
     let mut seq = Engine::new(plan()).unwrap();
-    let r1 = seq.ingest_json_lines(text.as_bytes());
+    let r1 = seq.ingest_json_lines(text.as_bytes()).unwrap();
     assert_eq!(r1.rejected, 1, "{:#?}", r1.errors);
     assert_eq!(r1.errors[0].code, "out-of-range");
     let mut par = Engine::new(plan()).unwrap();
-    let r2 = par.ingest_json_lines_parallel(text.as_bytes(), 4);
+    let r2 = par.ingest_json_lines_parallel(text.as_bytes(), 4).unwrap();
     assert_eq!(r1, r2);
     assert_eq!(answers(&seq), answers(&par));
     // The engine holds a finite total: it snapshots and restores.
@@ -381,10 +386,10 @@ fn parallel_json_lines_keeps_the_kpi_overflow_check_across_parts() {
         i += 1;
     }
     let mut seq = Engine::with_config(plan(), config.clone()).unwrap();
-    let r1 = seq.ingest_json_lines(text.as_bytes());
+    let r1 = seq.ingest_json_lines(text.as_bytes()).unwrap();
     assert!(r1.rejected > 0);
     let mut par = Engine::with_config(plan(), config).unwrap();
-    let r2 = par.ingest_json_lines_parallel(text.as_bytes(), 4);
+    let r2 = par.ingest_json_lines_parallel(text.as_bytes(), 4).unwrap();
     assert_eq!(r1, r2);
     assert_eq!(answers(&seq), answers(&par));
 }

@@ -60,7 +60,7 @@ fn load(e: &mut Engine) {
         .iter()
         .map(|d| format!("{{\"at\": \"{d}\", \"nps\": 9}}\n"))
         .collect();
-    assert_eq!(e.ingest_json_lines(text.as_bytes()).accepted, 9);
+    assert_eq!(e.ingest_json_lines(text.as_bytes()).unwrap().accepted, 9);
 }
 
 fn s(v: &[(&str, u64)]) -> Vec<(String, u64)> {

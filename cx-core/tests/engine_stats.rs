@@ -93,9 +93,9 @@ fn bytes_are_the_heap_the_cell_store_owns() {
     let mut e = Engine::with_config(Plan::from_json(PLAN).unwrap(), config).unwrap();
     let (first, second) = (lines(2_000, 1), lines(60_000, 2));
     // A first call sizes the engine's scratch buffers (not the cell store).
-    assert_eq!(e.ingest_json_lines(&first).rejected, 0);
+    assert_eq!(e.ingest_json_lines(&first).unwrap().rejected, 0);
     let (live0, stats0) = (live(), e.stats());
-    let report = e.ingest_json_lines(&second);
+    let report = e.ingest_json_lines(&second).unwrap();
     assert_eq!(report.accepted, 60_000);
     drop(report);
     let (live1, stats1) = (live(), e.stats());

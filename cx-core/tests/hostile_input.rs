@@ -5,7 +5,7 @@
 //! field in JSON Lines) and `plan_validate.rs` (`too_many_attributes`: a plan
 //! with 100,000 attributes).
 
-use cx_core::engine::{CsvMapping, Engine, EngineError, Query, Snapshot};
+use cx_core::engine::{CsvMapping, Engine, EngineError, IngestError, Query, Snapshot};
 use cx_core::error::ParseError;
 use cx_core::plan::{Plan, PlanError};
 
@@ -61,7 +61,7 @@ fn duplicate_keys_are_errors_in_plans_records_queries_and_mappings() {
         ),
     ];
     let text: String = lines.iter().map(|(l, _)| format!("{l}\n")).collect();
-    let r = e.ingest_json_lines(text.as_bytes());
+    let r = e.ingest_json_lines(text.as_bytes()).unwrap();
     assert_eq!((r.accepted, r.rejected), (0, lines.len() as u64), "{r:#?}");
     for (err, (_, msg)) in r.errors.iter().zip(lines) {
         assert_eq!(err.code, "parse-error");
@@ -112,12 +112,12 @@ fn nan_infinity_and_huge_numbers() {
         r#"{"kind":"kpi","metric":"customers","period":{"start":"2026-01-01","end":"2026-01-31"},"value":1e400}"#,
         r#"{"kind":"kpi","metric":"customers","period":{"start":"2026-01-01","end":"2026-01-31"},"value":NaN}"#,
     ];
-    let r = e.ingest_json_lines(lines.join("\n").as_bytes());
+    let r = e.ingest_json_lines(lines.join("\n").as_bytes()).unwrap();
     assert_eq!((r.accepted, r.rejected), (0, lines.len() as u64), "{r:#?}");
     // NaN is not JSON: a document containing it is refused as a whole.
-    let err = e
-        .ingest_json(r#"[{"at":"2026-01-05","nps":NaN}]"#)
-        .unwrap_err();
+    let Err(IngestError::Parse(err)) = e.ingest_json(r#"[{"at":"2026-01-05","nps":NaN}]"#) else {
+        panic!("NaN is not JSON");
+    };
     assert_eq!(err.line, 1);
     // 1e400 is JSON, but no record's number: that element alone is refused.
     let r = e
@@ -139,7 +139,9 @@ fn nan_infinity_and_huge_numbers() {
 fn kpi_totals_that_would_overflow_are_refused_and_snapshots_restore() {
     let kpi = r#"{"kind":"kpi","metric":"customers","period":{"start":"2026-01-01","end":"2026-01-31"},"value":1e308}"#;
     let mut e = engine();
-    let r = e.ingest_json_lines(format!("{kpi}\n{kpi}\n").as_bytes());
+    let r = e
+        .ingest_json_lines(format!("{kpi}\n{kpi}\n").as_bytes())
+        .unwrap();
     assert_eq!((r.accepted, r.rejected), (1, 1), "{r:#?}");
     assert_eq!(
         (r.errors[0].code.as_str(), r.errors[0].pointer.as_str()),
@@ -147,7 +149,7 @@ fn kpi_totals_that_would_overflow_are_refused_and_snapshots_restore() {
     );
     // Two engines each holding 1e308 do not merge into an infinite total.
     let mut other = engine();
-    other.ingest_json_lines(kpi.as_bytes());
+    other.ingest_json_lines(kpi.as_bytes()).unwrap();
     let before = card(&e);
     assert!(matches!(e.merge(&other), Err(EngineError::Incompatible(_))));
     assert_eq!(card(&e), before, "a refused merge changes nothing");
@@ -164,7 +166,7 @@ fn very_long_lines_and_huge_csv_fields_with_default_limits() {
         "{{\"at\":\"2026-01-05\",\"nps\":9,\"comment\":\"{}\"}}\n{{\"at\":\"2026-01-05\",\"nps\":9}}\n",
         "x".repeat(2 << 20)
     );
-    let r = e.ingest_json_lines(long.as_bytes());
+    let r = e.ingest_json_lines(long.as_bytes()).unwrap();
     assert_eq!((r.accepted, r.rejected), (1, 1), "{:?}", r.errors);
     assert_eq!(
         (r.errors[0].code.as_str(), r.errors[0].line),
@@ -200,12 +202,12 @@ fn deeply_nested_documents_are_parse_errors() {
         if let Ok(r) = engine().ingest_json(text) {
             assert_eq!(r.accepted, 0);
         }
-        let r = engine().ingest_json_lines(text.as_bytes());
+        let r = engine().ingest_json_lines(text.as_bytes()).unwrap();
         assert_eq!((r.accepted, r.rejected), (0, 1));
     }
     // Nested inside a record field.
     let inside = format!("{{\"at\":\"2026-01-05\",\"comment\":{deep}}}");
-    let r = engine().ingest_json_lines(inside.as_bytes());
+    let r = engine().ingest_json_lines(inside.as_bytes()).unwrap();
     assert_eq!((r.rejected, r.errors[0].code.as_str()), (1, "parse-error"));
 }
 
@@ -225,7 +227,7 @@ fn millions_of_distinct_values_stop_at_the_cardinality_limit() {
                 "{{\"at\":\"2026-01-05\",\"employee\":\"e{i}\",\"nps\":9}}\n"
             ));
         }
-        let r = e.ingest_json_lines(text.as_bytes());
+        let r = e.ingest_json_lines(text.as_bytes()).unwrap();
         assert_eq!(r.accepted + r.rejected, 50_000);
         accepted += r.accepted;
         rejected += r.rejected;
@@ -237,7 +239,9 @@ fn millions_of_distinct_values_stop_at_the_cardinality_limit() {
         }
     }
     assert_eq!((accepted, rejected), (100_000, 50_000));
-    let r = e.ingest_json_lines(b"{\"at\":\"2026-01-05\",\"employee\":\"e7\",\"nps\":9}\n");
+    let r = e
+        .ingest_json_lines(b"{\"at\":\"2026-01-05\",\"employee\":\"e7\",\"nps\":9}\n")
+        .unwrap();
     assert_eq!(r.accepted, 1);
     assert!(e.cell_count() <= 100_001, "{}", e.cell_count());
 }

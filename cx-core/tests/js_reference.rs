@@ -52,7 +52,9 @@ fn swiss() -> DriversInput {
 fn write_reference_figures() {
     let plan = Plan::from_json(&read("examples/data/plan.json")).unwrap();
     let mut engine = Engine::new(plan.clone()).unwrap();
-    let ingest = engine.ingest_json_lines(read("examples/data/responses.jsonl").as_bytes());
+    let ingest = engine
+        .ingest_json_lines(read("examples/data/responses.jsonl").as_bytes())
+        .unwrap();
     assert_eq!(ingest.rejected, 0, "{:?}", ingest.errors);
 
     let queries: serde_json::Map<String, Value> =

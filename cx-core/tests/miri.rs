@@ -155,14 +155,16 @@ fn engine_merge_snapshot_restore() {
     let plan = Plan::from_json(PLAN).unwrap();
     let empty = Engine::new(plan).unwrap();
     let mut whole = empty.clone();
-    let r = whole.ingest_json_lines(LINES.as_bytes());
+    let r = whole.ingest_json_lines(LINES.as_bytes()).unwrap();
     assert_eq!((r.accepted, r.rejected, r.total), (6, 1, 7));
     let lines: Vec<&str> = LINES.lines().collect();
     let cases = if cfg!(miri) { 2 } else { lines.len() + 1 };
     for k in (0..=lines.len()).step_by((lines.len() + 1) / cases) {
         let (mut a, mut b) = (empty.clone(), empty.clone());
-        a.ingest_json_lines(lines[..k].join("\n").as_bytes());
-        b.ingest_json_lines(lines[k..].join("\n").as_bytes());
+        a.ingest_json_lines(lines[..k].join("\n").as_bytes())
+            .unwrap();
+        b.ingest_json_lines(lines[k..].join("\n").as_bytes())
+            .unwrap();
         a.merge(&b).unwrap();
         assert!(same(&card(&a), &card(&whole)), "split at {k}");
     }

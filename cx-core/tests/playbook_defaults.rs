@@ -30,7 +30,7 @@ fn sample() -> Plan {
 
 fn engine_with(plan: Plan) -> Engine {
     let mut e = Engine::new(plan).unwrap();
-    e.ingest_batch(records());
+    e.ingest_batch(records()).unwrap();
     e
 }
 
@@ -171,7 +171,8 @@ fn vital_process() {
     let mut e = Engine::new(sample()).unwrap();
     e.ingest_json_lines(
         b"{\"at\": \"2026-03-01\", \"nps\": 9}\n{\"at\": \"2026-03-02\", \"nps\": 3}\n",
-    );
+    )
+    .unwrap();
     assert!(fire("vital-process", &e).is_none());
 }
 
@@ -237,7 +238,7 @@ fn nps_drop() {
         lines.push_str(&format!("{{\"at\": \"2026-08-{day:02}\", \"nps\": 10}}\n{{\"at\": \"2026-08-{day:02}\", \"nps\": 9}}\n"));
         lines.push_str(&format!("{{\"at\": \"2026-09-{day:02}\", \"nps\": 2}}\n{{\"at\": \"2026-09-{day:02}\", \"nps\": 9}}\n"));
     }
-    assert_eq!(e.ingest_json_lines(lines.as_bytes()).rejected, 0);
+    assert_eq!(e.ingest_json_lines(lines.as_bytes()).unwrap().rejected, 0);
     let ev = fire("nps-drop", &e).unwrap();
     assert_eq!(ev.value, Some(-100.0)); // NPS 100 in August, 0 in September
     assert_eq!(

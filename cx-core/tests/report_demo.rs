@@ -23,7 +23,7 @@ fn demo(seed: u64) -> &'static (Engine, Planted) {
             seed,
             ..DemoConfig::default()
         });
-        assert_eq!(e.ingest_batch(&d.records).rejected, 0);
+        assert_eq!(e.ingest_batch(&d.records).unwrap().rejected, 0);
         (e, d.planted)
     })
 }

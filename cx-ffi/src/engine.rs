@@ -10,8 +10,8 @@ use std::ffi::c_char;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use cx_core::engine::{
-    CsvMapping, Engine, EngineConfig, EngineError, MappingError, Query, QueryError, Selection,
-    Snapshot,
+    CsvMapping, Engine, EngineConfig, EngineError, IngestError, MappingError, Query, QueryError,
+    Selection, Snapshot,
 };
 use cx_core::error::{ErrorCode, ParseError};
 use cx_core::score::NpsMethod;
@@ -210,10 +210,12 @@ pub unsafe extern "C" fn cx_engine_ingest_json(
         let engine = unsafe { arg(engine, "engine") }?;
         // SAFETY: per the contract.
         let text = unsafe { text(json, len, "json") }?;
-        let report = engine
-            .write()?
-            .ingest_json(text)
-            .map_err(|e| Failure::new(ErrorCode::ParseError, "", e.to_string()))?;
+        let report = engine.write()?.ingest_json(text).map_err(|e| match e {
+            IngestError::Parse(ref p) => {
+                Failure::new(ErrorCode::ParseError, p.pointer.clone(), e.to_string())
+            }
+            e => Failure::new(e.code(), "", e.to_string()),
+        })?;
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { write_json(out_buf, &report) }
     })
@@ -224,8 +226,10 @@ pub unsafe extern "C" fn cx_engine_ingest_json(
 /// `*report_out`; errors carry 1-based line numbers. The bytes need not be
 /// UTF-8 as a whole: a line that is not UTF-8 is rejected in the report.
 ///
-/// Returns `CX_STATUS_NULL_ARGUMENT` only. `*report_out` is written only on
-/// success. Mutates the engine: waits for other calls on it.
+/// Returns `CX_STATUS_NULL_ARGUMENT` or `CX_STATUS_MEMORY_LIMIT` (the cells
+/// would pass `limits.maxCellBytes`; nothing of the call is kept).
+/// `*report_out` is written only on success. Mutates the engine: waits for
+/// other calls on it.
 ///
 /// # Safety
 /// `engine` is NULL or a live handle; `text` is NULL or readable for `len`
@@ -243,7 +247,10 @@ pub unsafe extern "C" fn cx_engine_ingest_json_lines(
         let engine = unsafe { arg(engine, "engine") }?;
         // SAFETY: per the contract.
         let text = unsafe { bytes(text, len, "text") }?;
-        let report = engine.write()?.ingest_json_lines(text);
+        let report = engine
+            .write()?
+            .ingest_json_lines(text)
+            .map_err(|e| Failure::memory(&e))?;
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { write_json(out_buf, &report) }
     })

@@ -75,9 +75,11 @@ pub unsafe extern "C" fn cx_json_lines_feed_new(
 /// input; its alerts are due now).
 ///
 /// Returns `CX_STATUS_NULL_ARGUMENT` (`feed`, `engine`, or `bytes`; `bytes`
-/// may be NULL when `len` is 0) or `CX_STATUS_INVALID_ARGUMENT` (code
-/// `finished-feed`: the feed was finished). Mutates the engine: waits for
-/// other calls on it.
+/// may be NULL when `len` is 0), `CX_STATUS_INVALID_ARGUMENT` (code
+/// `finished-feed`: the feed was finished) or `CX_STATUS_MEMORY_LIMIT`
+/// (the cells would pass `limits.maxCellBytes`: nothing of this push is
+/// kept, and the feed is spent). Mutates the engine: waits for other calls
+/// on it.
 ///
 /// # Safety
 /// `feed` is NULL or a live handle used by this thread alone; `engine` is
@@ -103,7 +105,9 @@ pub unsafe extern "C" fn cx_json_lines_feed_push(
             unsafe { bytes(bytes_in, len, "bytes") }?
         };
         let mut engine = engine.write()?;
-        let report = feed.push(&mut engine, piece);
+        let report = feed
+            .push(&mut engine, piece)
+            .map_err(|e| Failure::memory(&e))?;
         if report_out.is_null() {
             return Ok(());
         }
@@ -117,9 +121,10 @@ pub unsafe extern "C" fn cx_json_lines_feed_push(
 /// `*report_out`. The feed is finished: any later push or finish fails
 /// with `finished-feed`; it still needs `cx_json_lines_feed_free`.
 ///
-/// Returns `CX_STATUS_NULL_ARGUMENT` or `CX_STATUS_INVALID_ARGUMENT`
-/// (`finished-feed`). `*report_out` is written only on success; on a NULL
-/// argument the feed is not finished. Mutates the engine.
+/// Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_ARGUMENT`
+/// (`finished-feed`) or `CX_STATUS_MEMORY_LIMIT` (the feed passed
+/// `limits.maxCellBytes`). `*report_out` is written only on success; on a
+/// NULL argument the feed is not finished. Mutates the engine.
 ///
 /// # Safety
 /// As `cx_json_lines_feed_push`; `report_out` is NULL or writable.
@@ -136,7 +141,11 @@ pub unsafe extern "C" fn cx_json_lines_feed_finish(
         // SAFETY: per the contract.
         let engine = unsafe { arg(engine, "engine") }?;
         let mut engine = engine.write()?;
-        let report = feed.take().ok_or_else(finished)?.finish(&mut engine);
+        let report = feed
+            .take()
+            .ok_or_else(finished)?
+            .finish(&mut engine)
+            .map_err(|e| Failure::memory(&e))?;
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { write_json(out_buf, &report) }
     })

@@ -307,7 +307,7 @@ unsafe fn to_ref<'a, 's>(
 pub(crate) unsafe fn ingest_rows(
     engine: &mut cx_core::engine::Engine,
     rows: &[cx_response],
-) -> IngestReport {
+) -> Result<IngestReport, Failure> {
     let mut ingest = engine.response_ingest();
     let mut scratch = Scratch::default();
     for row in rows {
@@ -322,8 +322,11 @@ pub(crate) unsafe fn ingest_rows(
                 ingest.refuse(id, &pointer, code, &message);
             }
         }
+        if ingest.failed() {
+            break;
+        }
     }
-    ingest.finish()
+    ingest.finish().map_err(|e| Failure::memory(&e))
 }
 
 /// The hot path: ingests `n` customer responses given as C structs and
@@ -338,8 +341,10 @@ pub(crate) unsafe fn ingest_rows(
 /// dimension, string that is not UTF-8, -2 where a score should be — is
 /// rejected in the report, changes nothing, and is not a call failure.
 ///
-/// `rows` may be NULL when `n` is 0. Returns `CX_STATUS_NULL_ARGUMENT` or
-/// `CX_STATUS_INVALID_ARGUMENT` (`n` too large for memory). `*report_out`
+/// `rows` may be NULL when `n` is 0. Returns `CX_STATUS_NULL_ARGUMENT`,
+/// `CX_STATUS_INVALID_ARGUMENT` (`n` too large for memory) or
+/// `CX_STATUS_MEMORY_LIMIT` (the cells would pass `limits.maxCellBytes`;
+/// nothing of the call is kept). `*report_out`
 /// is written only on success; free it with `cx_buffer_free`. The library
 /// keeps no pointer into `rows`. Mutates the engine: waits for other calls
 /// on it.
@@ -391,7 +396,7 @@ unsafe fn ingest_call(
     };
     let mut guard = engine.write()?;
     // SAFETY: per the contract.
-    Ok(unsafe { ingest_rows(&mut guard, rows) })
+    unsafe { ingest_rows(&mut guard, rows) }
 }
 
 /// Why an alert was raised (`cx_alert.reason`).

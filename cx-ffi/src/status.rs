@@ -121,6 +121,7 @@ pub(crate) fn status_of(code: ErrorCode) -> Option<cx_status> {
         // (no C call reports them today) are arguments out of their domain.
         C::InvalidArgument
         | C::FinishedFeed
+        | C::ReadError
         | C::FreedEngine
         | C::Unrepresentable
         | C::ColumnLength
@@ -215,6 +216,12 @@ impl Failure {
     /// contract names one status for several codes).
     pub(crate) fn with_status(self, status: cx_status) -> Failure {
         Failure { status, ..self }
+    }
+
+    /// An ingest or merge past the engine's memory budget
+    /// (`CX_STATUS_MEMORY_LIMIT`).
+    pub(crate) fn memory(e: &cx_core::engine::MemoryLimit) -> Failure {
+        Failure::new(e.code(), "", e.to_string())
     }
 
     /// A NULL pointer argument.

@@ -34,7 +34,7 @@ fn typed_and_c_ingest_give_the_hand_derived_figures() {
             ..Response::default()
         })
         .collect();
-    let report = typed.ingest_responses(&rows);
+    let report = typed.ingest_responses(&rows).unwrap();
     assert_eq!((report.accepted, report.alerts.len()), (10, 4));
     let card = typed.query(&Query::from_json(QUERY).unwrap()).unwrap();
     let s = &card.rows[0].scores;

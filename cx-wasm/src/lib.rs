@@ -20,7 +20,9 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use cx_core::diagnostic::Diagnostic;
-use cx_core::engine::{CsvMapping, Engine, EngineConfig, IngestReport, Query, Selection, Snapshot};
+use cx_core::engine::{
+    CsvMapping, Engine, EngineConfig, IngestError, IngestReport, Query, Selection, Snapshot,
+};
 use cx_core::error::ErrorCode;
 use cx_core::plan::Plan;
 use cx_core::score::{self, DriversInput, NpsCounts, NpsOptions};
@@ -100,6 +102,21 @@ fn parse_error(
         set(&e, "column", &JsValue::from_f64(c as f64));
     }
     e.into()
+}
+
+/// A `memory-limit` error, with the budget and what the engine keeps as
+/// numbers (`budget`, `reached`, `cells`, `bytes`).
+fn memory_error(e: &cx_core::engine::MemoryLimit) -> JsValue {
+    let err = error(e.code(), &e.to_string(), "");
+    for (name, v) in [
+        ("budget", e.budget),
+        ("reached", e.reached),
+        ("cells", e.cells),
+        ("bytes", e.bytes),
+    ] {
+        set(&err, name, &JsValue::from_f64(v as f64));
+    }
+    err.into()
 }
 
 fn score_error(e: score::ScoreError, pointer: &str) -> JsValue {
@@ -522,14 +539,16 @@ impl JsEngine {
             ));
         }
         let text = json_of(&records, "records")?;
-        let report = self.engine_mut()?.ingest_json(&text).map_err(|e| {
-            parse_error(
+        let report = self.engine_mut()?.ingest_json(&text).map_err(|e| match e {
+            IngestError::Parse(e) => parse_error(
                 "records",
                 Some(e.line),
                 Some(e.column),
                 &e.pointer,
                 &e.message,
-            )
+            ),
+            IngestError::MemoryLimit(e) => memory_error(&e),
+            e => error(e.code(), &e.to_string(), "").into(),
         })?;
         report_js(&report)
     }
@@ -542,7 +561,10 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] text: JsValue,
     ) -> Result<JsValue, JsValue> {
         let bytes = text_bytes(&text, "text")?;
-        let report = self.engine_mut()?.ingest_json_lines(&bytes);
+        let report = self
+            .engine_mut()?
+            .ingest_json_lines(&bytes)
+            .map_err(|e| memory_error(&e))?;
         report_js(&report)
     }
 
@@ -785,7 +807,10 @@ impl JsJsonLinesFeed {
     ) -> Result<JsValue, JsValue> {
         let bytes = text_bytes(&chunk, "chunk")?;
         let feed = self.feed.as_mut().ok_or_else(finished_feed)?;
-        report_js(&feed.push(&mut *live_engine(&self.engine)?, &bytes))
+        let report = feed
+            .push(&mut *live_engine(&self.engine)?, &bytes)
+            .map_err(|e| memory_error(&e))?;
+        report_js(&report)
     }
 
     /// Ends the input: files its last line (one without a final newline)
@@ -795,7 +820,7 @@ impl JsJsonLinesFeed {
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
         let mut engine = live_engine(&self.engine)?;
         let feed = self.feed.take().ok_or_else(finished_feed)?;
-        report_js(&feed.finish(&mut engine))
+        report_js(&feed.finish(&mut engine).map_err(|e| memory_error(&e))?)
     }
 
     /// The 1-based line the next byte belongs to.

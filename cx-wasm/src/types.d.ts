@@ -773,7 +773,7 @@ export interface EngineStats {
  * `code`), what a rejected record and a diagnostic carry. Codes are
  * never renamed nor reused; serialized as the kebab string.
  */
-export type ErrorCode = "null-argument" | "invalid-utf8" | "parse-error" | "invalid-argument" | "finished-feed" | "freed-engine" | "unrepresentable" | "panic" | "invalid-plan" | "incompatible-engines" | "too-many-values" | "memory-limit" | "invalid-snapshot" | "unknown-dimension" | "dimension-not-kept" | "period-unavailable" | "unknown-metric" | "duplicate-group-by" | "invalid-level" | "missing-column" | "unknown-id" | "mapping-time" | "invalid-delimiter" | "invalid-header" | "column-length" | "unknown-column" | "invalid-code" | "line-too-long" | "out-of-range" | "unknown-attribute" | "unknown-rule" | "unknown-kpi" | "invalid-value" | "duplicate-id" | "recommend-count" | "invalid-scale" | "outside-scale" | "successes-exceed-n" | "invalid-number" | "dimension-mismatch" | "no-such-column" | "overflow" | "no-predictors" | "too-few-cases" | "constant-column" | "singular" | "too-many-predictors" | "unknown-schema-version" | "dangling-reference" | "identity-missing-dominant" | "facet-in-two-tiers" | "goal-value-out-of-range" | "goal-dates-reversed" | "rule-weight-not-positive" | "attribute-scale-invalid" | "not-applicable-in-scale" | "scale-not-supported" | "value-out-of-range" | "reserved-dimension-id" | "instrument-kind-mismatch" | "too-many-attributes" | "no-identity" | "no-positioning" | "no-rules" | "no-needs" | "no-context-analysis" | "positioning-not-dominant" | "goal-not-addressed" | "emphasized-unsupported" | "rule-not-measured" | "no-employee-survey" | "leadership-not-committed" | "long-term-before-mid-term";
+export type ErrorCode = "null-argument" | "invalid-utf8" | "parse-error" | "invalid-argument" | "finished-feed" | "read-error" | "freed-engine" | "unrepresentable" | "panic" | "invalid-plan" | "incompatible-engines" | "too-many-values" | "memory-limit" | "invalid-snapshot" | "unknown-dimension" | "dimension-not-kept" | "period-unavailable" | "unknown-metric" | "duplicate-group-by" | "invalid-level" | "missing-column" | "unknown-id" | "mapping-time" | "invalid-delimiter" | "invalid-header" | "column-length" | "unknown-column" | "invalid-code" | "line-too-long" | "out-of-range" | "unknown-attribute" | "unknown-rule" | "unknown-kpi" | "invalid-value" | "duplicate-id" | "recommend-count" | "invalid-scale" | "outside-scale" | "successes-exceed-n" | "invalid-number" | "dimension-mismatch" | "no-such-column" | "overflow" | "no-predictors" | "too-few-cases" | "constant-column" | "singular" | "too-many-predictors" | "unknown-schema-version" | "dangling-reference" | "identity-missing-dominant" | "facet-in-two-tiers" | "goal-value-out-of-range" | "goal-dates-reversed" | "rule-weight-not-positive" | "attribute-scale-invalid" | "not-applicable-in-scale" | "scale-not-supported" | "value-out-of-range" | "reserved-dimension-id" | "instrument-kind-mismatch" | "too-many-attributes" | "no-identity" | "no-positioning" | "no-rules" | "no-needs" | "no-context-analysis" | "positioning-not-dominant" | "goal-not-addressed" | "emphasized-unsupported" | "rule-not-measured" | "no-employee-survey" | "leadership-not-committed" | "long-term-before-mid-term";
 
 /** Step 3.4: evaluation instruments. */
 export interface Evaluation {
@@ -1281,6 +1281,13 @@ export interface Limits {
    * alerts nobody follows up) [10,000].
    */
   maxAlertsListed?: number;
+  /**
+   * Most heap bytes the cells may take (the `bytes` of
+   * [`Engine::stats`]: cells, keys, indexes and interned values)
+   * [1 GiB]. An ingest or merge that would pass it fails with a
+   * `memory-limit` error and keeps nothing of the call.
+   */
+  maxCellBytes?: number;
   /** Most distinct values per dimension [100,000]. */
   maxDistinctValues?: number;
   /**

@@ -91,10 +91,17 @@ pub fn load(
             CsvMapping::from_json(&path_or_inline(m)?).map_err(|e| io(format!("mapping: {e}")))
         })
         .transpose()?;
-    let config = EngineConfig {
+    let mut config = EngineConfig {
         cube: cube(args)?,
         ..EngineConfig::default()
     };
+    if let Some(b) = args.value("max-cell-bytes") {
+        config.limits.max_cell_bytes = b.parse().map_err(|_| {
+            io(format!(
+                "--max-cell-bytes {b}: expected a number of bytes (the cells' memory budget)"
+            ))
+        })?;
+    }
     let mut engine = Engine::with_config(plan, config).map_err(|e| Failure(1, e.to_string()))?;
     let limits = engine.config().limits.clone();
     let mut total = IngestReport::default();
@@ -257,6 +264,7 @@ const VALUE_FLAGS: &[&str] = &[
     "from-snapshot",
     "cube",
     "granularity",
+    "max-cell-bytes",
 ];
 
 fn parse(argv: &[String], name: &str) -> Result<(Args, String, Vec<String>), Failure> {

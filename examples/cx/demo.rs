@@ -61,7 +61,13 @@ pub fn run(argv: &[String]) -> u8 {
             return 1;
         }
     };
-    let report = engine.ingest_batch(&data.records);
+    let report = match engine.ingest_batch(&data.records) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cx demo: {e}");
+            return 1;
+        }
+    };
     println!(
         "Demo data: {} records ingested ({} rejected), {} alerts raised, {} cells kept",
         report.accepted,

@@ -98,7 +98,7 @@ fn loaded() -> &'static Engine {
     static E: OnceLock<Engine> = OnceLock::new();
     E.get_or_init(|| {
         let mut e = empty().clone();
-        let r = e.ingest_json_lines(SAMPLE_JSONL.as_bytes());
+        let r = e.ingest_json_lines(SAMPLE_JSONL.as_bytes()).unwrap();
         assert_eq!(r.rejected, 0, "{r:#?}");
         e
     })
@@ -222,7 +222,7 @@ fn exercised(result: Result<Engine, cx_core::engine::EngineError>) -> Option<Eng
         let _ = with_data.query(probe());
     }
     let mut more = e.clone();
-    check_report(&more.ingest_json_lines(SAMPLE_JSONL.as_bytes()));
+    check_report(&more.ingest_json_lines(SAMPLE_JSONL.as_bytes()).unwrap());
     Some(e)
 }
 
@@ -331,7 +331,7 @@ fn join(lines: &[&[u8]]) -> Vec<u8> {
 /// equals the whole, restore(snapshot) answers the same.
 pub fn records(data: &[u8]) {
     let mut e = loaded().clone();
-    let r = e.ingest_json_lines(data);
+    let r = e.ingest_json_lines(data).unwrap();
     check_report(&r);
     let lines = jsonl_lines(data);
     assert_eq!(r.total, lines.len() as u64, "total != non-blank lines");
@@ -351,12 +351,12 @@ pub fn records(data: &[u8]) {
         let bad: Vec<&[u8]> = bad.iter().map(|(_, l)| *l).collect();
         // The accepted lines alone give the same statistics.
         let mut g = loaded().clone();
-        let rg = g.ingest_json_lines(&join(&good));
+        let rg = g.ingest_json_lines(&join(&good)).unwrap();
         assert_eq!((rg.accepted, rg.rejected), (r.accepted, 0), "{rg:#?}");
         assert_same(&whole, &card(&g), "accepted lines alone");
         // The rejected lines, again, change nothing.
         let mut b = e.clone();
-        let rb = b.ingest_json_lines(&join(&bad));
+        let rb = b.ingest_json_lines(&join(&bad)).unwrap();
         assert_eq!((rb.accepted, rb.rejected), (0, r.rejected), "{rb:#?}");
         assert_same(&whole, &card(&b), "rejected lines again");
         // Merge over a split equals the whole.
@@ -366,9 +366,9 @@ pub fn records(data: &[u8]) {
             data[0] as usize % (good.len() + 1)
         };
         let mut a = loaded().clone();
-        a.ingest_json_lines(&join(&good[..k]));
+        a.ingest_json_lines(&join(&good[..k])).unwrap();
         let mut c = empty().clone();
-        c.ingest_json_lines(&join(&good[k..]));
+        c.ingest_json_lines(&join(&good[k..])).unwrap();
         a.merge(&c).expect("engines over one plan merge");
         assert_same(&whole, &card(&a), "merge over a split");
     }
@@ -385,14 +385,14 @@ pub fn records(data: &[u8]) {
     let mut feed = cx_core::engine::JsonLinesFeed::new();
     let mut pushed = 0;
     for piece in [&data[..x], &data[x..y], &data[y..]] {
-        pushed += feed.push(&mut f, piece).total;
+        pushed += feed.push(&mut f, piece).expect("within the budget").total;
         assert_eq!(
             feed.report().total,
             pushed,
             "a feed's report counts its pushes"
         );
     }
-    assert_eq!(feed.finish(&mut f), r, "a feed in three pieces");
+    assert_eq!(feed.finish(&mut f), Ok(r.clone()), "a feed in three pieces");
     assert_same(&whole, &card(&f), "a feed in three pieces");
     let mut rd = loaded().clone();
     assert_eq!(
@@ -411,10 +411,11 @@ pub fn records(data: &[u8]) {
                     assert_same(&card(loaded()), &card(&j), "rejected-only JSON document");
                 }
             }
-            Err(err) => {
+            Err(cx_core::engine::IngestError::Parse(err)) => {
                 assert!(err.line >= 1 && err.column >= 1, "{err:?}");
                 assert!(!err.message.is_empty());
             }
+            Err(err) => panic!("a JSON document within the budget: {err}"),
         }
     }
 }
@@ -925,7 +926,7 @@ fn columns_inner(u: &mut Unstructured) -> arbitrary::Result<()> {
             ..ResponseRef::default()
         });
     }
-    let rb = ingest.finish();
+    let rb = ingest.finish().expect("within the budget");
     assert_eq!(
         (ra.total, ra.accepted, ra.rejected),
         (rb.total, rb.accepted, rb.rejected),

@@ -203,7 +203,7 @@ pub(crate) fn with_filter(sel: &Selection, dim: &str, value: &str) -> Selection 
 /// use cx_core::plan::Plan;
 /// let plan = Plan::from_json(include_str!("../../../examples/data/plan.json")).unwrap();
 /// let mut engine = Engine::new(plan).unwrap();
-/// engine.ingest_batch(&generate(&DemoConfig { days: 60, ..DemoConfig::default() }).records);
+/// engine.ingest_batch(&generate(&DemoConfig { days: 60, ..DemoConfig::default() }).records).unwrap();
 /// let a = analyse(&engine, &AnalysisOptions::default()).unwrap();
 /// assert_eq!(a.as_of, engine.latest_date());
 /// assert!(!a.vital.attributes.is_empty());

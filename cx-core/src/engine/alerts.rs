@@ -34,9 +34,9 @@ pub(crate) fn order(a: &Alert, b: &Alert) -> Ordering {
         .then_with(|| a.line.cmp(&b.line))
 }
 
-/// An alert ordered by [`order`].
+/// An alert ordered by [`order`], with the transaction that kept it.
 #[derive(Debug, Clone)]
-struct Kept(Alert);
+struct Kept(Alert, u64);
 
 impl PartialEq for Kept {
     fn eq(&self, other: &Self) -> bool {
@@ -66,6 +66,11 @@ impl Ord for Kept {
 pub(crate) struct AlertLog {
     capacity: usize,
     heap: BinaryHeap<Reverse<Kept>>,
+    /// The current transaction (alerts kept since [`AlertLog::begin`]
+    /// carry it).
+    tx: u64,
+    /// During a transaction: the older alerts it pushed out.
+    evicted: Option<Vec<Alert>>,
 }
 
 impl PartialEq for AlertLog {
@@ -80,6 +85,31 @@ impl AlertLog {
         AlertLog {
             capacity,
             heap: BinaryHeap::new(),
+            tx: 0,
+            evicted: None,
+        }
+    }
+
+    /// Starts journaling changes for [`AlertLog::rollback`].
+    pub(crate) fn begin(&mut self) {
+        self.tx += 1;
+        self.evicted = Some(Vec::new());
+    }
+
+    /// Keeps the changes since [`AlertLog::begin`].
+    pub(crate) fn commit(&mut self) {
+        self.evicted = None;
+    }
+
+    /// Undoes the changes since [`AlertLog::begin`].
+    pub(crate) fn rollback(&mut self) {
+        let Some(evicted) = self.evicted.take() else {
+            return;
+        };
+        let tx = self.tx;
+        self.heap.retain(|Reverse(Kept(_, t))| *t != tx);
+        for a in evicted {
+            self.heap.push(Reverse(Kept(a, 0)));
         }
     }
 
@@ -89,7 +119,7 @@ impl AlertLog {
         if self.heap.len() < self.capacity {
             return None;
         }
-        self.heap.peek().map(|Reverse(Kept(a))| a)
+        self.heap.peek().map(|Reverse(Kept(a, _))| a)
     }
 
     /// Whether an alert with this key could be kept: the log has room, or
@@ -119,10 +149,14 @@ impl AlertLog {
         if !self.keeps(&alert) {
             return;
         }
+        let kept = Reverse(Kept(alert, self.tx));
         if self.heap.len() < self.capacity {
-            self.heap.push(Reverse(Kept(alert)));
+            self.heap.push(kept);
         } else if let Some(mut oldest) = self.heap.peek_mut() {
-            *oldest = Reverse(Kept(alert));
+            let Reverse(Kept(old, tx)) = std::mem::replace(&mut *oldest, kept);
+            if let Some(evicted) = self.evicted.as_mut().filter(|_| tx != self.tx) {
+                evicted.push(old);
+            }
         }
     }
 
@@ -135,7 +169,7 @@ impl AlertLog {
 
     /// Keeps the newest of both logs (the newest `capacity` of the union).
     pub(crate) fn merge(&mut self, other: &AlertLog) {
-        for Reverse(Kept(a)) in &other.heap {
+        for Reverse(Kept(a, _)) in &other.heap {
             self.offer(a);
         }
     }
@@ -145,7 +179,7 @@ impl AlertLog {
     #[cfg(feature = "parallel")]
     pub(crate) fn shift(&mut self, index: usize, lines: usize) {
         let mut kept = std::mem::take(&mut self.heap).into_vec();
-        for Reverse(Kept(a)) in &mut kept {
+        for Reverse(Kept(a, _)) in &mut kept {
             a.index = a.index.saturating_add(index);
             a.line = a.line.map(|l| l.saturating_add(lines));
         }
@@ -155,7 +189,11 @@ impl AlertLog {
 
     /// The alerts kept, oldest first.
     pub(crate) fn to_vec(&self) -> Vec<Alert> {
-        let mut v: Vec<Alert> = self.heap.iter().map(|Reverse(Kept(a))| a.clone()).collect();
+        let mut v: Vec<Alert> = self
+            .heap
+            .iter()
+            .map(|Reverse(Kept(a, _))| a.clone())
+            .collect();
         v.sort_by(order);
         v
     }

@@ -263,14 +263,36 @@ impl ResponseBatch {
 }
 
 /// Cells of one record kind: a key → value map that keeps insertion order
-/// (so the kernel can hold an index instead of a borrow).
-#[derive(Debug, Clone, PartialEq)]
+/// (so the kernel can hold an index instead of a borrow), with a running
+/// count of the heap its values own and, during a transaction, what it
+/// takes to undo it.
+#[derive(Debug, Clone)]
 pub struct CellMap<T> {
     index: HashMap<CellKey, usize, FxBuildHasher>,
     /// Keys, in insertion order.
-    pub keys: Vec<CellKey>,
+    keys: Vec<CellKey>,
     /// Values, parallel to `keys`.
-    pub values: Vec<T>,
+    values: Vec<T>,
+    /// Heap bytes owned by the values.
+    heap: usize,
+    journal: Option<Box<CellJournal<T>>>,
+}
+
+/// What undoes a transaction on a [`CellMap`]: its size and capacities at
+/// the start, and the first value of every older cell changed since.
+#[derive(Debug, Clone)]
+struct CellJournal<T> {
+    len: usize,
+    heap: usize,
+    capacities: [usize; 3],
+    saved: Vec<(usize, T)>,
+    seen: hashbrown::HashSet<usize, FxBuildHasher>,
+}
+
+impl<T: PartialEq> PartialEq for CellMap<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.keys == other.keys && self.values == other.values
+    }
 }
 
 impl<T> Default for CellMap<T> {
@@ -279,23 +301,13 @@ impl<T> Default for CellMap<T> {
             index: HashMap::default(),
             keys: Vec::new(),
             values: Vec::new(),
+            heap: 0,
+            journal: None,
         }
     }
 }
 
 impl<T> CellMap<T> {
-    /// The position of `key`, inserting `make()` when absent.
-    pub fn slot(&mut self, key: &CellKey, make: impl FnOnce() -> T) -> usize {
-        if let Some(&i) = self.index.get(key) {
-            return i;
-        }
-        let i = self.values.len();
-        self.index.insert(key.clone(), i);
-        self.keys.push(key.clone());
-        self.values.push(make());
-        i
-    }
-
     /// The value of `key`, if the cell exists.
     pub fn get(&self, key: &CellKey) -> Option<&T> {
         self.index.get(key).map(|&i| &self.values[i])
@@ -311,13 +323,54 @@ impl<T> CellMap<T> {
         self.values.is_empty()
     }
 
-    /// Iterates over (key, value).
+    /// Iterates over (key, value), in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&CellKey, &T)> {
         self.keys.iter().zip(&self.values)
     }
 }
 
-impl<T: HeapBytes> CellMap<T> {
+impl<T: Clone + HeapBytes> CellMap<T> {
+    /// Applies `f` to the value of `key`, inserting `make()` first when the
+    /// cell is absent; keeps the heap count and the transaction's journal.
+    pub fn update<R>(
+        &mut self,
+        key: &CellKey,
+        make: impl FnOnce() -> T,
+        f: impl FnOnce(&mut T) -> R,
+    ) -> R {
+        let i = match self.index.get(key) {
+            Some(&i) => i,
+            None => {
+                let i = self.values.len();
+                self.index.insert(key.clone(), i);
+                self.keys.push(key.clone());
+                let v = make();
+                self.heap += v.heap_bytes();
+                self.values.push(v);
+                i
+            }
+        };
+        if let Some(j) = &mut self.journal {
+            if i < j.len && j.seen.insert(i) {
+                j.saved.push((i, self.values[i].clone()));
+            }
+        }
+        let v = &mut self.values[i];
+        let before = v.heap_bytes();
+        let out = f(v);
+        self.heap = self.heap - before + v.heap_bytes();
+        out
+    }
+
+    /// Inserts a cell; false (and nothing changes) when the key is there.
+    pub fn insert(&mut self, key: CellKey, value: T) -> bool {
+        if self.index.contains_key(&key) {
+            return false;
+        }
+        self.update(&key, || value, |_| ());
+        true
+    }
+
     /// Heap bytes: the index, the keys and the values with what they own.
     pub fn bytes(&self) -> usize {
         let key = std::mem::size_of::<CellKey>();
@@ -326,6 +379,46 @@ impl<T: HeapBytes> CellMap<T> {
             + self.values.capacity() * std::mem::size_of::<T>()
             + (self.index.len() + self.keys.len())
                 * (self.keys.first().map_or(0, |k| k.dims.len()) * 4)
-            + self.values.iter().map(HeapBytes::heap_bytes).sum::<usize>()
+            + self.heap
+    }
+
+    /// Starts journaling changes for [`CellMap::rollback`].
+    pub(crate) fn begin(&mut self) {
+        self.journal = Some(Box::new(CellJournal {
+            len: self.values.len(),
+            heap: self.heap,
+            capacities: [
+                self.index.capacity(),
+                self.keys.capacity(),
+                self.values.capacity(),
+            ],
+            saved: Vec::new(),
+            seen: Default::default(),
+        }));
+    }
+
+    /// Keeps the changes since [`CellMap::begin`].
+    pub(crate) fn commit(&mut self) {
+        self.journal = None;
+    }
+
+    /// Undoes the changes since [`CellMap::begin`], the room taken
+    /// included.
+    pub(crate) fn rollback(&mut self) {
+        let Some(j) = self.journal.take() else {
+            return;
+        };
+        for (i, v) in j.saved {
+            self.values[i] = v;
+        }
+        for k in self.keys.drain(j.len..) {
+            self.index.remove(&k);
+        }
+        self.values.truncate(j.len);
+        self.heap = j.heap;
+        let [index, keys, values] = j.capacities;
+        self.index.shrink_to(index);
+        self.keys.shrink_to(keys);
+        self.values.shrink_to(values);
     }
 }

@@ -76,6 +76,10 @@ pub enum ColumnsError {
         /// Dictionary size.
         size: usize,
     },
+    /// The cells would pass `limits.maxCellBytes`: nothing of the call was
+    /// kept.
+    #[error(transparent)]
+    MemoryLimit(#[from] super::MemoryLimit),
 }
 
 impl ColumnsError {
@@ -85,6 +89,7 @@ impl ColumnsError {
             ColumnsError::Length { .. } => ErrorCode::ColumnLength,
             ColumnsError::Unknown(_) => ErrorCode::UnknownColumn,
             ColumnsError::Code { .. } => ErrorCode::InvalidCode,
+            ColumnsError::MemoryLimit(e) => e.code(),
         }
     }
 }
@@ -95,10 +100,16 @@ impl Engine {
     /// row is checked against the plan's scales, rejected rows are reported
     /// with their index and field, and accepted rows go through the batch
     /// kernel. Alerts are raised as for any record (without record ids).
+    /// Fails, keeping nothing of the call, when the cells would pass
+    /// `limits.maxCellBytes`.
     pub fn ingest_columns(
         &mut self,
         cols: &ResponseColumns<'_>,
     ) -> Result<IngestReport, ColumnsError> {
+        self.transaction(|e| e.columns(cols))?
+    }
+
+    fn columns(&mut self, cols: &ResponseColumns<'_>) -> Result<IngestReport, ColumnsError> {
         let rows = cols.at.len();
         let len_check = |name: &str, len: usize| {
             if len == rows {
@@ -179,6 +190,9 @@ impl Engine {
         let get = |c: Option<&[u8]>, r: usize| c.map_or(MISSING, |c| c[r]);
         let mut key = vec![0u32; self.dims.len()];
         for r in 0..rows {
+            if self.over_budget() {
+                break;
+            }
             let reject = |report: &mut IngestReport, field: &str, message: String, code| {
                 report.reject(
                     RecordError {

@@ -170,6 +170,10 @@ pub enum MappingError {
     /// The mapping document is not valid.
     #[error("invalid mapping at line {}, column {} ({}): {}", .0.line, .0.column, .0.pointer, .0.message)]
     Parse(crate::error::ParseError),
+    /// The cells would pass `limits.maxCellBytes`: nothing of the call was
+    /// kept.
+    #[error(transparent)]
+    MemoryLimit(#[from] super::MemoryLimit),
 }
 
 impl CsvMapping {
@@ -227,7 +231,9 @@ impl Engine {
     ) -> Result<IngestReport, MappingError> {
         let (setup, mut reader) = self.csv_setup(text, mapping)?;
         let input = [setup.text, &[]];
-        Ok(self.ingest_csv_rows(&mut reader, input, &setup.names, &setup.cols, mapping))
+        Ok(self.transaction(|e| {
+            e.ingest_csv_rows(&mut reader, input, &setup.names, &setup.cols, mapping)
+        })?)
     }
 
     /// Checks the mapping against the header and the plan; returns the
@@ -287,7 +293,7 @@ impl Engine {
         // for the call, re-borrowed row by row.
         let mut spare: Vec<(&[u8], &'static [u8])> = Vec::new();
         let mut index = 0usize;
-        loop {
+        while !self.over_budget() {
             let before = reader.position().clone();
             let read = reader.read_byte_record(&mut record);
             // The physical line where this record starts (a syntax error has
@@ -393,7 +399,7 @@ impl Engine {
         mapping: &CsvMapping,
         threads: usize,
     ) -> Result<IngestReport, MappingError> {
-        self.ingest_csv_split(text, mapping, threads, 1 << 16)
+        self.transaction(|e| e.ingest_csv_split(text, mapping, threads, 1 << 16))?
     }
 
     /// [`Engine::ingest_csv_parallel`] for inputs of at least `min_bytes`.
@@ -519,7 +525,7 @@ impl Engine {
             at: m
                 .at
                 .as_ref()
-                .map(|t| Ok((find(&t.column, "/at/column".into())?, t.format)))
+                .map(|t| Ok::<_, MappingError>((find(&t.column, "/at/column".into())?, t.format)))
                 .transpose()?,
             attributes: attrs(&m.attributes, "attributes")?,
             expectations: attrs(&m.expectations, "expectations")?,

@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::cells::ResponseBatch;
-use super::{cells, Engine};
+use super::{cells, Engine, MemoryLimit};
 use crate::diagnostic::escape_pointer_token;
 use crate::error::ErrorCode;
 use crate::metric::Kpi;
@@ -188,30 +188,39 @@ pub(crate) fn ptr(parts: &[&str]) -> String {
 
 impl Engine {
     /// Ingests one typed record.
-    pub fn ingest(&mut self, record: impl Into<Record>) -> IngestReport {
+    pub fn ingest(&mut self, record: impl Into<Record>) -> Result<IngestReport, MemoryLimit> {
         let record = record.into();
         self.ingest_batch(std::slice::from_ref(&record))
     }
 
-    /// Ingests typed records (customer responses go through the columnar batch).
-    pub fn ingest_batch(&mut self, records: &[Record]) -> IngestReport {
-        let mut report = IngestReport::default();
-        let mut batch = self.new_batch();
-        for (index, rec) in records.iter().enumerate() {
-            self.accept(rec, Position { index, line: None }, &mut batch, &mut report);
-        }
-        self.flush(&mut batch);
-        report
+    /// Ingests typed records (customer responses go through the columnar
+    /// batch). Fails, keeping nothing of the call, when the cells would
+    /// pass `limits.maxCellBytes`.
+    pub fn ingest_batch(&mut self, records: &[Record]) -> Result<IngestReport, MemoryLimit> {
+        self.transaction(|e| {
+            let mut report = IngestReport::default();
+            let mut batch = e.new_batch();
+            for (index, rec) in records.iter().enumerate() {
+                e.accept(rec, Position { index, line: None }, &mut batch, &mut report);
+                if e.over_budget() {
+                    break;
+                }
+            }
+            e.flush(&mut batch);
+            report
+        })
     }
 
     pub(crate) fn new_batch(&self) -> ResponseBatch {
         ResponseBatch::new(self.dims.len(), self.plan.attributes.len())
     }
 
+    /// Files the rows of `batch` (and empties it), then checks the budget.
     pub(crate) fn flush(&mut self, batch: &mut ResponseBatch) {
         if !batch.is_empty() {
             self.responses.apply(batch);
             batch.clear();
+            self.within_budget();
         }
     }
 
@@ -231,7 +240,10 @@ impl Engine {
         };
         match result {
             Ok(None) => {} // counted by the row checker
-            Ok(Some(alerts)) => self.accepted(report, alerts),
+            Ok(Some(alerts)) => {
+                self.accepted(report, alerts);
+                self.within_budget();
+            }
             Err(e) => self.rejected(report, pos, rec.id().map(str::to_string), e),
         }
         self.after_record(batch);
@@ -388,18 +400,18 @@ impl Engine {
             .iter()
             .map(|(k, &v)| ((self.items.intern(k) - 1) as usize, v))
             .collect();
-        let i = self.employees.slot(&key, Default::default);
-        let cell = &mut self.employees.values[i];
-        cell.responses += 1;
-        if let Some(e) = r.enps {
-            let _ = cell.enps.add(e);
-        }
-        for (item, v) in items {
-            if cell.items.len() <= item {
-                cell.items.resize(item + 1, Default::default());
+        self.employees.update(&key, Default::default, |cell| {
+            cell.responses += 1;
+            if let Some(e) = r.enps {
+                let _ = cell.enps.add(e);
             }
-            let _ = cell.items[item].add(v);
-        }
+            for (item, v) in items {
+                if cell.items.len() <= item {
+                    cell.items.resize(item + 1, Default::default());
+                }
+                let _ = cell.items[item].add(v);
+            }
+        });
         self.note_time(r.at.unix());
         Ok(Vec::new())
     }
@@ -458,13 +470,14 @@ impl Engine {
             method: method_code(r.method),
             dims: ids.into_boxed_slice(),
         };
-        let i = self.audits.slot(&key, Default::default);
-        let cell = &mut self.audits.values[i];
-        // Weights were validated with the plan, so scoring cannot fail.
-        let _ = cell.compliance.add_audit(&items);
-        if !failed_critical.is_empty() {
-            cell.critical_failures += 1;
-        }
+        let critical = !failed_critical.is_empty();
+        self.audits.update(&key, Default::default, |cell| {
+            // Weights were validated with the plan, so scoring cannot fail.
+            let _ = cell.compliance.add_audit(&items);
+            if critical {
+                cell.critical_failures += 1;
+            }
+        });
         self.note_time(r.at.unix());
         let mut alerts = Vec::new();
         if self.plan.thresholds.alerts.critical_rule_failed {
@@ -533,13 +546,11 @@ impl Engine {
                 "the KPI total of this period would overflow a 64-bit float",
             ));
         }
-        let i = self.kpis.slot(&key, Default::default);
-        let e = self.kpis.values[i]
-            .sums
-            .entry(kpi.name().to_string())
-            .or_default();
-        e.n += 1;
-        e.sum += r.value;
+        self.kpis.update(&key, Default::default, |cell| {
+            let e = cell.sums.entry(kpi.name().to_string()).or_default();
+            e.n += 1;
+            e.sum += r.value;
+        });
         self.note_time(at.unix());
         Ok(Vec::new())
     }

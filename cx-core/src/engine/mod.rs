@@ -21,6 +21,7 @@
 //! elsewhere.
 
 mod alerts;
+mod budget;
 pub mod cells;
 mod columns;
 mod compare;
@@ -47,6 +48,7 @@ use alerts::AlertLog;
 use cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell};
 use store::ResponseStore;
 
+pub use budget::MemoryLimit;
 pub use columns::{ColumnsError, DimensionColumn, ResponseColumns, ABSENT};
 pub use compare::{Comparison, DiffTest};
 pub use csv_mapping::{CsvMapping, MappingError, ScoreColumn, TimeColumn, TimeFormat};
@@ -56,7 +58,7 @@ pub use rows::{ResponseIngest, ResponseRef, RowScratch};
 pub use snapshot::{
     Snapshot, MAX_SNAPSHOT_COUNT, SNAPSHOT_FORMAT, SNAPSHOT_STREAM_VERSION, SNAPSHOT_VERSION,
 };
-pub use text::{JsonLinesFeed, ReadError};
+pub use text::{IngestError, JsonLinesFeed, ReadError};
 
 /// Time granularity of the cube.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -118,6 +120,12 @@ pub struct Limits {
     /// alerts nobody follows up) \[10,000\].
     #[serde(default = "Limits::d_alerts")]
     pub max_alerts_listed: usize,
+    /// Most heap bytes the cells may take (the `bytes` of
+    /// [`Engine::stats`]: cells, keys, indexes and interned values)
+    /// \[1 GiB\]. An ingest or merge that would pass it fails with a
+    /// `memory-limit` error and keeps nothing of the call.
+    #[serde(default = "Limits::d_cell_bytes")]
+    pub max_cell_bytes: u64,
 }
 
 impl Limits {
@@ -133,6 +141,9 @@ impl Limits {
     fn d_alerts() -> usize {
         10_000
     }
+    fn d_cell_bytes() -> u64 {
+        1 << 30
+    }
 }
 
 impl Default for Limits {
@@ -143,6 +154,7 @@ impl Default for Limits {
             max_errors_listed: Limits::d_errors(),
             max_alerts_kept: Limits::d_alerts(),
             max_alerts_listed: Limits::d_alerts(),
+            max_cell_bytes: Limits::d_cell_bytes(),
         }
     }
 }
@@ -199,6 +211,10 @@ pub enum EngineError {
         /// `limits.maxDistinctValues` of the engine merged into.
         limit: usize,
     },
+    /// The cells would pass `limits.maxCellBytes` (of the engine merged
+    /// into, or of the snapshot restored): nothing was merged or restored.
+    #[error(transparent)]
+    MemoryLimit(#[from] MemoryLimit),
     /// A snapshot that cannot be restored.
     #[error("invalid snapshot at {pointer}: {message}")]
     Snapshot {
@@ -218,6 +234,8 @@ pub(crate) struct Interner {
     /// that it is UTF-8 (every key is).
     index: hashbrown::HashTable<u32>,
     values: Vec<String>,
+    /// Bytes of the strings' buffers.
+    heap: usize,
 }
 
 impl PartialEq for Interner {
@@ -253,6 +271,7 @@ impl Interner {
             return id;
         }
         self.values.push(s.to_string());
+        self.heap += self.values.last().map_or(0, String::capacity);
         let id = self.values.len() as u32;
         let values = &self.values;
         self.index
@@ -289,7 +308,35 @@ impl Interner {
     pub(crate) fn bytes(&self) -> usize {
         self.index.allocation_size()
             + self.values.capacity() * std::mem::size_of::<String>()
-            + self.values.iter().map(String::capacity).sum::<usize>()
+            + self.heap
+    }
+
+    /// The capacities of the index and the list, for [`Interner::truncate`].
+    pub(crate) fn mark(&self) -> (usize, usize, usize) {
+        (
+            self.values.len(),
+            self.index.capacity(),
+            self.values.capacity(),
+        )
+    }
+
+    /// Forgets the values interned since `mark` was taken, and the room
+    /// taken for them.
+    pub(crate) fn truncate(&mut self, (len, index_cap, values_cap): (usize, usize, usize)) {
+        for id in (len + 1..=self.values.len()).rev() {
+            let hash = hash_bytes(self.values[id - 1].as_bytes());
+            if let Ok(e) = self.index.find_entry(hash, |&i| i as usize == id) {
+                e.remove();
+            }
+        }
+        for v in self.values.drain(len..) {
+            self.heap -= v.capacity();
+        }
+        let values = &self.values;
+        self.index.shrink_to(index_cap, |&i| {
+            hash_bytes(values[i as usize - 1].as_bytes())
+        });
+        self.values.shrink_to(values_cap);
     }
 }
 
@@ -302,7 +349,7 @@ impl Interner {
 ///
 /// let plan = Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Acme"}}"#).unwrap();
 /// let mut engine = Engine::new(plan).unwrap();
-/// let report = engine.ingest_json_lines(b"{\"at\": \"2026-03-01\", \"nps\": 9}\n{\"at\": \"2026-03-02\", \"nps\": 3}\n{\"at\": \"2026-03-02\", \"nps\": 11}\n");
+/// let report = engine.ingest_json_lines(b"{\"at\": \"2026-03-01\", \"nps\": 9}\n{\"at\": \"2026-03-02\", \"nps\": 3}\n{\"at\": \"2026-03-02\", \"nps\": 11}\n").unwrap();
 /// assert_eq!((report.accepted, report.rejected), (2, 1));
 /// assert_eq!(report.errors[0].line, Some(3));
 /// assert_eq!(report.alerts.len(), 1); // the detractor
@@ -330,6 +377,8 @@ pub struct Engine {
     alerts: AlertLog,
     /// The row checker's layout and buffers (a function of plan and cube).
     rows: rows::RowChecker,
+    /// The call in progress, undone when it passes the memory budget.
+    tx: budget::Transaction,
 }
 
 impl Engine {
@@ -381,6 +430,7 @@ impl Engine {
             span: None,
             last_response: None,
             alerts,
+            tx: budget::Transaction::default(),
         })
     }
 
@@ -414,7 +464,7 @@ impl Engine {
     ///
     /// let plan = Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Acme"}}"#).unwrap();
     /// let mut engine = Engine::new(plan).unwrap();
-    /// engine.ingest_json_lines(b"{\"at\": \"2026-03-01\", \"nps\": 9, \"segment\": \"a\"}\n");
+    /// engine.ingest_json_lines(b"{\"at\": \"2026-03-01\", \"nps\": 9, \"segment\": \"a\"}\n").unwrap();
     /// let stats = engine.stats();
     /// assert_eq!((stats.cells, stats.rows), (1, 1));
     /// assert!(stats.bytes > 0);
@@ -432,20 +482,25 @@ impl Engine {
             .flat_map(|(_, c)| c.sums.values())
             .map(|s| s.n)
             .sum();
-        let bytes = self.responses.bytes()
+        EngineStats {
+            cells: self.cell_count() as u64,
+            bytes: self.cell_bytes() as u64,
+            rows: [self.responses.rows(), employees, audits, kpis]
+                .into_iter()
+                .fold(0, u64::saturating_add),
+        }
+    }
+
+    /// Heap bytes of the cells, their keys and indexes and the interned
+    /// values (what `limits.maxCellBytes` bounds).
+    pub(crate) fn cell_bytes(&self) -> usize {
+        self.responses.bytes()
             + self.employees.bytes()
             + self.audits.bytes()
             + self.kpis.bytes()
             + self.items.bytes()
             + self.interners.iter().map(Interner::bytes).sum::<usize>()
-            + self.interners.capacity() * std::mem::size_of::<Interner>();
-        EngineStats {
-            cells: self.cell_count() as u64,
-            bytes: bytes as u64,
-            rows: [self.responses.rows(), employees, audits, kpis]
-                .into_iter()
-                .fold(0, u64::saturating_add),
-        }
+            + self.interners.capacity() * std::mem::size_of::<Interner>()
     }
 
     /// The most rows a sparse response cell holds before it turns dense (0:
@@ -500,6 +555,7 @@ impl Engine {
             last_response: None,
             alerts: AlertLog::new(self.config.limits.max_alerts_kept),
             rows: self.rows.clone(),
+            tx: budget::Transaction::default(),
         }
     }
 
@@ -518,9 +574,12 @@ impl Engine {
     /// one engine that ingested both inputs, and keeps the newest alerts of
     /// both (see [`Engine::alerts`]). Both must have the same plan and
     /// settings.
+    ///
+    /// Fails, changing nothing, when the cells would pass
+    /// `limits.maxCellBytes`.
     pub fn merge(&mut self, other: &Engine) -> Result<(), EngineError> {
         self.check_kpi_totals(other)?;
-        self.merge_inner(other, true)
+        self.transaction(|e| e.merge_inner(other))?
     }
 
     /// Refuses a merge whose KPI totals would overflow, before anything
@@ -562,11 +621,7 @@ impl Engine {
         Ok(())
     }
 
-    pub(crate) fn merge_inner(
-        &mut self,
-        other: &Engine,
-        with_alerts: bool,
-    ) -> Result<(), EngineError> {
+    pub(crate) fn merge_inner(&mut self, other: &Engine) -> Result<(), EngineError> {
         if *self.plan != *other.plan {
             return Err(EngineError::Incompatible(
                 "the engines have different plans".into(),
@@ -630,16 +685,18 @@ impl Engine {
         }
         self.responses.compact();
         for (k, v) in other.employees.iter() {
-            let i = self.employees.slot(&remap(k), EmployeeCell::default);
-            self.employees.values[i].merge_mapped(v, &item_map);
+            self.employees
+                .update(&remap(k), EmployeeCell::default, |c| {
+                    c.merge_mapped(v, &item_map)
+                });
         }
         for (k, v) in other.audits.iter() {
-            let i = self.audits.slot(&remap(k), AuditCell::default);
-            self.audits.values[i].merge(v);
+            self.audits
+                .update(&remap(k), AuditCell::default, |c| c.merge(v));
         }
         for (k, v) in other.kpis.iter() {
-            let i = self.kpis.slot(&remap(k), KpiCell::default);
-            self.kpis.values[i].merge(v);
+            self.kpis
+                .update(&remap(k), KpiCell::default, |c| c.merge(v));
         }
         if let Some((lo, hi)) = other.span {
             self.note_time(lo);
@@ -649,9 +706,8 @@ impl Engine {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
-        if with_alerts {
-            self.alerts.merge(&other.alerts);
-        }
+        self.alerts.merge(&other.alerts);
+        self.within_budget();
         Ok(())
     }
 }
@@ -695,6 +751,7 @@ impl EngineError {
             EngineError::Incompatible(_) => ErrorCode::IncompatibleEngines,
             EngineError::TooManyValues { .. } => ErrorCode::TooManyValues,
             EngineError::Snapshot { .. } => ErrorCode::InvalidSnapshot,
+            EngineError::MemoryLimit(e) => e.code(),
         }
     }
 
@@ -703,7 +760,9 @@ impl EngineError {
         match self {
             EngineError::InvalidPlan(d) => d.first().map(|d| d.pointer.clone()).unwrap_or_default(),
             EngineError::UnknownCubeDimension(_) => "/cube/dimensions".into(),
-            EngineError::Incompatible(_) | EngineError::TooManyValues { .. } => String::new(),
+            EngineError::Incompatible(_)
+            | EngineError::TooManyValues { .. }
+            | EngineError::MemoryLimit(_) => String::new(),
             EngineError::Snapshot { pointer, .. } => pointer.clone(),
         }
     }
@@ -747,6 +806,7 @@ impl MappingError {
             MappingError::Delimiter => ErrorCode::InvalidDelimiter,
             MappingError::Header(_) => ErrorCode::InvalidHeader,
             MappingError::Parse(e) => e.code(),
+            MappingError::MemoryLimit(e) => e.code(),
         }
     }
 
@@ -758,7 +818,7 @@ impl MappingError {
             MappingError::Parse(e) => e.pointer.clone(),
             MappingError::Time => "/at".into(),
             MappingError::Delimiter => "/delimiter".into(),
-            MappingError::Header(_) => String::new(),
+            MappingError::Header(_) | MappingError::MemoryLimit(_) => String::new(),
         }
     }
 }

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use super::alerts::Raised;
 use super::cells::{ResponseBatch, MISSING, NOT_APPLICABLE};
 use super::ingest::{field_error, ptr, FieldError, Position, BATCH_ROWS};
-use super::{Engine, IngestReport};
+use super::{Engine, IngestReport, MemoryLimit};
 use crate::error::ErrorCode;
 use crate::plan::{Plan, STANDARD_DIMENSIONS};
 use crate::record::{Response, Timestamp};
@@ -40,7 +40,7 @@ use crate::record::{Response, Timestamp};
 ///     ..ResponseRef::default()
 /// });
 /// ingest.push(&ResponseRef { nps: Some(11), ..ResponseRef::default() });
-/// let report = ingest.finish();
+/// let report = ingest.finish().unwrap();
 /// assert_eq!((report.accepted, report.rejected), (1, 1));
 /// assert_eq!(report.alerts[0].dimensions["segment"], "families");
 /// assert_eq!(report.errors[0].pointer, "/nps");
@@ -220,7 +220,9 @@ fn kept_value<'r>(
 /// checks and files one row, [`refuse`] records a row the caller could not
 /// read, [`finish`] returns the report. Positions (`index`) count the rows
 /// pushed and refused, from 0. Dropping the session without `finish` still
-/// files every accepted row.
+/// files every accepted row. The session is one call for the memory budget
+/// (`limits.maxCellBytes`): past it, nothing more is filed and `finish`
+/// undoes the whole session and fails.
 ///
 /// [`push`]: ResponseIngest::push
 /// [`refuse`]: ResponseIngest::refuse
@@ -238,6 +240,7 @@ impl Engine {
     /// Starts a streaming ingest of customer responses (see
     /// [`ResponseIngest`]).
     pub fn response_ingest(&mut self) -> ResponseIngest<'_> {
+        self.begin();
         ResponseIngest {
             batch: self.new_batch(),
             report: IngestReport::default(),
@@ -247,12 +250,18 @@ impl Engine {
         }
     }
 
-    /// Ingests typed customer responses.
-    pub fn ingest_responses(&mut self, responses: &[Response]) -> IngestReport {
+    /// Ingests typed customer responses. Fails, keeping nothing of the
+    /// call, when the cells would pass `limits.maxCellBytes`.
+    pub fn ingest_responses(
+        &mut self,
+        responses: &[Response],
+    ) -> Result<IngestReport, MemoryLimit> {
         let mut ingest = self.response_ingest();
         let mut scratch = RowScratch::new();
         for r in responses {
-            ingest.push(&scratch.borrow(r));
+            if !ingest.push(&scratch.borrow(r)) && ingest.failed() {
+                break;
+            }
         }
         ingest.finish()
     }
@@ -327,6 +336,9 @@ impl ResponseIngest<'_> {
     /// report (a rejected row changes nothing). Returns whether it was
     /// accepted.
     pub fn push(&mut self, row: &ResponseRef<'_>) -> bool {
+        if self.failed() {
+            return false;
+        }
         let pos = Position {
             index: self.next,
             line: None,
@@ -353,6 +365,9 @@ impl ResponseIngest<'_> {
     /// a number): counted as rejected at the next position, with `pointer`
     /// (JSON Pointer within the row), a stable `code` and a message.
     pub fn refuse(&mut self, id: Option<&[u8]>, pointer: &str, code: ErrorCode, message: &str) {
+        if self.failed() {
+            return;
+        }
         let pos = Position {
             index: self.next,
             line: None,
@@ -367,18 +382,26 @@ impl ResponseIngest<'_> {
         );
     }
 
-    /// Files what is left and returns the report.
-    pub fn finish(mut self) -> IngestReport {
-        self.close();
-        std::mem::take(&mut self.report)
+    /// Whether the session passed `limits.maxCellBytes`: it files nothing
+    /// more, and [`ResponseIngest::finish`] undoes it and fails.
+    pub fn failed(&self) -> bool {
+        self.engine.over_budget()
     }
 
-    fn close(&mut self) {
+    /// Files what is left and returns the report, or, when the cells passed
+    /// `limits.maxCellBytes`, undoes the whole session and fails.
+    pub fn finish(mut self) -> Result<IngestReport, MemoryLimit> {
+        self.close()?;
+        Ok(std::mem::take(&mut self.report))
+    }
+
+    fn close(&mut self) -> Result<(), MemoryLimit> {
         if self.closed {
-            return;
+            return Ok(());
         }
         self.closed = true;
         self.engine.flush(&mut self.batch);
+        self.engine.end()
     }
 }
 
@@ -559,6 +582,8 @@ impl Engine {
 
 impl Drop for ResponseIngest<'_> {
     fn drop(&mut self) {
-        self.close();
+        // Dropped without `finish`: the session is kept, or undone when it
+        // passed the budget (nobody is left to tell).
+        let _ = self.close();
     }
 }

@@ -345,20 +345,17 @@ impl Engine {
             }
         }
         for (k, v) in s.employees {
-            let i = e.employees.slot(&k, || v.clone());
-            if e.employees.values[i] != v {
+            if !e.employees.insert(k, v) {
                 return Err(bad("/employees".into(), "duplicate cell keys"));
             }
         }
         for (k, v) in s.audits {
-            let i = e.audits.slot(&k, || v.clone());
-            if e.audits.values[i] != v {
+            if !e.audits.insert(k, v) {
                 return Err(bad("/audits".into(), "duplicate cell keys"));
             }
         }
         for (k, v) in s.kpis {
-            let i = e.kpis.slot(&k, || v.clone());
-            if e.kpis.values[i] != v {
+            if !e.kpis.insert(k, v) {
                 return Err(bad("/kpis".into(), "duplicate cell keys"));
             }
         }
@@ -367,6 +364,7 @@ impl Engine {
         for a in s.alerts {
             e.alerts.push(a);
         }
+        e.check_restored()?;
         Ok(e)
     }
 }

@@ -77,6 +77,28 @@ pub struct ResponseStore {
     dense_heap: usize,
     /// Responses filed, over every cell.
     filed: u64,
+    /// What undoes the changes since [`ResponseStore::begin`].
+    journal: Option<Box<Journal>>,
+}
+
+/// What undoes a transaction on a [`ResponseStore`]: its sizes and
+/// capacities at the start, and the first slot and dense cell of every
+/// older cell changed since. Rows and dense cells are only ever appended
+/// during a transaction (the arena is not compacted), so an older slot
+/// still points at its rows.
+#[derive(Debug, Clone, Default)]
+struct Journal {
+    cells: usize,
+    rows: usize,
+    dense: usize,
+    garbage: usize,
+    dense_heap: usize,
+    filed: u64,
+    /// Index, buckets, keys, slots, rows, dense.
+    capacities: [usize; 6],
+    slots: Vec<(u32, Slot)>,
+    dense_cells: Vec<(u32, ResponseCell)>,
+    seen: hashbrown::HashSet<u32, rustc_hash::FxBuildHasher>,
 }
 
 /// Room for `additional` more items, growing by a quarter at a time: the
@@ -229,6 +251,89 @@ impl ResponseStore {
             dense: Vec::new(),
             dense_heap: 0,
             filed: 0,
+            journal: None,
+        }
+    }
+
+    /// Starts journaling changes for [`ResponseStore::rollback`].
+    pub fn begin(&mut self) {
+        self.journal = Some(Box::new(Journal {
+            cells: self.slots.len(),
+            rows: self.rows.len(),
+            dense: self.dense.len(),
+            garbage: self.garbage,
+            dense_heap: self.dense_heap,
+            filed: self.filed,
+            capacities: [
+                self.index.capacity(),
+                self.buckets.capacity(),
+                self.keys.capacity(),
+                self.slots.capacity(),
+                self.rows.capacity(),
+                self.dense.capacity(),
+            ],
+            ..Journal::default()
+        }));
+    }
+
+    /// Keeps the changes since [`ResponseStore::begin`] (and compacts the
+    /// arena, which waits for the end of a transaction).
+    pub fn commit(&mut self) {
+        self.journal = None;
+        self.compact();
+    }
+
+    /// Undoes the changes since [`ResponseStore::begin`], the room taken
+    /// included.
+    pub fn rollback(&mut self) {
+        let Some(j) = self.journal.take() else {
+            return;
+        };
+        for (id, slot) in j.slots {
+            self.slots[id as usize] = slot;
+        }
+        for (at, cell) in j.dense_cells {
+            self.dense[at as usize] = cell;
+        }
+        for id in (j.cells..self.slots.len()).rev() {
+            let hash = hash_key(self.buckets[id], self.key(id));
+            if let Ok(e) = self.index.find_entry(hash, |&i| i as usize == id) {
+                e.remove();
+            }
+        }
+        let n = self.n_dims;
+        self.buckets.truncate(j.cells);
+        self.keys.truncate(j.cells * n);
+        self.slots.truncate(j.cells);
+        self.rows.truncate(j.rows);
+        self.dense.truncate(j.dense);
+        (self.garbage, self.dense_heap, self.filed) = (j.garbage, j.dense_heap, j.filed);
+        let [index, buckets, keys, slots, rows, dense] = j.capacities;
+        let (b, k) = (&self.buckets, &self.keys);
+        self.index.shrink_to(index, |&i| {
+            let i = i as usize;
+            hash_key(b[i], &k[i * n..(i + 1) * n])
+        });
+        self.buckets.shrink_to(buckets);
+        self.keys.shrink_to(keys);
+        self.slots.shrink_to(slots);
+        self.rows.shrink_to(rows);
+        self.dense.shrink_to(dense);
+    }
+
+    /// Journals cell `id` before its first change in a transaction.
+    fn touch(&mut self, id: usize) {
+        let Some(j) = &mut self.journal else {
+            return;
+        };
+        if id >= j.cells || !j.seen.insert(id as u32) {
+            return;
+        }
+        let s = self.slots[id];
+        j.slots.push((id as u32, s));
+        if s.len == DENSE && (s.at as usize) < j.dense {
+            j.dense_cells
+                .push((s.at, self.dense[s.at as usize].clone()));
         }
     }
 
@@ -394,6 +499,7 @@ impl ResponseStore {
     }
 
     fn file_row(&mut self, id: usize, row: &[u64], buf: &mut [i64]) {
+        self.touch(id);
         let s = self.slots[id];
         if s.len != DENSE && usize::from(s.len) >= self.threshold {
             self.densify(id);
@@ -457,6 +563,7 @@ impl ResponseStore {
     /// Makes cell `id` dense and adds `other` to it.
     pub fn merge_dense(&mut self, id: u32, other: &ResponseCell) {
         let id = id as usize;
+        self.touch(id);
         if self.slots[id].len != DENSE {
             self.densify(id);
         }
@@ -524,6 +631,7 @@ impl ResponseStore {
         if self.slots[id] != Slot::default() {
             return false;
         }
+        self.touch(id);
         self.dense_heap += dense_heap_of(&cell);
         self.filed = self.filed.saturating_add(cell.responses);
         self.slots[id] = Slot {
@@ -578,6 +686,7 @@ impl ResponseStore {
         if self.slots[id as usize] != Slot::default() {
             return false;
         }
+        self.touch(id as usize);
         let n = rows.len() / self.width;
         let at = u32::try_from(self.rows.len() / self.width);
         match at {
@@ -630,9 +739,9 @@ impl ResponseStore {
     }
 
     /// Rewrites the arena without the rows no cell uses, when they are more
-    /// than half of it.
+    /// than half of it (not during a transaction: then at its commit).
     pub fn compact(&mut self) {
-        if self.garbage * 2 <= self.rows.len() {
+        if self.journal.is_some() || self.garbage * 2 <= self.rows.len() {
             return;
         }
         let w = self.width;

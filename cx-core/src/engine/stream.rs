@@ -104,7 +104,7 @@ impl Engine {
     ///
     /// let plan = Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Acme"}}"#).unwrap();
     /// let mut engine = Engine::new(plan).unwrap();
-    /// engine.ingest_json_lines(b"{\"at\": \"2026-03-01\", \"nps\": 9}\n");
+    /// engine.ingest_json_lines(b"{\"at\": \"2026-03-01\", \"nps\": 9}\n").unwrap();
     /// let mut bytes = Vec::new();
     /// engine.write_snapshot(&mut bytes).unwrap();
     /// let restored = Engine::read_snapshot(&bytes[..]).unwrap();
@@ -205,6 +205,7 @@ impl Engine {
         }
         let mut engine = Engine::restore_version(header, SNAPSHOT_STREAM_VERSION)?;
         r.cells(&mut engine)?;
+        engine.check_restored()?;
         Ok(engine)
     }
 }
@@ -300,6 +301,9 @@ impl<R: Read> Reader<R> {
             };
             if !fresh {
                 return Err(self.bad(&p, "a cell key seen before"));
+            }
+            if i % 4096 == 4095 {
+                engine.check_restored()?;
             }
         }
         let mut end = [0u8; 8];

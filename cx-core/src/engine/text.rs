@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::cells::ResponseBatch;
 use super::ingest::{IngestReport, Position, RecordError};
-use super::{Engine, ResponseRef};
+use super::{Engine, MemoryLimit, ResponseRef};
 use crate::error::{ErrorCode, ParseError};
 use crate::record::{Audit, EmployeeResponse, KpiObservation, Record, Response, Timestamp};
 
@@ -14,6 +14,35 @@ const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
 
 /// How many bytes [`Engine::ingest_json_lines_reader`] reads at a time.
 const READ_CHUNK: usize = 8 << 20;
+
+/// Why a JSON document or a read input could not be ingested
+/// ([`Engine::ingest_json`], [`Engine::ingest_json_lines_reader`],
+/// [`JsonLinesFeed::read`]).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The document is not JSON: nothing was filed.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// The input could not be read to its end: the records before are
+    /// filed.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// The cells would pass `limits.maxCellBytes`: nothing of the call was
+    /// kept.
+    #[error(transparent)]
+    MemoryLimit(#[from] MemoryLimit),
+}
+
+impl IngestError {
+    /// The stable error code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            IngestError::Parse(_) => ErrorCode::ParseError,
+            IngestError::Read(_) => ErrorCode::ReadError,
+            IngestError::MemoryLimit(e) => e.code(),
+        }
+    }
+}
 
 /// A read error in [`Engine::ingest_json_lines_reader`]: the records read
 /// before it are filed, and `report` is theirs.
@@ -46,10 +75,10 @@ pub struct ReadError {
 /// let plan = Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Acme"}}"#).unwrap();
 /// let mut engine = Engine::new(plan).unwrap();
 /// let mut feed = JsonLinesFeed::new();
-/// let first = feed.push(&mut engine, b"{\"at\": \"2026-01-05\", \"nps\": 3}\n{\"at\": \"2026-");
+/// let first = feed.push(&mut engine, b"{\"at\": \"2026-01-05\", \"nps\": 3}\n{\"at\": \"2026-").unwrap();
 /// assert_eq!((first.accepted, first.alerts.len()), (1, 1)); // a detractor: act now
-/// feed.push(&mut engine, b"01-06\", \"nps\": 11}");
-/// let whole = feed.finish(&mut engine);
+/// feed.push(&mut engine, b"01-06\", \"nps\": 11}").unwrap();
+/// let whole = feed.finish(&mut engine).unwrap();
 /// assert_eq!((whole.accepted, whole.rejected), (1, 1));
 /// assert_eq!(whole.errors[0].line, Some(2));
 /// ```
@@ -73,6 +102,8 @@ pub struct JsonLinesFeed {
     total: IngestReport,
     /// Threads that file the complete lines of each piece.
     threads: usize,
+    /// The memory-limit error that spent the feed.
+    failed: Option<MemoryLimit>,
 }
 
 impl Default for JsonLinesFeed {
@@ -91,6 +122,7 @@ impl JsonLinesFeed {
             long: None,
             total: IngestReport::default(),
             threads: 1,
+            failed: None,
         }
     }
 
@@ -109,13 +141,26 @@ impl JsonLinesFeed {
         self,
         engine: &mut Engine,
         reader: R,
-    ) -> Result<IngestReport, ReadError> {
+    ) -> Result<IngestReport, IngestError> {
         let chunk = READ_CHUNK.saturating_mul(self.threads);
         self.read_chunked(engine, reader, chunk)
     }
 
-    /// [`JsonLinesFeed::read`] with reads of `chunk` bytes.
+    /// [`JsonLinesFeed::read`] with reads of `chunk` bytes: one call for
+    /// the memory budget.
     fn read_chunked<R: std::io::Read>(
+        self,
+        engine: &mut Engine,
+        reader: R,
+        chunk: usize,
+    ) -> Result<IngestReport, IngestError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone().into());
+        }
+        Ok(engine.transaction(|e| self.read_all(e, reader, chunk))??)
+    }
+
+    fn read_all<R: std::io::Read>(
         mut self,
         engine: &mut Engine,
         mut reader: R,
@@ -136,6 +181,8 @@ impl JsonLinesFeed {
                     self.feed(engine, &[], true, &mut total);
                     return Ok(total);
                 }
+                // The transaction fails at its end.
+                Ok(_) if engine.over_budget() => return Ok(total),
                 Ok(_) => self.feed(engine, &buf, false, &mut total),
                 Err(error) => {
                     self.feed(engine, &buf, false, &mut total);
@@ -152,24 +199,39 @@ impl JsonLinesFeed {
     /// Feeds the next bytes: files the lines they complete and returns the
     /// report of those lines (their alerts are due now); positions count
     /// from the start of the input.
-    pub fn push(&mut self, engine: &mut Engine, bytes: &[u8]) -> IngestReport {
+    ///
+    /// Each push is one call for the memory budget: when the cells would
+    /// pass `limits.maxCellBytes`, nothing of this push is kept and it
+    /// fails; the feed is spent then (every later call fails the same way).
+    pub fn push(&mut self, engine: &mut Engine, bytes: &[u8]) -> Result<IngestReport, MemoryLimit> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
         let mut part = IngestReport::default();
-        self.feed(engine, bytes, false, &mut part);
+        let done = engine.transaction(|e| self.feed(e, bytes, false, &mut part));
+        if let Err(e) = done {
+            self.failed = Some(e.clone());
+            return Err(e);
+        }
         let limits = &engine.config.limits;
         self.total.absorb(
             part.clone(),
             limits.max_errors_listed,
             limits.max_alerts_listed,
         );
-        part
+        Ok(part)
     }
 
     /// Ends the input: files its last line (one without a final `\n`) and
-    /// returns the report of the whole input, every push included.
-    pub fn finish(mut self, engine: &mut Engine) -> IngestReport {
+    /// returns the report of the whole input, every push included (or the
+    /// error that spent the feed).
+    pub fn finish(mut self, engine: &mut Engine) -> Result<IngestReport, MemoryLimit> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
         let mut total = std::mem::take(&mut self.total);
-        self.feed(engine, &[], true, &mut total);
-        total
+        engine.transaction(|e| self.feed(e, &[], true, &mut total))?;
+        Ok(total)
     }
 
     /// The 1-based line of the input the next byte belongs to, or of the
@@ -852,7 +914,10 @@ impl Engine {
     /// JSON, wrong type, unknown field, off-scale value, unknown id, too
     /// long) is reported with its line, column and JSON Pointer and changes
     /// nothing; every good line counts.
-    pub fn ingest_json_lines(&mut self, text: &[u8]) -> IngestReport {
+    ///
+    /// Fails, keeping nothing of the call, when the cells would pass
+    /// `limits.maxCellBytes`.
+    pub fn ingest_json_lines(&mut self, text: &[u8]) -> Result<IngestReport, MemoryLimit> {
         self.ingest_json_lines_from(text, 1, 0)
     }
 
@@ -868,10 +933,12 @@ impl Engine {
         text: &[u8],
         first_line: usize,
         first_index: usize,
-    ) -> IngestReport {
-        let mut report = IngestReport::default();
-        self.json_lines_part(text, first_line, first_index, first_line == 1, &mut report);
-        report
+    ) -> Result<IngestReport, MemoryLimit> {
+        self.transaction(|e| {
+            let mut report = IngestReport::default();
+            e.json_lines_part(text, first_line, first_index, first_line == 1, &mut report);
+            report
+        })
     }
 
     /// [`Engine::ingest_json_lines_from`], skipping a byte-order mark at
@@ -918,7 +985,7 @@ impl Engine {
                 self.ingest_line(line, flat, &maps, pos, &mut batch, report);
             }
             line_no += 1;
-            if end == rest.len() {
+            if end == rest.len() || self.over_budget() {
                 break;
             }
             start += end + 1;
@@ -969,7 +1036,7 @@ impl Engine {
     pub fn ingest_json_lines_reader<R: std::io::Read>(
         &mut self,
         reader: R,
-    ) -> Result<IngestReport, ReadError> {
+    ) -> Result<IngestReport, IngestError> {
         JsonLinesFeed::new().read(self, reader)
     }
 
@@ -979,7 +1046,7 @@ impl Engine {
         &mut self,
         reader: R,
         chunk: usize,
-    ) -> Result<IngestReport, ReadError> {
+    ) -> Result<IngestReport, IngestError> {
         JsonLinesFeed::new().read_chunked(self, reader, chunk)
     }
 
@@ -1090,10 +1157,16 @@ impl Engine {
     /// merged in order. The statistics, report and alerts are exactly those
     /// of [`Engine::ingest_json_lines`].
     #[cfg(feature = "parallel")]
-    pub fn ingest_json_lines_parallel(&mut self, text: &[u8], threads: usize) -> IngestReport {
-        let mut report = IngestReport::default();
-        self.lines_on_threads(text, 1, 0, threads, &mut report);
-        report
+    pub fn ingest_json_lines_parallel(
+        &mut self,
+        text: &[u8],
+        threads: usize,
+    ) -> Result<IngestReport, MemoryLimit> {
+        self.transaction(|e| {
+            let mut report = IngestReport::default();
+            e.lines_on_threads(text, 1, 0, threads, &mut report);
+            report
+        })
     }
 
     /// [`Engine::ingest_json_lines_from`] on `threads` threads, into
@@ -1185,6 +1258,11 @@ impl Engine {
         mut first_index: usize,
         mut lines_before: usize,
     ) -> Option<IngestReport> {
+        // A part past the budget stopped early: the call fails.
+        if let Some(part) = results.iter().find(|(e, ..)| e.over_budget()) {
+            self.doom(part.0.cell_bytes() as u64);
+            return Some(IngestReport::default());
+        }
         let mut shifted = Vec::with_capacity(results.len());
         for (mut engine, mut r, newlines) in results {
             engine.alerts.shift(first_index, lines_before);
@@ -1210,7 +1288,7 @@ impl Engine {
             report.absorb(r, limits.max_errors_listed, limits.max_alerts_listed);
         }
         self.check_kpi_totals(&combined).ok()?;
-        self.merge_inner(&combined, true).ok()?;
+        self.merge_inner(&combined).ok()?;
         Some(report)
     }
 
@@ -1221,7 +1299,7 @@ impl Engine {
     /// Lines lines are: an element with several unknown keys in one map
     /// (`dimensions`, `attributes`, `expectations`) reports the first in
     /// the element's order.
-    pub fn ingest_json(&mut self, text: &str) -> Result<IngestReport, ParseError> {
+    pub fn ingest_json(&mut self, text: &str) -> Result<IngestReport, IngestError> {
         // Each element is kept as its exact text and read like a JSON line:
         // going through `serde_json::Value` would silently keep the last of
         // duplicate keys (`{"nps": 1, "nps": 9}`).
@@ -1238,10 +1316,22 @@ impl Engine {
             } else {
                 (vec![whole], false)
             };
+        Ok(self.transaction(|e| e.json_items(items, prefix))?)
+    }
+
+    /// The elements of a JSON document, each read as a JSON line.
+    fn json_items(
+        &mut self,
+        items: Vec<&serde_json::value::RawValue>,
+        prefix: bool,
+    ) -> IngestReport {
         let mut report = IngestReport::default();
         let mut batch = self.new_batch();
         let mut maps = FlatMaps::default();
         for (index, item) in items.into_iter().enumerate() {
+            if self.over_budget() {
+                break;
+            }
             let pos = Position { index, line: None };
             let text = item.get();
             let before = report.errors.len();
@@ -1292,7 +1382,7 @@ impl Engine {
             }
         }
         self.flush(&mut batch);
-        Ok(report)
+        report
     }
 }
 
@@ -1334,6 +1424,7 @@ mod tests {
                 max_errors_listed: 4,
                 max_alerts_kept: 5,
                 max_alerts_listed: 3,
+                ..Limits::default()
             };
         }
         Engine::with_config(Plan::from_json(PLAN).unwrap(), config).unwrap()
@@ -1730,7 +1821,7 @@ mod tests {
         #[test]
         fn json_lines_as_before(text in text(), tight in any::<bool>()) {
             let (mut fast, mut slow) = (engine(tight), engine(tight));
-            let report = fast.ingest_json_lines(&text);
+            let report = fast.ingest_json_lines(&text).unwrap();
             prop_assert_eq!(&report, &reference(&mut slow, &text, true));
             prop_assert_eq!(report.accepted + report.rejected, report.total);
             prop_assert_eq!(fast.snapshot(), slow.snapshot());
@@ -1744,7 +1835,7 @@ mod tests {
         #[test]
         fn json_lines_as_typed(text in text(), tight in any::<bool>()) {
             let (mut fast, mut slow) = (engine(tight), engine(tight));
-            let report = fast.ingest_json_lines(&text);
+            let report = fast.ingest_json_lines(&text).unwrap();
             let typed = reference(&mut slow, &text, false);
             let lines = |r: &IngestReport| r.errors.iter().map(|e| (e.index, e.line)).collect::<Vec<_>>();
             prop_assert_eq!(
@@ -1802,7 +1893,7 @@ mod tests {
             step in 1..64usize,
         ) {
             let (mut whole, mut read) = (engine(tight), engine(tight));
-            let expected = whole.ingest_json_lines(&text);
+            let expected = whole.ingest_json_lines(&text).unwrap();
             let trickle = Trickle { data: &text, step, interrupt: false };
             let report = read.json_lines_chunked(trickle, chunk).unwrap();
             prop_assert_eq!(&report, &expected);
@@ -1818,7 +1909,7 @@ mod tests {
             cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
         ) {
             let (mut whole, mut fed) = (engine(tight), engine(tight));
-            let expected = whole.ingest_json_lines(&text);
+            let expected = whole.ingest_json_lines(&text).unwrap();
             let mut cuts: Vec<usize> = cuts.iter().map(|i| i.index(text.len() + 1)).collect();
             cuts.push(0);
             cuts.push(text.len());
@@ -1826,14 +1917,14 @@ mod tests {
             let mut feed = JsonLinesFeed::new();
             let mut pushed = 0;
             for w in cuts.windows(2) {
-                let part = feed.push(&mut fed, &text[w[0]..w[1]]);
+                let part = feed.push(&mut fed, &text[w[0]..w[1]]).unwrap();
                 let positions = pushed..pushed + part.total as usize;
                 prop_assert!(part.errors.iter().all(|e| positions.contains(&e.index)));
                 prop_assert!(part.alerts.iter().all(|a| positions.contains(&a.index)));
                 pushed += part.total as usize;
                 prop_assert_eq!(feed.report().total as usize, pushed);
             }
-            let report = feed.finish(&mut fed);
+            let report = feed.finish(&mut fed).unwrap();
             prop_assert_eq!(&report, &expected);
             prop_assert_eq!(fed.snapshot(), whole.snapshot());
         }
@@ -1866,13 +1957,15 @@ mod tests {
         }
         let text = b"{\"at\":\"2026-01-01\",\"nps\":9}\n\n{\"at\":\"2026-01-02\",\"nps\":11}\n{\"at\":\"2026-01-0";
         let mut e = engine(false);
-        let err = e.json_lines_chunked(Failing(text), 1 << 10).unwrap_err();
+        let Err(IngestError::Read(err)) = e.json_lines_chunked(Failing(text), 1 << 10) else {
+            panic!("a read error");
+        };
         assert_eq!(err.line, 4);
         assert_eq!((err.report.accepted, err.report.rejected), (1, 1));
         assert_eq!(err.report.errors[0].line, Some(3));
         assert_eq!(err.to_string(), "cannot read line 4: disk gone");
         let mut whole = engine(false);
-        whole.ingest_json_lines(&text[..text.len() - 18]);
+        whole.ingest_json_lines(&text[..text.len() - 18]).unwrap();
         assert_eq!(e.snapshot(), whole.snapshot());
         // A byte-order mark starts only the first line.
         let mut e = engine(false);
@@ -1880,12 +1973,16 @@ mod tests {
         let r = e.json_lines_chunked(&text[..], 4).unwrap();
         assert_eq!((r.accepted, r.rejected, r.errors[0].line), (1, 1, Some(2)));
         // So does a part given with its position in the whole input.
-        let later = e.ingest_json_lines_from(&text[..text.len() / 2], 5, 3);
+        let later = e
+            .ingest_json_lines_from(&text[..text.len() / 2], 5, 3)
+            .unwrap();
         assert_eq!(
             (later.rejected, later.errors[0].line, later.errors[0].index),
             (1, Some(5), 3)
         );
-        let first = e.ingest_json_lines_from(&text[..text.len() / 2], 1, 0);
+        let first = e
+            .ingest_json_lines_from(&text[..text.len() / 2], 1, 0)
+            .unwrap();
         assert_eq!(first.accepted, 1);
     }
 

@@ -110,7 +110,7 @@ impl Report {
     /// use cx_core::report::{Report, ReportOptions};
     /// let plan = Plan::from_json(include_str!("../../../examples/data/plan.json")).unwrap();
     /// let mut engine = Engine::new(plan).unwrap();
-    /// engine.ingest_batch(&generate(&DemoConfig { days: 45, ..DemoConfig::default() }).records);
+    /// engine.ingest_batch(&generate(&DemoConfig { days: 45, ..DemoConfig::default() }).records).unwrap();
     /// let r = Report::build(&engine, &ReportOptions::default()).unwrap();
     /// assert!(r.to_html().starts_with("<!DOCTYPE html>"));
     /// assert!(r.to_markdown().contains("## Recommended interventions"));

@@ -1,0 +1,183 @@
+//! The memory budget of the cells (`limits.maxCellBytes`) and the
+//! transactions that make an ingest call all or nothing with respect to it.
+//!
+//! Every call that files records or merges an engine runs as one
+//! transaction: each part of the engine journals what it takes to undo its
+//! changes (the cells created, the first state of every older cell changed,
+//! the values interned, the alerts kept and pushed out, the time span).
+//! After each batch of rows and each other record, the engine compares its
+//! footprint ([`Engine::stats`]'s `bytes`) with the budget; past it, the
+//! call stops, everything it filed is undone, and it fails with a
+//! [`MemoryLimit`] error. Otherwise the journals are dropped at its end.
+//!
+//! Undoing costs nothing until needed for the cells a call creates (they
+//! are truncated); an older cell pays one copy of its state the first time
+//! a call changes it.
+
+use super::{Engine, EngineError, EngineStats};
+use crate::error::ErrorCode;
+
+/// An ingest or merge would take the engine's cells past
+/// `limits.maxCellBytes`: the call failed and nothing of it was kept.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the cells would take more than limits.maxCellBytes = {budget} bytes (this call took them to {reached}); nothing of this call was kept, and the engine still holds {cells} cells in {bytes} bytes. Keep fewer dimensions or a coarser time granularity (the cube; `--cube` on the command line), or raise limits.maxCellBytes"
+)]
+pub struct MemoryLimit {
+    /// `limits.maxCellBytes`.
+    pub budget: u64,
+    /// The footprint the call reached when it stopped (rows are filed in
+    /// batches of a few thousand: the budget is checked after each).
+    pub reached: u64,
+    /// Cells the engine keeps (as before the call).
+    pub cells: u64,
+    /// Bytes the engine's cells take (as before the call).
+    pub bytes: u64,
+}
+
+impl MemoryLimit {
+    /// The stable error code: `memory-limit`.
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::MemoryLimit
+    }
+}
+
+/// The state of an engine outside its cell maps at the start of a
+/// transaction.
+#[derive(Debug, Clone)]
+pub(crate) struct Journal {
+    interners: Vec<(usize, usize, usize)>,
+    items: (usize, usize, usize),
+    span: Option<(i64, i64)>,
+    last_response: Option<i64>,
+}
+
+/// An engine's transaction: how deep calls are nested, the journal, and
+/// the budget overrun that dooms it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Transaction {
+    depth: u32,
+    journal: Option<Box<Journal>>,
+    over: Option<u64>,
+}
+
+impl Engine {
+    /// Runs `f` as one transaction: when the cells pass the budget during
+    /// it, everything it filed is undone and the call fails.
+    pub(crate) fn transaction<T>(
+        &mut self,
+        f: impl FnOnce(&mut Engine) -> T,
+    ) -> Result<T, MemoryLimit> {
+        self.begin();
+        let out = f(self);
+        self.end().map(|()| out)
+    }
+
+    /// Starts a transaction (or enters a nested one).
+    pub(crate) fn begin(&mut self) {
+        self.tx.depth += 1;
+        if self.tx.depth > 1 {
+            return;
+        }
+        self.tx.over = None;
+        self.tx.journal = Some(Box::new(Journal {
+            interners: self.interners.iter().map(|i| i.mark()).collect(),
+            items: self.items.mark(),
+            span: self.span,
+            last_response: self.last_response,
+        }));
+        self.responses.begin();
+        self.employees.begin();
+        self.audits.begin();
+        self.kpis.begin();
+        self.alerts.begin();
+    }
+
+    /// Ends a transaction: keeps it, or, when the budget was passed,
+    /// undoes it (the outermost call) and fails.
+    pub(crate) fn end(&mut self) -> Result<(), MemoryLimit> {
+        self.tx.depth = self.tx.depth.saturating_sub(1);
+        if self.tx.depth > 0 {
+            return match self.tx.over {
+                Some(over) => Err(self.limit_error(over)),
+                None => Ok(()),
+            };
+        }
+        self.within_budget();
+        let journal = self.tx.journal.take();
+        let Some(reached) = self.tx.over.take() else {
+            self.responses.commit();
+            self.employees.commit();
+            self.audits.commit();
+            self.kpis.commit();
+            self.alerts.commit();
+            return Ok(());
+        };
+        self.responses.rollback();
+        self.employees.rollback();
+        self.audits.rollback();
+        self.kpis.rollback();
+        self.alerts.rollback();
+        if let Some(j) = journal {
+            for (interner, mark) in self.interners.iter_mut().zip(j.interners) {
+                interner.truncate(mark);
+            }
+            self.items.truncate(j.items);
+            self.span = j.span;
+            self.last_response = j.last_response;
+        }
+        Err(self.limit_error(reached))
+    }
+
+    fn limit_error(&self, reached: u64) -> MemoryLimit {
+        let EngineStats { cells, bytes, .. } = self.stats();
+        MemoryLimit {
+            budget: self.config.limits.max_cell_bytes,
+            reached,
+            cells,
+            bytes,
+        }
+    }
+
+    /// Compares the footprint with the budget (after a batch of rows or a
+    /// record was filed); past it, dooms the transaction. Returns whether
+    /// the call may go on.
+    pub(crate) fn within_budget(&mut self) -> bool {
+        if self.tx.over.is_some() {
+            return false;
+        }
+        let bytes = self.cell_bytes() as u64;
+        if bytes <= self.config.limits.max_cell_bytes {
+            return true;
+        }
+        self.tx.over = Some(bytes);
+        false
+    }
+
+    /// Fails a transaction from outside its engine: `reached` is what a
+    /// part of the call (an engine of one thread) took.
+    pub(crate) fn doom(&mut self, reached: u64) {
+        self.tx.over.get_or_insert(reached);
+    }
+
+    /// Whether an engine being restored passed its budget (checked every
+    /// few thousand cells, so a large snapshot fails before it is read).
+    pub(crate) fn check_restored(&self) -> Result<(), EngineError> {
+        let bytes = self.cell_bytes() as u64;
+        if bytes <= self.config.limits.max_cell_bytes {
+            return Ok(());
+        }
+        Err(EngineError::MemoryLimit(MemoryLimit {
+            budget: self.config.limits.max_cell_bytes,
+            reached: bytes,
+            cells: 0,
+            bytes: 0,
+        }))
+    }
+
+    /// Whether the current transaction passed the budget (the call should
+    /// stop reading).
+    pub(crate) fn over_budget(&self) -> bool {
+        self.tx.over.is_some()
+    }
+}
