@@ -432,8 +432,10 @@ enum cx_status cx_engine_ingest_json(struct cx_engine *engine,
  * `*report_out`; errors carry 1-based line numbers. The bytes need not be
  * UTF-8 as a whole: a line that is not UTF-8 is rejected in the report.
  *
- * Returns `CX_STATUS_NULL_ARGUMENT` only. `*report_out` is written only on
- * success. Mutates the engine: waits for other calls on it.
+ * Returns `CX_STATUS_NULL_ARGUMENT` or `CX_STATUS_MEMORY_LIMIT` (the cells
+ * would pass `limits.maxCellBytes`; nothing of the call is kept).
+ * `*report_out` is written only on success. Mutates the engine: waits for
+ * other calls on it.
  *
  * # Safety
  * `engine` is NULL or a live handle; `text` is NULL or readable for `len`
@@ -624,9 +626,11 @@ enum cx_status cx_json_lines_feed_new(struct cx_json_lines_feed **feed_out);
  * input; its alerts are due now).
  *
  * Returns `CX_STATUS_NULL_ARGUMENT` (`feed`, `engine`, or `bytes`; `bytes`
- * may be NULL when `len` is 0) or `CX_STATUS_INVALID_ARGUMENT` (code
- * `finished-feed`: the feed was finished). Mutates the engine: waits for
- * other calls on it.
+ * may be NULL when `len` is 0), `CX_STATUS_INVALID_ARGUMENT` (code
+ * `finished-feed`: the feed was finished) or `CX_STATUS_MEMORY_LIMIT`
+ * (the cells would pass `limits.maxCellBytes`: nothing of this push is
+ * kept, and the feed is spent). Mutates the engine: waits for other calls
+ * on it.
  *
  * # Safety
  * `feed` is NULL or a live handle used by this thread alone; `engine` is
@@ -645,9 +649,10 @@ enum cx_status cx_json_lines_feed_push(struct cx_json_lines_feed *feed,
  * `*report_out`. The feed is finished: any later push or finish fails
  * with `finished-feed`; it still needs `cx_json_lines_feed_free`.
  *
- * Returns `CX_STATUS_NULL_ARGUMENT` or `CX_STATUS_INVALID_ARGUMENT`
- * (`finished-feed`). `*report_out` is written only on success; on a NULL
- * argument the feed is not finished. Mutates the engine.
+ * Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_ARGUMENT`
+ * (`finished-feed`) or `CX_STATUS_MEMORY_LIMIT` (the feed passed
+ * `limits.maxCellBytes`). `*report_out` is written only on success; on a
+ * NULL argument the feed is not finished. Mutates the engine.
  *
  * # Safety
  * As `cx_json_lines_feed_push`; `report_out` is NULL or writable.
@@ -783,8 +788,10 @@ void cx_response_init(struct cx_response *row);
  * dimension, string that is not UTF-8, -2 where a score should be — is
  * rejected in the report, changes nothing, and is not a call failure.
  *
- * `rows` may be NULL when `n` is 0. Returns `CX_STATUS_NULL_ARGUMENT` or
- * `CX_STATUS_INVALID_ARGUMENT` (`n` too large for memory). `*report_out`
+ * `rows` may be NULL when `n` is 0. Returns `CX_STATUS_NULL_ARGUMENT`,
+ * `CX_STATUS_INVALID_ARGUMENT` (`n` too large for memory) or
+ * `CX_STATUS_MEMORY_LIMIT` (the cells would pass `limits.maxCellBytes`;
+ * nothing of the call is kept). `*report_out`
  * is written only on success; free it with `cx_buffer_free`. The library
  * keeps no pointer into `rows`. Mutates the engine: waits for other calls
  * on it.

@@ -272,6 +272,51 @@ fn score_airline_sample_grouped_by_class() {
 }
 
 #[test]
+fn a_memory_budget_too_small_fails_with_a_hint() {
+    let dir = temp_dir("budget");
+    let data = dir.join("data.jsonl");
+    std::fs::write(
+        &data,
+        "{\"at\":\"2026-01-05\",\"segment\":\"families\",\"nps\":9}\n",
+    )
+    .unwrap();
+    let snap = dir.join("snap.bin");
+    let out = cx(&[
+        "ingest",
+        "examples/data/plan.json",
+        data.to_str().unwrap(),
+        "--max-cell-bytes",
+        "1000",
+        "--snapshot-out",
+        snap.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("limits.maxCellBytes = 1000") && stderr.contains("--cube"),
+        "{stderr}"
+    );
+    assert!(!snap.exists(), "no snapshot of a failed ingest");
+    let out = cx(&[
+        "ingest",
+        "examples/data/plan.json",
+        data.to_str().unwrap(),
+        "--max-cell-bytes",
+        "lots",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--max-cell-bytes lots"));
+    let out = cx(&[
+        "ingest",
+        "examples/data/plan.json",
+        data.to_str().unwrap(),
+        "--max-cell-bytes",
+        "100000",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+#[test]
 fn ingest_reports_rejects_and_snapshots_round_trip() {
     let dir = temp_dir("ingest");
     let data = dir.join("data.jsonl");

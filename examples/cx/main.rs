@@ -15,7 +15,8 @@
 //! dimensions and weeks (default: every dimension × day); memory follows
 //! the cube's cells; `--max-cell-bytes B` is their memory budget (default
 //! 1 GiB), past which the command fails with a `memory-limit` error.
-//! Exit status: 0 success, 1 the input has errors, 2 usage or I/O error.
+//! Exit status: 0 success, 1 the input has errors, 2 usage, I/O or
+//! memory-limit error.
 
 mod args;
 mod data;

@@ -243,6 +243,29 @@ static void test_ingest_responses_and_query(void)
         CX_CHECK(cx_engine_stats(engine, NULL) == CX_STATUS_NULL_ARGUMENT);
         CX_CHECK(stats.rows == 10); /* untouched on failure */
     }
+    /* A memory budget (limits.maxCellBytes) smaller than what the rows need:
+       the call fails with CX_STATUS_MEMORY_LIMIT and keeps nothing. */
+    {
+        static const char tight[] = "{\"limits\": {\"maxCellBytes\": 256}}";
+        cx_plan *plan3 = new_plan(PLAN);
+        cx_engine *small = NULL;
+        cx_buffer out3 = {NULL, 0};
+        cx_stats stats = {7, 7, 7}, empty = {7, 7, 7};
+        CX_CHECK(cx_engine_new_with_config(plan3, tight, strlen(tight), &small) == CX_STATUS_OK);
+        cx_plan_free(plan3);
+        CX_CHECK(cx_engine_stats(small, &empty) == CX_STATUS_OK);
+        CX_CHECK(cx_engine_ingest_responses(small, rows, 10, &out3) == CX_STATUS_MEMORY_LIMIT);
+        CX_CHECK(out3.ptr == NULL);
+        CX_CHECK_STR_EQ(cx_last_error_code(), "memory-limit");
+        CX_CHECK(strstr(cx_last_error_message(), "limits.maxCellBytes = 256") != NULL);
+        CX_CHECK(cx_engine_stats(small, &stats) == CX_STATUS_OK);
+        CX_CHECK(stats.cells == 0 && stats.rows == 0);
+        CX_CHECK(cx_engine_ingest_json_lines(small, "{\"at\": \"2026-03-01\", \"nps\": 9}\n", 31, &out3) ==
+                 CX_STATUS_MEMORY_LIMIT);
+        CX_CHECK(cx_engine_stats(small, &stats) == CX_STATUS_OK);
+        CX_CHECK(stats.cells == 0 && stats.rows == 0 && stats.bytes == empty.bytes);
+        cx_engine_free(small);
+    }
 
     /* The same rows through the hot path without JSON: counts and alerts as
        C values, the same report as JSON on request. */

@@ -225,3 +225,25 @@ test("report, reportMarkdown and reportHtml equal native Rust's; bad options thr
   assert.ok(engine.reportHtml({ analysis: { importance: "pearson" } }).startsWith("<!DOCTYPE html>"));
   throwsCx(assert, () => engine.report({ nope: 1 }), "parse-error");
 });
+
+test("memory budget: past limits.maxCellBytes every ingest throws memory-limit and keeps nothing", () => {
+  const { engine: full } = loaded();
+  const budget = Math.floor(full.stats().bytes / 2);
+  const engine = new cx.Engine(plan, { limits: { maxCellBytes: budget } });
+  const lines = jsonl.split("\n");
+  // The first records fit; the whole file does not.
+  engine.ingestJsonLines(lines.slice(0, 10).join("\n"));
+  const before = { stats: engine.stats(), snapshot: engine.snapshot(), alerts: engine.alerts() };
+  const e = throwsCx(assert, () => engine.ingestJsonLines(jsonl), "memory-limit", "");
+  assert.equal(e.budget, budget);
+  assert.ok(e.reached > budget);
+  assert.deepEqual([e.cells, e.bytes], [before.stats.cells, before.stats.bytes]);
+  assert.match(e.message, /limits\.maxCellBytes/);
+  throwsCx(assert, () => engine.ingest(lines.filter((l) => l.trim()).map((l) => JSON.parse(l))), "memory-limit", "");
+  const feed = engine.jsonLinesFeed();
+  throwsCx(assert, () => feed.push(jsonl), "memory-limit", "");
+  throwsCx(assert, () => feed.finish(), "memory-limit", "");
+  assert.deepEqual(engine.stats(), before.stats);
+  assert.deepEqual(engine.snapshot(), before.snapshot);
+  assert.deepEqual(engine.alerts(), before.alerts);
+});
