@@ -31,7 +31,7 @@
 //! loading and is not timed. For `text`, from the text bytes in memory to
 //! the scorecard. `loop` times a plain single-histogram loop over the same
 //! columns and a plain read (byte sum) of the same bytes: the references.
-//! `stream` feeds JSON Lines through `Engine::ingest_json_lines_reader`
+//! `stream` feeds JSON Lines through `JsonLinesFeed::read`
 //! (8 MiB chunks split on line boundaries) into a segment × ISO-week cube,
 //! so its peak memory is the cube's, a chunk's and the report's (errors and
 //! alerts listed up to the engine's limits).
@@ -45,8 +45,8 @@ use std::time::Instant;
 
 use cx::demo::Rng;
 use cx::engine::{
-    CsvMapping, Cube, DimensionColumn, Engine, EngineConfig, Granularity, IngestReport, Query,
-    ResponseColumns, Scorecard,
+    CsvMapping, Cube, DimensionColumn, Engine, EngineConfig, Granularity, IngestReport,
+    JsonLinesFeed, Query, ResponseColumns, Scorecard,
 };
 use cx::plan::Plan;
 use serde_json::{json, Value};
@@ -341,7 +341,10 @@ fn text(argv: &[String]) -> Out {
                 .ingest_csv_parallel(&bytes, &mapping, threads)
                 .map_err(|x| x.to_string())?,
             "csv" => e.ingest_csv(&bytes, &mapping).map_err(|x| x.to_string())?,
-            "jsonl" if threads > 1 => e.ingest_json_lines_parallel(&bytes, threads).unwrap(),
+            "jsonl" if threads > 1 => JsonLinesFeed::new()
+                .threads(threads)
+                .read(&mut e, bytes.as_slice())
+                .unwrap(),
             "jsonl" => e.ingest_json_lines(&bytes).unwrap(),
             f => return Err(format!("unknown format `{f}` (csv or jsonl)")),
         };
@@ -542,7 +545,7 @@ fn gen_jsonl(argv: &[String]) -> Out {
 }
 
 /// `stream [FILE] [--no-alerts]`: JSON Lines from FILE (or stdin) through
-/// `Engine::ingest_json_lines_reader` into a segment × ISO-week cube
+/// `JsonLinesFeed::read` into a segment × ISO-week cube
 /// (default alert rules, as `cx ingest` would run, unless `--no-alerts`).
 fn stream(argv: &[String]) -> Out {
     let alerts = !argv.iter().any(|a| a == "--no-alerts");
@@ -552,8 +555,8 @@ fn stream(argv: &[String]) -> Out {
     };
     let start = Instant::now();
     let mut e = engine(&["segment"], Granularity::IsoWeek, alerts);
-    let r = e
-        .ingest_json_lines_reader(input)
+    let r = JsonLinesFeed::new()
+        .read(&mut e, input)
         .map_err(|x| x.to_string())?;
     let (accepted, rejected) = (r.accepted, r.rejected);
     let alerts = r.alerts.len() as u64 + r.alerts_not_listed;

@@ -141,6 +141,112 @@ impl JsonSchema for Timestamp {
     }
 }
 
+/// Declares [`ResponseField`] from one list of `Variant = "name"`.
+macro_rules! response_fields {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, )*) => {
+        /// The fields of a customer response, as every input names them: the
+        /// one declaration of what a response holds. The JSON Lines scanner
+        /// reads members by it; [`Response`], the engine's row
+        /// (`ResponseRef`), the columns (`ResponseColumns`), the CSV mapping
+        /// and the C struct `cx_response` are checked against it by
+        /// `cx-core/tests/response_fields.rs` and the `cx-ffi` tests.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum ResponseField {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ResponseField {
+            /// Every field, in declaration order.
+            pub const ALL: &'static [ResponseField] = &[$(ResponseField::$variant),*];
+
+            /// The field's name in JSON, CSV mappings and C.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(ResponseField::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+response_fields! {
+    /// `"response"` or absent.
+    Kind = "kind",
+    /// Record id, echoed in alerts and errors.
+    Id = "id",
+    /// When the customer answered.
+    At = "at",
+    /// Customer segment (a standard dimension).
+    Segment = "segment",
+    /// Touchpoint (a standard dimension).
+    Touchpoint = "touchpoint",
+    /// Channel (a standard dimension).
+    Channel = "channel",
+    /// Team (a standard dimension).
+    Team = "team",
+    /// Employee (a standard dimension).
+    Employee = "employee",
+    /// The plan's custom dimensions: id → value.
+    Dimensions = "dimensions",
+    /// Likelihood to recommend, 0–10.
+    Nps = "nps",
+    /// Satisfaction on the plan's CSAT scale.
+    Csat = "csat",
+    /// Effort on the plan's CES scale.
+    Ces = "ces",
+    /// Overall outcome, 0–10.
+    Overall = "overall",
+    /// Attribute ratings: attribute id → rating.
+    Attributes = "attributes",
+    /// Expected levels: attribute id → level.
+    Expectations = "expectations",
+    /// Free-text comment.
+    Comment = "comment",
+}
+
+impl ResponseField {
+    /// The standard dimensions, in key order.
+    pub const STANDARD_DIMENSIONS: [ResponseField; 5] = [
+        ResponseField::Segment,
+        ResponseField::Touchpoint,
+        ResponseField::Channel,
+        ResponseField::Team,
+        ResponseField::Employee,
+    ];
+
+    /// The field a JSON member names (`None` for any other key): one
+    /// table lookup and one comparison (the JSON Lines scanner's hot path).
+    #[inline]
+    pub fn from_name(key: &[u8]) -> Option<ResponseField> {
+        let (&first, &last) = (key.first()?, key.last()?);
+        let i = FIELD_TABLE[field_slot(key.len(), first, last)];
+        let f = *ResponseField::ALL.get(usize::from(i))?;
+        (f.name().as_bytes() == key).then_some(f)
+    }
+}
+
+/// Where a name of `len` bytes, `first` … `last`, stands in
+/// [`FIELD_TABLE`].
+const fn field_slot(len: usize, first: u8, last: u8) -> usize {
+    (len + first as usize * 9 + last as usize) % 64
+}
+
+/// The index in [`ResponseField::ALL`] of the field at each slot (`u8::MAX`
+/// where none is). Built at compile time, which fails if two names share
+/// a slot.
+const FIELD_TABLE: [u8; 64] = {
+    let mut table = [u8::MAX; 64];
+    let mut i = 0;
+    while i < ResponseField::ALL.len() {
+        let n = ResponseField::ALL[i].name().as_bytes();
+        let slot = field_slot(n.len(), n[0], n[n.len() - 1]);
+        assert!(table[slot] == u8::MAX, "two response fields share a slot");
+        table[slot] = i as u8;
+        i += 1;
+    }
+    table
+};
+
 /// One customer survey response.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

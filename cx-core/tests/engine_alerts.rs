@@ -207,7 +207,9 @@ fn json_paths(text: &str, kept: usize, seed: u64) {
     assert_eq!(keys(&expected), model(text, kept), "the rule (kept {kept})");
     let exact = |what: &str, e: &Engine| assert_eq!(e.alerts(), expected, "{what} (kept {kept})");
     let mut reader = engine(kept);
-    reader.ingest_json_lines_reader(text.as_bytes()).unwrap();
+    JsonLinesFeed::new()
+        .read(&mut reader, text.as_bytes())
+        .unwrap();
     exact("reader", &reader);
     exact("feed, small pieces", &fed(text, kept, 1, 40, &mut rng));
     exact(
@@ -217,8 +219,9 @@ fn json_paths(text: &str, kept: usize, seed: u64) {
     #[cfg(feature = "parallel")]
     {
         let mut parallel = engine(kept);
-        parallel
-            .ingest_json_lines_parallel(text.as_bytes(), 3)
+        JsonLinesFeed::new()
+            .threads(3)
+            .read(&mut parallel, text.as_bytes())
             .unwrap();
         exact("parallel", &parallel);
     }

@@ -146,17 +146,19 @@ fn every_ingest_path_fails_whole_past_the_budget() {
 
     let mut e = s.base.clone();
     let before = state(&e);
-    let err = e
-        .ingest_json_lines_parallel(text.as_bytes(), 3)
+    let err = JsonLinesFeed::new()
+        .threads(3)
+        .push(&mut e, text.as_bytes())
         .unwrap_err();
-    check(&s, &mut e, before, &err, "ingest_json_lines_parallel");
+    check(&s, &mut e, before, &err, "JsonLinesFeed::push on 3 threads");
 
     let mut e = s.base.clone();
     let before = state(&e);
-    let Err(IngestError::MemoryLimit(err)) = e.ingest_json_lines_reader(text.as_bytes()) else {
+    let Err(IngestError::MemoryLimit(err)) = JsonLinesFeed::new().read(&mut e, text.as_bytes())
+    else {
         panic!("the reader passes the budget");
     };
-    check(&s, &mut e, before, &err, "ingest_json_lines_reader");
+    check(&s, &mut e, before, &err, "JsonLinesFeed::read");
 
     let mut e = s.base.clone();
     let before = state(&e);
@@ -166,7 +168,7 @@ fn every_ingest_path_fails_whole_past_the_budget() {
     else {
         panic!("the threaded feed passes the budget");
     };
-    check(&s, &mut e, before, &err, "JsonLinesFeed::read");
+    check(&s, &mut e, before, &err, "JsonLinesFeed::read on 2 threads");
 
     let mut e = s.base.clone();
     let before = state(&e);

@@ -2,7 +2,7 @@
 //! to exactly the engine over all of it, and restore(snapshot) answers every
 //! query identically. Statistics are integer sums, so equality is exact.
 
-use cx_core::engine::{Cube, Engine, EngineConfig, Granularity, Query};
+use cx_core::engine::{Cube, Engine, EngineConfig, Granularity, JsonLinesFeed, Query};
 use cx_core::plan::Plan;
 use cx_core::record::{
     Audit, AuditCheck, AuditKind, AuditOutcome, EmployeeKind, EmployeeResponse, Record, Response,
@@ -227,7 +227,10 @@ fn parallel_json_lines_equals_sequential() {
     let mut seq = Engine::new(plan()).unwrap();
     let r1 = seq.ingest_json_lines(text.as_bytes()).unwrap();
     let mut par = Engine::new(plan()).unwrap();
-    let r2 = par.ingest_json_lines_parallel(text.as_bytes(), 4).unwrap();
+    let r2 = JsonLinesFeed::new()
+        .threads(4)
+        .read(&mut par, text.as_bytes())
+        .unwrap();
     assert_eq!(r1, r2);
     assert_eq!(answers(&seq), answers(&par));
     assert_eq!(r1.rejected, 21);
@@ -248,7 +251,10 @@ fn parallel_json_lines_skips_a_byte_order_mark_only_at_the_start() {
     let mut seq = Engine::new(plan()).unwrap();
     let r1 = seq.ingest_json_lines(text.as_bytes()).unwrap();
     let mut par = Engine::new(plan()).unwrap();
-    let r2 = par.ingest_json_lines_parallel(text.as_bytes(), 2).unwrap();
+    let r2 = JsonLinesFeed::new()
+        .threads(2)
+        .read(&mut par, text.as_bytes())
+        .unwrap();
     assert_eq!((r1.rejected, r1.errors[0].line), (1, Some(1001)));
     assert_eq!(r1, r2);
     assert_eq!(answers(&seq), answers(&par));
@@ -360,7 +366,10 @@ fn parallel_json_lines_keeps_the_kpi_overflow_check_across_parts() {
     assert_eq!(r1.rejected, 1, "{:#?}", r1.errors);
     assert_eq!(r1.errors[0].code, "out-of-range");
     let mut par = Engine::new(plan()).unwrap();
-    let r2 = par.ingest_json_lines_parallel(text.as_bytes(), 4).unwrap();
+    let r2 = JsonLinesFeed::new()
+        .threads(4)
+        .read(&mut par, text.as_bytes())
+        .unwrap();
     assert_eq!(r1, r2);
     assert_eq!(answers(&seq), answers(&par));
     // The engine holds a finite total: it snapshots and restores.
@@ -389,7 +398,10 @@ fn parallel_json_lines_keeps_the_kpi_overflow_check_across_parts() {
     let r1 = seq.ingest_json_lines(text.as_bytes()).unwrap();
     assert!(r1.rejected > 0);
     let mut par = Engine::with_config(plan(), config).unwrap();
-    let r2 = par.ingest_json_lines_parallel(text.as_bytes(), 4).unwrap();
+    let r2 = JsonLinesFeed::new()
+        .threads(4)
+        .read(&mut par, text.as_bytes())
+        .unwrap();
     assert_eq!(r1, r2);
     assert_eq!(answers(&seq), answers(&par));
 }

@@ -158,11 +158,11 @@ fn cube(args: &Args) -> Result<Cube, Failure> {
     })
 }
 
-/// JSON Lines from standard input, streamed (`Engine::ingest_json_lines_reader`:
+/// JSON Lines from standard input, streamed (`JsonLinesFeed::read`:
 /// memory holds a chunk and the cells, whatever the input's size).
 fn ingest_stdin(engine: &mut Engine) -> Result<IngestReport, Failure> {
-    engine
-        .ingest_json_lines_reader(std::io::stdin().lock())
+    JsonLinesFeed::new()
+        .read(engine, std::io::stdin().lock())
         .map_err(|e| io(format!("standard input: {e}")))
 }
 

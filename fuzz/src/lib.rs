@@ -396,7 +396,9 @@ pub fn records(data: &[u8]) {
     assert_same(&whole, &card(&f), "a feed in three pieces");
     let mut rd = loaded().clone();
     assert_eq!(
-        rd.ingest_json_lines_reader(data).expect("a slice reads"),
+        cx_core::engine::JsonLinesFeed::new()
+            .read(&mut rd, data)
+            .expect("a slice reads"),
         r,
         "a reader"
     );

@@ -7,16 +7,19 @@ use super::cells::ResponseBatch;
 use super::ingest::{IngestReport, Position, RecordError};
 use super::{Engine, MemoryLimit, ResponseRef};
 use crate::error::{ErrorCode, ParseError};
-use crate::record::{Audit, EmployeeResponse, KpiObservation, Record, Response, Timestamp};
+use crate::record::{
+    Audit, EmployeeResponse, KpiObservation, Record, Response, ResponseField, ResponseField as F,
+    Timestamp,
+};
 
 /// The UTF-8 byte-order mark, skipped at the start of a JSON Lines input.
 const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
 
-/// How many bytes [`Engine::ingest_json_lines_reader`] reads at a time.
+/// How many bytes [`JsonLinesFeed::read`] reads at a time (per thread).
 const READ_CHUNK: usize = 8 << 20;
 
 /// Why a JSON document or a read input could not be ingested
-/// ([`Engine::ingest_json`], [`Engine::ingest_json_lines_reader`],
+/// ([`Engine::ingest_json`],
 /// [`JsonLinesFeed::read`]).
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
@@ -44,7 +47,7 @@ impl IngestError {
     }
 }
 
-/// A read error in [`Engine::ingest_json_lines_reader`]: the records read
+/// A read error in [`JsonLinesFeed::read`]: the records read
 /// before it are filed, and `report` is theirs.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot read line {line}: {error}")]
@@ -134,9 +137,28 @@ impl JsonLinesFeed {
         self
     }
 
-    /// Reads the whole input from `reader` and ends it: what
-    /// [`Engine::ingest_json_lines_reader`] does, with this feed's threads
-    /// (pieces of 8 MiB per thread).
+    /// Reads the whole input from `reader` (a file, standard input, a
+    /// socket) and ends it, as one call: the report, positions and
+    /// statistics [`Engine::ingest_json_lines`] gives for the whole text.
+    /// It reads 8 MiB per thread at a time, so memory holds about one chunk
+    /// and the cells, whatever the input's size: a line longer than
+    /// `limits.maxLineBytes` is counted and rejected without being kept.
+    ///
+    /// A read error stops the ingest: the complete lines read before it are
+    /// filed, and the [`ReadError`] holds their report and the first line
+    /// not filed. Past `limits.maxCellBytes`, nothing of the input is kept.
+    ///
+    /// ```
+    /// use cx_core::engine::{Engine, JsonLinesFeed};
+    /// use cx_core::plan::Plan;
+    ///
+    /// let plan = Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Acme"}}"#).unwrap();
+    /// let mut engine = Engine::new(plan).unwrap();
+    /// let input = "{\"at\": \"2026-01-05\", \"nps\": 9}\n{\"at\": \"2026-01-06\", \"nps\": 11}\n";
+    /// let report = JsonLinesFeed::new().threads(2).read(&mut engine, input.as_bytes()).unwrap();
+    /// assert_eq!((report.accepted, report.rejected), (1, 1));
+    /// assert_eq!((report.errors[0].line, report.errors[0].pointer.as_str()), (Some(2), "/nps"));
+    /// ```
     pub fn read<R: std::io::Read>(
         self,
         engine: &mut Engine,
@@ -543,35 +565,6 @@ struct Cursor<'a> {
     high: bool,
 }
 
-/// The member of [`ResponseLine`] a key names, as its bit in the
-/// scanner's "seen" set (`None` for an unknown key).
-fn member(key: &[u8]) -> Option<u32> {
-    // By length, then as a fixed-size array (compared without a call).
-    fn is<const N: usize>(key: &[u8], name: &[u8; N]) -> bool {
-        <[u8; N]>::try_from(key).is_ok_and(|k| k == *name)
-    }
-    let m = match key.len() {
-        2 if is(key, b"at") => 2,
-        2 if is(key, b"id") => 1,
-        3 if is(key, b"nps") => 9,
-        3 if is(key, b"ces") => 11,
-        4 if is(key, b"csat") => 10,
-        4 if is(key, b"kind") => 0,
-        4 if is(key, b"team") => 6,
-        7 if is(key, b"segment") => 3,
-        7 if is(key, b"channel") => 5,
-        7 if is(key, b"overall") => 12,
-        7 if is(key, b"comment") => 15,
-        8 if is(key, b"employee") => 7,
-        10 if is(key, b"touchpoint") => 4,
-        10 if is(key, b"dimensions") => 8,
-        10 if is(key, b"attributes") => 13,
-        12 if is(key, b"expectations") => 14,
-        _ => return None,
-    };
-    Some(m)
-}
-
 impl<'a> Cursor<'a> {
     #[inline(always)]
     fn peek(&self) -> Option<u8> {
@@ -717,7 +710,7 @@ impl<'a> Cursor<'a> {
         maps.expectations.clear();
         let mut f = Flat::default();
         let mut at = None;
-        let mut seen = 0u16;
+        let mut seen = 0u32;
         self.ws();
         self.eat(b'{').ok_or(Other)?;
         self.ws();
@@ -726,34 +719,34 @@ impl<'a> Cursor<'a> {
         }
         loop {
             let key = self.string().ok_or(Other)?;
-            let member = member(key).ok_or(Other)?;
-            if seen & (1 << member) != 0 {
+            let field = ResponseField::from_name(key).ok_or(Other)?;
+            if seen & (1 << field as u32) != 0 {
                 return Err(Other);
             }
-            seen |= 1 << member;
+            seen |= 1 << field as u32;
             self.ws();
             self.eat(b':').ok_or(Other)?;
             self.ws();
-            let read = match member {
-                0 => match self.opt_string().ok_or(Other)? {
+            let read = match field {
+                F::Kind => match self.opt_string().ok_or(Other)? {
                     None | Some(b"response") => Some(()),
                     Some(_) => return Err(Unread::NotResponse),
                 },
-                1 => self.opt_string().map(|v| f.id = v),
-                2 => self.string().and_then(timestamp).map(|t| at = Some(t)),
-                3 => self.opt_string().map(|v| f.segment = v),
-                4 => self.opt_string().map(|v| f.touchpoint = v),
-                5 => self.opt_string().map(|v| f.channel = v),
-                6 => self.opt_string().map(|v| f.team = v),
-                7 => self.opt_string().map(|v| f.employee = v),
-                8 => self.map(&mut maps.dimensions, Cursor::string),
-                9 => self.opt_rating().map(|v| f.nps = v),
-                10 => self.opt_rating().map(|v| f.csat = v),
-                11 => self.opt_rating().map(|v| f.ces = v),
-                12 => self.opt_rating().map(|v| f.overall = v),
-                13 => self.map(&mut maps.attributes, Cursor::rating),
-                14 => self.map(&mut maps.expectations, Cursor::rating),
-                _ => self.opt_string().map(drop),
+                F::Id => self.opt_string().map(|v| f.id = v),
+                F::At => self.string().and_then(timestamp).map(|t| at = Some(t)),
+                F::Segment => self.opt_string().map(|v| f.segment = v),
+                F::Touchpoint => self.opt_string().map(|v| f.touchpoint = v),
+                F::Channel => self.opt_string().map(|v| f.channel = v),
+                F::Team => self.opt_string().map(|v| f.team = v),
+                F::Employee => self.opt_string().map(|v| f.employee = v),
+                F::Dimensions => self.map(&mut maps.dimensions, Cursor::string),
+                F::Nps => self.opt_rating().map(|v| f.nps = v),
+                F::Csat => self.opt_rating().map(|v| f.csat = v),
+                F::Ces => self.opt_rating().map(|v| f.ces = v),
+                F::Overall => self.opt_rating().map(|v| f.overall = v),
+                F::Attributes => self.map(&mut maps.attributes, Cursor::rating),
+                F::Expectations => self.map(&mut maps.expectations, Cursor::rating),
+                F::Comment => self.opt_string().map(drop),
             };
             read.ok_or(Other)?;
             self.ws();
@@ -918,32 +911,18 @@ impl Engine {
     /// Fails, keeping nothing of the call, when the cells would pass
     /// `limits.maxCellBytes`.
     pub fn ingest_json_lines(&mut self, text: &[u8]) -> Result<IngestReport, MemoryLimit> {
-        self.ingest_json_lines_from(text, 1, 0)
-    }
-
-    /// Ingests one part of a larger JSON Lines input whose first line is
-    /// line `first_line` and first record is record `first_index` (for
-    /// callers that feed a large file in chunks split on line boundaries,
-    /// e.g. to show progress): positions in the report are those of the
-    /// whole input. A byte-order mark is skipped only at the input's start
-    /// (`first_line` 1); anywhere else it is part of its line. (A
-    /// [`JsonLinesFeed`] does the splitting and counting for you.)
-    pub fn ingest_json_lines_from(
-        &mut self,
-        text: &[u8],
-        first_line: usize,
-        first_index: usize,
-    ) -> Result<IngestReport, MemoryLimit> {
         self.transaction(|e| {
             let mut report = IngestReport::default();
-            e.json_lines_part(text, first_line, first_index, first_line == 1, &mut report);
+            e.json_lines_part(text, 1, 0, true, &mut report);
             report
         })
     }
 
-    /// [`Engine::ingest_json_lines_from`], skipping a byte-order mark at
-    /// the start of `text` only when `bom` (the start of the whole input:
-    /// anywhere else it is part of a line, which it makes invalid JSON).
+    /// Files JSON Lines `text` whose first line is line `first_line` of the
+    /// input and first record its record `first_index`, skipping a
+    /// byte-order mark at the start of `text` only when `bom` (the start of
+    /// the whole input: anywhere else it is part of a line, which it makes
+    /// invalid JSON).
     /// The report goes to `report`, which may already hold earlier parts'
     /// (the listing limits count them).
     fn json_lines_part(
@@ -1011,36 +990,7 @@ impl Engine {
         }
     }
 
-    /// Ingests JSON Lines from a reader (a file, standard input, a socket)
-    /// as [`Engine::ingest_json_lines`] ingests the whole text: the same
-    /// report, positions and statistics. It reads 8 MiB at a time through a
-    /// [`JsonLinesFeed`], so memory holds about one chunk and the cells,
-    /// whatever the input's size: a line longer than `limits.maxLineBytes`
-    /// is counted and rejected without being kept.
-    ///
-    /// A read error stops the ingest: the complete lines read before it are
-    /// filed, and the [`ReadError`] holds their report and the first line
-    /// not filed.
-    ///
-    /// ```
-    /// use cx_core::engine::Engine;
-    /// use cx_core::plan::Plan;
-    ///
-    /// let plan = Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Acme"}}"#).unwrap();
-    /// let mut engine = Engine::new(plan).unwrap();
-    /// let input = "{\"at\": \"2026-01-05\", \"nps\": 9}\n{\"at\": \"2026-01-06\", \"nps\": 11}\n";
-    /// let report = engine.ingest_json_lines_reader(input.as_bytes()).unwrap();
-    /// assert_eq!((report.accepted, report.rejected), (1, 1));
-    /// assert_eq!((report.errors[0].line, report.errors[0].pointer.as_str()), (Some(2), "/nps"));
-    /// ```
-    pub fn ingest_json_lines_reader<R: std::io::Read>(
-        &mut self,
-        reader: R,
-    ) -> Result<IngestReport, IngestError> {
-        JsonLinesFeed::new().read(self, reader)
-    }
-
-    /// [`Engine::ingest_json_lines_reader`] with reads of `chunk` bytes.
+    /// [`JsonLinesFeed::read`] with reads of `chunk` bytes.
     #[cfg(test)]
     fn json_lines_chunked<R: std::io::Read>(
         &mut self,
@@ -1152,24 +1102,7 @@ impl Engine {
         }
     }
 
-    /// Ingests JSON Lines on every core: the text is split on line
-    /// boundaries, each part ingested by its own engine, and the engines
-    /// merged in order. The statistics, report and alerts are exactly those
-    /// of [`Engine::ingest_json_lines`].
-    #[cfg(feature = "parallel")]
-    pub fn ingest_json_lines_parallel(
-        &mut self,
-        text: &[u8],
-        threads: usize,
-    ) -> Result<IngestReport, MemoryLimit> {
-        self.transaction(|e| {
-            let mut report = IngestReport::default();
-            e.lines_on_threads(text, 1, 0, threads, &mut report);
-            report
-        })
-    }
-
-    /// [`Engine::ingest_json_lines_from`] on `threads` threads, into
+    /// [`Engine::json_lines_part`] on `threads` threads, into
     /// `report`: the text is split on line boundaries, each part ingested
     /// by its own engine, and the engines merged in order.
     fn lines_on_threads(
@@ -1973,16 +1906,14 @@ mod tests {
         let r = e.json_lines_chunked(&text[..], 4).unwrap();
         assert_eq!((r.accepted, r.rejected, r.errors[0].line), (1, 1, Some(2)));
         // So does a part given with its position in the whole input.
-        let later = e
-            .ingest_json_lines_from(&text[..text.len() / 2], 5, 3)
-            .unwrap();
+        let mut later = IngestReport::default();
+        e.json_lines_part(&text[..text.len() / 2], 5, 3, false, &mut later);
         assert_eq!(
             (later.rejected, later.errors[0].line, later.errors[0].index),
             (1, Some(5), 3)
         );
-        let first = e
-            .ingest_json_lines_from(&text[..text.len() / 2], 1, 0)
-            .unwrap();
+        let mut first = IngestReport::default();
+        e.json_lines_part(&text[..text.len() / 2], 1, 0, true, &mut first);
         assert_eq!(first.accepted, 1);
     }
 

@@ -974,7 +974,17 @@ impl SuccessConditions {
 }
 
 /// The standard observation dimensions (SPEC §3.1).
-pub const STANDARD_DIMENSIONS: [&str; 5] = ["segment", "touchpoint", "channel", "team", "employee"];
+pub const STANDARD_DIMENSIONS: [&str; 5] = {
+    use crate::record::ResponseField as F;
+    let f = F::STANDARD_DIMENSIONS;
+    [
+        f[0].name(),
+        f[1].name(),
+        f[2].name(),
+        f[3].name(),
+        f[4].name(),
+    ]
+};
 
 impl Plan {
     /// An empty plan for `name`: valid, with the warnings of a plan still
