@@ -71,6 +71,9 @@ pub(crate) struct AlertLog {
     tx: u64,
     /// During a transaction: the older alerts it pushed out.
     evicted: Option<Vec<Alert>>,
+    /// The oldest alert of the full log this one feeds (the log of a part
+    /// of a call split across threads): nothing older can be kept there.
+    floor: Option<Alert>,
 }
 
 impl PartialEq for AlertLog {
@@ -87,7 +90,17 @@ impl AlertLog {
             heap: BinaryHeap::new(),
             tx: 0,
             evicted: None,
+            floor: None,
         }
+    }
+
+    /// Refuses, from now on, what `full` would refuse: every alert not
+    /// newer than its oldest, once it is full.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn set_floor(&mut self, full: &AlertLog) {
+        self.floor = (full.heap.len() >= full.capacity)
+            .then(|| full.oldest_when_full().cloned())
+            .flatten();
     }
 
     /// Starts journaling changes for [`AlertLog::rollback`].
@@ -113,11 +126,11 @@ impl AlertLog {
         }
     }
 
-    /// The oldest alert kept, once the log is full (`None` while it has
-    /// room, and with a capacity of 0).
+    /// The oldest alert kept, once the log is full (while it has room: the
+    /// floor, if any; `None` with a capacity of 0).
     fn oldest_when_full(&self) -> Option<&Alert> {
         if self.heap.len() < self.capacity {
-            return None;
+            return self.floor.as_ref();
         }
         self.heap.peek().map(|Reverse(Kept(a, _))| a)
     }

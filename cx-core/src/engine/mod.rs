@@ -559,6 +559,20 @@ impl Engine {
         }
     }
 
+    /// An empty engine for one part of a call split across threads, whose
+    /// report already lists `listed` (errors, alerts): it lists at most the
+    /// room left, and its alert log refuses what this engine's full log
+    /// would refuse.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn empty_part(&self, (errors, alerts): (usize, usize)) -> Engine {
+        let mut e = self.empty_like();
+        let limits = &mut e.config.limits;
+        limits.max_errors_listed = limits.max_errors_listed.saturating_sub(errors);
+        limits.max_alerts_listed = limits.max_alerts_listed.saturating_sub(alerts);
+        e.alerts.set_floor(&self.alerts);
+        e
+    }
+
     pub(crate) fn bucket_of(&self, t: Timestamp) -> i32 {
         bucket_of(self.config.cube.granularity, t)
     }

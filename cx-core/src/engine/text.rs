@@ -924,7 +924,8 @@ impl Engine {
     /// the whole input: anywhere else it is part of a line, which it makes
     /// invalid JSON).
     /// The report goes to `report`, which may already hold earlier parts'
-    /// (the listing limits count them).
+    /// (the listing limits count them). Returns the number of line ends
+    /// read (the scanner finds them: the text is not searched again).
     fn json_lines_part(
         &mut self,
         text: &[u8],
@@ -932,7 +933,7 @@ impl Engine {
         first_index: usize,
         bom: bool,
         report: &mut IngestReport,
-    ) {
+    ) -> usize {
         let mut batch = self.new_batch();
         let mut maps = FlatMaps::default();
         // The lines of [`lines`], each found as the flat scanner reads it: a
@@ -970,6 +971,7 @@ impl Engine {
             start += end + 1;
         }
         self.flush(&mut batch);
+        line_no - first_line - 1
     }
 
     /// The error for a line of `len` bytes (without its line end) over
@@ -1011,9 +1013,8 @@ impl Engine {
         report: &mut IngestReport,
     ) {
         let before = report.total;
-        self.lines_on_threads(text, *line, *index, threads, report);
+        *line += self.lines_on_threads(text, *line, *index, threads, report);
         *index += usize::try_from(report.total - before).unwrap_or(usize::MAX);
-        *line += text.iter().filter(|&&b| b == b'\n').count();
     }
 
     /// Ingests one non-blank line of JSON Lines, which the flat scanner
@@ -1112,29 +1113,36 @@ impl Engine {
         first_index: usize,
         threads: usize,
         report: &mut IngestReport,
-    ) {
+    ) -> usize {
         #[cfg(feature = "parallel")]
         if threads > 1 && text.len() >= 1 << 16 {
-            if let Some(r) = self.parallel_parts(text, first_line, first_index, threads) {
+            let listed = (report.errors.len(), report.alerts.len());
+            let at = (first_line, first_index);
+            if let Some((r, newlines)) = self.parallel_parts(text, at, threads, listed) {
                 let limits = &self.config.limits;
                 report.absorb(r, limits.max_errors_listed, limits.max_alerts_listed);
-                return;
+                return newlines;
             }
         }
         let _ = threads;
-        self.json_lines_part(text, first_line, first_index, first_line == 1, report);
+        self.json_lines_part(text, first_line, first_index, first_line == 1, report)
     }
 
     /// The parts of [`Engine::lines_on_threads`]; `None` when they cannot
     /// be filed as sequential ingest would (nothing is filed then).
     #[cfg(feature = "parallel")]
+    ///
+    /// `listed` is how many errors and alerts the call's report already
+    /// lists: a part lists no more than the room left, and keeps no alert
+    /// the engine's full alert log would refuse, so that it builds no
+    /// alert the call would drop.
     fn parallel_parts(
         &mut self,
         text: &[u8],
-        first_line: usize,
-        first_index: usize,
+        (first_line, first_index): (usize, usize),
         threads: usize,
-    ) -> Option<IngestReport> {
+        listed: (usize, usize),
+    ) -> Option<(IngestReport, usize)> {
         // Cut points at line starts.
         let mut cuts = vec![0usize];
         for t in 1..threads {
@@ -1156,12 +1164,11 @@ impl Engine {
                 .iter()
                 .enumerate()
                 .map(|(i, &part)| {
-                    let mut e = self.empty_like();
+                    let mut e = self.empty_part(listed);
                     let bom = i == 0 && first_line == 1;
                     s.spawn(move || {
                         let mut r = IngestReport::default();
-                        e.json_lines_part(part, 1, 0, bom, &mut r);
-                        let newlines = part.iter().filter(|&&b| b == b'\n').count();
+                        let newlines = e.json_lines_part(part, 1, 0, bom, &mut r);
                         (e, r, newlines)
                     })
                 })
@@ -1172,7 +1179,8 @@ impl Engine {
         if results.len() != parts.len() {
             return None;
         }
-        self.file_parts(results, first_index, first_line - 1)
+        let newlines = results.iter().map(|r| r.2).sum();
+        Some((self.file_parts(results, first_index, first_line - 1)?, newlines))
     }
 
     /// Files the parts of a text ingested on several threads: `(engine,
