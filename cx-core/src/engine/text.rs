@@ -1180,7 +1180,10 @@ impl Engine {
             return None;
         }
         let newlines = results.iter().map(|r| r.2).sum();
-        Some((self.file_parts(results, first_index, first_line - 1)?, newlines))
+        Some((
+            self.file_parts(results, first_index, first_line - 1)?,
+            newlines,
+        ))
     }
 
     /// Files the parts of a text ingested on several threads: `(engine,
