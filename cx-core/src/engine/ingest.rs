@@ -197,8 +197,18 @@ impl Engine {
     pub fn ingest_batch(&mut self, records: &[Record]) -> IngestReport {
         let mut report = IngestReport::default();
         let mut batch = self.new_batch();
+        // One scratch for the whole batch: a customer response is borrowed
+        // into it (no allocation per record) and goes to the row checker,
+        // as `accept` would send it.
+        let mut scratch = super::RowScratch::new();
         for (index, rec) in records.iter().enumerate() {
-            self.accept(rec, Position { index, line: None }, &mut batch, &mut report);
+            let pos = Position { index, line: None };
+            match rec {
+                Record::Response(r) => {
+                    self.accept_row(&scratch.borrow(r), pos, &mut batch, &mut report)
+                }
+                _ => self.accept(rec, pos, &mut batch, &mut report),
+            }
         }
         self.flush(&mut batch);
         report

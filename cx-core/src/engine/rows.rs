@@ -16,7 +16,7 @@ use super::cells::{ResponseBatch, MISSING, NOT_APPLICABLE};
 use super::ingest::{field_error, ptr, FieldError, Position, BATCH_ROWS};
 use super::{Engine, IngestReport};
 use crate::error::ErrorCode;
-use crate::plan::{Plan, STANDARD_DIMENSIONS};
+use crate::plan::{Attribute, Plan, STANDARD_DIMENSIONS};
 use crate::record::{Response, Timestamp};
 
 /// A customer response borrowed from the caller: the fields of
@@ -158,6 +158,10 @@ pub(crate) struct RowChecker {
     standard_dropped: Vec<usize>,
     /// Per custom dimension of the plan: whether the cube keeps it.
     custom_kept: Vec<bool>,
+    /// Plan attribute indices sorted by id (ties in plan order).
+    by_id: Vec<usize>,
+    /// Position in `by_id` of each plan attribute.
+    rank: Vec<usize>,
     attrs: Vec<u8>,
     expect: Vec<u8>,
     ids: Vec<u32>,
@@ -179,8 +183,16 @@ impl RowChecker {
                 ),
             })
             .collect();
+        let mut by_id: Vec<usize> = (0..plan.attributes.len()).collect();
+        by_id.sort_by(|&a, &b| plan.attributes[a].id.cmp(&plan.attributes[b].id));
+        let mut rank = vec![0; by_id.len()];
+        for (r, &i) in by_id.iter().enumerate() {
+            rank[i] = r;
+        }
         RowChecker {
             kept,
+            by_id,
+            rank,
             standard_dropped: (0..STANDARD_DIMENSIONS.len())
                 .filter(|&i| !dims.iter().any(|d| d == STANDARD_DIMENSIONS[i]))
                 .collect(),
@@ -194,6 +206,32 @@ impl RowChecker {
             ids: Vec::with_capacity(dims.len()),
         }
     }
+}
+
+/// The plan index of attribute `id`, the attribute after `after` − 1 in
+/// plan order tried first, then the one after it in id order (a typed
+/// response's map lists its attributes sorted by id), then a binary search
+/// by id. Plan ids are unique (a plan with duplicates makes no engine).
+fn find_attribute(
+    attributes: &[Attribute],
+    by_id: &[usize],
+    rank: &[usize],
+    id: &[u8],
+    after: usize,
+) -> Option<usize> {
+    let is = |i: usize| attributes.get(i).is_some_and(|a| a.id.as_bytes() == id);
+    if is(after) {
+        return Some(after);
+    }
+    let next = match after.checked_sub(1) {
+        None => by_id.first(),
+        Some(prev) => rank.get(prev).and_then(|&r| by_id.get(r + 1)),
+    };
+    if let Some(&i) = next.filter(|&&i| is(i)) {
+        return Some(i);
+    }
+    let k = by_id.partition_point(|&i| attributes[i].id.as_bytes() < id);
+    by_id.get(k).copied().filter(|&i| is(i))
 }
 
 /// The value of a kept dimension in a row (the last pair wins).
@@ -427,9 +465,7 @@ impl Engine {
             // after the last match before searching.
             let mut guess = 0;
             for &(id, v) in pairs {
-                let i = if attributes.get(guess).is_some_and(|a| a.id.as_bytes() == id) {
-                    guess
-                } else if let Some(i) = attributes.iter().position(|a| a.id.as_bytes() == id) {
+                let i = if let Some(i) = find_attribute(attributes, &c.by_id, &c.rank, id, guess) {
                     i
                 } else {
                     let name = utf8(id, || format!("/{key}"))?;
