@@ -200,8 +200,18 @@ impl Engine {
         self.transaction(|e| {
             let mut report = IngestReport::default();
             let mut batch = e.new_batch();
+            // One scratch for the whole batch: a customer response is
+            // borrowed into it (no allocation per record) and goes to the
+            // row checker, as `accept` would send it.
+            let mut scratch = super::RowScratch::new();
             for (index, rec) in records.iter().enumerate() {
-                e.accept(rec, Position { index, line: None }, &mut batch, &mut report);
+                let pos = Position { index, line: None };
+                match rec {
+                    Record::Response(r) => {
+                        e.accept_row(&scratch.borrow(r), pos, &mut batch, &mut report)
+                    }
+                    _ => e.accept(rec, pos, &mut batch, &mut report),
+                }
                 if e.over_budget() {
                     break;
                 }

@@ -16,7 +16,7 @@ use super::cells::{ResponseBatch, MISSING, NOT_APPLICABLE};
 use super::ingest::{field_error, ptr, FieldError, Position, BATCH_ROWS};
 use super::{Engine, IngestReport, MemoryLimit};
 use crate::error::ErrorCode;
-use crate::plan::{Plan, STANDARD_DIMENSIONS};
+use crate::plan::{Attribute, Plan, STANDARD_DIMENSIONS};
 use crate::record::{Response, Timestamp};
 
 /// A customer response borrowed from the caller: the fields of
@@ -158,6 +158,8 @@ pub(crate) struct RowChecker {
     standard_dropped: Vec<usize>,
     /// Per custom dimension of the plan: whether the cube keeps it.
     custom_kept: Vec<bool>,
+    /// How the row's attributes are found.
+    order: AttributeOrder,
     attrs: Vec<u8>,
     expect: Vec<u8>,
     ids: Vec<u32>,
@@ -181,6 +183,7 @@ impl RowChecker {
             .collect();
         RowChecker {
             kept,
+            order: AttributeOrder::new(plan),
             standard_dropped: (0..STANDARD_DIMENSIONS.len())
                 .filter(|&i| !dims.iter().any(|d| d == STANDARD_DIMENSIONS[i]))
                 .collect(),
@@ -193,6 +196,65 @@ impl RowChecker {
             expect: vec![MISSING; plan.attributes.len()],
             ids: Vec::with_capacity(dims.len()),
         }
+    }
+}
+
+/// Plan attribute ids in plan order and in id order, to find a row's
+/// attributes with few comparisons.
+#[derive(Debug, Clone, Default)]
+struct AttributeOrder {
+    /// Plan attribute indices sorted by id.
+    by_id: Vec<usize>,
+    /// Position in `by_id` of each plan attribute.
+    rank: Vec<usize>,
+    /// Whether the last row's attributes came in id order (a typed
+    /// response's map) rather than in plan order: that order is tried
+    /// first.
+    sorted: bool,
+}
+
+impl AttributeOrder {
+    fn new(plan: &Plan) -> AttributeOrder {
+        let mut by_id: Vec<usize> = (0..plan.attributes.len()).collect();
+        by_id.sort_by(|&a, &b| plan.attributes[a].id.cmp(&plan.attributes[b].id));
+        let mut rank = vec![0; by_id.len()];
+        for (r, &i) in by_id.iter().enumerate() {
+            rank[i] = r;
+        }
+        AttributeOrder {
+            by_id,
+            rank,
+            sorted: false,
+        }
+    }
+
+    /// The plan index of attribute `id`, the row's previous attribute
+    /// being plan attribute `prev`: the next one in plan order and the
+    /// next one in id order are tried, then a binary search by id. Plan
+    /// ids are unique (a plan with duplicates makes no engine).
+    fn find(&mut self, attributes: &[Attribute], id: &[u8], prev: Option<usize>) -> Option<usize> {
+        let is = |i: usize| attributes.get(i).is_some_and(|a| a.id.as_bytes() == id);
+        let in_plan = prev.map_or(0, |p| p + 1);
+        let in_ids = match prev {
+            None => self.by_id.first(),
+            Some(p) => self.rank.get(p).and_then(|&r| self.by_id.get(r + 1)),
+        }
+        .copied();
+        let guesses = if self.sorted {
+            [in_ids, Some(in_plan)]
+        } else {
+            [Some(in_plan), in_ids]
+        };
+        for (n, g) in guesses.into_iter().enumerate() {
+            if let Some(i) = g.filter(|&i| is(i)) {
+                self.sorted ^= n == 1;
+                return Some(i);
+            }
+        }
+        let k = self
+            .by_id
+            .partition_point(|&i| attributes[i].id.as_bytes() < id);
+        self.by_id.get(k).copied().filter(|&i| is(i))
     }
 }
 
@@ -313,18 +375,23 @@ fn utf8(bytes: &[u8], pointer: impl FnOnce() -> String) -> Result<&str, FieldErr
 }
 
 /// The dimensions of a row as an alert names them: the standard ones
-/// present, then the custom ones.
+/// present, then the custom ones (a repeated name keeps its last value).
 fn alert_dims(standard: &[Option<&[u8]>], row: &ResponseRef<'_>) -> BTreeMap<String, String> {
-    let mut dims = BTreeMap::new();
-    for (s, v) in standard.iter().enumerate() {
-        if let Some(v) = v {
-            dims.insert(STANDARD_DIMENSIONS[s].to_string(), lossy(v).into_owned());
+    // A map collected from pairs sorts them (stably, so the last of a
+    // repeated name wins, as inserting them in turn would) and fills its
+    // nodes without a search per pair; taking the standard dimensions by
+    // name makes the sort one pass.
+    const BY_NAME: [usize; 5] = [2, 4, 0, 3, 1];
+    let mut pairs = Vec::with_capacity(standard.len() + row.dimensions.len());
+    for s in BY_NAME {
+        if let Some(v) = standard.get(s).copied().flatten() {
+            pairs.push((STANDARD_DIMENSIONS[s].to_string(), lossy(v).into_owned()));
         }
     }
     for &(k, v) in row.dimensions {
-        dims.insert(lossy(k).into_owned(), lossy(v).into_owned());
+        pairs.push((lossy(k).into_owned(), lossy(v).into_owned()));
     }
-    dims
+    pairs.into_iter().collect()
 }
 
 fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
@@ -446,13 +513,11 @@ impl Engine {
             if !out.is_empty() {
                 out.fill(MISSING);
             }
-            // Rows usually list attributes in the same order: try the one
-            // after the last match before searching.
-            let mut guess = 0;
+            // Rows list attributes in plan order or (typed) in id order:
+            // `find` tries the next one in that order before searching.
+            let mut prev = None;
             for &(id, v) in pairs {
-                let i = if attributes.get(guess).is_some_and(|a| a.id.as_bytes() == id) {
-                    guess
-                } else if let Some(i) = attributes.iter().position(|a| a.id.as_bytes() == id) {
+                let i = if let Some(i) = c.order.find(attributes, id, prev) {
                     i
                 } else {
                     let name = utf8(id, || format!("/{key}"))?;
@@ -462,7 +527,7 @@ impl Engine {
                         format!("`{name}` is not an attribute of the plan"),
                     ));
                 };
-                guess = i + 1;
+                prev = Some(i);
                 let a = &attributes[i];
                 out[i] = if a.not_applicable == Some(v) {
                     NOT_APPLICABLE
