@@ -39,7 +39,7 @@ fn engine_ingests_json_lines_and_answers_a_query() {
     let report = engine
         .ingest_json_lines(JsValue::from_str(
             "{\"at\":\"2026-03-01\",\"nps\":9}\n{\"at\":\"2026-03-01\",\"nps\":3}\n{\"at\":\"2026-03-01\",\"nps\":11}\n",
-        )).unwrap()
+        ))
         .unwrap();
     assert_eq!(get(&report, "accepted").as_f64(), Some(2.0));
     assert_eq!(get(&report, "rejected").as_f64(), Some(1.0));
