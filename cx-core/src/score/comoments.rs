@@ -109,14 +109,30 @@ impl CoMoments {
             self.undo(row, false);
             return Err(ScoreError::Overflow("sums"));
         }
+        // Values under 2³¹ in magnitude (ratings, scores) have exact
+        // products: only the additions can overflow, and their sign test
+        // needs no flag chain, so the loop vectorises.
+        let small = row.iter().all(|x| x.unsigned_abs() < 1 << 31);
         let mut rest = self.cross.as_mut_slice();
         for (i, &xi) in row.iter().enumerate() {
             let (line, tail) = rest.split_at_mut(row.len() - i);
-            for (c, &xj) in line.iter_mut().zip(&row[i..]) {
-                let (prod, o1) = xi.overflowing_mul(xj);
-                let (v, o2) = c.overflowing_add(prod);
-                *c = v;
-                over |= o1 | o2;
+            if small {
+                let mut signs = 0i64;
+                for (c, &xj) in line.iter_mut().zip(&row[i..]) {
+                    let prod = xi.wrapping_mul(xj);
+                    let v = c.wrapping_add(prod);
+                    // Negative when the addition overflowed.
+                    signs |= (*c ^ v) & (prod ^ v);
+                    *c = v;
+                }
+                over |= signs < 0;
+            } else {
+                for (c, &xj) in line.iter_mut().zip(&row[i..]) {
+                    let (prod, o1) = xi.overflowing_mul(xj);
+                    let (v, o2) = c.overflowing_add(prod);
+                    *c = v;
+                    over |= o1 | o2;
+                }
             }
             rest = tail;
         }
