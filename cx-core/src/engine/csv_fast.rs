@@ -69,6 +69,9 @@ pub(super) struct FastRows {
     cache: Vec<Vec<(Vec<u8>, u32)>>,
     /// Field ends of the line being read (delimiter offsets, then its end).
     ends: Vec<usize>,
+    /// Whether a one-digit cell is always its value (no `missing` text is
+    /// one digit).
+    digits: bool,
     attr: Vec<u8>,
     expect: Vec<u8>,
     ids: Vec<u32>,
@@ -137,6 +140,11 @@ impl FastRows {
             ids: Vec::with_capacity(kept.len()),
             kept,
             ends: Vec::new(),
+            digits: !rows
+                .mapping
+                .missing
+                .iter()
+                .any(|m| m.len() == 1 && m.as_bytes()[0].is_ascii_digit()),
             attr: vec![MISSING; n_attr],
             expect: vec![MISSING; n_attr],
         }
@@ -213,10 +221,12 @@ impl FastRows {
         let pad = self.delimiter.wrapping_add(1) & 0x7f;
         let mut n = 0;
         let mut high = 0;
-        for (w, word) in line.chunks(8).enumerate() {
-            let mut bytes = [pad; 8];
-            bytes[..word.len()].copy_from_slice(word);
-            let x = u64::from_le_bytes(bytes);
+        let words = line.chunks_exact(8);
+        let rest = words.remainder();
+        let mut last = [pad; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        for (w, word) in words.chain(std::iter::once(&last[..])).enumerate() {
+            let x = u64::from_le_bytes(word.try_into().unwrap_or([pad; 8]));
             high |= x;
             // 0x80 in each byte equal to the delimiter (exact: no carries
             // cross bytes).
@@ -236,7 +246,7 @@ impl FastRows {
     }
 
     /// Field `i` of the line split last, trimmed.
-    #[inline]
+    #[inline(always)]
     fn cell<'l>(&self, line: &'l [u8], i: usize) -> &'l [u8] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
         trim_ascii(&line[start..self.ends[i]])
@@ -293,12 +303,24 @@ impl FastRows {
             out.fill(MISSING);
         }
         for r in list {
-            let c = self.cell(line, r.col);
-            if rows.is_missing(c) {
-                continue;
-            }
-            let Some(v) = small_int(c) else {
-                return false;
+            let start = if r.col == 0 {
+                0
+            } else {
+                self.ends[r.col - 1] + 1
+            };
+            let v = match &line[start..self.ends[r.col]] {
+                // The common cell: one digit.
+                &[d] if self.digits && d.is_ascii_digit() => d - b'0',
+                raw => {
+                    let c = trim_ascii(raw);
+                    if rows.is_missing(c) {
+                        continue;
+                    }
+                    let Some(v) = small_int(c) else {
+                        return false;
+                    };
+                    v
+                }
             };
             out[r.attr] = if r.na == Some(v) {
                 NOT_APPLICABLE
@@ -326,7 +348,7 @@ impl FastRows {
                 continue;
             }
             let cache = &mut self.cache[d];
-            let id = match cache.iter().find(|(x, _)| x.as_slice() == v) {
+            let id = match cache.iter().find(|(x, _)| same(x, v)) {
                 Some(&(_, id)) => id,
                 None => {
                     let Some(id) = engine.interners[d].get_bytes(v) else {
@@ -342,4 +364,20 @@ impl FastRows {
         }
         true
     }
+}
+
+/// `a == b`, eight bytes at a time: dimension values are short, and a
+/// `memcmp` call costs more than the comparison.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n < 8 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    let word = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap_or_default());
+    // Whole words, then the last eight bytes (overlapping).
+    (0..n - 8).step_by(8).all(|i| word(a, i) == word(b, i)) && word(a, n - 8) == word(b, n - 8)
 }

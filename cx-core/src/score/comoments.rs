@@ -41,6 +41,9 @@ pub struct CoMoments {
     pub cross: Vec<i64>,
 }
 
+/// The low 32 bits of a `u64`.
+const LOW32: u64 = 0xffff_ffff;
+
 fn packed_len(k: usize) -> usize {
     k * (k + 1) / 2
 }
@@ -109,17 +112,17 @@ impl CoMoments {
             self.undo(row, false);
             return Err(ScoreError::Overflow("sums"));
         }
-        // Values under 2³¹ in magnitude (ratings, scores) have exact
-        // products: only the additions can overflow, and their sign test
-        // needs no flag chain, so the loop vectorises.
-        let small = row.iter().all(|x| x.unsigned_abs() < 1 << 31);
+        // Values from 0 to 2³¹ − 1 (ratings, scores) have exact products
+        // of their 32-bit halves: only the additions can overflow, and
+        // their sign test needs no flag chain, so the loop vectorises.
+        let small = row.iter().all(|&x| (0..1 << 31).contains(&x));
         let mut rest = self.cross.as_mut_slice();
         for (i, &xi) in row.iter().enumerate() {
             let (line, tail) = rest.split_at_mut(row.len() - i);
             if small {
                 let mut signs = 0i64;
                 for (c, &xj) in line.iter_mut().zip(&row[i..]) {
-                    let prod = xi.wrapping_mul(xj);
+                    let prod = ((xi as u64 & LOW32) * (xj as u64 & LOW32)) as i64;
                     let v = c.wrapping_add(prod);
                     // Negative when the addition overflowed.
                     signs |= (*c ^ v) & (prod ^ v);
