@@ -120,7 +120,17 @@ fn importance_errors_are_clear() {
         out.n += 1;
         Ok(out)
     };
-    let values = [0, 1, 5, -3, 1 << 30, (1 << 31) - 1, 1 << 31, -(1 << 40), i64::MAX / 2];
+    let values = [
+        0,
+        1,
+        5,
+        -3,
+        1 << 30,
+        (1 << 31) - 1,
+        1 << 31,
+        -(1 << 40),
+        i64::MAX / 2,
+    ];
     for (a, &x) in values.iter().enumerate() {
         for &y in &values[a..] {
             for start in [0, i64::MAX - (1 << 62), i64::MIN + 7] {

@@ -174,7 +174,7 @@ impl FastRows {
         let Some(scores) = self.scores(line, rows) else {
             return false;
         };
-        let [nps, csat, ces, overall] = scores;
+        let [nps, csat, ces, _] = scores;
         if !self.ratings(line, rows) || !self.dimensions(engine, line) {
             return false;
         }
@@ -185,20 +185,7 @@ impl FastRows {
             Some((_, bucket)) => bucket,
             None => engine.bucket_of(at),
         };
-        batch.bucket.push(bucket);
-        for (col, &id) in batch.dims.iter_mut().zip(&self.ids) {
-            col.push(id);
-        }
-        batch.nps.push(nps);
-        batch.csat.push(csat);
-        batch.ces.push(ces);
-        batch.overall.push(overall);
-        for (col, &v) in batch.attributes.iter_mut().zip(&self.attr) {
-            col.push(v);
-        }
-        for (col, &v) in batch.expectations.iter_mut().zip(&self.expect) {
-            col.push(v);
-        }
+        batch.push_row(bucket, &self.ids, scores, &self.attr, &self.expect);
         engine.note_response_time(at.unix());
         report.total += 1;
         report.accepted += 1;

@@ -583,18 +583,12 @@ mod tests {
         }
     }
 
-    /// A reader that fails after its text.
-    struct Failing<'a>(&'a [u8]);
+    /// A reader that always fails: read after a text, a disk gone.
+    struct Gone;
 
-    impl std::io::Read for Failing<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            if self.0.is_empty() {
-                return Err(std::io::Error::other("disk gone"));
-            }
-            let n = buf.len().min(self.0.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
+    impl std::io::Read for Gone {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk gone"))
         }
     }
 
@@ -605,7 +599,9 @@ mod tests {
         let mapping = CsvMapping::from_json(r#"{"fixedAt": "2026-01-01", "nps": "nps"}"#).unwrap();
         let text = b"nps,c\n9,\"a\nb\"\n11,x\n\n7,\"open";
         let mut e = engine(&EngineConfig::default());
-        let Err(CsvError::Read(err)) = CsvFeed::new(&mapping).chunk(4).read(&mut e, Failing(text))
+        let Err(CsvError::Read(err)) = CsvFeed::new(&mapping)
+            .chunk(4)
+            .read(&mut e, text.chain(Gone))
         else {
             panic!("a read error");
         };
@@ -614,7 +610,7 @@ mod tests {
         assert_eq!(err.line, 6);
         assert_eq!(e.stats().rows, 1);
         let mut e = engine(&EngineConfig::default());
-        let Err(err) = CsvFeed::new(&mapping).read(&mut e, Failing(b"nps,")) else {
+        let Err(err) = CsvFeed::new(&mapping).read(&mut e, b"nps,".chain(Gone)) else {
             panic!("a read error");
         };
         assert_eq!(err.code(), ErrorCode::ReadError);

@@ -907,26 +907,15 @@ pub(super) mod tests {
                     index,
                     line: Some(line),
                 };
-                let this = index;
-                let fail = |column: Option<usize>,
-                            field: Option<String>,
-                            code: ErrorCode,
-                            message: String| RecordError {
-                    index: this,
-                    line: Some(line),
-                    column,
-                    pointer: String::new(),
-                    field,
-                    id: None,
-                    code,
-                    message,
+                let fail = |column: Option<(usize, String)>, code: ErrorCode, message: String| {
+                    csv_error(pos, column, code, message)
                 };
                 match read {
                     Ok(false) => break,
                     Ok(true) => {}
                     Err(e) => {
                         report.reject(
-                            fail(None, None, ErrorCode::ParseError, e.to_string()),
+                            fail(None, ErrorCode::ParseError, e.to_string()),
                             self.config.limits.max_errors_listed,
                         );
                         index += 1;
@@ -944,13 +933,12 @@ pub(super) mod tests {
                 }
                 let bytes: usize = record.iter().map(<[u8]>::len).sum();
                 if bytes > max_line {
-                    report.reject(fail(None, None, ErrorCode::LineTooLong, format!("the record has {bytes} bytes; the limit is {max_line} (limits.maxLineBytes)")), self.config.limits.max_errors_listed);
+                    report.reject(fail(None, ErrorCode::LineTooLong, format!("the record has {bytes} bytes; the limit is {max_line} (limits.maxLineBytes)")), self.config.limits.max_errors_listed);
                     continue;
                 }
                 if record.len() != names.len() {
                     report.reject(
                         fail(
-                            None,
                             None,
                             ErrorCode::ParseError,
                             format!(
@@ -977,7 +965,7 @@ pub(super) mod tests {
                     }
                     Err((col, code, message)) => {
                         report.reject(
-                            fail(Some(col + 1), Some(names[col].clone()), code, message),
+                            fail(Some((col, names[col].clone())), code, message),
                             self.config.limits.max_errors_listed,
                         );
                     }
