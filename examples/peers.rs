@@ -45,7 +45,7 @@ use std::time::Instant;
 
 use cx::demo::Rng;
 use cx::engine::{
-    CsvMapping, Cube, DimensionColumn, Engine, EngineConfig, Granularity, IngestReport,
+    CsvFeed, CsvMapping, Cube, DimensionColumn, Engine, EngineConfig, Granularity, IngestReport,
     JsonLinesFeed, Query, ResponseColumns, Scorecard,
 };
 use cx::plan::Plan;
@@ -337,8 +337,9 @@ fn text(argv: &[String]) -> Out {
         let start = Instant::now();
         let mut e = engine(&["segment"], Granularity::None, alerts);
         let report = match format.as_str() {
-            "csv" if threads > 1 => e
-                .ingest_csv_parallel(&bytes, &mapping, threads)
+            "csv" if threads > 1 => CsvFeed::new(&mapping)
+                .threads(threads)
+                .read(&mut e, bytes.as_slice())
                 .map_err(|x| x.to_string())?,
             "csv" => e.ingest_csv(&bytes, &mapping).map_err(|x| x.to_string())?,
             "jsonl" if threads > 1 => JsonLinesFeed::new()

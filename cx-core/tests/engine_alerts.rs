@@ -9,8 +9,8 @@
 //! ([`unplaced`]); paths over one whole input are compared exactly.
 
 use cx_core::engine::{
-    Alert, AlertReason, CsvMapping, DimensionColumn, Engine, EngineConfig, JsonLinesFeed, Limits,
-    ResponseColumns, Snapshot, ABSENT,
+    Alert, AlertReason, CsvFeed, CsvMapping, DimensionColumn, Engine, EngineConfig, JsonLinesFeed,
+    Limits, ResponseColumns, Snapshot, ABSENT,
 };
 use cx_core::plan::{AuditMethod, Plan};
 use cx_core::record::{Audit, AuditCheck, AuditKind, AuditOutcome, Record, Response, Timestamp};
@@ -331,8 +331,9 @@ fn typed_and_csv_paths_keep_the_same_alerts() {
         #[cfg(feature = "parallel")]
         {
             let mut three = engine(kept);
-            three
-                .ingest_csv_parallel(csv.as_bytes(), &mapping, 3)
+            CsvFeed::new(&mapping)
+                .threads(3)
+                .read(&mut three, csv.as_bytes())
                 .unwrap();
             let what = format!("CSV on three threads (kept {kept})");
             assert_eq!(three.alerts(), one.alerts(), "{what}");

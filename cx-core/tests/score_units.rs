@@ -99,6 +99,54 @@ fn importance_errors_are_clear() {
         Err(ScoreError::Overflow("cross products"))
     );
     assert_eq!(big, before);
+    // Each path (small non-negative values, any values) on sums and cross
+    // products near the limits: the checked reference's result, and
+    // nothing changed on error.
+    let reference = |co: &CoMoments, row: &[i64]| -> Result<CoMoments, ScoreError> {
+        let mut out = co.clone();
+        for (s, &x) in out.sums.iter_mut().zip(row) {
+            *s = s.checked_add(x).ok_or(ScoreError::Overflow("sums"))?;
+        }
+        let mut p = 0;
+        for (i, &xi) in row.iter().enumerate() {
+            for &xj in &row[i..] {
+                let prod = xi.checked_mul(xj);
+                out.cross[p] = prod
+                    .and_then(|v| out.cross[p].checked_add(v))
+                    .ok_or(ScoreError::Overflow("cross products"))?;
+                p += 1;
+            }
+        }
+        out.n += 1;
+        Ok(out)
+    };
+    let values = [
+        0,
+        1,
+        5,
+        -3,
+        1 << 30,
+        (1 << 31) - 1,
+        1 << 31,
+        -(1 << 40),
+        i64::MAX / 2,
+    ];
+    for (a, &x) in values.iter().enumerate() {
+        for &y in &values[a..] {
+            for start in [0, i64::MAX - (1 << 62), i64::MIN + 7] {
+                let mut co = CoMoments::new(2);
+                co.sums = vec![start / 3, 0];
+                co.cross = vec![start, 0, start];
+                let expected = reference(&co, &[x, y]);
+                let before = co.clone();
+                let got = co.add(&[x, y]);
+                match expected {
+                    Ok(e) => assert_eq!((got, &co), (Ok(()), &e), "{x} {y} {start}"),
+                    Err(e) => assert_eq!((got, &co), (Err(e), &before), "{x} {y} {start}"),
+                }
+            }
+        }
+    }
 }
 
 #[test]

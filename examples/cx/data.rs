@@ -5,8 +5,8 @@
 use std::io::IsTerminal;
 
 use cx::engine::{
-    CsvMapping, Cube, Engine, EngineConfig, Granularity, IngestReport, JsonLinesFeed, Query,
-    Scorecard,
+    CsvFeed, CsvMapping, Cube, Engine, EngineConfig, Granularity, IngestReport, JsonLinesFeed,
+    Query, Scorecard,
 };
 use cx::plan::Plan;
 
@@ -172,14 +172,7 @@ fn ingest_file(
     mapping: Option<&CsvMapping>,
 ) -> Result<IngestReport, Failure> {
     let lower = file.to_ascii_lowercase();
-    if lower.ends_with(".csv") || lower.ends_with(".tsv") {
-        let Some(m) = mapping else {
-            return Err(io(format!("{file}: a CSV file needs --mapping")));
-        };
-        return engine
-            .ingest_csv(&read(file)?, m)
-            .map_err(|e| io(format!("{file}: {e}")));
-    }
+    let csv = lower.ends_with(".csv") || lower.ends_with(".tsv");
     if lower.ends_with(".json") {
         let bytes = read(file)?;
         let text =
@@ -188,13 +181,27 @@ fn ingest_file(
             .ingest_json(text)
             .map_err(|e| Failure(1, format!("{file}: {e}")));
     }
-    // JSON Lines, streamed in chunks (memory follows the cells, not the
-    // file) and filed on every core; a progress bar when stderr is a
+    // CSV and JSON Lines, streamed in chunks (memory follows the cells, not
+    // the file) and filed on every core; a progress bar when stderr is a
     // terminal.
+    let mapping = match (csv, mapping) {
+        (true, None) => return Err(io(format!("{file}: a CSV file needs --mapping"))),
+        (true, Some(m)) => Some(m),
+        (false, _) => None,
+    };
     let f = std::fs::File::open(file).map_err(|e| io(format!("cannot read {file}: {e}")))?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let feed = JsonLinesFeed::new().threads(threads);
     let size = f.metadata().map_or(0, |m| m.len());
+    let ingest = |engine: &mut Engine, input: &mut dyn std::io::Read| match mapping {
+        Some(m) => CsvFeed::new(m)
+            .threads(threads)
+            .read(engine, input)
+            .map_err(|e| e.to_string()),
+        None => JsonLinesFeed::new()
+            .threads(threads)
+            .read(engine, input)
+            .map_err(|e| e.to_string()),
+    };
     let report = if size > 8 << 20 && std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(size);
         bar.set_style(
@@ -204,11 +211,11 @@ fn ingest_file(
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar.set_message(file.to_string());
-        let report = feed.read(engine, bar.wrap_read(f));
+        let report = ingest(engine, &mut bar.wrap_read(f));
         bar.finish_and_clear();
         report
     } else {
-        feed.read(engine, f)
+        ingest(engine, &mut { f })
     };
     report.map_err(|e| io(format!("{file}: {e}")))
 }

@@ -260,6 +260,34 @@ impl ResponseBatch {
             c.clear();
         }
     }
+
+    /// Appends one row: its time bucket, its dimension ids (one per
+    /// dimension), NPS, CSAT, CES and overall (`MISSING` when absent), and
+    /// a rating and an expected level per plan attribute.
+    #[inline]
+    pub fn push_row(
+        &mut self,
+        bucket: i32,
+        ids: &[u32],
+        [nps, csat, ces, overall]: [u8; 4],
+        attributes: &[u8],
+        expectations: &[u8],
+    ) {
+        self.bucket.push(bucket);
+        for (col, &id) in self.dims.iter_mut().zip(ids) {
+            col.push(id);
+        }
+        self.nps.push(nps);
+        self.csat.push(csat);
+        self.ces.push(ces);
+        self.overall.push(overall);
+        for (col, &v) in self.attributes.iter_mut().zip(attributes) {
+            col.push(v);
+        }
+        for (col, &v) in self.expectations.iter_mut().zip(expectations) {
+            col.push(v);
+        }
+    }
 }
 
 /// Cells of one record kind: a key → value map that keeps insertion order

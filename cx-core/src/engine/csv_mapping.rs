@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::cells::ResponseBatch;
 use super::ingest::{IngestReport, Position, RecordError};
 use super::{Engine, ResponseRef};
 use crate::error::ErrorCode;
@@ -184,32 +185,31 @@ impl CsvMapping {
 }
 
 /// Resolved column indexes.
-struct Columns {
-    id: Option<usize>,
-    at: Option<(usize, TimeFormat)>,
-    dims: Vec<(String, usize)>,
-    nps: Option<(usize, ScoreColumn)>,
-    csat: Option<(usize, ScoreColumn)>,
-    ces: Option<(usize, ScoreColumn)>,
-    overall: Option<(usize, ScoreColumn)>,
-    attributes: Vec<(String, usize)>,
-    expectations: Vec<(String, usize)>,
+pub(super) struct Columns {
+    pub(super) id: Option<usize>,
+    pub(super) at: Option<(usize, TimeFormat)>,
+    pub(super) dims: Vec<(String, usize)>,
+    pub(super) nps: Option<(usize, ScoreColumn)>,
+    pub(super) csat: Option<(usize, ScoreColumn)>,
+    pub(super) ces: Option<(usize, ScoreColumn)>,
+    pub(super) overall: Option<(usize, ScoreColumn)>,
+    pub(super) attributes: Vec<(String, usize)>,
+    pub(super) expectations: Vec<(String, usize)>,
 }
 
 /// What every CSV ingest call reads before its rows: the text without its
-/// BOM, the delimiter, the header's column names and the resolved mapping.
-struct Setup<'t> {
-    text: &'t [u8],
-    /// Read when the text is split across threads.
-    #[cfg_attr(not(feature = "parallel"), allow(dead_code))]
-    delimiter: u8,
-    names: Vec<String>,
-    cols: Columns,
+/// BOM, the header's column names and the resolved mapping.
+pub(super) struct Setup<'t> {
+    /// The text without its BOM.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(super) text: &'t [u8],
+    pub(super) names: Vec<String>,
+    pub(super) cols: Columns,
 }
 
 /// A CSV reader of the engine's dialect: `delimiter`, rows of any length
 /// (checked per row), a header.
-fn csv_reader<R: std::io::Read>(delimiter: u8, input: R) -> csv::Reader<R> {
+pub(super) fn csv_reader<R: std::io::Read>(delimiter: u8, input: R) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -223,22 +223,39 @@ impl Engine {
     /// (wrong number of fields, invalid UTF-8, a non-integer score, an
     /// off-scale value, an unreadable date, a too-long record) is reported
     /// with its line, field number and column name and changes nothing.
-    /// A UTF-8 BOM and CRLF line ends are accepted.
+    /// A UTF-8 BOM and CRLF line ends are accepted. This is
+    /// [`CsvFeed::read`](super::CsvFeed::read) on one thread over the text
+    /// (a [`CsvFeed`](super::CsvFeed) also reads files and streams, on
+    /// several threads).
     pub fn ingest_csv(
         &mut self,
         text: &[u8],
         mapping: &CsvMapping,
     ) -> Result<IngestReport, MappingError> {
-        let (setup, mut reader) = self.csv_setup(text, mapping)?;
-        let input = [setup.text, &[]];
-        Ok(self.transaction(|e| {
-            e.ingest_csv_rows(&mut reader, input, &setup.names, &setup.cols, mapping)
-        })?)
+        match super::CsvFeed::new(mapping).read(self, text) {
+            Ok(report) => Ok(report),
+            Err(super::CsvError::Mapping(e)) => Err(e),
+            Err(super::CsvError::MemoryLimit(e)) => Err(MappingError::MemoryLimit(e)),
+            // A slice is always read to its end.
+            Err(super::CsvError::Read(e)) => Ok(e.report),
+        }
+    }
+
+    /// The delimiter of the mapping, after the checks that need no text:
+    /// exactly one of `at` and `fixedAt`, a one-byte ASCII delimiter.
+    pub(super) fn csv_dialect(mapping: &CsvMapping) -> Result<u8, MappingError> {
+        if mapping.at.is_some() == mapping.fixed_at.is_some() {
+            return Err(MappingError::Time);
+        }
+        u8::try_from(mapping.delimiter)
+            .ok()
+            .filter(u8::is_ascii)
+            .ok_or(MappingError::Delimiter)
     }
 
     /// Checks the mapping against the header and the plan; returns the
     /// reader positioned after the header.
-    fn csv_setup<'t>(
+    pub(super) fn csv_setup<'t>(
         &self,
         text: &'t [u8],
         mapping: &CsvMapping,
@@ -246,13 +263,7 @@ impl Engine {
         let text = text
             .strip_prefix(b"\xEF\xBB\xBF".as_slice())
             .unwrap_or(text);
-        if mapping.at.is_some() == mapping.fixed_at.is_some() {
-            return Err(MappingError::Time);
-        }
-        let delimiter = u8::try_from(mapping.delimiter)
-            .ok()
-            .filter(u8::is_ascii)
-            .ok_or(MappingError::Delimiter)?;
+        let delimiter = Engine::csv_dialect(mapping)?;
         let mut reader = csv_reader(delimiter, text);
         let header = reader
             .byte_headers()
@@ -262,215 +273,127 @@ impl Engine {
             .map(|h| String::from_utf8_lossy(h).trim().to_string())
             .collect();
         let cols = self.resolve(mapping, &names)?;
-        let setup = Setup {
-            text,
-            delimiter,
-            names,
-            cols,
-        };
+        let setup = Setup { text, names, cols };
         Ok((setup, reader))
     }
 
-    /// Reads, checks and files the rows after the header. Each row's cells
-    /// are read in place ([`RowReader`]) into a [`ResponseRef`] for the
-    /// engine's row checker: no `String` per field.
-    /// `input` is what `reader` reads, in two pieces.
-    fn ingest_csv_rows<R: std::io::Read>(
+    /// Reads, checks and files the records `reader` reads after the header
+    /// (the general path, for text with quotes). Each row's cells are read
+    /// in place ([`RowReader`]) into a [`ResponseRef`] for the engine's row
+    /// checker: no `String` per field. `input` is what `reader` reads, in
+    /// two pieces; positions are counted from `at` (records before, and
+    /// line ends before `input`'s second piece that it does not hold).
+    pub(super) fn ingest_csv_rows<R: std::io::Read>(
         &mut self,
         reader: &mut csv::Reader<R>,
         input: [&[u8]; 2],
-        names: &[String],
-        cols: &Columns,
-        mapping: &CsvMapping,
-    ) -> IngestReport {
-        let mut report = IngestReport::default();
-        let mut batch = self.new_batch();
+        rows: &mut RowReader<'_>,
+        at: &mut Cursor,
+        batch: &mut ResponseBatch,
+        report: &mut IngestReport,
+    ) {
         let mut record = csv::ByteRecord::new();
-        let max_line = self.config.limits.max_line_bytes;
-        let max_errors = self.config.limits.max_errors_listed;
-        let mut rows = RowReader::new(cols, names, mapping);
-        // The custom dimensions' (id, value) pairs of a row: one allocation
-        // for the call, re-borrowed row by row.
-        let mut spare: Vec<(&[u8], &'static [u8])> = Vec::new();
-        let mut index = 0usize;
         while !self.over_budget() {
             let before = reader.position().clone();
             let read = reader.read_byte_record(&mut record);
             // The physical line where this record starts (a syntax error has
             // no record).
-            let line = start_line(
-                input,
-                match &read {
-                    Ok(true) => record.position().unwrap_or(&before),
-                    Err(e) => e.position().unwrap_or(&before),
-                    Ok(false) => &before,
-                },
-            );
+            let line = at.lines
+                + start_line(
+                    input,
+                    match &read {
+                        Ok(true) => record.position().unwrap_or(&before),
+                        Err(e) => e.position().unwrap_or(&before),
+                        Ok(false) => &before,
+                    },
+                );
             let pos = Position {
-                index,
+                index: at.index,
                 line: Some(line),
-            };
-            let fail = |column: Option<usize>,
-                        field: Option<String>,
-                        code: ErrorCode,
-                        message: String| RecordError {
-                index: pos.index,
-                line: Some(line),
-                column,
-                pointer: String::new(),
-                field,
-                id: None,
-                code,
-                message,
             };
             match read {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
                     // A CSV syntax error: the reader resynchronises on the next record.
-                    report.reject(
-                        fail(None, None, ErrorCode::ParseError, e.to_string()),
-                        max_errors,
-                    );
-                    index += 1;
+                    let error = csv_error(pos, None, ErrorCode::ParseError, e.to_string());
+                    report.reject(error, self.config.limits.max_errors_listed);
+                    at.index += 1;
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         break;
                     }
                     continue;
                 }
             }
-            if record.len() <= 1 && record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                continue; // blank line: not a record
+            if self.csv_record(&record, pos, rows, batch, report) {
+                at.index += 1;
             }
-            index += 1;
-            // The fields' bytes, without delimiters and quotes.
-            let bytes = record.as_slice().len();
-            if bytes > max_line {
-                report.reject(fail(None, None, ErrorCode::LineTooLong, format!("the record has {bytes} bytes; the limit is {max_line} (limits.maxLineBytes)")), max_errors);
-                continue;
-            }
-            if record.len() != names.len() {
-                let message = format!(
-                    "expected {} fields, found {} (a truncated or malformed row)",
-                    names.len(),
-                    record.len()
-                );
-                report.reject(fail(None, None, ErrorCode::ParseError, message), max_errors);
-                continue;
-            }
-            let mut custom = recycle(std::mem::take(&mut spare));
-            match rows.read(&record, &mut custom) {
-                Ok(mut row) => {
-                    row.dimensions = &custom;
-                    row.attributes = &rows.attributes;
-                    row.expectations = &rows.expectations;
-                    let before = report.errors.len();
-                    self.accept_row(&row, pos, &mut batch, &mut report);
-                    // Name the CSV column of a value the plan refused.
-                    for e in &mut report.errors[before..] {
-                        if let Some((col, name)) = column_of_pointer(&e.pointer, cols, names) {
-                            e.column = Some(col + 1);
-                            e.field = Some(name);
-                        }
+        }
+    }
+
+    /// Checks and files one CSV record at `pos`, or rejects it; returns
+    /// false for a blank line, which is no record.
+    pub(super) fn csv_record(
+        &mut self,
+        record: &csv::ByteRecord,
+        pos: Position,
+        rows: &mut RowReader<'_>,
+        batch: &mut ResponseBatch,
+        report: &mut IngestReport,
+    ) -> bool {
+        if record.len() <= 1 && record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            return false; // blank line: not a record
+        }
+        let max_line = self.config.limits.max_line_bytes;
+        let max_errors = self.config.limits.max_errors_listed;
+        let names = rows.names;
+        // The fields' bytes, without delimiters and quotes.
+        let bytes = record.as_slice().len();
+        if bytes > max_line {
+            let message = format!(
+                "the record has {bytes} bytes; the limit is {max_line} (limits.maxLineBytes)"
+            );
+            report.reject(
+                csv_error(pos, None, ErrorCode::LineTooLong, message),
+                max_errors,
+            );
+            return true;
+        }
+        if record.len() != names.len() {
+            let message = format!(
+                "expected {} fields, found {} (a truncated or malformed row)",
+                names.len(),
+                record.len()
+            );
+            report.reject(
+                csv_error(pos, None, ErrorCode::ParseError, message),
+                max_errors,
+            );
+            return true;
+        }
+        let mut custom = recycle(std::mem::take(&mut rows.spare));
+        match rows.read(record, &mut custom) {
+            Ok(mut row) => {
+                row.dimensions = &custom;
+                row.attributes = &rows.attributes;
+                row.expectations = &rows.expectations;
+                let before = report.errors.len();
+                self.accept_row(&row, pos, batch, report);
+                // Name the CSV column of a value the plan refused.
+                for e in &mut report.errors[before..] {
+                    if let Some((col, name)) = column_of_pointer(&e.pointer, rows.cols, names) {
+                        e.column = Some(col + 1);
+                        e.field = Some(name);
                     }
                 }
-                Err((col, code, message)) => {
-                    let e = fail(Some(col + 1), Some(names[col].clone()), code, message);
-                    report.reject(e, max_errors);
-                }
             }
-            spare = recycle(custom);
-        }
-        self.flush(&mut batch);
-        report
-    }
-
-    /// Ingests CSV on several threads: the rows are split on line
-    /// boundaries, each part ingested by its own engine, and the engines
-    /// merged in order. The statistics, report (line numbers, error order)
-    /// and alerts are exactly those of [`Engine::ingest_csv`], which is
-    /// what runs when a split cannot be proven safe (a quote anywhere in
-    /// the text, a lone `\r`), when the parts together break a limit that
-    /// sequential ingest checks row by row, or for a small input.
-    #[cfg(feature = "parallel")]
-    pub fn ingest_csv_parallel(
-        &mut self,
-        text: &[u8],
-        mapping: &CsvMapping,
-        threads: usize,
-    ) -> Result<IngestReport, MappingError> {
-        self.transaction(|e| e.ingest_csv_split(text, mapping, threads, 1 << 16))?
-    }
-
-    /// [`Engine::ingest_csv_parallel`] for inputs of at least `min_bytes`.
-    #[cfg(feature = "parallel")]
-    fn ingest_csv_split(
-        &mut self,
-        whole: &[u8],
-        mapping: &CsvMapping,
-        threads: usize,
-        min_bytes: usize,
-    ) -> Result<IngestReport, MappingError> {
-        let threads = threads.max(1);
-        if threads == 1 || whole.len() < min_bytes {
-            return self.ingest_csv(whole, mapping);
-        }
-        let (setup, _) = self.csv_setup(whole, mapping)?;
-        let text = setup.text;
-        // Every part is read after the header's line, as the whole text is.
-        let Some(body) = header_end(text) else {
-            return self.ingest_csv(whole, mapping);
-        };
-        let prefix = &text[..body];
-        if matches!(setup.delimiter, b'\n' | b'\r') || plain_lines(prefix).is_none() {
-            return self.ingest_csv(whole, mapping);
-        }
-        // Cut points at line starts.
-        let mut cuts = vec![body];
-        for t in 1..threads {
-            let mut at = body + (text.len() - body) * t / threads;
-            while at < text.len() && text[at - 1] != b'\n' {
-                at += 1;
-            }
-            if at > *cuts.last().unwrap_or(&body) && at < text.len() {
-                cuts.push(at);
+            Err((col, code, message)) => {
+                let e = csv_error(pos, Some((col, names[col].clone())), code, message);
+                report.reject(e, max_errors);
             }
         }
-        cuts.push(text.len());
-        let parts: Vec<&[u8]> = cuts.windows(2).map(|w| &text[w[0]..w[1]]).collect();
-        let (names, cols, delimiter) = (&setup.names, &setup.cols, setup.delimiter);
-        let results: Vec<Option<(Engine, IngestReport, usize)>> = std::thread::scope(|s| {
-            let handles: Vec<_> = parts
-                .iter()
-                .map(|&part| {
-                    let mut e = self.empty_like();
-                    s.spawn(move || {
-                        // Without quotes and lone `\r`s, every line ending
-                        // ends a record, so the part starts with a record.
-                        let newlines = plain_lines(part)?;
-                        let mut reader = csv_reader(delimiter, std::io::Read::chain(prefix, part));
-                        reader.byte_headers().ok()?;
-                        let r =
-                            e.ingest_csv_rows(&mut reader, [prefix, part], names, cols, mapping);
-                        Some((e, r, newlines))
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().ok().flatten())
-                .collect()
-        });
-        let Some(results) = results.into_iter().collect::<Option<Vec<_>>>() else {
-            // A part with quotes, or a panic: nothing was filed yet.
-            return self.ingest_csv(whole, mapping);
-        };
-        // Each part counted its records from 0 and its lines from the
-        // header's: `file_parts` shifts them to the whole text's.
-        match self.file_parts(results, 0, 0) {
-            Some(report) => Ok(report),
-            None => self.ingest_csv(whole, mapping),
-        }
+        rows.spare = recycle(custom);
+        true
     }
 
     fn resolve(&self, m: &CsvMapping, names: &[String]) -> Result<Columns, MappingError> {
@@ -593,10 +516,10 @@ enum Slot {
 /// UTF-8 (checked once: an ASCII cell needs no decoding) and trimmed of
 /// Unicode white space, a rating is a whole number 0–255, a time follows
 /// the mapping's format.
-struct RowReader<'m> {
-    cols: &'m Columns,
-    names: &'m [String],
-    mapping: &'m CsvMapping,
+pub(super) struct RowReader<'m> {
+    pub(super) cols: &'m Columns,
+    pub(super) names: &'m [String],
+    pub(super) mapping: &'m CsvMapping,
     /// The time of every row, when the mapping has `fixedAt`.
     fixed_at: Timestamp,
     /// Per mapped dimension (in `cols.dims` order), where it goes.
@@ -608,10 +531,17 @@ struct RowReader<'m> {
     /// The last date or RFC 3339 cell read and its time: exports repeat
     /// them row after row.
     last_time: Option<(Vec<u8>, Timestamp)>,
+    /// The custom dimensions' (id, value) pairs of a row: one allocation
+    /// for the call, re-borrowed row by row.
+    spare: Vec<(&'m [u8], &'static [u8])>,
 }
 
 impl<'m> RowReader<'m> {
-    fn new(cols: &'m Columns, names: &'m [String], mapping: &'m CsvMapping) -> RowReader<'m> {
+    pub(super) fn new(
+        cols: &'m Columns,
+        names: &'m [String],
+        mapping: &'m CsvMapping,
+    ) -> RowReader<'m> {
         let slots = cols
             .dims
             .iter()
@@ -635,6 +565,7 @@ impl<'m> RowReader<'m> {
             attributes: Vec::with_capacity(cols.attributes.len()),
             expectations: Vec::with_capacity(cols.expectations.len()),
             last_time: None,
+            spare: Vec::new(),
         }
     }
 
@@ -712,10 +643,6 @@ impl<'m> RowReader<'m> {
         }
     }
 
-    fn is_missing(&self, s: &[u8]) -> bool {
-        s.is_empty() || self.mapping.missing.iter().any(|x| x.as_bytes() == s)
-    }
-
     /// A rating cell: `None` when missing.
     fn int(&self, rec: &csv::ByteRecord, i: usize) -> Result<Option<u8>, CellError> {
         let s = self.cell(rec, i)?;
@@ -776,10 +703,18 @@ impl<'m> RowReader<'m> {
 
     /// The row's time.
     fn time(&mut self, rec: &csv::ByteRecord) -> Result<Timestamp, CellError> {
-        let Some((i, fmt)) = self.cols.at else {
+        let Some((i, _)) = self.cols.at else {
             return Ok(self.fixed_at);
         };
         let s = self.cell(rec, i)?;
+        self.time_of(s)
+    }
+
+    /// The time in `s`, a checked and trimmed cell of the time column.
+    pub(super) fn time_of(&mut self, s: &[u8]) -> Result<Timestamp, CellError> {
+        let Some((i, fmt)) = self.cols.at else {
+            return Ok(self.fixed_at);
+        };
         if fmt == TimeFormat::Unix {
             if let Some(t) = unix_seconds(s) {
                 return Ok(t);
@@ -799,16 +734,22 @@ impl<'m> RowReader<'m> {
         }
         Ok(t)
     }
+
+    /// Whether a trimmed cell means "no answer".
+    pub(super) fn is_missing(&self, s: &[u8]) -> bool {
+        s.is_empty() || self.mapping.missing.iter().any(|x| x.as_bytes() == s)
+    }
 }
 
 /// Bytes [`RowReader::cell`] has checked are UTF-8, as text.
-fn checked(s: &[u8]) -> &str {
+pub(super) fn checked(s: &[u8]) -> &str {
     std::str::from_utf8(s).unwrap_or_default()
 }
 
 /// An ASCII cell without the white space `str::trim` removes (for ASCII:
 /// tab, line feed, vertical tab, form feed, carriage return, space).
-fn trim_ascii(s: &[u8]) -> &[u8] {
+#[inline]
+pub(super) fn trim_ascii(s: &[u8]) -> &[u8] {
     let ws = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
     let start = s.iter().position(|b| !ws(b)).unwrap_or(s.len());
     let end = s.iter().rposition(|b| !ws(b)).map_or(start, |e| e + 1);
@@ -817,7 +758,8 @@ fn trim_ascii(s: &[u8]) -> &[u8] {
 
 /// A rating written as one to three ASCII digits, up to 255: what
 /// [`parse_rating`] reads, without going through `str`.
-fn small_int(s: &[u8]) -> Option<u8> {
+#[inline]
+pub(super) fn small_int(s: &[u8]) -> Option<u8> {
     if s.is_empty() || s.len() > 3 || !s.iter().all(u8::is_ascii_digit) {
         return None;
     }
@@ -855,6 +797,37 @@ fn start_line(input: [&[u8]; 2], pos: &csv::Position) -> usize {
     usize::try_from(pos.line()).unwrap_or(usize::MAX) + skipped
 }
 
+/// Where a part of a CSV input starts: the records before it, and the
+/// line ends before it that its reader does not see.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Cursor {
+    /// Records (accepted or rejected) before the part.
+    pub(super) index: usize,
+    /// Line ends to add to the lines the part's reader counts.
+    pub(super) lines: usize,
+}
+
+/// A record's error at `pos`, in column `column` (0-based index and name)
+/// when there is one.
+fn csv_error(
+    pos: Position,
+    column: Option<(usize, String)>,
+    code: ErrorCode,
+    message: String,
+) -> RecordError {
+    let (column, field) = column.map_or((None, None), |(c, name)| (Some(c + 1), Some(name)));
+    RecordError {
+        index: pos.index,
+        line: pos.line,
+        column,
+        pointer: String::new(),
+        field,
+        id: None,
+        code,
+        message,
+    }
+}
+
 /// An empty vector with `v`'s allocation, for pairs borrowing another row.
 fn recycle<'k, 'b>(mut v: Vec<(&'k [u8], &[u8])>) -> Vec<(&'k [u8], &'b [u8])> {
     v.clear();
@@ -863,54 +836,12 @@ fn recycle<'k, 'b>(mut v: Vec<(&'k [u8], &[u8])>) -> Vec<(&'k [u8], &'b [u8])> {
     v.into_iter().map(|(k, _)| (k, &[][..])).collect()
 }
 
-/// The end of the header's line (just after its `\n`): the header is the
-/// first line that is not empty. `None` when no line follows it.
-#[cfg(feature = "parallel")]
-fn header_end(text: &[u8]) -> Option<usize> {
-    let mut at = 0;
-    loop {
-        let rest = &text[at..];
-        if rest.starts_with(b"\n") {
-            at += 1;
-        } else if rest.starts_with(b"\r\n") {
-            at += 2;
-        } else {
-            break;
-        }
-    }
-    text[at..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|i| at + i + 1)
-}
-
-/// The number of `\n` in `part`, when each of its lines is one CSV record
-/// (no quote, which could hold a line ending, and no `\r` that is not
-/// followed by `\n`, which the reader takes as a line ending of its own).
-#[cfg(feature = "parallel")]
-fn plain_lines(part: &[u8]) -> Option<usize> {
-    let count = |x: u8| part.iter().filter(|&&b| b == x).count();
-    if part.contains(&b'"') {
-        return None;
-    }
-    let crs = count(b'\r');
-    if crs > 0 {
-        let crlfs = part
-            .iter()
-            .zip(&part[1..])
-            .filter(|&(&a, &b)| a == b'\r' && b == b'\n')
-            .count();
-        if crlfs != crs {
-            return None;
-        }
-    }
-    Some(count(b'\n'))
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     //! The byte path against the typed conversion it replaced (kept here as
-    //! the reference), and parallel ingest against sequential.
+    //! the reference), and against the general path alone (what
+    //! `ingest_csv` was before the fast path and the feed); the generators
+    //! are shared with the feed's tests.
 
     use proptest::prelude::*;
 
@@ -920,6 +851,33 @@ mod tests {
     use crate::record::{Record, Response};
 
     impl Engine {
+        /// The general path alone over the whole text: `ingest_csv` before
+        /// the fast path and the feed.
+        pub(in crate::engine) fn ingest_csv_reference(
+            &mut self,
+            text: &[u8],
+            mapping: &CsvMapping,
+        ) -> Result<IngestReport, MappingError> {
+            let (setup, mut reader) = self.csv_setup(text, mapping)?;
+            let input = [setup.text, &[]];
+            Ok(self.transaction(|e| {
+                let mut report = IngestReport::default();
+                let mut batch = e.new_batch();
+                let mut rows = RowReader::new(&setup.cols, &setup.names, mapping);
+                let mut at = Cursor::default();
+                e.ingest_csv_rows(
+                    &mut reader,
+                    input,
+                    &mut rows,
+                    &mut at,
+                    &mut batch,
+                    &mut report,
+                );
+                e.flush(&mut batch);
+                report
+            })?)
+        }
+
         /// The typed CSV path as it was before the byte path: a
         /// [`Response`] with a `String` per field, per row.
         fn ingest_csv_typed(
@@ -949,26 +907,15 @@ mod tests {
                     index,
                     line: Some(line),
                 };
-                let this = index;
-                let fail = |column: Option<usize>,
-                            field: Option<String>,
-                            code: ErrorCode,
-                            message: String| RecordError {
-                    index: this,
-                    line: Some(line),
-                    column,
-                    pointer: String::new(),
-                    field,
-                    id: None,
-                    code,
-                    message,
+                let fail = |column: Option<(usize, String)>, code: ErrorCode, message: String| {
+                    csv_error(pos, column, code, message)
                 };
                 match read {
                     Ok(false) => break,
                     Ok(true) => {}
                     Err(e) => {
                         report.reject(
-                            fail(None, None, ErrorCode::ParseError, e.to_string()),
+                            fail(None, ErrorCode::ParseError, e.to_string()),
                             self.config.limits.max_errors_listed,
                         );
                         index += 1;
@@ -986,13 +933,12 @@ mod tests {
                 }
                 let bytes: usize = record.iter().map(<[u8]>::len).sum();
                 if bytes > max_line {
-                    report.reject(fail(None, None, ErrorCode::LineTooLong, format!("the record has {bytes} bytes; the limit is {max_line} (limits.maxLineBytes)")), self.config.limits.max_errors_listed);
+                    report.reject(fail(None, ErrorCode::LineTooLong, format!("the record has {bytes} bytes; the limit is {max_line} (limits.maxLineBytes)")), self.config.limits.max_errors_listed);
                     continue;
                 }
                 if record.len() != names.len() {
                     report.reject(
                         fail(
-                            None,
                             None,
                             ErrorCode::ParseError,
                             format!(
@@ -1019,7 +965,7 @@ mod tests {
                     }
                     Err((col, code, message)) => {
                         report.reject(
-                            fail(Some(col + 1), Some(names[col].clone()), code, message),
+                            fail(Some((col, names[col].clone())), code, message),
                             self.config.limits.max_errors_listed,
                         );
                     }
@@ -1140,7 +1086,7 @@ mod tests {
         Ok(r)
     }
 
-    const PLAN: &str = r#"{
+    pub(in crate::engine) const PLAN: &str = r#"{
         "schemaVersion": 1,
         "organization": {"name": "Test"},
         "attributes": [
@@ -1153,23 +1099,23 @@ mod tests {
     }"#;
 
     /// The header of the generated CSVs (`c` is no mapped column).
-    const COLUMNS: [&str; 11] = [
+    pub(in crate::engine) const COLUMNS: [&str; 11] = [
         "id", "at", "segment", "region", "nps", "csat", "ces", "outcome", "wait", "speed", "c",
     ];
 
     /// Mappings: unix seconds; auto times with `missing`, a converted
     /// outcome and expectations; a fixed date and a `map`.
-    const MAPPINGS: [&str; 3] = [
+    pub(in crate::engine) const MAPPINGS: [&str; 3] = [
         r#"{"id": "id", "at": {"column": "at", "format": "unix"}, "dimensions": {"segment": "segment"}, "nps": "nps", "csat": "csat", "ces": "ces"}"#,
         r#"{"id": "id", "at": {"column": "at"}, "dimensions": {"segment": "segment", "region": "region"}, "nps": "nps", "csat": "csat", "overall": {"column": "outcome", "equals": "yes"}, "attributes": {"wait": "wait", "speed": "speed"}, "expectations": {"wait": "c"}, "missing": ["NA", "-"]}"#,
         r#"{"fixedAt": "2026-03-01", "dimensions": {"team": "segment", "region": "region", "employee": "c"}, "nps": "nps", "ces": {"column": "ces", "map": {"easy": 7, "hard": 1}}, "overall": {"column": "outcome"}, "attributes": {"speed": "speed"}}"#,
     ];
 
-    fn engine(config: &EngineConfig) -> Engine {
+    pub(in crate::engine) fn engine(config: &EngineConfig) -> Engine {
         Engine::with_config(Plan::from_json(PLAN).unwrap(), config.clone()).unwrap()
     }
 
-    fn query() -> Query {
+    pub(in crate::engine) fn query() -> Query {
         Query::from_json(
             r#"{"metrics": ["nps", "csat", "ces", "attribute:wait", "attribute:speed"], "groupBy": ["segment", "region", "team", "period:month"]}"#,
         )
@@ -1177,7 +1123,7 @@ mod tests {
     }
 
     /// A cell: good and bad values, empty, white space, quoted, non-UTF-8.
-    fn cell() -> impl Strategy<Value = Vec<u8>> {
+    pub(in crate::engine) fn cell() -> impl Strategy<Value = Vec<u8>> {
         prop_oneof![
             4 => (0u8..12).prop_map(|v| v.to_string().into_bytes()),
             2 => prop::sample::select(vec![
@@ -1197,7 +1143,7 @@ mod tests {
     }
 
     /// A row: its cells (some rows short or long) and line ending.
-    fn row() -> impl Strategy<Value = Vec<u8>> {
+    pub(in crate::engine) fn row() -> impl Strategy<Value = Vec<u8>> {
         (
             prop::collection::vec(cell(), 9..13),
             prop::sample::select(vec![&b"\n"[..], b"\r\n", b"\n\n", b"\r\n  \r\n", b"\r"]),
@@ -1209,8 +1155,64 @@ mod tests {
             })
     }
 
+    /// A row most mappings read without a problem (so the fast path takes
+    /// it), with an unusual cell now and then.
+    pub(in crate::engine) fn good_row() -> impl Strategy<Value = Vec<u8>> {
+        let pick = |v: &[&'static str]| prop::sample::select(v.to_vec());
+        (
+            (
+                "r[0-9]{1,3}",
+                pick(&[
+                    "1767225600",
+                    "1772323200",
+                    "2026-01-05",
+                    "2026-02-10T09:00:00+01:00",
+                ]),
+                pick(&["fam", "seniors", "", "biz", " fam "]),
+                pick(&["north", "south", "", "NA"]),
+                pick(&["7", "8", "9", "10", "", "3"]),
+                pick(&["1", "3", "4", "5", "", "NA"]),
+            ),
+            (
+                pick(&["3", "5", "7", "easy", "hard", ""]),
+                pick(&["yes", "no", "7", "", "-"]),
+                pick(&["1", "2", "5", "", "-", "6"]),
+                pick(&["0", "1", "4", "5", ""]),
+                pick(&["1", "2", "3", "x", "", "9"]),
+                pick(&["\n", "\r\n", "\n\n"]),
+            ),
+        )
+            .prop_map(
+                |((id, at, seg, region, nps, csat), (ces, out, wait, speed, c, end))| {
+                    let cells = [
+                        id.as_str(),
+                        at,
+                        seg,
+                        region,
+                        nps,
+                        csat,
+                        ces,
+                        out,
+                        wait,
+                        speed,
+                        c,
+                    ];
+                    let mut line = cells.join(",").into_bytes();
+                    line.extend_from_slice(end.as_bytes());
+                    line
+                },
+            )
+    }
+
+    /// Rows: mostly good ones, some of any kind.
+    pub(in crate::engine) fn rows(max: usize) -> impl Strategy<Value = Vec<Vec<u8>>> {
+        prop::collection::vec(prop_oneof![3 => good_row(), 2 => row()], 0..max)
+    }
+
     /// A CSV: a BOM or not, the header, rows.
-    fn csv_text(rows: impl Strategy<Value = Vec<Vec<u8>>>) -> impl Strategy<Value = Vec<u8>> {
+    pub(in crate::engine) fn csv_text(
+        rows: impl Strategy<Value = Vec<Vec<u8>>>,
+    ) -> impl Strategy<Value = Vec<u8>> {
         (any::<bool>(), any::<bool>(), rows).prop_map(|(bom, crlf, rows)| {
             let mut text = Vec::new();
             if bom {
@@ -1227,7 +1229,7 @@ mod tests {
 
     /// Limits small enough to be reached: listed errors and alerts,
     /// distinct values, line length.
-    fn config() -> impl Strategy<Value = EngineConfig> {
+    pub(in crate::engine) fn config() -> impl Strategy<Value = EngineConfig> {
         (any::<bool>(), 1usize..6, 2usize..40).prop_map(|(small, listed, values)| {
             let mut c = EngineConfig::default();
             if small {
@@ -1246,7 +1248,7 @@ mod tests {
         /// The byte path reports and files exactly what the typed path did.
         #[test]
         fn byte_path_equals_typed_path(
-            text in csv_text(prop::collection::vec(row(), 0..40)),
+            text in csv_text(rows(40)),
             m in 0..MAPPINGS.len(),
             config in config(),
         ) {
@@ -1261,32 +1263,36 @@ mod tests {
             prop_assert_eq!(bytes.alerts(), typed.alerts());
         }
 
-        /// Parallel ingest on 1, 2, 3 threads equals sequential ingest,
-        /// errors next to part boundaries included.
+        /// The fast path and the feed's chunks (one thread) file what the
+        /// general path files over the whole text.
         #[test]
-        fn parallel_equals_sequential(
-            text in csv_text(prop::collection::vec(row(), 0..60)),
+        fn ingest_csv_equals_the_general_path(
+            text in csv_text(rows(40)),
             plain in any::<bool>(),
             m in 0..MAPPINGS.len(),
             config in config(),
         ) {
-            // Most inputs without quotes or lone `\r`, so they are split.
-            let text: Vec<u8> = if plain {
-                text.iter().map(|&b| match b { b'"' => b'x', b'\r' => b'\n', _ => b }).collect()
-            } else {
-                text
-            };
+            let text = if plain { plain_text(&text) } else { text };
             let mapping = CsvMapping::from_json(MAPPINGS[m]).unwrap();
-            let mut sequential = engine(&config);
-            let expected = sequential.ingest_csv(&text, &mapping).unwrap();
-            for threads in 1..=3 {
-                let mut e = engine(&config);
-                let got = e.ingest_csv_split(&text, &mapping, threads, 0).unwrap();
-                prop_assert_eq!(&got, &expected, "{} threads", threads);
-                prop_assert_eq!(e.query(&query()).unwrap(), sequential.query(&query()).unwrap());
-                prop_assert_eq!(e.alerts(), sequential.alerts());
-            }
+            let (mut general, mut e) = (engine(&config), engine(&config));
+            let expected = general.ingest_csv_reference(&text, &mapping);
+            prop_assert_eq!(&e.ingest_csv(&text, &mapping), &expected);
+            prop_assert_eq!(e.query(&query()).unwrap(), general.query(&query()).unwrap());
+            prop_assert_eq!(e.alerts(), general.alerts());
+            prop_assert_eq!(e.snapshot(), general.snapshot());
         }
+    }
+
+    /// `text` without quotes and lone `\r`s: every line a record, read by
+    /// the fast path and split across threads.
+    pub(in crate::engine) fn plain_text(text: &[u8]) -> Vec<u8> {
+        text.iter()
+            .map(|&b| match b {
+                b'"' => b'x',
+                b'\r' => b'\n',
+                _ => b,
+            })
+            .collect()
     }
 
     /// Errors name the line a record starts on, whatever the line ends
@@ -1336,7 +1342,10 @@ mod tests {
         assert_eq!(expected.rejected, 6);
         for threads in 1..=4 {
             let mut e = engine(&EngineConfig::default());
-            let got = e.ingest_csv_parallel(&text, &mapping, threads).unwrap();
+            let got = crate::engine::CsvFeed::new(&mapping)
+                .threads(threads)
+                .read(&mut e, text.as_slice())
+                .unwrap();
             assert_eq!(got, expected, "{threads} threads");
             assert_eq!(
                 e.query(&query()).unwrap(),

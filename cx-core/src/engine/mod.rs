@@ -6,7 +6,8 @@
 //! - Ingest: one record ([`Engine::ingest`]), typed batches
 //!   ([`Engine::ingest_batch`]), JSON ([`Engine::ingest_json`]), JSON Lines
 //!   ([`Engine::ingest_json_lines`]) and CSV with a column mapping
-//!   ([`Engine::ingest_csv`]). Every path converts customer responses to one
+//!   ([`Engine::ingest_csv`], or streamed from a reader by a [`CsvFeed`]).
+//!   Every path converts customer responses to one
 //!   columnar [`cells::ResponseBatch`] and one kernel updates the cells.
 //!   Every call returns an [`IngestReport`]: accepted + rejected = total, each
 //!   rejected record with its position and reason; a rejected record changes
@@ -25,6 +26,8 @@ mod budget;
 pub mod cells;
 mod columns;
 mod compare;
+mod csv_fast;
+mod csv_feed;
 mod csv_mapping;
 mod ingest;
 mod query;
@@ -51,6 +54,7 @@ use store::ResponseStore;
 pub use budget::MemoryLimit;
 pub use columns::{ColumnsError, DimensionColumn, ResponseColumns, ABSENT};
 pub use compare::{Comparison, DiffTest};
+pub use csv_feed::{CsvError, CsvFeed};
 pub use csv_mapping::{CsvMapping, MappingError, ScoreColumn, TimeColumn, TimeFormat};
 pub use ingest::{Alert, AlertReason, IngestReport, RecordError};
 pub use query::{GroupBy, PeriodUnit, Query, QueryError, ScoreRow, Scorecard, Selection, Totals};

@@ -612,20 +612,8 @@ impl Engine {
             }
         }
         // Accepted from here on: file it.
-        batch.bucket.push(self.bucket_of(row.at));
-        for (col, &id) in batch.dims.iter_mut().zip(&c.ids) {
-            col.push(id);
-        }
-        batch.nps.push(nps);
-        batch.csat.push(csat);
-        batch.ces.push(ces);
-        batch.overall.push(overall);
-        for (col, &v) in batch.attributes.iter_mut().zip(&c.attrs) {
-            col.push(v);
-        }
-        for (col, &v) in batch.expectations.iter_mut().zip(&c.expect) {
-            col.push(v);
-        }
+        let scores = [nps, csat, ces, overall];
+        batch.push_row(self.bucket_of(row.at), &c.ids, scores, &c.attrs, &c.expect);
         self.note_response_time(row.at.unix());
         report.total += 1;
         report.accepted += 1;

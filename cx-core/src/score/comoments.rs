@@ -41,6 +41,9 @@ pub struct CoMoments {
     pub cross: Vec<i64>,
 }
 
+/// The low 32 bits of a `u64`.
+const LOW32: u64 = 0xffff_ffff;
+
 fn packed_len(k: usize) -> usize {
     k * (k + 1) / 2
 }
@@ -95,33 +98,71 @@ impl CoMoments {
                 got: row.len(),
             });
         }
-        // Check every sum first, then apply: no allocation, no half-applied row.
+        // Apply with wrapping arithmetic, noting any overflow, and undo it
+        // (wrapping addition is invertible) when one happened: no
+        // allocation, no half-applied row, and no branch per product.
         let n = self.n.checked_add(1).ok_or(ScoreError::Overflow("n"))?;
-        for (s, &x) in self.sums.iter().zip(row) {
-            s.checked_add(x).ok_or(ScoreError::Overflow("sums"))?;
-        }
-        let mut p = 0;
-        for (i, &xi) in row.iter().enumerate() {
-            for &xj in &row[i..] {
-                let sum = xi
-                    .checked_mul(xj)
-                    .and_then(|prod| self.cross[p].checked_add(prod));
-                sum.ok_or(ScoreError::Overflow("cross products"))?;
-                p += 1;
-            }
-        }
+        let mut over = false;
         for (s, &x) in self.sums.iter_mut().zip(row) {
-            *s = s.wrapping_add(x);
+            let (v, o) = s.overflowing_add(x);
+            *s = v;
+            over |= o;
         }
-        let mut p = 0;
+        if over {
+            self.undo(row, false);
+            return Err(ScoreError::Overflow("sums"));
+        }
+        // Values from 0 to 2³¹ − 1 (ratings, scores) have exact products
+        // of their 32-bit halves: only the additions can overflow, and
+        // their sign test needs no flag chain, so the loop vectorises.
+        let small = row.iter().all(|&x| (0..1 << 31).contains(&x));
+        let mut rest = self.cross.as_mut_slice();
         for (i, &xi) in row.iter().enumerate() {
-            for &xj in &row[i..] {
-                self.cross[p] = self.cross[p].wrapping_add(xi.wrapping_mul(xj));
-                p += 1;
+            let (line, tail) = rest.split_at_mut(row.len() - i);
+            if small {
+                let mut signs = 0i64;
+                for (c, &xj) in line.iter_mut().zip(&row[i..]) {
+                    let prod = ((xi as u64 & LOW32) * (xj as u64 & LOW32)) as i64;
+                    let v = c.wrapping_add(prod);
+                    // Negative when the addition overflowed.
+                    signs |= (*c ^ v) & (prod ^ v);
+                    *c = v;
+                }
+                over |= signs < 0;
+            } else {
+                for (c, &xj) in line.iter_mut().zip(&row[i..]) {
+                    let (prod, o1) = xi.overflowing_mul(xj);
+                    let (v, o2) = c.overflowing_add(prod);
+                    *c = v;
+                    over |= o1 | o2;
+                }
             }
+            rest = tail;
+        }
+        if over {
+            self.undo(row, true);
+            return Err(ScoreError::Overflow("cross products"));
         }
         self.n = n;
         Ok(())
+    }
+
+    /// Takes back what [`CoMoments::add`] applied of `row` with wrapping
+    /// arithmetic: its sums, and its cross products when `cross`.
+    fn undo(&mut self, row: &[i64], cross: bool) {
+        for (s, &x) in self.sums.iter_mut().zip(row) {
+            *s = s.wrapping_sub(x);
+        }
+        if !cross {
+            return;
+        }
+        let mut p = 0;
+        for (i, &xi) in row.iter().enumerate() {
+            for &xj in &row[i..] {
+                self.cross[p] = self.cross[p].wrapping_sub(xi.wrapping_mul(xj));
+                p += 1;
+            }
+        }
     }
 
     /// Adds the sums of `other` (same number of columns, or either is `Default`).
