@@ -193,14 +193,8 @@ fn ingest_file(
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let size = f.metadata().map_or(0, |m| m.len());
     let ingest = |engine: &mut Engine, input: &mut dyn std::io::Read| match mapping {
-        Some(m) => CsvFeed::new(m)
-            .threads(threads)
-            .read(engine, input)
-            .map_err(|e| e.to_string()),
-        None => JsonLinesFeed::new()
-            .threads(threads)
-            .read(engine, input)
-            .map_err(|e| e.to_string()),
+        Some(m) => CsvFeed::new(m).threads(threads).read(engine, input),
+        None => JsonLinesFeed::new().threads(threads).read(engine, input),
     };
     let report = if size > 8 << 20 && std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(size);

@@ -92,26 +92,11 @@ fn cmp_pairs<'a, 'b>(
     }
 }
 
-/// Appends `s` to `out`, its length first (7 bits a byte, low first).
+/// Appends `s` to `out`, its length first (the snapshot stream's varint).
 fn put_str(out: &mut Vec<u8>, s: &[u8]) {
-    let mut n = s.len();
-    while n >= 0x80 {
-        out.push((n & 0x7f) as u8 | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
+    // Writing to a `Vec` cannot fail.
+    let _ = super::stream::varint(out, s.len() as u64);
     out.extend_from_slice(s);
-}
-
-/// Bytes [`put_str`] takes for `s`.
-fn str_len(s: &[u8]) -> usize {
-    let mut n = s.len() >> 7;
-    let mut len = 1 + s.len();
-    while n > 0 {
-        len += 1;
-        n >>= 7;
-    }
-    len
 }
 
 /// The strings [`put_str`] wrote, in order.
@@ -168,7 +153,7 @@ impl Kept {
                     .flat_map(|(k, v)| [k.as_bytes(), v.as_bytes()]),
             )
         };
-        let mut text = Vec::with_capacity(strings().map(str_len).sum());
+        let mut text = Vec::with_capacity(strings().map(|s| s.len() + 1).sum());
         for s in strings() {
             put_str(&mut text, s);
         }

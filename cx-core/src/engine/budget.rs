@@ -146,12 +146,14 @@ impl Engine {
         if self.tx.over.is_some() {
             return false;
         }
+        self.tx.over = self.past_budget();
+        self.tx.over.is_none()
+    }
+
+    /// The footprint, when it is past the budget.
+    fn past_budget(&self) -> Option<u64> {
         let bytes = self.cell_bytes() as u64;
-        if bytes <= self.config.limits.max_cell_bytes {
-            return true;
-        }
-        self.tx.over = Some(bytes);
-        false
+        (bytes > self.config.limits.max_cell_bytes).then_some(bytes)
     }
 
     /// Fails a transaction from outside its engine: `reached` is what a
@@ -163,16 +165,15 @@ impl Engine {
     /// Whether an engine being restored passed its budget (checked every
     /// few thousand cells, so a large snapshot fails before it is read).
     pub(crate) fn check_restored(&self) -> Result<(), EngineError> {
-        let bytes = self.cell_bytes() as u64;
-        if bytes <= self.config.limits.max_cell_bytes {
-            return Ok(());
+        match self.past_budget() {
+            None => Ok(()),
+            Some(reached) => Err(EngineError::MemoryLimit(MemoryLimit {
+                budget: self.config.limits.max_cell_bytes,
+                reached,
+                cells: 0,
+                bytes: 0,
+            })),
         }
-        Err(EngineError::MemoryLimit(MemoryLimit {
-            budget: self.config.limits.max_cell_bytes,
-            reached: bytes,
-            cells: 0,
-            bytes: 0,
-        }))
     }
 
     /// Whether the current transaction passed the budget (the call should

@@ -11,51 +11,13 @@ use std::io::Read;
 use super::csv_fast::FastRows;
 use super::csv_mapping::{csv_reader, Cursor, RowReader};
 use super::ingest::{IngestReport, Position};
-use super::{CsvMapping, Engine, MappingError, MemoryLimit, ReadError};
-use crate::error::ErrorCode;
+use super::{CsvMapping, Engine, IngestError, ReadError};
 
 /// How many bytes a [`CsvFeed`] reads at a time, per thread.
 const READ_CHUNK: usize = 8 << 20;
 
 /// The UTF-8 byte-order mark, skipped at the start of a CSV input.
 const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
-
-/// Why a CSV input could not be ingested ([`CsvFeed::read`]).
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum CsvError {
-    /// The mapping does not fit the header or the plan: nothing was filed.
-    #[error(transparent)]
-    Mapping(MappingError),
-    /// The input could not be read to its end: the records before are
-    /// filed.
-    #[error(transparent)]
-    Read(#[from] ReadError),
-    /// The cells would pass `limits.maxCellBytes`: nothing of the call was
-    /// kept.
-    #[error(transparent)]
-    MemoryLimit(#[from] MemoryLimit),
-}
-
-impl From<MappingError> for CsvError {
-    fn from(e: MappingError) -> CsvError {
-        match e {
-            MappingError::MemoryLimit(m) => CsvError::MemoryLimit(m),
-            e => CsvError::Mapping(e),
-        }
-    }
-}
-
-impl CsvError {
-    /// The stable error code.
-    pub fn code(&self) -> ErrorCode {
-        match self {
-            CsvError::Mapping(e) => e.code(),
-            CsvError::Read(_) => ErrorCode::ReadError,
-            CsvError::MemoryLimit(e) => e.code(),
-        }
-    }
-}
 
 /// A CSV input read from a file, a pipe or any [`Read`]er with a column
 /// mapping, in chunks of 8 MiB per thread: memory holds a chunk and the
@@ -118,7 +80,11 @@ impl<'m> CsvFeed<'m> {
     /// header and the plan (an error files nothing), then files every
     /// record. On a read error the records before it are filed and the
     /// error carries their report.
-    pub fn read<R: Read>(self, engine: &mut Engine, reader: R) -> Result<IngestReport, CsvError> {
+    pub fn read<R: Read>(
+        self,
+        engine: &mut Engine,
+        reader: R,
+    ) -> Result<IngestReport, IngestError> {
         let delimiter = Engine::csv_dialect(self.mapping)?;
         engine.transaction(|e| self.read_all(e, reader, delimiter))?
     }
@@ -128,7 +94,7 @@ impl<'m> CsvFeed<'m> {
         engine: &mut Engine,
         mut reader: R,
         delimiter: u8,
-    ) -> Result<IngestReport, CsvError> {
+    ) -> Result<IngestReport, IngestError> {
         let chunk = self.chunk.saturating_mul(self.threads);
         let mut buf = Vec::new();
         // Read up to the first record boundary after the header, or the end.
@@ -603,7 +569,7 @@ mod tests {
         let mapping = CsvMapping::from_json(r#"{"fixedAt": "2026-01-01", "nps": "nps"}"#).unwrap();
         let text = b"nps,c\n9,\"a\nb\"\n11,x\n\n7,\"open";
         let mut e = engine(&EngineConfig::default());
-        let Err(CsvError::Read(err)) = CsvFeed::new(&mapping)
+        let Err(IngestError::Read(err)) = CsvFeed::new(&mapping)
             .chunk(4)
             .read(&mut e, text.chain(Gone))
         else {
@@ -617,7 +583,7 @@ mod tests {
         let Err(err) = CsvFeed::new(&mapping).read(&mut e, b"nps,".chain(Gone)) else {
             panic!("a read error");
         };
-        assert_eq!(err.code(), ErrorCode::ReadError);
+        assert_eq!(err.code(), crate::error::ErrorCode::ReadError);
         assert_eq!(e.stats().rows, 0);
     }
 

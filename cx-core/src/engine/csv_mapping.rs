@@ -234,10 +234,11 @@ impl Engine {
     ) -> Result<IngestReport, MappingError> {
         match super::CsvFeed::new(mapping).read(self, text) {
             Ok(report) => Ok(report),
-            Err(super::CsvError::Mapping(e)) => Err(e),
-            Err(super::CsvError::MemoryLimit(e)) => Err(MappingError::MemoryLimit(e)),
+            Err(super::IngestError::Mapping(e)) => Err(e),
+            Err(super::IngestError::MemoryLimit(e)) => Err(MappingError::MemoryLimit(e)),
             // A slice is always read to its end.
-            Err(super::CsvError::Read(e)) => Ok(e.report),
+            Err(super::IngestError::Read(e)) => Ok(e.report),
+            Err(super::IngestError::Parse(e)) => Err(MappingError::Parse(e)),
         }
     }
 

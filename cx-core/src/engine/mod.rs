@@ -54,7 +54,7 @@ use store::ResponseStore;
 pub use budget::MemoryLimit;
 pub use columns::{ColumnsError, DimensionColumn, ResponseColumns, ABSENT};
 pub use compare::{Comparison, DiffTest};
-pub use csv_feed::{CsvError, CsvFeed};
+pub use csv_feed::CsvFeed;
 pub use csv_mapping::{CsvMapping, MappingError, ScoreColumn, TimeColumn, TimeFormat};
 pub use ingest::{Alert, AlertReason, IngestReport, RecordError};
 pub use query::{GroupBy, PeriodUnit, Query, QueryError, ScoreRow, Scorecard, Selection, Totals};

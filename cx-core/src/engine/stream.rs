@@ -37,7 +37,8 @@ const END: &[u8; 8] = b"CXEND\x00\x00\x00";
 /// small cell maps).
 const MAX_HEADER: u64 = 1 << 30;
 
-fn varint(w: &mut impl Write, mut v: u64) -> std::io::Result<()> {
+/// Writes `v` as a LEB128 varint (7 bits a byte, low first).
+pub(crate) fn varint(w: &mut impl Write, mut v: u64) -> std::io::Result<()> {
     let mut buf = [0u8; 10];
     let mut n = 0;
     loop {

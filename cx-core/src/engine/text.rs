@@ -18,14 +18,18 @@ const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
 /// How many bytes [`JsonLinesFeed::read`] reads at a time (per thread).
 const READ_CHUNK: usize = 8 << 20;
 
-/// Why a JSON document or a read input could not be ingested
-/// ([`Engine::ingest_json`],
+/// Why a JSON document, a CSV input or a read input could not be ingested
+/// ([`Engine::ingest_json`], [`CsvFeed::read`](super::CsvFeed::read),
 /// [`JsonLinesFeed::read`]).
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     /// The document is not JSON: nothing was filed.
     #[error(transparent)]
     Parse(#[from] ParseError),
+    /// A CSV mapping that does not fit the header or the plan: nothing
+    /// was filed.
+    #[error(transparent)]
+    Mapping(super::MappingError),
     /// The input could not be read to its end: the records before are
     /// filed.
     #[error(transparent)]
@@ -36,11 +40,21 @@ pub enum IngestError {
     MemoryLimit(#[from] MemoryLimit),
 }
 
+impl From<super::MappingError> for IngestError {
+    fn from(e: super::MappingError) -> IngestError {
+        match e {
+            super::MappingError::MemoryLimit(m) => IngestError::MemoryLimit(m),
+            e => IngestError::Mapping(e),
+        }
+    }
+}
+
 impl IngestError {
     /// The stable error code.
     pub fn code(&self) -> ErrorCode {
         match self {
             IngestError::Parse(_) => ErrorCode::ParseError,
+            IngestError::Mapping(e) => e.code(),
             IngestError::Read(_) => ErrorCode::ReadError,
             IngestError::MemoryLimit(e) => e.code(),
         }
