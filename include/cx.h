@@ -94,6 +94,11 @@ typedef enum cx_status {
    * (`limits.maxCellBytes`); nothing was filed.
    */
   CX_STATUS_MEMORY_LIMIT = 11,
+  /**
+   * An output file could not be written (a full disk, a missing
+   * directory, no permission); the file was left as it was.
+   */
+  CX_STATUS_WRITE_ERROR = 12,
 } cx_status;
 
 /**
@@ -548,6 +553,27 @@ enum cx_status cx_engine_stats(const struct cx_engine *engine, struct cx_stats *
  */
 enum cx_status cx_engine_snapshot_stream(const struct cx_engine *engine,
                                          struct cx_buffer *stream_out);
+
+/**
+ * Writes the snapshot stream (as `cx_engine_snapshot_stream`) to the file
+ * at `path` (UTF-8, NUL-terminated), atomically: a temporary file in the
+ * same directory is written, flushed to disk and renamed over `path`, then
+ * the directory is flushed. Whatever fails, `path` holds its old contents
+ * or the complete new snapshot, never part of one; `cx_engine_restore`
+ * reads the file's bytes back.
+ *
+ * Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`, or
+ * `CX_STATUS_WRITE_ERROR` (code `write-error`; the last error says why and
+ * that the file was not changed, e.g. `"cannot write /d/s.snap: No space
+ * left on device (os error 28); /d/s.snap was not changed"`). A process
+ * killed while writing leaves a `.NAME.PID-N.cx-tmp` file beside the
+ * target (the target is intact). Read-only.
+ *
+ * # Safety
+ * `engine` is NULL or a live handle; `path` is NULL or a NUL-terminated
+ * string.
+ */
+enum cx_status cx_engine_snapshot_file(const struct cx_engine *engine, const char *path);
 
 /**
  * Writes a snapshot of the engine's statistics (a versioned JSON

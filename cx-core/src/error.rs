@@ -63,6 +63,9 @@ error_codes! {
     FinishedFeed = "finished-feed",
     /// An input that could not be read to its end (an I/O error).
     ReadError = "read-error",
+    /// An output file that could not be written (an I/O error: a full
+    /// disk, a missing directory); the file was left as it was.
+    WriteError = "write-error",
     /// A JS engine used after `free()`.
     FreedEngine = "freed-engine",
     /// A result that cannot be represented in JSON (JS).

@@ -11,6 +11,8 @@
 //! - [`schema`]: the JSON Schemas of every document type.
 //! - [`error`]: the stable code of every error ([`error::ErrorCode`]) and
 //!   the one parse error ([`error::ParseError`]).
+//! - [`file`]: writing output files atomically (a failure never leaves a
+//!   half-written file) and telling whether two paths are the same file.
 //! - [`json`]: reading a JSON document with errors that say where (line,
 //!   column, JSON Pointer).
 //!
@@ -24,6 +26,7 @@ pub mod demo;
 pub mod diagnostic;
 pub mod engine;
 pub mod error;
+pub mod file;
 pub mod json;
 pub mod metric;
 pub mod plan;

@@ -100,3 +100,17 @@ pub(crate) unsafe fn text<'a>(
         )
     })
 }
+
+/// The NUL-terminated string at `ptr`, which must be UTF-8.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string readable for `'a`.
+pub(crate) unsafe fn c_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a str, Failure> {
+    if ptr.is_null() {
+        return Err(Failure::null(name));
+    }
+    // SAFETY: non-NULL and NUL-terminated per the caller.
+    let c = unsafe { std::ffi::CStr::from_ptr(ptr) };
+    // SAFETY: the same bytes, without their NUL.
+    unsafe { text(c.as_ptr(), c.to_bytes().len(), name) }
+}

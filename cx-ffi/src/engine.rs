@@ -17,7 +17,7 @@ use cx_core::error::{ErrorCode, ParseError};
 use cx_core::score::NpsMethod;
 use serde::Deserialize;
 
-use crate::boundary::{arg, bytes, guard, out, text};
+use crate::boundary::{arg, bytes, c_str, guard, out, text};
 use crate::buffer::{cx_buffer, write_json};
 use crate::plan::cx_plan;
 use crate::status::{cx_status, Failure};
@@ -478,6 +478,40 @@ pub unsafe extern "C" fn cx_engine_snapshot_stream(
         // has no destructor.
         unsafe { out_buf.write(cx_buffer::from_vec(bytes)) };
         Ok(())
+    })
+}
+
+/// Writes the snapshot stream (as `cx_engine_snapshot_stream`) to the file
+/// at `path` (UTF-8, NUL-terminated), atomically: a temporary file in the
+/// same directory is written, flushed to disk and renamed over `path`, then
+/// the directory is flushed. Whatever fails, `path` holds its old contents
+/// or the complete new snapshot, never part of one; `cx_engine_restore`
+/// reads the file's bytes back.
+///
+/// Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`, or
+/// `CX_STATUS_WRITE_ERROR` (code `write-error`; the last error says why and
+/// that the file was not changed, e.g. `"cannot write /d/s.snap: No space
+/// left on device (os error 28); /d/s.snap was not changed"`). A process
+/// killed while writing leaves a `.NAME.PID-N.cx-tmp` file beside the
+/// target (the target is intact). Read-only.
+///
+/// # Safety
+/// `engine` is NULL or a live handle; `path` is NULL or a NUL-terminated
+/// string.
+#[no_mangle]
+pub unsafe extern "C" fn cx_engine_snapshot_file(
+    engine: *const cx_engine,
+    path: *const c_char,
+) -> cx_status {
+    guard(|| {
+        // SAFETY: per the contract.
+        let engine = unsafe { arg(engine, "engine") }?;
+        // SAFETY: per the contract.
+        let path = unsafe { c_str(path, "path") }?;
+        engine
+            .read()?
+            .write_snapshot_file(path)
+            .map_err(|e| Failure::new(e.code(), "", e.to_string()))
     })
 }
 

@@ -45,6 +45,9 @@ pub enum cx_status {
     /// An ingest would pass the engine's memory budget for cells
     /// (`limits.maxCellBytes`); nothing was filed.
     MemoryLimit = 11,
+    /// An output file could not be written (a full disk, a missing
+    /// directory, no permission); the file was left as it was.
+    WriteError = 12,
 }
 
 /// Declares the description of every `cx_status` (one line each, in
@@ -91,6 +94,7 @@ status_list! {
     InvalidSnapshot => "invalid snapshot",
     Panic => "internal error (panic)",
     MemoryLimit => "memory limit",
+    WriteError => "write error",
 }
 
 /// The status a call fails with for each error code: the one place that
@@ -106,6 +110,7 @@ pub(crate) fn status_of(code: ErrorCode) -> Option<cx_status> {
         C::IncompatibleEngines | C::TooManyValues => cx_status::Incompatible,
         C::InvalidSnapshot => cx_status::InvalidSnapshot,
         C::MemoryLimit => cx_status::MemoryLimit,
+        C::WriteError => cx_status::WriteError,
         C::UnknownDimension
         | C::DimensionNotKept
         | C::PeriodUnavailable
@@ -344,6 +349,7 @@ mod tests {
             ("InvalidSnapshot", 9),
             ("Panic", 10),
             ("MemoryLimit", 11),
+            ("WriteError", 12),
         ];
         assert_eq!(numbers, kept);
         let mut seen = BTreeSet::new();

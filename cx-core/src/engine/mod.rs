@@ -33,6 +33,7 @@ mod ingest;
 mod query;
 mod rows;
 mod snapshot;
+mod snapshot_file;
 pub mod store;
 mod stream;
 mod text;

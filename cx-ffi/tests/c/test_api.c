@@ -12,8 +12,13 @@
  * ingest.
  */
 
+#define _POSIX_C_SOURCE 200809L /* mkdtemp, opendir: test_snapshot_file */
+
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cx.h"
 #include "cx_test.h"
@@ -634,6 +639,110 @@ static void test_compare_snapshot_merge(void)
     cx_plan_free(plan);
 }
 
+/* The bytes of a file (NUL-terminated copy in *out, length returned), or
+   -1 when it cannot be read. */
+static long read_file(const char *path, char **out)
+{
+    FILE *f = fopen(path, "rb");
+    long n = -1;
+    *out = NULL;
+    if (f == NULL)
+        return -1;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+        *out = malloc((size_t)n + 1);
+        if (*out == NULL || fread(*out, 1, (size_t)n, f) != (size_t)n)
+            n = -1;
+        else
+            (*out)[n] = 0;
+    }
+    fclose(f);
+    return n;
+}
+
+/* Entries of a directory other than "." and "..". */
+static int entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    if (d == NULL)
+        return -1;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* cx_engine_snapshot_file: written atomically, restores to the same
+   answers, overwrites an older snapshot whole, and a failure (a missing
+   directory) leaves nothing behind and says the file was not created. */
+static void test_snapshot_file(void)
+{
+    static const char lines[] = "{\"at\": \"2026-03-01\", \"nps\": 9}\n"
+                                "{\"at\": \"2026-03-02\", \"nps\": 3}\n";
+    static const char nps_query[] = "{\"metrics\": [\"nps\"]}";
+    char dir[] = "/tmp/cx-test-snapshot-file-XXXXXX";
+    char path[128], missing[160];
+    cx_plan *plan = new_plan(PLAN);
+    cx_engine *engine = NULL, *restored = NULL;
+    cx_buffer report = {NULL, 0};
+    cx_buffer stream = {NULL, 0}, buf = {NULL, 0};
+    char *bytes = NULL;
+    long n;
+
+    CX_CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/engine.snap", dir);
+    snprintf(missing, sizeof missing, "%s/no-such-dir/engine.snap", dir);
+    CX_CHECK(cx_engine_new(plan, &engine) == CX_STATUS_OK);
+
+    /* An empty engine's snapshot first, then the same file overwritten
+       with a snapshot of two responses: the file is the new stream, byte
+       for byte, and nothing else is left in the directory. */
+    CX_CHECK(cx_engine_snapshot_file(engine, path) == CX_STATUS_OK);
+    CX_CHECK(entries(dir) == 1);
+    CX_CHECK(cx_engine_ingest_json_lines(engine, lines, strlen(lines), &report) == CX_STATUS_OK);
+    CX_CHECK(number_after(report.ptr, "{", "accepted") == 2.0);
+    cx_buffer_free(&report);
+    CX_CHECK(cx_engine_snapshot_file(engine, path) == CX_STATUS_OK);
+    CX_CHECK(cx_engine_snapshot_stream(engine, &stream) == CX_STATUS_OK);
+    n = read_file(path, &bytes);
+    CX_CHECK(n == (long)stream.len && bytes != NULL && memcmp(bytes, stream.ptr, stream.len) == 0);
+    CX_CHECK(entries(dir) == 1);
+
+    /* Restored from the file's bytes: the same answers. */
+    CX_CHECK(bytes != NULL &&
+             cx_engine_restore(bytes, (size_t)n, &restored) == CX_STATUS_OK);
+    CX_CHECK(cx_engine_query(restored, nps_query, strlen(nps_query), &buf) == CX_STATUS_OK);
+    CX_CHECK(number_after(buf.ptr, "\"nps\":{", "n") == 2.0);
+    cx_buffer_free(&buf);
+
+    /* A missing directory: a write error naming the file, nothing created,
+       the old file intact. */
+    CX_CHECK(cx_engine_snapshot_file(engine, missing) == CX_STATUS_WRITE_ERROR);
+    CX_CHECK(CX_STATUS_WRITE_ERROR == 12);
+    CX_CHECK_STR_EQ(cx_status_str(CX_STATUS_WRITE_ERROR), "write error");
+    CX_CHECK_STR_EQ(cx_last_error_code(), "write-error");
+    CX_CHECK(strstr(cx_last_error_message(), missing) != NULL);
+    CX_CHECK(strstr(cx_last_error_message(), "was not created") != NULL);
+    CX_CHECK(entries(dir) == 1);
+    free(bytes);
+    n = read_file(path, &bytes);
+    CX_CHECK(n == (long)stream.len && bytes != NULL && memcmp(bytes, stream.ptr, stream.len) == 0);
+
+    CX_CHECK(cx_engine_snapshot_file(NULL, path) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_snapshot_file(engine, NULL) == CX_STATUS_NULL_ARGUMENT);
+    CX_CHECK(cx_engine_snapshot_file(engine, "\xff") == CX_STATUS_INVALID_UTF8);
+
+    CX_CHECK(remove(path) == 0);
+    CX_CHECK(rmdir(dir) == 0);
+    free(bytes);
+    cx_buffer_free(&stream);
+    cx_engine_free(restored);
+    cx_engine_free(engine);
+    cx_plan_free(plan);
+}
+
 int main(void)
 {
     cx_response_init(NULL); /* NULL does nothing */
@@ -644,5 +753,6 @@ int main(void)
     test_text_ingest();
     test_json_lines_feed();
     test_compare_snapshot_merge();
+    test_snapshot_file();
     return cx_test_done();
 }
