@@ -5,8 +5,8 @@
 use std::io::IsTerminal;
 
 use cx::engine::{
-    CsvFeed, CsvMapping, Cube, Engine, EngineConfig, Granularity, IngestReport, JsonLinesFeed,
-    Query, Scorecard,
+    CsvFeed, CsvMapping, Cube, Engine, EngineConfig, EngineError, Granularity, IngestReport,
+    JsonLinesFeed, Query, Scorecard,
 };
 use cx::plan::Plan;
 
@@ -70,6 +70,16 @@ pub fn load(
                 "--from-snapshot replaces data files; give one or the other".into(),
             ));
         }
+        // A snapshot keeps the cube, limits and data it was made with: an
+        // option that would shape a new engine would be silently ignored.
+        if let Some(flag) = ["cube", "granularity", "max-cell-bytes", "mapping"]
+            .into_iter()
+            .find(|f| args.value(f).is_some())
+        {
+            return Err(io(format!(
+                "--{flag} has no effect with --from-snapshot (the snapshot keeps the cube, limits and data it was made with); drop --{flag}, or ingest the data files instead"
+            )));
+        }
         // A version-2 stream or a version-1 document, read as a stream.
         let f = std::fs::File::open(snap).map_err(|e| io(format!("cannot read {snap}: {e}")))?;
         let engine = Engine::read_snapshot(f).map_err(|e| Failure(1, format!("{snap}: {e}")))?;
@@ -84,6 +94,12 @@ pub fn load(
     }
     if files.is_empty() {
         return Err(io("no data file given (or use --from-snapshot)".into()));
+    }
+    if args.value("mapping").is_some() && !files.iter().any(|f| is_csv(f)) {
+        return Err(io(format!(
+            "--mapping applies to CSV files (.csv, .tsv) only, and none of {} is one; drop --mapping",
+            files.join(", ")
+        )));
     }
     let mapping = args
         .value("mapping")
@@ -102,7 +118,13 @@ pub fn load(
             ))
         })?;
     }
-    let mut engine = Engine::with_config(plan, config).map_err(|e| Failure(1, e.to_string()))?;
+    let mut engine = Engine::with_config(plan, config).map_err(|e| match e {
+        // `--cube` names the dimensions: a wrong one is a usage error.
+        EngineError::UnknownCubeDimension(d) => io(format!(
+            "--cube: `{d}` is not a standard dimension nor one the plan declares"
+        )),
+        e => Failure(1, e.to_string()),
+    })?;
     let limits = engine.config().limits.clone();
     let mut total = IngestReport::default();
     for file in files {
@@ -166,13 +188,19 @@ fn ingest_stdin(engine: &mut Engine) -> Result<IngestReport, Failure> {
         .map_err(|e| io(format!("standard input: {e}")))
 }
 
+/// Whether a data file is read as CSV (by its extension, `.csv` or `.tsv`).
+fn is_csv(file: &str) -> bool {
+    let lower = file.to_ascii_lowercase();
+    lower.ends_with(".csv") || lower.ends_with(".tsv")
+}
+
 fn ingest_file(
     engine: &mut Engine,
     file: &str,
     mapping: Option<&CsvMapping>,
 ) -> Result<IngestReport, Failure> {
     let lower = file.to_ascii_lowercase();
-    let csv = lower.ends_with(".csv") || lower.ends_with(".tsv");
+    let csv = is_csv(file);
     if lower.ends_with(".json") {
         let bytes = read(file)?;
         let text =
@@ -268,16 +296,40 @@ const VALUE_FLAGS: &[&str] = &[
     "max-cell-bytes",
 ];
 
-fn parse(argv: &[String], name: &str) -> Result<(Args, String, Vec<String>), Failure> {
-    let args =
-        Args::parse(argv, VALUE_FLAGS, &["json"]).map_err(|e| io(format!("cx {name}: {e}")))?;
+/// `cx ingest --help`.
+pub const INGEST_USAGE: &str = "usage: cx ingest PLAN FILE…|- [--mapping M] [--cube DIMS] [--granularity G] [--max-cell-bytes B] [--json] [--snapshot-out S]
+       cx ingest PLAN --from-snapshot S [--json] [--snapshot-out S2]";
+
+/// `cx score --help`.
+pub const SCORE_USAGE: &str = "usage: cx score PLAN FILE…|- [--mapping M] [--cube DIMS] [--granularity G] [--max-cell-bytes B] [--query Q] [--json] [--snapshot-out S]
+       cx score PLAN --from-snapshot S [--query Q] [--json] [--snapshot-out S2]";
+
+fn parse(argv: &[String], usage: &str) -> Result<(Args, String, Vec<String>), Failure> {
+    let args = Args::parse(argv, VALUE_FLAGS, &["json"]).map_err(|e| io(format!("{e}\n{usage}")))?;
     let Some((plan, files)) = args.positionals.split_first() else {
-        return Err(io(format!("usage: cx {name} PLAN FILE…|- [--mapping M] [--cube DIMS] [--granularity G] [--query Q] [--json] [--snapshot-out S] [--from-snapshot S]")));
+        return Err(io(usage.to_string()));
     };
     let (plan, files) = (plan.clone(), files.to_vec());
     Ok((args, plan, files))
 }
 
+/// The files a command reads, as given: the plan, the data files (`-`,
+/// standard input, is skipped later), and the paths of `--mapping`,
+/// `--query` (not inline JSON), `--from-snapshot` and `--playbook`.
+pub fn inputs<'a>(args: &'a Args, plan: &'a str, files: &'a [String]) -> Vec<&'a str> {
+    let mut v: Vec<&str> = std::iter::once(plan)
+        .chain(files.iter().map(String::as_str))
+        .collect();
+    for flag in ["mapping", "query"] {
+        v.extend(args.value(flag).filter(|a| !a.trim_start().starts_with('{')));
+    }
+    v.extend(args.value("from-snapshot"));
+    v.extend(args.value("playbook"));
+    v
+}
+
+/// The exit status of a command's result; a failure's message goes to
+/// stderr.
 pub fn finish(result: Result<u8, Failure>) -> u8 {
     match result {
         Ok(code) => code,
@@ -291,52 +343,49 @@ pub fn finish(result: Result<u8, Failure>) -> u8 {
 /// `cx ingest PLAN FILE… [--mapping M] [--snapshot-out S] [--json]`.
 pub fn ingest(argv: &[String]) -> u8 {
     finish((|| {
-        let (args, plan, files) = parse(argv, "ingest")?;
+        let (args, plan, files) = parse(argv, INGEST_USAGE)?;
+        refuse_snapshot_over_input(&args, &plan, &files)?;
         let (engine, report) = load(&args, &plan, &files)?;
         if args.flag("json") {
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&report).unwrap_or_default()
-            );
+            )?;
         } else {
-            println!(
+            outln!(
                 "{} record(s): {} accepted, {} rejected; {}; {} cell(s) kept",
                 report.total,
                 report.accepted,
                 report.rejected,
                 alerts_text(&report),
                 engine.cell_count()
-            );
+            )?;
         }
         write_snapshot(&args, &engine)?;
         Ok(u8::from(report.rejected > 0))
     })())
 }
 
-/// `--snapshot-out S`: the compact snapshot stream, written to a temporary
-/// file beside `S` and renamed over it, so `S` is never left half written.
+/// `--snapshot-out S` must not be one of the command's inputs.
+fn refuse_snapshot_over_input(args: &Args, plan: &str, files: &[String]) -> Result<(), Failure> {
+    let outputs: Vec<(&str, &str)> = args
+        .value("snapshot-out")
+        .map(|s| ("snapshot-out", s))
+        .into_iter()
+        .collect();
+    crate::out::refuse_inputs(&inputs(args, plan, files), &outputs)
+}
+
+/// `--snapshot-out S`: the compact snapshot stream, written atomically
+/// (`Engine::write_snapshot_file`: a temporary file beside `S`, flushed and
+/// renamed over it), so `S` is never left half written.
 fn write_snapshot(args: &Args, engine: &Engine) -> Result<(), Failure> {
     let Some(out) = args.value("snapshot-out") else {
         return Ok(());
     };
-    let path = std::path::Path::new(out);
-    let name = path.file_name().map_or_else(
-        || std::ffi::OsString::from("snapshot"),
-        |n| n.to_os_string(),
-    );
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(&name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp = path.with_file_name(tmp_name);
-    let written = std::fs::File::create(&tmp).and_then(|f| {
-        engine.write_snapshot(&f)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    });
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(format!("cannot write {out}: {e}")));
-    }
+    engine
+        .write_snapshot_file(out)
+        .map_err(|e| io(e.to_string()))?;
     eprintln!("snapshot written to {out}");
     Ok(())
 }
@@ -344,7 +393,8 @@ fn write_snapshot(args: &Args, engine: &Engine) -> Result<(), Failure> {
 /// `cx score PLAN FILE… [--mapping M] [--query Q] [--json]`.
 pub fn score(argv: &[String]) -> u8 {
     finish((|| {
-        let (args, plan, files) = parse(argv, "score")?;
+        let (args, plan, files) = parse(argv, SCORE_USAGE)?;
+        refuse_snapshot_over_input(&args, &plan, &files)?;
         let (engine, report) = load(&args, &plan, &files)?;
         let query = match args.value("query") {
             Some(q) => {
@@ -356,12 +406,9 @@ pub fn score(argv: &[String]) -> u8 {
             .query(&query)
             .map_err(|e| io(format!("query: {e}")))?;
         if args.flag("json") {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&card).unwrap_or_default()
-            );
+            outln!("{}", serde_json::to_string_pretty(&card).unwrap_or_default())?;
         } else {
-            print!("{}", scorecard_text(&card));
+            crate::out::print(&scorecard_text(&card))?;
         }
         write_snapshot(&args, &engine)?;
         Ok(u8::from(report.rejected > 0))

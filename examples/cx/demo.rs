@@ -6,28 +6,33 @@ use cx::demo::{generate, DemoConfig};
 use cx::engine::Engine;
 use cx::plan::Plan;
 
+use crate::data::Failure;
+
 /// The sample plan, compiled into the binary so the demo runs anywhere.
 pub const SAMPLE_PLAN: &str = include_str!("../data/plan.json");
 
+/// `cx demo --help`.
+pub const USAGE: &str = "usage: cx [demo [--html OUT] [--json OUT]]";
+
 /// Runs the demo.
 pub fn run(argv: &[String]) -> u8 {
+    crate::data::finish(demo(argv))
+}
+
+fn fail(code: u8, e: impl std::fmt::Display) -> Failure {
+    Failure(code, format!("cx demo: {e}"))
+}
+
+fn demo(argv: &[String]) -> Result<u8, Failure> {
     let args = match crate::args::Args::parse(argv, &["html", "json"], &[]) {
         Ok(a) if a.positionals.is_empty() => a,
-        _ => {
-            eprintln!("usage: cx [demo [--html OUT] [--json OUT]]");
-            return 2;
-        }
+        _ => return Err(Failure(2, USAGE.into())),
     };
-    let plan = match Plan::from_json(SAMPLE_PLAN) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("cx demo: the sample plan does not parse: {e}");
-            return 1;
-        }
-    };
-    println!("cx {} — {}", cx::VERSION, plan.organization.name);
+    let plan = Plan::from_json(SAMPLE_PLAN)
+        .map_err(|e| fail(1, format!("the sample plan does not parse: {e}")))?;
+    outln!("cx {} — {}", cx::VERSION, plan.organization.name)?;
     if let Some(pos) = &plan.strategy.positioning {
-        println!("Positioning: {}", pos.statement);
+        outln!("Positioning: {}", pos.statement)?;
     }
     if let Some(id) = &plan.strategy.identity {
         let names = |v: &[cx::plan::Facet]| {
@@ -37,65 +42,50 @@ pub fn run(argv: &[String]) -> u8 {
                 .join(", ")
         };
         if let Some(d) = &id.dominant {
-            println!(
+            outln!(
                 "Identity: dominant {}; emphasised {}; base {}",
                 d.name,
                 names(&id.emphasized),
                 names(&id.base)
-            );
+            )?;
         }
     }
     let c = plan.trace().coverage;
     let pct = |s: cx::plan::trace::Share| s.percent.map_or("n/a".into(), |p| format!("{p:.0}%"));
-    println!(
+    outln!(
         "Traceability: facets supported {}, rules measured {}, goals acted on {}",
         pct(c.facets_supported),
         pct(c.rules_measured),
         pct(c.goals_acted_on)
-    );
+    )?;
     let data = generate(&DemoConfig::default());
-    let mut engine = match Engine::new(plan) {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("cx demo: {e}");
-            return 1;
-        }
-    };
-    let report = match engine.ingest_batch(&data.records) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("cx demo: {e}");
-            return 1;
-        }
-    };
-    println!(
+    let mut engine = Engine::new(plan).map_err(|e| fail(1, e))?;
+    let report = engine.ingest_batch(&data.records).map_err(|e| fail(1, e))?;
+    outln!(
         "Demo data: {} records ingested ({} rejected), {} alerts raised, {} cells kept",
         report.accepted,
         report.rejected,
         report.alerts.len(),
         engine.cell_count()
-    );
-    let built = match cx::report::Report::build(&engine, &cx::report::ReportOptions::default()) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("cx demo: {e}");
-            return 1;
-        }
-    };
-    print!("\n{}", crate::report::summary(&built));
+    )?;
+    let built = cx::report::Report::build(&engine, &cx::report::ReportOptions::default())
+        .map_err(|e| fail(1, e))?;
+    crate::out::print(&format!("\n{}", crate::report::summary(&built)))?;
     let path = args.value("html").unwrap_or("cx-report.html");
-    if let Err(crate::data::Failure(code, msg)) =
-        crate::report::write_outputs(&built, Some(path), None)
+    let json = args.value("json");
+    if let Some(json) = json.filter(|j| cx::file::same_file(j, path).unwrap_or(false) || j == &path)
     {
-        eprintln!("cx demo: {msg}");
-        return code;
+        return Err(Failure(
+            2,
+            format!("--json {json} is the HTML report's file too; choose another"),
+        ));
     }
-    if let Some(json) = args.value("json") {
-        if let Err(e) = std::fs::write(json, built.to_json_pretty()) {
-            eprintln!("cx demo: cannot write {json}: {e}");
-            return 2;
-        }
+    crate::report::write_outputs(&built, Some(path), None)
+        .map_err(|Failure(code, msg)| fail(code, msg))?;
+    if let Some(json) = json {
+        crate::out::write_file(json, built.to_json_pretty().as_bytes())
+            .map_err(|Failure(code, msg)| fail(code, msg))?;
     }
-    println!("\nFull report: {path}");
-    u8::from(report.rejected > 0)
+    outln!("\nFull report: {path}")?;
+    Ok(u8::from(report.rejected > 0))
 }

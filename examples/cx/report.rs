@@ -10,7 +10,7 @@ use cx::playbook::Playbook;
 use cx::report::{Report, ReportOptions};
 
 use crate::args::Args;
-use crate::data::{finish, load, read, Failure};
+use crate::data::{finish, inputs, load, read, Failure};
 
 const VALUE_FLAGS: &[&str] = &[
     "mapping",
@@ -20,7 +20,8 @@ const VALUE_FLAGS: &[&str] = &[
     "as-of",
     "playbook",
 ];
-const USAGE: &str = "usage: cx report PLAN FILE… [--mapping M] [--html OUT] [--md OUT] [--json] [--from-snapshot S] [--as-of YYYY-MM-DD] [--playbook P]";
+/// `cx report --help`.
+pub const USAGE: &str = "usage: cx report PLAN FILE… [--mapping M] [--html OUT] [--md OUT] [--json] [--from-snapshot S] [--as-of YYYY-MM-DD] [--playbook P]";
 
 /// Builds the report of an engine with the command's options.
 pub fn build(engine: &Engine, args: &Args) -> Result<Report, Failure> {
@@ -43,16 +44,15 @@ pub fn build(engine: &Engine, args: &Args) -> Result<Report, Failure> {
     Report::build(engine, &options).map_err(|e| Failure(2, format!("report: {e}")))
 }
 
-/// Writes the HTML and Markdown files the flags ask for.
+/// Writes the HTML and Markdown files the flags ask for, atomically (the
+/// old file survives any failure).
 pub fn write_outputs(report: &Report, html: Option<&str>, md: Option<&str>) -> Result<(), Failure> {
     if let Some(path) = html {
-        std::fs::write(path, report.to_html())
-            .map_err(|e| Failure(2, format!("cannot write {path}: {e}")))?;
+        crate::out::write_file(path, report.to_html().as_bytes())?;
         eprintln!("HTML report written to {path}");
     }
     if let Some(path) = md {
-        std::fs::write(path, report.to_markdown())
-            .map_err(|e| Failure(2, format!("cannot write {path}: {e}")))?;
+        crate::out::write_file(path, report.to_markdown().as_bytes())?;
         eprintln!("Markdown report written to {path}");
     }
     Ok(())
@@ -66,12 +66,17 @@ pub fn run(argv: &[String]) -> u8 {
         let Some((plan, files)) = args.positionals.split_first() else {
             return Err(Failure(2, USAGE.into()));
         };
+        let outputs: Vec<(&str, &str)> = ["html", "md"]
+            .into_iter()
+            .filter_map(|f| args.value(f).map(|p| (f, p)))
+            .collect();
+        crate::out::refuse_inputs(&inputs(&args, plan, files), &outputs)?;
         let (engine, ingest) = load(&args, plan, files)?;
         let report = build(&engine, &args)?;
         if args.flag("json") {
-            println!("{}", report.to_json_pretty());
+            outln!("{}", report.to_json_pretty())?;
         } else {
-            print!("{}", summary(&report));
+            crate::out::print(&summary(&report))?;
         }
         write_outputs(&report, args.value("html"), args.value("md"))?;
         Ok(u8::from(ingest.rejected > 0))

@@ -27,7 +27,8 @@ use serde::Serialize;
 
 use crate::args::Args;
 
-const USAGE: &str =
+/// `cx stats --help`.
+pub const USAGE: &str =
     "usage: cx stats nps --counts D,PA,PR [--method wald|adjustedWald|score] [--level L] [--json]
        cx stats nps-diff --a D,PA,PR --b D,PA,PR [--method wald|adjustedWald] [--level L] [--json]
        cx stats proportion --successes X --n N [--level L] [--json]
@@ -72,16 +73,12 @@ pub fn run(argv: &[String]) -> u8 {
         "proportion" => run_proportion(rest),
         "drivers" => run_drivers(rest),
         "-h" | "--help" | "help" => {
-            println!("{USAGE}");
-            return 0;
+            return crate::data::finish(outln!("{USAGE}").map(|()| 0));
         }
         other => Err(usage(format!("unknown subcommand `{other}`"))),
     };
     match result {
-        Ok(out) => {
-            print!("{out}");
-            0
-        }
+        Ok(out) => crate::data::finish(crate::out::print(&out).map(|()| 0)),
         Err(f) => {
             eprintln!("cx stats {sub}: {}", f.message);
             f.code

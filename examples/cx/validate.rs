@@ -4,6 +4,7 @@ use cx::diagnostic::{Diagnostic, Severity};
 use cx::plan::Plan;
 
 use crate::args::Args;
+use crate::data::{finish, Failure};
 
 /// Reads and validates a plan file: the diagnostics, or the I/O error text.
 pub fn diagnostics_of(path: &str) -> Result<(Option<Plan>, Vec<Diagnostic>), String> {
@@ -17,8 +18,14 @@ pub fn diagnostics_of(path: &str) -> Result<(Option<Plan>, Vec<Diagnostic>), Str
     })
 }
 
+/// `cx validate --help`.
+pub const USAGE: &str = "usage: cx validate PLAN [--json]";
+
+/// `cx schema --help`.
+pub const SCHEMA_USAGE: &str = "usage: cx schema NAME";
+
 /// Prints diagnostics for a person.
-pub fn print_diagnostics(path: &str, diags: &[Diagnostic]) {
+pub fn print_diagnostics(path: &str, diags: &[Diagnostic]) -> Result<(), Failure> {
     for d in diags {
         let sev = match d.severity {
             Severity::Error => "error",
@@ -34,71 +41,65 @@ pub fn print_diagnostics(path: &str, diags: &[Diagnostic]) {
         } else {
             d.pointer.as_str()
         };
-        println!("{sev}[{}] {at} {ptr}\n    {}", d.code, d.message);
+        outln!("{sev}[{}] {at} {ptr}\n    {}", d.code, d.message)?;
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count();
-    println!("{path}: {errors} error(s), {warnings} warning(s)");
+    outln!("{path}: {errors} error(s), {warnings} warning(s)")
 }
 
 /// Runs `cx validate`.
 pub fn run(argv: &[String]) -> u8 {
-    let args = match Args::parse(argv, &[], &["json"]) {
-        Ok(a) => a,
-        Err(e) => return usage(&e),
-    };
+    finish(validate(argv))
+}
+
+fn validate(argv: &[String]) -> Result<u8, Failure> {
+    let args = Args::parse(argv, &[], &["json"]).map_err(|e| usage(&e))?;
     let [path] = args.positionals.as_slice() else {
-        return usage("expected exactly one PLAN file");
+        return Err(usage("expected exactly one PLAN file"));
     };
-    let (plan, diags) = match diagnostics_of(path) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("cx validate: {e}");
-            return 2;
-        }
-    };
+    let (plan, diags) =
+        diagnostics_of(path).map_err(|e| Failure(2, format!("cx validate: {e}")))?;
     if args.flag("json") {
         let doc = serde_json::json!({ "diagnostics": diags });
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default())?;
     } else {
         if let Some(plan) = &plan {
             let c = plan.trace().coverage;
             let pct = |s: cx::plan::trace::Share| {
                 s.percent.map_or("n/a".to_string(), |p| format!("{p:.0}%"))
             };
-            println!(
+            outln!(
                 "{}: facets supported {}, rules measured {}, goals acted on {}",
                 plan.organization.name,
                 pct(c.facets_supported),
                 pct(c.rules_measured),
                 pct(c.goals_acted_on)
-            );
+            )?;
         }
-        print_diagnostics(path, &diags);
+        print_diagnostics(path, &diags)?;
     }
-    u8::from(diags.iter().any(Diagnostic::is_error))
+    Ok(u8::from(diags.iter().any(Diagnostic::is_error)))
 }
 
-fn usage(msg: &str) -> u8 {
-    eprintln!("cx validate: {msg}\nusage: cx validate PLAN [--json]");
-    2
+fn usage(msg: &str) -> Failure {
+    Failure(2, format!("cx validate: {msg}\n{USAGE}"))
 }
 
 /// Runs `cx schema NAME`.
 pub fn schema(argv: &[String]) -> u8 {
     let names = cx::schema::names().join(", ");
     let [name] = argv else {
-        eprintln!("usage: cx schema NAME   (one of: {names})");
+        eprintln!("{SCHEMA_USAGE}   (one of: {names})");
         return 2;
     };
     match cx::schema::get(name) {
-        Some(s) => {
-            println!("{}", serde_json::to_string_pretty(&s).unwrap_or_default());
-            0
-        }
+        Some(s) => finish(
+            outln!("{}", serde_json::to_string_pretty(&s).unwrap_or_default()).map(|()| 0),
+        ),
         None => {
             eprintln!("cx schema: unknown schema `{name}` (one of: {names})");
             2
