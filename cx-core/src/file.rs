@@ -306,8 +306,14 @@ mod tests {
         assert!(e.target_unchanged());
         assert_eq!(e.code(), ErrorCode::WriteError);
         let msg = e.to_string();
-        assert!(msg.starts_with(&format!("cannot write {}: ", p.display())), "{msg}");
-        assert!(msg.ends_with(&format!("; {} was not changed", p.display())), "{msg}");
+        assert!(
+            msg.starts_with(&format!("cannot write {}: ", p.display())),
+            "{msg}"
+        );
+        assert!(
+            msg.ends_with(&format!("; {} was not changed", p.display())),
+            "{msg}"
+        );
         assert_eq!(std::fs::read(&p).unwrap(), b"old");
         assert_eq!(entries(&d), ["out.bin"]);
         std::fs::remove_dir_all(&d).unwrap();

@@ -118,7 +118,10 @@ fn a_disk_that_fills_up_keeps_the_old_snapshot_and_says_so() {
             msg.starts_with(&format!("cannot write {shown}: No space left on device")),
             "{msg}"
         );
-        assert!(msg.ends_with(&format!("; {shown} was not changed")), "{msg}");
+        assert!(
+            msg.ends_with(&format!("; {shown} was not changed")),
+            "{msg}"
+        );
         assert_eq!(std::fs::read(&path).unwrap(), old, "{room}");
         // No temporary file is left behind.
         assert_eq!(std::fs::read_dir(&d).unwrap().count(), 1, "{room}");

@@ -305,7 +305,8 @@ pub const SCORE_USAGE: &str = "usage: cx score PLAN FILE…|- [--mapping M] [--c
        cx score PLAN --from-snapshot S [--query Q] [--json] [--snapshot-out S2]";
 
 fn parse(argv: &[String], usage: &str) -> Result<(Args, String, Vec<String>), Failure> {
-    let args = Args::parse(argv, VALUE_FLAGS, &["json"]).map_err(|e| io(format!("{e}\n{usage}")))?;
+    let args =
+        Args::parse(argv, VALUE_FLAGS, &["json"]).map_err(|e| io(format!("{e}\n{usage}")))?;
     let Some((plan, files)) = args.positionals.split_first() else {
         return Err(io(usage.to_string()));
     };
@@ -321,7 +322,10 @@ pub fn inputs<'a>(args: &'a Args, plan: &'a str, files: &'a [String]) -> Vec<&'a
         .chain(files.iter().map(String::as_str))
         .collect();
     for flag in ["mapping", "query"] {
-        v.extend(args.value(flag).filter(|a| !a.trim_start().starts_with('{')));
+        v.extend(
+            args.value(flag)
+                .filter(|a| !a.trim_start().starts_with('{')),
+        );
     }
     v.extend(args.value("from-snapshot"));
     v.extend(args.value("playbook"));
@@ -406,7 +410,10 @@ pub fn score(argv: &[String]) -> u8 {
             .query(&query)
             .map_err(|e| io(format!("query: {e}")))?;
         if args.flag("json") {
-            outln!("{}", serde_json::to_string_pretty(&card).unwrap_or_default())?;
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&card).unwrap_or_default()
+            )?;
         } else {
             crate::out::print(&scorecard_text(&card))?;
         }

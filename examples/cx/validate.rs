@@ -97,9 +97,9 @@ pub fn schema(argv: &[String]) -> u8 {
         return 2;
     };
     match cx::schema::get(name) {
-        Some(s) => finish(
-            outln!("{}", serde_json::to_string_pretty(&s).unwrap_or_default()).map(|()| 0),
-        ),
+        Some(s) => {
+            finish(outln!("{}", serde_json::to_string_pretty(&s).unwrap_or_default()).map(|()| 0))
+        }
         None => {
             eprintln!("cx schema: unknown schema `{name}` (one of: {names})");
             2
