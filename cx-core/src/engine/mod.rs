@@ -54,7 +54,7 @@ use store::ResponseStore;
 pub use budget::MemoryLimit;
 pub use columns::{ColumnsError, DimensionColumn, ResponseColumns, ABSENT};
 pub use compare::{Comparison, DiffTest};
-pub use csv_feed::CsvFeed;
+pub use csv_feed::{CsvFeed, UnterminatedQuote};
 pub use csv_mapping::{CsvMapping, MappingError, ScoreColumn, TimeColumn, TimeFormat};
 pub use ingest::{Alert, AlertReason, IngestReport, RecordError};
 pub use query::{GroupBy, PeriodUnit, Query, QueryError, ScoreRow, Scorecard, Selection, Totals};
@@ -825,6 +825,7 @@ impl MappingError {
             MappingError::Header(_) => ErrorCode::InvalidHeader,
             MappingError::Parse(e) => e.code(),
             MappingError::MemoryLimit(e) => e.code(),
+            MappingError::Quote(_) => ErrorCode::ParseError,
         }
     }
 
@@ -836,7 +837,9 @@ impl MappingError {
             MappingError::Parse(e) => e.pointer.clone(),
             MappingError::Time => "/at".into(),
             MappingError::Delimiter => "/delimiter".into(),
-            MappingError::Header(_) | MappingError::MemoryLimit(_) => String::new(),
+            MappingError::Header(_) | MappingError::MemoryLimit(_) | MappingError::Quote(_) => {
+                String::new()
+            }
         }
     }
 }
