@@ -1273,6 +1273,7 @@ impl Engine {
             pointer: String::new(),
             message: strip(&e.to_string()),
         };
+        let text = crate::json::strip_bom(text);
         let whole: &serde_json::value::RawValue = serde_json::from_str(text).map_err(json_error)?;
         let (items, prefix): (Vec<&serde_json::value::RawValue>, bool) =
             if whole.get().starts_with('[') {
