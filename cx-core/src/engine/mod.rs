@@ -79,6 +79,19 @@ pub enum Granularity {
     Month,
 }
 
+impl Granularity {
+    /// What a cube of this granularity keeps of time, in the user's words
+    /// (its config value in backquotes).
+    pub fn in_words(self) -> &'static str {
+        match self {
+            Granularity::None => "no time (granularity `none`)",
+            Granularity::Day => "time by day (granularity `day`)",
+            Granularity::IsoWeek => "time by ISO week (granularity `isoWeek`)",
+            Granularity::Month => "time by month (granularity `month`)",
+        }
+    }
+}
+
 /// What the engine keeps: the dimensions and the time granularity.
 ///
 /// The default keeps every standard dimension (segment, touchpoint, channel,
