@@ -15,7 +15,8 @@ use serde::de::DeserializeOwned;
 use crate::diagnostic::escape_pointer_token;
 use crate::error::ParseError;
 
-/// Reads a whole JSON document (nothing but whitespace after it) into `T`.
+/// Reads a whole JSON document (nothing but whitespace after it, a
+/// byte-order mark before it: see [`strip_bom`]) into `T`.
 /// The error has the 1-based line and column, the JSON Pointer and the
 /// message without serde_json's " at line L column C".
 ///
@@ -26,6 +27,7 @@ use crate::error::ParseError;
 /// assert_eq!(err.message, "invalid type: string \"x\", expected u8");
 /// ```
 pub fn from_json_positioned<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
+    let text = strip_bom(text);
     serde_json::from_str(text).map_err(|e: serde_json::Error| {
         let message = clean_message(&e.to_string());
         // A syntax error's position includes the offending byte.
@@ -48,6 +50,15 @@ pub fn from_json_positioned<T: DeserializeOwned>(text: &str) -> Result<T, ParseE
             message,
         }
     })
+}
+
+/// A UTF-8 byte-order mark at the start of `text` removed: every JSON
+/// document (plan, mapping, query, playbook, records, a snapshot
+/// document) may start with one, as JSON Lines and CSV inputs may (editors
+/// on Windows write it). Columns on line 1 are then counted after it: it
+/// is no character a user sees.
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{FEFF}').unwrap_or(text)
 }
 
 /// Messages about the container rather than the member just read: text

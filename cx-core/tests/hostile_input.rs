@@ -177,10 +177,20 @@ fn very_long_lines_and_huge_csv_fields_with_default_limits() {
         r#"{"fixedAt":"2026-01-01","nps":"nps","dimensions":{"segment":"seg"}}"#,
     )
     .unwrap();
-    let csv = format!("nps,seg\n9,\"{}\"\n7,families\n", "y".repeat(3 << 20));
+    // A record too long by its unquoted cells is one rejected record.
+    let csv = format!("nps,seg\n9,{}\n7,families\n", "y".repeat(3 << 20));
     let r = e.ingest_csv(csv.as_bytes(), &m).unwrap();
     assert_eq!((r.accepted, r.rejected), (1, 1), "{:?}", r.errors);
     assert_eq!(r.errors[0].code, "line-too-long");
+    // A quoted field still open after limits.maxLineBytes is taken for a
+    // stray quote (issue #16): the whole call fails, nothing is filed.
+    let before = e.stats();
+    let csv = format!("nps,seg\n9,\"{}\"\n7,families\n", "y".repeat(3 << 20));
+    match e.ingest_csv(csv.as_bytes(), &m) {
+        Err(cx_core::engine::MappingError::Quote(q)) => assert_eq!((q.line, q.column), (2, 3)),
+        other => panic!("expected a quote error, got {:?}", other.map(|r| r.total)),
+    }
+    assert_eq!(e.stats(), before);
     // A huge header is a whole-call error or a clear mapping error, not a panic.
     let csv = format!("nps,{}\n9\n", "h".repeat(3 << 20));
     assert!(e.ingest_csv(csv.as_bytes(), &m).is_err());

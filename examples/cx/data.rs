@@ -5,8 +5,8 @@
 use std::io::IsTerminal;
 
 use cx::engine::{
-    CsvFeed, CsvMapping, Cube, Engine, EngineConfig, EngineError, Granularity, IngestReport,
-    JsonLinesFeed, Query, Scorecard,
+    CsvFeed, CsvMapping, Cube, Engine, EngineConfig, EngineError, Granularity, IngestError,
+    IngestReport, JsonLinesFeed, Query, Scorecard,
 };
 use cx::plan::Plan;
 
@@ -239,7 +239,11 @@ fn ingest_file(
     } else {
         ingest(engine, &mut { f })
     };
-    report.map_err(|e| io(format!("{file}: {e}")))
+    report.map_err(|e| match e {
+        // The input's own fault, as a JSON document that cannot be read.
+        IngestError::Quote(_) => Failure(1, format!("{file}: {e}")),
+        e => io(format!("{file}: {e}")),
+    })
 }
 
 /// "N alert(s)", with how many are listed when not all are.

@@ -59,6 +59,8 @@ pub(crate) struct Transaction {
     depth: u32,
     journal: Option<Box<Journal>>,
     over: Option<u64>,
+    /// The call failed otherwise (see [`Engine::abort`]): undo it.
+    abort: bool,
 }
 
 impl Engine {
@@ -105,14 +107,16 @@ impl Engine {
         }
         self.within_budget();
         let journal = self.tx.journal.take();
-        let Some(reached) = self.tx.over.take() else {
+        let abort = std::mem::take(&mut self.tx.abort);
+        let over = self.tx.over.take();
+        if over.is_none() && !abort {
             self.responses.commit();
             self.employees.commit();
             self.audits.commit();
             self.kpis.commit();
             self.alerts.commit();
             return Ok(());
-        };
+        }
         self.responses.rollback();
         self.employees.rollback();
         self.audits.rollback();
@@ -126,7 +130,17 @@ impl Engine {
             self.span = j.span;
             self.last_response = j.last_response;
         }
-        Err(self.limit_error(reached))
+        match over {
+            Some(reached) => Err(self.limit_error(reached)),
+            None => Ok(()),
+        }
+    }
+
+    /// Dooms the current transaction for a failure other than the budget
+    /// (an input error of the whole call): its end undoes everything the
+    /// call filed.
+    pub(crate) fn abort(&mut self) {
+        self.tx.abort = true;
     }
 
     fn limit_error(&self, reached: u64) -> MemoryLimit {

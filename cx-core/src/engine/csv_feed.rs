@@ -111,6 +111,10 @@ impl<'m> CsvFeed<'m> {
         }
         let text = strip_bom(&buf);
         let end = header_end(text, delimiter);
+        if let (true, None, Some(open)) = (eof, end, unclosed_quote(text, delimiter)) {
+            // The header itself opens a quote that never closes.
+            return Err(UnterminatedQuote::at(text, open, 0, text.len(), true).into());
+        }
         if let (Some(error), None) = (&mut failed, end) {
             // The header is not complete: nothing was filed.
             let error = std::mem::replace(error, std::io::ErrorKind::Other.into());
@@ -138,7 +142,8 @@ impl<'m> CsvFeed<'m> {
             mapping: self.mapping,
         };
         buf.drain(..bom + body);
-        let mut cutter = Cutter::new(delimiter);
+        let max_line = engine.config.limits.max_line_bytes;
+        let mut cutter = Cutter::new(delimiter, max_line);
         cutter.scan(&buf);
         let mut at = Cursor::default();
         let mut total = IngestReport::default();
@@ -146,6 +151,17 @@ impl<'m> CsvFeed<'m> {
             if engine.over_budget() {
                 // The transaction fails at its end.
                 return Ok(total);
+            }
+            if let Some(open) = cutter
+                .open
+                .filter(|_| cutter.overrun || (eof && cutter.state == Scan::Quoted))
+            {
+                // A stray quote: the call fails and files nothing (see
+                // `UnterminatedQuote`).
+                engine.abort();
+                let end = if eof { buf.len() } else { open + max_line + 1 };
+                let lines = ctx.prefix_lines + at.lines;
+                return Err(UnterminatedQuote::at(&buf, open, lines, end, eof).into());
             }
             let cut = if eof { buf.len() } else { cutter.cut };
             if cut > 0 {
@@ -239,15 +255,26 @@ struct Cutter {
     scanned: usize,
     /// The last boundary in the scanned bytes (0: none).
     cut: usize,
+    /// `limits.maxLineBytes`: how far a quoted field may run.
+    max_line: usize,
+    /// Where the quote of the quoted field being scanned stands (it is
+    /// after `cut`: never drained).
+    open: Option<usize>,
+    /// The quoted field at `open` runs more than `max_line` bytes: the
+    /// scan stopped there.
+    overrun: bool,
 }
 
 impl Cutter {
-    fn new(delimiter: u8) -> Cutter {
+    fn new(delimiter: u8, max_line: usize) -> Cutter {
         Cutter {
             delimiter,
             state: Scan::Start,
             scanned: 0,
             cut: 0,
+            max_line,
+            open: None,
+            overrun: false,
         }
     }
 
@@ -270,19 +297,107 @@ impl Cutter {
             }
         } else {
             for (i, &b) in new.iter().enumerate() {
+                let at = self.scanned + i;
+                let before = self.state;
                 self.state = self.state.next(b, self.delimiter);
+                match (before, self.state) {
+                    (Scan::Start, Scan::Quoted) => self.open = Some(at),
+                    (Scan::After, s) if s != Scan::Quoted => self.open = None,
+                    _ => {}
+                }
                 if b == b'\n' && self.state == Scan::Start {
-                    self.cut = self.scanned + i + 1;
+                    self.cut = at + 1;
+                }
+                if self.open.is_some_and(|open| at - open > self.max_line) {
+                    self.overrun = true;
+                    self.scanned = at + 1;
+                    return;
                 }
             }
         }
         self.scanned = buf.len();
+        if self.state != Scan::Quoted && self.state != Scan::After {
+            self.open = None;
+        }
     }
 
     /// The buffer lost its first `n` bytes (up to a boundary).
     fn shift(&mut self, n: usize) {
         self.scanned -= n;
         self.cut = self.cut.saturating_sub(n);
+        // A quote before the cut was closed.
+        self.open = self.open.and_then(|open| open.checked_sub(n));
+    }
+}
+
+/// Where the quote of a quoted field still open at the end of `text`
+/// stands (`None`: every quote closes).
+fn unclosed_quote(text: &[u8], delimiter: u8) -> Option<usize> {
+    let (mut state, mut open) = (Scan::Start, None);
+    for (i, &b) in text.iter().enumerate() {
+        let before = state;
+        state = state.next(b, delimiter);
+        if (before, state) == (Scan::Start, Scan::Quoted) {
+            open = Some(i);
+        }
+    }
+    open.filter(|_| state == Scan::Quoted)
+}
+
+/// A quoted field that never closes: an error of the whole CSV call,
+/// which files nothing.
+///
+/// A quoted field may hold delimiters and line ends, so one stray quote
+/// (`Bob "the boss, 9`) would otherwise swallow the rest of the input into
+/// one rejected record. The rule telling a stray quote from a long
+/// multi-line field: the field is unterminated when its quote is still
+/// open at the end of the input, or after `limits.maxLineBytes` bytes —
+/// the most a record may hold, so no field that long could be accepted
+/// anyway.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "line {line}, column {column}: the quote that opens a quoted field here is never closed; \
+     the field runs over {lines} line(s) {how} (a stray quote? a quote inside a field is \
+     written as two quotes, and a field holding quotes is itself quoted)"
+)]
+pub struct UnterminatedQuote {
+    /// The 1-based physical line of the quote (the header is line 1).
+    pub line: usize,
+    /// The 1-based column (byte) of the quote in its line.
+    pub column: usize,
+    /// The line ends the field runs over, up to where it was given up.
+    pub lines: usize,
+    /// Whether the field runs to the end of the input (else it passes
+    /// `limits.maxLineBytes`).
+    pub to_end: bool,
+    /// How it was given up, in words.
+    how: &'static str,
+}
+
+impl UnterminatedQuote {
+    /// The error for the quote at `open` in `text`, whose first byte is on
+    /// the line after `lines_before` line ends; the field is scanned to
+    /// `end` (the input's end when `to_end`).
+    fn at(
+        text: &[u8],
+        open: usize,
+        lines_before: usize,
+        end: usize,
+        to_end: bool,
+    ) -> UnterminatedQuote {
+        let before = &text[..open];
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |n| n + 1);
+        UnterminatedQuote {
+            line: lines_before + count_lines(before) + 1,
+            column: open - line_start + 1,
+            lines: count_lines(&text[open..end.min(text.len())]),
+            to_end,
+            how: if to_end {
+                "to the end of the input"
+            } else {
+                "and passes limits.maxLineBytes"
+            },
+        }
     }
 }
 
@@ -539,13 +654,23 @@ mod tests {
             let text = if plain { plain_text(&text) } else { text };
             let mapping = CsvMapping::from_json(MAPPINGS[m]).unwrap();
             let mut whole = engine(&config);
-            let expected = whole.ingest_csv_reference(&text, &mapping).unwrap();
             let mut e = engine(&config);
             let got = CsvFeed::new(&mapping)
                 .threads(threads)
                 .chunk(chunk)
-                .read(&mut e, text.as_slice())
-                .unwrap();
+                .read(&mut e, text.as_slice());
+            let got = match got {
+                Err(IngestError::Quote(q)) => {
+                    // A stray quote: the error of the text read at once,
+                    // and nothing filed.
+                    let at_once = CsvFeed::new(&mapping).read(&mut whole, text.as_slice());
+                    prop_assert!(matches!(at_once, Err(IngestError::Quote(w)) if w == q));
+                    prop_assert_eq!(e.snapshot(), engine(&config).snapshot());
+                    return Ok(());
+                }
+                got => got.unwrap(),
+            };
+            let expected = whole.ingest_csv_reference(&text, &mapping).unwrap();
             prop_assert_eq!(&got, &expected);
             prop_assert_eq!(e.query(&query()).unwrap(), whole.query(&query()).unwrap());
             prop_assert_eq!(e.alerts(), whole.alerts());
@@ -564,6 +689,48 @@ mod tests {
 
     /// A read error files the whole records read before it and names the
     /// first line not filed; one in the header files nothing.
+    /// A stray quote (issue #16): the same error, naming the same line,
+    /// for any chunk size and thread count, LF or CRLF; nothing filed.
+    #[test]
+    fn stray_quote_for_any_chunk() {
+        let mapping = CsvMapping::from_json(r#"{"fixedAt": "2026-01-01", "nps": "nps"}"#).unwrap();
+        let mut config = EngineConfig::default();
+        config.limits.max_line_bytes = 40;
+        for eol in ["\n", "\r\n"] {
+            let mut text = format!("nps,c{eol}");
+            for i in 0..60 {
+                let c = if i == 9 { "\"stray" } else { "ok" };
+                text.push_str(&format!("{},{c}{eol}", i % 11));
+            }
+            let short = text.lines().take(14).collect::<Vec<_>>().join("\n");
+            // A quoted field far below closes the stray quote.
+            text.push_str(&format!("1,\"closed, \"\"really\"\"\"{eol}"));
+            let open = text.find("\"stray").unwrap_or(0);
+            let window = text[open..open + 41].matches('\n').count();
+            for (input, to_end) in [(&short, true), (&text, false)] {
+                for chunk in [1, 2, 3, 5, 8, 13, 64, 1 << 20] {
+                    for threads in 1..=3 {
+                        let mut e = engine(&config);
+                        let got = CsvFeed::new(&mapping)
+                            .chunk(chunk)
+                            .threads(threads)
+                            .read(&mut e, input.as_bytes());
+                        let Err(IngestError::Quote(q)) = got else {
+                            panic!(
+                                "chunk {chunk}, {threads} thread(s): no quote error: {:?}",
+                                got.map(|r| r.total).map_err(|e| e.to_string())
+                            );
+                        };
+                        assert_eq!((q.line, q.column, q.to_end), (11, 3, to_end));
+                        let lines = if to_end { 3 } else { window };
+                        assert_eq!(q.lines, lines, "chunk {chunk} {threads} {eol:?}");
+                        assert_eq!(e.stats().rows, 0);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn read_error_keeps_the_records_read() {
         let mapping = CsvMapping::from_json(r#"{"fixedAt": "2026-01-01", "nps": "nps"}"#).unwrap();

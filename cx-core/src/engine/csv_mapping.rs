@@ -175,6 +175,9 @@ pub enum MappingError {
     /// kept.
     #[error(transparent)]
     MemoryLimit(#[from] super::MemoryLimit),
+    /// A quoted field that never closes: nothing of the call was kept.
+    #[error(transparent)]
+    Quote(#[from] super::UnterminatedQuote),
 }
 
 impl CsvMapping {
@@ -239,6 +242,7 @@ impl Engine {
             // A slice is always read to its end.
             Err(super::IngestError::Read(e)) => Ok(e.report),
             Err(super::IngestError::Parse(e)) => Err(MappingError::Parse(e)),
+            Err(super::IngestError::Quote(e)) => Err(MappingError::Quote(e)),
         }
     }
 
@@ -1257,6 +1261,12 @@ pub(super) mod tests {
             let (mut typed, mut bytes) = (engine(&config), engine(&config));
             let expected = typed.ingest_csv_typed(&text, &mapping);
             let got = bytes.ingest_csv(&text, &mapping);
+            if let Err(MappingError::Quote(_)) = got {
+                // A stray quote (which the reference paths read to the
+                // end): the call's error, nothing filed.
+                prop_assert_eq!(bytes.snapshot(), engine(&config).snapshot());
+                return Ok(());
+            }
             prop_assert_eq!(&got, &expected);
             let report = got.unwrap();
             prop_assert_eq!(report.accepted + report.rejected, report.total);
@@ -1277,7 +1287,12 @@ pub(super) mod tests {
             let mapping = CsvMapping::from_json(MAPPINGS[m]).unwrap();
             let (mut general, mut e) = (engine(&config), engine(&config));
             let expected = general.ingest_csv_reference(&text, &mapping);
-            prop_assert_eq!(&e.ingest_csv(&text, &mapping), &expected);
+            let got = e.ingest_csv(&text, &mapping);
+            if let Err(MappingError::Quote(_)) = got {
+                prop_assert_eq!(e.snapshot(), engine(&config).snapshot());
+                return Ok(());
+            }
+            prop_assert_eq!(&got, &expected);
             prop_assert_eq!(e.query(&query()).unwrap(), general.query(&query()).unwrap());
             prop_assert_eq!(e.alerts(), general.alerts());
             prop_assert_eq!(e.snapshot(), general.snapshot());

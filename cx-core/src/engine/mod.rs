@@ -55,7 +55,7 @@ use store::ResponseStore;
 pub use budget::MemoryLimit;
 pub use columns::{ColumnsError, DimensionColumn, ResponseColumns, ABSENT};
 pub use compare::{Comparison, DiffTest};
-pub use csv_feed::CsvFeed;
+pub use csv_feed::{CsvFeed, UnterminatedQuote};
 pub use csv_mapping::{CsvMapping, MappingError, ScoreColumn, TimeColumn, TimeFormat};
 pub use ingest::{Alert, AlertReason, IngestReport, RecordError};
 pub use query::{GroupBy, PeriodUnit, Query, QueryError, ScoreRow, Scorecard, Selection, Totals};
@@ -78,6 +78,19 @@ pub enum Granularity {
     IsoWeek,
     /// One bucket per calendar month.
     Month,
+}
+
+impl Granularity {
+    /// What a cube of this granularity keeps of time, in the user's words
+    /// (its config value in backquotes).
+    pub fn in_words(self) -> &'static str {
+        match self {
+            Granularity::None => "no time (granularity `none`)",
+            Granularity::Day => "time by day (granularity `day`)",
+            Granularity::IsoWeek => "time by ISO week (granularity `isoWeek`)",
+            Granularity::Month => "time by month (granularity `month`)",
+        }
+    }
 }
 
 /// What the engine keeps: the dimensions and the time granularity.
@@ -826,6 +839,7 @@ impl MappingError {
             MappingError::Header(_) => ErrorCode::InvalidHeader,
             MappingError::Parse(e) => e.code(),
             MappingError::MemoryLimit(e) => e.code(),
+            MappingError::Quote(_) => ErrorCode::ParseError,
         }
     }
 
@@ -837,7 +851,9 @@ impl MappingError {
             MappingError::Parse(e) => e.pointer.clone(),
             MappingError::Time => "/at".into(),
             MappingError::Delimiter => "/delimiter".into(),
-            MappingError::Header(_) | MappingError::MemoryLimit(_) => String::new(),
+            MappingError::Header(_) | MappingError::MemoryLimit(_) | MappingError::Quote(_) => {
+                String::new()
+            }
         }
     }
 }

@@ -262,7 +262,7 @@ pub enum QueryError {
         pointer: String,
     },
     /// The cube's time granularity cannot answer this period or time filter.
-    #[error("{pointer}: the engine keeps time by {granularity:?}, which cannot answer {what}")]
+    #[error("{pointer}: the engine's cube keeps {}, which cannot answer {what}", .granularity.in_words())]
     PeriodUnavailable {
         /// What was asked.
         what: String,

@@ -172,8 +172,15 @@ impl Engine {
         }
         r.at = got as u64;
         if !magic[..got].starts_with(&MAGIC[..6]) {
-            let doc: Snapshot =
-                serde_json::from_reader((&magic[..got]).chain(r.inner)).map_err(|e| {
+            // A JSON document may start with a byte-order mark
+            // (`json::strip_bom`).
+            let skip = if magic[..got].starts_with(b"\xEF\xBB\xBF") {
+                3
+            } else {
+                0
+            };
+            let doc: Snapshot = serde_json::from_reader((&magic[skip..got]).chain(r.inner))
+                .map_err(|e| {
                     bad(
                         String::new(),
                         format!("not a snapshot stream nor a snapshot document: {e}"),

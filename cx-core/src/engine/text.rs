@@ -38,12 +38,17 @@ pub enum IngestError {
     /// kept.
     #[error(transparent)]
     MemoryLimit(#[from] MemoryLimit),
+    /// A CSV quoted field that never closes (a stray quote): nothing was
+    /// filed.
+    #[error(transparent)]
+    Quote(#[from] super::UnterminatedQuote),
 }
 
 impl From<super::MappingError> for IngestError {
     fn from(e: super::MappingError) -> IngestError {
         match e {
             super::MappingError::MemoryLimit(m) => IngestError::MemoryLimit(m),
+            super::MappingError::Quote(q) => IngestError::Quote(q),
             e => IngestError::Mapping(e),
         }
     }
@@ -57,6 +62,7 @@ impl IngestError {
             IngestError::Mapping(e) => e.code(),
             IngestError::Read(_) => ErrorCode::ReadError,
             IngestError::MemoryLimit(e) => e.code(),
+            IngestError::Quote(_) => ErrorCode::ParseError,
         }
     }
 }
@@ -1267,6 +1273,7 @@ impl Engine {
             pointer: String::new(),
             message: strip(&e.to_string()),
         };
+        let text = crate::json::strip_bom(text);
         let whole: &serde_json::value::RawValue = serde_json::from_str(text).map_err(json_error)?;
         let (items, prefix): (Vec<&serde_json::value::RawValue>, bool) =
             if whole.get().starts_with('[') {

@@ -1,0 +1,72 @@
+//! Issue #16 (input items): the `cx` command line on hostile inputs — a
+//! stray CSV quote, numbers, byte-order marks, messages in the user's
+//! words. `cargo test` builds the example next to this test binary.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn cx_binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().unwrap().parent().unwrap();
+    profile_dir
+        .join("examples")
+        .join(format!("cx{}", std::env::consts::EXE_SUFFIX))
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn cx(args: &[&str]) -> Output {
+    Command::new(cx_binary())
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cx-inputs-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Item 2: a stray quote on row 12 of a 100,000-row CSV is an error of
+/// the call (exit 1) naming line 13 and the word "quote"; the report does
+/// not say "1 rejected" and no snapshot is written.
+#[test]
+fn stray_csv_quote_fails_the_call() {
+    let dir = temp_dir("quote");
+    let csv = dir.join("data.csv");
+    let header = std::fs::read_to_string(root().join("examples/data/survey-export.csv")).unwrap();
+    let header = header.lines().next().unwrap().to_string();
+    let mut text = format!("{header}\r\n");
+    for i in 1..=100_000 {
+        let id = if i == 12 {
+            "\"r-12".to_string()
+        } else {
+            format!("r-{i}")
+        };
+        text.push_str(&format!(
+            "{id},2026-01-01,seniors,branches,east,9,4,5,4,3\r\n"
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let snap = dir.join("out.snap.json");
+    let out = cx(&[
+        "ingest",
+        "examples/data/plan.json",
+        csv.to_str().unwrap(),
+        "--mapping",
+        "examples/data/survey-mapping.json",
+        "--snapshot-out",
+        snap.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("quote"), "{stderr}");
+    assert!(stderr.contains("line 13"), "{stderr}");
+    assert!(!stderr.contains("rejected"), "{stderr}");
+    assert!(!snap.exists(), "nothing of the call is written");
+    std::fs::remove_dir_all(&dir).ok();
+}
