@@ -166,6 +166,8 @@ error_codes! {
     UnknownSchemaVersion = "unknown-schema-version",
     /// A reference names no entity of the expected kind.
     DanglingReference = "dangling-reference",
+    /// A plan id that does not follow the id syntax (`crate::plan::id`).
+    InvalidId = "invalid-id",
     /// An identity without its dominant trait.
     IdentityMissingDominant = "identity-missing-dominant",
     /// One facet id in two identity tiers.

@@ -328,6 +328,15 @@ fn too_many_attributes() {
     }
 }
 
+/// One case of the id syntax; the table of every id kind is in
+/// `plan_ids.rs`.
+#[test]
+fn invalid_id() {
+    let mut d = sample();
+    set(&mut d, "/dimensions/0/id", json!("period:month"));
+    expect(&d, codes::INVALID_ID, Severity::Error, "/dimensions/0/id");
+}
+
 #[test]
 fn reserved_dimension_id() {
     let mut d = sample();

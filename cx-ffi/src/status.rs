@@ -157,6 +157,7 @@ pub(crate) fn status_of(code: ErrorCode) -> Option<cx_status> {
         | C::DuplicateId
         | C::UnknownSchemaVersion
         | C::DanglingReference
+        | C::InvalidId
         | C::IdentityMissingDominant
         | C::FacetInTwoTiers
         | C::GoalValueOutOfRange

@@ -152,7 +152,7 @@ export interface Attribute {
   /** Factor of the experience (product, interaction, brand) for TCS. */
   factor?: Factor | null;
   /** Stable id (key in `Response.attributes`). */
-  id: string;
+  id: Id;
   /** Stated importance (any positive scale); derived from data when absent. */
   importance?: number | null;
   /** Question label. */
@@ -263,7 +263,7 @@ export interface Benchmark {
   /** Date of the figure. */
   date?: string | null;
   /** Stable id. */
-  id: string;
+  id: Id;
   /** The metric. */
   metric: MetricId;
   /** Sample size, when known (enables a z-test). */
@@ -470,7 +470,7 @@ export interface Constraint {
   /** Description. */
   description: string;
   /** Stable id. */
-  id: string;
+  id: Id;
   /** Kind. */
   kind: ConstraintKind;
 }
@@ -483,7 +483,7 @@ export interface ContactReason {
   /** The reason. */
   description: string;
   /** Stable id. */
-  id: string;
+  id: Id;
   /** Segment id, when specific to one segment. */
   segment?: string | null;
   /** Share of contacts, 0..1. */
@@ -606,7 +606,7 @@ export interface Cube {
  */
 export interface CustomDimension {
   /** Stable id (key in `Response.dimensions`). */
-  id: string;
+  id: DimensionId;
   /** Display label. */
   label: string;
 }
@@ -661,6 +661,9 @@ export interface DiffTest {
   /** Standard error of the difference. */
   se?: number | null;
 }
+
+/** A plan id: not empty, no white space at either end, no control or invisible formatting character (zero-width space, joiners, direction marks, byte-order mark…), in Unicode NFC. A dimension id also holds no `,` (the --cube separator) nor `:` (as in period:month), and is not a standard dimension or query key (segment, touchpoint, channel, team, employee, period, auditMethod, kind). */
+export type DimensionId = string;
 
 /** Which way a metric should move. */
 export type Direction = "higherIsBetter" | "lowerIsBetter";
@@ -773,7 +776,7 @@ export interface EngineStats {
  * `code`), what a rejected record and a diagnostic carry. Codes are
  * never renamed nor reused; serialized as the kebab string.
  */
-export type ErrorCode = "null-argument" | "invalid-utf8" | "parse-error" | "invalid-argument" | "finished-feed" | "read-error" | "write-error" | "freed-engine" | "unrepresentable" | "panic" | "invalid-plan" | "incompatible-engines" | "too-many-values" | "memory-limit" | "invalid-snapshot" | "unknown-dimension" | "dimension-not-kept" | "period-unavailable" | "unknown-metric" | "duplicate-group-by" | "invalid-level" | "missing-column" | "unknown-id" | "mapping-time" | "invalid-delimiter" | "invalid-header" | "column-length" | "unknown-column" | "invalid-code" | "line-too-long" | "out-of-range" | "unknown-attribute" | "unknown-rule" | "unknown-kpi" | "invalid-value" | "duplicate-id" | "recommend-count" | "invalid-scale" | "outside-scale" | "successes-exceed-n" | "invalid-number" | "dimension-mismatch" | "no-such-column" | "overflow" | "no-predictors" | "too-few-cases" | "constant-column" | "singular" | "too-many-predictors" | "unknown-schema-version" | "dangling-reference" | "identity-missing-dominant" | "facet-in-two-tiers" | "goal-value-out-of-range" | "goal-dates-reversed" | "rule-weight-not-positive" | "attribute-scale-invalid" | "not-applicable-in-scale" | "scale-not-supported" | "value-out-of-range" | "reserved-dimension-id" | "instrument-kind-mismatch" | "too-many-attributes" | "no-identity" | "no-positioning" | "no-rules" | "no-needs" | "no-context-analysis" | "positioning-not-dominant" | "goal-not-addressed" | "emphasized-unsupported" | "rule-not-measured" | "no-employee-survey" | "leadership-not-committed" | "long-term-before-mid-term";
+export type ErrorCode = "null-argument" | "invalid-utf8" | "parse-error" | "invalid-argument" | "finished-feed" | "read-error" | "write-error" | "freed-engine" | "unrepresentable" | "panic" | "invalid-plan" | "incompatible-engines" | "too-many-values" | "memory-limit" | "invalid-snapshot" | "unknown-dimension" | "dimension-not-kept" | "period-unavailable" | "unknown-metric" | "duplicate-group-by" | "invalid-level" | "missing-column" | "unknown-id" | "mapping-time" | "invalid-delimiter" | "invalid-header" | "column-length" | "unknown-column" | "invalid-code" | "line-too-long" | "out-of-range" | "unknown-attribute" | "unknown-rule" | "unknown-kpi" | "invalid-value" | "duplicate-id" | "recommend-count" | "invalid-scale" | "outside-scale" | "successes-exceed-n" | "invalid-number" | "dimension-mismatch" | "no-such-column" | "overflow" | "no-predictors" | "too-few-cases" | "constant-column" | "singular" | "too-many-predictors" | "unknown-schema-version" | "dangling-reference" | "invalid-id" | "identity-missing-dominant" | "facet-in-two-tiers" | "goal-value-out-of-range" | "goal-dates-reversed" | "rule-weight-not-positive" | "attribute-scale-invalid" | "not-applicable-in-scale" | "scale-not-supported" | "value-out-of-range" | "reserved-dimension-id" | "instrument-kind-mismatch" | "too-many-attributes" | "no-identity" | "no-positioning" | "no-rules" | "no-needs" | "no-context-analysis" | "positioning-not-dominant" | "goal-not-addressed" | "emphasized-unsupported" | "rule-not-measured" | "no-employee-survey" | "leadership-not-committed" | "long-term-before-mid-term";
 
 /** Step 3.4: evaluation instruments. */
 export interface Evaluation {
@@ -830,7 +833,7 @@ export interface Facet {
   /** The factor of the experience it belongs to. */
   factor?: Factor | null;
   /** Stable id. */
-  id: string;
+  id: Id;
   /** Display name ("Fluidity"). */
   name: string;
 }
@@ -914,7 +917,7 @@ export interface Goal {
   /** Mid-term or long-term. */
   horizon: Horizon;
   /** Stable id. */
-  id: string;
+  id: Id;
   /** The metric (SPEC §5.3). */
   metric: MetricId;
   /** Restrict to one segment (segment id). */
@@ -1057,6 +1060,9 @@ export interface Histogram {
 /** The horizon of a goal. */
 export type Horizon = "midTerm" | "longTerm";
 
+/** A plan id: not empty, no white space at either end, no control or invisible formatting character (zero-width space, joiners, direction marks, byte-order mark…), in Unicode NFC. */
+export type Id = string;
+
 /**
  * The three-tier identity: one dominant trait, strengths emphasised to
  * customers, base strengths to consolidate.
@@ -1133,7 +1139,7 @@ export interface Instrument {
   /** Goal ids the instrument tracks. */
   goals?: string[];
   /** Stable id. */
-  id: string;
+  id: Id;
   /** Kind. */
   kind: InstrumentKind;
   /** Method, for rule audits. */
@@ -1169,7 +1175,7 @@ export interface Intervention {
   /** Due date. */
   due?: string | null;
   /** Stable id. */
-  id: string;
+  id: Id;
   /** Kind, from the catalogue. */
   kind: InterventionKind;
   /** Owner. */
@@ -1321,7 +1327,7 @@ export interface Mobilization {
   /** Who it is for. */
   audience: string;
   /** Stable id. */
-  id: string;
+  id: Id;
   /** Kind. */
   kind: MobilizationKind;
   /** Rule (or norm) ids it covers. */
@@ -1338,7 +1344,7 @@ export interface Need {
   /** Category. */
   category: NeedCategory;
   /** Stable id. */
-  id: string;
+  id: Id;
   /** Stated importance, 1–5. */
   importance: number;
   /** Segment id the need belongs to (all segments when absent). */
@@ -1541,7 +1547,7 @@ export interface Policy {
   /** Description. */
   description: string;
   /** Stable id. */
-  id: string;
+  id: Id;
   /** Facet ids the policy supports. */
   supports?: string[];
 }
@@ -1560,7 +1566,7 @@ export interface Positioning {
 /** A process or touchpoint of the organisation. */
 export interface Process {
   /** Stable id (the `touchpoint` dimension value in observations). */
-  id: string;
+  id: Id;
   /** Display name. */
   name: string;
   /** Who owns it. */
@@ -1699,7 +1705,7 @@ export interface Resource {
   /** Description. */
   description: string;
   /** Stable id. */
-  id: string;
+  id: Id;
   /** Kind. */
   kind: ResourceKind;
 }
@@ -1790,7 +1796,7 @@ export interface Rule {
   /** Goal ids the behaviour serves. */
   goals?: string[];
   /** Stable id. */
-  id: string;
+  id: Id;
   /** Facet ids the behaviour supports. */
   supports?: string[];
   /** Weight in the audit score (> 0, default 1). */
@@ -1982,7 +1988,7 @@ export interface Scorecard {
 /** A customer segment. */
 export interface Segment {
   /** Stable id (the `segment` dimension value in observations). */
-  id: string;
+  id: Id;
   /** Display name. */
   name: string;
   /** Share of customers, 0..1. */
@@ -2110,7 +2116,7 @@ export interface Tangible {
   /** Description. */
   description: string;
   /** Stable id. */
-  id: string;
+  id: Id;
   /** Kind. */
   kind: TangibleKind;
   /** Facet ids the element supports. */

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{with_filter, Ctx, Window};
 use crate::engine::{GroupBy, Query, Selection};
 use crate::metric::MetricId;
-use crate::plan::{InstrumentKind, Plan};
+use crate::plan::trace::RuleAudits;
 use crate::score::{self, RuleCounts, Score};
 
 /// One rule's compliance.
@@ -89,15 +89,6 @@ pub struct ComplianceReport {
     pub by_method: Vec<GroupCompliance>,
 }
 
-fn instruments_of<'a>(plan: &'a Plan, rule: &str) -> Vec<&'a str> {
-    plan.evaluation
-        .instruments
-        .iter()
-        .filter(|i| i.kind == InstrumentKind::RuleAudit && i.rules.iter().any(|r| r == rule))
-        .map(|i| i.id.as_str())
-        .collect()
-}
-
 fn rules_below(ctx: &Ctx, sel: &Selection, floor: f64, min_n: u64) -> Vec<RuleScore> {
     let Ok(t) = ctx.engine.totals(sel) else {
         return Vec::new();
@@ -155,6 +146,7 @@ pub(crate) fn compliance(ctx: &Ctx) -> ComplianceReport {
     let overall = ctx
         .engine
         .score(&MetricId::Compliance, &t, ctx.level, ctx.method);
+    let audits = RuleAudits::of_plan(plan);
     let by_rule = plan
         .deployment
         .rules
@@ -172,10 +164,7 @@ pub(crate) fn compliance(ctx: &Ctx) -> ComplianceReport {
             let mut score = score::rule_compliance(&counts, ctx.level)
                 .unwrap_or_else(|e| Score::empty(e.to_string()));
             score.flag_small_sample(plan.thresholds.min_sample);
-            let instruments: Vec<String> = instruments_of(plan, &r.id)
-                .into_iter()
-                .map(str::to_string)
-                .collect();
+            let instruments = audits.covering(&r.id);
             RuleCompliance {
                 rule: r.id.clone(),
                 behaviour: r.behaviour.clone(),

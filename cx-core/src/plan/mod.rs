@@ -9,10 +9,12 @@
 //! [`SuccessConditions`]. Every entity has a stable string `id`; references
 //! are by id.
 //!
-//! This module holds the types and parsing ([`Plan::from_json`]).
+//! This module holds the types and parsing ([`Plan::from_json`]); the
+//! syntax of ids is in [`id`].
 //! Validation lives in [`validate`] ([`Plan::validate`]), traceability in
 //! [`trace`] ([`Plan::trace`]); the scores live in [`crate::score`].
 
+pub mod id;
 pub(crate) mod parse;
 pub mod trace;
 pub mod validate;
@@ -138,6 +140,7 @@ pub struct Context {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Segment {
     /// Stable id (the `segment` dimension value in observations).
+    #[schemars(with = "id::IdSchema")]
     pub id: String,
     /// Display name.
     pub name: String,
@@ -169,6 +172,7 @@ pub enum NeedCategory {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Need {
     /// Stable id.
+    #[schemars(with = "id::IdSchema")]
     pub id: String,
     /// The need in the customer's words.
     pub statement: String,
@@ -186,6 +190,7 @@ pub struct Need {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContactReason {
     /// Stable id.
+    #[schemars(with = "id::IdSchema")]
     pub id: String,
     /// The reason.
     pub description: String,
@@ -236,6 +241,7 @@ pub enum ResourceKind {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Resource {
     /// Stable id.
+    #[schemars(with = "id::IdSchema")]
     pub id: String,
     /// Kind.
     pub kind: ResourceKind,
@@ -265,6 +271,7 @@ pub enum ConstraintKind {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Constraint {
     /// Stable id.
+    #[schemars(with = "id::IdSchema")]
     pub id: String,
     /// Kind.
     pub kind: ConstraintKind,
@@ -332,6 +339,7 @@ pub enum Tier {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Facet {
     /// Stable id.
+    #[schemars(with = "id::IdSchema")]
     pub id: String,
     /// Display name ("Fluidity").
     pub name: String,
@@ -379,6 +387,7 @@ pub struct GoalPoint {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Goal {
     /// Stable id.
+    #[schemars(with = "id::IdSchema")]
     pub id: String,
     /// The metric (SPEC §5.3).
     pub metric: MetricId,
@@ -404,6 +413,7 @@ pub struct Goal {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Process {
     /// Stable id (the `touchpoint` dimension value in observations).
+    #[schemars(with = "id::IdSchema")]
     pub id: String,
     /// Display name.
     pub name: String,
@@ -417,6 +427,7 @@ pub struct Process {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Attribute {
     /// Stable id (key in `Response.attributes`).
+    #[schemars(with = "id::IdSchema")]
     pub id: String,
     /// Question label.
     pub label: String,
@@ -448,6 +459,7 @@ pub struct Attribute {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CustomDimension {
     /// Stable id (key in `Response.dimensions`).
+    #[schemars(with = "id::DimensionIdSchema")]
     pub id: String,
     /// Display label.
     pub label: String,
@@ -532,6 +544,7 @@ pub enum PolicyArea {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Policy {
     /// Stable id.
+    #[schemars(with = "id::IdSchema")]
     pub id: String,
     /// Area.
     pub area: PolicyArea,
@@ -567,6 +580,7 @@ pub enum TangibleKind {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Tangible {
     /// Stable id.
+    #[schemars(with = "id::IdSchema")]
     pub id: String,
     /// Kind.
     pub kind: TangibleKind,
@@ -583,6 +597,7 @@ pub struct Tangible {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Rule {
     /// Stable id.
+    #[schemars(with = "id::IdSchema")]
     pub id: String,
     /// The expected behaviour ("Call the customer by name").
     pub behaviour: String,
@@ -617,6 +632,7 @@ pub enum MobilizationKind {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Mobilization {
     /// Stable id.
+    #[schemars(with = "id::IdSchema")]
     pub id: String,
     /// Kind.
     pub kind: MobilizationKind,
@@ -707,6 +723,7 @@ impl AuditMethod {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Instrument {
     /// Stable id.
+    #[schemars(with = "id::IdSchema")]
     pub id: String,
     /// Kind.
     pub kind: InstrumentKind,
@@ -808,6 +825,7 @@ pub enum InterventionStatus {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Intervention {
     /// Stable id.
+    #[schemars(with = "id::IdSchema")]
     pub id: String,
     /// Kind, from the catalogue.
     pub kind: InterventionKind,
@@ -831,6 +849,7 @@ pub struct Intervention {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Benchmark {
     /// Stable id.
+    #[schemars(with = "id::IdSchema")]
     pub id: String,
     /// The metric.
     pub metric: MetricId,

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::id::{check_id, IdKind};
 use super::{Horizon, InstrumentKind, Plan, Rule, Scale, SCHEMA_VERSION};
 use crate::diagnostic::{escape_pointer_token, Diagnostic, Severity};
 use crate::metric::MetricId;
@@ -17,6 +18,7 @@ use crate::metric::MetricId;
 /// | `parse-error` | error | the text is not JSON or not a plan's shape (line, column, path) |
 /// | `unknown-schema-version` | error | `schemaVersion` is not 1 |
 /// | `duplicate-id` | error | two entities of one kind share an id |
+/// | `invalid-id` | error | an id that is empty, has white space at either end, a control or invisible character, is not NFC, or (a dimension's) holds `,` or `:` ([`super::id`]) |
 /// | `dangling-reference` | error | a reference names no entity of the expected kind |
 /// | `identity-missing-dominant` | error | an identity without its dominant trait |
 /// | `facet-in-two-tiers` | error | one facet id in two identity tiers |
@@ -51,6 +53,8 @@ pub mod codes {
     pub const UNKNOWN_SCHEMA_VERSION: &str = ErrorCode::UnknownSchemaVersion.as_str();
     /// Two entities of one kind share an id.
     pub const DUPLICATE_ID: &str = ErrorCode::DuplicateId.as_str();
+    /// An id that does not follow the syntax of [`super::super::id`].
+    pub const INVALID_ID: &str = ErrorCode::InvalidId.as_str();
     /// A reference names no entity of the expected kind.
     pub const DANGLING_REFERENCE: &str = ErrorCode::DanglingReference.as_str();
     /// An identity without its dominant trait.
@@ -103,10 +107,11 @@ pub mod codes {
     pub const LONG_TERM_BEFORE_MID_TERM: &str = ErrorCode::LongTermBeforeMidTerm.as_str();
 
     /// Every code with its severity, in table order.
-    pub const ALL: [(&str, super::Severity); 28] = [
+    pub const ALL: [(&str, super::Severity); 29] = [
         (PARSE_ERROR, super::Severity::Error),
         (UNKNOWN_SCHEMA_VERSION, super::Severity::Error),
         (DUPLICATE_ID, super::Severity::Error),
+        (INVALID_ID, super::Severity::Error),
         (DANGLING_REFERENCE, super::Severity::Error),
         (IDENTITY_MISSING_DOMINANT, super::Severity::Error),
         (FACET_IN_TWO_TIERS, super::Severity::Error),
@@ -186,13 +191,23 @@ impl<'p> Checker<'p> {
         self.out.push(Diagnostic::warning(code, pointer, message));
     }
 
-    /// Collects the ids of one kind, reporting duplicates.
+    /// Collects the ids of one kind, reporting duplicates and ids that do
+    /// not follow the syntax of [`super::id`].
     fn ids<I>(&mut self, kind: &str, items: I) -> BTreeSet<&'p str>
+    where
+        I: IntoIterator<Item = (String, &'p str)>,
+    {
+        self.ids_of(kind, IdKind::Entity, items)
+    }
+
+    /// [`Checker::ids`] for ids of the given syntax.
+    fn ids_of<I>(&mut self, kind: &str, syntax: IdKind, items: I) -> BTreeSet<&'p str>
     where
         I: IntoIterator<Item = (String, &'p str)>,
     {
         let mut seen = BTreeSet::new();
         for (pointer, id) in items {
+            self.id_syntax(kind, syntax, &pointer, id);
             if !seen.insert(id) {
                 self.error(
                     ErrorCode::DuplicateId,
@@ -202,6 +217,17 @@ impl<'p> Checker<'p> {
             }
         }
         seen
+    }
+
+    /// Reports an id that does not follow the syntax of [`super::id`].
+    fn id_syntax(&mut self, kind: &str, syntax: IdKind, pointer: &str, id: &str) {
+        if let Err(e) = check_id(id, syntax) {
+            self.error(
+                ErrorCode::InvalidId,
+                pointer.to_string(),
+                format!("The {kind} id \"{}\" {}.", id.escape_debug(), e.message()),
+            );
+        }
     }
 
     fn reference(&mut self, set_name: &str, exists: bool, pointer: String, id: &str) {
@@ -378,6 +404,10 @@ impl<'p> Checker<'p> {
                     }),
                 );
             }
+            if let Some(d) = &identity.dominant {
+                let pointer = p(&["strategy", "identity", "dominant", "id"]);
+                self.id_syntax("facet", IdKind::Entity, &pointer, &d.id);
+            }
             self.facets = identity.facets().map(|(_, f)| f.id.as_str()).collect();
         }
         self.goals = self.ids(
@@ -403,8 +433,9 @@ impl<'p> Checker<'p> {
                 .enumerate()
                 .map(|(i, x)| (p(&["attributes", &i.to_string(), "id"]), x.id.as_str())),
         );
-        self.ids(
+        self.ids_of(
             "dimension",
+            IdKind::Dimension,
             plan.dimensions
                 .iter()
                 .enumerate()

@@ -3,7 +3,7 @@
 //! a firing trigger yields [`Evidence`]; evidence is gathered into one
 //! [`Recommendation`] per intervention, ordered by priority.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -94,9 +94,18 @@ fn row(pairs: &[(&str, &str)], value: Option<f64>, n: u64) -> EvidenceRow {
     }
 }
 
-fn push_unique(v: &mut Vec<String>, s: &str) {
-    if !v.iter().any(|x| x == s) {
-        v.push(s.to_string());
+/// The names already listed in each list of one [`Evidence`], so that a
+/// name is added once in constant time (a search of the list made the
+/// evidence quadratic: 100,000 unmeasured rules took minutes).
+#[derive(Default)]
+struct Listed(HashSet<(&'static str, String)>);
+
+impl Listed {
+    /// Appends `s` to the list `field` (`v`) unless it is there already.
+    fn push(&mut self, field: &'static str, v: &mut Vec<String>, s: &str) {
+        if self.0.insert((field, s.to_string())) {
+            v.push(s.to_string());
+        }
     }
 }
 
@@ -104,6 +113,7 @@ fn push_unique(v: &mut Vec<String>, s: &str) {
 fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
     let plan = engine.plan();
     let th = &plan.thresholds;
+    let mut listed = Listed::default();
     let mut e = Evidence {
         trigger: t.id.clone(),
         rationale: t.rationale.clone(),
@@ -142,11 +152,11 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
                 g.below_floor || !g.rules_below_floor.is_empty()
             };
             for g in c.by_team.iter().filter(concerned) {
-                push_unique(&mut e.teams, &g.key);
+                listed.push("teams", &mut e.teams, &g.key);
                 e.rows
                     .push(row(&[("team", &g.key)], g.score.value, g.score.n));
                 for r in &g.rules_below_floor {
-                    push_unique(&mut e.rules, &r.rule);
+                    listed.push("rules", &mut e.rules, &r.rule);
                     e.rows.push(row(
                         &[("team", &g.key), ("rule", &r.rule)],
                         Some(r.value),
@@ -155,7 +165,7 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
                 }
             }
             for g in c.by_employee.iter().filter(|g| g.below_floor) {
-                push_unique(&mut e.employees, &g.key);
+                listed.push("employees", &mut e.employees, &g.key);
                 let mut key = vec![("employee", g.key.as_str())];
                 if let Some(team) = &g.team {
                     key.push(("team", team));
@@ -163,7 +173,7 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
                 e.rows.push(row(&key, g.score.value, g.score.n));
                 for r in &g.rules_below_floor {
                     if e.teams.is_empty() {
-                        push_unique(&mut e.rules, &r.rule);
+                        listed.push("rules", &mut e.rules, &r.rule);
                     }
                 }
             }
@@ -187,7 +197,7 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
                 .iter()
                 .filter(|r| !r.norm && !r.measured)
             {
-                push_unique(&mut e.rules, &r.rule);
+                listed.push("rules", &mut e.rules, &r.rule);
                 e.rows.push(row(
                     &[
                         ("rule", &r.rule),
@@ -226,7 +236,7 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
                 return None;
             }
             for p in &v.vital_processes {
-                push_unique(&mut e.processes, &p.id);
+                listed.push("processes", &mut e.processes, &p.id);
                 e.rows.push(row(
                     &[("process", &p.id), ("rank", &p.rank.to_string())],
                     Some(p.priority),
@@ -234,7 +244,7 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
                 ));
             }
             for x in &v.vital_attributes {
-                push_unique(&mut e.attributes, &x.id);
+                listed.push("attributes", &mut e.attributes, &x.id);
                 e.rows.push(row(
                     &[
                         ("attribute", &x.id),
@@ -262,7 +272,7 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
                     continue;
                 };
                 for tg in &attr.tangibles {
-                    push_unique(&mut e.attributes, &x.id);
+                    listed.push("attributes", &mut e.attributes, &x.id);
                     e.rows.push(row(
                         &[("attribute", &x.id), ("tangible", tg)],
                         Some(x.performance),
@@ -292,7 +302,7 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
             }
             for tl in &a.service_profit_link.teams {
                 if let Some(v) = tl.enps.filter(|v| *v <= limit) {
-                    push_unique(&mut e.teams, &tl.team);
+                    listed.push("teams", &mut e.teams, &tl.team);
                     e.rows
                         .push(row(&[("team", &tl.team)], Some(v), tl.n_employees));
                 }
@@ -316,7 +326,7 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
         }
         Condition::GoalStatus { statuses } => {
             for g in a.goals.iter().filter(|g| statuses.contains(&g.status)) {
-                push_unique(&mut e.goals, &g.id);
+                listed.push("goals", &mut e.goals, &g.id);
                 let status = serde_json::to_value(g.status)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_string))
@@ -418,8 +428,8 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
                     .collect();
                 for (k, v) in &key {
                     match k.as_str() {
-                        "team" => push_unique(&mut e.teams, v),
-                        "employee" => push_unique(&mut e.employees, v),
+                        "team" => listed.push("teams", &mut e.teams, v),
+                        "employee" => listed.push("employees", &mut e.employees, v),
                         _ => {}
                     }
                 }
