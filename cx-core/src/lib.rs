@@ -29,6 +29,7 @@ pub mod error;
 pub mod file;
 pub mod json;
 pub mod metric;
+pub mod number;
 pub mod plan;
 pub mod playbook;
 pub mod record;
