@@ -130,8 +130,15 @@ pub fn user_terms(message: &str) -> String {
             return format!("found an array of {n} elements, expected an array of {size}");
         }
     }
+    if message.starts_with("data did not match any variant of untagged enum ") {
+        return "the value has none of the shapes allowed here (see the schema)".into();
+    }
     // (Rust's words, the user's), each replaced where it is a whole word.
-    const WORDS: [(&str, &str); 16] = [
+    const WORDS: [(&str, &str); 17] = [
+        (
+            "expected a tuple of size 2",
+            "expected a pair [first, second]",
+        ),
         ("expected struct ", "expected an object"),
         ("expected enum ", "expected one of the allowed values"),
         ("expected u8", "expected a whole number from 0 to 255"),
@@ -166,7 +173,9 @@ pub fn user_terms(message: &str) -> String {
             // `struct NAME` / `enum NAME`, and `with N elements`.
             let name = out[end..].find([',', ';']).map_or(out.len(), |j| end + j);
             end = name;
-        } else if out[end..].starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+        } else if !rust.ends_with('`')
+            && out[end..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+        {
             continue;
         }
         out.replace_range(i..end, user);

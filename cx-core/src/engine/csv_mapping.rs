@@ -109,7 +109,10 @@ pub enum TimeFormat {
 /// A score column: a column name, or a column whose text is turned into a
 /// number (`equals`: 1 when the cell equals it, else 0; `map`: text → value).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a column name, or {\"column\": NAME, \"equals\": TEXT} or {\"column\": NAME, \"map\": {TEXT: NUMBER}}"
+)]
 pub enum ScoreColumn {
     /// The column holds integers.
     Column(String),
