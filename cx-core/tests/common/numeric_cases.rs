@@ -58,5 +58,7 @@ pub const NUMERIC_CASES: &[(&str, Option<u8>)] = &[
 /// typed input cannot carry (`7.5`, `+7`).
 pub fn typed_value(text: &str) -> Option<i64> {
     let v: i64 = text.parse().ok()?;
-    (!text.starts_with('+') && !(text.len() > 1 && text.starts_with('0'))).then_some(v)
+    let leading_zero = text.len() > 1 && text.starts_with('0');
+    let signed = text.starts_with('+');
+    (!(signed || leading_zero)).then_some(v)
 }
