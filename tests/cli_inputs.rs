@@ -70,3 +70,35 @@ fn stray_csv_quote_fails_the_call() {
     assert!(!snap.exists(), "nothing of the call is written");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Item 13: `cx stats drivers` names a constant column (it said "column 1
+/// is constant"): the predictor's header, or the outcome's.
+#[test]
+fn stats_drivers_names_the_constant_column() {
+    let dir = temp_dir("drivers");
+    let csv = dir.join("drivers.csv");
+    std::fs::write(
+        &csv,
+        "overall,wait time,courtesy\n8,3,4\n6,3,2\n9,3,5\n4,3,1\n7,3,3\n",
+    )
+    .unwrap();
+    let run = |outcome: &str, predictors: &str| {
+        let out = cx(&[
+            "stats",
+            "drivers",
+            "--csv",
+            csv.to_str().unwrap(),
+            "--outcome",
+            outcome,
+            "--predictors",
+            predictors,
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let err = run("overall", "wait time,courtesy");
+    assert!(err.contains("predictor `wait time` is constant"), "{err}");
+    assert!(!err.contains("column 1"), "{err}");
+    let err = run("wait time", "overall,courtesy");
+    assert!(err.contains("outcome `wait time` is constant"), "{err}");
+}

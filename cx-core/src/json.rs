@@ -47,7 +47,7 @@ pub fn from_json_positioned<T: DeserializeOwned>(text: &str) -> Result<T, ParseE
             line: e.line().max(1),
             column: e.column().max(1),
             pointer: pointer_at(text, e.line(), e.column(), at),
-            message,
+            message: user_terms(&message),
         }
     })
 }
@@ -99,6 +99,88 @@ pub(crate) fn clean_message(msg: &str) -> String {
         Some(i) => msg[..i].to_string(),
         None => msg.to_string(),
     }
+}
+
+/// What serde says in Rust's terms, said in the user's: the one table of
+/// those words. serde's derive and serde_json name the Rust type they
+/// expected (`expected u8`, `expected struct Response`, `invalid length 0,
+/// expected a tuple of size 2`); a document's reader sees JSON values.
+/// Fields with their own deserializer (ratings: [`crate::number`]) say
+/// more; this is the floor for every other field of every document.
+///
+/// ```
+/// use cx_core::json::user_terms;
+/// assert_eq!(user_terms("invalid type: string \"x\", expected u8"),
+///            "invalid type: string \"x\", expected a whole number from 0 to 255");
+/// assert_eq!(user_terms("invalid length 0, expected a tuple of size 2"),
+///            "found an array of 0 elements, expected a pair [first, second]");
+/// assert_eq!(user_terms("invalid type: sequence, expected struct Organization"),
+///            "invalid type: an array, expected an object");
+/// ```
+pub fn user_terms(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("invalid length ") {
+        let (n, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        if expected.starts_with("struct ") {
+            return "invalid type: an array, expected an object".into();
+        }
+        if expected.starts_with("a tuple of size 2") {
+            return format!("found an array of {n} elements, expected a pair [first, second]");
+        }
+        if let Some(size) = expected.strip_prefix("a tuple of size ") {
+            return format!("found an array of {n} elements, expected an array of {size}");
+        }
+    }
+    if message.starts_with("data did not match any variant of untagged enum ") {
+        return "the value has none of the shapes allowed here (see the schema)".into();
+    }
+    // (Rust's words, the user's), each replaced where it is a whole word.
+    const WORDS: [(&str, &str); 17] = [
+        (
+            "expected a tuple of size 2",
+            "expected a pair [first, second]",
+        ),
+        ("expected struct ", "expected an object"),
+        ("expected enum ", "expected one of the allowed values"),
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected u16", "expected a whole number from 0 to 65535"),
+        (
+            "expected u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
+        (
+            "expected u64",
+            "expected a whole number from 0 to 18446744073709551615",
+        ),
+        (
+            "expected usize",
+            "expected a whole number from 0 to 18446744073709551615",
+        ),
+        ("expected i32", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected f32", "expected a number"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected an array"),
+        ("expected a map", "expected an object"),
+        ("invalid type: sequence", "invalid type: an array"),
+        ("invalid type: map", "invalid type: an object"),
+        ("floating point `", "number `"),
+    ];
+    let mut out = message.to_string();
+    for (rust, user) in WORDS {
+        let Some(i) = out.find(rust) else { continue };
+        let mut end = i + rust.len();
+        if rust.ends_with(' ') {
+            // `struct NAME` / `enum NAME`, and `with N elements`.
+            let name = out[end..].find([',', ';']).map_or(out.len(), |j| end + j);
+            end = name;
+        } else if !rust.ends_with('`')
+            && out[end..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+        {
+            continue;
+        }
+        out.replace_range(i..end, user);
+    }
+    out
 }
 
 /// One open object or array while scanning.

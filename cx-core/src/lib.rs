@@ -14,7 +14,9 @@
 //! - [`file`]: writing output files atomically (a failure never leaves a
 //!   half-written file) and telling whether two paths are the same file.
 //! - [`json`]: reading a JSON document with errors that say where (line,
-//!   column, JSON Pointer).
+//!   column, JSON Pointer), in the user's words.
+//! - [`number`]: the one numeric standard of every input (JSON number
+//!   grammar; a rating's value whole and in its field's range).
 //!
 //! The crate has no `unsafe`, no FFI and no wasm dependency: the bindings
 //! (`cx-ffi`, `cx-wasm`) only convert types and errors.
@@ -29,6 +31,7 @@ pub mod error;
 pub mod file;
 pub mod json;
 pub mod metric;
+pub mod number;
 pub mod plan;
 pub mod playbook;
 pub mod record;

@@ -19,6 +19,7 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Timelike, Utc};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::number::{self, Rating};
 use crate::plan::AuditMethod;
 
 /// A point in time, as unix seconds (UTC).
@@ -33,14 +34,29 @@ use crate::plan::AuditMethod;
 /// assert_eq!(t.unix(), 1772371800);
 /// assert_eq!("2026-03-01".parse::<Timestamp>().unwrap().to_string(), "2026-03-01T00:00:00Z");
 /// assert!("2026-03-01T14:30:00".parse::<Timestamp>().is_err());
+/// let past = "9999-12-31T23:59:59-23:59".parse::<Timestamp>().unwrap_err();
+/// assert!(past.to_string().contains("10000-01-01T23:58:59Z in UTC"), "{past}");
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(i64);
 
 /// Why a timestamp could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a time: expected RFC 3339 with an offset (2026-03-01T14:30:00Z) or a date (2026-03-01)")]
-pub struct TimestampError(pub String);
+#[non_exhaustive]
+pub enum TimestampError {
+    /// The text is no time of either shape.
+    #[error("`{0}` is not a time: expected RFC 3339 with an offset (2026-03-01T14:30:00Z) or a date (2026-03-01)")]
+    NotATime(String),
+    /// A valid time outside the years 1–9999 once in UTC
+    /// (`9999-12-31T23:59:59-23:59` is `10000-01-01T23:58:59Z`).
+    #[error("`{text}` is {utc} in UTC, outside the times the engine keeps (0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z)")]
+    OutOfRange {
+        /// The text read.
+        text: String,
+        /// The same instant in UTC.
+        utc: String,
+    },
+}
 
 /// Unix seconds of the earliest and latest supported instants (years 1 to 9999).
 const MIN_UNIX: i64 = -62_135_596_800;
@@ -86,13 +102,27 @@ impl std::str::FromStr for Timestamp {
     type Err = TimestampError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || TimestampError(s.to_string());
+        let err = || TimestampError::NotATime(s.to_string());
         if s.len() == 10 {
             let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| err())?;
             return Ok(Timestamp::from_date(d));
         }
         let dt = DateTime::parse_from_rfc3339(s).map_err(|_| err())?;
-        Timestamp::from_unix(dt.timestamp()).ok_or_else(err)
+        Timestamp::from_unix(dt.timestamp()).ok_or_else(|| {
+            let u = dt.naive_utc();
+            TimestampError::OutOfRange {
+                text: s.to_string(),
+                utc: format!(
+                    "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                    u.year(),
+                    u.month(),
+                    u.day(),
+                    u.hour(),
+                    u.minute(),
+                    u.second()
+                ),
+            }
+        })
     }
 }
 
@@ -282,30 +312,50 @@ pub struct Response {
     )]
     pub dimensions: BTreeMap<String, String>,
     /// Likelihood to recommend, 0–10.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "zero_to_ten",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(range(min = 0, max = 10))]
     pub nps: Option<u8>,
     /// Satisfaction on the plan's CSAT scale (default 1–5).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "on_scale",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(range(min = 1, max = 10))]
     pub csat: Option<u8>,
     /// Effort on the plan's CES scale (default 1–7, higher = easier).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "on_scale",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(range(min = 1, max = 7))]
     pub ces: Option<u8>,
     /// Overall outcome used by importance analysis (e.g. 0/1 satisfied, or a
     /// 1–10 rating), an integer 0–10.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "zero_to_ten",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(range(min = 0, max = 10))]
     pub overall: Option<u8>,
     /// Attribute ratings (attribute id → rating on its scale, or its
     /// not-applicable value).
     #[serde(
         default,
-        deserialize_with = "unique_keys",
+        deserialize_with = "unique_ratings",
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub attributes: BTreeMap<String, u8>,
     /// Expected levels per attribute (for gap analysis).
     #[serde(
         default,
-        deserialize_with = "unique_keys",
+        deserialize_with = "unique_ratings",
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub expectations: BTreeMap<String, u8>,
@@ -346,12 +396,17 @@ pub struct EmployeeResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
     /// Likelihood to recommend the organisation as a place to work, 0–10.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "zero_to_ten",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(range(min = 0, max = 10))]
     pub enps: Option<u8>,
     /// Satisfaction items (item name → 1–5).
     #[serde(
         default,
-        deserialize_with = "unique_keys",
+        deserialize_with = "unique_satisfaction",
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub satisfaction: BTreeMap<String, u8>,
@@ -518,9 +573,18 @@ where
     D: Deserializer<'de>,
     V: Deserialize<'de>,
 {
-    struct Visit<V>(std::marker::PhantomData<V>);
-    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visit<V> {
-        type Value = BTreeMap<String, V>;
+    unique_keys_with(d, std::marker::PhantomData::<V>)
+}
+
+/// [`unique_keys`] with each value read by `seed`.
+fn unique_keys_with<'de, D, S>(d: D, seed: S) -> Result<BTreeMap<String, S::Value>, D::Error>
+where
+    D: Deserializer<'de>,
+    S: serde::de::DeserializeSeed<'de> + Copy,
+{
+    struct Visit<S>(S);
+    impl<'de, S: serde::de::DeserializeSeed<'de> + Copy> serde::de::Visitor<'de> for Visit<S> {
+        type Value = BTreeMap<String, S::Value>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("an object with distinct keys")
         }
@@ -535,11 +599,33 @@ where
                         "duplicate key `{k}`: each key may appear once"
                     )));
                 }
-                let v = m.next_value()?;
+                let v = m.next_value_seed(self.0)?;
                 out.insert(k, v);
             }
             Ok(out)
         }
     }
-    d.deserialize_map(Visit(std::marker::PhantomData))
+    d.deserialize_map(Visit(seed))
+}
+
+/// A rating 0–10 under the numeric standard ([`crate::number`]).
+fn zero_to_ten<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+    number::optional(d, Rating::ZERO_TO_TEN)
+}
+
+/// A rating on a scale of the plan under the numeric standard.
+fn on_scale<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+    number::optional(d, Rating::ON_SCALE)
+}
+
+/// Attribute ratings (or expected levels) under the numeric standard,
+/// distinct keys.
+fn unique_ratings<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, u8>, D::Error> {
+    unique_keys_with(d, Rating::ON_SCALE)
+}
+
+/// Employee satisfaction items (1–5) under the numeric standard, distinct
+/// keys.
+fn unique_satisfaction<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, u8>, D::Error> {
+    unique_keys_with(d, Rating::ONE_TO_FIVE)
 }

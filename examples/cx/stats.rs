@@ -377,7 +377,20 @@ fn run_drivers(argv: &[String]) -> Result<String, Failure> {
         let scaled = scaled.ok_or_else(|| data_error("a value is too large to sum exactly"))?;
         co.add(&scaled).map_err(score_error)?;
     }
-    let imp = relative_importance(&co, 0).map_err(score_error)?;
+    let imp = relative_importance(&co, 0).map_err(|e| match e {
+        // Column 0 of the co-moments is the outcome, then the predictors.
+        ScoreError::ConstantColumn(i) => {
+            let (what, name) = match i.checked_sub(1) {
+                None => ("outcome", &headers[outcome_col]),
+                Some(j) => ("predictor", &predictors[j]),
+            };
+            data_error(format!(
+                "{what} `{name}` is constant over the {} complete case(s): its correlation is undefined; drop it or add varied rows",
+                rows.len()
+            ))
+        }
+        e => score_error(e),
+    })?;
     let out = Drivers {
         n: imp.n,
         r2: imp.r2,

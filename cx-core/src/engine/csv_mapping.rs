@@ -13,8 +13,10 @@ use serde::{Deserialize, Serialize};
 
 use super::cells::ResponseBatch;
 use super::ingest::{IngestReport, Position, RecordError};
+use super::rows::rating_range;
 use super::{Engine, ResponseRef};
 use crate::error::ErrorCode;
+use crate::number::{self, Range, RatingError};
 use crate::record::Timestamp;
 
 /// How a CSV column maps to a customer response.
@@ -107,7 +109,10 @@ pub enum TimeFormat {
 /// A score column: a column name, or a column whose text is turned into a
 /// number (`equals`: 1 when the cell equals it, else 0; `map`: text → value).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a column name, or {\"column\": NAME, \"equals\": TEXT} or {\"column\": NAME, \"map\": {TEXT: NUMBER}}"
+)]
 pub enum ScoreColumn {
     /// The column holds integers.
     Column(String),
@@ -198,6 +203,30 @@ pub(super) struct Columns {
     pub(super) overall: Option<(usize, ScoreColumn)>,
     pub(super) attributes: Vec<(String, usize)>,
     pub(super) expectations: Vec<(String, usize)>,
+    /// Per CSV column read as a rating: the field it fills (`nps`, an
+    /// attribute id) and that field's range in the plan, for messages.
+    pub(super) ranges: BTreeMap<usize, (String, Range)>,
+}
+
+impl Columns {
+    /// The rating of column `i`'s cell `s` under the numeric standard
+    /// ([`crate::number`]), or why not in the field's terms.
+    fn rating(&self, i: usize, s: &str) -> Result<u8, CellError> {
+        number::rating_of_text(s).map_err(|e| {
+            let (field, expected) = self.ranges.get(&i).map_or(
+                ("a rating", "a whole number on the plan's scale".to_string()),
+                |(f, r)| (f.as_str(), r.expected()),
+            );
+            let code = if e == RatingError::OutOfRange {
+                ErrorCode::OutOfRange
+            } else {
+                ErrorCode::InvalidValue
+            };
+            let why = number::rating_message(s, e, &expected);
+            // The column's name is reported beside the message.
+            (i, code, format!("{field}: {why}"))
+        })
+    }
 }
 
 /// What every CSV ingest call reads before its rows: the text without its
@@ -448,6 +477,28 @@ impl Engine {
             }
             Ok(out)
         };
+        let attributes = attrs(&m.attributes, "attributes")?;
+        let expectations = attrs(&m.expectations, "expectations")?;
+        let nps = score(&m.nps, "nps")?;
+        let csat = score(&m.csat, "csat")?;
+        let ces = score(&m.ces, "ces")?;
+        let overall = score(&m.overall, "overall")?;
+        let mut ranges = BTreeMap::new();
+        for (c, name) in [
+            (&nps, "nps"),
+            (&csat, "csat"),
+            (&ces, "ces"),
+            (&overall, "overall"),
+        ] {
+            if let (Some((i, _)), Some(r)) = (c, rating_range(plan, &[name])) {
+                ranges.entry(*i).or_insert((format!("`{name}`"), r));
+            }
+        }
+        for (a, i) in attributes.iter().chain(&expectations) {
+            if let Some(r) = rating_range(plan, &["attributes", a]) {
+                ranges.entry(*i).or_insert((format!("`{a}`"), r));
+            }
+        }
         Ok(Columns {
             id: m.id.as_ref().map(|c| find(c, "/id".into())).transpose()?,
             at: m
@@ -455,24 +506,16 @@ impl Engine {
                 .as_ref()
                 .map(|t| Ok::<_, MappingError>((find(&t.column, "/at/column".into())?, t.format)))
                 .transpose()?,
-            attributes: attrs(&m.attributes, "attributes")?,
-            expectations: attrs(&m.expectations, "expectations")?,
+            attributes,
+            expectations,
             dims,
-            nps: score(&m.nps, "nps")?,
-            csat: score(&m.csat, "csat")?,
-            ces: score(&m.ces, "ces")?,
-            overall: score(&m.overall, "overall")?,
+            nps,
+            csat,
+            ces,
+            overall,
+            ranges,
         })
     }
-}
-
-/// A whole number 0–255; `4.0` is accepted as 4, `4.5` is not.
-fn parse_rating(s: &str) -> Option<u8> {
-    if let Ok(v) = s.parse::<u8>() {
-        return Some(v);
-    }
-    let f: f64 = s.parse().ok()?;
-    (f.fract() == 0.0 && (0.0..=255.0).contains(&f)).then_some(f as u8)
 }
 
 fn parse_time(s: &str, fmt: TimeFormat) -> Option<Timestamp> {
@@ -657,17 +700,7 @@ impl<'m> RowReader<'m> {
         if let Some(v) = small_int(s) {
             return Ok(Some(v));
         }
-        let s = checked(s);
-        parse_rating(s).map(Some).ok_or_else(|| {
-            (
-                i,
-                ErrorCode::InvalidValue,
-                format!(
-                    "column `{}` holds `{s}`, but a rating must be a whole number from 0 to 255",
-                    self.names[i]
-                ),
-            )
-        })
+        self.cols.rating(i, checked(s)).map(Some)
     }
 
     /// A score column, converted as the mapping says.
@@ -761,11 +794,17 @@ pub(super) fn trim_ascii(s: &[u8]) -> &[u8] {
     &s[start..end]
 }
 
-/// A rating written as one to three ASCII digits, up to 255: what
-/// [`parse_rating`] reads, without going through `str`.
+/// A rating written as one to three ASCII digits without a leading zero,
+/// up to 255: the plain case of [`number::rating_of_text`], read without
+/// going through `str` (`None` for anything else, which the caller gives
+/// to that function).
 #[inline]
 pub(super) fn small_int(s: &[u8]) -> Option<u8> {
-    if s.is_empty() || s.len() > 3 || !s.iter().all(u8::is_ascii_digit) {
+    if s.is_empty()
+        || s.len() > 3
+        || !s.iter().all(u8::is_ascii_digit)
+        || s.len() > 1 && s[0] == b'0'
+    {
         return None;
     }
     let v = s.iter().fold(0u16, |v, &d| v * 10 + u16::from(d - b'0'));
@@ -1008,7 +1047,7 @@ pub(super) mod tests {
             if is_missing(s) {
                 return Ok(None);
             }
-            parse_rating(s).map(Some).ok_or_else(|| (i, ErrorCode::InvalidValue, format!("column `{}` holds `{s}`, but a rating must be a whole number from 0 to 255", names[i])))
+            cols.rating(i, s).map(Some)
         };
         let score = |c: &Option<(usize, ScoreColumn)>| -> Result<Option<u8>, CellError> {
             let Some((i, how)) = c else { return Ok(None) };

@@ -16,6 +16,7 @@ use super::cells::{ResponseBatch, MISSING, NOT_APPLICABLE};
 use super::ingest::{field_error, ptr, FieldError, Position, BATCH_ROWS};
 use super::{Engine, IngestReport, MemoryLimit};
 use crate::error::ErrorCode;
+use crate::number::Range;
 use crate::plan::{Attribute, Plan, STANDARD_DIMENSIONS};
 use crate::record::{Response, Timestamp};
 
@@ -469,6 +470,24 @@ impl ResponseIngest<'_> {
         self.closed = true;
         self.engine.flush(&mut self.batch);
         self.engine.end()
+    }
+}
+
+/// The range of the rating at a record pointer's `parts` (`["nps"]`,
+/// `["attributes", "wait-time"]`, `["satisfaction", "pay"]`) under
+/// `plan`; `None` where no rating is.
+pub(crate) fn rating_range(plan: &Plan, parts: &[&str]) -> Option<Range> {
+    let scale = |s: crate::plan::Scale| Range::new(s.min, s.max);
+    match parts {
+        ["nps" | "overall" | "enps"] => Some(Range::ZERO_TO_TEN),
+        ["csat"] => Some(scale(plan.scales.csat)),
+        ["ces"] => Some(scale(plan.scales.ces)),
+        ["attributes" | "expectations", id] => plan.attribute(id).map(|a| Range {
+            not_applicable: a.not_applicable,
+            ..scale(a.scale)
+        }),
+        ["satisfaction", _] => Some(Range::new(1, 5)),
+        _ => None,
     }
 }
 

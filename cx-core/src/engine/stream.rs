@@ -203,8 +203,10 @@ impl Engine {
         }
         let mut json = vec![0u8; len as usize];
         r.exact(&mut json, "")?;
-        let header: Snapshot = serde_json::from_slice(&json)
-            .map_err(|e| bad(String::new(), format!("the header is not a snapshot: {e}")))?;
+        let header: Snapshot = serde_json::from_slice(&json).map_err(|e| {
+            let e = crate::json::user_terms(&e.to_string());
+            bad(String::new(), format!("the header is not a snapshot: {e}"))
+        })?;
         if !header.responses.is_empty() {
             return Err(bad(
                 "/responses".into(),

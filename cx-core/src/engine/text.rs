@@ -5,8 +5,10 @@ use serde::Deserialize;
 
 use super::cells::ResponseBatch;
 use super::ingest::{IngestReport, Position, RecordError};
+use super::rows::rating_range;
 use super::{Engine, MemoryLimit, ResponseRef};
 use crate::error::{ErrorCode, ParseError};
+use crate::number::Rating;
 use crate::record::{
     Audit, EmployeeResponse, KpiObservation, Record, Response, ResponseField, ResponseField as F,
     Timestamp,
@@ -367,6 +369,7 @@ impl JsonLinesFeed {
 
 /// Reads only `kind`; every other field is skipped without allocation.
 #[derive(Deserialize)]
+#[serde(expecting = "a record: a JSON object such as {\"at\": \"2026-03-01\", \"nps\": 9}")]
 struct KindProbe<'a> {
     #[serde(borrow, default)]
     kind: Option<std::borrow::Cow<'a, str>>,
@@ -874,6 +877,14 @@ pub(crate) fn parse_record(text: &str) -> Result<Record, ParseError> {
             })
         }
     };
+    if text.trim_start().starts_with('[') {
+        return Err(ParseError {
+            line: 1,
+            column: 1,
+            pointer: String::new(),
+            message: "a record is a JSON object such as {\"at\": \"2026-03-01\", \"nps\": 9}, not an array".into(),
+        });
+    }
     let kind = probe.kind.as_deref().map(str::to_string);
     match kind.as_deref() {
         None | Some("response") => crate::plan::parse::from_json_positioned::<Response>(text).map(Record::Response),
@@ -890,10 +901,7 @@ pub(crate) fn parse_record(text: &str) -> Result<Record, ParseError> {
 }
 
 fn strip(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
+    crate::json::user_terms(&crate::json::clean_message(msg))
 }
 
 /// Reads the `id` of a record that failed to parse, when it can.
@@ -1111,6 +1119,7 @@ impl Engine {
                 message,
                 ..
             }) => {
+                let message = self.in_plan_terms(&pointer, message);
                 let e = fail(
                     ErrorCode::ParseError,
                     Some(column),
@@ -1327,6 +1336,7 @@ impl Engine {
                 Err(ParseError {
                     pointer, message, ..
                 }) => {
+                    let message = self.in_plan_terms(&pointer, message);
                     let pointer = if prefix {
                         format!("/{index}{pointer}")
                     } else {
@@ -1348,6 +1358,28 @@ impl Engine {
         }
         self.flush(&mut batch);
         report
+    }
+}
+
+impl Engine {
+    /// A record's parse error in the plan's terms: a rating on a scale of
+    /// the plan that breaks the numeric standard ([`crate::number`]) is
+    /// told that scale's range (the record deserializer, which has no
+    /// plan, says "on the plan's scale"). Any other message is unchanged.
+    fn in_plan_terms(&self, pointer: &str, message: String) -> String {
+        let Some(stem) = message.strip_suffix(Rating::ON_SCALE.0) else {
+            return message;
+        };
+        let parts: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        match rating_range(&self.plan, &parts) {
+            Some(range) => format!("{stem}{}", range.expected()),
+            None => message,
+        }
     }
 }
 
@@ -1455,6 +1487,7 @@ mod tests {
                     message,
                     ..
                 }) => {
+                    let message = e.in_plan_terms(&pointer, message);
                     let mut err = fail(ErrorCode::ParseError, Some(column), message, id_of(text));
                     err.pointer = pointer;
                     report.reject(err, listed);
@@ -1484,11 +1517,11 @@ mod tests {
                         index,
                         line: None,
                         column: None,
+                        message: e.in_plan_terms(&pointer, message),
                         pointer,
                         field: None,
                         id: id_of(item.get()),
                         code: ErrorCode::ParseError,
-                        message,
                     },
                     e.config.limits.max_errors_listed,
                 ),
