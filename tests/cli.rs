@@ -485,7 +485,9 @@ fn stdin_and_cube_options() {
         "--cube",
         "planet",
     ]);
-    assert_eq!(unknown.status.code(), Some(1));
+    // A cube naming a dimension the plan does not have is a usage error
+    // (issue 16, item 9).
+    assert_eq!(unknown.status.code(), Some(2));
 }
 
 /// `cx report --json` has the same alerts section whether the data came

@@ -11,7 +11,7 @@
 //! - [`schema`]: the JSON Schemas of every document type.
 //! - [`error`]: the stable code of every error ([`error::ErrorCode`]) and
 //!   the one parse error ([`error::ParseError`]).
-//! - [`file`]: writing output files atomically (a failure never leaves a
+//! - [`file`](mod@file): writing output files atomically (a failure never leaves a
 //!   half-written file) and telling whether two paths are the same file.
 //! - [`json`]: reading a JSON document with errors that say where (line,
 //!   column, JSON Pointer), in the user's words.
