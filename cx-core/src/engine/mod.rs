@@ -30,6 +30,7 @@ mod csv_fast;
 mod csv_feed;
 mod csv_mapping;
 mod ingest;
+mod integrity;
 mod query;
 mod rows;
 mod snapshot;
@@ -62,6 +63,7 @@ pub use rows::{ResponseIngest, ResponseRef, RowScratch};
 pub use snapshot::{
     Snapshot, MAX_SNAPSHOT_COUNT, SNAPSHOT_FORMAT, SNAPSHOT_STREAM_VERSION, SNAPSHOT_VERSION,
 };
+pub use stream::seal_stream;
 pub use text::{IngestError, JsonLinesFeed, ReadError};
 
 /// Time granularity of the cube.
