@@ -70,9 +70,9 @@ fn every_one_byte_change_of_a_stream_is_refused() {
     );
     assert!(good.len() > 500, "{} bytes", good.len());
     // Every byte: magic, version, header length and text, cells, end mark
-    // and the checksum itself; three different changes of each.
+    // and the checksum itself; the smallest and the largest change of each.
     for at in 0..good.len() {
-        for x in [0x01u8, 0x80, 0xff] {
+        for x in [0x01u8, 0xff] {
             let mut b = good.clone();
             b[at] ^= x;
             refused(Engine::read_snapshot(&b[..]), &format!("byte {at} ^ {x:#x}"));
@@ -90,9 +90,9 @@ fn every_one_byte_change_of_a_stream_is_refused() {
 #[test]
 fn a_sample_of_one_byte_changes_of_a_large_stream_is_refused() {
     let good = stream(&sample());
-    // Every 97th byte and each of the last 64 (end mark and checksum).
+    // Every 211th byte and each of the last 64 (end mark and checksum).
     let at = (0..good.len())
-        .step_by(97)
+        .step_by(211)
         .chain(good.len().saturating_sub(64)..good.len());
     for at in at {
         let mut b = good.clone();
@@ -107,7 +107,7 @@ fn every_one_byte_change_of_a_document_is_refused() {
     let text = serde_json::to_vec(&e.snapshot()).unwrap();
     Engine::read_snapshot(&text[..]).unwrap();
     for at in 0..text.len() {
-        for x in [0x01u8, 0x02, 0x10] {
+        for x in [0x01u8, 0x10] {
             let mut b = text.clone();
             b[at] ^= x;
             refused(Engine::read_snapshot(&b[..]), &format!("byte {at} ^ {x:#x}"));

@@ -1,0 +1,81 @@
+//! `cx --snapshot-out` and `--from-snapshot` against tampered snapshots
+//! (issue 16, item 3): the format does not depend on the file's extension,
+//! and any one changed byte is refused with exit 1.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn cx(args: &[&str]) -> Output {
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(format!("cx{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.exists(), "{} missing: run `cargo test`", bin.display());
+    Command::new(bin)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cx-cli-snapshots-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const PLAN: &str = "examples/data/plan.json";
+const DATA: &str = "examples/data/responses.jsonl";
+
+fn score_from(snap: &str) -> Output {
+    cx(&["score", PLAN, "--from-snapshot", snap, "--json"])
+}
+
+#[test]
+fn any_extension_writes_the_stream_and_a_tampered_one_exits_1() {
+    let dir = temp_dir("tamper");
+    let direct = cx(&["score", PLAN, DATA, "--json"]);
+    assert_eq!(direct.status.code(), Some(0));
+    let mut written = Vec::new();
+    for name in ["s.snap", "s.json", "s"] {
+        let snap = dir.join(name);
+        let out = cx(&["ingest", PLAN, DATA, "--snapshot-out", snap.to_str().unwrap()]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let restored = score_from(snap.to_str().unwrap());
+        assert_eq!(
+            restored.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&restored.stderr)
+        );
+        assert_eq!(restored.stdout, direct.stdout, "{name}");
+        written.push(std::fs::read(&snap).unwrap());
+    }
+    // The same bytes whatever the extension: the stream.
+    assert!(written.windows(2).all(|w| w[0] == w[1]));
+    assert!(written[0].starts_with(b"CXSNAP"));
+
+    // One changed byte in the header, a cell, the end mark or the checksum.
+    let good = &written[0];
+    let tampered = dir.join("tampered.snap");
+    for at in [7, 20, good.len() / 2, good.len() - 9, good.len() - 1] {
+        let mut b = good.clone();
+        b[at] ^= 0x04;
+        std::fs::write(&tampered, &b).unwrap();
+        let out = score_from(tampered.to_str().unwrap());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "byte {at}: {stderr}");
+        assert!(stderr.contains("invalid snapshot"), "byte {at}: {stderr}");
+        assert!(out.stdout.is_empty(), "byte {at}");
+    }
+}
