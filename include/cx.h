@@ -94,6 +94,11 @@ typedef enum cx_status {
    * (`limits.maxCellBytes`); nothing was filed.
    */
   CX_STATUS_MEMORY_LIMIT = 11,
+  /**
+   * A count or sum would overflow (a merge past 2^53 records of a kind,
+   * NPS counts past 2^64 − 1); nothing was changed.
+   */
+  CX_STATUS_OVERFLOW = 13,
 } cx_status;
 
 /**

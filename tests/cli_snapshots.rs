@@ -44,7 +44,13 @@ fn any_extension_writes_the_stream_and_a_tampered_one_exits_1() {
     let mut written = Vec::new();
     for name in ["s.snap", "s.json", "s"] {
         let snap = dir.join(name);
-        let out = cx(&["ingest", PLAN, DATA, "--snapshot-out", snap.to_str().unwrap()]);
+        let out = cx(&[
+            "ingest",
+            PLAN,
+            DATA,
+            "--snapshot-out",
+            snap.to_str().unwrap(),
+        ]);
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -78,4 +84,25 @@ fn any_extension_writes_the_stream_and_a_tampered_one_exits_1() {
         assert!(stderr.contains("invalid snapshot"), "byte {at}: {stderr}");
         assert!(out.stdout.is_empty(), "byte {at}");
     }
+}
+
+/// Issue 16, item 4: NPS counts whose total passes 2^64 − 1 are an
+/// `overflow` error (exit 1), not n = 2^64 − 1.
+#[test]
+fn stats_nps_counts_past_u64_exit_1_with_overflow() {
+    let max = u64::MAX.to_string();
+    let counts = format!("{max},{max},1");
+    for json in [false, true] {
+        let mut args = vec!["stats", "nps", "--counts", counts.as_str()];
+        if json {
+            args.push("--json");
+        }
+        let out = cx(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("overflow"), "{stderr}");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains(&max));
+    }
+    let out = cx(&["stats", "nps-diff", "--a", &counts, "--b", "1,2,3"]);
+    assert_eq!(out.status.code(), Some(1));
 }

@@ -75,12 +75,18 @@ fn every_one_byte_change_of_a_stream_is_refused() {
         for x in [0x01u8, 0xff] {
             let mut b = good.clone();
             b[at] ^= x;
-            refused(Engine::read_snapshot(&b[..]), &format!("byte {at} ^ {x:#x}"));
+            refused(
+                Engine::read_snapshot(&b[..]),
+                &format!("byte {at} ^ {x:#x}"),
+            );
         }
     }
     // Cut anywhere, or one byte more.
     for len in 0..good.len() {
-        refused(Engine::read_snapshot(&good[..len]), &format!("cut at {len}"));
+        refused(
+            Engine::read_snapshot(&good[..len]),
+            &format!("cut at {len}"),
+        );
     }
     let mut longer = good.clone();
     longer.push(0);
@@ -110,7 +116,10 @@ fn every_one_byte_change_of_a_document_is_refused() {
         for x in [0x01u8, 0x10] {
             let mut b = text.clone();
             b[at] ^= x;
-            refused(Engine::read_snapshot(&b[..]), &format!("byte {at} ^ {x:#x}"));
+            refused(
+                Engine::read_snapshot(&b[..]),
+                &format!("byte {at} ^ {x:#x}"),
+            );
         }
     }
 }
@@ -138,7 +147,10 @@ fn a_consistent_edit_is_refused_by_the_checksum() {
         *c = (c.as_u64().unwrap() + 1).into();
     });
     assert_eq!(pointer, "/checksum");
-    assert!(message.contains("changed after it was written"), "{message}");
+    assert!(
+        message.contains("changed after it was written"),
+        "{message}"
+    );
     // The checksum removed.
     let (pointer, message) = edited(&e, false, |v| {
         v.as_object_mut().unwrap().remove("checksum");
@@ -164,7 +176,10 @@ fn semantic_checks_name_their_pointer() {
     });
     let i = day_cell(&serde_json::to_value(e.snapshot()).unwrap());
     assert_eq!(pointer, format!("/responses/{i}/1/nps"));
-    assert!(message.contains("more than the cell's 80 responses"), "{message}");
+    assert!(
+        message.contains("more than the cell's 80 responses"),
+        "{message}"
+    );
     // A deleted span.
     let (pointer, message) = edited(&e, true, |v| {
         v.as_object_mut().unwrap().remove("span");

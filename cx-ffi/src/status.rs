@@ -45,6 +45,9 @@ pub enum cx_status {
     /// An ingest would pass the engine's memory budget for cells
     /// (`limits.maxCellBytes`); nothing was filed.
     MemoryLimit = 11,
+    /// A count or sum would overflow (a merge past 2^53 records of a kind,
+    /// NPS counts past 2^64 − 1); nothing was changed.
+    Overflow = 13,
 }
 
 /// Declares the description of every `cx_status` (one line each, in
@@ -91,6 +94,7 @@ status_list! {
     InvalidSnapshot => "invalid snapshot",
     Panic => "internal error (panic)",
     MemoryLimit => "memory limit",
+    Overflow => "overflow",
 }
 
 /// The status a call fails with for each error code: the one place that
@@ -106,6 +110,7 @@ pub(crate) fn status_of(code: ErrorCode) -> Option<cx_status> {
         C::IncompatibleEngines | C::TooManyValues => cx_status::Incompatible,
         C::InvalidSnapshot => cx_status::InvalidSnapshot,
         C::MemoryLimit => cx_status::MemoryLimit,
+        C::Overflow => cx_status::Overflow,
         C::UnknownDimension
         | C::DimensionNotKept
         | C::PeriodUnavailable
@@ -140,7 +145,6 @@ pub(crate) fn status_of(code: ErrorCode) -> Option<cx_status> {
         | C::InvalidNumber
         | C::DimensionMismatch
         | C::NoSuchColumn
-        | C::Overflow
         | C::NoPredictors
         | C::TooFewCases
         | C::ConstantColumn

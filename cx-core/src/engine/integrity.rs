@@ -199,10 +199,7 @@ pub(crate) fn check_span(
         None => Ok(()),
         Some((lo, hi)) => {
             if Timestamp::from_unix(lo).is_none() || Timestamp::from_unix(hi).is_none() {
-                return Err(bad(
-                    "/span".into(),
-                    "a span outside the years 1 to 9999",
-                ));
+                return Err(bad("/span".into(), "a span outside the years 1 to 9999"));
             }
             if lo > hi {
                 return Err(bad(
@@ -247,7 +244,10 @@ impl Buckets {
             Granularity::None => (bucket == 0, "0 (the cube keeps no time)"),
             Granularity::Day => (true, "a day"),
             Granularity::IsoWeek => ((bucket + 3).rem_euclid(7) == 0, "a Monday (a week cube)"),
-            Granularity::Month => (date_of_day(bucket).day() == 1, "the first day of a month (a month cube)"),
+            Granularity::Month => (
+                date_of_day(bucket).day() == 1,
+                "the first day of a month (a month cube)",
+            ),
         };
         if !ok {
             return Err(bad(

@@ -10,10 +10,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell, ResponseCell};
+use super::integrity::{add_total, check_response_totals, check_span, document_checksum, Buckets};
 use super::{Alert, Engine, EngineConfig, EngineError, Interner};
-use super::integrity::{
-    add_total, check_response_totals, check_span, document_checksum, Buckets,
-};
 use crate::diagnostic::escape_pointer_token;
 use crate::plan::Plan;
 use crate::score::Histogram;
@@ -298,7 +296,9 @@ fn check_semantics(s: &Snapshot) -> Result<(), EngineError> {
         let p = format!("/audits/{i}/1");
         let a = &c.compliance.audits;
         let audits = a.count.saturating_add(a.unscored);
-        add_total(&mut total, audits, || format!("{p}/compliance/audits/count"))?;
+        add_total(&mut total, audits, || {
+            format!("{p}/compliance/audits/count")
+        })?;
         if c.critical_failures > audits {
             return Err(bad(
                 format!("{p}/criticalFailures"),
@@ -413,7 +413,10 @@ impl Engine {
                 EngineError::InvalidPlan(_) => "/plan",
                 _ => "/config",
             };
-            bad(format!("{at}{}", e.pointer()), format!("the snapshot's {}: {e}", &at[1..]))
+            bad(
+                format!("{at}{}", e.pointer()),
+                format!("the snapshot's {}: {e}", &at[1..]),
+            )
         })?;
         if e.dims != s.dimensions {
             return Err(bad(
