@@ -13,6 +13,7 @@
 //! Validation lives in [`validate`] ([`Plan::validate`]), traceability in
 //! [`trace`] ([`Plan::trace`]); the scores live in [`crate::score`].
 
+mod numbers;
 pub(crate) mod parse;
 pub mod trace;
 pub mod validate;
@@ -24,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::metric::MetricId;
 pub use crate::score::{Factor, FactorWeights, Scale};
 
+pub use numbers::{MAX_WEIGHT, MIN_WEIGHT};
 pub use parse::PlanError;
 pub use trace::Trace;
 pub use validate::codes;
