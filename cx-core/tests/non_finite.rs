@@ -99,6 +99,9 @@ fn a_non_finite_score_becomes_null_flagged_with_a_reason() {
     assert_eq!(ok.clone().finite(), ok);
 }
 
+/// An edit of a plan's JSON.
+type Edit = dyn Fn(&mut serde_json::Value);
+
 /// The sample plan with `edit` applied to its JSON.
 fn plan_with(edit: impl FnOnce(&mut serde_json::Value)) -> Plan {
     let mut v: serde_json::Value = serde_json::from_str(PLAN).unwrap();
@@ -108,7 +111,7 @@ fn plan_with(edit: impl FnOnce(&mut serde_json::Value)) -> Plan {
 
 #[test]
 fn weights_that_make_scores_overflow_are_refused_with_their_pointer() {
-    let cases: [(&str, Box<dyn Fn(&mut serde_json::Value)>); 5] = [
+    let cases: [(&str, Box<Edit>); 5] = [
         (
             "/factorWeights/product",
             Box::new(|v| v["factorWeights"]["product"] = 1e308.into()),
