@@ -348,6 +348,8 @@ mod tests {
             ("InvalidSnapshot", 9),
             ("Panic", 10),
             ("MemoryLimit", 11),
+            // 12 is reserved (another change of issue 16).
+            ("Overflow", 13),
         ];
         assert_eq!(numbers, kept);
         let mut seen = BTreeSet::new();
@@ -362,7 +364,9 @@ mod tests {
             let via_c = unsafe { CStr::from_ptr(cx_status_str(s as c_int)) };
             assert_eq!(via_c.to_str().unwrap(), text);
         }
-        assert_eq!(cx_status::from_int(cx_status::ALL.len() as c_int), None);
+        let past = cx_status::ALL.iter().map(|&(s, _)| s as c_int).max().unwrap() + 1;
+        assert_eq!(cx_status::from_int(past), None);
+        assert_eq!(cx_status::from_int(12), None, "12 is reserved");
     }
 
     #[test]
