@@ -364,7 +364,12 @@ mod tests {
             let via_c = unsafe { CStr::from_ptr(cx_status_str(s as c_int)) };
             assert_eq!(via_c.to_str().unwrap(), text);
         }
-        let past = cx_status::ALL.iter().map(|&(s, _)| s as c_int).max().unwrap() + 1;
+        let past = cx_status::ALL
+            .iter()
+            .map(|&(s, _)| s as c_int)
+            .max()
+            .unwrap()
+            + 1;
         assert_eq!(cx_status::from_int(past), None);
         assert_eq!(cx_status::from_int(12), None, "12 is reserved");
     }

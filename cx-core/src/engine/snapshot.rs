@@ -211,7 +211,13 @@ fn check_counts(s: &Snapshot) -> Result<(), EngineError> {
 /// older version is refused with what to do about it.
 pub(crate) fn check_version(found: u32, expected: u32, pointer: &str) -> Result<(), EngineError> {
     // Documents were versions 1 and 3, streams 2 and 4.
-    let kind = |v: u32| if matches!(v, 2 | 4) { "stream" } else { "document" };
+    let kind = |v: u32| {
+        if matches!(v, 2 | 4) {
+            "stream"
+        } else {
+            "document"
+        }
+    };
     let reads = format!(
         "this cx reads snapshot version {SNAPSHOT_VERSION} (a document) and {SNAPSHOT_STREAM_VERSION} (a stream)"
     );

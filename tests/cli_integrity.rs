@@ -1,6 +1,8 @@
-//! `cx --snapshot-out` and `--from-snapshot` against tampered snapshots
-//! (issue 16, item 3): the format does not depend on the file's extension,
-//! and any one changed byte is refused with exit 1.
+//! The command line against tampered snapshots, overflowing counts and
+//! non-finite results (issue 16, items 3–5): `--snapshot-out` writes the
+//! same stream whatever the extension, and any one changed byte is refused
+//! with exit 1; NPS counts past 2^64 − 1 are an overflow error; a KPI too
+//! large for a float shows "—" and why, never `inf`.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -23,7 +25,7 @@ fn cx(args: &[&str]) -> Output {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cx-cli-snapshots-{name}-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("cx-cli-integrity-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -105,4 +107,41 @@ fn stats_nps_counts_past_u64_exit_1_with_overflow() {
     }
     let out = cx(&["stats", "nps-diff", "--a", &counts, "--b", "1,2,3"]);
     assert_eq!(out.status.code(), Some(1));
+}
+
+/// Issue 16, item 5: a KPI average basket of 1.7e308 sales over 5e-324
+/// orders is "—" with its reason in text and `null` with a reason and no
+/// `inf` in JSON.
+#[test]
+fn a_kpi_too_large_for_a_float_is_a_dash_with_its_reason() {
+    let dir = temp_dir("kpi");
+    let data = dir.join("kpi.jsonl");
+    std::fs::write(
+        &data,
+        "{\"kind\":\"kpi\",\"metric\":\"sales\",\"period\":{\"start\":\"2026-01-01\",\"end\":\"2026-01-31\"},\"value\":1.7e308}\n\
+         {\"kind\":\"kpi\",\"metric\":\"orders\",\"period\":{\"start\":\"2026-01-01\",\"end\":\"2026-01-31\"},\"value\":5e-324}\n",
+    )
+    .unwrap();
+    let q = r#"{"metrics": ["kpi:averageBasket"]}"#;
+    let out = cx(&["score", PLAN, data.to_str().unwrap(), "--query", q]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(!text.contains("inf"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.contains("kpi:averageBasket"))
+        .unwrap();
+    assert!(line.contains('—') && line.contains("overflow"), "{line}");
+    let out = cx(&[
+        "score",
+        PLAN,
+        data.to_str().unwrap(),
+        "--query",
+        q,
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &v["rows"][0]["scores"]["kpi:averageBasket"];
+    assert!(s["value"].is_null(), "{s}");
+    assert!(s["reason"].as_str().unwrap().contains("overflow"), "{s}");
 }
