@@ -205,3 +205,33 @@ proptest! {
         prop_assert!(all_finite(&card).is_ok(), "{:?}", all_finite(&card));
     }
 }
+
+/// Goal progress and projection too large for a float are `None`, never
+/// infinity (a KPI goal whose target is a hair above its baseline).
+#[test]
+fn goal_progress_too_large_for_a_float_is_none() {
+    use cx_core::metric::Direction;
+    use cx_core::score::{goal_progress, GoalInput};
+    let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    let g = GoalInput {
+        baseline: 0.0,
+        baseline_date: d(1, 1),
+        target: 1e-300,
+        target_date: d(12, 31),
+        current: Some(1.7e308),
+        as_of: d(7, 1),
+        direction: Direction::HigherIsBetter,
+    };
+    let p = goal_progress(&g).unwrap();
+    assert_eq!(p.progress, None);
+    assert!(p.projected.is_none_or(f64::is_finite), "{p:?}");
+    let g = GoalInput {
+        baseline: -1.7e308,
+        current: Some(1.7e308),
+        target: 1.0,
+        ..g
+    };
+    let p = goal_progress(&g).unwrap();
+    assert!(p.progress.is_none_or(f64::is_finite), "{p:?}");
+    assert!(p.projected.is_none_or(f64::is_finite), "{p:?}");
+}
