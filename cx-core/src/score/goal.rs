@@ -97,8 +97,8 @@ pub fn goal_progress(g: &GoalInput) -> Result<GoalProgress, ScoreError> {
     };
     let span = g.target - g.baseline;
     // Never infinity nor NaN: a number too large for a float is `None`.
-    let progress = Some((current - g.baseline) / span * 100.0)
-        .filter(|p| span != 0.0 && p.is_finite());
+    let progress =
+        Some((current - g.baseline) / span * 100.0).filter(|p| span != 0.0 && p.is_finite());
     let meets = |x: f64| match g.direction {
         Direction::HigherIsBetter => x >= g.target,
         Direction::LowerIsBetter => x <= g.target,
