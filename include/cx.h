@@ -99,6 +99,11 @@ typedef enum cx_status {
    * directory, no permission); the file was left as it was.
    */
   CX_STATUS_WRITE_ERROR = 12,
+  /**
+   * A count or sum would overflow (a merge past 2^53 records of a kind,
+   * NPS counts past 2^64 − 1); nothing was changed.
+   */
+  CX_STATUS_OVERFLOW = 13,
 } cx_status;
 
 /**
@@ -544,8 +549,9 @@ enum cx_status cx_engine_stats(const struct cx_engine *engine, struct cx_stats *
 
 /**
  * Writes the engine's statistics as the compact snapshot stream (version
- * 2: binary, `len` bytes, a few bytes a response where a JSON snapshot
- * takes about 1.5 KB a cell) to `*stream_out`; `cx_engine_restore` reads
+ * 4: binary, `len` bytes ending with a CRC-32 of every byte before it, a
+ * few bytes a response where a JSON snapshot takes about 1.5 KB a cell)
+ * to `*stream_out`; `cx_engine_restore` reads
  * it back, on any machine. Returns `CX_STATUS_NULL_ARGUMENT`. Read-only.
  *
  * # Safety

@@ -479,11 +479,17 @@ fn snapshots_carry_the_kept_alerts() {
     // A snapshot written before alerts were kept restores, without alerts.
     let mut old = value.clone();
     old.as_object_mut().unwrap().remove("alerts");
-    let restored = Engine::restore(serde_json::from_value(old).unwrap()).unwrap();
+    // (Edited on purpose, so sealed again: see `Snapshot::seal`.)
+    let sealed = |v: serde_json::Value| {
+        let mut s: cx_core::engine::Snapshot = serde_json::from_value(v).unwrap();
+        s.seal();
+        s
+    };
+    let restored = Engine::restore(sealed(old)).unwrap();
     assert!(restored.alerts().is_empty());
     // More alerts than the limit: the newest are kept.
     value["config"]["limits"]["maxAlertsKept"] = 3.into();
-    let restored = Engine::restore(serde_json::from_value(value).unwrap()).unwrap();
+    let restored = Engine::restore(sealed(value)).unwrap();
     assert_eq!(restored.alerts(), e.alerts()[4..]);
     // An engine without alerts writes no `alerts` member.
     let empty = serde_json::to_value(engine(7).snapshot()).unwrap();

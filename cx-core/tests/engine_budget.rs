@@ -273,6 +273,8 @@ fn a_snapshot_past_its_budget_is_not_restored() {
     let s = setup();
     let mut snap = s.base.snapshot();
     snap.config.limits.max_cell_bytes = s.base.stats().bytes / 2;
+    // Edited on purpose: sealed again (a restore checks the checksum).
+    snap.seal();
     let Err(EngineError::MemoryLimit(err)) = Engine::restore(snap.clone()) else {
         panic!("restored past the budget");
     };
@@ -284,5 +286,6 @@ fn a_snapshot_past_its_budget_is_not_restored() {
     ));
     // Within the budget, the same snapshot restores.
     snap.config.limits.max_cell_bytes = s.budget;
+    snap.seal();
     assert!(Engine::restore(snap).is_ok());
 }

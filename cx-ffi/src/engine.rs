@@ -455,8 +455,9 @@ pub unsafe extern "C" fn cx_engine_stats(
 }
 
 /// Writes the engine's statistics as the compact snapshot stream (version
-/// 2: binary, `len` bytes, a few bytes a response where a JSON snapshot
-/// takes about 1.5 KB a cell) to `*stream_out`; `cx_engine_restore` reads
+/// 4: binary, `len` bytes ending with a CRC-32 of every byte before it, a
+/// few bytes a response where a JSON snapshot takes about 1.5 KB a cell)
+/// to `*stream_out`; `cx_engine_restore` reads
 /// it back, on any machine. Returns `CX_STATUS_NULL_ARGUMENT`. Read-only.
 ///
 /// # Safety

@@ -48,6 +48,9 @@ pub enum cx_status {
     /// An output file could not be written (a full disk, a missing
     /// directory, no permission); the file was left as it was.
     WriteError = 12,
+    /// A count or sum would overflow (a merge past 2^53 records of a kind,
+    /// NPS counts past 2^64 − 1); nothing was changed.
+    Overflow = 13,
 }
 
 /// Declares the description of every `cx_status` (one line each, in
@@ -95,6 +98,7 @@ status_list! {
     Panic => "internal error (panic)",
     MemoryLimit => "memory limit",
     WriteError => "write error",
+    Overflow => "overflow",
 }
 
 /// The status a call fails with for each error code: the one place that
@@ -111,6 +115,7 @@ pub(crate) fn status_of(code: ErrorCode) -> Option<cx_status> {
         C::InvalidSnapshot => cx_status::InvalidSnapshot,
         C::MemoryLimit => cx_status::MemoryLimit,
         C::WriteError => cx_status::WriteError,
+        C::Overflow => cx_status::Overflow,
         C::UnknownDimension
         | C::DimensionNotKept
         | C::PeriodUnavailable
@@ -145,7 +150,6 @@ pub(crate) fn status_of(code: ErrorCode) -> Option<cx_status> {
         | C::InvalidNumber
         | C::DimensionMismatch
         | C::NoSuchColumn
-        | C::Overflow
         | C::NoPredictors
         | C::TooFewCases
         | C::ConstantColumn
@@ -351,6 +355,7 @@ mod tests {
             ("Panic", 10),
             ("MemoryLimit", 11),
             ("WriteError", 12),
+            ("Overflow", 13),
         ];
         assert_eq!(numbers, kept);
         let mut seen = BTreeSet::new();
@@ -365,7 +370,14 @@ mod tests {
             let via_c = unsafe { CStr::from_ptr(cx_status_str(s as c_int)) };
             assert_eq!(via_c.to_str().unwrap(), text);
         }
-        assert_eq!(cx_status::from_int(cx_status::ALL.len() as c_int), None);
+        let past = cx_status::ALL
+            .iter()
+            .map(|&(s, _)| s as c_int)
+            .max()
+            .unwrap()
+            + 1;
+        assert_eq!(cx_status::from_int(past), None);
+        assert_eq!(cx_status::from_int(12), None, "12 is reserved");
     }
 
     #[test]

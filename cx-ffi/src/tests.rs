@@ -555,7 +555,7 @@ fn text_ingest_compare_alerts_snapshot_merge() {
     unsafe { cx_engine_free(r3) };
 
     // Snapshot errors.
-    let bad = snap.replacen("\"version\":1", "\"version\":99", 1);
+    let bad = snap.replacen("\"version\":3", "\"version\":99", 1);
     let (s, n) = c(&bad);
     let mut r2 = ptr::null_mut();
     // SAFETY: valid arguments.

@@ -680,7 +680,7 @@ impl JsEngine {
         Ok(write_json(&self.engine()?.snapshot(), true)?.0)
     }
 
-    /// The engine's statistics as the compact snapshot stream (version 2,
+    /// The engine's statistics as the compact snapshot stream (version 4,
     /// binary): what to store and give back to `Engine.restore`; a few bytes
     /// a response where `snapshotJson()` takes about 1.5 KB a cell.
     #[wasm_bindgen(js_name = snapshotStream)]

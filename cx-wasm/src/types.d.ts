@@ -906,7 +906,7 @@ export interface FactorWeights {
 }
 
 /** A caveat attached to a score. */
-export type Flag = "smallSample" | "zeroVariance" | "partialData" | "noInterval";
+export type Flag = "smallSample" | "zeroVariance" | "partialData" | "noInterval" | "nonFinite";
 
 /** A goal: move a metric from a baseline to a target by a date. */
 export interface Goal {
@@ -2055,6 +2055,13 @@ export interface Snapshot {
   alerts?: Alert[];
   /** Audit cells, sorted by key. */
   audits: [CellKey, AuditCell][];
+  /**
+   * `crc32:` and eight hex digits: the CRC-32 of the document serialized
+   * as compact JSON without this member ([`Snapshot::seal`]). Required in
+   * a document; absent in a stream's header (the stream's own checksum
+   * covers it).
+   */
+  checksum?: string | null;
   /** The engine settings. */
   config: EngineConfig;
   /** Dimension names, in key order. */
@@ -2077,7 +2084,7 @@ export interface Snapshot {
   span?: [number, number] | null;
   /** Interned values per dimension (id 1 is the first). */
   values: (string[])[];
-  /** Snapshot version (1). */
+  /** Snapshot version (3 for a document, 4 in a stream's header). */
   version: number;
 }
 

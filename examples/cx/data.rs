@@ -462,7 +462,15 @@ pub fn scorecard_text(card: &Scorecard) -> String {
                         .join(",")
                 )
             };
-            out.push_str(&format!("  {m:<28}{value}{interval}  n={}{flags}\n", s.n));
+            // A missing value says why ("—" alone would hide an overflow).
+            let reason = match (s.value, &s.reason) {
+                (None, Some(r)) => format!("  ({r})"),
+                _ => String::new(),
+            };
+            out.push_str(&format!(
+                "  {m:<28}{value}{interval}  n={}{flags}{reason}\n",
+                s.n
+            ));
         }
     }
     out.push_str(&format!(

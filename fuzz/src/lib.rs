@@ -250,11 +250,21 @@ pub fn stream(data: &[u8]) {
         }
         b
     };
-    let Some(e) = exercised(Engine::read_snapshot(&bytes[..])) else {
-        return;
-    };
-    if let Ok(expected) = e.query(probe()) {
-        check_snapshot_roundtrip(&e, &serde_json::to_value(expected).unwrap());
+    // As it is: a changed stream is refused (its checksum, if nothing
+    // before); resealed, so the checks behind the checksum are reached.
+    let raw = Engine::read_snapshot(&bytes[..]);
+    let mut sealed = bytes.clone();
+    cx_core::engine::seal_stream(&mut sealed);
+    if raw.is_ok() {
+        assert_eq!(sealed, bytes, "a stream with a wrong checksum restored");
+    }
+    for result in [raw, Engine::read_snapshot(&sealed[..])] {
+        let Some(e) = exercised(result) else {
+            continue;
+        };
+        if let Ok(expected) = e.query(probe()) {
+            check_snapshot_roundtrip(&e, &serde_json::to_value(expected).unwrap());
+        }
     }
 }
 
@@ -604,7 +614,15 @@ pub fn snapshot(data: &[u8]) {
     let Ok(s) = serde_json::from_value::<Snapshot>(doc) else {
         return;
     };
-    let Some(e) = exercised(Engine::restore(s)) else {
+    // As it is (an edit is refused: its checksum, if nothing before), then
+    // sealed again, so the checks behind the checksum are reached.
+    let mut sealed = s.clone();
+    sealed.seal();
+    if let Some(e) = exercised(Engine::restore(s.clone())) {
+        assert_eq!(s, sealed, "a document with a wrong checksum restored");
+        drop(e);
+    }
+    let Some(e) = exercised(Engine::restore(sealed)) else {
         return;
     };
     // A restored engine snapshots to a document that restores again.

@@ -30,6 +30,7 @@ mod csv_fast;
 mod csv_feed;
 mod csv_mapping;
 mod ingest;
+mod integrity;
 mod query;
 mod rows;
 mod snapshot;
@@ -63,6 +64,7 @@ pub use rows::{ResponseIngest, ResponseRef, RowScratch};
 pub use snapshot::{
     Snapshot, MAX_SNAPSHOT_COUNT, SNAPSHOT_FORMAT, SNAPSHOT_STREAM_VERSION, SNAPSHOT_VERSION,
 };
+pub use stream::seal_stream;
 pub use text::{IngestError, JsonLinesFeed, ReadError};
 
 /// Time granularity of the cube.
@@ -233,6 +235,10 @@ pub enum EngineError {
     /// into, or of the snapshot restored): nothing was merged or restored.
     #[error(transparent)]
     MemoryLimit(#[from] MemoryLimit),
+    /// A merge would take the records of one kind past
+    /// [`MAX_SNAPSHOT_COUNT`] (2^53) together: nothing was merged.
+    #[error("overflow: {0}; nothing was merged")]
+    Overflow(String),
     /// A snapshot that cannot be restored.
     #[error("invalid snapshot at {pointer}: {message}")]
     Snapshot {
@@ -610,8 +616,56 @@ impl Engine {
     /// Fails, changing nothing, when the cells would pass
     /// `limits.maxCellBytes`.
     pub fn merge(&mut self, other: &Engine) -> Result<(), EngineError> {
+        self.check_count_totals(other)?;
         self.check_kpi_totals(other)?;
         self.transaction(|e| e.merge_inner(other))?
+    }
+
+    /// The records an engine holds, by kind: customer responses, employee
+    /// responses, audits, KPI observations. Each is at most
+    /// [`MAX_SNAPSHOT_COUNT`] after a restore or a merge, so no sum over
+    /// cells (a query, a comparison) can overflow.
+    pub(crate) fn count_totals(&self) -> [u64; 4] {
+        let sum = |it: &mut dyn Iterator<Item = u64>| it.fold(0u64, u64::saturating_add);
+        [
+            self.responses.rows(),
+            sum(&mut self.employees.iter().map(|(_, c)| c.responses)),
+            sum(&mut self.audits.iter().map(|(_, c)| {
+                let a = &c.compliance.audits;
+                a.count.saturating_add(a.unscored)
+            })),
+            sum(&mut self
+                .kpis
+                .iter()
+                .flat_map(|(_, c)| c.sums.values().map(|k| k.n))),
+        ]
+    }
+
+    /// Refuses a merge that would take the records of a kind past
+    /// [`MAX_SNAPSHOT_COUNT`] (2^53), before anything changes.
+    fn check_count_totals(&self, other: &Engine) -> Result<(), EngineError> {
+        let kinds = [
+            "customer responses",
+            "employee responses",
+            "audits",
+            "KPI observations",
+        ];
+        for ((mine, theirs), kind) in self
+            .count_totals()
+            .into_iter()
+            .zip(other.count_totals())
+            .zip(kinds)
+        {
+            if mine
+                .checked_add(theirs)
+                .is_none_or(|t| t > MAX_SNAPSHOT_COUNT)
+            {
+                return Err(EngineError::Overflow(format!(
+                    "the engines hold {mine} and {theirs} {kind}, more than {MAX_SNAPSHOT_COUNT} (2^53) together, the most an engine counts exactly"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Refuses a merge whose KPI totals would overflow, before anything
@@ -783,6 +837,7 @@ impl EngineError {
             EngineError::Incompatible(_) => ErrorCode::IncompatibleEngines,
             EngineError::TooManyValues { .. } => ErrorCode::TooManyValues,
             EngineError::Snapshot { .. } => ErrorCode::InvalidSnapshot,
+            EngineError::Overflow(_) => ErrorCode::Overflow,
             EngineError::MemoryLimit(e) => e.code(),
         }
     }
@@ -794,7 +849,8 @@ impl EngineError {
             EngineError::UnknownCubeDimension(_) => "/cube/dimensions".into(),
             EngineError::Incompatible(_)
             | EngineError::TooManyValues { .. }
-            | EngineError::MemoryLimit(_) => String::new(),
+            | EngineError::MemoryLimit(_)
+            | EngineError::Overflow(_) => String::new(),
             EngineError::Snapshot { pointer, .. } => pointer.clone(),
         }
     }

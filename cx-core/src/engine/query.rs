@@ -597,7 +597,7 @@ impl Engine {
                 key: q.group_by.iter().map(|g| g.to_string()).zip(key).collect(),
                 scores: metrics
                     .iter()
-                    .map(|m| (m.to_string(), self.score(m, &t, level, method)))
+                    .map(|m| (m.to_string(), self.score(m, &t, level, method).finite()))
                     .collect(),
             })
             .collect();

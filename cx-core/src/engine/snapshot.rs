@@ -1,10 +1,16 @@
 //! Snapshots: the engine's statistics as a versioned serde document (never
 //! the rows), restorable on any machine, and mergeable after restore.
+//!
+//! A document carries a `checksum` (see [`Snapshot::seal`]); restoring checks
+//! its shapes and ids here, what its numbers say in `integrity.rs`, then the
+//! checksum, so an inconsistent edit is refused naming its pointer and a
+//! consistent one is refused by the checksum.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell, ResponseCell};
+use super::integrity::{add_total, check_response_totals, check_span, document_checksum, Buckets};
 use super::{Alert, Engine, EngineConfig, EngineError, Interner};
 use crate::diagnostic::escape_pointer_token;
 use crate::plan::Plan;
@@ -12,10 +18,16 @@ use crate::score::Histogram;
 
 /// The `format` of every snapshot document.
 pub const SNAPSHOT_FORMAT: &str = "cx-snapshot";
-/// The snapshot version this crate writes and reads.
-pub const SNAPSHOT_VERSION: u32 = 1;
-/// The version of the compact snapshot stream ([`Engine::write_snapshot`]).
-pub const SNAPSHOT_STREAM_VERSION: u32 = 2;
+/// The version of the snapshot document this crate writes and reads (3:
+/// the document with its `checksum`). Versions 1 (the document without a
+/// checksum) and 2 (the stream without one) are refused: they were written
+/// by an older cx and cannot be told from a tampered snapshot.
+pub const SNAPSHOT_VERSION: u32 = 3;
+/// The version of the compact snapshot stream ([`Engine::write_snapshot`]):
+/// 4, the stream ending with the CRC-32 of every byte before it.
+pub const SNAPSHOT_STREAM_VERSION: u32 = 4;
+/// The oldest snapshot version this crate reads.
+const OLDEST_READ: u32 = SNAPSHOT_VERSION;
 
 /// The largest count a snapshot may hold (2^53, the largest integer every
 /// JSON reader keeps exact). Far above any real volume, and far enough below
@@ -29,7 +41,7 @@ pub const MAX_SNAPSHOT_COUNT: u64 = 1 << 53;
 pub struct Snapshot {
     /// Always `cx-snapshot`.
     pub format: String,
-    /// Snapshot version (1).
+    /// Snapshot version (3 for a document, 4 in a stream's header).
     pub version: u32,
     /// The plan the statistics belong to.
     pub plan: Plan,
@@ -58,6 +70,23 @@ pub struct Snapshot {
     /// the newest `config.limits.maxAlertsKept` of them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alerts: Vec<Alert>,
+    /// `crc32:` and eight hex digits: the CRC-32 of the document serialized
+    /// as compact JSON without this member ([`Snapshot::seal`]). Required in
+    /// a document; absent in a stream's header (the stream's own checksum
+    /// covers it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<String>,
+}
+
+impl Snapshot {
+    /// Sets [`Snapshot::checksum`] for the document as it is now.
+    /// [`Engine::snapshot`] returns sealed documents; seal again after
+    /// editing one on purpose (a restore refuses a document whose checksum
+    /// does not match, as it refuses any tampered snapshot).
+    pub fn seal(&mut self) {
+        self.checksum = None;
+        self.checksum = Some(document_checksum(self));
+    }
 }
 
 fn sorted<T: Clone>(m: &CellMap<T>) -> Vec<(CellKey, T)> {
@@ -178,6 +207,139 @@ fn check_counts(s: &Snapshot) -> Result<(), EngineError> {
     Ok(())
 }
 
+/// A snapshot `found` where this cx reads `expected` (at `pointer`): an
+/// older version is refused with what to do about it.
+pub(crate) fn check_version(found: u32, expected: u32, pointer: &str) -> Result<(), EngineError> {
+    // Documents were versions 1 and 3, streams 2 and 4.
+    let kind = |v: u32| {
+        if matches!(v, 2 | 4) {
+            "stream"
+        } else {
+            "document"
+        }
+    };
+    let reads = format!(
+        "this cx reads snapshot version {SNAPSHOT_VERSION} (a document) and {SNAPSHOT_STREAM_VERSION} (a stream)"
+    );
+    if found == expected {
+        Ok(())
+    } else if found < OLDEST_READ {
+        Err(bad(
+            pointer.into(),
+            format!(
+                "snapshot version {found} (a {}) was written by an older cx, without a checksum, and cannot be told from a tampered one; {reads}: write the snapshot again from the data",
+                kind(found)
+            ),
+        ))
+    } else if found > SNAPSHOT_STREAM_VERSION {
+        Err(bad(
+            pointer.into(),
+            format!("snapshot version {found} was written by a newer cx; {reads}"),
+        ))
+    } else {
+        Err(bad(
+            pointer.into(),
+            format!(
+                "expected a snapshot {} (version {expected}) here, not version {found}",
+                kind(expected)
+            ),
+        ))
+    }
+}
+
+/// A document's checksum (`sealed`, computed; `None` for a stream's header)
+/// against the one it carries.
+fn check_checksum(claimed: Option<String>, sealed: Option<String>) -> Result<(), EngineError> {
+    match (claimed, sealed) {
+        (None, None) => Ok(()),
+        (Some(_), None) => Err(bad(
+            "/checksum".into(),
+            "a stream's header carries no checksum (the stream's last bytes do)",
+        )),
+        (None, Some(_)) => Err(bad(
+            "/checksum".into(),
+            "the document has no checksum: it was not written by cx, or the member was removed",
+        )),
+        (Some(c), Some(s)) if c == s => Ok(()),
+        (Some(c), Some(s)) => Err(bad(
+            "/checksum".into(),
+            format!(
+                "the checksum is {c} but the document gives {s}: the snapshot was changed after it was written"
+            ),
+        )),
+    }
+}
+
+/// What the numbers of a document say, beyond their shapes: see
+/// `integrity.rs`.
+fn check_semantics(s: &Snapshot) -> Result<(), EngineError> {
+    let has_cells = !(s.responses.is_empty()
+        && s.employees.is_empty()
+        && s.audits.is_empty()
+        && s.kpis.is_empty());
+    check_span(s.span, s.last_response, has_cells)?;
+    let buckets = Buckets::new(s.config.cube.granularity, s.span);
+    buckets.check_keys(&s.responses, "responses")?;
+    buckets.check_keys(&s.employees, "employees")?;
+    buckets.check_keys(&s.audits, "audits")?;
+    buckets.check_keys(&s.kpis, "kpis")?;
+    let mut total = 0u64;
+    for (i, (_, c)) in s.responses.iter().enumerate() {
+        let p = format!("/responses/{i}/1");
+        check_response_totals(c, &p)?;
+        add_total(&mut total, c.responses, || format!("{p}/responses"))?;
+    }
+    let mut total = 0u64;
+    for (i, (_, c)) in s.employees.iter().enumerate() {
+        let p = format!("/employees/{i}/1");
+        add_total(&mut total, c.responses, || format!("{p}/responses"))?;
+        within_histogram(&c.enps, c.responses, || format!("{p}/enps"))?;
+        for (j, h) in c.items.iter().enumerate() {
+            within_histogram(h, c.responses, || format!("{p}/items/{j}"))?;
+        }
+    }
+    let mut total = 0u64;
+    for (i, (_, c)) in s.audits.iter().enumerate() {
+        let p = format!("/audits/{i}/1");
+        let a = &c.compliance.audits;
+        let audits = a.count.saturating_add(a.unscored);
+        add_total(&mut total, audits, || {
+            format!("{p}/compliance/audits/count")
+        })?;
+        if c.critical_failures > audits {
+            return Err(bad(
+                format!("{p}/criticalFailures"),
+                format!(
+                    "{} audits with a critical failure, more than the cell's {audits} audits",
+                    c.critical_failures
+                ),
+            ));
+        }
+    }
+    let mut total = 0u64;
+    for (i, (_, c)) in s.kpis.iter().enumerate() {
+        for (name, k) in &c.sums {
+            add_total(&mut total, k.n, || {
+                format!("/kpis/{i}/1/sums/{}/n", escape_pointer_token(name))
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// A histogram of a cell of `n` responses (at `p`) holds at most `n`
+/// answers.
+fn within_histogram(h: &Histogram, n: u64, p: impl FnOnce() -> String) -> Result<(), EngineError> {
+    let t = h.counts.iter().fold(0u64, |a, &c| a.saturating_add(c));
+    if t <= n {
+        return Ok(());
+    }
+    Err(bad(
+        p(),
+        format!("{t} ratings, more than the cell's {n} responses"),
+    ))
+}
+
 impl Engine {
     /// Every customer-response cell with its statistics, sorted by key.
     fn response_cells(&self) -> Vec<(CellKey, ResponseCell)> {
@@ -196,14 +358,15 @@ impl Engine {
         v
     }
 
-    /// The engine's statistics as a versioned document (version 1: every
+    /// The engine's statistics as a versioned document (version 3: every
     /// customer-response cell as histograms and co-moments, so a document
-    /// to read or export; [`Engine::write_snapshot`] writes the compact
-    /// stream).
+    /// to read or export, sealed with its `checksum`;
+    /// [`Engine::write_snapshot`] writes the compact stream).
     pub fn snapshot(&self) -> Snapshot {
         let mut s = self.snapshot_header();
         s.version = SNAPSHOT_VERSION;
         s.responses = self.response_cells();
+        s.seal();
         s
     }
 
@@ -224,6 +387,7 @@ impl Engine {
             span: self.span,
             last_response: self.last_response,
             alerts: self.alerts(),
+            checksum: None,
         }
     }
 
@@ -234,25 +398,33 @@ impl Engine {
     }
 
     /// [`Engine::restore`] of a document of snapshot version `version` (a
-    /// version 2 stream's header holds no customer-response cell).
-    pub(crate) fn restore_version(s: Snapshot, version: u32) -> Result<Engine, EngineError> {
+    /// stream's header holds no customer-response cell and no checksum).
+    pub(crate) fn restore_version(mut s: Snapshot, version: u32) -> Result<Engine, EngineError> {
         if s.format != SNAPSHOT_FORMAT {
             return Err(bad(
                 "/format".into(),
                 format!("expected `{SNAPSHOT_FORMAT}`, found `{}`", s.format),
             ));
         }
-        if s.version != version {
-            return Err(bad(
-                "/version".into(),
-                format!(
-                    "expected snapshot version {version} here (this cx reads versions 1 and 2), not {}",
-                    s.version
-                ),
-            ));
-        }
+        check_version(s.version, version, "/version")?;
+        // The checksum is compared last, so that an inconsistent edit is
+        // refused naming what is wrong.
+        let claimed = s.checksum.take();
+        let sealed = (version == SNAPSHOT_VERSION).then(|| document_checksum(&s));
         check_counts(&s)?;
-        let mut e = Engine::with_config(s.plan, s.config)?;
+        check_semantics(&s)?;
+        // A plan or cube the engine refuses is the snapshot's fault: an
+        // invalid snapshot, pointing into it.
+        let mut e = Engine::with_config(s.plan, s.config).map_err(|e| {
+            let at = match e {
+                EngineError::InvalidPlan(_) => "/plan",
+                _ => "/config",
+            };
+            bad(
+                format!("{at}{}", e.pointer()),
+                format!("the snapshot's {}: {e}", &at[1..]),
+            )
+        })?;
         if e.dims != s.dimensions {
             return Err(bad(
                 "/dimensions".into(),
@@ -364,6 +536,7 @@ impl Engine {
         for a in s.alerts {
             e.alerts.push(a);
         }
+        check_checksum(claimed, sealed)?;
         e.check_restored()?;
         Ok(e)
     }

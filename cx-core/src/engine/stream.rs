@@ -1,10 +1,11 @@
-//! The compact snapshot stream (version 2), written and read one cell at a
+//! The compact snapshot stream (version 4), written and read one cell at a
 //! time, so neither side holds more than the engine and one cell.
 //!
 //! ```text
-//! "CXSNAP" 0x00 0x02        magic and stream version
-//! u64 LE  n, n bytes        the header: a version-2 snapshot document
-//!                           (JSON) without customer-response cells
+//! "CXSNAP" 0x00 0x04        magic and stream version
+//! u64 LE  n, n bytes        the header: a version-4 snapshot document
+//!                           (JSON) without customer-response cells nor
+//!                           checksum
 //! u64 LE  cells             customer-response cells, then each:
 //!   zigzag varint           time bucket
 //!   varint × dimensions     interned value ids
@@ -12,27 +13,63 @@
 //!                           ⌈codes / 2⌉ bytes of 4-bit codes;
 //!                           0: a dense cell (its counts as varints)
 //! "CXEND" 0x00 0x00 0x00    end mark: a cut stream is an error
+//! u32 LE                    CRC-32 (IEEE) of every byte before it
 //! ```
 //!
-//! Every id, count, code and shape is checked as a version-1 document's
-//! are: a corrupted stream is an error naming the cell (`/responses/7`) and
-//! the byte, never a panic. [`Engine::read_snapshot`] also reads version-1
-//! JSON documents.
+//! Every id, count, code and shape is checked as a document's are, and
+//! what the numbers say too (`integrity.rs`): a corrupted stream is an
+//! error naming the cell (`/responses/7`) and the byte, never a panic. The
+//! CRC-32 detects every burst error of up to 32 bits, so any one changed
+//! byte (magic, version, header, cells, end mark or the checksum itself)
+//! is refused. Streams of version 2 (no checksum) are refused as written by
+//! an older cx. [`Engine::read_snapshot`] also reads snapshot documents.
 
 use std::fmt::Write as _;
 use std::io::{BufReader, Read, Write};
 
 use super::cells::{AttributeCell, ResponseCell};
-use super::snapshot::{bad, check_response_counts, check_response_shape, count};
+use super::integrity::{add_total, check_response_totals, Buckets};
+use super::snapshot::{bad, check_response_counts, check_response_shape, check_version, count};
 use super::snapshot::{Snapshot, SNAPSHOT_STREAM_VERSION};
 use super::store::CellForm;
 use super::{Engine, EngineError};
 use crate::score::{CoMoments, Histogram, PairedDiff, HISTOGRAM_POINTS};
 
-/// The first bytes of a version-2 stream.
-const MAGIC: &[u8; 8] = b"CXSNAP\x00\x02";
-/// The last bytes of a version-2 stream.
+/// The first bytes of a version-4 stream.
+const MAGIC: &[u8; 8] = b"CXSNAP\x00\x04";
+/// The end mark of a version-4 stream (its checksum follows).
 const END: &[u8; 8] = b"CXEND\x00\x00\x00";
+
+/// A writer that keeps the CRC-32 of every byte written through it.
+struct Crc<W> {
+    inner: W,
+    hasher: crc32fast::Hasher,
+}
+
+impl<W: Write> Write for Crc<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Replaces the checksum at the end of a stream (its last 4 bytes) with the
+/// CRC-32 of every byte before it: for tools and tests that edit a stream
+/// on purpose and then need it read (the `stream` fuzz target reaches the
+/// checks behind the checksum this way). Does nothing to fewer than 4
+/// bytes.
+pub fn seal_stream(bytes: &mut [u8]) {
+    let Some(body) = bytes.len().checked_sub(4) else {
+        return;
+    };
+    let crc = crc32fast::hash(&bytes[..body]);
+    bytes[body..].copy_from_slice(&crc.to_le_bytes());
+}
 /// The largest header read (the plan, settings, interned values and the
 /// small cell maps).
 const MAX_HEADER: u64 = 1 << 30;
@@ -94,7 +131,7 @@ fn write_dense(w: &mut impl Write, c: &ResponseCell) -> std::io::Result<()> {
 
 impl Engine {
     /// Writes the engine's statistics as a compact snapshot stream (version
-    /// 2): the plan, settings and interned values, then one customer-response
+    /// 4, ending with the CRC-32 of every byte before it): the plan, settings and interned values, then one customer-response
     /// cell at a time (a sparse cell as its packed ratings). Memory holds
     /// one cell beyond the engine. [`Engine::read_snapshot`] reads it back
     /// on any machine. Alerts are not part of a snapshot.
@@ -112,7 +149,11 @@ impl Engine {
     /// assert_eq!(restored.stats().rows, 1);
     /// ```
     pub fn write_snapshot<W: Write>(&self, writer: W) -> std::io::Result<()> {
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, writer);
+        let crc = Crc {
+            inner: writer,
+            hasher: crc32fast::Hasher::new(),
+        };
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, crc);
         let mut header = self.snapshot_header();
         header.version = SNAPSHOT_STREAM_VERSION;
         let json = serde_json::to_vec(&header).map_err(std::io::Error::other)?;
@@ -145,11 +186,14 @@ impl Engine {
             }
         }
         w.write_all(END)?;
-        w.flush()
+        let mut crc = w.into_inner().map_err(|e| e.into_error())?;
+        let sum = crc.hasher.clone().finalize();
+        crc.inner.write_all(&sum.to_le_bytes())?;
+        crc.inner.flush()
     }
 
-    /// Rebuilds an engine from a snapshot stream of version 2
-    /// ([`Engine::write_snapshot`]) or a version-1 JSON document
+    /// Rebuilds an engine from a snapshot stream of version 4
+    /// ([`Engine::write_snapshot`]) or a version-3 JSON document
     /// ([`Engine::snapshot`] as text), read from any reader. Every id, count
     /// and shape is checked: a corrupted or cut stream is an
     /// [`EngineError::Snapshot`] naming where, never a panic.
@@ -157,6 +201,7 @@ impl Engine {
         let mut r = Reader {
             inner: BufReader::with_capacity(1 << 16, reader),
             at: 0,
+            hasher: crc32fast::Hasher::new(),
         };
         // The first 8 bytes (fewer in a shorter input) tell a stream from a
         // JSON document.
@@ -171,6 +216,7 @@ impl Engine {
             }
         }
         r.at = got as u64;
+        r.hasher.update(&magic[..got]);
         if !magic[..got].starts_with(&MAGIC[..6]) {
             // A JSON document may start with a byte-order mark
             // (`json::strip_bom`).
@@ -188,15 +234,13 @@ impl Engine {
                 })?;
             return Engine::restore(doc);
         }
-        if magic != *MAGIC {
-            return Err(bad(
-                "/version".into(),
-                format!(
-                    "stream version {}; this cx reads version {SNAPSHOT_STREAM_VERSION}",
-                    magic[7]
-                ),
-            ));
+        if got < magic.len() {
+            return Err(r.bad("", "the stream ends early: it was cut"));
         }
+        if magic[6] != 0 {
+            return Err(r.bad("/version", "not a snapshot stream version"));
+        }
+        check_version(u32::from(magic[7]), SNAPSHOT_STREAM_VERSION, "/version")?;
         let len = r.u64("")?;
         if len > MAX_HEADER {
             return Err(r.bad("", format!("a header of {len} bytes; at most {MAX_HEADER}")));
@@ -224,6 +268,8 @@ impl Engine {
 struct Reader<R> {
     inner: BufReader<R>,
     at: u64,
+    /// The CRC-32 of every byte read so far.
+    hasher: crc32fast::Hasher,
 }
 
 impl<R: Read> Reader<R> {
@@ -239,6 +285,7 @@ impl<R: Read> Reader<R> {
         match self.inner.read_exact(buf) {
             Ok(()) => {
                 self.at += buf.len() as u64;
+                self.hasher.update(buf);
                 Ok(())
             }
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
@@ -284,6 +331,14 @@ impl<R: Read> Reader<R> {
         engine
             .responses
             .reserve_cells(usize::try_from(n.min(1 << 20)).unwrap_or(0));
+        if n > 0 && engine.span.is_none() {
+            return Err(self.bad(
+                "/span",
+                "no span (earliest and latest observation) although the stream has cells",
+            ));
+        }
+        let buckets = Buckets::new(engine.config.cube.granularity, engine.span);
+        let mut total = 0u64;
         let mut dims = vec![0u32; n_dims];
         // The cell's pointer, rewritten in place (no allocation per cell).
         let mut p = String::new();
@@ -292,6 +347,7 @@ impl<R: Read> Reader<R> {
             let _ = write!(p, "/responses/{i}");
             let bucket = i32::try_from(self.signed(&p)?)
                 .map_err(|_| self.bad(&format!("{p}/bucket"), "a time bucket out of range"))?;
+            buckets.check(bucket, || p.clone())?;
             for (d, slot) in dims.iter_mut().enumerate() {
                 let id = self.varint(&p)?;
                 if id > values[d] as u64 {
@@ -304,9 +360,11 @@ impl<R: Read> Reader<R> {
             let k = self.varint(&p)?;
             let fresh = if k == 0 {
                 let cell = self.dense(engine.plan.attributes.len(), &p)?;
+                add_total(&mut total, cell.responses, || format!("{p}/responses"))?;
                 engine.responses.insert_dense(bucket, &dims, cell)
             } else {
                 let rows = self.rows(engine, k, &p)?;
+                add_total(&mut total, k, || format!("{p}/rows"))?;
                 engine.responses.insert_sparse(bucket, &dims, &rows)
             };
             if !fresh {
@@ -318,9 +376,22 @@ impl<R: Read> Reader<R> {
         }
         let mut end = [0u8; 8];
         self.exact(&mut end, "")?;
+        if end != *END {
+            return Err(self.bad("", "expected the end mark of the stream"));
+        }
+        let sum = self.hasher.clone().finalize();
+        let mut claimed = [0u8; 4];
+        self.exact(&mut claimed, "")?;
         let mut more = [0u8; 1];
-        if end != *END || self.inner.read(&mut more).map_err(|e| self.io(e))? != 0 {
+        if self.inner.read(&mut more).map_err(|e| self.io(e))? != 0 {
             return Err(self.bad("", "expected the end of the stream"));
+        }
+        let claimed = u32::from_le_bytes(claimed);
+        if claimed != sum {
+            return Err(self.bad(
+                "",
+                format!("the checksum is {claimed:08x} but the stream gives {sum:08x}: the snapshot was changed after it was written"),
+            ));
         }
         Ok(())
     }
@@ -379,7 +450,7 @@ impl<R: Read> Reader<R> {
         })
     }
 
-    /// A dense cell at `p`, checked as a version-1 document's cells are.
+    /// A dense cell at `p`, checked as a document's cells are.
     fn dense(&mut self, n_attr: usize, p: &str) -> Result<ResponseCell, EngineError> {
         let mut c = ResponseCell {
             responses: self.varint(&format!("{p}/responses"))?,
@@ -408,6 +479,7 @@ impl<R: Read> Reader<R> {
         c.drivers_overall = self.comoments(&format!("{p}/driversOverall"), n_attr)?;
         check_response_counts(&c, p)?;
         check_response_shape(&c, p, n_attr)?;
+        check_response_totals(&c, p)?;
         count(c.responses, || format!("{p}/responses"))?;
         Ok(c)
     }

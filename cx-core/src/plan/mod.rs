@@ -15,6 +15,7 @@
 //! [`trace`] ([`Plan::trace`]); the scores live in [`crate::score`].
 
 pub mod id;
+mod numbers;
 pub(crate) mod parse;
 pub mod trace;
 pub mod validate;
@@ -26,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::metric::MetricId;
 pub use crate::score::{Factor, FactorWeights, Scale};
 
+pub use numbers::{MAX_WEIGHT, MIN_WEIGHT};
 pub use parse::PlanError;
 pub use trace::Trace;
 pub use validate::codes;

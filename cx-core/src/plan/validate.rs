@@ -310,6 +310,7 @@ impl Plan {
         c.check_evaluation();
         c.check_interventions_benchmarks();
         c.check_thresholds();
+        c.out.extend(super::numbers::check_weights(self));
         c.advice();
         let mut out = c.out;
         out.sort_by_key(|d| d.severity);

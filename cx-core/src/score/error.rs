@@ -70,7 +70,7 @@ pub enum ScoreError {
         columns: usize,
     },
     /// An integer sum would overflow.
-    #[error("integer overflow in {0}")]
+    #[error("overflow: {0} would pass 18446744073709551615 (2^64 − 1), the largest count")]
     Overflow(&'static str),
     /// No predictor to analyse.
     #[error("relative importance needs at least one predictor")]

@@ -60,11 +60,12 @@ pub enum GoalStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GoalProgress {
-    /// Progress in percent; `None` without data or when target = baseline.
+    /// Progress in percent; `None` without data, when target = baseline,
+    /// or when it is too large for a 64-bit float.
     pub progress: Option<f64>,
     /// Status.
     pub status: GoalStatus,
-    /// Linear projection at the target date, when computable.
+    /// Linear projection at the target date, when computable (and finite).
     pub projected: Option<f64>,
 }
 
@@ -95,15 +96,17 @@ pub fn goal_progress(g: &GoalInput) -> Result<GoalProgress, ScoreError> {
         });
     };
     let span = g.target - g.baseline;
-    let progress = (span != 0.0).then(|| (current - g.baseline) / span * 100.0);
+    // Never infinity nor NaN: a number too large for a float is `None`.
+    let progress =
+        Some((current - g.baseline) / span * 100.0).filter(|p| span != 0.0 && p.is_finite());
     let meets = |x: f64| match g.direction {
         Direction::HigherIsBetter => x >= g.target,
         Direction::LowerIsBetter => x <= g.target,
     };
     let elapsed = (g.as_of - g.baseline_date).num_days();
     let total = (g.target_date - g.baseline_date).num_days();
-    let projected =
-        (elapsed > 0).then(|| g.baseline + (current - g.baseline) / elapsed as f64 * total as f64);
+    let projected = Some(g.baseline + (current - g.baseline) / elapsed as f64 * total as f64)
+        .filter(|p| elapsed > 0 && p.is_finite());
     let status = if meets(current) {
         GoalStatus::Achieved
     } else if g.as_of > g.target_date {

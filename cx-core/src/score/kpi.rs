@@ -3,7 +3,9 @@
 //! period-over-period change judged by the KPI's good direction.
 //!
 //! Rates are in percent, the complaint rate per 1,000 customers. A zero or
-//! invalid denominator gives `value: None` with a `reason`, never NaN.
+//! invalid denominator, or a value too large for a 64-bit float (sales of
+//! 1.7e308 over 5e-324 orders), gives `value: None` with a `reason`, never
+//! NaN nor infinity.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -37,8 +39,14 @@ fn ratio(num: f64, den: f64, factor: f64, what: &str) -> KpiValue {
     if den == 0.0 {
         return KpiValue::none(&format!("{what}: the denominator is zero"));
     }
+    let value = num / den * factor;
+    if !value.is_finite() {
+        return KpiValue::none(&format!(
+            "{what}: {num:e} / {den:e} is too large to represent (overflow)"
+        ));
+    }
     KpiValue {
-        value: Some(num / den * factor),
+        value: Some(value),
         reason: None,
     }
 }
@@ -102,7 +110,9 @@ pub struct Change {
     pub trend: Trend,
 }
 
-/// The change from `previous` to `current`; `None` when either is not finite.
+/// The change from `previous` to `current`; `None` when either is not
+/// finite or the difference overflows; `relative` is `None` when previous
+/// is 0 or the ratio overflows.
 ///
 /// ```
 /// use cx_core::metric::Direction;
@@ -116,6 +126,9 @@ pub fn change(previous: f64, current: f64, direction: Direction) -> Option<Chang
         return None;
     }
     let delta = current - previous;
+    if !delta.is_finite() {
+        return None;
+    }
     let trend = if delta == 0.0 {
         Trend::Unchanged
     } else if (delta > 0.0) == (direction == Direction::HigherIsBetter) {
@@ -125,7 +138,7 @@ pub fn change(previous: f64, current: f64, direction: Direction) -> Option<Chang
     };
     Some(Change {
         delta,
-        relative: (previous != 0.0).then(|| delta / previous.abs() * 100.0),
+        relative: Some(delta / previous.abs() * 100.0).filter(|r| previous != 0.0 && r.is_finite()),
         trend,
     })
 }

@@ -107,7 +107,20 @@ impl NpsCounts {
         self.promoters = self.promoters.saturating_add(other.promoters);
     }
 
-    /// Total responses (saturating).
+    /// Total responses, or [`ScoreError::Overflow`] when the three counts
+    /// sum past `u64::MAX` (every score of these counts fails the same way:
+    /// a total that cannot be counted is no sample).
+    pub fn checked_n(&self) -> Result<u64, ScoreError> {
+        self.detractors
+            .checked_add(self.passives)
+            .and_then(|n| n.checked_add(self.promoters))
+            .ok_or(ScoreError::Overflow(
+                "the number of responses (detractors + passives + promoters)",
+            ))
+    }
+
+    /// Total responses (saturating; [`NpsCounts::checked_n`] fails
+    /// instead).
     pub fn n(&self) -> u64 {
         self.detractors
             .saturating_add(self.passives)
@@ -159,6 +172,7 @@ pub fn nps_variance(p_detractors: f64, p_promoters: f64) -> f64 {
 /// ```
 pub fn nps(counts: &NpsCounts, method: NpsMethod, level: f64) -> Result<Score, ScoreError> {
     let z = z_quantile(level)?;
+    let total = counts.checked_n()?;
     let (d, pa, pr) = counts.as_f64();
     let Some((value, var, n)) = estimate(d, pa, pr) else {
         return Ok(Score {
@@ -181,7 +195,7 @@ pub fn nps(counts: &NpsCounts, method: NpsMethod, level: f64) -> Result<Score, S
     };
     let mut s = Score {
         value: Some(value * 100.0),
-        n: counts.n(),
+        n: total,
         se: Some(se * 100.0),
         interval: Some(Interval {
             low: low * 100.0,
@@ -281,6 +295,7 @@ pub struct ZTest {
 /// assert!((t.p - 1.2248e-4).abs() < 1e-7);
 /// ```
 pub fn nps_z_test(counts: &NpsCounts, null: f64) -> Option<ZTest> {
+    counts.checked_n().ok()?;
     let (d, pa, pr) = counts.as_f64();
     let (value, var, n) = estimate(d, pa, pr)?;
     let se = (var / n).sqrt();
@@ -332,6 +347,8 @@ pub fn nps_diff(
 ) -> Result<NpsDiff, ScoreError> {
     check_level(level)?;
     let z = z_quantile(level)?;
+    a.checked_n()?;
+    b.checked_n()?;
     let (ad, apa, apr) = a.as_f64();
     let (bd, bpa, bpr) = b.as_f64();
     let (Some((va, vara, na)), Some((vb, varb, nb))) =

@@ -67,6 +67,10 @@ pub enum Flag {
     PartialData,
     /// Too few observations for an interval (e.g. a t interval with n < 2).
     NoInterval,
+    /// A result too large for a 64-bit float (or undefined): it is `null`
+    /// (with what depends on it) and `reason` says which; never infinity
+    /// nor NaN.
+    NonFinite,
 }
 
 /// One point of a rating distribution.
@@ -153,6 +157,62 @@ impl Score {
         if !self.flags.contains(&flag) {
             self.flags.push(flag);
         }
+    }
+
+    /// The score with every non-finite number replaced by `None`, flagged
+    /// [`Flag::NonFinite`] with a `reason`: the one guard that keeps
+    /// infinity and NaN out of every surface (JSON has neither; text would
+    /// print `inf`). A value that is not finite takes its standard error and
+    /// interval with it.
+    pub fn finite(mut self) -> Score {
+        let mut what = Vec::new();
+        if self.value.is_some_and(|v| !v.is_finite()) {
+            self.value = None;
+            self.se = None;
+            self.interval = None;
+            what.push("the value");
+        }
+        if self.se.is_some_and(|v| !v.is_finite()) {
+            self.se = None;
+            self.interval = None;
+            what.push("the standard error");
+        }
+        if self
+            .interval
+            .is_some_and(|i| !(i.low.is_finite() && i.high.is_finite()))
+        {
+            self.interval = None;
+            what.push("the interval");
+        }
+        for (name, slot) in [
+            ("the mean", &mut self.mean),
+            ("the share agreeing", &mut self.agree),
+            ("the index", &mut self.index),
+            ("the top-two-box share", &mut self.top_two_box),
+        ] {
+            if slot.is_some_and(|v| !v.is_finite()) {
+                *slot = None;
+                what.push(name);
+            }
+        }
+        if let Some(d) = &mut self.distribution {
+            if d.iter().any(|b| !b.share.is_finite()) {
+                self.distribution = None;
+                what.push("the distribution");
+            }
+        }
+        if !what.is_empty() {
+            self.add_flag(Flag::NonFinite);
+            let why = format!(
+                "{} cannot be represented (too large for a 64-bit float, or undefined)",
+                what.join(", ")
+            );
+            self.reason = Some(match self.reason.take() {
+                Some(r) => format!("{r}; {why}"),
+                None => why,
+            });
+        }
+        self
     }
 
     /// Sets [`Flag::SmallSample`] when 0 < n < `min_n` (an empty score

@@ -590,7 +590,7 @@ static void test_compare_snapshot_merge(void)
     /* Snapshot errors. */
     bad = malloc(snap.len + 1);
     memcpy(bad, snap.ptr, snap.len + 1);
-    p = strstr(bad, "\"version\":1");
+    p = strstr(bad, "\"version\":3");
     CX_CHECK(p != NULL);
     if (p != NULL)
         p[10] = '7';
