@@ -24,7 +24,7 @@ use crate::error::ParseError;
 /// use cx_core::json::from_json_positioned;
 /// let err = from_json_positioned::<Vec<u8>>("[1,\n 2, \"x\"]").unwrap_err();
 /// assert_eq!((err.line, err.column, err.pointer.as_str()), (2, 7, "/2"));
-/// assert_eq!(err.message, "invalid type: string \"x\", expected u8");
+/// assert_eq!(err.message, "invalid type: string \"x\", expected a whole number from 0 to 255");
 /// ```
 pub fn from_json_positioned<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     let text = strip_bom(text);
