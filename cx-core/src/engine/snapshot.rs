@@ -414,130 +414,159 @@ impl Engine {
         check_counts(&s)?;
         check_semantics(&s)?;
         // A plan or cube the engine refuses is the snapshot's fault: an
-        // invalid snapshot, pointing into it.
-        let mut e = Engine::with_config(s.plan, s.config).map_err(|e| {
-            let at = match e {
-                EngineError::InvalidPlan(_) => "/plan",
-                _ => "/config",
-            };
-            bad(
-                format!("{at}{}", e.pointer()),
-                format!("the snapshot's {}: {e}", &at[1..]),
-            )
-        })?;
-        if e.dims != s.dimensions {
+        // invalid snapshot, pointing into it. (The plan is cloned so that
+        // the checks below can still read the whole snapshot.)
+        let mut e =
+            Engine::with_config(s.plan.clone(), std::mem::take(&mut s.config)).map_err(|e| {
+                let at = match e {
+                    EngineError::InvalidPlan(_) => "/plan",
+                    _ => "/config",
+                };
+                bad(
+                    format!("{at}{}", e.pointer()),
+                    format!("the snapshot's {}: {e}", &at[1..]),
+                )
+            })?;
+        check_dictionaries(&s.dimensions, &s.values, &s.items, &e)?;
+        check_cell_keys(&s, e.plan.attributes.len())?;
+        e.fill_from(s)?;
+        check_checksum(claimed, sealed)?;
+        e.check_restored()?;
+        Ok(e)
+    }
+}
+
+/// The dictionaries of a snapshot against the engine its plan and cube
+/// make: the dimensions, their values (within the limit, no duplicate) and
+/// the item names (no duplicate).
+fn check_dictionaries(
+    dimensions: &[String],
+    values: &[Vec<String>],
+    items: &[String],
+    e: &Engine,
+) -> Result<(), EngineError> {
+    if e.dims != dimensions {
+        return Err(bad(
+            "/dimensions".into(),
+            format!("expected {:?} for this plan and cube", e.dims),
+        ));
+    }
+    if values.len() != e.dims.len() {
+        return Err(bad(
+            "/values".into(),
+            format!("expected {} lists of values", e.dims.len()),
+        ));
+    }
+    let max_values = e.config.limits.max_distinct_values;
+    for (d, vals) in values.iter().enumerate() {
+        if vals.len() > max_values {
             return Err(bad(
-                "/dimensions".into(),
-                format!("expected {:?} for this plan and cube", e.dims),
+                format!("/values/{d}"),
+                format!(
+                    "{} values for `{}`; the limit is {max_values} (/config/limits/maxDistinctValues)",
+                    vals.len(),
+                    e.dims[d]
+                ),
             ));
         }
-        if s.values.len() != e.dims.len() {
-            return Err(bad(
-                "/values".into(),
-                format!("expected {} lists of values", e.dims.len()),
-            ));
+        let set: std::collections::HashSet<&String> = vals.iter().collect();
+        if set.len() != vals.len() {
+            return Err(bad(format!("/values/{d}"), "duplicate values"));
         }
-        let max_values = e.config.limits.max_distinct_values;
-        for (d, vals) in s.values.iter().enumerate() {
-            if vals.len() > max_values {
+    }
+    // Item ids are positions in the list: a name twice would leave a
+    // cell's items pointing past the names kept.
+    let names: std::collections::HashSet<&String> = items.iter().collect();
+    if names.len() != items.len() {
+        return Err(bad("/items".into(), "duplicate item names"));
+    }
+    Ok(())
+}
+
+/// Every cell key of a snapshot names values it has and a valid method;
+/// every cell has the shape of the plan (`n_attr` attributes).
+fn check_cell_keys(s: &Snapshot, n_attr: usize) -> Result<(), EngineError> {
+    let n_items = s.items.len();
+    let check_key = |k: &CellKey, pointer: String, audit: bool| -> Result<(), EngineError> {
+        if k.dims.len() != s.values.len() {
+            return Err(bad(pointer, "wrong number of dimension ids"));
+        }
+        for (d, &id) in k.dims.iter().enumerate() {
+            if id as usize > s.values[d].len() {
                 return Err(bad(
-                    format!("/values/{d}"),
-                    format!(
-                        "{} values for `{}`; the limit is {max_values} (/config/limits/maxDistinctValues)",
-                        vals.len(),
-                        e.dims[d]
-                    ),
+                    format!("{pointer}/dims/{d}"),
+                    format!("id {id} names no value"),
                 ));
             }
-            let set: std::collections::HashSet<&String> = vals.iter().collect();
-            if set.len() != vals.len() {
-                return Err(bad(format!("/values/{d}"), "duplicate values"));
-            }
         }
-        // Item ids are positions in the list: a name twice would leave a
-        // cell's items pointing past the names kept.
-        let names: std::collections::HashSet<&String> = s.items.iter().collect();
-        if names.len() != s.items.len() {
-            return Err(bad("/items".into(), "duplicate item names"));
-        }
-        let n_attr = e.plan.attributes.len();
-        let n_items = s.items.len();
-        let check_key = |k: &CellKey, pointer: String, audit: bool| -> Result<(), EngineError> {
-            if k.dims.len() != s.values.len() {
-                return Err(bad(pointer, "wrong number of dimension ids"));
-            }
-            for (d, &id) in k.dims.iter().enumerate() {
-                if id as usize > s.values[d].len() {
-                    return Err(bad(
-                        format!("{pointer}/dims/{d}"),
-                        format!("id {id} names no value"),
-                    ));
-                }
-            }
-            let method_ok = if audit {
-                (1..=4).contains(&k.method)
-            } else {
-                k.method == 0
-            };
-            if !method_ok {
-                return Err(bad(
-                    format!("{pointer}/method"),
-                    "invalid audit method code",
-                ));
-            }
-            Ok(())
+        let method_ok = if audit {
+            (1..=4).contains(&k.method)
+        } else {
+            k.method == 0
         };
-        for (i, (k, c)) in s.responses.iter().enumerate() {
-            check_key(k, format!("/responses/{i}/0"), false)?;
-            check_response_shape(c, &format!("/responses/{i}/1"), n_attr)?;
+        if !method_ok {
+            return Err(bad(
+                format!("{pointer}/method"),
+                "invalid audit method code",
+            ));
         }
-        for (i, (k, c)) in s.employees.iter().enumerate() {
-            check_key(k, format!("/employees/{i}/0"), false)?;
-            if c.items.len() > n_items {
-                return Err(bad(
-                    format!("/employees/{i}/1/items"),
-                    "more items than item names",
-                ));
-            }
+        Ok(())
+    };
+    for (i, (k, c)) in s.responses.iter().enumerate() {
+        check_key(k, format!("/responses/{i}/0"), false)?;
+        check_response_shape(c, &format!("/responses/{i}/1"), n_attr)?;
+    }
+    for (i, (k, c)) in s.employees.iter().enumerate() {
+        check_key(k, format!("/employees/{i}/0"), false)?;
+        if c.items.len() > n_items {
+            return Err(bad(
+                format!("/employees/{i}/1/items"),
+                "more items than item names",
+            ));
         }
-        for (i, (k, _)) in s.audits.iter().enumerate() {
-            check_key(k, format!("/audits/{i}/0"), true)?;
+    }
+    for (i, (k, _)) in s.audits.iter().enumerate() {
+        check_key(k, format!("/audits/{i}/0"), true)?;
+    }
+    for (i, (k, c)) in s.kpis.iter().enumerate() {
+        check_key(k, format!("/kpis/{i}/0"), false)?;
+        if c.sums.values().any(|v| !v.sum.is_finite()) {
+            return Err(bad(format!("/kpis/{i}/1"), "a KPI sum is not finite"));
         }
-        for (i, (k, c)) in s.kpis.iter().enumerate() {
-            check_key(k, format!("/kpis/{i}/0"), false)?;
-            if c.sums.values().any(|v| !v.sum.is_finite()) {
-                return Err(bad(format!("/kpis/{i}/1"), "a KPI sum is not finite"));
-            }
-        }
-        e.interners = s.values.into_iter().map(Interner::from_values).collect();
-        e.items = Interner::from_values(s.items);
+    }
+    Ok(())
+}
+
+impl Engine {
+    /// Fills a new engine with the checked contents of a snapshot.
+    fn fill_from(&mut self, s: Snapshot) -> Result<(), EngineError> {
+        self.interners = s.values.into_iter().map(Interner::from_values).collect();
+        self.items = Interner::from_values(s.items);
         for (k, v) in s.responses {
-            if !e.responses.insert_dense(k.bucket, &k.dims, v) {
+            if !self.responses.insert_dense(k.bucket, &k.dims, v) {
                 return Err(bad("/responses".into(), "duplicate cell keys"));
             }
         }
         for (k, v) in s.employees {
-            if !e.employees.insert(k, v) {
+            if !self.employees.insert(k, v) {
                 return Err(bad("/employees".into(), "duplicate cell keys"));
             }
         }
         for (k, v) in s.audits {
-            if !e.audits.insert(k, v) {
+            if !self.audits.insert(k, v) {
                 return Err(bad("/audits".into(), "duplicate cell keys"));
             }
         }
         for (k, v) in s.kpis {
-            if !e.kpis.insert(k, v) {
+            if !self.kpis.insert(k, v) {
                 return Err(bad("/kpis".into(), "duplicate cell keys"));
             }
         }
-        e.span = s.span;
-        e.last_response = s.last_response;
+        self.span = s.span;
+        self.last_response = s.last_response;
         for a in s.alerts {
-            e.alerts.push(a);
+            self.alerts.push(a);
         }
-        check_checksum(claimed, sealed)?;
-        e.check_restored()?;
-        Ok(e)
+        Ok(())
     }
 }
