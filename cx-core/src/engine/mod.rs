@@ -240,7 +240,7 @@ pub enum EngineError {
     #[error("overflow: {0}; nothing was merged")]
     Overflow(String),
     /// A snapshot that cannot be restored.
-    #[error("invalid snapshot at {pointer}: {message}")]
+    #[error("invalid snapshot{}: {message}", at_pointer(pointer))]
     Snapshot {
         /// JSON Pointer into the snapshot.
         pointer: String,
@@ -826,6 +826,15 @@ pub(crate) fn date_of_day(day: i32) -> NaiveDate {
         .unwrap_or_default()
         .checked_add_signed(chrono::Duration::days(i64::from(day)))
         .unwrap_or_default()
+}
+
+/// ` at /pointer`, or nothing for the whole document (the empty pointer).
+fn at_pointer(pointer: &str) -> String {
+    if pointer.is_empty() {
+        String::new()
+    } else {
+        format!(" at {pointer}")
+    }
 }
 
 impl EngineError {
