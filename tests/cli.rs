@@ -1,59 +1,10 @@
 //! The `cx` command line (SPEC §5.5), run as a user would. `cargo test`
 //! builds the example next to this test binary (`target/<profile>/examples/cx`).
 
-use std::path::PathBuf;
+mod common;
+use common::*;
+
 use std::process::{Command, Output};
-
-fn cx_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().unwrap().parent().unwrap();
-    let bin = profile_dir
-        .join("examples")
-        .join(format!("cx{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "{} missing: run `cargo test` (it builds examples)",
-        bin.display()
-    );
-    bin
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn cx(args: &[&str]) -> Output {
-    Command::new(cx_binary())
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap()
-}
-
-/// `cx` with `input` on its standard input.
-fn cx_stdin(args: &[&str], input: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(cx_binary())
-        .args(args)
-        .current_dir(root())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn json_of(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
 
 #[test]
 fn validate_sample_plan_json() {
@@ -200,12 +151,6 @@ fn report_airline_sample_json_html_md() {
         Some(2)
     );
     std::fs::remove_dir_all(&dir).ok();
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cx-cli-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]

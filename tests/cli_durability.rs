@@ -14,47 +14,15 @@
 //! Files are made under `CARGO_TARGET_TMPDIR` (the real disk, not a tmpfs
 //! `/tmp`, so that a write and its fsync take real time).
 
+mod common;
+use common::*;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn cx_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().unwrap().parent().unwrap();
-    let bin = profile_dir
-        .join("examples")
-        .join(format!("cx{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "{} missing: run `cargo test` (it builds examples)",
-        bin.display()
-    );
-    bin
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A fresh, empty directory for one test.
-fn temp_dir(name: &str) -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("cli-durability-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-fn cx(args: &[&str]) -> Output {
-    Command::new(cx_binary())
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap()
 }
 
 fn stderr(o: &Output) -> String {

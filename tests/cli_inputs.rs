@@ -2,34 +2,8 @@
 //! stray CSV quote, numbers, byte-order marks, messages in the user's
 //! words. `cargo test` builds the example next to this test binary.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn cx_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().unwrap().parent().unwrap();
-    profile_dir
-        .join("examples")
-        .join(format!("cx{}", std::env::consts::EXE_SUFFIX))
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn cx(args: &[&str]) -> Output {
-    Command::new(cx_binary())
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cx-inputs-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+mod common;
+use common::*;
 
 /// Item 2: a stray quote on row 12 of a 100,000-row CSV is an error of
 /// the call (exit 1) naming line 13 and the word "quote"; the report does

@@ -4,32 +4,10 @@
 //! with exit 1; NPS counts past 2^64 − 1 are an overflow error; a KPI too
 //! large for a float shows "—" and why, never `inf`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
+use common::*;
 
-fn cx(args: &[&str]) -> Output {
-    let exe = std::env::current_exe().unwrap();
-    let bin = exe
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples")
-        .join(format!("cx{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.exists(), "{} missing: run `cargo test`", bin.display());
-    Command::new(bin)
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cx-cli-integrity-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use std::process::Output;
 
 const PLAN: &str = "examples/data/plan.json";
 const DATA: &str = "examples/data/responses.jsonl";
