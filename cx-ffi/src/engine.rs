@@ -250,7 +250,7 @@ pub unsafe extern "C" fn cx_engine_ingest_json_lines(
         let report = engine
             .write()?
             .ingest_json_lines(text)
-            .map_err(|e| Failure::memory(&e))?;
+            .map_err(|e| Failure::limit(&e))?;
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { write_json(out_buf, &report) }
     })

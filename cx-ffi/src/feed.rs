@@ -107,7 +107,7 @@ pub unsafe extern "C" fn cx_json_lines_feed_push(
         let mut engine = engine.write()?;
         let report = feed
             .push(&mut engine, piece)
-            .map_err(|e| Failure::memory(&e))?;
+            .map_err(|e| Failure::limit(&e))?;
         if report_out.is_null() {
             return Ok(());
         }
@@ -145,7 +145,7 @@ pub unsafe extern "C" fn cx_json_lines_feed_finish(
             .take()
             .ok_or_else(finished)?
             .finish(&mut engine)
-            .map_err(|e| Failure::memory(&e))?;
+            .map_err(|e| Failure::limit(&e))?;
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { write_json(out_buf, &report) }
     })

@@ -326,7 +326,7 @@ pub(crate) unsafe fn ingest_rows(
             break;
         }
     }
-    ingest.finish().map_err(|e| Failure::memory(&e))
+    ingest.finish().map_err(|e| Failure::limit(&e))
 }
 
 /// The hot path: ingests `n` customer responses given as C structs and

@@ -228,9 +228,9 @@ impl Failure {
         Failure { status, ..self }
     }
 
-    /// An ingest or merge past the engine's memory budget
-    /// (`CX_STATUS_MEMORY_LIMIT`).
-    pub(crate) fn memory(e: &cx_core::engine::MemoryLimit) -> Failure {
+    /// An ingest past the engine's memory budget (`CX_STATUS_MEMORY_LIMIT`)
+    /// or past 2^53 records of a kind (`CX_STATUS_OVERFLOW`).
+    pub(crate) fn limit(e: &cx_core::engine::LimitError) -> Failure {
         Failure::new(e.code(), "", e.to_string())
     }
 
