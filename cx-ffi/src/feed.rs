@@ -76,9 +76,10 @@ pub unsafe extern "C" fn cx_json_lines_feed_new(
 ///
 /// Returns `CX_STATUS_NULL_ARGUMENT` (`feed`, `engine`, or `bytes`; `bytes`
 /// may be NULL when `len` is 0), `CX_STATUS_INVALID_ARGUMENT` (code
-/// `finished-feed`: the feed was finished) or `CX_STATUS_MEMORY_LIMIT`
-/// (the cells would pass `limits.maxCellBytes`: nothing of this push is
-/// kept, and the feed is spent). Mutates the engine: waits for other calls
+/// `finished-feed`: the feed was finished), `CX_STATUS_MEMORY_LIMIT`
+/// (the cells would pass `limits.maxCellBytes`) or `CX_STATUS_OVERFLOW`
+/// (the records of a kind would pass 2^53): nothing of this push is kept,
+/// and the feed is spent. Mutates the engine: waits for other calls
 /// on it.
 ///
 /// # Safety
@@ -122,8 +123,9 @@ pub unsafe extern "C" fn cx_json_lines_feed_push(
 /// with `finished-feed`; it still needs `cx_json_lines_feed_free`.
 ///
 /// Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_ARGUMENT`
-/// (`finished-feed`) or `CX_STATUS_MEMORY_LIMIT` (the feed passed
-/// `limits.maxCellBytes`). `*report_out` is written only on success; on a
+/// (`finished-feed`), `CX_STATUS_MEMORY_LIMIT` (the feed passed
+/// `limits.maxCellBytes`) or `CX_STATUS_OVERFLOW` (2^53 records of a
+/// kind). `*report_out` is written only on success; on a
 /// NULL argument the feed is not finished. Mutates the engine.
 ///
 /// # Safety

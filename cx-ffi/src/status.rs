@@ -48,8 +48,8 @@ pub enum cx_status {
     /// An output file could not be written (a full disk, a missing
     /// directory, no permission); the file was left as it was.
     WriteError = 12,
-    /// A count or sum would overflow (a merge past 2^53 records of a kind,
-    /// NPS counts past 2^64 − 1); nothing was changed.
+    /// A count or sum would overflow (an ingest or merge past 2^53 records
+    /// of a kind, NPS counts past 2^64 − 1); nothing was changed.
     Overflow = 13,
 }
 
