@@ -127,13 +127,22 @@ fn state(e: &Engine) -> (Vec<u8>, Vec<u8>, String, String) {
 /// The outcome of an ingest: its report, or its error's code and message.
 type Outcome = Result<IngestReport, (ErrorCode, String)>;
 
+/// An ingest path for records of any kind: files `n` records of a kind.
+type JsonPath = fn(&mut Engine, Kind, u64) -> Outcome;
+
+/// An ingest path for customer responses: files `n` of them.
+type ResponsePath = fn(&mut Engine, u64) -> Outcome;
+
+/// A named check, run on its own (see [`all`]).
+type Check = (String, Box<dyn FnOnce() + std::panic::UnwindSafe>);
+
 fn fail<E: std::fmt::Display>(code: ErrorCode, e: E) -> (ErrorCode, String) {
     (code, e.to_string())
 }
 
 /// The ingest paths that take JSON text, for every kind: each files the
 /// `n` records of `kind` in one call.
-fn json_paths() -> Vec<(&'static str, fn(&mut Engine, Kind, u64) -> Outcome)> {
+fn json_paths() -> Vec<(&'static str, JsonPath)> {
     vec![
         ("ingest_json", |e, k, n| {
             let items: Vec<String> = (0..n).map(|i| k.line(i)).collect();
@@ -224,7 +233,7 @@ fn columns(e: &mut Engine, n: u64, attribute: bool) -> Outcome {
 }
 
 /// The paths that take customer responses only.
-fn response_paths() -> Vec<(&'static str, fn(&mut Engine, u64) -> Outcome)> {
+fn response_paths() -> Vec<(&'static str, ResponsePath)> {
     vec![
         ("ingest_csv", |e, n| {
             e.ingest_csv(csv(n).as_bytes(), &mapping())
@@ -317,7 +326,7 @@ fn check_path(kind: Kind, path: &str, ingest: impl Fn(&mut Engine, u64) -> Outco
 
 /// Runs every check, then fails listing each path that failed (so one
 /// run shows them all).
-fn all(checks: Vec<(String, Box<dyn FnOnce() + std::panic::UnwindSafe>)>) {
+fn all(checks: Vec<Check>) {
     let failed: Vec<String> = checks
         .into_iter()
         .filter_map(|(name, check)| std::panic::catch_unwind(check).err().map(|_| name))
@@ -327,7 +336,7 @@ fn all(checks: Vec<(String, Box<dyn FnOnce() + std::panic::UnwindSafe>)>) {
 
 #[test]
 fn every_json_path_of_every_kind_fails_whole_past_2_53() {
-    let mut checks: Vec<(String, Box<dyn FnOnce() + std::panic::UnwindSafe>)> = Vec::new();
+    let mut checks: Vec<Check> = Vec::new();
     for kind in Kind::ALL {
         for (path, ingest) in json_paths() {
             checks.push((
@@ -344,9 +353,11 @@ fn every_response_path_fails_whole_past_2_53() {
     all(response_paths()
         .into_iter()
         .map(|(path, ingest)| {
-            let check: Box<dyn FnOnce() + std::panic::UnwindSafe> =
-                Box::new(move || check_path(Kind::Responses, path, ingest, N));
-            (path.to_string(), check)
+            let check: Check = (
+                path.to_string(),
+                Box::new(move || check_path(Kind::Responses, path, ingest, N)),
+            );
+            check
         })
         .collect());
 }

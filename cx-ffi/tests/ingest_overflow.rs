@@ -67,8 +67,11 @@ fn json_lines() -> String {
         .collect()
 }
 
+/// A C ingest call over an engine, returning its status.
+type Call = fn(*mut cx_engine) -> cx_status;
+
 /// The C ingest calls, each filing the same `N` customer responses.
-fn calls() -> Vec<(&'static str, fn(*mut cx_engine) -> cx_status)> {
+fn calls() -> Vec<(&'static str, Call)> {
     vec![
         ("cx_engine_ingest_json_lines", |e| {
             let text = json_lines();
