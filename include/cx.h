@@ -100,8 +100,8 @@ typedef enum cx_status {
    */
   CX_STATUS_WRITE_ERROR = 12,
   /**
-   * A count or sum would overflow (a merge past 2^53 records of a kind,
-   * NPS counts past 2^64 − 1); nothing was changed.
+   * A count or sum would overflow (an ingest or merge past 2^53 records
+   * of a kind, NPS counts past 2^64 − 1); nothing was changed.
    */
   CX_STATUS_OVERFLOW = 13,
 } cx_status;
@@ -422,9 +422,12 @@ enum cx_status cx_engine_new_with_config(const struct cx_plan *plan,
  * JSON Pointer, e.g. `/3/nps`) and changes nothing; that is not a call
  * failure.
  *
- * Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`, or
+ * Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`,
  * `CX_STATUS_PARSE_ERROR` when the text is not JSON at all (nothing is
- * ingested). `*report_out` is written only on success; free it with
+ * ingested), `CX_STATUS_MEMORY_LIMIT` (the cells would pass
+ * `limits.maxCellBytes`) or `CX_STATUS_OVERFLOW` (the records of a kind
+ * would pass 2^53); nothing of a failed call is kept. `*report_out` is
+ * written only on success; free it with
  * `cx_buffer_free`. Mutates the engine: waits for other calls on it.
  *
  * # Safety
@@ -442,8 +445,9 @@ enum cx_status cx_engine_ingest_json(struct cx_engine *engine,
  * `*report_out`; errors carry 1-based line numbers. The bytes need not be
  * UTF-8 as a whole: a line that is not UTF-8 is rejected in the report.
  *
- * Returns `CX_STATUS_NULL_ARGUMENT` or `CX_STATUS_MEMORY_LIMIT` (the cells
- * would pass `limits.maxCellBytes`; nothing of the call is kept).
+ * Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_MEMORY_LIMIT` (the cells
+ * would pass `limits.maxCellBytes`) or `CX_STATUS_OVERFLOW` (the records
+ * of a kind would pass 2^53); nothing of a failed call is kept.
  * `*report_out` is written only on success. Mutates the engine: waits for
  * other calls on it.
  *
@@ -465,8 +469,10 @@ enum cx_status cx_engine_ingest_json_lines(struct cx_engine *engine,
  * Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8` (mapping),
  * `CX_STATUS_PARSE_ERROR` (malformed mapping) or `CX_STATUS_MAPPING_ERROR`
  * (the mapping names a column the header lacks or an id the plan lacks;
- * nothing is ingested). `*report_out` is written only on success. Mutates
- * the engine: waits for other calls on it.
+ * nothing is ingested), `CX_STATUS_MEMORY_LIMIT` or `CX_STATUS_OVERFLOW`
+ * (the customer responses would pass 2^53; nothing of the call is kept).
+ * `*report_out` is written only on success. Mutates the engine: waits for
+ * other calls on it.
  *
  * # Safety
  * `engine` is NULL or a live handle; `csv` and `mapping_json` are NULL or
@@ -659,9 +665,10 @@ enum cx_status cx_json_lines_feed_new(struct cx_json_lines_feed **feed_out);
  *
  * Returns `CX_STATUS_NULL_ARGUMENT` (`feed`, `engine`, or `bytes`; `bytes`
  * may be NULL when `len` is 0), `CX_STATUS_INVALID_ARGUMENT` (code
- * `finished-feed`: the feed was finished) or `CX_STATUS_MEMORY_LIMIT`
- * (the cells would pass `limits.maxCellBytes`: nothing of this push is
- * kept, and the feed is spent). Mutates the engine: waits for other calls
+ * `finished-feed`: the feed was finished), `CX_STATUS_MEMORY_LIMIT`
+ * (the cells would pass `limits.maxCellBytes`) or `CX_STATUS_OVERFLOW`
+ * (the records of a kind would pass 2^53): nothing of this push is kept,
+ * and the feed is spent. Mutates the engine: waits for other calls
  * on it.
  *
  * # Safety
@@ -682,8 +689,9 @@ enum cx_status cx_json_lines_feed_push(struct cx_json_lines_feed *feed,
  * with `finished-feed`; it still needs `cx_json_lines_feed_free`.
  *
  * Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_ARGUMENT`
- * (`finished-feed`) or `CX_STATUS_MEMORY_LIMIT` (the feed passed
- * `limits.maxCellBytes`). `*report_out` is written only on success; on a
+ * (`finished-feed`), `CX_STATUS_MEMORY_LIMIT` (the feed passed
+ * `limits.maxCellBytes`) or `CX_STATUS_OVERFLOW` (2^53 records of a
+ * kind). `*report_out` is written only on success; on a
  * NULL argument the feed is not finished. Mutates the engine.
  *
  * # Safety
@@ -821,9 +829,10 @@ void cx_response_init(struct cx_response *row);
  * rejected in the report, changes nothing, and is not a call failure.
  *
  * `rows` may be NULL when `n` is 0. Returns `CX_STATUS_NULL_ARGUMENT`,
- * `CX_STATUS_INVALID_ARGUMENT` (`n` too large for memory) or
- * `CX_STATUS_MEMORY_LIMIT` (the cells would pass `limits.maxCellBytes`;
- * nothing of the call is kept). `*report_out`
+ * `CX_STATUS_INVALID_ARGUMENT` (`n` too large for memory),
+ * `CX_STATUS_MEMORY_LIMIT` (the cells would pass `limits.maxCellBytes`)
+ * or `CX_STATUS_OVERFLOW` (the customer responses would pass 2^53);
+ * nothing of a failed call is kept. `*report_out`
  * is written only on success; free it with `cx_buffer_free`. The library
  * keeps no pointer into `rows`. Mutates the engine: waits for other calls
  * on it.
@@ -850,8 +859,10 @@ enum cx_status cx_engine_ingest_responses(struct cx_engine *engine,
  * Rows are checked exactly as by `cx_engine_ingest_responses`: a bad row
  * is rejected (counted, described in the JSON), changes nothing, and is
  * not a call failure. `rows` may be NULL when `n` is 0. Returns
- * `CX_STATUS_NULL_ARGUMENT` or `CX_STATUS_INVALID_ARGUMENT` (`n` too large
- * for memory). `*result_out` is written only on success; free it with
+ * `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_ARGUMENT` (`n` too large
+ * for memory), `CX_STATUS_MEMORY_LIMIT` or `CX_STATUS_OVERFLOW` (as
+ * `cx_engine_ingest_responses`; nothing of a failed call is kept).
+ * `*result_out` is written only on success; free it with
  * `cx_ingest_result_free`. The library keeps no pointer into `rows`.
  * Mutates the engine: waits for other calls on it.
  *

@@ -7,7 +7,7 @@
 use cx_core::demo::{generate, DemoConfig};
 use cx_core::engine::{
     CsvMapping, Cube, Engine, EngineConfig, EngineError, EngineStats, Granularity, IngestError,
-    JsonLinesFeed, MappingError, MemoryLimit, RowScratch, Snapshot,
+    JsonLinesFeed, LimitError, MappingError, MemoryLimit, RowScratch, Snapshot,
 };
 use cx_core::error::ErrorCode;
 use cx_core::plan::Plan;
@@ -100,6 +100,14 @@ fn setup() -> Setup {
     }
 }
 
+/// The memory-limit error of a call failing as a whole.
+fn memory(err: &LimitError) -> MemoryLimit {
+    match err {
+        LimitError::MemoryLimit(m) => m.clone(),
+        e => panic!("not a memory-limit error: {e}"),
+    }
+}
+
 /// The error says what the budget is and what the engine keeps, and the
 /// engine is unchanged: it then answers a later call exactly as an engine
 /// that never saw the failing one.
@@ -137,12 +145,12 @@ fn every_ingest_path_fails_whole_past_the_budget() {
     let mut e = s.base.clone();
     let before = state(&e);
     let err = e.ingest_batch(&s.more).unwrap_err();
-    check(&s, &mut e, before, &err, "ingest_batch");
+    check(&s, &mut e, before, &memory(&err), "ingest_batch");
 
     let mut e = s.base.clone();
     let before = state(&e);
     let err = e.ingest_json_lines(text.as_bytes()).unwrap_err();
-    check(&s, &mut e, before, &err, "ingest_json_lines");
+    check(&s, &mut e, before, &memory(&err), "ingest_json_lines");
 
     let mut e = s.base.clone();
     let before = state(&e);
@@ -150,7 +158,13 @@ fn every_ingest_path_fails_whole_past_the_budget() {
         .threads(3)
         .push(&mut e, text.as_bytes())
         .unwrap_err();
-    check(&s, &mut e, before, &err, "JsonLinesFeed::push on 3 threads");
+    check(
+        &s,
+        &mut e,
+        before,
+        &memory(&err),
+        "JsonLinesFeed::push on 3 threads",
+    );
 
     let mut e = s.base.clone();
     let before = state(&e);
@@ -191,7 +205,7 @@ fn sessions_feeds_and_rows_fail_whole() {
     let err = feed.push(&mut e, text.as_bytes()).unwrap_err();
     assert_eq!(feed.push(&mut e, b"\n"), Err(err.clone()));
     assert_eq!(feed.finish(&mut e), Err(err.clone()));
-    check(&s, &mut e, before, &err, "JsonLinesFeed::push");
+    check(&s, &mut e, before, &memory(&err), "JsonLinesFeed::push");
 
     let responses: Vec<_> = s
         .more
@@ -204,7 +218,7 @@ fn sessions_feeds_and_rows_fail_whole() {
     let mut e = s.base.clone();
     let before = state(&e);
     let err = e.ingest_responses(&responses).unwrap_err();
-    check(&s, &mut e, before, &err, "ingest_responses");
+    check(&s, &mut e, before, &memory(&err), "ingest_responses");
 
     // A row session: past the budget, pushes are refused and finish fails.
     let mut e = s.base.clone();
@@ -220,7 +234,7 @@ fn sessions_feeds_and_rows_fail_whole() {
     }
     assert!(refused > responses.len(), "{refused}");
     let err = session.finish().unwrap_err();
-    check(&s, &mut e, before, &err, "response_ingest");
+    check(&s, &mut e, before, &memory(&err), "response_ingest");
 }
 
 #[test]

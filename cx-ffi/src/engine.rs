@@ -189,9 +189,12 @@ pub unsafe extern "C" fn cx_engine_new_with_config(
 /// JSON Pointer, e.g. `/3/nps`) and changes nothing; that is not a call
 /// failure.
 ///
-/// Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`, or
+/// Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8`,
 /// `CX_STATUS_PARSE_ERROR` when the text is not JSON at all (nothing is
-/// ingested). `*report_out` is written only on success; free it with
+/// ingested), `CX_STATUS_MEMORY_LIMIT` (the cells would pass
+/// `limits.maxCellBytes`) or `CX_STATUS_OVERFLOW` (the records of a kind
+/// would pass 2^53); nothing of a failed call is kept. `*report_out` is
+/// written only on success; free it with
 /// `cx_buffer_free`. Mutates the engine: waits for other calls on it.
 ///
 /// # Safety
@@ -226,8 +229,9 @@ pub unsafe extern "C" fn cx_engine_ingest_json(
 /// `*report_out`; errors carry 1-based line numbers. The bytes need not be
 /// UTF-8 as a whole: a line that is not UTF-8 is rejected in the report.
 ///
-/// Returns `CX_STATUS_NULL_ARGUMENT` or `CX_STATUS_MEMORY_LIMIT` (the cells
-/// would pass `limits.maxCellBytes`; nothing of the call is kept).
+/// Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_MEMORY_LIMIT` (the cells
+/// would pass `limits.maxCellBytes`) or `CX_STATUS_OVERFLOW` (the records
+/// of a kind would pass 2^53); nothing of a failed call is kept.
 /// `*report_out` is written only on success. Mutates the engine: waits for
 /// other calls on it.
 ///
@@ -250,7 +254,7 @@ pub unsafe extern "C" fn cx_engine_ingest_json_lines(
         let report = engine
             .write()?
             .ingest_json_lines(text)
-            .map_err(|e| Failure::memory(&e))?;
+            .map_err(|e| Failure::limit(&e))?;
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { write_json(out_buf, &report) }
     })
@@ -264,8 +268,10 @@ pub unsafe extern "C" fn cx_engine_ingest_json_lines(
 /// Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_UTF8` (mapping),
 /// `CX_STATUS_PARSE_ERROR` (malformed mapping) or `CX_STATUS_MAPPING_ERROR`
 /// (the mapping names a column the header lacks or an id the plan lacks;
-/// nothing is ingested). `*report_out` is written only on success. Mutates
-/// the engine: waits for other calls on it.
+/// nothing is ingested), `CX_STATUS_MEMORY_LIMIT` or `CX_STATUS_OVERFLOW`
+/// (the customer responses would pass 2^53; nothing of the call is kept).
+/// `*report_out` is written only on success. Mutates the engine: waits for
+/// other calls on it.
 ///
 /// # Safety
 /// `engine` is NULL or a live handle; `csv` and `mapping_json` are NULL or

@@ -76,9 +76,10 @@ pub unsafe extern "C" fn cx_json_lines_feed_new(
 ///
 /// Returns `CX_STATUS_NULL_ARGUMENT` (`feed`, `engine`, or `bytes`; `bytes`
 /// may be NULL when `len` is 0), `CX_STATUS_INVALID_ARGUMENT` (code
-/// `finished-feed`: the feed was finished) or `CX_STATUS_MEMORY_LIMIT`
-/// (the cells would pass `limits.maxCellBytes`: nothing of this push is
-/// kept, and the feed is spent). Mutates the engine: waits for other calls
+/// `finished-feed`: the feed was finished), `CX_STATUS_MEMORY_LIMIT`
+/// (the cells would pass `limits.maxCellBytes`) or `CX_STATUS_OVERFLOW`
+/// (the records of a kind would pass 2^53): nothing of this push is kept,
+/// and the feed is spent. Mutates the engine: waits for other calls
 /// on it.
 ///
 /// # Safety
@@ -107,7 +108,7 @@ pub unsafe extern "C" fn cx_json_lines_feed_push(
         let mut engine = engine.write()?;
         let report = feed
             .push(&mut engine, piece)
-            .map_err(|e| Failure::memory(&e))?;
+            .map_err(|e| Failure::limit(&e))?;
         if report_out.is_null() {
             return Ok(());
         }
@@ -122,8 +123,9 @@ pub unsafe extern "C" fn cx_json_lines_feed_push(
 /// with `finished-feed`; it still needs `cx_json_lines_feed_free`.
 ///
 /// Returns `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_ARGUMENT`
-/// (`finished-feed`) or `CX_STATUS_MEMORY_LIMIT` (the feed passed
-/// `limits.maxCellBytes`). `*report_out` is written only on success; on a
+/// (`finished-feed`), `CX_STATUS_MEMORY_LIMIT` (the feed passed
+/// `limits.maxCellBytes`) or `CX_STATUS_OVERFLOW` (2^53 records of a
+/// kind). `*report_out` is written only on success; on a
 /// NULL argument the feed is not finished. Mutates the engine.
 ///
 /// # Safety
@@ -145,7 +147,7 @@ pub unsafe extern "C" fn cx_json_lines_feed_finish(
             .take()
             .ok_or_else(finished)?
             .finish(&mut engine)
-            .map_err(|e| Failure::memory(&e))?;
+            .map_err(|e| Failure::limit(&e))?;
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { write_json(out_buf, &report) }
     })

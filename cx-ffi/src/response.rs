@@ -326,7 +326,7 @@ pub(crate) unsafe fn ingest_rows(
             break;
         }
     }
-    ingest.finish().map_err(|e| Failure::memory(&e))
+    ingest.finish().map_err(|e| Failure::limit(&e))
 }
 
 /// The hot path: ingests `n` customer responses given as C structs and
@@ -342,9 +342,10 @@ pub(crate) unsafe fn ingest_rows(
 /// rejected in the report, changes nothing, and is not a call failure.
 ///
 /// `rows` may be NULL when `n` is 0. Returns `CX_STATUS_NULL_ARGUMENT`,
-/// `CX_STATUS_INVALID_ARGUMENT` (`n` too large for memory) or
-/// `CX_STATUS_MEMORY_LIMIT` (the cells would pass `limits.maxCellBytes`;
-/// nothing of the call is kept). `*report_out`
+/// `CX_STATUS_INVALID_ARGUMENT` (`n` too large for memory),
+/// `CX_STATUS_MEMORY_LIMIT` (the cells would pass `limits.maxCellBytes`)
+/// or `CX_STATUS_OVERFLOW` (the customer responses would pass 2^53);
+/// nothing of a failed call is kept. `*report_out`
 /// is written only on success; free it with `cx_buffer_free`. The library
 /// keeps no pointer into `rows`. Mutates the engine: waits for other calls
 /// on it.
@@ -476,8 +477,10 @@ impl cx_ingest_result {
 /// Rows are checked exactly as by `cx_engine_ingest_responses`: a bad row
 /// is rejected (counted, described in the JSON), changes nothing, and is
 /// not a call failure. `rows` may be NULL when `n` is 0. Returns
-/// `CX_STATUS_NULL_ARGUMENT` or `CX_STATUS_INVALID_ARGUMENT` (`n` too large
-/// for memory). `*result_out` is written only on success; free it with
+/// `CX_STATUS_NULL_ARGUMENT`, `CX_STATUS_INVALID_ARGUMENT` (`n` too large
+/// for memory), `CX_STATUS_MEMORY_LIMIT` or `CX_STATUS_OVERFLOW` (as
+/// `cx_engine_ingest_responses`; nothing of a failed call is kept).
+/// `*result_out` is written only on success; free it with
 /// `cx_ingest_result_free`. The library keeps no pointer into `rows`.
 /// Mutates the engine: waits for other calls on it.
 ///

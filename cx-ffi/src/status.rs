@@ -48,8 +48,8 @@ pub enum cx_status {
     /// An output file could not be written (a full disk, a missing
     /// directory, no permission); the file was left as it was.
     WriteError = 12,
-    /// A count or sum would overflow (a merge past 2^53 records of a kind,
-    /// NPS counts past 2^64 − 1); nothing was changed.
+    /// A count or sum would overflow (an ingest or merge past 2^53 records
+    /// of a kind, NPS counts past 2^64 − 1); nothing was changed.
     Overflow = 13,
 }
 
@@ -228,9 +228,9 @@ impl Failure {
         Failure { status, ..self }
     }
 
-    /// An ingest or merge past the engine's memory budget
-    /// (`CX_STATUS_MEMORY_LIMIT`).
-    pub(crate) fn memory(e: &cx_core::engine::MemoryLimit) -> Failure {
+    /// An ingest past the engine's memory budget (`CX_STATUS_MEMORY_LIMIT`)
+    /// or past 2^53 records of a kind (`CX_STATUS_OVERFLOW`).
+    pub(crate) fn limit(e: &cx_core::engine::LimitError) -> Failure {
         Failure::new(e.code(), "", e.to_string())
     }
 

@@ -119,6 +119,26 @@ fn memory_error(e: &cx_core::engine::MemoryLimit) -> JsValue {
     err.into()
 }
 
+/// An `overflow` error: an ingest would take the records of a kind past
+/// 2^53; `kind` names it and `held` is what the engine still holds (the
+/// count reached is in the message: past 2^53, a JS number is not exact).
+fn overflow_error(e: &cx_core::engine::Overflow) -> JsValue {
+    let err = error(e.code(), &e.to_string(), "");
+    set(&err, "kind", &JsValue::from_str(e.kind));
+    set(&err, "held", &JsValue::from_f64(e.held as f64));
+    err.into()
+}
+
+/// The error of an ingest that failed as a whole: `memory-limit` or
+/// `overflow`.
+fn limit_error(e: &cx_core::engine::LimitError) -> JsValue {
+    match e {
+        cx_core::engine::LimitError::MemoryLimit(e) => memory_error(e),
+        cx_core::engine::LimitError::Overflow(e) => overflow_error(e),
+        e => error(e.code(), &e.to_string(), "").into(),
+    }
+}
+
 fn score_error(e: score::ScoreError, pointer: &str) -> JsValue {
     error(e.code(), &e.to_string(), pointer).into()
 }
@@ -548,6 +568,7 @@ impl JsEngine {
                 &e.message,
             ),
             IngestError::MemoryLimit(e) => memory_error(&e),
+            IngestError::Overflow(e) => overflow_error(&e),
             e => error(e.code(), &e.to_string(), "").into(),
         })?;
         report_js(&report)
@@ -564,7 +585,7 @@ impl JsEngine {
         let report = self
             .engine_mut()?
             .ingest_json_lines(&bytes)
-            .map_err(|e| memory_error(&e))?;
+            .map_err(|e| limit_error(&e))?;
         report_js(&report)
     }
 
@@ -809,7 +830,7 @@ impl JsJsonLinesFeed {
         let feed = self.feed.as_mut().ok_or_else(finished_feed)?;
         let report = feed
             .push(&mut *live_engine(&self.engine)?, &bytes)
-            .map_err(|e| memory_error(&e))?;
+            .map_err(|e| limit_error(&e))?;
         report_js(&report)
     }
 
@@ -820,7 +841,7 @@ impl JsJsonLinesFeed {
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
         let mut engine = live_engine(&self.engine)?;
         let feed = self.feed.take().ok_or_else(finished_feed)?;
-        report_js(&feed.finish(&mut engine).map_err(|e| memory_error(&e))?)
+        report_js(&feed.finish(&mut engine).map_err(|e| limit_error(&e))?)
     }
 
     /// The 1-based line the next byte belongs to.

@@ -185,7 +185,7 @@ fn cube(args: &Args) -> Result<Cube, Failure> {
 fn ingest_stdin(engine: &mut Engine) -> Result<IngestReport, Failure> {
     JsonLinesFeed::new()
         .read(engine, std::io::stdin().lock())
-        .map_err(|e| io(format!("standard input: {e}")))
+        .map_err(|e| ingest_failure("standard input", e))
 }
 
 /// Whether a data file is read as CSV (by its extension, `.csv` or `.tsv`).
@@ -239,11 +239,18 @@ fn ingest_file(
     } else {
         ingest(engine, &mut { f })
     };
-    report.map_err(|e| match e {
-        // The input's own fault, as a JSON document that cannot be read.
-        IngestError::Quote(_) => Failure(1, format!("{file}: {e}")),
-        e => io(format!("{file}: {e}")),
-    })
+    report.map_err(|e| ingest_failure(file, e))
+}
+
+/// The failure of a streamed ingest of `source`: exit 1 for the input's
+/// own fault (an unterminated quote, as a JSON document that cannot be
+/// read; records past 2^53 of a kind, as NPS counts past 2^64 − 1 in
+/// `cx stats`), else 2 (a read error, the memory limit).
+fn ingest_failure(source: &str, e: IngestError) -> Failure {
+    match e {
+        IngestError::Quote(_) | IngestError::Overflow(_) => Failure(1, format!("{source}: {e}")),
+        e => io(format!("{source}: {e}")),
+    }
 }
 
 /// "N alert(s)", with how many are listed when not all are.

@@ -32,7 +32,8 @@
 //! on success; not 141 as coreutils' SIGPIPE death gives); any other write
 //! error (`> /dev/full`) is a message on stderr and exit status 2.
 //!
-//! Exit status: 0 success, 1 the input has errors, 2 usage, I/O or
+//! Exit status: 0 success, 1 the input has errors (records past 2^53 of a
+//! kind with the snapshot's included: `overflow`), 2 usage, I/O or
 //! memory-limit error.
 
 #[macro_use]

@@ -169,6 +169,33 @@ impl KpiCell {
     }
 }
 
+/// The records a cell counts (employee responses, audits, KPI
+/// observations): what [`CellMap`] keeps a running total of, for the
+/// engine's limit of 2^53 records of a kind.
+pub trait CellRecords {
+    /// Records filed in the cell.
+    fn records(&self) -> u64;
+}
+
+impl CellRecords for EmployeeCell {
+    fn records(&self) -> u64 {
+        self.responses
+    }
+}
+
+impl CellRecords for AuditCell {
+    fn records(&self) -> u64 {
+        let a = &self.compliance.audits;
+        a.count.saturating_add(a.unscored)
+    }
+}
+
+impl CellRecords for KpiCell {
+    fn records(&self) -> u64 {
+        self.sums.values().fold(0, |t, s| t.saturating_add(s.n))
+    }
+}
+
 /// Heap bytes a cell owns beyond its own size. Vectors count their
 /// capacity; a `BTreeMap` counts its entries and key strings with a node
 /// overhead of one half (its nodes are not visible), so the figure is an
@@ -291,9 +318,9 @@ impl ResponseBatch {
 }
 
 /// Cells of one record kind: a key → value map that keeps insertion order
-/// (so the kernel can hold an index instead of a borrow), with a running
-/// count of the heap its values own and, during a transaction, what it
-/// takes to undo it.
+/// (so the kernel can hold an index instead of a borrow), with running
+/// counts of the heap its values own and of the records they hold and,
+/// during a transaction, what it takes to undo it.
 #[derive(Debug, Clone)]
 pub struct CellMap<T> {
     index: HashMap<CellKey, usize, FxBuildHasher>,
@@ -303,6 +330,8 @@ pub struct CellMap<T> {
     values: Vec<T>,
     /// Heap bytes owned by the values.
     heap: usize,
+    /// Records the values hold ([`CellRecords`]).
+    records: u64,
     journal: Option<Box<CellJournal<T>>>,
 }
 
@@ -312,6 +341,7 @@ pub struct CellMap<T> {
 struct CellJournal<T> {
     len: usize,
     heap: usize,
+    records: u64,
     capacities: [usize; 3],
     saved: Vec<(usize, T)>,
     seen: hashbrown::HashSet<usize, FxBuildHasher>,
@@ -330,6 +360,7 @@ impl<T> Default for CellMap<T> {
             keys: Vec::new(),
             values: Vec::new(),
             heap: 0,
+            records: 0,
             journal: None,
         }
     }
@@ -355,11 +386,18 @@ impl<T> CellMap<T> {
     pub fn iter(&self) -> impl Iterator<Item = (&CellKey, &T)> {
         self.keys.iter().zip(&self.values)
     }
+
+    /// Records the cells hold together ([`CellRecords`]), kept as they
+    /// change: no cell is visited.
+    pub fn records(&self) -> u64 {
+        self.records
+    }
 }
 
-impl<T: Clone + HeapBytes> CellMap<T> {
+impl<T: Clone + HeapBytes + CellRecords> CellMap<T> {
     /// Applies `f` to the value of `key`, inserting `make()` first when the
-    /// cell is absent; keeps the heap count and the transaction's journal.
+    /// cell is absent; keeps the heap and record counts and the
+    /// transaction's journal.
     pub fn update<R>(
         &mut self,
         key: &CellKey,
@@ -374,6 +412,7 @@ impl<T: Clone + HeapBytes> CellMap<T> {
                 self.keys.push(key.clone());
                 let v = make();
                 self.heap += v.heap_bytes();
+                self.records = self.records.saturating_add(v.records());
                 self.values.push(v);
                 i
             }
@@ -384,9 +423,13 @@ impl<T: Clone + HeapBytes> CellMap<T> {
             }
         }
         let v = &mut self.values[i];
-        let before = v.heap_bytes();
+        let (before, records) = (v.heap_bytes(), v.records());
         let out = f(v);
         self.heap = self.heap - before + v.heap_bytes();
+        self.records = self
+            .records
+            .saturating_sub(records)
+            .saturating_add(v.records());
         out
     }
 
@@ -415,6 +458,7 @@ impl<T: Clone + HeapBytes> CellMap<T> {
         self.journal = Some(Box::new(CellJournal {
             len: self.values.len(),
             heap: self.heap,
+            records: self.records,
             capacities: [
                 self.index.capacity(),
                 self.keys.capacity(),
@@ -443,7 +487,7 @@ impl<T: Clone + HeapBytes> CellMap<T> {
             self.index.remove(&k);
         }
         self.values.truncate(j.len);
-        self.heap = j.heap;
+        (self.heap, self.records) = (j.heap, j.records);
         let [index, keys, values] = j.capacities;
         self.index.shrink_to(index);
         self.keys.shrink_to(keys);

@@ -80,6 +80,20 @@ pub enum ColumnsError {
     /// kept.
     #[error(transparent)]
     MemoryLimit(#[from] super::MemoryLimit),
+    /// The customer responses would pass 2^53
+    /// ([`MAX_SNAPSHOT_COUNT`](super::MAX_SNAPSHOT_COUNT)): nothing of the
+    /// call was kept.
+    #[error(transparent)]
+    Overflow(#[from] super::Overflow),
+}
+
+impl From<super::LimitError> for ColumnsError {
+    fn from(e: super::LimitError) -> ColumnsError {
+        match e {
+            super::LimitError::MemoryLimit(e) => ColumnsError::MemoryLimit(e),
+            super::LimitError::Overflow(e) => ColumnsError::Overflow(e),
+        }
+    }
 }
 
 impl ColumnsError {
@@ -90,6 +104,7 @@ impl ColumnsError {
             ColumnsError::Unknown(_) => ErrorCode::UnknownColumn,
             ColumnsError::Code { .. } => ErrorCode::InvalidCode,
             ColumnsError::MemoryLimit(e) => e.code(),
+            ColumnsError::Overflow(e) => e.code(),
         }
     }
 }
@@ -101,7 +116,7 @@ impl Engine {
     /// with their index and field, and accepted rows go through the batch
     /// kernel. Alerts are raised as for any record (without record ids).
     /// Fails, keeping nothing of the call, when the cells would pass
-    /// `limits.maxCellBytes`.
+    /// `limits.maxCellBytes` or the customer responses 2^53.
     pub fn ingest_columns(
         &mut self,
         cols: &ResponseColumns<'_>,

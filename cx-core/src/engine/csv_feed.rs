@@ -24,7 +24,8 @@ const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
 /// cells, whatever the input's size (a record longer than a chunk is held
 /// whole). The report, positions, alerts and statistics are exactly those
 /// of [`Engine::ingest_csv`] on the whole text; one call is one call for
-/// the memory budget (`limits.maxCellBytes`).
+/// the memory budget (`limits.maxCellBytes`) and the record counts (2^53
+/// of a kind).
 ///
 /// ```
 /// use cx_core::engine::{CsvFeed, CsvMapping, Engine};

@@ -180,9 +180,23 @@ pub enum MappingError {
     /// kept.
     #[error(transparent)]
     MemoryLimit(#[from] super::MemoryLimit),
+    /// The records of a kind would pass 2^53
+    /// ([`MAX_SNAPSHOT_COUNT`](super::MAX_SNAPSHOT_COUNT)): nothing of the
+    /// call was kept.
+    #[error(transparent)]
+    Overflow(#[from] super::Overflow),
     /// A quoted field that never closes: nothing of the call was kept.
     #[error(transparent)]
     Quote(#[from] super::UnterminatedQuote),
+}
+
+impl From<super::LimitError> for MappingError {
+    fn from(e: super::LimitError) -> MappingError {
+        match e {
+            super::LimitError::MemoryLimit(e) => MappingError::MemoryLimit(e),
+            super::LimitError::Overflow(e) => MappingError::Overflow(e),
+        }
+    }
 }
 
 impl CsvMapping {
@@ -268,6 +282,7 @@ impl Engine {
             Ok(report) => Ok(report),
             Err(super::IngestError::Mapping(e)) => Err(e),
             Err(super::IngestError::MemoryLimit(e)) => Err(MappingError::MemoryLimit(e)),
+            Err(super::IngestError::Overflow(e)) => Err(MappingError::Overflow(e)),
             // A slice is always read to its end.
             Err(super::IngestError::Read(e)) => Ok(e.report),
             Err(super::IngestError::Parse(e)) => Err(MappingError::Parse(e)),

@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::cells::ResponseBatch;
-use super::{cells, Engine, MemoryLimit};
+use super::{cells, Engine, LimitError};
 use crate::diagnostic::escape_pointer_token;
 use crate::error::ErrorCode;
 use crate::metric::Kpi;
@@ -188,15 +188,16 @@ pub(crate) fn ptr(parts: &[&str]) -> String {
 
 impl Engine {
     /// Ingests one typed record.
-    pub fn ingest(&mut self, record: impl Into<Record>) -> Result<IngestReport, MemoryLimit> {
+    pub fn ingest(&mut self, record: impl Into<Record>) -> Result<IngestReport, LimitError> {
         let record = record.into();
         self.ingest_batch(std::slice::from_ref(&record))
     }
 
     /// Ingests typed records (customer responses go through the columnar
     /// batch). Fails, keeping nothing of the call, when the cells would
-    /// pass `limits.maxCellBytes`.
-    pub fn ingest_batch(&mut self, records: &[Record]) -> Result<IngestReport, MemoryLimit> {
+    /// pass `limits.maxCellBytes` ([`LimitError::MemoryLimit`]) or the
+    /// records of a kind 2^53 ([`LimitError::Overflow`]).
+    pub fn ingest_batch(&mut self, records: &[Record]) -> Result<IngestReport, LimitError> {
         self.transaction(|e| {
             let mut report = IngestReport::default();
             let mut batch = e.new_batch();

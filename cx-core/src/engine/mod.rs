@@ -53,7 +53,7 @@ use alerts::AlertLog;
 use cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell};
 use store::ResponseStore;
 
-pub use budget::MemoryLimit;
+pub use budget::{LimitError, MemoryLimit, Overflow};
 pub use columns::{ColumnsError, DimensionColumn, ResponseColumns, ABSENT};
 pub use compare::{Comparison, DiffTest};
 pub use csv_feed::{CsvFeed, UnterminatedQuote};
@@ -66,6 +66,15 @@ pub use snapshot::{
 };
 pub use stream::seal_stream;
 pub use text::{IngestError, JsonLinesFeed, ReadError};
+
+/// The kinds of record an engine counts, in words, in the order of its
+/// running totals: at most [`MAX_SNAPSHOT_COUNT`] of each.
+pub(crate) const RECORD_KINDS: [&str; 4] = [
+    "customer responses",
+    "employee responses",
+    "audits",
+    "KPI observations",
+];
 
 /// Time granularity of the cube.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -237,8 +246,8 @@ pub enum EngineError {
     MemoryLimit(#[from] MemoryLimit),
     /// A merge would take the records of one kind past
     /// [`MAX_SNAPSHOT_COUNT`] (2^53) together: nothing was merged.
-    #[error("overflow: {0}; nothing was merged")]
-    Overflow(String),
+    #[error(transparent)]
+    Overflow(#[from] Overflow),
     /// A snapshot that cannot be restored.
     #[error("invalid snapshot{}: {message}", at_pointer(pointer))]
     Snapshot {
@@ -494,24 +503,10 @@ impl Engine {
     /// assert!(stats.bytes > 0);
     /// ```
     pub fn stats(&self) -> EngineStats {
-        let employees: u64 = self.employees.iter().map(|(_, c)| c.responses).sum();
-        let audits: u64 = self
-            .audits
-            .iter()
-            .map(|(_, c)| c.compliance.audits.count + c.compliance.audits.unscored)
-            .sum();
-        let kpis: u64 = self
-            .kpis
-            .iter()
-            .flat_map(|(_, c)| c.sums.values())
-            .map(|s| s.n)
-            .sum();
         EngineStats {
             cells: self.cell_count() as u64,
             bytes: self.cell_bytes() as u64,
-            rows: [self.responses.rows(), employees, audits, kpis]
-                .into_iter()
-                .fold(0, u64::saturating_add),
+            rows: self.count_totals().into_iter().fold(0, u64::saturating_add),
         }
     }
 
@@ -614,55 +609,44 @@ impl Engine {
     /// settings.
     ///
     /// Fails, changing nothing, when the cells would pass
-    /// `limits.maxCellBytes`.
+    /// `limits.maxCellBytes` ([`EngineError::MemoryLimit`]) or the records
+    /// of a kind would pass [`MAX_SNAPSHOT_COUNT`] together
+    /// ([`EngineError::Overflow`]).
     pub fn merge(&mut self, other: &Engine) -> Result<(), EngineError> {
         self.check_count_totals(other)?;
         self.check_kpi_totals(other)?;
         self.transaction(|e| e.merge_inner(other))?
     }
 
-    /// The records an engine holds, by kind: customer responses, employee
-    /// responses, audits, KPI observations. Each is at most
-    /// [`MAX_SNAPSHOT_COUNT`] after a restore or a merge, so no sum over
-    /// cells (a query, a comparison) can overflow.
+    /// The records an engine holds, by kind ([`RECORD_KINDS`]): customer
+    /// responses, employee responses, audits, KPI observations. Running
+    /// totals kept by the cell maps (journaled with their transactions,
+    /// rebuilt as a restore or a merge files cells), so reading them costs
+    /// no visit of the cells. Each is at most [`MAX_SNAPSHOT_COUNT`] after
+    /// any call (an ingest, a merge, a restore), so no sum over cells (a
+    /// query, a comparison) can overflow.
     pub(crate) fn count_totals(&self) -> [u64; 4] {
-        let sum = |it: &mut dyn Iterator<Item = u64>| it.fold(0u64, u64::saturating_add);
         [
             self.responses.rows(),
-            sum(&mut self.employees.iter().map(|(_, c)| c.responses)),
-            sum(&mut self.audits.iter().map(|(_, c)| {
-                let a = &c.compliance.audits;
-                a.count.saturating_add(a.unscored)
-            })),
-            sum(&mut self
-                .kpis
-                .iter()
-                .flat_map(|(_, c)| c.sums.values().map(|k| k.n))),
+            self.employees.records(),
+            self.audits.records(),
+            self.kpis.records(),
         ]
     }
 
     /// Refuses a merge that would take the records of a kind past
-    /// [`MAX_SNAPSHOT_COUNT`] (2^53), before anything changes.
-    fn check_count_totals(&self, other: &Engine) -> Result<(), EngineError> {
-        let kinds = [
-            "customer responses",
-            "employee responses",
-            "audits",
-            "KPI observations",
-        ];
-        for ((mine, theirs), kind) in self
-            .count_totals()
-            .into_iter()
-            .zip(other.count_totals())
-            .zip(kinds)
-        {
-            if mine
-                .checked_add(theirs)
-                .is_none_or(|t| t > MAX_SNAPSHOT_COUNT)
-            {
-                return Err(EngineError::Overflow(format!(
-                    "the engines hold {mine} and {theirs} {kind}, more than {MAX_SNAPSHOT_COUNT} (2^53) together, the most an engine counts exactly"
-                )));
+    /// [`MAX_SNAPSHOT_COUNT`] (2^53), before anything changes (the merge's
+    /// transaction would refuse it too, after the work).
+    fn check_count_totals(&self, other: &Engine) -> Result<(), Overflow> {
+        let totals = self.count_totals().into_iter().zip(other.count_totals());
+        for ((held, theirs), kind) in totals.zip(RECORD_KINDS) {
+            let reached = held.saturating_add(theirs);
+            if reached > MAX_SNAPSHOT_COUNT {
+                return Err(Overflow {
+                    kind,
+                    reached,
+                    held,
+                });
             }
         }
         Ok(())
@@ -846,7 +830,7 @@ impl EngineError {
             EngineError::Incompatible(_) => ErrorCode::IncompatibleEngines,
             EngineError::TooManyValues { .. } => ErrorCode::TooManyValues,
             EngineError::Snapshot { .. } => ErrorCode::InvalidSnapshot,
-            EngineError::Overflow(_) => ErrorCode::Overflow,
+            EngineError::Overflow(e) => e.code(),
             EngineError::MemoryLimit(e) => e.code(),
         }
     }
@@ -861,6 +845,15 @@ impl EngineError {
             | EngineError::MemoryLimit(_)
             | EngineError::Overflow(_) => String::new(),
             EngineError::Snapshot { pointer, .. } => pointer.clone(),
+        }
+    }
+}
+
+impl From<LimitError> for EngineError {
+    fn from(e: LimitError) -> EngineError {
+        match e {
+            LimitError::MemoryLimit(e) => EngineError::MemoryLimit(e),
+            LimitError::Overflow(e) => EngineError::Overflow(e),
         }
     }
 }
@@ -904,6 +897,7 @@ impl MappingError {
             MappingError::Header(_) => ErrorCode::InvalidHeader,
             MappingError::Parse(e) => e.code(),
             MappingError::MemoryLimit(e) => e.code(),
+            MappingError::Overflow(e) => e.code(),
             MappingError::Quote(_) => ErrorCode::ParseError,
         }
     }
@@ -916,9 +910,10 @@ impl MappingError {
             MappingError::Parse(e) => e.pointer.clone(),
             MappingError::Time => "/at".into(),
             MappingError::Delimiter => "/delimiter".into(),
-            MappingError::Header(_) | MappingError::MemoryLimit(_) | MappingError::Quote(_) => {
-                String::new()
-            }
+            MappingError::Header(_)
+            | MappingError::MemoryLimit(_)
+            | MappingError::Overflow(_)
+            | MappingError::Quote(_) => String::new(),
         }
     }
 }

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use super::alerts::Raised;
 use super::cells::{ResponseBatch, MISSING, NOT_APPLICABLE};
 use super::ingest::{field_error, ptr, FieldError, Position, BATCH_ROWS};
-use super::{Engine, IngestReport, MemoryLimit};
+use super::{Engine, IngestReport, LimitError};
 use crate::error::ErrorCode;
 use crate::number::Range;
 use crate::plan::{Attribute, Plan, STANDARD_DIMENSIONS};
@@ -284,8 +284,9 @@ fn kept_value<'r>(
 /// read, [`finish`] returns the report. Positions (`index`) count the rows
 /// pushed and refused, from 0. Dropping the session without `finish` still
 /// files every accepted row. The session is one call for the memory budget
-/// (`limits.maxCellBytes`): past it, nothing more is filed and `finish`
-/// undoes the whole session and fails.
+/// (`limits.maxCellBytes`) and the record counts (2^53 customer
+/// responses): past either, nothing more is filed and `finish` undoes the
+/// whole session and fails (a dropped session is undone too).
 ///
 /// [`push`]: ResponseIngest::push
 /// [`refuse`]: ResponseIngest::refuse
@@ -314,11 +315,9 @@ impl Engine {
     }
 
     /// Ingests typed customer responses. Fails, keeping nothing of the
-    /// call, when the cells would pass `limits.maxCellBytes`.
-    pub fn ingest_responses(
-        &mut self,
-        responses: &[Response],
-    ) -> Result<IngestReport, MemoryLimit> {
+    /// call, when the cells would pass `limits.maxCellBytes` or the
+    /// customer responses 2^53.
+    pub fn ingest_responses(&mut self, responses: &[Response]) -> Result<IngestReport, LimitError> {
         let mut ingest = self.response_ingest();
         let mut scratch = RowScratch::new();
         for r in responses {
@@ -450,20 +449,22 @@ impl ResponseIngest<'_> {
         );
     }
 
-    /// Whether the session passed `limits.maxCellBytes`: it files nothing
-    /// more, and [`ResponseIngest::finish`] undoes it and fails.
+    /// Whether the session passed `limits.maxCellBytes` or 2^53 customer
+    /// responses: it files nothing more, and [`ResponseIngest::finish`]
+    /// undoes it and fails.
     pub fn failed(&self) -> bool {
         self.engine.over_budget()
     }
 
     /// Files what is left and returns the report, or, when the cells passed
-    /// `limits.maxCellBytes`, undoes the whole session and fails.
-    pub fn finish(mut self) -> Result<IngestReport, MemoryLimit> {
+    /// `limits.maxCellBytes` or the customer responses 2^53, undoes the
+    /// whole session and fails.
+    pub fn finish(mut self) -> Result<IngestReport, LimitError> {
         self.close()?;
         Ok(std::mem::take(&mut self.report))
     }
 
-    fn close(&mut self) -> Result<(), MemoryLimit> {
+    fn close(&mut self) -> Result<(), LimitError> {
         if self.closed {
             return Ok(());
         }

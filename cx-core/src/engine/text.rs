@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::cells::ResponseBatch;
 use super::ingest::{IngestReport, Position, RecordError};
 use super::rows::rating_range;
-use super::{Engine, MemoryLimit, ResponseRef};
+use super::{Engine, LimitError, MemoryLimit, Overflow, ResponseRef};
 use crate::error::{ErrorCode, ParseError};
 use crate::number::Rating;
 use crate::record::{
@@ -40,6 +40,11 @@ pub enum IngestError {
     /// kept.
     #[error(transparent)]
     MemoryLimit(#[from] MemoryLimit),
+    /// The records of a kind would pass 2^53
+    /// ([`MAX_SNAPSHOT_COUNT`](super::MAX_SNAPSHOT_COUNT)): nothing of the
+    /// call was kept.
+    #[error(transparent)]
+    Overflow(#[from] Overflow),
     /// A CSV quoted field that never closes (a stray quote): nothing was
     /// filed.
     #[error(transparent)]
@@ -50,8 +55,18 @@ impl From<super::MappingError> for IngestError {
     fn from(e: super::MappingError) -> IngestError {
         match e {
             super::MappingError::MemoryLimit(m) => IngestError::MemoryLimit(m),
+            super::MappingError::Overflow(o) => IngestError::Overflow(o),
             super::MappingError::Quote(q) => IngestError::Quote(q),
             e => IngestError::Mapping(e),
+        }
+    }
+}
+
+impl From<LimitError> for IngestError {
+    fn from(e: LimitError) -> IngestError {
+        match e {
+            LimitError::MemoryLimit(e) => IngestError::MemoryLimit(e),
+            LimitError::Overflow(e) => IngestError::Overflow(e),
         }
     }
 }
@@ -64,6 +79,7 @@ impl IngestError {
             IngestError::Mapping(e) => e.code(),
             IngestError::Read(_) => ErrorCode::ReadError,
             IngestError::MemoryLimit(e) => e.code(),
+            IngestError::Overflow(e) => e.code(),
             IngestError::Quote(_) => ErrorCode::ParseError,
         }
     }
@@ -127,8 +143,8 @@ pub struct JsonLinesFeed {
     total: IngestReport,
     /// Threads that file the complete lines of each piece.
     threads: usize,
-    /// The memory-limit error that spent the feed.
-    failed: Option<MemoryLimit>,
+    /// The memory-limit or overflow error that spent the feed.
+    failed: Option<LimitError>,
 }
 
 impl Default for JsonLinesFeed {
@@ -168,7 +184,8 @@ impl JsonLinesFeed {
     ///
     /// A read error stops the ingest: the complete lines read before it are
     /// filed, and the [`ReadError`] holds their report and the first line
-    /// not filed. Past `limits.maxCellBytes`, nothing of the input is kept.
+    /// not filed. Past `limits.maxCellBytes`, or past 2^53 records of a
+    /// kind, nothing of the input is kept.
     ///
     /// ```
     /// use cx_core::engine::{Engine, JsonLinesFeed};
@@ -244,10 +261,11 @@ impl JsonLinesFeed {
     /// report of those lines (their alerts are due now); positions count
     /// from the start of the input.
     ///
-    /// Each push is one call for the memory budget: when the cells would
-    /// pass `limits.maxCellBytes`, nothing of this push is kept and it
-    /// fails; the feed is spent then (every later call fails the same way).
-    pub fn push(&mut self, engine: &mut Engine, bytes: &[u8]) -> Result<IngestReport, MemoryLimit> {
+    /// Each push is one call for the memory budget and the record counts:
+    /// when the cells would pass `limits.maxCellBytes`, or the records of
+    /// a kind 2^53, nothing of this push is kept and it fails; the feed is
+    /// spent then (every later call fails the same way).
+    pub fn push(&mut self, engine: &mut Engine, bytes: &[u8]) -> Result<IngestReport, LimitError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
@@ -269,7 +287,7 @@ impl JsonLinesFeed {
     /// Ends the input: files its last line (one without a final `\n`) and
     /// returns the report of the whole input, every push included (or the
     /// error that spent the feed).
-    pub fn finish(mut self, engine: &mut Engine) -> Result<IngestReport, MemoryLimit> {
+    pub fn finish(mut self, engine: &mut Engine) -> Result<IngestReport, LimitError> {
         if let Some(e) = self.failed.take() {
             return Err(e);
         }
@@ -937,8 +955,9 @@ impl Engine {
     /// nothing; every good line counts.
     ///
     /// Fails, keeping nothing of the call, when the cells would pass
-    /// `limits.maxCellBytes`.
-    pub fn ingest_json_lines(&mut self, text: &[u8]) -> Result<IngestReport, MemoryLimit> {
+    /// `limits.maxCellBytes` ([`LimitError::MemoryLimit`]) or the records
+    /// of a kind 2^53 ([`LimitError::Overflow`]).
+    pub fn ingest_json_lines(&mut self, text: &[u8]) -> Result<IngestReport, LimitError> {
         self.transaction(|e| {
             let mut report = IngestReport::default();
             e.json_lines_part(text, 1, 0, true, &mut report);
