@@ -141,6 +141,18 @@ export interface CxError extends Error {
   column?: number;
   /** \`invalid-plan\` only: every error diagnostic of the plan. */
   diagnostics?: Diagnostic[];
+  /** \`memory-limit\` only: \`limits.maxCellBytes\`. */
+  budget?: number;
+  /** \`memory-limit\` only: the footprint the call reached. */
+  reached?: number;
+  /** \`memory-limit\` only: the cells the engine keeps (as before the call). */
+  cells?: number;
+  /** \`memory-limit\` only: the bytes the engine's cells take. */
+  bytes?: number;
+  /** \`overflow\` from an ingest: the kind of record past 2^53 (\`"customer responses"\`, …). */
+  kind?: string;
+  /** \`overflow\` from an ingest: the records of that kind the engine still holds. */
+  held?: number;
 }
 
 /** The result of \`validatePlan\`. */
