@@ -80,7 +80,8 @@ pub fn load(
                 "--{flag} has no effect with --from-snapshot (the snapshot keeps the cube, limits and data it was made with); drop --{flag}, or ingest the data files instead"
             )));
         }
-        // A version-2 stream or a version-1 document, read as a stream.
+        // A snapshot stream or a JSON snapshot document (told apart by their
+        // first bytes, never by the extension).
         let f = std::fs::File::open(snap).map_err(|e| io(format!("cannot read {snap}: {e}")))?;
         let engine = Engine::read_snapshot(f).map_err(|e| Failure(1, format!("{snap}: {e}")))?;
         if *engine.plan() != plan {
