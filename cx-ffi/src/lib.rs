@@ -9,9 +9,13 @@
 //! - [`buffer`]: `cx_buffer`, library-allocated output.
 //! - [`plan`]: `cx_plan` (parse, validate, trace).
 //! - [`engine`]: `cx_engine` (create, text ingest, query, compare, alerts,
-//!   snapshot, restore, merge).
+//!   stats, snapshot to a buffer, a stream or a file, restore, merge).
+//! - [`feed`]: `cx_json_lines_feed`, JSON Lines pushed in chunks of any
+//!   size.
 //! - [`response`]: `cx_response`, the typed hot path.
-//! - `report`: the place for the report exports (not yet).
+//! - `report` (private module): `cx_engine_report`, the report as JSON,
+//!   Markdown or HTML.
+//! - `version` (private module): the `CX_VERSION_MAJOR/MINOR/PATCH` macros.
 //!
 //! Every export runs inside a panic boundary: a panic becomes
 //! `CX_STATUS_PANIC`, never an unwind into C.

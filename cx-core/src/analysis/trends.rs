@@ -74,23 +74,13 @@ pub struct NpsChange {
     pub significant: bool,
 }
 
-const HEADLINE: [MetricId; 8] = [
-    MetricId::Nps,
-    MetricId::Csat,
-    MetricId::Ces,
-    MetricId::CesIndex,
-    MetricId::Enps,
-    MetricId::EmployeeSatisfaction,
-    MetricId::Compliance,
-    MetricId::Tcs,
-];
-
 pub(crate) fn headline(ctx: &Ctx) -> Vec<HeadlineScore> {
     let sel = ctx.upto();
     let Ok(totals) = ctx.engine.totals(&sel) else {
         return Vec::new();
     };
-    let metrics: Vec<MetricId> = HEADLINE
+    // The headline is every fixed metric the data can score.
+    let metrics: Vec<MetricId> = MetricId::FIXED
         .iter()
         .filter(|m| {
             let s = ctx.engine.score(m, &totals, ctx.level, ctx.method);
