@@ -50,32 +50,45 @@ mod proportion;
 mod readiness;
 mod tcs;
 
-pub use attribute::{attribute_performance, employee_satisfaction_index, rescale_0_100};
+// The re-exports, grouped (issue #17): the score object, the scores, the
+// intervals and tests, the drivers, then helpers.
+
+// The score object every score returns.
+pub use object::{Bucket, Flag, Interval, IntervalMethod, Score};
+
+// Scores: customer, employee, operations and strategy.
+pub use attribute::{attribute_performance, employee_satisfaction_index};
 pub use benchmark::{compare_benchmarks, Benchmark, BenchmarkComparison, BenchmarkReport};
 pub use ces::ces;
-pub use comoments::{parse_decimal, CoMoments};
 pub use compliance::{
     audit_compliance, audit_score, rule_compliance, AuditItem, AuditScores, ComplianceStats,
     Outcome, RuleCounts,
 };
-pub use correlation::{pearson, service_profit_link, Correlation};
 pub use csat::{csat, top_two_box};
-pub use dist::{t_quantile, two_sided_p, z_quantile, DEFAULT_LEVEL};
-pub use drivers::{drivers, Driver, Drivers, DriversInput};
-pub use error::ScoreError;
 pub use gap::{attribute_gap, weighted_mean_gap, PairedDiff};
 pub use goal::{goal_progress, GoalInput, GoalProgress, GoalStatus};
-pub use hist::{Histogram, Scale, HISTOGRAM_POINTS};
-pub use importance::{johnson_weights, lmg, relative_importance, Importance, MAX_LMG_PREDICTORS};
-pub use ipa::{ipa, roll_up, IpaEntry, IpaPoint, IpaResult, ProcessRollUp, Quadrant};
 pub use kpi::{
     average_basket, average_headcount, change, complaint_rate, repurchase_rate, retention_rate,
     staff_turnover, Change, KpiValue, Trend,
 };
-pub use nps::{
-    enps, nps, nps_diff, nps_variance, nps_z_test, NpsCounts, NpsDiff, NpsMethod, NpsOptions, ZTest,
-};
-pub use object::{Bucket, Flag, Interval, IntervalMethod, Score};
-pub use proportion::{proportion, wilson};
+pub use nps::{enps, nps, nps_variance, NpsCounts, NpsMethod, NpsOptions};
 pub use readiness::{readiness, Condition, Readiness, ReadinessInput};
 pub use tcs::{tcs, Factor, FactorScore, FactorWeights, Tcs};
+
+// Intervals and tests.
+pub use dist::{t_quantile, two_sided_p, z_quantile, DEFAULT_LEVEL};
+pub use nps::{nps_diff, nps_z_test, NpsDiff, ZTest};
+pub use proportion::{proportion, wilson};
+
+// Drivers: what moves the outcome.
+pub use comoments::CoMoments;
+pub use correlation::{pearson, service_profit_link, Correlation};
+pub use drivers::{drivers, Driver, Drivers, DriversInput};
+pub use importance::{johnson_weights, lmg, relative_importance, Importance, MAX_LMG_PREDICTORS};
+pub use ipa::{ipa, roll_up, IpaEntry, IpaPoint, IpaResult, ProcessRollUp, Quadrant};
+
+// Helpers: scales and histograms, decimal text, rescaling, the error.
+pub use attribute::rescale_0_100;
+pub use comoments::parse_decimal;
+pub use error::ScoreError;
+pub use hist::{Histogram, Scale, HISTOGRAM_POINTS};
