@@ -352,8 +352,9 @@ struct CompareRequest {
     nps_method: NpsMethod,
 }
 
+/// The confidence level when the request gives none: the core's default.
 fn default_level() -> f64 {
-    0.95
+    cx_core::score::DEFAULT_LEVEL
 }
 
 /// Runs the two-sample tests between two selections (Δ = a − b) and
