@@ -16,9 +16,13 @@ for s in "${STEPS[@]}"; do
   [ -f "scripts/ci/$s.sh" ] || { echo "error: no step scripts/ci/$s.sh" >&2; exit 2; }
 done
 
+# Free space where the build writes, e.g. "12G": CI machines differ.
+disk_free() { df -h --output=avail . 2>/dev/null | tail -1 | tr -d ' '; }
+
 summary=()
 failed=0
 start_all=$SECONDS
+printf 'disk free at start: %s\n' "$(disk_free)"
 report() {
   printf '\n==== summary (%ds total) ====\n' "$((SECONDS - start_all))"
   printf '%s\n' "${summary[@]}"
@@ -29,10 +33,11 @@ for s in "${STEPS[@]}"; do
   status=0
   bash "scripts/ci/$s.sh" || status=$?
   secs=$((SECONDS - start))
+  free="$(disk_free)"
   if [ "$status" -eq 0 ]; then
-    line="$(printf 'step %-6s ok     %4ds' "$s" "$secs")"
+    line="$(printf 'step %-6s ok     %4ds  (disk free after: %s)' "$s" "$secs" "$free")"
   else
-    line="$(printf 'step %-6s FAILED %4ds (exit %d)' "$s" "$secs" "$status")"
+    line="$(printf 'step %-6s FAILED %4ds (exit %d; disk free after: %s)' "$s" "$secs" "$status" "$free")"
     failed=1
   fi
   summary+=("$line")

@@ -9,6 +9,14 @@ cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 
+# Disk: CI machines may have only a few GB free (a run ran out of space
+# compiling the benches). A CI run builds each crate once, so incremental
+# caches (1.7 GB of debug/ alone) are waste, and full debug info makes every
+# test binary ~100 MB; line tables keep file:line in panics and backtraces.
+# Either can be set back for a local run.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
+
 # The version cargo builds (workspace.package.version in the root Cargo.toml).
 cargo_version() {
   cargo metadata --format-version 1 --no-deps --offline 2>/dev/null \
