@@ -28,3 +28,16 @@ cargo_version() {
 section() { printf '\n==== %s ====\n' "$*"; }
 step() { printf -- '--- %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# With CX_FREE_DISK=1 (set by .ci/run), a step deletes the executables it
+# built and no later step runs (test and bench binaries in <profile>/deps,
+# the files with no extension there):
+# cargo re-links one if it is asked for again. Local runs keep them.
+free_disk() {
+  [ "${CX_FREE_DISK:-0}" = 1 ] || return 0
+  local dir
+  for dir in "$@"; do
+    [ -d "$dir" ] && find "$dir" -maxdepth 1 -type f -executable ! -name "*.*" -delete
+  done
+  step "freed disk: test and bench binaries in $* ($(df -h --output=avail . | tail -1 | tr -d ' ') free)"
+}

@@ -22,3 +22,5 @@ if compgen -G "benches/*.rs" >/dev/null || compgen -G "*/benches/*.rs" >/dev/nul
 else
   step "no benches yet (benches/*.rs, */benches/*.rs): skipped"
 fi
+
+free_disk "$TARGET_DIR/debug/deps" "$TARGET_DIR/release/deps"
