@@ -44,6 +44,8 @@
 //!
 //! The crate has no `unsafe`, no FFI and no wasm dependency: the bindings
 //! (`cx-ffi`, `cx-wasm`) only convert types and errors.
+//!
+//! A cite "SPEC §3.2" in these docs means section 3.2 of the repository's `docs/SPEC.md`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
