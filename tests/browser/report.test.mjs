@@ -239,7 +239,7 @@ async function followUps(page, report, width, name) {
   (report.alerts.followUps ?? []).forEach((f, i) => {
     assert.equal(rows[i][0], f.recordId ?? "—");
     assert.equal(rows[i][1], f.reason);
-    assert.ok(rows[i][3].startsWith(`${f.due.slice(0, 10)} ${f.due.slice(11, 16)}`), `${name}: due ${rows[i][3]}`);
+    assert.ok(rows[i][2].startsWith(`${f.due.slice(0, 10)} ${f.due.slice(11, 16)}`), `${name}: due ${rows[i][2]}`);
   });
 }
 

@@ -4,8 +4,8 @@
 //! Layout: the page is at most 1180 px wide and fluid below; the headline
 //! scores stand in a CSS grid (as many columns of at least 300 px as fit,
 //! one on a phone); charts scale down with the page (`max-width: 100%`);
-//! a wide table scrolls inside its own box, so the page never scrolls
-//! sideways.
+//! a wide table scrolls inside its own box (its words are never broken),
+//! so the page never scrolls sideways.
 
 use std::fmt::Write;
 
@@ -19,11 +19,11 @@ body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#
 h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 8px;border-bottom:2px solid #e4e7ee;padding-bottom:4px}
 .muted{color:#667085}.card{border:1px solid #e4e7ee;border-radius:8px;padding:12px;background:#fff;min-width:0}
 .scores{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,300px),1fr));gap:16px}
-.table{max-width:100%;overflow-x:auto}
+.table{max-width:100%;overflow-x:auto}.table td,.table th{overflow-wrap:normal}.table code{white-space:nowrap}
 table{border-collapse:collapse;margin:8px 0}td,th{border-bottom:1px solid #e4e7ee;padding:4px 10px;text-align:left;vertical-align:top}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .kpi{font-size:28px;font-weight:600}.tag{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;background:#eef1f6}
 .s-achieved,.s-onTrack{background:#dcf5e3}.s-atRisk{background:#fff0cc}.s-missed{background:#fde0dd}.s-noData{background:#eef1f6}
-svg{display:block;max-width:100%;height:auto;font:11px system-ui,sans-serif;background:#fff}svg .axis,svg .frame{stroke:#98a2b3;fill:none}svg .band{fill:#b9d3f5;opacity:.6}
+svg{display:block;margin:8px 0;max-width:100%;height:auto;font:11px system-ui,sans-serif;background:#fff}svg .axis,svg .frame{stroke:#98a2b3;fill:none}svg .band{fill:#b9d3f5;opacity:.6}
 svg .line{fill:none;stroke:#2463c7;stroke-width:2}svg .point{fill:#2463c7}svg .value{fill:#1d2330}svg .tick,svg .quadrant{fill:#667085}
 svg .mean{stroke:#98a2b3;stroke-dasharray:4 3}svg .reference{stroke:#c0392b;stroke-dasharray:5 3}svg .leader{stroke:#475467;stroke-width:1}
 svg .q-concentrate{fill:#c0392b}svg .q-keep{fill:#2e8b57}svg .q-low{fill:#98a2b3}svg .q-overkill{fill:#e0a526}

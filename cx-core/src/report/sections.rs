@@ -479,7 +479,7 @@ fn readiness(r: &Report, w: &mut impl Writer) {
 }
 
 /// Rows of evidence shown with the figures, the rest counted.
-const EVIDENCE_ROWS_SHOWN: usize = 3;
+const EVIDENCE_ROWS_SHOWN: usize = 2;
 
 /// A figure: two decimals below 10 (importances, correlations), else one.
 fn figure(v: f64) -> String {
@@ -506,7 +506,18 @@ fn figures(e: &Evidence) -> String {
         .iter()
         .take(EVIDENCE_ROWS_SHOWN)
         .map(|row| {
-            let key: Vec<String> = row.key.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            // `team branches`, but `goal-nps-mid`, not `goal goal-nps-mid`.
+            let key: Vec<String> = row
+                .key
+                .iter()
+                .map(|(k, v)| {
+                    if v.starts_with(k.as_str()) {
+                        v.clone()
+                    } else {
+                        format!("{k} {v}")
+                    }
+                })
+                .collect();
             let value = row.value.map_or("—".into(), figure);
             format!("{} {value} (n = {})", key.join(", "), row.n)
         })
@@ -547,8 +558,7 @@ fn recommendation(r: &Report, rec: &Recommendation) -> Item {
     if let Some(e) = ranking_evidence(r, rec) {
         text.push(Span::text(" ranked by "));
         text.push(Span::Code(e.trigger.clone()));
-        text.push(Span::text(": "));
-        text.push(Span::Strong(figures(e)));
+        text.push(Span::text(format!(": {}", figures(e))));
     }
     if !rec.planned.is_empty() {
         text.push(Span::Muted(format!(
@@ -610,12 +620,7 @@ fn alerts(r: &Report, w: &mut impl Writer) {
             "The {} latest follow-ups",
             al.follow_ups.len()
         ))]);
-        let mut t = Table::new(&[
-            text_col("record"),
-            text_col("reason"),
-            text_col("observed"),
-            text_col("due"),
-        ]);
+        let mut t = Table::new(&[text_col("record"), text_col("reason"), text_col("due")]);
         for f in &al.follow_ups {
             let due = if f.due_by_as_of {
                 Span::Tag("s-missed".into(), format!("{} (due by asOf)", when(f.due)))
@@ -627,7 +632,6 @@ fn alerts(r: &Report, w: &mut impl Writer) {
                     f.record_id.clone().unwrap_or_else(|| "—".into()),
                 )],
                 vec![Span::text(name_of(&f.reason))],
-                vec![Span::text(when(f.at))],
                 vec![due],
             ]);
         }
