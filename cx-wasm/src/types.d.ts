@@ -86,6 +86,12 @@ export interface AlertSummary {
   };
   /** Alerts whose follow-up was due before the end of asOf. */
   dueByAsOf: number;
+  /**
+   * The follow-ups to make first: the newest alerts, latest due first
+   * (up to [`FOLLOW_UPS_LISTED`]). The engine does not know which
+   * follow-ups were made, so the newest are the ones most likely open.
+   */
+  followUps?: FollowUp[];
   /** Date of the latest alert. */
   latest?: string | null;
   /**
@@ -920,6 +926,20 @@ export interface FactorWeights {
 /** A caveat attached to a score. */
 export type Flag = "smallSample" | "zeroVariance" | "partialData" | "noInterval" | "nonFinite";
 
+/** One follow-up to make: who, why and by when. */
+export interface FollowUp {
+  /** When the record was observed. */
+  at: Timestamp;
+  /** When the follow-up is due. */
+  due: Timestamp;
+  /** Whether it was due before the end of asOf. */
+  dueByAsOf: boolean;
+  /** Why. */
+  reason: AlertReason;
+  /** The record that raised the alert (absent when the record had no id). */
+  recordId?: string | null;
+}
+
 /** A goal: move a metric from a baseline to a target by a date. */
 export interface Goal {
   /** Where the metric stood. */
@@ -1700,6 +1720,14 @@ export interface Report {
   recommendations: Recommendation[];
   /** Report document version (`1`). */
   reportVersion: number;
+  /**
+   * The priority of every trigger that fired, by trigger id: a
+   * recommendation's priority is the most urgent of its triggers', so
+   * the evidence of the trigger with that priority is what ranks it.
+   */
+  triggerPriorities?: {
+    [key: string]: number;
+  };
 }
 
 /** How to build a report. */

@@ -5,6 +5,8 @@
 
 use std::fmt::Write;
 
+use super::labels::{self, Anchor, Placement, Rect};
+use super::writer::Bar;
 use crate::analysis::{TrendPoint, VitalProcesses};
 use crate::score::Quadrant;
 
@@ -30,6 +32,16 @@ fn finite(x: f64) -> f64 {
     } else {
         0.0
     }
+}
+
+/// The opening tag of a chart `w` × `h` named `name`, with its title.
+fn open(name: &str, title: &str, w: f64, h: f64) -> String {
+    format!(
+        r#"<svg data-chart="{}" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{}"><title>{}</title>"#,
+        esc(name),
+        esc(title),
+        esc(title)
+    )
 }
 
 /// A line chart of monthly values with the interval band.
@@ -58,14 +70,7 @@ pub(crate) fn trend(name: &str, title: &str, points: &[TrendPoint]) -> String {
     let n = points.len().max(1) as f64;
     let x = |i: usize| ml + (w - ml - mr) * (i as f64 + 0.5) / n;
     let y = |v: f64| mt + (h - mt - mb) * (1.0 - (finite(v) - lo) / (hi - lo));
-    let mut o = String::new();
-    let _ = write!(
-        o,
-        r#"<svg data-chart="{}" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{}"><title>{}</title>"#,
-        esc(name),
-        esc(title),
-        esc(title)
-    );
+    let mut o = open(name, title, w, h);
     let _ = write!(
         o,
         r#"<line class="axis" x1="{ml}" y1="{}" x2="{}" y2="{}"/>"#,
@@ -152,7 +157,10 @@ fn quadrant_class(q: Quadrant) -> &'static str {
     }
 }
 
-/// The importance–performance scatter with the quadrant lines.
+/// The importance–performance scatter with the quadrant lines. Point
+/// labels are placed clear of each other, of the other points and of the
+/// quadrant captions ([`labels::place`]); a label that stands away from its
+/// point is joined to it by a leader line.
 pub(crate) fn ipa(v: &VitalProcesses) -> String {
     let (w, h, ml, mr, mt, mb) = (560.0, 380.0, 56.0, 24.0, 24.0, 44.0);
     let perf: Vec<f64> = v.attributes.iter().map(|a| finite(a.performance)).collect();
@@ -170,17 +178,20 @@ pub(crate) fn ipa(v: &VitalProcesses) -> String {
     let (iy0, iy1) = range(&imp);
     let x = |p: f64| ml + (w - ml - mr) * (finite(p) - px0) / (px1 - px0);
     let y = |i: f64| mt + (h - mt - mb) * (1.0 - (finite(i) - iy0) / (iy1 - iy0));
-    let mut o = String::new();
-    let _ = write!(
-        o,
-        r#"<svg data-chart="ipa" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Importance–performance"><title>Importance–performance</title>"#
-    );
+    let plot = Rect {
+        x0: ml,
+        y0: mt,
+        x1: w - mr,
+        y1: h - mb,
+    };
+    let mut o = open("ipa", "Importance–performance", w, h);
     let _ = write!(
         o,
         r#"<rect class="frame" x="{ml}" y="{mt}" width="{}" height="{}"/>"#,
         w - ml - mr,
         h - mt - mb
     );
+    let mut captions = Vec::new();
     if let (Some(im), Some(pm)) = (v.importance_mean, v.performance_mean) {
         let _ = write!(
             o,
@@ -192,18 +203,7 @@ pub(crate) fn ipa(v: &VitalProcesses) -> String {
             w - mr,
             y(im)
         );
-        let _ = write!(
-            o,
-            r#"<text class="quadrant" x="{}" y="{}">concentrate here</text><text class="quadrant" x="{}" y="{}" text-anchor="end">keep up the good work</text><text class="quadrant" x="{}" y="{}">low priority</text><text class="quadrant" x="{}" y="{}" text-anchor="end">possible overkill</text>"#,
-            ml + 6.0,
-            mt + 14.0,
-            w - mr - 6.0,
-            mt + 14.0,
-            ml + 6.0,
-            h - mb - 6.0,
-            w - mr - 6.0,
-            h - mb - 6.0
-        );
+        captions = quadrant_captions(&mut o, plot);
     }
     let _ = write!(
         o,
@@ -213,13 +213,19 @@ pub(crate) fn ipa(v: &VitalProcesses) -> String {
         (mt + h - mb) / 2.0,
         (mt + h - mb) / 2.0
     );
-    for a in &v.attributes {
+    let points: Vec<(f64, f64)> = v
+        .attributes
+        .iter()
+        .map(|a| (x(a.performance), y(a.importance)))
+        .collect();
+    let ids: Vec<&str> = v.attributes.iter().map(|a| a.id.as_str()).collect();
+    let placed = labels::place(&points, &ids, plot, &captions);
+    for ((a, &(cx, cy)), place) in v.attributes.iter().zip(&points).zip(&placed) {
         let _ = write!(
             o,
-            r#"<circle class="point {}" cx="{:.1}" cy="{:.1}" r="5" data-id="{}" data-importance="{}" data-performance="{}" data-value="{}"><title>{}: importance {:.2}, performance {:.1}</title></circle>"#,
+            r#"<circle class="point {}" cx="{cx:.1}" cy="{cy:.1}" r="{}" data-id="{}" data-importance="{}" data-performance="{}" data-value="{}"><title>{}: importance {:.2}, performance {:.1}</title></circle>"#,
             quadrant_class(a.quadrant),
-            x(a.performance),
-            y(a.importance),
+            labels::MARKER_R,
             esc(&a.id),
             a.importance,
             a.performance,
@@ -228,23 +234,72 @@ pub(crate) fn ipa(v: &VitalProcesses) -> String {
             a.importance,
             a.performance
         );
+        point_label(&mut o, &a.id, (cx, cy), place);
+    }
+    let unlabelled = placed.iter().filter(|p| **p == Placement::Below).count();
+    if unlabelled > 0 {
         let _ = write!(
             o,
-            r#"<text class="label" x="{:.1}" y="{:.1}">{}</text>"#,
-            x(a.performance) + 7.0,
-            y(a.importance) + 4.0,
-            esc(&a.id)
+            r#"<text class="tick" x="{ml}" y="{}">{unlabelled} point(s) without room for a label (hover for names)</text>"#,
+            h - 24.0
         );
     }
     o.push_str("</svg>");
     o
 }
 
-/// One bar of a horizontal bar chart.
-pub(crate) struct Bar {
-    pub label: String,
-    pub value: Option<f64>,
-    pub class: &'static str,
+/// Writes the four quadrant captions in the plot's corners; returns the
+/// boxes they take.
+fn quadrant_captions(o: &mut String, plot: Rect) -> Vec<Rect> {
+    let (left, right) = (plot.x0 + 6.0, plot.x1 - 6.0);
+    let (top, bottom) = (plot.y0 + 14.0, plot.y1 - 6.0);
+    let mut boxes = Vec::new();
+    for (text, at_right, y) in [
+        ("concentrate here", false, top),
+        ("keep up the good work", true, top),
+        ("low priority", false, bottom),
+        ("possible overkill", true, bottom),
+    ] {
+        let (x, anchor) = if at_right {
+            (right, Anchor::End)
+        } else {
+            (left, Anchor::Start)
+        };
+        let _ = write!(
+            o,
+            r#"<text class="quadrant" x="{x}" y="{y}" text-anchor="{}">{text}</text>"#,
+            anchor.svg()
+        );
+        boxes.push(labels::text_box(text, x, y, anchor));
+    }
+    boxes
+}
+
+/// Writes the label of the point at `(cx, cy)` where it was placed, with
+/// its leader line.
+fn point_label(o: &mut String, id: &str, (cx, cy): (f64, f64), place: &Placement) {
+    let Placement::At {
+        x,
+        y,
+        anchor,
+        leader,
+    } = *place
+    else {
+        return;
+    };
+    if let Some((lx, ly)) = leader {
+        let _ = write!(
+            o,
+            r#"<line class="leader" x1="{cx:.1}" y1="{cy:.1}" x2="{lx:.1}" y2="{ly:.1}"/>"#
+        );
+    }
+    let _ = write!(
+        o,
+        r#"<text class="label" x="{x:.1}" y="{y:.1}" text-anchor="{}" data-for="{}">{}</text>"#,
+        anchor.svg(),
+        esc(id),
+        esc(id)
+    );
 }
 
 /// Horizontal bars on 0..`max` (values are clamped for drawing only), with
@@ -261,14 +316,7 @@ pub(crate) fn bars(
     let h = mt * 2.0 + row * items.len() as f64;
     let span = (max - min).max(1e-9);
     let x = |v: f64| ml + (w - ml - mr) * ((finite(v) - min) / span).clamp(0.0, 1.0);
-    let mut o = String::new();
-    let _ = write!(
-        o,
-        r#"<svg data-chart="{}" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{}"><title>{}</title>"#,
-        esc(name),
-        esc(title),
-        esc(title)
-    );
+    let mut o = open(name, title, w, h);
     for (i, b) in items.iter().enumerate() {
         let top = mt + row * i as f64;
         let _ = write!(
