@@ -44,7 +44,7 @@ fn a_merge_past_2_53_records_fails_with_overflow_and_changes_nothing() {
     a.merge(&b).unwrap();
     let t = a.totals(&Default::default()).unwrap();
     assert_eq!(
-        t.responses.responses,
+        t.responses(),
         MAX_SNAPSHOT_COUNT - 200 + 1 + 100 + 1
     );
 }
