@@ -56,6 +56,7 @@ use cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell};
 use store::ResponseStore;
 
 pub use budget::{LimitError, MemoryLimit, Overflow};
+pub use cells::MISSING;
 pub use columns::{ColumnsError, DimensionColumn, ResponseColumns, ABSENT};
 pub use compare::Comparison;
 pub use csv_feed::{CsvFeed, UnterminatedQuote};
