@@ -1,9 +1,12 @@
 //! Criterion benches of the engine (fixed seed, realistic sizes). Figures
 //! and the machine they were measured on are in `benches/README.md`.
 //!
-//! - `kernel/histogram`: the kernel alone (`store::ResponseStore::apply`) over a
-//!   columnar batch already checked and interned (1,000 segments, NPS + CSAT
-//!   + CES, segment × no-time cube).
+//! - `kernel/rows`: the row path into the kernel: the same responses pushed
+//!   one by one through `Engine::response_ingest` (row checks, interning,
+//!   the columnar batch, then the kernel; 1,000 segments, NPS + CSAT + CES,
+//!   segment × no-time cube, alert rules off). The kernel has no public
+//!   entry of its own: the cells and their store are private (issue #17),
+//!   so `kernel/histogram`, which called `engine::store` directly, is gone.
 //! - `batch/columns`: the same responses through `Engine::ingest_columns`
 //!   (scale checks, dictionary interning, batching, then the kernel) — the
 //!   engine's hot path for callers holding columns; with the default alert
@@ -23,16 +26,15 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use cx::demo::{generate, DemoConfig, Rng};
-use cx::engine::cells::{ResponseBatch, MISSING};
-use cx::engine::store::ResponseStore;
-use cx::engine::{
+use cx_core::demo::{generate, DemoConfig, Rng};
+use cx_core::engine::{
     CsvMapping, Cube, DimensionColumn, Engine, EngineConfig, Granularity, Query, ResponseColumns,
+    ResponseRef,
 };
-use cx::plan::Plan;
-use cx::record::Record;
-use cx::report::{Report, ReportOptions};
-use cx::score::{relative_importance, CoMoments};
+use cx_core::plan::Plan;
+use cx_core::record::Record;
+use cx_core::report::{Report, ReportOptions};
+use cx_core::score::{relative_importance, CoMoments};
 
 fn bare_plan() -> Plan {
     Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Bench"}}"#).unwrap()
@@ -98,28 +100,30 @@ fn response_columns<'a>(data: &'a Columns, dict: &'a [&'a str]) -> ResponseColum
 /// Rows of the kernel and columnar-batch benches.
 const KERNEL_ROWS: usize = 1_000_000;
 
-fn bench_kernel(c: &mut Criterion) {
+fn bench_rows(c: &mut Criterion) {
     let data = columns(KERNEL_ROWS, 1000);
-    // The batch the checks and interning would produce: no time bucket,
-    // interned segment ids from 1, no attribute.
-    let batch = ResponseBatch {
-        bucket: vec![0; KERNEL_ROWS],
-        dims: vec![data.seg.iter().map(|s| s + 1).collect()],
-        nps: data.nps.clone(),
-        csat: data.csat.clone(),
-        ces: data.ces.clone(),
-        overall: vec![MISSING; KERNEL_ROWS],
-        attributes: Vec::new(),
-        expectations: Vec::new(),
-    };
+    let segments: Vec<&[u8]> = data
+        .seg
+        .iter()
+        .map(|&s| data.dict[s as usize].as_bytes())
+        .collect();
     let mut g = c.benchmark_group("kernel");
     g.throughput(Throughput::Elements(KERNEL_ROWS as u64));
     g.sample_size(10);
-    g.bench_function("histogram", |b| {
+    g.bench_function("rows", |b| {
         b.iter(|| {
-            let mut cells = ResponseStore::new(1, 0);
-            cells.apply(&batch);
-            black_box(cells.len())
+            let mut e = Engine::with_config(quiet_plan(), segment_cube(Granularity::None)).unwrap();
+            let mut ingest = e.response_ingest();
+            for (i, &segment) in segments.iter().enumerate() {
+                ingest.push(&ResponseRef {
+                    segment: Some(segment),
+                    nps: Some(data.nps[i]),
+                    csat: Some(data.csat[i]),
+                    ces: Some(data.ces[i]),
+                    ..ResponseRef::default()
+                });
+            }
+            black_box(ingest.finish().unwrap().accepted)
         })
     });
     g.finish();
@@ -266,7 +270,7 @@ fn bench_report(c: &mut Criterion) {
 
 criterion_group!(
     benches,
-    bench_kernel,
+    bench_rows,
     bench_batch,
     bench_ingest,
     bench_query,

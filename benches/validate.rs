@@ -18,13 +18,13 @@ use std::fmt::Write;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use cx::demo::{generate, DemoConfig};
-use cx::engine::Engine;
-use cx::plan::{
+use cx_core::demo::{generate, DemoConfig};
+use cx_core::engine::Engine;
+use cx_core::plan::{
     Instrument, InstrumentKind, Intervention, InterventionKind, InterventionStatus, Mobilization,
     MobilizationKind, Plan, Rule,
 };
-use cx::report::{Report, ReportOptions};
+use cx_core::report::{Report, ReportOptions};
 
 const RULES: usize = 100_000;
 
@@ -54,7 +54,7 @@ fn plan_with_rules() -> Plan {
         id: "bench-audit".into(),
         kind: InstrumentKind::RuleAudit,
         channel: None,
-        method: Some(cx::plan::AuditMethod::ManagerObservation),
+        method: Some(cx_core::plan::AuditMethod::ManagerObservation),
         rules: ids.clone(),
         metrics: Vec::new(),
         goals: Vec::new(),
@@ -77,7 +77,8 @@ fn plan_with_rules() -> Plan {
 fn validate_text(plan: &Plan) -> String {
     let mut o = String::new();
     let c = plan.trace().coverage;
-    let pct = |s: cx::plan::trace::Share| s.percent.map_or("n/a".into(), |p| format!("{p:.0}%"));
+    let pct =
+        |s: cx_core::plan::trace::Share| s.percent.map_or("n/a".into(), |p| format!("{p:.0}%"));
     let _ = writeln!(
         o,
         "{}: facets supported {}, rules measured {}, goals acted on {}",

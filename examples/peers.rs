@@ -43,12 +43,12 @@
 use std::io::{Read, Write};
 use std::time::Instant;
 
-use cx::demo::Rng;
-use cx::engine::{
+use cx_core::demo::Rng;
+use cx_core::engine::{
     CsvFeed, CsvMapping, Cube, DimensionColumn, Engine, EngineConfig, Granularity, IngestReport,
     JsonLinesFeed, Query, ResponseColumns, Scorecard,
 };
-use cx::plan::Plan;
+use cx_core::plan::Plan;
 use serde_json::{json, Value};
 
 /// Missing answer in a score column.

@@ -1,9 +1,16 @@
-//! `cx` — the umbrella crate of the cx customer-experience engine.
+//! `cx` — the umbrella crate of the cx customer-experience engine: it owns
+//! the `cx` command line (`cargo run --release --example cx`), the other
+//! examples and the benches, and re-exports nothing.
 //!
-//! Everything lives in [`cx_core`], re-exported here so that `cx::plan::Plan`
-//! and friends read naturally. This crate also owns the `cx` command-line
-//! example (`cargo run --release --example cx`) and the benches.
+//! **One path per item.** The library is [`cx_core`], and every item has
+//! one path, under `cx_core::` (`cx_core::plan::Plan`,
+//! `cx_core::engine::Engine`, `cx_core::score::nps`): the examples and
+//! benches of this crate use `cx_core::` as a Rust user does. A glob
+//! re-export (`pub use cx_core::*`) would give every item a second path,
+//! `cx::plan::Plan`, and two names for one thing in the docs and in code
+//! (issue #17).
+//!
+//! Start with the map of the method in [`cx_core`]'s documentation: plan →
+//! records → engine → scores → analysis → playbook → report.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
-
-pub use cx_core::*;

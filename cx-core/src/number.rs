@@ -260,6 +260,118 @@ pub(crate) fn optional<'de, D: Deserializer<'de>>(
     d.deserialize_option(Opt(rating))
 }
 
+/// A decimal number exactly as written: `digits` × 10^−`places`
+/// (`"80.25"` is 8025 × 10^−2). Key-driver analysis reads decimals this way
+/// so that its sums stay exact integers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decimal {
+    /// The digits as an integer, with the sign.
+    pub digits: i64,
+    /// The number of decimal places, at most [`Decimal::MAX_PLACES`].
+    pub places: u32,
+}
+
+/// Why a text (or a number) is not a [`Decimal`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DecimalError {
+    /// Not a number in JSON grammar (or not finite).
+    #[error("expected a number such as 3, -12.5 or 8.25e1")]
+    NotANumber,
+    /// More decimal places than [`Decimal::MAX_PLACES`].
+    #[error("expected at most 9 decimal places")]
+    TooPrecise,
+    /// Its digits do not fit in a 64-bit integer.
+    #[error("expected at most 18 digits (below 2^63)")]
+    TooLarge,
+}
+
+impl Decimal {
+    /// The most decimal places a decimal may have.
+    pub const MAX_PLACES: u32 = 9;
+
+    /// The decimal a text holds: JSON number grammar (the rule of this
+    /// module, nothing before or after it), the exponent folded into the
+    /// places: `"8.25e1"` is 825 × 10^−1, `"2.50"` is 250 × 10^−2.
+    ///
+    /// ```
+    /// use cx_core::number::{Decimal, DecimalError};
+    /// assert_eq!(Decimal::of_text("-9.96"), Ok(Decimal { digits: -996, places: 2 }));
+    /// assert_eq!(Decimal::of_text("12e2"), Ok(Decimal { digits: 1200, places: 0 }));
+    /// assert_eq!(Decimal::of_text("+3"), Err(DecimalError::NotANumber));
+    /// assert_eq!(Decimal::of_text("1e-10"), Err(DecimalError::TooPrecise));
+    /// ```
+    pub fn of_text(text: &str) -> Result<Decimal, DecimalError> {
+        if !is_json_number(text) {
+            return Err(DecimalError::NotANumber);
+        }
+        let (mantissa, exponent) = match text.find(['e', 'E']) {
+            Some(i) => (&text[..i], &text[i + 1..]),
+            None => (text, "0"),
+        };
+        let (negative, mantissa) = match mantissa.strip_prefix('-') {
+            Some(m) => (true, m),
+            None => (false, mantissa),
+        };
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let mut digits: i64 = 0;
+        for c in int.bytes().chain(frac.bytes()) {
+            digits = digits
+                .checked_mul(10)
+                .and_then(|d| d.checked_add(i64::from(c - b'0')))
+                .ok_or(DecimalError::TooLarge)?;
+        }
+        // Places = fraction digits − exponent; an exponent past ±10^9 is
+        // never a decimal of 9 places or fewer with 18 digits.
+        let exponent: i64 = exponent.parse().unwrap_or(if exponent.starts_with('-') {
+            i64::MIN / 2
+        } else {
+            i64::MAX / 2
+        });
+        let places = frac.len() as i64 - exponent;
+        if places > i64::from(Decimal::MAX_PLACES) {
+            return Err(DecimalError::TooPrecise);
+        }
+        if places < 0 {
+            let scale = u32::try_from(-places)
+                .ok()
+                .and_then(|p| 10i64.checked_pow(p))
+                .ok_or(DecimalError::TooLarge)?;
+            digits = if digits == 0 {
+                0
+            } else {
+                digits.checked_mul(scale).ok_or(DecimalError::TooLarge)?
+            };
+        }
+        Ok(Decimal {
+            digits: if negative { -digits } else { digits },
+            places: places.max(0) as u32,
+        })
+    }
+
+    /// The decimal of a number (from JSON or JavaScript, where the text is
+    /// gone): the shortest decimal that reads back to it, as Rust prints
+    /// it. Not finite: [`DecimalError::NotANumber`].
+    ///
+    /// ```
+    /// use cx_core::number::Decimal;
+    /// assert_eq!(Decimal::of_f64(0.1), Ok(Decimal { digits: 1, places: 1 }));
+    /// ```
+    pub fn of_f64(value: f64) -> Result<Decimal, DecimalError> {
+        if !value.is_finite() {
+            return Err(DecimalError::NotANumber);
+        }
+        Decimal::of_text(&value.to_string())
+    }
+
+    /// Whether two decimals are the same number (`2.50` and `2.5`, `-0`
+    /// and `0`).
+    pub fn same_value(&self, other: &Decimal) -> bool {
+        let places = self.places.max(other.places);
+        let scaled = |d: &Decimal| i128::from(d.digits) * 10i128.pow(places - d.places);
+        scaled(self) == scaled(other)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,7 +52,7 @@ pub fn documents() -> Vec<(&'static str, Schema)> {
         ("score", schema_for!(score::Score)),
         ("npsCounts", schema_for!(score::NpsCounts)),
         ("npsOptions", schema_for!(score::NpsOptions)),
-        ("npsDiff", schema_for!(score::NpsDiff)),
+        ("npsDiff", schema_for!(score::DifferenceTest)),
         ("driversInput", schema_for!(score::DriversInput)),
         ("drivers", schema_for!(score::Drivers)),
         ("playbook", schema_for!(crate::playbook::Playbook)),

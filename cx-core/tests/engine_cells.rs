@@ -79,7 +79,7 @@ fn answers(e: &Engine) -> Vec<String> {
         if let Some(s) = seg {
             sel.filters.insert("segment".into(), vec![s.into()]);
         }
-        out.push(format!("{:?}", e.totals(&sel).unwrap().responses));
+        out.push(format!("{:?}", e.totals(&sel).unwrap()));
     }
     out
 }

@@ -44,7 +44,7 @@ fn swiss() -> DriversInput {
         names,
         rows,
         outcome: "Fertility".into(),
-        na: None,
+        ..DriversInput::default()
     }
 }
 

@@ -2,6 +2,7 @@
 //! source. Every figure is copied here: tests never read files outside the
 //! repository.
 
+use cx_core::number::Decimal;
 use cx_core::score::*;
 
 fn close(got: f64, want: f64, tol: f64) {
@@ -297,7 +298,11 @@ fn swiss_comoments() -> CoMoments {
         .map(|l| {
             l.split(',')
                 .skip(1)
-                .map(|f| parse_decimal(f).unwrap())
+                .map(|f| {
+                    Decimal::of_text(f.trim())
+                        .map(|d| (d.digits, d.places))
+                        .unwrap()
+                })
                 .collect()
         })
         .collect();

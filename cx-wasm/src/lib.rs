@@ -464,7 +464,7 @@ pub fn nps_stats(
 }
 
 /// The two-sample NPS difference a − b with its interval and p-value.
-#[wasm_bindgen(js_name = npsDiff, unchecked_return_type = "NpsDiff")]
+#[wasm_bindgen(js_name = npsDiff, unchecked_return_type = "DifferenceTest")]
 pub fn nps_diff(
     #[wasm_bindgen(unchecked_param_type = "NpsCounts")] a: JsValue,
     #[wasm_bindgen(unchecked_param_type = "NpsCounts")] b: JsValue,

@@ -391,15 +391,15 @@ export interface CoMoments {
 /** The two-sample tests between selections a and b. */
 export interface Comparison {
   /** CES mean a − b. */
-  ces: DiffTest;
+  ces: DifferenceTest;
   /** CSAT top-2-box a − b (percentage points). */
-  csat: DiffTest;
+  csat: DifferenceTest;
   /** eNPS a − b. */
-  enps: NpsDiff;
+  enps: DifferenceTest;
   /** Confidence level. */
   level: number;
   /** NPS a − b. */
-  nps: NpsDiff;
+  nps: DifferenceTest;
   /** True when the NPS difference is significant at the plan's significance level. */
   npsSignificant: boolean;
 }
@@ -662,21 +662,37 @@ export interface Diagnostic {
   severity: Severity;
 }
 
-/** A difference a − b between two independent estimates. */
-export interface DiffTest {
-  /** a − b (display scale); `None` when either side has no data. */
+/**
+ * A difference Δ = a − b between two independent samples (signed), on the
+ * display scale, with its standard error, interval and two-sided z-test.
+ *
+ * ```
+ * use cx_core::score::{DifferenceTest, Score};
+ * let a = Score { value: Some(80.0), se: Some(3.0), n: 100, ..Score::default() };
+ * let b = Score { value: Some(74.0), se: Some(4.0), n: 90, ..Score::default() };
+ * let d = DifferenceTest::of_scores(&a, &b, 0.95).unwrap();
+ * assert_eq!((d.delta, d.se), (Some(6.0), Some(5.0)));
+ * // z = 6 / 5 = 1.2: p = 2·(1 − Φ(1.2)) = 0.2301393 (R: 2 * pnorm(-1.2)).
+ * assert!((d.p.unwrap() - 0.2301393).abs() < 1e-7);
+ * ```
+ */
+export interface DifferenceTest {
+  /**
+   * a − b on the display scale (NPS −200..200, percentage points, scale
+   * points); `None` when either side has no estimate.
+   */
   delta?: number | null;
-  /** Interval of the difference. */
+  /** Interval on Δ (adjusted Wald NPS: centred on the adjusted difference). */
   interval?: Interval | null;
-  /** n of a. */
+  /** Size of sample a. */
   nA: number;
-  /** n of b. */
+  /** Size of sample b. */
   nB: number;
-  /** Two-sided p-value. */
+  /** Two-sided p-value of z = Δ/SE (observed); `None` when SE = 0. */
   p?: number | null;
-  /** Why there is no value. */
+  /** Why `delta` is `None`. */
   reason?: string | null;
-  /** Standard error of the difference. */
+  /** √(SE(a)² + SE(b)²), observed. */
   se?: number | null;
 }
 
@@ -716,13 +732,19 @@ export interface Drivers {
   r2: number;
 }
 
-/** Rows of numbers, their column names and the outcome column. */
+/**
+ * Rows of values, their column names and the outcome column. In JSON the
+ * values are numbers; in Rust a value may also be the decimal text as read
+ * (`DriversInput<String>`).
+ */
 export interface DriversInput {
   /**
    * A value meaning "not applicable / missing" (survey exports often use
-   * 0); a row holding it in any column is dropped.
+   * 0); a row holding it (in the columns of `naColumns`) is dropped.
    */
   na?: number | null;
+  /** Which columns `na` applies to [all]. */
+  naColumns?: NaColumns;
   /** Column names, in row order: the outcome and the predictors. */
   names: string[];
   /** The name of the outcome column; every other column is a predictor. */
@@ -1371,6 +1393,9 @@ export interface Mobilization {
 /** Kind of mobilisation. */
 export type MobilizationKind = "guidance" | "coaching" | "training";
 
+/** Which columns the not-applicable value applies to. */
+export type NaColumns = "all" | "predictors";
+
 /** A customer need or expectation. */
 export interface Need {
   /** Category. */
@@ -1414,24 +1439,6 @@ export interface NpsCounts {
   passives: number;
   /** Ratings 9–10. */
   promoters: number;
-}
-
-/** A two-sample NPS difference Δ = a − b (signed), on the display scale. */
-export interface NpsDiff {
-  /** NPSa − NPSb (observed), −200..200; `None` when a sample is empty. */
-  delta?: number | null;
-  /** Interval on Δ (adjustedWald: centred on the adjusted difference). */
-  interval?: Interval | null;
-  /** Size of sample a. */
-  nA: number;
-  /** Size of sample b. */
-  nB: number;
-  /** Two-sided p-value of z = Δ/SE (observed); `None` when SE = 0. */
-  p?: number | null;
-  /** Why `delta` is `None`. */
-  reason?: string | null;
-  /** √(Va/na + Vb/nb), observed. */
-  se?: number | null;
 }
 
 /** The interval method of an NPS (SPEC §3.2). Default: `adjustedWald`. */

@@ -4,11 +4,11 @@
 
 use std::io::IsTerminal;
 
-use cx::engine::{
+use cx_core::engine::{
     CsvFeed, CsvMapping, Cube, Engine, EngineConfig, EngineError, Granularity, IngestError,
     IngestReport, JsonLinesFeed, Query, Scorecard,
 };
-use cx::plan::Plan;
+use cx_core::plan::Plan;
 
 use crate::args::Args;
 

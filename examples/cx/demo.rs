@@ -2,9 +2,9 @@
 //! generated data (deterministic, seeded) and its full report: a terminal
 //! summary and `cx-report.html` in the current directory.
 
-use cx::demo::{generate, DemoConfig};
-use cx::engine::Engine;
-use cx::plan::Plan;
+use cx_core::demo::{generate, DemoConfig};
+use cx_core::engine::Engine;
+use cx_core::plan::Plan;
 
 use crate::data::Failure;
 
@@ -30,12 +30,12 @@ fn demo(argv: &[String]) -> Result<u8, Failure> {
     };
     let plan = Plan::from_json(SAMPLE_PLAN)
         .map_err(|e| fail(1, format!("the sample plan does not parse: {e}")))?;
-    outln!("cx {} — {}", cx::VERSION, plan.organization.name)?;
+    outln!("cx {} — {}", cx_core::VERSION, plan.organization.name)?;
     if let Some(pos) = &plan.strategy.positioning {
         outln!("Positioning: {}", pos.statement)?;
     }
     if let Some(id) = &plan.strategy.identity {
-        let names = |v: &[cx::plan::Facet]| {
+        let names = |v: &[cx_core::plan::Facet]| {
             v.iter()
                 .map(|f| f.name.as_str())
                 .collect::<Vec<_>>()
@@ -51,7 +51,8 @@ fn demo(argv: &[String]) -> Result<u8, Failure> {
         }
     }
     let c = plan.trace().coverage;
-    let pct = |s: cx::plan::trace::Share| s.percent.map_or("n/a".into(), |p| format!("{p:.0}%"));
+    let pct =
+        |s: cx_core::plan::trace::Share| s.percent.map_or("n/a".into(), |p| format!("{p:.0}%"));
     outln!(
         "Traceability: facets supported {}, rules measured {}, goals acted on {}",
         pct(c.facets_supported),
@@ -68,12 +69,13 @@ fn demo(argv: &[String]) -> Result<u8, Failure> {
         report.alerts.len(),
         engine.cell_count()
     )?;
-    let built = cx::report::Report::build(&engine, &cx::report::ReportOptions::default())
+    let built = cx_core::report::Report::build(&engine, &cx_core::report::ReportOptions::default())
         .map_err(|e| fail(1, e))?;
     crate::out::print(&format!("\n{}", crate::report::summary(&built)))?;
     let path = args.value("html").unwrap_or("cx-report.html");
     let json = args.value("json");
-    if let Some(json) = json.filter(|j| cx::file::same_file(j, path).unwrap_or(false) || j == &path)
+    if let Some(json) =
+        json.filter(|j| cx_core::file::same_file(j, path).unwrap_or(false) || j == &path)
     {
         return Err(Failure(
             2,

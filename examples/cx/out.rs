@@ -57,7 +57,7 @@ macro_rules! outln {
 /// file is its old contents or the complete new ones, never part of them;
 /// a failure says the file was not changed (exit status 2).
 pub fn write_file(path: &str, bytes: &[u8]) -> Result<(), Failure> {
-    cx::file::write_bytes_atomic(path, bytes).map_err(|e| Failure(2, e.to_string()))
+    cx_core::file::write_bytes_atomic(path, bytes).map_err(|e| Failure(2, e.to_string()))
 }
 
 /// Refuses (exit status 2) an output that is the same file as an input:
@@ -67,7 +67,7 @@ pub fn write_file(path: &str, bytes: &[u8]) -> Result<(), Failure> {
 pub fn refuse_inputs(inputs: &[&str], outputs: &[(&str, &str)]) -> Result<(), Failure> {
     for &(flag, out) in outputs {
         for &input in inputs.iter().filter(|i| **i != "-") {
-            let same = cx::file::same_file(out, input)
+            let same = cx_core::file::same_file(out, input)
                 .map_err(|e| Failure(2, format!("cannot examine {out} (--{flag}): {e}")))?;
             if same {
                 return Err(Failure(

@@ -4,10 +4,10 @@
 //! self-contained HTML file. All logic is in `cx_core::report`; this file
 //! only formats and writes.
 
-use cx::analysis::AnalysisOptions;
-use cx::engine::Engine;
-use cx::playbook::Playbook;
-use cx::report::{Report, ReportOptions};
+use cx_core::analysis::AnalysisOptions;
+use cx_core::engine::Engine;
+use cx_core::playbook::Playbook;
+use cx_core::report::{Report, ReportOptions};
 
 use crate::args::Args;
 use crate::data::{finish, inputs, load, read, Failure};

@@ -7,21 +7,22 @@
 //! cx stats drivers --csv FILE --outcome COL[=VALUE] --predictors A,B,… [--na V] [--json]
 //! ```
 //!
-//! `drivers` reads decimals exactly: each cell is parsed into an integer and
-//! its number of decimal places, each column is scaled by 10^(its largest
-//! number of places), and the integer co-moments are summed exactly
-//! (correlations and weights do not depend on the scale). `COL=VALUE` scores
-//! the outcome 1 where the column equals VALUE, else 0. Rows with an empty
-//! cell, or a predictor equal to `--na`, are dropped (complete cases, as
-//! relaimpo). A non-numeric cell is an error (exit 1) naming its line.
+//! `drivers` hands the decimal text of the cells, as read, to
+//! `score::drivers` (the one implementation: exact decimals, integer
+//! co-moments; a cell is a number in JSON grammar, the numeric standard of
+//! `cx_core::number`). `COL=VALUE` scores the outcome 1 where the column
+//! equals VALUE, else 0. Rows with an empty cell, or a predictor equal in
+//! value to `--na` (`NaColumns::Predictors`: an outcome of 0 is a rating),
+//! are dropped (complete cases, as relaimpo). A non-numeric cell is an
+//! error (exit 1) naming its line.
 //!
 //! Exit status: 0 success, 1 the data gives no result, 2 usage or I/O error.
 
 use std::fmt::Write as _;
 
-use cx::score::{
-    nps, nps_diff, parse_decimal, proportion, relative_importance, CoMoments, Interval, NpsCounts,
-    NpsDiff, NpsMethod, Score, ScoreError, DEFAULT_LEVEL,
+use cx_core::score::{
+    drivers, nps, nps_diff, proportion, DifferenceTest, Drivers, DriversInput, Interval, NaColumns,
+    NpsCounts, NpsMethod, Score, ScoreError, DEFAULT_LEVEL,
 };
 use serde::Serialize;
 
@@ -204,7 +205,8 @@ fn run_nps_diff(argv: &[String]) -> Result<String, Failure> {
     let args = parse_args(argv, &["a", "b", "method", "level"])?;
     let a = counts("a", args.required("a").map_err(usage)?)?;
     let b = counts("b", args.required("b").map_err(usage)?)?;
-    let d: NpsDiff = nps_diff(&a, &b, method(&args, false)?, level(&args)?).map_err(score_error)?;
+    let d: DifferenceTest =
+        nps_diff(&a, &b, method(&args, false)?, level(&args)?).map_err(score_error)?;
     if args.flag("json") {
         return to_json(&d);
     }
@@ -256,27 +258,6 @@ fn run_proportion(argv: &[String]) -> Result<String, Failure> {
     Ok(score_text(&format!("Proportion {x}/{n}"), &s, "%"))
 }
 
-/// One driver in the `drivers` output.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Driver {
-    name: String,
-    mean: f64,
-    pearson: f64,
-    johnson: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    lmg: Option<f64>,
-}
-
-/// The `drivers` output.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Drivers {
-    n: u64,
-    r2: f64,
-    drivers: Vec<Driver>,
-}
-
 fn run_drivers(argv: &[String]) -> Result<String, Failure> {
     let args = parse_args(argv, &["csv", "outcome", "predictors", "na"])?;
     let path = args.required("csv").map_err(usage)?;
@@ -291,8 +272,46 @@ fn run_drivers(argv: &[String]) -> Result<String, Failure> {
     if predictors.is_empty() {
         return Err(usage("--predictors needs at least one column"));
     }
-    let na = args.value("na").map(str::trim);
+    let input = drivers_input(path, outcome_spec, predictors, args.value("na"))?;
+    let out = drivers(&input).map_err(|e| match e {
+        // The rows are the CSV's records: row r is on line r + 2.
+        ScoreError::NotADecimal {
+            row: Some(r),
+            column,
+            text,
+            ..
+        } => {
+            let role = if column == input.outcome {
+                "outcome"
+            } else {
+                "predictor"
+            };
+            data_error(format!(
+                "`{path}` line {}: {role} `{column}` value `{text}` is not a number",
+                r + 2
+            ))
+        }
+        ScoreError::NotADecimal { text, reason, .. } => {
+            usage(format!("--na `{text}` must be a number: {reason}"))
+        }
+        e => score_error(e),
+    })?;
+    if args.flag("json") {
+        return to_json(&out);
+    }
+    Ok(drivers_text(outcome_spec, &out))
+}
 
+/// The CSV at `path` as the decimal text of the outcome and the predictors,
+/// as read (an empty cell is missing). `COL=VALUE` scores the outcome 1
+/// where the column equals VALUE, else 0; a column named exactly like the
+/// spec wins over that reading.
+fn drivers_input(
+    path: &str,
+    outcome_spec: &str,
+    predictors: Vec<String>,
+    na: Option<&str>,
+) -> Result<DriversInput<String>, Failure> {
     let mut reader = csv::ReaderBuilder::new()
         .from_path(path)
         .map_err(|e| io_error(format!("cannot read `{path}`: {e}")))?;
@@ -310,7 +329,6 @@ fn run_drivers(argv: &[String]) -> Result<String, Failure> {
             ))
         })
     };
-    // A column named exactly like the spec wins over the COL=VALUE reading.
     let (outcome_col, outcome_value) = match headers.iter().position(|h| h == outcome_spec) {
         Some(c) => (c, None),
         None => match outcome_spec.split_once('=') {
@@ -322,103 +340,46 @@ fn run_drivers(argv: &[String]) -> Result<String, Failure> {
         .iter()
         .map(|p| column(p))
         .collect::<Result<_, _>>()?;
-
-    // First pass: parse every complete case into (digits, decimal places).
-    let k = pred_cols.len() + 1;
-    let mut rows: Vec<Vec<(i64, u32)>> = Vec::new();
-    let mut places = vec![0u32; k];
+    let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let record = record.map_err(|e| io_error(format!("`{path}` line {line}: {e}")))?;
-        let cell = |c: usize| record.get(c).map(str::trim).unwrap_or("");
-        let mut row = Vec::with_capacity(k);
-        let outcome = cell(outcome_col);
-        if outcome.is_empty() {
-            continue;
-        }
-        match &outcome_value {
-            Some(v) => row.push((i64::from(outcome == v), 0)),
-            None => row.push(parse_decimal(outcome).ok_or_else(|| {
-                data_error(format!(
-                    "`{path}` line {line}: outcome `{}` value `{outcome}` is not a number",
-                    headers[outcome_col]
-                ))
-            })?),
-        }
-        let mut complete = true;
-        for (&c, name) in pred_cols.iter().zip(&predictors) {
-            let v = cell(c);
-            if v.is_empty() || Some(v) == na {
-                complete = false;
-                break;
-            }
-            row.push(parse_decimal(v).ok_or_else(|| {
-                data_error(format!(
-                    "`{path}` line {line}: predictor `{name}` value `{v}` is not a number"
-                ))
-            })?);
-        }
-        if complete {
-            for (p, &(_, d)) in places.iter_mut().zip(&row) {
-                *p = (*p).max(d);
-            }
-            rows.push(row);
-        }
+        let record = record.map_err(|e| io_error(format!("`{path}` line {}: {e}", i + 2)))?;
+        let cell = |c: usize| {
+            let text = record.get(c).map(str::trim).unwrap_or("");
+            (!text.is_empty()).then(|| text.to_string())
+        };
+        let outcome = match (&outcome_value, cell(outcome_col)) {
+            (Some(v), Some(text)) => Some(if text == *v { "1" } else { "0" }.to_string()),
+            (_, outcome) => outcome,
+        };
+        rows.push(
+            std::iter::once(outcome)
+                .chain(pred_cols.iter().map(|&c| cell(c)))
+                .collect(),
+        );
     }
+    let outcome = headers[outcome_col].clone();
+    Ok(DriversInput {
+        names: std::iter::once(outcome.clone()).chain(predictors).collect(),
+        rows,
+        outcome,
+        na: na.map(|v| v.trim().to_string()),
+        na_columns: NaColumns::Predictors,
+    })
+}
 
-    // Second pass: scale each column to its largest number of places.
-    let mut co = CoMoments::new(k);
-    for row in &rows {
-        let scaled: Option<Vec<i64>> = row
-            .iter()
-            .zip(&places)
-            .map(|(&(v, d), &p)| 10i64.checked_pow(p - d).and_then(|f| v.checked_mul(f)))
-            .collect();
-        let scaled = scaled.ok_or_else(|| data_error("a value is too large to sum exactly"))?;
-        co.add(&scaled).map_err(score_error)?;
-    }
-    let imp = relative_importance(&co, 0).map_err(|e| match e {
-        // Column 0 of the co-moments is the outcome, then the predictors.
-        ScoreError::ConstantColumn(i) => {
-            let (what, name) = match i.checked_sub(1) {
-                None => ("outcome", &headers[outcome_col]),
-                Some(j) => ("predictor", &predictors[j]),
-            };
-            data_error(format!(
-                "{what} `{name}` is constant over the {} complete case(s): its correlation is undefined; drop it or add varied rows",
-                rows.len()
-            ))
-        }
-        e => score_error(e),
-    })?;
-    let out = Drivers {
-        n: imp.n,
-        r2: imp.r2,
-        drivers: predictors
-            .iter()
-            .enumerate()
-            .map(|(j, name)| Driver {
-                name: name.clone(),
-                mean: imp.means.get(j).copied().unwrap_or(f64::NAN)
-                    / 10f64.powi(places[j + 1] as i32),
-                pearson: imp.pearson[j],
-                johnson: imp.johnson[j],
-                lmg: imp.lmg.as_ref().map(|l| l[j]),
-            })
-            .collect(),
-    };
-    if args.flag("json") {
-        return to_json(&out);
-    }
+/// The drivers as a table: mean, Pearson r, Johnson's weight, LMG and the
+/// share of R² of each predictor.
+fn drivers_text(outcome_spec: &str, out: &Drivers) -> String {
     let mut text = String::new();
     let _ = writeln!(
         text,
         "Drivers of {outcome_spec}: n = {} complete cases, R² = {:.4}",
         out.n, out.r2
     );
-    let width = predictors
+    let width = out
+        .drivers
         .iter()
-        .map(|p| p.chars().count())
+        .map(|d| d.name.chars().count())
         .max()
         .unwrap_or(0)
         .max(9);
@@ -443,10 +404,10 @@ fn run_drivers(argv: &[String]) -> Result<String, Failure> {
             d.name, d.mean, d.pearson, d.johnson, lmg, share
         );
     }
-    if imp.lmg.is_none() {
+    if out.drivers.iter().any(|d| d.lmg.is_none()) {
         let _ = writeln!(text, "  (lmg omitted: more than 15 predictors)");
     }
-    Ok(text)
+    text
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `cx validate PLAN [--json]` and `cx schema NAME`.
 
-use cx::diagnostic::{Diagnostic, Severity};
-use cx::plan::Plan;
+use cx_core::diagnostic::{Diagnostic, Severity};
+use cx_core::plan::Plan;
 
 use crate::args::Args;
 use crate::data::{finish, Failure};
@@ -69,7 +69,7 @@ fn validate(argv: &[String]) -> Result<u8, Failure> {
     } else {
         if let Some(plan) = &plan {
             let c = plan.trace().coverage;
-            let pct = |s: cx::plan::trace::Share| {
+            let pct = |s: cx_core::plan::trace::Share| {
                 s.percent.map_or("n/a".to_string(), |p| format!("{p:.0}%"))
             };
             outln!(
@@ -91,12 +91,12 @@ fn usage(msg: &str) -> Failure {
 
 /// Runs `cx schema NAME`.
 pub fn schema(argv: &[String]) -> u8 {
-    let names = cx::schema::names().join(", ");
+    let names = cx_core::schema::names().join(", ");
     let [name] = argv else {
         eprintln!("{SCHEMA_USAGE}   (one of: {names})");
         return 2;
     };
-    match cx::schema::get(name) {
+    match cx_core::schema::get(name) {
         Some(s) => {
             finish(outln!("{}", serde_json::to_string_pretty(&s).unwrap_or_default()).map(|()| 0))
         }

@@ -11,8 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{with_filter, Ctx};
-use crate::engine::cells::ResponseCell;
-use crate::engine::{GroupBy, Query};
+use crate::engine::{GroupBy, Query, Totals};
 use crate::plan::{Plan, Tier};
 
 /// Perceived performance of one facet.
@@ -112,8 +111,8 @@ pub struct IdentityAlignment {
 
 type Aligned = (Vec<FacetPerformance>, Vec<TierPerformance>, Vec<Inversion>);
 
-/// Facets, tiers and inversions of one set of response statistics.
-fn align(plan: &Plan, r: &ResponseCell) -> Aligned {
+/// Facets, tiers and inversions of the responses of one selection.
+fn align(plan: &Plan, t: &Totals) -> Aligned {
     let Some(identity) = &plan.strategy.identity else {
         return (vec![], vec![], vec![]);
     };
@@ -123,14 +122,14 @@ fn align(plan: &Plan, r: &ResponseCell) -> Aligned {
             let mut vals = Vec::new();
             let mut attrs = Vec::new();
             let mut n = 0u64;
-            for (a, c) in plan.attributes.iter().zip(&r.attributes) {
+            for (a, ratings) in plan.attributes.iter().zip(t.attribute_ratings()) {
                 if a.facet_id.as_deref() != Some(f.id.as_str()) {
                     continue;
                 }
                 attrs.push(a.id.clone());
-                if let Some(m) = c.ratings.mean() {
+                if let Some(m) = ratings.mean() {
                     vals.push(a.scale.rescale(m));
-                    n = n.saturating_add(c.ratings.n());
+                    n = n.saturating_add(ratings.n());
                 }
             }
             FacetPerformance {
@@ -197,7 +196,7 @@ pub(crate) fn alignment(ctx: &Ctx, by: Option<&str>) -> IdentityAlignment {
     let Ok(t) = ctx.engine.totals(&sel) else {
         return IdentityAlignment::default();
     };
-    let (facets, tiers, inversions) = align(plan, &t.responses);
+    let (facets, tiers, inversions) = align(plan, &t);
     let mut segments = Vec::new();
     if let Some(dim) = by {
         let values = ctx
@@ -221,10 +220,10 @@ pub(crate) fn alignment(ctx: &Ctx, by: Option<&str>) -> IdentityAlignment {
             let Ok(st) = ctx.engine.totals(&with_filter(&sel, dim, &v)) else {
                 continue;
             };
-            if st.responses.responses == 0 {
+            if st.responses() == 0 {
                 continue;
             }
-            let (facets, tiers, inversions) = align(plan, &st.responses);
+            let (facets, tiers, inversions) = align(plan, &st);
             segments.push(SegmentAlignment {
                 dimension: dim.to_string(),
                 value,

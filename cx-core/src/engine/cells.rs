@@ -377,11 +377,6 @@ impl<T> CellMap<T> {
         self.values.len()
     }
 
-    /// True when there is no cell.
-    pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
-    }
-
     /// Iterates over (key, value), in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&CellKey, &T)> {
         self.keys.iter().zip(&self.values)

@@ -1,34 +1,14 @@
-//! Two-sample tests between two selections (filters or periods):
-//! NPS and eNPS differences (SPEC §3.2 formula), CSAT top-2-box and CES mean
-//! differences (normal approximation on independent samples).
+//! Two-sample tests between two selections (filters or periods): NPS and
+//! eNPS differences, CSAT top-2-box and CES mean differences. The formulas
+//! are [`score::nps_diff`] and [`DifferenceTest::of_scores`]; this module
+//! only chooses the two samples.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::query::{QueryError, Selection};
+use super::query::{QueryError, Selection, Totals};
 use super::Engine;
-use crate::score::{self, Interval, IntervalMethod, NpsCounts, NpsDiff, NpsMethod, Score};
-
-/// A difference a − b between two independent estimates.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DiffTest {
-    /// a − b (display scale); `None` when either side has no data.
-    pub delta: Option<f64>,
-    /// Standard error of the difference.
-    pub se: Option<f64>,
-    /// Interval of the difference.
-    pub interval: Option<Interval>,
-    /// Two-sided p-value.
-    pub p: Option<f64>,
-    /// n of a.
-    pub n_a: u64,
-    /// n of b.
-    pub n_b: u64,
-    /// Why there is no value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
+use crate::score::{self, DifferenceTest, NpsCounts, NpsMethod, ScoreError};
 
 /// The two-sample tests between selections a and b.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -37,44 +17,15 @@ pub struct Comparison {
     /// Confidence level.
     pub level: f64,
     /// NPS a − b.
-    pub nps: NpsDiff,
+    pub nps: DifferenceTest,
     /// eNPS a − b.
-    pub enps: NpsDiff,
+    pub enps: DifferenceTest,
     /// CSAT top-2-box a − b (percentage points).
-    pub csat: DiffTest,
+    pub csat: DifferenceTest,
     /// CES mean a − b.
-    pub ces: DiffTest,
+    pub ces: DifferenceTest,
     /// True when the NPS difference is significant at the plan's significance level.
     pub nps_significant: bool,
-}
-
-/// Difference of two scores with standard errors, normal approximation.
-pub(crate) fn diff(a: &Score, b: &Score, level: f64) -> DiffTest {
-    let mut t = DiffTest {
-        n_a: a.n,
-        n_b: b.n,
-        ..DiffTest::default()
-    };
-    let (Some(va), Some(vb), Some(sa), Some(sb)) = (a.value, b.value, a.se, b.se) else {
-        t.reason = Some("one side has no data or no standard error".into());
-        return t;
-    };
-    let delta = va - vb;
-    let se = (sa * sa + sb * sb).sqrt();
-    t.delta = Some(delta);
-    t.se = Some(se);
-    if let Ok(z) = score::z_quantile(level) {
-        t.interval = Some(Interval {
-            low: delta - z * se,
-            high: delta + z * se,
-            level,
-            method: IntervalMethod::Normal,
-        });
-    }
-    if se > 0.0 {
-        t.p = score::two_sided_p(delta / se);
-    }
-    t
 }
 
 impl Engine {
@@ -91,29 +42,27 @@ impl Engine {
         }
         let ta = self.totals(a)?;
         let tb = self.totals(b)?;
-        let nps = |x: &super::query::Totals| NpsCounts::from_histogram(&x.responses.nps);
-        let enps = |x: &super::query::Totals| NpsCounts::from_histogram(&x.employees.enps);
-        let or_empty = |r: Result<NpsDiff, score::ScoreError>| {
-            r.unwrap_or_else(|e| NpsDiff {
-                reason: Some(e.to_string()),
-                ..NpsDiff::default()
-            })
+        let nps = |x: &Totals| NpsCounts::from_histogram(&x.responses.nps);
+        let enps = |x: &Totals| NpsCounts::from_histogram(&x.employees.enps);
+        // The level is valid (checked above): a failure is a difference
+        // without a value, with the reason.
+        let or_reason = |r: Result<DifferenceTest, ScoreError>| {
+            r.unwrap_or_else(|e| DifferenceTest::unavailable(0, 0, e.to_string()))
         };
-        let nps_d = or_empty(score::nps_diff(&nps(&ta), &nps(&tb), method, level));
+        let nps_d = or_reason(score::nps_diff(&nps(&ta), &nps(&tb), method, level));
         let plan = self.plan();
-        let csat = |x: &super::query::Totals| {
+        let csat = |x: &Totals| {
             score::csat(&x.responses.csat, plan.scales.csat, level).unwrap_or_default()
         };
-        let ces = |x: &super::query::Totals| {
-            score::ces(&x.responses.ces, plan.scales.ces, level).unwrap_or_default()
-        };
+        let ces =
+            |x: &Totals| score::ces(&x.responses.ces, plan.scales.ces, level).unwrap_or_default();
         Ok(Comparison {
             level,
             nps_significant: nps_d.p.is_some_and(|p| p < plan.thresholds.significance),
             nps: nps_d,
-            enps: or_empty(score::nps_diff(&enps(&ta), &enps(&tb), method, level)),
-            csat: diff(&csat(&ta), &csat(&tb), level),
-            ces: diff(&ces(&ta), &ces(&tb), level),
+            enps: or_reason(score::nps_diff(&enps(&ta), &enps(&tb), method, level)),
+            csat: or_reason(DifferenceTest::of_scores(&csat(&ta), &csat(&tb), level)),
+            ces: or_reason(DifferenceTest::of_scores(&ces(&ta), &ces(&tb), level)),
         })
     }
 }

@@ -8,7 +8,9 @@
 //!   ([`Engine::ingest_json_lines`]) and CSV with a column mapping
 //!   ([`Engine::ingest_csv`], or streamed from a reader by a [`CsvFeed`]).
 //!   Every path converts customer responses to one
-//!   columnar [`cells::ResponseBatch`] and one kernel updates the cells.
+//!   columnar batch and one kernel updates the cells (the cells and their
+//!   store are private: what they hold is read through queries,
+//!   comparisons and analyses).
 //!   Every call returns an [`IngestReport`]: accepted + rejected = total, each
 //!   rejected record with its position and reason; a rejected record changes
 //!   nothing.
@@ -23,7 +25,7 @@
 
 mod alerts;
 mod budget;
-pub mod cells;
+mod cells;
 mod columns;
 mod compare;
 mod csv_fast;
@@ -35,7 +37,7 @@ mod query;
 mod rows;
 mod snapshot;
 mod snapshot_file;
-pub mod store;
+mod store;
 mod stream;
 mod text;
 
@@ -54,8 +56,9 @@ use cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell};
 use store::ResponseStore;
 
 pub use budget::{LimitError, MemoryLimit, Overflow};
+pub use cells::MISSING;
 pub use columns::{ColumnsError, DimensionColumn, ResponseColumns, ABSENT};
-pub use compare::{Comparison, DiffTest};
+pub use compare::Comparison;
 pub use csv_feed::{CsvFeed, UnterminatedQuote};
 pub use csv_mapping::{CsvMapping, MappingError, ScoreColumn, TimeColumn, TimeFormat};
 pub use ingest::{Alert, AlertReason, IngestReport, RecordError};

@@ -302,17 +302,33 @@ impl Query {
     }
 }
 
-/// Statistics of one selection (or group), merged over its cells.
+/// Statistics of one selection (or group), merged over its cells: what
+/// [`Engine::totals`] gives and [`Engine::score`] scores. Opaque: the cells
+/// are the engine's own.
 #[derive(Debug, Clone, Default)]
 pub struct Totals {
     /// Customer responses.
-    pub responses: ResponseCell,
+    pub(crate) responses: ResponseCell,
     /// Employee responses (items by engine item id).
-    pub employees: EmployeeCell,
+    pub(crate) employees: EmployeeCell,
     /// Audits.
-    pub audits: AuditCell,
+    pub(crate) audits: AuditCell,
     /// KPIs.
-    pub kpis: KpiCell,
+    pub(crate) kpis: KpiCell,
+}
+
+impl Totals {
+    /// The number of customer responses.
+    pub fn responses(&self) -> u64 {
+        self.responses.responses
+    }
+
+    /// The ratings of each plan attribute, in plan order (on the
+    /// attribute's own scale): what identity alignment and the attribute
+    /// performances read.
+    pub fn attribute_ratings(&self) -> impl Iterator<Item = &Histogram> {
+        self.responses.attributes.iter().map(|a| &a.ratings)
+    }
 }
 
 /// One `groupBy` entry, resolved.

@@ -350,11 +350,6 @@ impl ResponseStore {
         self.slots.len()
     }
 
-    /// True when there is no cell.
-    pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
-    }
-
     /// 64-bit words per packed row.
     pub fn width(&self) -> usize {
         self.width
@@ -363,11 +358,6 @@ impl ResponseStore {
     /// Responses filed, over every cell.
     pub fn rows(&self) -> u64 {
         self.filed
-    }
-
-    /// Number of dense cells.
-    pub fn dense_len(&self) -> usize {
-        self.dense.len()
     }
 
     /// Heap bytes the store owns: keys, index, slots, row arena and dense
@@ -390,17 +380,6 @@ impl ResponseStore {
     /// The interned dimension ids of cell `id`.
     pub fn key(&self, id: usize) -> &[u32] {
         &self.keys[id * self.n_dims..(id + 1) * self.n_dims]
-    }
-
-    /// The id of the cell with this key.
-    pub fn find(&self, bucket: i32, dims: &[u32]) -> Option<u32> {
-        self.index
-            .find(hash_key(bucket, dims), |&id| {
-                let id = id as usize;
-                self.buckets[id] == bucket
-                    && &self.keys[id * self.n_dims..(id + 1) * self.n_dims] == dims
-            })
-            .copied()
     }
 
     /// The id of the cell with this key, created empty when absent.
@@ -432,16 +411,6 @@ impl ResponseStore {
                 self.slots.push(Slot::default());
                 next
             }
-        }
-    }
-
-    /// Responses filed in cell `id`.
-    pub fn responses(&self, id: usize) -> u64 {
-        let s = self.slots[id];
-        if s.len == DENSE {
-            self.dense[s.at as usize].responses
-        } else {
-            u64::from(s.len)
         }
     }
 

@@ -66,12 +66,7 @@ pub(crate) fn mean_score(
         (Some(var), Some(t)) => {
             let se = (var / nf).sqrt();
             s.se = Some(se);
-            s.interval = Some(Interval {
-                low: mean - t * se,
-                high: mean + t * se,
-                level,
-                method: IntervalMethod::T,
-            });
+            s.interval = Some(Interval::around(mean, t * se, level, IntervalMethod::T));
             if var == 0.0 {
                 s.add_flag(Flag::ZeroVariance);
             }

@@ -1,7 +1,7 @@
 //! [`CoMoments`]: exact integer co-moment sums over complete cases (n, Σxᵢ,
 //! Σxᵢxⱼ for i ≤ j), the sufficient statistic of correlations and relative
-//! importance; and [`parse_decimal`], to turn decimal text into scaled
-//! integers so that the sums stay exact.
+//! importance. Decimal text becomes scaled integers with
+//! [`crate::number::Decimal`], so that the sums stay exact.
 //!
 //! Correlations are scale-invariant, so a column of decimals with at most d
 //! places can be entered as integers ×10^d without changing any correlation
@@ -252,38 +252,4 @@ impl CoMoments {
         }
         Ok(r)
     }
-}
-
-/// Parses a plain decimal (`-12.5`, `80.2`, `3`) into its digits as an
-/// integer and its number of decimal places: `"80.25"` → `(8025, 2)`.
-/// No exponent, at most 9 decimal places; `None` for anything else.
-///
-/// ```
-/// use cx_core::score::parse_decimal;
-/// assert_eq!(parse_decimal(" -9.96 "), Some((-996, 2)));
-/// assert_eq!(parse_decimal("17"), Some((17, 0)));
-/// assert_eq!(parse_decimal("1e3"), None);
-/// ```
-pub fn parse_decimal(text: &str) -> Option<(i64, u32)> {
-    let t = text.trim();
-    let (neg, digits) = match t.as_bytes().first()? {
-        b'-' => (true, &t[1..]),
-        b'+' => (false, &t[1..]),
-        _ => (false, t),
-    };
-    let (int, frac) = match digits.split_once('.') {
-        Some((a, b)) => (a, b),
-        None => (digits, ""),
-    };
-    if (int.is_empty() && frac.is_empty()) || frac.len() > 9 {
-        return None;
-    }
-    let mut v: i64 = 0;
-    for c in int.bytes().chain(frac.bytes()) {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add(i64::from(c - b'0'))?;
-    }
-    Some((if neg { -v } else { v }, frac.len() as u32))
 }

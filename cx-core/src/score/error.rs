@@ -101,6 +101,30 @@ pub enum ScoreError {
         /// The limit.
         max: usize,
     },
+    /// A key-driver cell (or the not-applicable value) that is not a
+    /// decimal.
+    #[error("{}: `{text}` is not a decimal number: {reason}", place(*row, column))]
+    NotADecimal {
+        /// The row (0-based in the input's rows); `None` for the
+        /// not-applicable value.
+        row: Option<usize>,
+        /// The column's name (empty for the not-applicable value).
+        column: String,
+        /// The value as given.
+        text: String,
+        /// What was expected.
+        reason: crate::number::DecimalError,
+    },
+    /// A key-driver column with zero variance over the complete cases.
+    #[error("{role} `{name}` is constant over the {n} complete case(s): its correlation is undefined; drop it or add varied rows")]
+    ConstantDriver {
+        /// `outcome` or `predictor`.
+        role: &'static str,
+        /// The column's name.
+        name: String,
+        /// Complete cases.
+        n: u64,
+    },
     /// A rating outside 0..=4 for a readiness condition.
     #[error("readiness rating {0} is outside 0..=4")]
     ReadinessOutOfRange(u8),
@@ -117,15 +141,28 @@ impl ScoreError {
             ScoreError::InvalidScale { .. } => ErrorCode::InvalidScale,
             ScoreError::OutsideScale { .. } => ErrorCode::OutsideScale,
             ScoreError::SuccessesExceedN { .. } => ErrorCode::SuccessesExceedN,
-            ScoreError::InvalidNumber { .. } => ErrorCode::InvalidNumber,
+            ScoreError::InvalidNumber { .. } | ScoreError::NotADecimal { .. } => {
+                ErrorCode::InvalidNumber
+            }
             ScoreError::DimensionMismatch { .. } => ErrorCode::DimensionMismatch,
             ScoreError::NoSuchColumn { .. } => ErrorCode::NoSuchColumn,
             ScoreError::Overflow(_) => ErrorCode::Overflow,
             ScoreError::NoPredictors => ErrorCode::NoPredictors,
             ScoreError::TooFewCases { .. } => ErrorCode::TooFewCases,
-            ScoreError::ConstantColumn(_) => ErrorCode::ConstantColumn,
+            ScoreError::ConstantColumn(_) | ScoreError::ConstantDriver { .. } => {
+                ErrorCode::ConstantColumn
+            }
             ScoreError::Singular => ErrorCode::Singular,
             ScoreError::TooManyPredictors { .. } => ErrorCode::TooManyPredictors,
         }
+    }
+}
+
+/// Where a key-driver value is: "row 3, column `x`", or the not-applicable
+/// value.
+fn place(row: Option<usize>, column: &str) -> String {
+    match row {
+        Some(r) => format!("row {r}, column `{column}`"),
+        None => "the not-applicable value".into(),
     }
 }

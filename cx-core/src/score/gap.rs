@@ -76,12 +76,7 @@ pub fn attribute_gap(d: &PairedDiff, level: f64) -> Result<Score, ScoreError> {
         let se = (var / nf).sqrt();
         s.se = Some(se);
         if let Some(t) = t {
-            s.interval = Some(Interval {
-                low: mean - t * se,
-                high: mean + t * se,
-                level,
-                method: IntervalMethod::T,
-            });
+            s.interval = Some(Interval::around(mean, t * se, level, IntervalMethod::T));
         }
         if scatter == 0.0 {
             s.add_flag(Flag::ZeroVariance);

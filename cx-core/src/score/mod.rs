@@ -35,6 +35,7 @@ mod comoments;
 mod compliance;
 mod correlation;
 mod csat;
+mod difference;
 mod dist;
 mod drivers;
 mod error;
@@ -76,19 +77,19 @@ pub use readiness::{readiness, Condition, Readiness, ReadinessInput};
 pub use tcs::{tcs, Factor, FactorScore, FactorWeights, Tcs};
 
 // Intervals and tests.
+pub use difference::{DifferenceInterval, DifferenceTest, Estimate};
 pub use dist::{t_quantile, two_sided_p, z_quantile, DEFAULT_LEVEL};
-pub use nps::{nps_diff, nps_z_test, NpsDiff, ZTest};
+pub use nps::{nps_diff, nps_z_test, ZTest};
 pub use proportion::{proportion, wilson};
 
 // Drivers: what moves the outcome.
 pub use comoments::CoMoments;
 pub use correlation::{pearson, service_profit_link, Correlation};
-pub use drivers::{drivers, Driver, Drivers, DriversInput};
+pub use drivers::{drivers, Driver, DriverValue, Drivers, DriversInput, NaColumns};
 pub use importance::{johnson_weights, lmg, relative_importance, Importance, MAX_LMG_PREDICTORS};
 pub use ipa::{ipa, roll_up, IpaEntry, IpaPoint, IpaResult, ProcessRollUp, Quadrant};
 
 // Helpers: scales and histograms, decimal text, rescaling, the error.
 pub use attribute::rescale_0_100;
-pub use comoments::parse_decimal;
 pub use error::ScoreError;
 pub use hist::{Histogram, Scale, HISTOGRAM_POINTS};

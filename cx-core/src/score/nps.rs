@@ -1,17 +1,19 @@
 //! Net Promoter Score (and eNPS, the same formula on employee ratings):
 //! [`NpsCounts`], the point estimate, its variance, the `wald`,
 //! `adjustedWald` and `score` (Tango) intervals, the one-sample z-test and the
-//! two-sample difference [`NpsDiff`] (SPEC §3.2).
+//! two-sample difference ([`nps_diff`], a [`DifferenceTest`]) (SPEC §3.2).
 //!
 //! Internally everything is on the −1..1 scale of the literature; the
-//! returned [`Score`] and [`NpsDiff`] are on the display scale −100..100.
+//! returned [`Score`] and [`DifferenceTest`] are on the display scale
+//! −100..100.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::dist::check_level;
 use super::{
-    two_sided_p, z_quantile, Flag, Histogram, Interval, IntervalMethod, Score, ScoreError,
+    two_sided_p, z_quantile, DifferenceInterval, DifferenceTest, Estimate, Flag, Histogram,
+    Interval, IntervalMethod, Score, ScoreError,
 };
 
 /// Pseudo-observations of the adjusted Wald interval (detractor, passive, promoter).
@@ -125,6 +127,22 @@ impl NpsCounts {
         self.detractors
             .saturating_add(self.passives)
             .saturating_add(self.promoters)
+    }
+
+    /// The NPS of these counts as an [`Estimate`] on −1..1 (variance V/n),
+    /// of the observed counts, or of the counts with the adjusted Wald
+    /// pseudo-observations added when `adjusted`; `None` when n = 0.
+    fn nps_estimate(&self, adjusted: bool) -> Option<Estimate> {
+        let (d, pa, pr) = self.as_f64();
+        let (value, var, n) = if adjusted {
+            estimate(d + ADJUST.0, pa + ADJUST.1, pr + ADJUST.2)?
+        } else {
+            estimate(d, pa, pr)?
+        };
+        Some(Estimate {
+            value,
+            variance: var / n,
+        })
     }
 
     fn as_f64(&self) -> (f64, f64, f64) {
@@ -309,29 +327,12 @@ pub fn nps_z_test(counts: &NpsCounts, null: f64) -> Option<ZTest> {
     })
 }
 
-/// A two-sample NPS difference Δ = a − b (signed), on the display scale.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct NpsDiff {
-    /// NPSa − NPSb (observed), −200..200; `None` when a sample is empty.
-    pub delta: Option<f64>,
-    /// √(Va/na + Vb/nb), observed.
-    pub se: Option<f64>,
-    /// Interval on Δ (adjustedWald: centred on the adjusted difference).
-    pub interval: Option<Interval>,
-    /// Two-sided p-value of z = Δ/SE (observed); `None` when SE = 0.
-    pub p: Option<f64>,
-    /// Size of sample a.
-    pub n_a: u64,
-    /// Size of sample b.
-    pub n_b: u64,
-    /// Why `delta` is `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-/// The two-sample NPS difference and its z-test (SPEC §3.2). `method`
-/// `score` is not defined for two samples and falls back to `wald`.
+/// The two-sample NPS difference Δ = a − b and its z-test (SPEC §3.2), a
+/// [`DifferenceTest`] on the display scale. The estimates are the observed
+/// NPS of each sample (on −1..1) with variance V/n; `adjustedWald` centres
+/// the interval on the difference of the adjusted counts' NPS, with their
+/// SE. `method` `score` is not defined for two samples and falls back to
+/// `wald`.
 ///
 /// ```
 /// use cx_core::score::{nps_diff, NpsCounts, NpsMethod};
@@ -344,57 +345,26 @@ pub fn nps_diff(
     b: &NpsCounts,
     method: NpsMethod,
     level: f64,
-) -> Result<NpsDiff, ScoreError> {
+) -> Result<DifferenceTest, ScoreError> {
     check_level(level)?;
-    let z = z_quantile(level)?;
     a.checked_n()?;
     b.checked_n()?;
-    let (ad, apa, apr) = a.as_f64();
-    let (bd, bpa, bpr) = b.as_f64();
-    let (Some((va, vara, na)), Some((vb, varb, nb))) =
-        (estimate(ad, apa, apr), estimate(bd, bpa, bpr))
-    else {
-        return Ok(NpsDiff {
-            n_a: a.n(),
-            n_b: b.n(),
-            reason: Some("one of the samples has no responses".into()),
-            ..NpsDiff::default()
-        });
+    let (Some(ea), Some(eb)) = (a.nps_estimate(false), b.nps_estimate(false)) else {
+        return Ok(DifferenceTest::unavailable(
+            a.n(),
+            b.n(),
+            "one of the samples has no responses",
+        ));
     };
-    let delta = va - vb;
-    let se = (vara / na + varb / nb).sqrt();
-    let (centre, se_i, im) = match method {
-        NpsMethod::AdjustedWald => {
-            let ea = estimate(ad + ADJUST.0, apa + ADJUST.1, apr + ADJUST.2);
-            let eb = estimate(bd + ADJUST.0, bpa + ADJUST.1, bpr + ADJUST.2);
-            match (ea, eb) {
-                (Some((xa, wa, ma)), Some((xb, wb, mb))) => (
-                    xa - xb,
-                    (wa / ma + wb / mb).sqrt(),
-                    IntervalMethod::AdjustedWald,
-                ),
-                _ => (delta, se, IntervalMethod::Wald),
-            }
-        }
-        NpsMethod::Wald | NpsMethod::Score => (delta, se, IntervalMethod::Wald),
+    let interval = match (method, a.nps_estimate(true), b.nps_estimate(true)) {
+        (NpsMethod::AdjustedWald, Some(xa), Some(xb)) => DifferenceInterval {
+            on: Some((xa, xb)),
+            method: IntervalMethod::AdjustedWald,
+        },
+        _ => DifferenceInterval {
+            on: None,
+            method: IntervalMethod::Wald,
+        },
     };
-    let p = if se > 0.0 {
-        two_sided_p(delta / se)
-    } else {
-        None
-    };
-    Ok(NpsDiff {
-        delta: Some(delta * 100.0),
-        se: Some(se * 100.0),
-        interval: Some(Interval {
-            low: (centre - z * se_i) * 100.0,
-            high: (centre + z * se_i) * 100.0,
-            level,
-            method: im,
-        }),
-        p,
-        n_a: a.n(),
-        n_b: b.n(),
-        reason: None,
-    })
+    DifferenceTest::from_estimates((ea, eb), (a.n(), b.n()), interval, level, 100.0)
 }

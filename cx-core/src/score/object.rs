@@ -37,6 +37,17 @@ pub struct Interval {
 }
 
 impl Interval {
+    /// The interval `centre ± half_width` (a Wald, normal or t interval:
+    /// the half-width is the quantile times the standard error).
+    pub fn around(centre: f64, half_width: f64, level: f64, method: IntervalMethod) -> Interval {
+        Interval {
+            low: centre - half_width,
+            high: centre + half_width,
+            level,
+            method,
+        }
+    }
+
     /// Multiplies both bounds by `factor` (e.g. 100 for the display scale).
     pub fn scaled(self, factor: f64) -> Interval {
         Interval {
