@@ -504,29 +504,42 @@ struct DenseLayout<'c> {
     span: Option<(i64, i64)>,
 }
 
-/// The time buckets of a fast-path call: (first bucket, days per step,
-/// number of buckets, the timestamps' span). The span is read before
-/// counting (one pass over the timestamps); without time there is one
-/// bucket. `None` for months (not dense) or a timestamp out of range.
-fn dense_buckets(
-    granularity: super::Granularity,
-    at: &[i64],
-) -> Option<(i32, i32, usize, Option<(i64, i64)>)> {
+/// The time buckets of a fast-path call.
+struct DenseTime {
+    /// First time bucket (days since the epoch; 0 without time).
+    b_lo: i32,
+    /// Days per bucket step (7 for ISO weeks).
+    step: i32,
+    /// Number of buckets.
+    buckets: usize,
+    /// The timestamps' span, when read (a cube with time).
+    span: Option<(i64, i64)>,
+}
+
+/// The time buckets of a fast-path call. The span is read before counting
+/// (one pass over the timestamps); without time there is one bucket.
+/// `None` for months (not dense) or a timestamp out of range.
+fn dense_time(granularity: super::Granularity, at: &[i64]) -> Option<DenseTime> {
     use super::Granularity;
     match granularity {
         Granularity::Month => None,
-        Granularity::None => Some((0, 1, 1, None)),
+        Granularity::None => Some(DenseTime {
+            b_lo: 0,
+            step: 1,
+            buckets: 1,
+            span: None,
+        }),
         g => {
             let (lo, hi) = span(at, i64::MAX, i64::MIN);
             let (first, last) = (Timestamp::from_unix(lo)?, Timestamp::from_unix(hi)?);
             let (b_lo, b_hi) = (super::bucket_of(g, first), super::bucket_of(g, last));
             let step = if g == Granularity::IsoWeek { 7 } else { 1 };
-            Some((
+            Some(DenseTime {
                 b_lo,
                 step,
-                ((b_hi - b_lo) / step + 1) as usize,
-                Some((lo, hi)),
-            ))
+                buckets: ((b_hi - b_lo) / step + 1) as usize,
+                span: Some((lo, hi)),
+            })
         }
     }
 }
@@ -767,16 +780,16 @@ impl Engine {
             return None;
         }
         let granularity = self.config.cube.granularity;
-        let (b_lo, step, n_buckets, known) = dense_buckets(granularity, cols.at)?;
-        let (dims, space) = self.dense_dims(dim_cols, n_buckets)?;
+        let time = dense_time(granularity, cols.at)?;
+        let (dims, space) = self.dense_dims(dim_cols, time.buckets)?;
         let layout = DenseLayout {
             dims,
             granularity,
-            b_lo,
-            step,
+            b_lo: time.b_lo,
+            step: time.step,
             space,
             lanes: if space <= LANED_CELLS { 4 } else { 1 },
-            span: known,
+            span: time.span,
         };
         self.count_dense_scores(cols, dim_cols, &layout)
     }
