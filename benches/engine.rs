@@ -148,6 +148,19 @@ fn bench_batch(c: &mut Criterion) {
             black_box(e.ingest_columns(&cols).unwrap().accepted)
         })
     });
+    // The row path (the dense path takes no attribute column): the same
+    // columns and one attribute rated like CSAT.
+    let plan = Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Bench"}, "attributes": [{"id": "speed", "label": "Speed", "scale": {"min": 1, "max": 5}}]}"#).unwrap();
+    let rated = ResponseColumns {
+        attributes: vec![("speed", &data.csat[..])],
+        ..response_columns(&data, &dict)
+    };
+    g.bench_function("columns-rows", |b| {
+        b.iter(|| {
+            let mut e = Engine::with_config(plan.clone(), segment_cube(Granularity::None)).unwrap();
+            black_box(e.ingest_columns(&rated).unwrap().accepted)
+        })
+    });
     g.finish();
 }
 

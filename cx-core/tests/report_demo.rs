@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use cx_core::analysis::InversionKind;
-use cx_core::demo::{generate, DemoConfig, Planted, EMPHASIZED};
+use cx_core::demo::{generate, DemoConfig, Planted};
 use cx_core::engine::Engine;
 use cx_core::plan::{InterventionKind, Plan};
 use cx_core::playbook::Playbook;
@@ -56,7 +56,11 @@ fn finds_the_planted_problems(seed: u64) {
         .find(|t| t.facets.len() == 3)
         .unwrap();
     assert_eq!(weak.len(), bases.facets.len());
-    assert!(EMPHASIZED.contains(&planted.weak_strength.as_str()));
+    let plan = Plan::from_json(include_str!("../../examples/data/plan.json")).unwrap();
+    let emphasized = plan.strategy.identity.iter().flat_map(|i| &i.emphasized);
+    assert!(emphasized
+        .map(|f| &f.id)
+        .any(|id| *id == planted.weak_strength));
 
     // The weak team gets prepareTraining with its rules as evidence.
     let training = r

@@ -13,7 +13,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::Ctx;
-use crate::score::{self, IpaPoint, Quadrant};
+use crate::engine::Totals;
+use crate::plan::Plan;
+use crate::score::{self, IpaPoint, IpaResult, Quadrant};
 
 /// How attribute importance is obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
@@ -127,85 +129,21 @@ pub(crate) fn vital_processes(
             return out;
         }
     };
-    let r = &totals.responses;
-    let perf: Vec<Option<(f64, u64)>> = plan
-        .attributes
-        .iter()
-        .zip(&r.attributes)
-        .map(|(a, c)| {
-            c.ratings
-                .mean()
-                .map(|m| (a.scale.rescale(m), c.ratings.n()))
-                .filter(|(p, _)| p.is_finite())
-        })
-        .collect();
-    // Importance per attribute index.
-    let mut importance: Vec<Option<f64>> = vec![None; plan.attributes.len()];
-    match method {
+    let perf = performance(plan, &totals);
+    let importance = match method {
         ImportanceMethod::Stated => {
-            for (i, a) in plan.attributes.iter().enumerate() {
-                importance[i] = a.importance.filter(|x| x.is_finite());
-            }
             out.method = Some(ImportanceMethod::Stated);
+            stated_importance(plan)
         }
-        _ => {
-            let min_n = plan.thresholds.min_sample.max(1);
-            let outcome = outcome.unwrap_or(
-                if r.drivers_nps.n < min_n && r.drivers_overall.n > r.drivers_nps.n {
-                    DriverOutcome::Overall
-                } else {
-                    DriverOutcome::Nps
-                },
-            );
-            let co = match outcome {
-                DriverOutcome::Nps => &r.drivers_nps,
-                DriverOutcome::Overall => &r.drivers_overall,
-            };
-            out.outcome = Some(outcome);
-            out.n = co.n;
-            let k = plan.attributes.len();
-            match score::relative_importance(co, k) {
-                Ok(imp) => {
-                    out.r2 = Some(imp.r2);
-                    let (used, values) = match (method, imp.lmg) {
-                        (ImportanceMethod::Pearson, _) => (ImportanceMethod::Pearson, imp.pearson),
-                        (ImportanceMethod::Lmg, Some(l)) => {
-                            (ImportanceMethod::Lmg, l.iter().map(|x| x * 100.0).collect())
-                        }
-                        _ => (
-                            ImportanceMethod::Johnson,
-                            imp.johnson.iter().map(|x| x * 100.0).collect(),
-                        ),
-                    };
-                    out.method = Some(used);
-                    for (&col, v) in imp.predictors.iter().zip(values) {
-                        if let Some(slot) = importance.get_mut(col) {
-                            *slot = Some(v).filter(|x| x.is_finite());
-                        }
-                    }
-                }
-                Err(e) => {
-                    out.reason = Some(format!(
-                        "importance cannot be derived from {} complete case(s): {e}",
-                        co.n
-                    ));
-                    return out;
-                }
+        _ => match derived_importance(plan, &totals, method, outcome, &mut out) {
+            Ok(importance) => importance,
+            Err(reason) => {
+                out.reason = Some(reason);
+                return out;
             }
-        }
-    }
-    let mut points = Vec::new();
-    let mut idx = Vec::new();
-    for (i, a) in plan.attributes.iter().enumerate() {
-        if let (Some(imp), Some((p, _))) = (importance[i], perf[i]) {
-            points.push(IpaPoint {
-                id: a.id.clone(),
-                importance: imp,
-                performance: p,
-            });
-            idx.push(i);
-        }
-    }
+        },
+    };
+    let (points, idx) = ipa_points(plan, &importance, &perf);
     let result = match score::ipa(&points) {
         Ok(Some(r)) => r,
         Ok(None) => {
@@ -219,10 +157,127 @@ pub(crate) fn vital_processes(
     };
     out.importance_mean = Some(result.importance_mean);
     out.performance_mean = Some(result.performance_mean);
-    out.attributes = result
+    out.attributes = analysed_attributes(plan, &result, &idx, &perf);
+    out.vital_attributes = result
+        .vital
+        .iter()
+        .filter_map(|id| out.attributes.iter().find(|a| &a.id == id).cloned())
+        .collect();
+    out.vital_processes = ranked_processes(plan, &result);
+    out
+}
+
+/// Performance per attribute (plan order): its mean rating on the 0–100
+/// scale and its number of ratings, `None` without a finite mean.
+fn performance(plan: &Plan, totals: &Totals) -> Vec<Option<(f64, u64)>> {
+    plan.attributes
+        .iter()
+        .zip(totals.attribute_ratings())
+        .map(|(a, ratings)| {
+            ratings
+                .mean()
+                .map(|m| (a.scale.rescale(m), ratings.n()))
+                .filter(|(p, _)| p.is_finite())
+        })
+        .collect()
+}
+
+/// Importance per attribute as the plan states it.
+fn stated_importance(plan: &Plan) -> Vec<Option<f64>> {
+    plan.attributes
+        .iter()
+        .map(|a| a.importance.filter(|x| x.is_finite()))
+        .collect()
+}
+
+/// Importance per attribute derived from the ratings' relation to the
+/// outcome (NPS, or overall when NPS has too few complete cases), by
+/// `method` (Johnson's relative weights when LMG is not available);
+/// records the outcome, method, cases and R² in `out`. `Err`: why it
+/// cannot be derived.
+fn derived_importance(
+    plan: &Plan,
+    totals: &Totals,
+    method: ImportanceMethod,
+    outcome: Option<DriverOutcome>,
+    out: &mut VitalProcesses,
+) -> Result<Vec<Option<f64>>, String> {
+    let min_n = plan.thresholds.min_sample.max(1);
+    let outcome = outcome.unwrap_or(
+        if totals.nps_drivers().n < min_n && totals.overall_drivers().n > totals.nps_drivers().n {
+            DriverOutcome::Overall
+        } else {
+            DriverOutcome::Nps
+        },
+    );
+    let co = match outcome {
+        DriverOutcome::Nps => totals.nps_drivers(),
+        DriverOutcome::Overall => totals.overall_drivers(),
+    };
+    out.outcome = Some(outcome);
+    out.n = co.n;
+    let k = plan.attributes.len();
+    let imp = score::relative_importance(co, k).map_err(|e| {
+        format!(
+            "importance cannot be derived from {} complete case(s): {e}",
+            co.n
+        )
+    })?;
+    out.r2 = Some(imp.r2);
+    let (used, values) = match (method, imp.lmg) {
+        (ImportanceMethod::Pearson, _) => (ImportanceMethod::Pearson, imp.pearson),
+        (ImportanceMethod::Lmg, Some(l)) => {
+            (ImportanceMethod::Lmg, l.iter().map(|x| x * 100.0).collect())
+        }
+        _ => (
+            ImportanceMethod::Johnson,
+            imp.johnson.iter().map(|x| x * 100.0).collect(),
+        ),
+    };
+    out.method = Some(used);
+    let mut importance: Vec<Option<f64>> = vec![None; k];
+    for (&col, v) in imp.predictors.iter().zip(values) {
+        if let Some(slot) = importance.get_mut(col) {
+            *slot = Some(v).filter(|x| x.is_finite());
+        }
+    }
+    Ok(importance)
+}
+
+/// The attributes with both an importance and a performance, as points of
+/// the importance–performance analysis, with their plan indexes.
+fn ipa_points(
+    plan: &Plan,
+    importance: &[Option<f64>],
+    perf: &[Option<(f64, u64)>],
+) -> (Vec<IpaPoint>, Vec<usize>) {
+    let mut points = Vec::new();
+    let mut idx = Vec::new();
+    for (i, a) in plan.attributes.iter().enumerate() {
+        if let (Some(imp), Some((p, _))) = (importance[i], perf[i]) {
+            points.push(IpaPoint {
+                id: a.id.clone(),
+                importance: imp,
+                performance: p,
+            });
+            idx.push(i);
+        }
+    }
+    (points, idx)
+}
+
+/// Every analysed attribute with its quadrant, priority and vital rank
+/// (`idx[j]`: the plan index of entry `j`).
+fn analysed_attributes(
+    plan: &Plan,
+    result: &IpaResult,
+    idx: &[usize],
+    perf: &[Option<(f64, u64)>],
+) -> Vec<VitalAttribute> {
+    result
         .entries
         .iter()
-        .zip(&idx)
+        .zip(idx)
         .map(|(e, &i)| {
             let a = &plan.attributes[i];
             VitalAttribute {
@@ -241,13 +296,12 @@ pub(crate) fn vital_processes(
                 n: perf[i].map_or(0, |(_, n)| n),
             }
         })
-        .collect();
-    out.vital_attributes = result
-        .vital
-        .iter()
-        .filter_map(|id| out.attributes.iter().find(|a| &a.id == id).cloned())
-        .collect();
-    out.vital_processes = score::roll_up(&result, |id| {
+        .collect()
+}
+
+/// The processes with at least one vital attribute, ranked by priority.
+fn ranked_processes(plan: &Plan, result: &IpaResult) -> Vec<VitalProcess> {
+    score::roll_up(result, |id| {
         plan.attribute(id).and_then(|a| a.process_id.as_deref())
     })
     .into_iter()
@@ -267,6 +321,5 @@ pub(crate) fn vital_processes(
         attributes: p.attributes,
         vital_attributes: p.vital_attributes,
     })
-    .collect();
-    out
+    .collect()
 }

@@ -11,6 +11,7 @@ use super::cells::{MISSING, NOT_APPLICABLE};
 use super::ingest::{IngestReport, Position, RecordError};
 use super::Engine;
 use crate::error::ErrorCode;
+use crate::plan::Plan;
 use crate::record::Timestamp;
 use crate::score::Histogram;
 
@@ -125,6 +126,24 @@ impl Engine {
     }
 
     fn columns(&mut self, cols: &ResponseColumns<'_>) -> Result<IngestReport, ColumnsError> {
+        let (attr_cols, dim_cols) = self.column_shapes(cols)?;
+        // The fast path checks the codes as it goes; it declines a call with
+        // a code outside its dictionary, which is an error found here.
+        if let Some(report) = self.ingest_columns_dense(cols, &dim_cols) {
+            return Ok(report);
+        }
+        check_codes(&dim_cols)?;
+        Ok(self.ingest_column_rows(cols, &attr_cols, &dim_cols))
+    }
+
+    /// The call's shape, checked before anything changes: every column as
+    /// long as `at`, every attribute and dimension known to the plan. Gives
+    /// the attribute columns with their plan index and the dimension
+    /// columns with their key position (`None`: known but not kept).
+    fn column_shapes<'c>(
+        &self,
+        cols: &'c ResponseColumns<'c>,
+    ) -> Result<(Vec<AttributeCol<'c>>, Vec<DimCol<'c>>), ColumnsError> {
         let rows = cols.at.len();
         let len_check = |name: &str, len: usize| {
             if len == rows {
@@ -147,8 +166,7 @@ impl Engine {
                 len_check(name, c.len())?;
             }
         }
-        // Attribute column → plan index.
-        let mut attr_cols: Vec<(usize, &str, &[u8])> = Vec::new();
+        let mut attr_cols = Vec::new();
         for (id, c) in &cols.attributes {
             let i = self
                 .plan
@@ -157,11 +175,9 @@ impl Engine {
                 .position(|a| a.id == *id)
                 .ok_or_else(|| ColumnsError::Unknown(id.to_string()))?;
             len_check(id, c.len())?;
-            attr_cols.push((i, id, c));
+            attr_cols.push((i, *id, *c));
         }
-        // Dimension column → key position (None: known but not kept) and a
-        // dictionary → interned id table, built once per call.
-        let mut dim_cols: Vec<(Option<usize>, &str, &DimensionColumn)> = Vec::new();
+        let mut dim_cols = Vec::new();
         for (name, c) in &cols.dimensions {
             let known = crate::plan::STANDARD_DIMENSIONS.contains(name)
                 || self.plan.dimensions.iter().any(|d| d.id == *name);
@@ -169,32 +185,22 @@ impl Engine {
                 return Err(ColumnsError::Unknown(name.to_string()));
             }
             len_check(name, c.codes.len())?;
-            dim_cols.push((self.dims.iter().position(|d| d == name), name, c));
+            dim_cols.push((self.dims.iter().position(|d| d == name), *name, c));
         }
-        // The fast path checks the codes as it goes; it declines a call with
-        // a code outside its dictionary, which is an error found here.
-        if let Some(report) = self.ingest_columns_dense(cols, &dim_cols) {
-            return Ok(report);
-        }
-        for (_, name, c) in &dim_cols {
-            if let Some((row, &code)) = c
-                .codes
-                .iter()
-                .enumerate()
-                .find(|(_, &k)| k != ABSENT && k as usize >= c.dictionary.len())
-            {
-                return Err(ColumnsError::Code {
-                    column: name.to_string(),
-                    row,
-                    code,
-                    size: c.dictionary.len(),
-                });
-            }
-        }
+        Ok((attr_cols, dim_cols))
+    }
+
+    /// The row path: each row is checked (time, ratings, attributes,
+    /// dimension values under the distinct-values limit), rejected with its
+    /// index and field or added to the batch, and its alerts raised.
+    fn ingest_column_rows(
+        &mut self,
+        cols: &ResponseColumns<'_>,
+        attr_cols: &[AttributeCol<'_>],
+        dim_cols: &[DimCol<'_>],
+    ) -> IngestReport {
         let plan = std::sync::Arc::clone(&self.plan);
-        let scales = plan.scales;
         let max_errors = self.config.limits.max_errors_listed;
-        let max_values = self.config.limits.max_distinct_values;
         let mut report = IngestReport::default();
         let mut batch = self.new_batch();
         // Per dimension column: dictionary code → interned id (0 = not yet).
@@ -202,133 +208,33 @@ impl Engine {
             .iter()
             .map(|(_, _, c)| vec![0; c.dictionary.len()])
             .collect();
-        let get = |c: Option<&[u8]>, r: usize| c.map_or(MISSING, |c| c[r]);
         let mut key = vec![0u32; self.dims.len()];
-        for r in 0..rows {
+        let mut attrs = vec![MISSING; plan.attributes.len()];
+        let no_expectations = vec![MISSING; plan.attributes.len()];
+        for r in 0..cols.at.len() {
             if self.over_budget() {
                 break;
             }
-            let reject = |report: &mut IngestReport, field: &str, message: String, code| {
-                report.reject(
-                    RecordError {
-                        index: r,
-                        line: None,
-                        column: None,
-                        pointer: format!("/{field}"),
-                        field: Some(field.to_string()),
-                        id: None,
-                        code,
-                        message,
-                    },
-                    max_errors,
-                );
-            };
-            let Some(at) = Timestamp::from_unix(cols.at[r]) else {
-                reject(
-                    &mut report,
-                    "at",
-                    format!("{} is not a time in the years 1–9999", cols.at[r]),
-                    ErrorCode::OutOfRange,
-                );
-                continue;
-            };
-            let (nps, csat, ces, overall) = (
-                get(cols.nps, r),
-                get(cols.csat, r),
-                get(cols.ces, r),
-                get(cols.overall, r),
-            );
-            let bad = [
-                ("nps", nps, 0, 10),
-                ("csat", csat, scales.csat.min, scales.csat.max),
-                ("ces", ces, scales.ces.min, scales.ces.max),
-                ("overall", overall, 0, 10),
-            ]
-            .into_iter()
-            .find(|(_, v, lo, hi)| *v != MISSING && !(*lo..=*hi).contains(v));
-            if let Some((name, v, lo, hi)) = bad {
-                reject(
-                    &mut report,
-                    name,
-                    format!("`{name}` is {v}, but it must be an integer from {lo} to {hi}"),
-                    ErrorCode::OutOfRange,
-                );
-                continue;
-            }
-            let mut attrs = vec![MISSING; plan.attributes.len()];
-            let mut attr_error = None;
-            for (i, id, c) in &attr_cols {
-                let a = &plan.attributes[*i];
-                let v = c[r];
-                attrs[*i] = if v == MISSING {
-                    MISSING
-                } else if a.not_applicable == Some(v) {
-                    NOT_APPLICABLE
-                } else if a.scale.contains(v) {
-                    v
-                } else {
-                    attr_error = Some((*id, v, a.scale));
-                    break;
-                };
-            }
-            if let Some((id, v, s)) = attr_error {
-                reject(
-                    &mut report,
-                    &format!("attributes/{id}"),
-                    format!(
-                        "`{id}` is {v}, but it must be an integer from {} to {}",
-                        s.min, s.max
-                    ),
-                    ErrorCode::OutOfRange,
-                );
-                continue;
-            }
-            // Dimension ids, all or nothing under the cardinality limit.
-            key.iter_mut().for_each(|k| *k = 0);
-            let mut limit_hit = None;
-            for (j, (pos, name, c)) in dim_cols.iter().enumerate() {
-                let code = c.codes[r];
-                if code == ABSENT {
+            let checked = Timestamp::from_unix(cols.at[r])
+                .ok_or_else(|| RowFault::bad_time(cols.at[r]))
+                .and_then(|at| Ok((at, column_ratings(cols, r, &plan)?)))
+                .and_then(|found| {
+                    column_attributes(&plan, attr_cols, r, &mut attrs)?;
+                    self.column_key(dim_cols, &mut id_of, r, &mut key)?;
+                    Ok(found)
+                });
+            let (at, ratings) = match checked {
+                Ok(found) => found,
+                Err(fault) => {
+                    report.reject(fault.error(r), max_errors);
                     continue;
                 }
-                let value = c.dictionary[code as usize];
-                let Some(pos) = pos else { continue };
-                let known = id_of[j][code as usize];
-                if known != 0 {
-                    key[*pos] = known;
-                } else if let Some(id) = self.interners[*pos].get(value) {
-                    id_of[j][code as usize] = id;
-                    key[*pos] = id;
-                } else if self.interners[*pos].len() >= max_values {
-                    limit_hit = Some(name.to_string());
-                    break;
-                } else {
-                    let id = self.interners[*pos].intern(value);
-                    id_of[j][code as usize] = id;
-                    key[*pos] = id;
-                }
-            }
-            if let Some(name) = limit_hit {
-                reject(&mut report, &name, format!("dimension `{name}` already has {max_values} distinct values (limits.maxDistinctValues)"), ErrorCode::TooManyValues);
-                continue;
-            }
-            batch.bucket.push(self.bucket_of(at));
-            for (col, id) in batch.dims.iter_mut().zip(&key) {
-                col.push(*id);
-            }
-            batch.nps.push(nps);
-            batch.csat.push(csat);
-            batch.ces.push(ces);
-            batch.overall.push(overall);
-            for (col, v) in batch.attributes.iter_mut().zip(&attrs) {
-                col.push(*v);
-            }
-            for col in batch.expectations.iter_mut() {
-                col.push(MISSING);
-            }
+            };
+            batch.push_row(self.bucket_of(at), &key, ratings, &attrs, &no_expectations);
             self.note_response_time(at.unix());
             report.total += 1;
             report.accepted += 1;
+            let [nps, csat, ces, _] = ratings;
             if self.would_alert(nps, csat, ces) {
                 let raised = Raised {
                     id: None,
@@ -341,15 +247,186 @@ impl Engine {
                     csat,
                     ces,
                 };
-                self.raise_response_alerts(&mut report, raised, || column_dims(&dim_cols, r));
+                self.raise_response_alerts(&mut report, raised, || column_dims(dim_cols, r));
             }
             if batch.len() >= super::ingest::BATCH_ROWS {
                 self.flush(&mut batch);
             }
         }
         self.flush(&mut batch);
-        Ok(report)
+        report
     }
+
+    /// The interned ids of row `r`'s dimension values into `key`, all or
+    /// nothing under the distinct-values limit. `id_of[j]` caches column
+    /// `j`'s dictionary code → id (0: not yet interned).
+    #[inline]
+    fn column_key(
+        &mut self,
+        dim_cols: &[DimCol<'_>],
+        id_of: &mut [Vec<u32>],
+        r: usize,
+        key: &mut [u32],
+    ) -> Result<(), RowFault> {
+        let max_values = self.config.limits.max_distinct_values;
+        key.iter_mut().for_each(|k| *k = 0);
+        for (j, (pos, name, c)) in dim_cols.iter().enumerate() {
+            let code = c.codes[r];
+            if code == ABSENT {
+                continue;
+            }
+            let value = c.dictionary[code as usize];
+            let Some(pos) = pos else { continue };
+            let known = id_of[j][code as usize];
+            if known != 0 {
+                key[*pos] = known;
+            } else if let Some(id) = self.interners[*pos].get(value) {
+                id_of[j][code as usize] = id;
+                key[*pos] = id;
+            } else if self.interners[*pos].len() >= max_values {
+                return Err(RowFault {
+                    field: name.to_string(),
+                    message: format!("dimension `{name}` already has {max_values} distinct values (limits.maxDistinctValues)"),
+                    code: ErrorCode::TooManyValues,
+                });
+            } else {
+                let id = self.interners[*pos].intern(value);
+                id_of[j][code as usize] = id;
+                key[*pos] = id;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An attribute column of a call: its plan index, id and ratings.
+type AttributeCol<'c> = (usize, &'c str, &'c [u8]);
+
+/// A dimension column of a call: its key position (`None`: known but not
+/// kept by the cube), name and codes.
+type DimCol<'c> = (Option<usize>, &'c str, &'c DimensionColumn<'c>);
+
+/// Why one row of the columns is rejected: its field and what was expected.
+struct RowFault {
+    field: String,
+    message: String,
+    code: ErrorCode,
+}
+
+impl RowFault {
+    /// A timestamp outside the years 1–9999.
+    #[cold]
+    fn bad_time(at: i64) -> RowFault {
+        RowFault {
+            field: "at".into(),
+            message: format!("{at} is not a time in the years 1–9999"),
+            code: ErrorCode::OutOfRange,
+        }
+    }
+
+    /// A rating `v` of `field` outside `lo..=hi`.
+    #[cold]
+    fn out_of_range(field: String, name: &str, v: u8, lo: u8, hi: u8) -> RowFault {
+        RowFault {
+            field,
+            message: format!("`{name}` is {v}, but it must be an integer from {lo} to {hi}"),
+            code: ErrorCode::OutOfRange,
+        }
+    }
+
+    /// The error of row `index`.
+    fn error(self, index: usize) -> RecordError {
+        RecordError {
+            index,
+            line: None,
+            column: None,
+            pointer: format!("/{}", self.field),
+            field: Some(self.field),
+            id: None,
+            code: self.code,
+            message: self.message,
+        }
+    }
+}
+
+/// A code outside its column's dictionary (the whole call is refused).
+fn check_codes(dim_cols: &[DimCol<'_>]) -> Result<(), ColumnsError> {
+    for (_, name, c) in dim_cols {
+        if let Some((row, &code)) = c
+            .codes
+            .iter()
+            .enumerate()
+            .find(|(_, &k)| k != ABSENT && k as usize >= c.dictionary.len())
+        {
+            return Err(ColumnsError::Code {
+                column: name.to_string(),
+                row,
+                code,
+                size: c.dictionary.len(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Row `r`'s NPS, CSAT, CES and overall rating ([`MISSING`] without a
+/// column), each checked against its scale.
+#[inline]
+fn column_ratings(cols: &ResponseColumns<'_>, r: usize, plan: &Plan) -> Result<[u8; 4], RowFault> {
+    let get = |c: Option<&[u8]>| c.map_or(MISSING, |c| c[r]);
+    let scales = plan.scales;
+    let ratings = [
+        get(cols.nps),
+        get(cols.csat),
+        get(cols.ces),
+        get(cols.overall),
+    ];
+    let bad = [
+        ("nps", 0, 10),
+        ("csat", scales.csat.min, scales.csat.max),
+        ("ces", scales.ces.min, scales.ces.max),
+        ("overall", 0, 10),
+    ]
+    .into_iter()
+    .zip(ratings)
+    .find(|((_, lo, hi), v)| *v != MISSING && !(*lo..=*hi).contains(v));
+    match bad {
+        Some(((name, lo, hi), v)) => Err(RowFault::out_of_range(name.into(), name, v, lo, hi)),
+        None => Ok(ratings),
+    }
+}
+
+/// Row `r`'s attribute ratings into `attrs` (by plan index; not-applicable
+/// values as [`NOT_APPLICABLE`]), each checked against its scale.
+#[inline]
+fn column_attributes(
+    plan: &Plan,
+    attr_cols: &[AttributeCol<'_>],
+    r: usize,
+    attrs: &mut [u8],
+) -> Result<(), RowFault> {
+    attrs.fill(MISSING);
+    for (i, id, c) in attr_cols {
+        let a = &plan.attributes[*i];
+        let v = c[r];
+        attrs[*i] = if v == MISSING {
+            MISSING
+        } else if a.not_applicable == Some(v) {
+            NOT_APPLICABLE
+        } else if a.scale.contains(v) {
+            v
+        } else {
+            let (lo, hi) = (a.scale.min, a.scale.max);
+            return Err(RowFault::out_of_range(
+                format!("attributes/{id}"),
+                id,
+                v,
+                lo,
+                hi,
+            ));
+        };
+    }
+    Ok(())
 }
 
 /// Most dense cells the columnar fast path counts into (each holds up to
@@ -388,6 +465,26 @@ impl DenseDim<'_> {
     fn card(&self) -> usize {
         self.codes.len()
     }
+
+    /// Dense indexes by the codes the column uses (absent first), not by
+    /// its whole dictionary; `None` for a code outside the dictionary.
+    fn index_used_codes(&mut self) -> Option<()> {
+        let Some(c) = self.column else {
+            return Some(());
+        };
+        let mut used = vec![false; self.index.len()];
+        for &k in c.codes {
+            *used.get_mut(k.wrapping_add(1) as usize)? = true;
+        }
+        self.codes = std::iter::once(ABSENT)
+            .chain((1..used.len()).filter(|&j| used[j]).map(|j| j as u32 - 1))
+            .collect();
+        self.identity = false;
+        for (j, &k) in self.codes.iter().enumerate() {
+            self.index[k.wrapping_add(1) as usize] = j as u32;
+        }
+        Some(())
+    }
 }
 
 /// The shape of one fast-path call: where each row's counters are.
@@ -407,6 +504,72 @@ struct DenseLayout<'c> {
     span: Option<(i64, i64)>,
 }
 
+/// The time buckets of a fast-path call.
+struct DenseTime {
+    /// First time bucket (days since the epoch; 0 without time).
+    b_lo: i32,
+    /// Days per bucket step (7 for ISO weeks).
+    step: i32,
+    /// Number of buckets.
+    buckets: usize,
+    /// The timestamps' span, when read (a cube with time).
+    span: Option<(i64, i64)>,
+}
+
+/// The time buckets of a fast-path call. The span is read before counting
+/// (one pass over the timestamps); without time there is one bucket.
+/// `None` for months (not dense) or a timestamp out of range.
+fn dense_time(granularity: super::Granularity, at: &[i64]) -> Option<DenseTime> {
+    use super::Granularity;
+    match granularity {
+        Granularity::Month => None,
+        Granularity::None => Some(DenseTime {
+            b_lo: 0,
+            step: 1,
+            buckets: 1,
+            span: None,
+        }),
+        g => {
+            let (lo, hi) = span(at, i64::MAX, i64::MIN);
+            let (first, last) = (Timestamp::from_unix(lo)?, Timestamp::from_unix(hi)?);
+            let (b_lo, b_hi) = (super::bucket_of(g, first), super::bucket_of(g, last));
+            let step = if g == Granularity::IsoWeek { 7 } else { 1 };
+            Some(DenseTime {
+                b_lo,
+                step,
+                buckets: ((b_hi - b_lo) / step + 1) as usize,
+                span: Some((lo, hi)),
+            })
+        }
+    }
+}
+
+impl DenseLayout<'_> {
+    /// The dense index of each dimension of `cell` into `out`; gives the
+    /// cell's time bucket (steps from the first).
+    fn cell_indexes(&self, cell: usize, out: &mut [usize]) -> usize {
+        let mut rest = cell;
+        for (d, dd) in self.dims.iter().enumerate().rev() {
+            out[d] = rest % dd.card();
+            rest /= dd.card();
+        }
+        rest
+    }
+
+    /// Per dimension, which dense indexes the `filled` cells use.
+    fn used_indexes(&self, filled: &[usize]) -> Vec<Vec<bool>> {
+        let mut at = vec![0usize; self.dims.len()];
+        let mut used: Vec<Vec<bool>> = self.dims.iter().map(|d| vec![false; d.card()]).collect();
+        for &cell in filled {
+            self.cell_indexes(cell, &mut at);
+            for (u, &j) in used.iter_mut().zip(&at) {
+                u[j] = true;
+            }
+        }
+        used
+    }
+}
+
 /// What the counting pass found: the counters, the time span, and whether
 /// every value was valid.
 struct DenseCounts<const N: usize> {
@@ -414,6 +577,17 @@ struct DenseCounts<const N: usize> {
     lo: i64,
     hi: i64,
     valid: bool,
+}
+
+impl<const N: usize> DenseCounts<N> {
+    /// Rows counted in `cell` (its `lanes` partial histograms summed).
+    fn rows_in(&self, cell: usize, lanes: usize) -> u64 {
+        self.counts[cell * lanes..(cell + 1) * lanes]
+            .iter()
+            .flat_map(|l| l[0].iter())
+            .map(|&x| u64::from(x))
+            .sum()
+    }
 }
 
 /// One pass over the rows, chunk by chunk: each chunk's ratings, codes and
@@ -588,7 +762,6 @@ impl Engine {
         cols: &ResponseColumns<'_>,
         dim_cols: &[(Option<usize>, &str, &DimensionColumn<'_>)],
     ) -> Option<IngestReport> {
-        use super::Granularity;
         let rows = cols.at.len();
         if rows == 0 || !cols.attributes.is_empty() || u32::try_from(rows).is_err() {
             return None;
@@ -607,26 +780,29 @@ impl Engine {
             return None;
         }
         let granularity = self.config.cube.granularity;
-        // Time buckets: the span is needed before counting (one pass over
-        // the timestamps); without time there is one bucket.
-        let (b_lo, step, n_buckets, known) = match granularity {
-            Granularity::Month => return None,
-            Granularity::None => (0, 1, 1, None),
-            g => {
-                let (lo, hi) = span(cols.at, i64::MAX, i64::MIN);
-                let (first, last) = (Timestamp::from_unix(lo)?, Timestamp::from_unix(hi)?);
-                let (b_lo, b_hi) = (super::bucket_of(g, first), super::bucket_of(g, last));
-                let step = if g == Granularity::IsoWeek { 7 } else { 1 };
-                (
-                    b_lo,
-                    step,
-                    ((b_hi - b_lo) / step + 1) as usize,
-                    Some((lo, hi)),
-                )
-            }
+        let time = dense_time(granularity, cols.at)?;
+        let (dims, space) = self.dense_dims(dim_cols, time.buckets)?;
+        let layout = DenseLayout {
+            dims,
+            granularity,
+            b_lo: time.b_lo,
+            step: time.step,
+            space,
+            lanes: if space <= LANED_CELLS { 4 } else { 1 },
+            span: time.span,
         };
-        // Each kept dimension: at most one column; dense indexes by code
-        // when the dictionaries are small, else by the codes used.
+        self.count_dense_scores(cols, dim_cols, &layout)
+    }
+
+    /// The kept dimensions of a fast-path call (at most one column each,
+    /// else `None`) with their dense indexes — by dictionary code when the
+    /// dictionaries are small, else by the codes used — and the number of
+    /// cells (`None` past [`DENSE_LIMIT`]).
+    fn dense_dims<'c>(
+        &self,
+        dim_cols: &[(Option<usize>, &str, &'c DimensionColumn<'c>)],
+        n_buckets: usize,
+    ) -> Option<(Vec<DenseDim<'c>>, usize)> {
         let mut dims: Vec<DenseDim> = Vec::with_capacity(self.dims.len());
         for d in 0..self.dims.len() {
             let mut here = dim_cols.iter().filter(|(pos, _, _)| *pos == Some(d));
@@ -648,33 +824,22 @@ impl Engine {
         };
         if space_of(&dims)? > DENSE_LIMIT {
             for d in &mut dims {
-                let Some(c) = d.column else { continue };
-                let mut used = vec![false; d.index.len()];
-                for &k in c.codes {
-                    *used.get_mut(k.wrapping_add(1) as usize)? = true;
-                }
-                d.codes = std::iter::once(ABSENT)
-                    .chain((1..used.len()).filter(|&j| used[j]).map(|j| j as u32 - 1))
-                    .collect();
-                d.identity = false;
-                for (j, &k) in d.codes.iter().enumerate() {
-                    d.index[k.wrapping_add(1) as usize] = j as u32;
-                }
+                d.index_used_codes()?;
             }
         }
         let space = space_of(&dims)?;
-        if space > DENSE_LIMIT {
-            return None;
-        }
-        let layout = DenseLayout {
-            dims,
-            granularity,
-            b_lo,
-            step,
-            space,
-            lanes: if space <= LANED_CELLS { 4 } else { 1 },
-            span: known,
-        };
+        (space <= DENSE_LIMIT).then_some((dims, space))
+    }
+
+    /// Counts the call's score columns (as many as it has, each checked
+    /// against its scale) into the layout's cells, then files them.
+    fn count_dense_scores(
+        &mut self,
+        cols: &ResponseColumns<'_>,
+        dim_cols: &[(Option<usize>, &str, &DimensionColumn<'_>)],
+        layout: &DenseLayout<'_>,
+    ) -> Option<IngestReport> {
+        let rows = cols.at.len();
         let scales = self.plan.scales;
         let present: Vec<(&[u8], u8, u8, usize)> = [
             (cols.nps, 0, 10, 0),
@@ -691,24 +856,24 @@ impl Engine {
             0 => {
                 // No score column: count the rows in NPS's "missing" slot.
                 let none = vec![MISSING; rows];
-                let c = count_dense(&layout, cols.at, [(&none[..], 0, 10)]);
-                self.finish_dense(cols, dim_cols, &layout, c, &[0])
+                let c = count_dense(layout, cols.at, [(&none[..], 0, 10)]);
+                self.finish_dense(cols, dim_cols, layout, c, &[0])
             }
             1 => {
-                let c = count_dense(&layout, cols.at, [p(0)]);
-                self.finish_dense(cols, dim_cols, &layout, c, &kinds)
+                let c = count_dense(layout, cols.at, [p(0)]);
+                self.finish_dense(cols, dim_cols, layout, c, &kinds)
             }
             2 => {
-                let c = count_dense(&layout, cols.at, [p(0), p(1)]);
-                self.finish_dense(cols, dim_cols, &layout, c, &kinds)
+                let c = count_dense(layout, cols.at, [p(0), p(1)]);
+                self.finish_dense(cols, dim_cols, layout, c, &kinds)
             }
             3 => {
-                let c = count_dense(&layout, cols.at, [p(0), p(1), p(2)]);
-                self.finish_dense(cols, dim_cols, &layout, c, &kinds)
+                let c = count_dense(layout, cols.at, [p(0), p(1), p(2)]);
+                self.finish_dense(cols, dim_cols, layout, c, &kinds)
             }
             _ => {
-                let c = count_dense(&layout, cols.at, [p(0), p(1), p(2), p(3)]);
-                self.finish_dense(cols, dim_cols, &layout, c, &kinds)
+                let c = count_dense(layout, cols.at, [p(0), p(1), p(2), p(3)]);
+                self.finish_dense(cols, dim_cols, layout, c, &kinds)
             }
         }
     }
@@ -730,38 +895,34 @@ impl Engine {
         }
         Timestamp::from_unix(c.lo)?;
         Timestamp::from_unix(c.hi)?;
-        // Rows per cell (lanes summed) and the dense indexes in use.
-        let lanes = layout.lanes;
-        let rows_in = |cell: usize| -> u64 {
-            c.counts[cell * lanes..(cell + 1) * lanes]
-                .iter()
-                .flat_map(|l| l[0].iter())
-                .map(|&x| u64::from(x))
-                .sum()
-        };
-        let decompose = |cell: usize, out: &mut [usize]| -> usize {
-            let mut rest = cell;
-            for (d, dd) in layout.dims.iter().enumerate().rev() {
-                out[d] = rest % dd.card();
-                rest /= dd.card();
-            }
-            rest
-        };
         let filled: Vec<usize> = (0..layout.space)
-            .filter(|&cell| rows_in(cell) > 0)
+            .filter(|&cell| c.rows_in(cell, layout.lanes) > 0)
             .collect();
-        let mut at = vec![0usize; layout.dims.len()];
-        let mut used: Vec<Vec<bool>> = layout.dims.iter().map(|d| vec![false; d.card()]).collect();
-        for &cell in &filled {
-            decompose(cell, &mut at);
-            for (u, &j) in used.iter_mut().zip(&at) {
-                u[j] = true;
-            }
+        let used = layout.used_indexes(&filled);
+        if !self.dense_values_fit(layout, &used) {
+            return None;
         }
-        // The distinct-values limit holds for every new value the call brings.
+        let ids = self.intern_dense(layout, &used);
+        let totals = self.add_dense_cells(layout, &c, &filled, &ids, kinds);
+        self.note_response_time(c.lo);
+        self.note_response_time(c.hi);
+        let rows = cols.at.len();
+        let mut report = IngestReport {
+            total: rows as u64,
+            accepted: rows as u64,
+            ..IngestReport::default()
+        };
+        let raised = self.dense_alert_count(&totals);
+        self.list_column_alerts(cols, dim_cols, &mut report, raised);
+        Some(report)
+    }
+
+    /// Whether the distinct-values limit holds for every new value the
+    /// call brings (`used[d][j]`: dense index `j` of dimension `d` in use).
+    fn dense_values_fit(&self, layout: &DenseLayout<'_>, used: &[Vec<bool>]) -> bool {
         let max_values = self.config.limits.max_distinct_values;
-        for (d, dd) in layout.dims.iter().enumerate() {
-            let Some(col) = dd.column else { continue };
+        layout.dims.iter().enumerate().all(|(d, dd)| {
+            let Some(col) = dd.column else { return true };
             let new: std::collections::HashSet<&str> = dd
                 .codes
                 .iter()
@@ -771,12 +932,14 @@ impl Engine {
                 .map(|(&k, _)| col.dictionary[k as usize])
                 .filter(|v| self.interners[d].get(v).is_none())
                 .collect();
-            if self.interners[d].len() + new.len() > max_values {
-                return None;
-            }
-        }
-        // Interned id per dense index (0 = absent or unused).
-        let ids: Vec<Vec<u32>> = layout
+            self.interners[d].len() + new.len() <= max_values
+        })
+    }
+
+    /// The interned id of each dense index in use, per dimension (0 =
+    /// absent or unused).
+    fn intern_dense(&mut self, layout: &DenseLayout<'_>, used: &[Vec<bool>]) -> Vec<Vec<u32>> {
+        layout
             .dims
             .iter()
             .enumerate()
@@ -795,12 +958,27 @@ impl Engine {
                     })
                     .collect(),
             })
-            .collect();
+            .collect()
+    }
+
+    /// Adds the counters of every filled cell to the engine's cells (lanes
+    /// summed); gives the call's histogram per score (0 NPS, 1 CSAT, 2 CES,
+    /// 3 overall) for its alerts.
+    fn add_dense_cells<const N: usize>(
+        &mut self,
+        layout: &DenseLayout<'_>,
+        c: &DenseCounts<N>,
+        filled: &[usize],
+        ids: &[Vec<u32>],
+        kinds: &[usize],
+    ) -> [[u64; SLOTS]; 4] {
+        let lanes = layout.lanes;
         let mut totals = [[0u64; SLOTS]; 4];
+        let mut at = vec![0usize; layout.dims.len()];
         let mut key = vec![0u32; layout.dims.len()];
-        for &cell in &filled {
-            let bucket = decompose(cell, &mut at);
-            for ((k, &j), ids) in key.iter_mut().zip(&at).zip(&ids) {
+        for &cell in filled {
+            let bucket = layout.cell_indexes(cell, &mut at);
+            for ((k, &j), ids) in key.iter_mut().zip(&at).zip(ids) {
                 *k = ids[j];
             }
             // Without time, b_lo is 0 and there is one bucket.
@@ -816,30 +994,26 @@ impl Engine {
                     }
                 }
             }
-            self.responses.add_score_counts(id, rows_in(cell), &scores);
+            self.responses
+                .add_score_counts(id, c.rows_in(cell, lanes), &scores);
         }
-        self.note_response_time(c.lo);
-        self.note_response_time(c.hi);
-        let rows = cols.at.len();
-        let mut report = IngestReport {
-            total: rows as u64,
-            accepted: rows as u64,
-            ..IngestReport::default()
-        };
-        // Every alert the call raises, from the histograms.
+        totals
+    }
+
+    /// How many alerts a call raises, from its histograms per score and the
+    /// plan's alert rules.
+    fn dense_alert_count(&self, totals: &[[u64; SLOTS]; 4]) -> u64 {
         let rules = &self.plan.thresholds.alerts;
         let below =
             |k: usize, top: u8| -> u64 { totals[k][..=usize::from(top.min(10))].iter().sum() };
         let csat_min = self.plan.scales.csat.min;
-        let raised = if rules.detractor { below(0, 6) } else { 0 }
+        (if rules.detractor { below(0, 6) } else { 0 })
             + if rules.csat_bottom_two {
                 below(1, csat_min + 1)
             } else {
                 0
             }
-            + rules.ces_at_most.map_or(0, |l| below(2, l));
-        self.list_column_alerts(cols, dim_cols, &mut report, raised);
-        Some(report)
+            + rules.ces_at_most.map_or(0, |l| below(2, l))
     }
 
     /// Raises the alerts of a fast-path call: every row that raises one is

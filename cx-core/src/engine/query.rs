@@ -18,7 +18,7 @@ use super::ingest::method_of;
 use super::{date_of_day, days_since_epoch, Engine, Granularity};
 use crate::metric::{Kpi, MetricId};
 use crate::plan::{AuditMethod, STANDARD_DIMENSIONS};
-use crate::score::{self, Histogram, NpsCounts, NpsMethod, Scale, Score, DEFAULT_LEVEL};
+use crate::score::{self, CoMoments, Histogram, NpsCounts, NpsMethod, Scale, Score, DEFAULT_LEVEL};
 
 /// A time unit to group by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -328,6 +328,18 @@ impl Totals {
     /// performances read.
     pub fn attribute_ratings(&self) -> impl Iterator<Item = &Histogram> {
         self.responses.attributes.iter().map(|a| &a.ratings)
+    }
+
+    /// The co-moments of the attribute ratings with the NPS rating (0–10),
+    /// over complete cases: what derived importance reads.
+    pub fn nps_drivers(&self) -> &CoMoments {
+        &self.responses.drivers_nps
+    }
+
+    /// The co-moments of the attribute ratings with overall satisfaction,
+    /// over complete cases: derived importance's other outcome.
+    pub fn overall_drivers(&self) -> &CoMoments {
+        &self.responses.drivers_overall
     }
 }
 

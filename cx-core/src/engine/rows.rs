@@ -493,6 +493,8 @@ pub(crate) fn rating_range(plan: &Plan, parts: &[&str]) -> Option<Range> {
 }
 
 impl Engine {
+    /// Checks one row (id, ratings, attributes, dimensions) and files it
+    /// with its alerts, or says which field is wrong and how.
     fn check_with(
         &mut self,
         c: &mut RowChecker,
@@ -502,101 +504,51 @@ impl Engine {
         report: &mut IngestReport,
     ) -> Result<(), FieldError> {
         let plan = &*self.plan;
-        let scales = plan.scales;
         if let Some(id) = row.id {
             utf8(id, || "/id".to_string())?;
         }
-        let rating = |v: Option<u8>, lo: u8, hi: u8, name: &str| -> Result<u8, FieldError> {
-            match v {
-                None => Ok(MISSING),
-                Some(x) if (lo..=hi).contains(&x) => Ok(x),
-                Some(x) => Err(field_error(
-                    format!("/{name}"),
-                    ErrorCode::OutOfRange,
-                    format!("`{name}` is {x}, but it must be an integer from {lo} to {hi}"),
-                )),
-            }
-        };
-        let nps = rating(row.nps, 0, 10, "nps")?;
-        let csat = rating(row.csat, scales.csat.min, scales.csat.max, "csat")?;
-        let ces = rating(row.ces, scales.ces.min, scales.ces.max, "ces")?;
-        let overall = rating(row.overall, 0, 10, "overall")?;
-        let attributes = &plan.attributes;
-        for (pairs, out, key) in [
-            (row.attributes, &mut c.attrs, "attributes"),
-            (row.expectations, &mut c.expect, "expectations"),
-        ] {
-            // Not on an empty buffer: `memset` of nothing at an empty
-            // `Vec`'s dangling address costs hundreds of cycles on some
-            // CPUs (AVX-512 masked stores), a third of JSON Lines ingest
-            // time for a plan without attributes.
-            if !out.is_empty() {
-                out.fill(MISSING);
-            }
-            // Rows list attributes in plan order or (typed) in id order:
-            // `find` tries the next one in that order before searching.
-            let mut prev = None;
-            for &(id, v) in pairs {
-                let i = if let Some(i) = c.order.find(attributes, id, prev) {
-                    i
-                } else {
-                    let name = utf8(id, || format!("/{key}"))?;
-                    return Err(field_error(
-                        ptr(&[key, name]),
-                        ErrorCode::UnknownAttribute,
-                        format!("`{name}` is not an attribute of the plan"),
-                    ));
-                };
-                prev = Some(i);
-                let a = &attributes[i];
-                out[i] = if a.not_applicable == Some(v) {
-                    NOT_APPLICABLE
-                } else if a.scale.contains(v) {
-                    v
-                } else {
-                    let na = a
-                        .not_applicable
-                        .map_or(String::new(), |na| format!(" (or {na} for not applicable)"));
-                    return Err(field_error(
-                        ptr(&[key, &a.id]),
-                        ErrorCode::OutOfRange,
-                        format!(
-                            "`{}` is {v}, but it must be an integer from {} to {}{na}",
-                            a.id, a.scale.min, a.scale.max
-                        ),
-                    ));
-                };
-            }
-        }
-        for &(id, value) in row.dimensions {
-            let Some(d) = plan.dimensions.iter().position(|p| p.id.as_bytes() == id) else {
-                let name = utf8(id, || "/dimensions".to_string())?;
-                return Err(field_error(
-                    ptr(&["dimensions", name]),
-                    ErrorCode::UnknownDimension,
-                    format!(
-                        "`{name}` is not a dimension of the plan (declare it under `dimensions`)"
-                    ),
-                ));
-            };
-            if !c.custom_kept[d] {
-                utf8(value, || ptr(&["dimensions", &plan.dimensions[d].id]))?;
-            }
-        }
+        let scores = check_ratings(row, plan)?;
+        c.check_attributes(row, plan)?;
+        c.check_dimensions(row, plan)?;
         let standard = row.standard();
-        for &s in &c.standard_dropped {
-            if let Some(v) = standard[s] {
-                utf8(v, || format!("/{}", STANDARD_DIMENSIONS[s]))?;
-            }
+        self.intern_kept(c, row, &standard)?;
+        // Accepted from here on: file it.
+        batch.push_row(self.bucket_of(row.at), &c.ids, scores, &c.attrs, &c.expect);
+        self.note_response_time(row.at.unix());
+        report.total += 1;
+        report.accepted += 1;
+        let [nps, csat, ces, _] = scores;
+        if !self.would_alert(nps, csat, ces) {
+            return Ok(());
         }
-        // Intern the kept values, all or nothing: first look every one up,
-        // then check the new ones (UTF-8, the distinct-values limit), then
-        // insert.
+        let raised = Raised {
+            id: row.id,
+            pos,
+            at: row.at,
+            nps,
+            csat,
+            ces,
+        };
+        self.raise_response_alerts(report, raised, || alert_dims(&standard, row));
+        Ok(())
+    }
+
+    /// The interned ids of the row's kept dimension values into `c.ids`,
+    /// all or nothing: first every value is looked up, then the new ones
+    /// are checked (UTF-8, the distinct-values limit), then inserted.
+    #[inline]
+    fn intern_kept(
+        &mut self,
+        c: &mut RowChecker,
+        row: &ResponseRef<'_>,
+        standard: &[Option<&[u8]>; 5],
+    ) -> Result<(), FieldError> {
+        let plan = &*self.plan;
         c.ids.clear();
         let max = self.config.limits.max_distinct_values;
         let mut new = false;
         for (d, source) in c.kept.iter().enumerate() {
-            let id = match kept_value(*source, &standard, row, plan) {
+            let id = match kept_value(*source, standard, row, plan) {
                 None => 0,
                 Some(v) => match self.interners[d].get_bytes(v) {
                     Some(id) => id,
@@ -625,31 +577,126 @@ impl Engine {
             for (d, source) in c.kept.iter().enumerate() {
                 if c.ids[d] == u32::MAX {
                     // Checked above: present and UTF-8.
-                    let v = kept_value(*source, &standard, row, plan).unwrap_or_default();
+                    let v = kept_value(*source, standard, row, plan).unwrap_or_default();
                     let text = lossy(v);
                     c.ids[d] = self.interners[d].intern(&text);
                 }
             }
         }
-        // Accepted from here on: file it.
-        let scores = [nps, csat, ces, overall];
-        batch.push_row(self.bucket_of(row.at), &c.ids, scores, &c.attrs, &c.expect);
-        self.note_response_time(row.at.unix());
-        report.total += 1;
-        report.accepted += 1;
-        if !self.would_alert(nps, csat, ces) {
-            return Ok(());
-        }
-        let raised = Raised {
-            id: row.id,
-            pos,
-            at: row.at,
-            nps,
-            csat,
-            ces,
-        };
-        self.raise_response_alerts(report, raised, || alert_dims(&standard, row));
         Ok(())
+    }
+}
+
+/// The row's NPS, CSAT, CES and overall rating ([`MISSING`] when absent),
+/// each checked against its scale.
+#[inline]
+fn check_ratings(row: &ResponseRef<'_>, plan: &Plan) -> Result<[u8; 4], FieldError> {
+    let scales = plan.scales;
+    let rating = |v: Option<u8>, lo: u8, hi: u8, name: &str| -> Result<u8, FieldError> {
+        match v {
+            None => Ok(MISSING),
+            Some(x) if (lo..=hi).contains(&x) => Ok(x),
+            Some(x) => Err(field_error(
+                format!("/{name}"),
+                ErrorCode::OutOfRange,
+                format!("`{name}` is {x}, but it must be an integer from {lo} to {hi}"),
+            )),
+        }
+    };
+    Ok([
+        rating(row.nps, 0, 10, "nps")?,
+        rating(row.csat, scales.csat.min, scales.csat.max, "csat")?,
+        rating(row.ces, scales.ces.min, scales.ces.max, "ces")?,
+        rating(row.overall, 0, 10, "overall")?,
+    ])
+}
+
+impl RowChecker {
+    /// The row's attribute ratings and expected levels into `attrs` and
+    /// `expect` (by plan index; not-applicable values as
+    /// [`NOT_APPLICABLE`]), each attribute known and in its scale.
+    #[inline]
+    fn check_attributes(&mut self, row: &ResponseRef<'_>, plan: &Plan) -> Result<(), FieldError> {
+        let attributes = &plan.attributes;
+        for (pairs, out, key) in [
+            (row.attributes, &mut self.attrs, "attributes"),
+            (row.expectations, &mut self.expect, "expectations"),
+        ] {
+            // Not on an empty buffer: `memset` of nothing at an empty
+            // `Vec`'s dangling address costs hundreds of cycles on some
+            // CPUs (AVX-512 masked stores), a third of JSON Lines ingest
+            // time for a plan without attributes.
+            if !out.is_empty() {
+                out.fill(MISSING);
+            }
+            // Rows list attributes in plan order or (typed) in id order:
+            // `find` tries the next one in that order before searching.
+            let mut prev = None;
+            for &(id, v) in pairs {
+                let Some(i) = self.order.find(attributes, id, prev) else {
+                    let name = utf8(id, || format!("/{key}"))?;
+                    return Err(field_error(
+                        ptr(&[key, name]),
+                        ErrorCode::UnknownAttribute,
+                        format!("`{name}` is not an attribute of the plan"),
+                    ));
+                };
+                prev = Some(i);
+                out[i] = attribute_rating(&attributes[i], v, key)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The row's custom dimensions are declared by the plan, and the values
+    /// the cube does not keep (so are not interned) are UTF-8.
+    #[inline]
+    fn check_dimensions(&self, row: &ResponseRef<'_>, plan: &Plan) -> Result<(), FieldError> {
+        for &(id, value) in row.dimensions {
+            let Some(d) = plan.dimensions.iter().position(|p| p.id.as_bytes() == id) else {
+                let name = utf8(id, || "/dimensions".to_string())?;
+                return Err(field_error(
+                    ptr(&["dimensions", name]),
+                    ErrorCode::UnknownDimension,
+                    format!(
+                        "`{name}` is not a dimension of the plan (declare it under `dimensions`)"
+                    ),
+                ));
+            };
+            if !self.custom_kept[d] {
+                utf8(value, || ptr(&["dimensions", &plan.dimensions[d].id]))?;
+            }
+        }
+        let standard = row.standard();
+        for &s in &self.standard_dropped {
+            if let Some(v) = standard[s] {
+                utf8(v, || format!("/{}", STANDARD_DIMENSIONS[s]))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Rating `v` of attribute `a` (under `key`: `attributes` or
+/// `expectations`): its not-applicable value, or a value of its scale.
+#[inline]
+fn attribute_rating(a: &Attribute, v: u8, key: &str) -> Result<u8, FieldError> {
+    if a.not_applicable == Some(v) {
+        Ok(NOT_APPLICABLE)
+    } else if a.scale.contains(v) {
+        Ok(v)
+    } else {
+        let na = a
+            .not_applicable
+            .map_or(String::new(), |na| format!(" (or {na} for not applicable)"));
+        Err(field_error(
+            ptr(&[key, &a.id]),
+            ErrorCode::OutOfRange,
+            format!(
+                "`{}` is {v}, but it must be an integer from {} to {}{na}",
+                a.id, a.scale.min, a.scale.max
+            ),
+        ))
     }
 }
 

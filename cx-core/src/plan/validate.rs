@@ -182,6 +182,21 @@ fn p(parts: &[&str]) -> String {
     s
 }
 
+/// The ids of the list of the plan at `path`, each with its JSON Pointer
+/// (`/context/needs/3/id`), in list order.
+fn ids_at<'p, T>(
+    path: &[&str],
+    items: &'p [T],
+    id: impl Fn(&'p T) -> &'p String,
+) -> Vec<(String, &'p str)> {
+    let list = p(path);
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (format!("{list}/{i}/id"), id(x).as_str()))
+        .collect()
+}
+
 impl<'p> Checker<'p> {
     fn error(&mut self, code: ErrorCode, pointer: String, message: String) {
         self.out.push(Diagnostic::error(code, pointer, message));
@@ -337,72 +352,73 @@ impl<'p> Checker<'p> {
         }
     }
 
+    /// Every id of the plan, checked (syntax, no duplicate within its
+    /// kind), and the sets later checks look references up in.
     fn collect_ids(&mut self) {
+        self.collect_context_ids();
+        self.collect_strategy_ids();
         let plan = self.plan;
+        self.processes = self.ids(
+            "process",
+            ids_at(&["processes"], &plan.processes, |x| &x.id),
+        );
+        self.attributes = self.ids(
+            "attribute",
+            ids_at(&["attributes"], &plan.attributes, |x| &x.id),
+        );
+        let dimensions = ids_at(&["dimensions"], &plan.dimensions, |x| &x.id);
+        self.ids_of("dimension", IdKind::Dimension, dimensions);
+        self.collect_deployment_ids();
+        let ev = &plan.evaluation;
+        let instruments = ids_at(&["evaluation", "instruments"], &ev.instruments, |x| &x.id);
+        self.ids("instrument", instruments);
+        let interventions = ids_at(&["interventions"], &plan.interventions, |x| &x.id);
+        self.ids("intervention", interventions);
+        self.ids(
+            "benchmark",
+            ids_at(&["benchmarks"], &plan.benchmarks, |x| &x.id),
+        );
+        let mut all = BTreeSet::new();
+        for set in [&self.goals, &self.rules, &self.facets, &self.processes] {
+            all.extend(set.iter().copied());
+        }
+        self.all_ids = all;
+    }
+
+    /// The ids of the context: segments, needs, contact reasons, resources,
+    /// constraints.
+    fn collect_context_ids(&mut self) {
+        let ctx = &self.plan.context;
         self.segments = self.ids(
             "segment",
-            plan.context.segments.iter().enumerate().map(|(i, s)| {
-                (
-                    p(&["context", "segments", &i.to_string(), "id"]),
-                    s.id.as_str(),
-                )
-            }),
+            ids_at(&["context", "segments"], &ctx.segments, |s| &s.id),
         );
-        self.ids(
-            "need",
-            plan.context.needs.iter().enumerate().map(|(i, s)| {
-                (
-                    p(&["context", "needs", &i.to_string(), "id"]),
-                    s.id.as_str(),
-                )
-            }),
-        );
-        self.ids(
-            "contact reason",
-            plan.context
-                .contact_reasons
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    (
-                        p(&["context", "contactReasons", &i.to_string(), "id"]),
-                        s.id.as_str(),
-                    )
-                }),
-        );
+        self.ids("need", ids_at(&["context", "needs"], &ctx.needs, |s| &s.id));
+        let reasons = ids_at(&["context", "contactReasons"], &ctx.contact_reasons, |s| {
+            &s.id
+        });
+        self.ids("contact reason", reasons);
         self.ids(
             "resource",
-            plan.context.resources.iter().enumerate().map(|(i, s)| {
-                (
-                    p(&["context", "resources", &i.to_string(), "id"]),
-                    s.id.as_str(),
-                )
-            }),
+            ids_at(&["context", "resources"], &ctx.resources, |s| &s.id),
         );
-        self.ids(
-            "constraint",
-            plan.context.constraints.iter().enumerate().map(|(i, s)| {
-                (
-                    p(&["context", "constraints", &i.to_string(), "id"]),
-                    s.id.as_str(),
-                )
-            }),
-        );
+        let constraints = ids_at(&["context", "constraints"], &ctx.constraints, |s| &s.id);
+        self.ids("constraint", constraints);
+    }
+
+    /// The ids of the strategy: the identity's facets and the goals.
+    fn collect_strategy_ids(&mut self) {
+        let strategy = &self.plan.strategy;
         // Facets: duplicates within a tier are duplicate ids; across tiers,
         // facet-in-two-tiers (checked in check_identity).
-        if let Some(identity) = &plan.strategy.identity {
+        if let Some(identity) = &strategy.identity {
             for (tier, list) in [
                 ("emphasized", &identity.emphasized),
                 ("base", &identity.base),
             ] {
                 self.ids(
                     "facet",
-                    list.iter().enumerate().map(|(i, f)| {
-                        (
-                            p(&["strategy", "identity", tier, &i.to_string(), "id"]),
-                            f.id.as_str(),
-                        )
-                    }),
+                    ids_at(&["strategy", "identity", tier], list, |f| &f.id),
                 );
             }
             if let Some(d) = &identity.dominant {
@@ -413,113 +429,29 @@ impl<'p> Checker<'p> {
         }
         self.goals = self.ids(
             "goal",
-            plan.strategy.goals.iter().enumerate().map(|(i, g)| {
-                (
-                    p(&["strategy", "goals", &i.to_string(), "id"]),
-                    g.id.as_str(),
-                )
-            }),
+            ids_at(&["strategy", "goals"], &strategy.goals, |g| &g.id),
         );
-        self.processes = self.ids(
-            "process",
-            plan.processes
-                .iter()
-                .enumerate()
-                .map(|(i, x)| (p(&["processes", &i.to_string(), "id"]), x.id.as_str())),
-        );
-        self.attributes = self.ids(
-            "attribute",
-            plan.attributes
-                .iter()
-                .enumerate()
-                .map(|(i, x)| (p(&["attributes", &i.to_string(), "id"]), x.id.as_str())),
-        );
-        self.ids_of(
-            "dimension",
-            IdKind::Dimension,
-            plan.dimensions
-                .iter()
-                .enumerate()
-                .map(|(i, x)| (p(&["dimensions", &i.to_string(), "id"]), x.id.as_str())),
-        );
+    }
+
+    /// The ids of the deployment: policies, tangible elements, rules and
+    /// norms (one namespace), mobilisation actions.
+    fn collect_deployment_ids(&mut self) {
+        let dep = &self.plan.deployment;
         self.ids(
             "policy",
-            plan.deployment.policies.iter().enumerate().map(|(i, x)| {
-                (
-                    p(&["deployment", "policies", &i.to_string(), "id"]),
-                    x.id.as_str(),
-                )
-            }),
+            ids_at(&["deployment", "policies"], &dep.policies, |x| &x.id),
         );
-        self.tangibles = self.ids(
-            "tangible element",
-            plan.deployment.tangibles.iter().enumerate().map(|(i, x)| {
-                (
-                    p(&["deployment", "tangibles", &i.to_string(), "id"]),
-                    x.id.as_str(),
-                )
-            }),
-        );
+        let tangibles = ids_at(&["deployment", "tangibles"], &dep.tangibles, |x| &x.id);
+        self.tangibles = self.ids("tangible element", tangibles);
         // Rules of the game and collaboration norms share one namespace:
         // audits and mobilisation reference either by id.
-        let rules = plan.deployment.rules.iter().enumerate().map(|(i, x)| {
-            (
-                p(&["deployment", "rules", &i.to_string(), "id"]),
-                x.id.as_str(),
-            )
+        let mut rules = ids_at(&["deployment", "rules"], &dep.rules, |x| &x.id);
+        rules.extend(ids_at(&["deployment", "norms"], &dep.norms, |x| &x.id));
+        self.rules = self.ids("rule or norm", rules);
+        let mobilization = ids_at(&["deployment", "mobilization"], &dep.mobilization, |x| {
+            &x.id
         });
-        let norms = plan.deployment.norms.iter().enumerate().map(|(i, x)| {
-            (
-                p(&["deployment", "norms", &i.to_string(), "id"]),
-                x.id.as_str(),
-            )
-        });
-        self.rules = self.ids("rule or norm", rules.chain(norms).collect::<Vec<_>>());
-        self.ids(
-            "mobilisation",
-            plan.deployment
-                .mobilization
-                .iter()
-                .enumerate()
-                .map(|(i, x)| {
-                    (
-                        p(&["deployment", "mobilization", &i.to_string(), "id"]),
-                        x.id.as_str(),
-                    )
-                }),
-        );
-        self.ids(
-            "instrument",
-            plan.evaluation
-                .instruments
-                .iter()
-                .enumerate()
-                .map(|(i, x)| {
-                    (
-                        p(&["evaluation", "instruments", &i.to_string(), "id"]),
-                        x.id.as_str(),
-                    )
-                }),
-        );
-        self.ids(
-            "intervention",
-            plan.interventions
-                .iter()
-                .enumerate()
-                .map(|(i, x)| (p(&["interventions", &i.to_string(), "id"]), x.id.as_str())),
-        );
-        self.ids(
-            "benchmark",
-            plan.benchmarks
-                .iter()
-                .enumerate()
-                .map(|(i, x)| (p(&["benchmarks", &i.to_string(), "id"]), x.id.as_str())),
-        );
-        let mut all = BTreeSet::new();
-        for set in [&self.goals, &self.rules, &self.facets, &self.processes] {
-            all.extend(set.iter().copied());
-        }
-        self.all_ids = all;
+        self.ids("mobilisation", mobilization);
     }
 
     fn check_context(&mut self) {
@@ -998,7 +930,26 @@ impl<'p> Checker<'p> {
         }
     }
 
+    /// Advice (warnings) on what the plan still lacks, in the method's order.
     fn advice(&mut self) {
+        self.advise_identity();
+        self.advise_foundations();
+        self.advise_goals_addressed();
+        self.advise_emphasized_supported();
+        self.advise_measurement();
+        if !self.plan.organization.leadership_committed {
+            self.warning(
+                ErrorCode::LeadershipNotCommitted,
+                "/organization/leadershipCommitted".into(),
+                "Leadership is not committed: if you aren't truly engaged, do nothing.".into(),
+            );
+        }
+        self.advise_goal_horizons();
+    }
+
+    /// An identity, and a positioning on one of its facets (ideally the
+    /// dominant trait).
+    fn advise_identity(&mut self) {
         let plan = self.plan;
         let identity = plan.strategy.identity.as_ref();
         if identity.is_none() {
@@ -1037,6 +988,11 @@ impl<'p> Checker<'p> {
                 }
             }
         }
+    }
+
+    /// Rules of the game, customer needs and a context analysis.
+    fn advise_foundations(&mut self) {
+        let plan = self.plan;
         if plan.deployment.rules.is_empty() {
             self.warning(
                 ErrorCode::NoRules,
@@ -1064,6 +1020,12 @@ impl<'p> Checker<'p> {
                 "No context analysis: describe the mission, the vision, the customer segments and why customers contact you.".into(),
             );
         }
+    }
+
+    /// Every goal is named by an intervention, a rule or norm, or an
+    /// instrument.
+    fn advise_goals_addressed(&mut self) {
+        let plan = self.plan;
         let mut addressed: BTreeSet<&str> = BTreeSet::new();
         for iv in &plan.interventions {
             addressed.extend(iv.addresses.iter().map(String::as_str));
@@ -1086,6 +1048,13 @@ impl<'p> Checker<'p> {
                 );
             }
         }
+    }
+
+    /// Every emphasised strength is supported by a rule, norm, policy or
+    /// tangible element.
+    fn advise_emphasized_supported(&mut self) {
+        let plan = self.plan;
+        let identity = plan.strategy.identity.as_ref();
         if let Some(identity) = identity {
             let d = &plan.deployment;
             let supported: BTreeSet<&str> = d
@@ -1110,6 +1079,11 @@ impl<'p> Checker<'p> {
                 }
             }
         }
+    }
+
+    /// Every rule is measured by an audit; employees are surveyed.
+    fn advise_measurement(&mut self) {
+        let plan = self.plan;
         let measured: BTreeSet<&str> = plan
             .evaluation
             .instruments
@@ -1143,13 +1117,11 @@ impl<'p> Checker<'p> {
                     .into(),
             );
         }
-        if !plan.organization.leadership_committed {
-            self.warning(
-                ErrorCode::LeadershipNotCommitted,
-                "/organization/leadershipCommitted".into(),
-                "Leadership is not committed: if you aren't truly engaged, do nothing.".into(),
-            );
-        }
+    }
+
+    /// No long-term goal due before the last mid-term one.
+    fn advise_goal_horizons(&mut self) {
+        let plan = self.plan;
         let last_mid = plan
             .strategy
             .goals

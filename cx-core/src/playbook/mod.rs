@@ -4,6 +4,7 @@
 //!
 //! - [`trigger`]: the [`Trigger`] and [`Condition`] types (serde + schema).
 //! - [`defaults`]: the built-in default playbook drawn from the method.
+//! - `conditions`: one function per [`Condition`], the evidence it finds.
 //! - [`evaluate`]: conditions → evidence → recommendations.
 //!
 //! A [`Playbook`] document is JSON: `{"extendsDefault": true, "disable":
@@ -12,6 +13,7 @@
 //! `disable` removes triggers by id. Closed-loop alerts are raised by the
 //! engine at ingest time ([`crate::engine::Alert`]), not here.
 
+mod conditions;
 pub mod defaults;
 mod evaluate;
 pub mod trigger;
