@@ -520,32 +520,7 @@ impl Engine {
             return Err(QueryError::InvalidLevel(level));
         }
         let compiled = self.compile(&q.selection(), "")?;
-        // Resolve the grouping.
-        let mut slots = Vec::new();
-        for (i, g) in q.group_by.iter().enumerate() {
-            let pointer = format!("/groupBy/{i}");
-            // Row keys are a map: a repeated key would lose a column.
-            if q.group_by[..i].contains(g) {
-                return Err(QueryError::DuplicateGroupBy {
-                    name: g.to_string(),
-                    pointer,
-                });
-            }
-            slots.push(match g {
-                GroupBy::Dimension(d) => Slot::Dim(self.dimension_position(d, pointer)?),
-                GroupBy::AuditMethod => Slot::Method,
-                GroupBy::Period(p) => {
-                    if !p.available(self.config.cube.granularity) {
-                        return Err(QueryError::PeriodUnavailable {
-                            what: format!("period:{}", p.name()),
-                            granularity: self.config.cube.granularity,
-                            pointer,
-                        });
-                    }
-                    Slot::Period(*p)
-                }
-            });
-        }
+        let slots = self.slots(&q.group_by)?;
         let key_of = |bucket: i32, method: u8, dims: &[u32]| -> Vec<Option<String>> {
             slots
                 .iter()
@@ -602,22 +577,7 @@ impl Engine {
                 .merge(v);
             overall.kpis.merge(v);
         }
-        let metrics = match &q.metrics {
-            Some(m) => {
-                for (i, metric) in m.iter().enumerate() {
-                    if let MetricId::Attribute(a) = metric {
-                        if self.plan.attribute(a).is_none() {
-                            return Err(QueryError::UnknownMetric {
-                                metric: metric.to_string(),
-                                pointer: format!("/metrics/{i}"),
-                            });
-                        }
-                    }
-                }
-                m.clone()
-            }
-            None => self.metrics_present(&overall),
-        };
+        let metrics = self.query_metrics(q, &overall)?;
         let method = q.nps_method.unwrap_or_default();
         let rows = groups
             .into_iter()
@@ -636,6 +596,58 @@ impl Engine {
             as_of: q.as_of.or_else(|| self.latest_date()),
             min_sample: self.plan.thresholds.min_sample,
             rows,
+        })
+    }
+
+    /// The `groupBy` keys resolved to slots: a repeated key, an unknown
+    /// dimension or a period finer than the cube is an error at its pointer.
+    fn slots(&self, group_by: &[GroupBy]) -> Result<Vec<Slot>, QueryError> {
+        let mut slots = Vec::new();
+        for (i, g) in group_by.iter().enumerate() {
+            let pointer = format!("/groupBy/{i}");
+            // Row keys are a map: a repeated key would lose a column.
+            if group_by[..i].contains(g) {
+                return Err(QueryError::DuplicateGroupBy {
+                    name: g.to_string(),
+                    pointer,
+                });
+            }
+            slots.push(match g {
+                GroupBy::Dimension(d) => Slot::Dim(self.dimension_position(d, pointer)?),
+                GroupBy::AuditMethod => Slot::Method,
+                GroupBy::Period(p) => {
+                    if !p.available(self.config.cube.granularity) {
+                        return Err(QueryError::PeriodUnavailable {
+                            what: format!("period:{}", p.name()),
+                            granularity: self.config.cube.granularity,
+                            pointer,
+                        });
+                    }
+                    Slot::Period(*p)
+                }
+            });
+        }
+        Ok(slots)
+    }
+
+    /// The metrics a query asks for (each attribute metric checked against
+    /// the plan), or every metric with data in `overall`.
+    fn query_metrics(&self, q: &Query, overall: &Totals) -> Result<Vec<MetricId>, QueryError> {
+        Ok(match &q.metrics {
+            Some(m) => {
+                for (i, metric) in m.iter().enumerate() {
+                    if let MetricId::Attribute(a) = metric {
+                        if self.plan.attribute(a).is_none() {
+                            return Err(QueryError::UnknownMetric {
+                                metric: metric.to_string(),
+                                pointer: format!("/metrics/{i}"),
+                            });
+                        }
+                    }
+                }
+                m.clone()
+            }
+            None => self.metrics_present(overall),
         })
     }
 
