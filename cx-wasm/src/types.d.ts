@@ -145,7 +145,7 @@ export interface Analysis {
  * ```
  */
 export interface AnalysisOptions {
-  /** Reference date; default: the engine's latest observation date. */
+  /** Reference date of time-dependent results; default: the latest observation. */
   asOf?: string | null;
   /** Also align the identity per value of this dimension (e.g. `segment`). */
   identityBy?: string | null;
@@ -1627,7 +1627,7 @@ export type Quadrant = "concentrateHere" | "keepUpTheGoodWork" | "lowPriority" |
  * ```
  */
 export interface Query {
-  /** Reference date for time-dependent results; default: the latest observation. */
+  /** Reference date of time-dependent results; default: the latest observation. */
   asOf?: string | null;
   /** Dimension (or `auditMethod`) → accepted values. */
   filters?: {

@@ -39,7 +39,7 @@ use chrono::{Duration, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Engine, Granularity, QueryError, Selection};
+use crate::engine::{document_struct, Engine, Granularity, QueryError, Selection};
 use crate::score::{self, NpsMethod, Readiness, ReadinessInput, DEFAULT_LEVEL};
 
 pub use benchmarks::BenchmarkResult;
@@ -55,36 +55,30 @@ pub use satisfaction::{AttributeResult, GroupGap, Satisfaction};
 pub use trends::{HeadlineScore, NpsChange, Recency, TrendPoint};
 pub use vital::{DriverOutcome, ImportanceMethod, VitalAttribute, VitalProcess, VitalProcesses};
 
-/// What to analyse and how. Every field is optional.
-///
-/// ```
-/// use cx_core::analysis::AnalysisOptions;
-/// let o: AnalysisOptions = serde_json::from_str(r#"{"asOf": "2026-09-30", "importance": "lmg"}"#).unwrap();
-/// assert!(o.as_of.is_some());
-/// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct AnalysisOptions {
-    /// Reference date; default: the engine's latest observation date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub as_of: Option<NaiveDate>,
-    /// Confidence level \[0.95\].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<f64>,
-    /// NPS interval method \[adjustedWald\].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nps_method: Option<NpsMethod>,
-    /// How attribute importance is obtained \[johnson\].
-    #[serde(default)]
-    pub importance: ImportanceMethod,
-    /// The outcome of derived importance; default: the NPS rating, unless it
-    /// has fewer than `thresholds.minSample` complete cases and overall
-    /// satisfaction has more.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<DriverOutcome>,
-    /// Also align the identity per value of this dimension (e.g. `segment`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_by: Option<String>,
+document_struct! {
+    /// What to analyse and how. Every field is optional.
+    ///
+    /// ```
+    /// use cx_core::analysis::AnalysisOptions;
+    /// let o: AnalysisOptions = serde_json::from_str(r#"{"asOf": "2026-09-30", "importance": "lmg"}"#).unwrap();
+    /// assert!(o.as_of.is_some());
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct AnalysisOptions {
+        ..statistics,
+        /// How attribute importance is obtained \[johnson\].
+        #[serde(default)]
+        pub importance: ImportanceMethod,
+        /// The outcome of derived importance; default: the NPS rating, unless it
+        /// has fewer than `thresholds.minSample` complete cases and overall
+        /// satisfaction has more.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub outcome: Option<DriverOutcome>,
+        /// Also align the identity per value of this dimension (e.g. `segment`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub identity_by: Option<String>,
+    }
 }
 
 /// A date range (both ends included; `None` = open).

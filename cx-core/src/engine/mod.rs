@@ -62,6 +62,7 @@ pub use compare::Comparison;
 pub use csv_feed::{CsvFeed, UnterminatedQuote};
 pub use csv_mapping::{CsvMapping, MappingError, ScoreColumn, TimeColumn, TimeFormat};
 pub use ingest::{Alert, AlertReason, IngestReport, RecordError};
+pub(crate) use query::document_struct;
 pub use query::{GroupBy, PeriodUnit, Query, QueryError, ScoreRow, Scorecard, Selection, Totals};
 pub use rows::{ResponseIngest, ResponseRef, RowScratch};
 pub use snapshot::{

@@ -140,66 +140,88 @@ impl JsonSchema for GroupBy {
     }
 }
 
-/// Which observations: dimension filters and a time range. Shared by
-/// queries and comparisons.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Selection {
-    /// Dimension (or `auditMethod`) → accepted values.
-    #[serde(
-        default,
-        deserialize_with = "crate::record::unique_keys",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
-    pub filters: BTreeMap<String, Vec<String>>,
-    /// First day included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<NaiveDate>,
-    /// Last day included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<NaiveDate>,
+/// Declares a document struct whose body may name groups of fields shared
+/// by several documents, so that each group is declared once:
+/// `..selection,` (`filters`, `from`, `to`: which observations; in
+/// [`Selection`] and [`Query`]) and `..statistics,`
+/// (`asOf`, `level`, `npsMethod`: how the scores are stated; in [`Query`]
+/// and [`AnalysisOptions`](crate::analysis::AnalysisOptions)). The groups'
+/// fields take the place of the marker, in order.
+macro_rules! document_struct {
+    ($(#[$meta:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        $crate::engine::document_struct!(@munch [$(#[$meta])* pub struct $name] [] $($body)*);
+    };
+    (@munch $head:tt [$($done:tt)*] ..selection, $($rest:tt)*) => {
+        $crate::engine::document_struct!(@munch $head [$($done)*
+            /// Dimension (or `auditMethod`) → accepted values.
+            #[serde(
+                default,
+                deserialize_with = "crate::record::unique_keys",
+                skip_serializing_if = "std::collections::BTreeMap::is_empty"
+            )]
+            pub filters: std::collections::BTreeMap<String, Vec<String>>,
+            /// First day included.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub from: Option<chrono::NaiveDate>,
+            /// Last day included.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub to: Option<chrono::NaiveDate>,
+        ] $($rest)*);
+    };
+    (@munch $head:tt [$($done:tt)*] ..statistics, $($rest:tt)*) => {
+        $crate::engine::document_struct!(@munch $head [$($done)*
+            /// Reference date of time-dependent results; default: the latest observation.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub as_of: Option<chrono::NaiveDate>,
+            /// Confidence level \[0.95\].
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub level: Option<f64>,
+            /// NPS interval method \[adjustedWald\].
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub nps_method: Option<$crate::score::NpsMethod>,
+        ] $($rest)*);
+    };
+    (@munch $head:tt [$($done:tt)*] $(#[$field_meta:meta])* pub $field:ident : $ty:ty, $($rest:tt)*) => {
+        $crate::engine::document_struct!(@munch $head [$($done)* $(#[$field_meta])* pub $field: $ty,] $($rest)*);
+    };
+    (@munch [$($head:tt)*] [$($done:tt)*]) => {
+        $($head)* { $($done)* }
+    };
+}
+pub(crate) use document_struct;
+
+document_struct! {
+    /// Which observations: dimension filters and a time range. Shared by
+    /// queries and comparisons.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct Selection {
+        ..selection,
+    }
 }
 
-/// A query (SPEC §5.4). Every field is optional: by default every metric the
-/// data has, overall, at 95%.
-///
-/// ```
-/// use cx_core::engine::Query;
-/// let q: Query = serde_json::from_str(r#"{"metrics": ["nps"], "groupBy": ["segment", "period:isoWeek"],
-///     "filters": {"segment": ["retail"]}, "from": "2026-01-01", "level": 0.9}"#).unwrap();
-/// assert_eq!(q.group_by.len(), 2);
-/// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Query {
-    /// Metrics to compute; absent = every metric the data has.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metrics: Option<Vec<MetricId>>,
-    /// Grouping keys, in order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub group_by: Vec<GroupBy>,
-    /// Dimension (or `auditMethod`) → accepted values.
-    #[serde(
-        default,
-        deserialize_with = "crate::record::unique_keys",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
-    pub filters: BTreeMap<String, Vec<String>>,
-    /// First day included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<NaiveDate>,
-    /// Last day included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<NaiveDate>,
-    /// Reference date for time-dependent results; default: the latest observation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub as_of: Option<NaiveDate>,
-    /// Confidence level \[0.95\].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<f64>,
-    /// NPS interval method \[adjustedWald\].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nps_method: Option<NpsMethod>,
+document_struct! {
+    /// A query (SPEC §5.4). Every field is optional: by default every metric the
+    /// data has, overall, at 95%.
+    ///
+    /// ```
+    /// use cx_core::engine::Query;
+    /// let q: Query = serde_json::from_str(r#"{"metrics": ["nps"], "groupBy": ["segment", "period:isoWeek"],
+    ///     "filters": {"segment": ["retail"]}, "from": "2026-01-01", "level": 0.9}"#).unwrap();
+    /// assert_eq!(q.group_by.len(), 2);
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct Query {
+        /// Metrics to compute; absent = every metric the data has.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub metrics: Option<Vec<MetricId>>,
+        /// Grouping keys, in order.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub group_by: Vec<GroupBy>,
+        ..selection,
+        ..statistics,
+    }
 }
 
 impl Query {
