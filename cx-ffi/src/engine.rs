@@ -10,14 +10,12 @@ use std::ffi::c_char;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use cx_core::engine::{
-    CsvMapping, Engine, EngineConfig, EngineError, IngestError, MappingError, Query, QueryError,
-    Selection, Snapshot,
+    CompareRequest, CsvMapping, Engine, EngineConfig, EngineError, IngestError, MappingError, Query,
+    QueryError, Snapshot,
 };
-use cx_core::error::{ErrorCode, ParseError};
-use cx_core::score::NpsMethod;
-use serde::Deserialize;
+use cx_core::error::ErrorCode;
 
-use crate::boundary::{arg, bytes, c_str, guard, out, text};
+use crate::boundary::{arg, bytes, c_str, document, guard, out, text};
 use crate::buffer::{cx_buffer, write_json};
 use crate::plan::cx_plan;
 use crate::status::{cx_status, Failure};
@@ -47,49 +45,6 @@ impl cx_engine {
 
 fn poisoned() -> Failure {
     Failure::internal("internal error: an earlier panic during a call on this engine left it unusable; free it and restore from a snapshot")
-}
-
-/// A JSON parse failure with its line, column and JSON Pointer.
-fn parse_failure(what: &str, e: serde_path_to_error::Error<serde_json::Error>) -> Failure {
-    let pointer = pointer_of(e.path());
-    let inner = e.into_inner();
-    let e = ParseError {
-        line: inner.line(),
-        column: inner.column(),
-        pointer,
-        message: inner.to_string(),
-    };
-    Failure::new(
-        e.code(),
-        e.pointer,
-        format!(
-            "invalid {what} at line {}, column {}: {}",
-            e.line, e.column, e.message
-        ),
-    )
-}
-
-/// serde_path_to_error's path as a JSON Pointer.
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .filter_map(|s| match s {
-            Segment::Seq { index } => Some(format!("/{index}")),
-            Segment::Map { key } => Some(format!(
-                "/{}",
-                cx_core::diagnostic::escape_pointer_token(key)
-            )),
-            Segment::Enum { .. } | Segment::Unknown => None,
-        })
-        .collect()
-}
-
-pub(crate) fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, Failure> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| parse_failure(what, e))?;
-    de.end()
-        .map_err(|e| Failure::new(ErrorCode::ParseError, "", format!("invalid {what}: {e}")))?;
-    Ok(value)
 }
 
 pub(crate) fn engine_failure(e: &EngineError) -> Failure {
@@ -170,7 +125,7 @@ pub unsafe extern "C" fn cx_engine_new_with_config(
         // SAFETY: per the contract.
         let plan = unsafe { arg(plan, "plan") }?;
         // SAFETY: per the contract.
-        let config: EngineConfig = parse("engine config", unsafe {
+        let config: EngineConfig = document("engine config", unsafe {
             text(config_json, config_len, "config_json")
         }?)?;
         let engine =
@@ -340,27 +295,11 @@ pub unsafe extern "C" fn cx_engine_query(
     })
 }
 
-/// The argument document of `cx_engine_compare`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CompareRequest {
-    a: Selection,
-    b: Selection,
-    #[serde(default = "default_level")]
-    level: f64,
-    #[serde(default)]
-    nps_method: NpsMethod,
-}
-
-/// The confidence level when the request gives none: the core's default.
-fn default_level() -> f64 {
-    cx_core::score::DEFAULT_LEVEL
-}
-
 /// Runs the two-sample tests between two selections (Δ = a − b) and
 /// writes the comparison JSON (`{"level", "nps", "enps", "csat", "ces",
 /// "npsSignificant"}`) to `*comparison_out`. `request_json` (`len` bytes)
-/// is `{"a": SELECTION, "b": SELECTION, "level": 0.95, "npsMethod":
+/// is a `CompareRequest` document (`schema/compareRequest.schema.json`),
+/// `{"a": SELECTION, "b": SELECTION, "level": 0.95, "npsMethod":
 /// "adjustedWald"}` where a selection is `{"filters": {...}, "from":
 /// "YYYY-MM-DD", "to": "YYYY-MM-DD"}`; `level` and `npsMethod` (`wald`,
 /// `adjustedWald`, `score`) are optional.
@@ -386,10 +325,10 @@ pub unsafe extern "C" fn cx_engine_compare(
         let engine = unsafe { arg(engine, "engine") }?;
         // SAFETY: per the contract.
         let request = unsafe { text(request_json, len, "request_json") }?;
-        let r: CompareRequest = parse("comparison request", request)?;
+        let request: CompareRequest = document("comparison request", request)?;
         let cmp = engine
             .read()?
-            .compare(&r.a, &r.b, r.level, r.nps_method)
+            .compare_request(&request)
             .map_err(|e| query_failure(&e))?;
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { write_json(out_buf, &cmp) }
@@ -573,7 +512,7 @@ pub unsafe extern "C" fn cx_engine_restore(
         } else {
             // SAFETY: per the contract.
             let text = unsafe { text(snapshot_json, len, "snapshot_json") }?;
-            let snapshot: Snapshot = parse("snapshot", text)?;
+            let snapshot: Snapshot = document("snapshot", text)?;
             Engine::restore(snapshot)
         };
         let engine = restored.map_err(|e| {
