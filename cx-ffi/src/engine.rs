@@ -10,8 +10,8 @@ use std::ffi::c_char;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use cx_core::engine::{
-    CompareRequest, CsvMapping, Engine, EngineConfig, EngineError, IngestError, MappingError, Query,
-    QueryError, Snapshot,
+    CompareRequest, CsvMapping, Engine, EngineConfig, EngineError, IngestError, MappingError,
+    Query, QueryError, Snapshot,
 };
 use cx_core::error::ErrorCode;
 

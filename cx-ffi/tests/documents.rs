@@ -73,7 +73,10 @@ unsafe fn send(case: &Case, plan: *const cx_plan, engine: *const cx_engine) -> c
             other => panic!("no C call reads a `{other}`"),
         }
     };
-    assert!(made.is_null() && buf.ptr.is_null(), "out-param written on failure");
+    assert!(
+        made.is_null() && buf.ptr.is_null(),
+        "out-param written on failure"
+    );
     status
 }
 
@@ -90,7 +93,12 @@ fn c_errors_on_bad_documents_equal_the_js_ones() {
         assert_eq!(cx_engine_new(plan, &mut engine), cx_status::Ok);
     }
     let cases = cases();
-    for document in ["engineConfig", "snapshot", "reportOptions", "compareRequest"] {
+    for document in [
+        "engineConfig",
+        "snapshot",
+        "reportOptions",
+        "compareRequest",
+    ] {
         assert!(
             cases.iter().any(|c| c.document == document),
             "no case for {document}"
@@ -118,4 +126,23 @@ fn c_errors_on_bad_documents_equal_the_js_ones() {
         cx_engine_free(engine);
         cx_plan_free(plan);
     }
+}
+
+/// The request `cx_engine_compare` reads is cx-core's `CompareRequest`, with
+/// a committed schema (`schema/compareRequest.schema.json`, checked for
+/// drift by cx-core's `schema_drift`) whose level defaults to the core's.
+#[test]
+fn the_comparison_request_has_a_schema_with_the_core_default_level() {
+    let schema = cx_core::schema::get("compareRequest").expect("a compareRequest schema");
+    let schema = serde_json::to_value(schema).expect("schema JSON");
+    assert_eq!(schema["title"], "CompareRequest");
+    assert_eq!(
+        schema["properties"]["level"]["default"].as_f64(),
+        Some(cx_core::score::DEFAULT_LEVEL)
+    );
+    assert_eq!(schema["required"], serde_json::json!(["a", "b"]));
+    let text = r#"{"a": {}, "b": {}}"#;
+    let r: cx_core::engine::CompareRequest =
+        cx_core::json::from_json_positioned(text).expect("a request");
+    assert_eq!(r.level, cx_core::score::DEFAULT_LEVEL);
 }

@@ -15,14 +15,6 @@ use crate::score::NpsMethod;
 /// Two selections to compare (Δ = a − b), with the confidence level and
 /// the NPS interval method, e.g.
 /// `{"a": {"filters": {"segment": ["smb"]}}, "b": {}, "level": 0.9}`.
-///
-/// ```
-/// use cx_core::engine::CompareRequest;
-/// let r: CompareRequest = cx_core::json::from_json_positioned(r#"{"a": {}, "b": {}}"#).unwrap();
-/// assert_eq!(r.level, cx_core::score::DEFAULT_LEVEL);
-/// let e = cx_core::json::from_json_positioned::<CompareRequest>(r#"{"a": {}}"#).unwrap_err();
-/// assert_eq!((e.pointer.as_str(), e.message.as_str()), ("", "missing field `b`"));
-/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CompareRequest {
@@ -31,7 +23,7 @@ pub struct CompareRequest {
     /// The second selection.
     pub b: Selection,
     /// Confidence level of the intervals, strictly between 0 and 1
-    /// \[[`DEFAULT_LEVEL`](crate::score::DEFAULT_LEVEL): 0.95\].
+    /// \[0.95, `score::DEFAULT_LEVEL`\].
     #[serde(default = "default_level")]
     pub level: f64,
     /// Interval method of the NPS difference \[adjustedWald\].
@@ -46,7 +38,16 @@ fn default_level() -> f64 {
 
 impl Engine {
     /// Runs the comparison a [`CompareRequest`] asks for (see
-    /// [`Engine::compare`]).
+    /// [`Engine::compare`]); the level defaults to
+    /// [`DEFAULT_LEVEL`](crate::score::DEFAULT_LEVEL).
+    ///
+    /// ```
+    /// use cx_core::engine::CompareRequest;
+    /// let r: CompareRequest = cx_core::json::from_json_positioned(r#"{"a": {}, "b": {}}"#).unwrap();
+    /// assert_eq!(r.level, cx_core::score::DEFAULT_LEVEL);
+    /// let e = cx_core::json::from_json_positioned::<CompareRequest>(r#"{"a": {}}"#).unwrap_err();
+    /// assert_eq!((e.pointer.as_str(), e.message.as_str()), ("", "missing field `b`"));
+    /// ```
     pub fn compare_request(&self, request: &CompareRequest) -> Result<Comparison, QueryError> {
         self.compare(&request.a, &request.b, request.level, request.nps_method)
     }
