@@ -15,6 +15,8 @@ use cx_core::engine::{
 };
 use cx_core::error::ErrorCode;
 
+use serde::Serialize;
+
 use crate::boundary::{arg, bytes, c_str, document, guard, out, text};
 use crate::buffer::{cx_buffer, write_json};
 use crate::plan::cx_plan;
@@ -69,6 +71,28 @@ pub(crate) fn query_failure(e: &QueryError) -> Failure {
 
 fn mapping_failure(e: &MappingError) -> Failure {
     Failure::new(e.code(), e.pointer(), e.to_string())
+}
+
+/// The body of a call on an engine that writes one JSON document to a
+/// buffer: `out_buf` is checked first and written only when `f` succeeds;
+/// `f` gets the engine (and reads any other argument itself).
+///
+/// # Safety
+/// `engine` is NULL or a live handle; `out_buf` is NULL or writable.
+unsafe fn json_call<R: Serialize>(
+    engine: *const cx_engine,
+    out_buf: *mut cx_buffer,
+    out_name: &str,
+    f: impl FnOnce(&cx_engine) -> Result<R, Failure>,
+) -> cx_status {
+    guard(|| {
+        let out_buf = out(out_buf, out_name)?;
+        // SAFETY: per the contract.
+        let engine = unsafe { arg(engine, "engine") }?;
+        let value = f(engine)?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { write_json(out_buf, &value) }
+    })
 }
 
 /// Creates an engine for a valid plan, with the default cube (every
@@ -162,10 +186,7 @@ pub unsafe extern "C" fn cx_engine_ingest_json(
     len: usize,
     report_out: *mut cx_buffer,
 ) -> cx_status {
-    guard(|| {
-        let out_buf = out(report_out, "report_out")?;
-        // SAFETY: per the contract.
-        let engine = unsafe { arg(engine, "engine") }?;
+    let body = |engine: &cx_engine| {
         // SAFETY: per the contract.
         let text = unsafe { text(json, len, "json") }?;
         let report = engine.write()?.ingest_json(text).map_err(|e| match e {
@@ -174,9 +195,10 @@ pub unsafe extern "C" fn cx_engine_ingest_json(
             }
             e => Failure::new(e.code(), "", e.to_string()),
         })?;
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { write_json(out_buf, &report) }
-    })
+        Ok(report)
+    };
+    // SAFETY: per the contract.
+    unsafe { json_call(engine, report_out, "report_out", body) }
 }
 
 /// Ingests JSON Lines (`len` bytes; one record per line, blank lines
@@ -200,19 +222,17 @@ pub unsafe extern "C" fn cx_engine_ingest_json_lines(
     len: usize,
     report_out: *mut cx_buffer,
 ) -> cx_status {
-    guard(|| {
-        let out_buf = out(report_out, "report_out")?;
-        // SAFETY: per the contract.
-        let engine = unsafe { arg(engine, "engine") }?;
+    let body = |engine: &cx_engine| {
         // SAFETY: per the contract.
         let text = unsafe { bytes(text, len, "text") }?;
         let report = engine
             .write()?
             .ingest_json_lines(text)
             .map_err(|e| Failure::limit(&e))?;
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { write_json(out_buf, &report) }
-    })
+        Ok(report)
+    };
+    // SAFETY: per the contract.
+    unsafe { json_call(engine, report_out, "report_out", body) }
 }
 
 /// Ingests CSV (`csv_len` bytes, with a header row) through a column
@@ -240,10 +260,7 @@ pub unsafe extern "C" fn cx_engine_ingest_csv(
     mapping_len: usize,
     report_out: *mut cx_buffer,
 ) -> cx_status {
-    guard(|| {
-        let out_buf = out(report_out, "report_out")?;
-        // SAFETY: per the contract.
-        let engine = unsafe { arg(engine, "engine") }?;
+    let body = |engine: &cx_engine| {
         // SAFETY: per the contract.
         let csv = unsafe { bytes(csv, csv_len, "csv") }?;
         // SAFETY: per the contract.
@@ -253,9 +270,10 @@ pub unsafe extern "C" fn cx_engine_ingest_csv(
             .write()?
             .ingest_csv(csv, &mapping)
             .map_err(|e| mapping_failure(&e))?;
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { write_json(out_buf, &report) }
-    })
+        Ok(report)
+    };
+    // SAFETY: per the contract.
+    unsafe { json_call(engine, report_out, "report_out", body) }
 }
 
 /// Runs a query (`query_json`, `len` bytes: SPEC §5.4, e.g.
@@ -279,10 +297,7 @@ pub unsafe extern "C" fn cx_engine_query(
     len: usize,
     scorecard_out: *mut cx_buffer,
 ) -> cx_status {
-    guard(|| {
-        let out_buf = out(scorecard_out, "scorecard_out")?;
-        // SAFETY: per the contract.
-        let engine = unsafe { arg(engine, "engine") }?;
+    let body = |engine: &cx_engine| {
         // SAFETY: per the contract.
         let query = unsafe { text(query_json, len, "query_json") }?;
         let query = Query::from_json(query).map_err(|e| query_failure(&e))?;
@@ -290,9 +305,10 @@ pub unsafe extern "C" fn cx_engine_query(
             .read()?
             .query(&query)
             .map_err(|e| query_failure(&e))?;
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { write_json(out_buf, &card) }
-    })
+        Ok(card)
+    };
+    // SAFETY: per the contract.
+    unsafe { json_call(engine, scorecard_out, "scorecard_out", body) }
 }
 
 /// Runs the two-sample tests between two selections (Δ = a − b) and
@@ -319,10 +335,7 @@ pub unsafe extern "C" fn cx_engine_compare(
     len: usize,
     comparison_out: *mut cx_buffer,
 ) -> cx_status {
-    guard(|| {
-        let out_buf = out(comparison_out, "comparison_out")?;
-        // SAFETY: per the contract.
-        let engine = unsafe { arg(engine, "engine") }?;
+    let body = |engine: &cx_engine| {
         // SAFETY: per the contract.
         let request = unsafe { text(request_json, len, "request_json") }?;
         let request: CompareRequest = document("comparison request", request)?;
@@ -330,9 +343,10 @@ pub unsafe extern "C" fn cx_engine_compare(
             .read()?
             .compare_request(&request)
             .map_err(|e| query_failure(&e))?;
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { write_json(out_buf, &cmp) }
-    })
+        Ok(cmp)
+    };
+    // SAFETY: per the contract.
+    unsafe { json_call(engine, comparison_out, "comparison_out", body) }
 }
 
 /// Writes the alerts the engine keeps to `*alerts_out` as a JSON array,
@@ -350,14 +364,12 @@ pub unsafe extern "C" fn cx_engine_alerts(
     engine: *const cx_engine,
     alerts_out: *mut cx_buffer,
 ) -> cx_status {
-    guard(|| {
-        let out_buf = out(alerts_out, "alerts_out")?;
-        // SAFETY: per the contract.
-        let engine = unsafe { arg(engine, "engine") }?;
+    let body = |engine: &cx_engine| {
         let alerts = engine.read()?.alerts();
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { write_json(out_buf, &alerts) }
-    })
+        Ok(alerts)
+    };
+    // SAFETY: per the contract.
+    unsafe { json_call(engine, alerts_out, "alerts_out", body) }
 }
 
 /// An engine's footprint (`cx_engine_stats`).
@@ -474,14 +486,12 @@ pub unsafe extern "C" fn cx_engine_snapshot(
     engine: *const cx_engine,
     snapshot_out: *mut cx_buffer,
 ) -> cx_status {
-    guard(|| {
-        let out_buf = out(snapshot_out, "snapshot_out")?;
-        // SAFETY: per the contract.
-        let engine = unsafe { arg(engine, "engine") }?;
+    let body = |engine: &cx_engine| {
         let snapshot = engine.read()?.snapshot();
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { write_json(out_buf, &snapshot) }
-    })
+        Ok(snapshot)
+    };
+    // SAFETY: per the contract.
+    unsafe { json_call(engine, snapshot_out, "snapshot_out", body) }
 }
 
 /// Rebuilds an engine from a snapshot (`len` bytes of JSON from
