@@ -1415,23 +1415,12 @@ export interface NpsCounts {
   promoters: number;
 }
 
-/** A two-sample NPS difference Δ = a − b (signed), on the display scale. */
-export interface NpsDiff {
-  /** NPSa − NPSb (observed), −200..200; `None` when a sample is empty. */
-  delta?: number | null;
-  /** Interval on Δ (adjustedWald: centred on the adjusted difference). */
-  interval?: Interval | null;
-  /** Size of sample a. */
-  nA: number;
-  /** Size of sample b. */
-  nB: number;
-  /** Two-sided p-value of z = Δ/SE (observed); `None` when SE = 0. */
-  p?: number | null;
-  /** Why `delta` is `None`. */
-  reason?: string | null;
-  /** √(Va/na + Vb/nb), observed. */
-  se?: number | null;
-}
+/**
+ * A two-sample NPS difference Δ = a − b (signed), on the display scale.
+ *
+ * The members of `DiffTest`.
+ */
+export type NpsDiff = DiffTest;
 
 /** The interval method of an NPS (SPEC §3.2). Default: `adjustedWald`. */
 export type NpsMethod = "wald" | "adjustedWald" | "score";
