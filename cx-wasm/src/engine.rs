@@ -20,7 +20,7 @@ use crate::errors::{
     diagnostic_error, engine_error, error, freed_engine, invalid_argument, limit_error,
     memory_error, overflow_error, parse_error,
 };
-use crate::feed::JsJsonLinesFeed;
+use crate::json_lines_feed::JsJsonLinesFeed;
 use crate::{EngineConfigArg, NpsOptionsArg, QueryArg, ReportOptionsArg};
 
 /// The customer-experience engine: ingests records into mergeable

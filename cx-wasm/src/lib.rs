@@ -20,7 +20,7 @@
 //! argument names, the JS globals):
 //!
 //! - `engine`: the `Engine` class.
-//! - `feed`: the `JsonLinesFeed` class (`engine.jsonLinesFeed()`).
+//! - `json_lines_feed`: the `JsonLinesFeed` class (`engine.jsonLinesFeed()`).
 //! - `functions`: `version`, `validatePlan`, `npsStats`, `npsDiff`,
 //!   `proportion`, `drivers`.
 //! - `convert`: documents in (one parser, `cx_core::json`) and out (plain
@@ -31,12 +31,12 @@
 mod convert;
 mod engine;
 mod errors;
-mod feed;
 mod functions;
+mod json_lines_feed;
 
 pub use engine::JsEngine;
-pub use feed::JsJsonLinesFeed;
 pub use functions::{drivers, nps_diff, nps_stats, proportion, validate_plan, version};
+pub use json_lines_feed::JsJsonLinesFeed;
 
 use wasm_bindgen::prelude::*;
 
