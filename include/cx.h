@@ -510,7 +510,8 @@ enum cx_status cx_engine_query(const struct cx_engine *engine,
  * Runs the two-sample tests between two selections (Δ = a − b) and
  * writes the comparison JSON (`{"level", "nps", "enps", "csat", "ces",
  * "npsSignificant"}`) to `*comparison_out`. `request_json` (`len` bytes)
- * is `{"a": SELECTION, "b": SELECTION, "level": 0.95, "npsMethod":
+ * is a `CompareRequest` document (`schema/compareRequest.schema.json`),
+ * `{"a": SELECTION, "b": SELECTION, "level": 0.95, "npsMethod":
  * "adjustedWald"}` where a selection is `{"filters": {...}, "from":
  * "YYYY-MM-DD", "to": "YYYY-MM-DD"}`; `level` and `npsMethod` (`wald`,
  * `adjustedWald`, `score`) are optional.

@@ -47,6 +47,7 @@ pub fn documents() -> Vec<(&'static str, Schema)> {
         ("ingestReport", schema_for!(engine::IngestReport)),
         ("alert", schema_for!(engine::Alert)),
         ("engineStats", schema_for!(engine::EngineStats)),
+        ("compareRequest", schema_for!(engine::CompareRequest)),
         ("comparison", schema_for!(engine::Comparison)),
         ("snapshot", schema_for!(engine::Snapshot)),
         ("score", schema_for!(score::Score)),

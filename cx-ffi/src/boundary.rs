@@ -36,6 +36,25 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
         .unwrap_or("(no message)")
 }
 
+/// A JSON document argument (an `EngineConfig`, a `Snapshot`, a
+/// `ReportOptions`, a `CompareRequest`) read by `cx_core::json`, as cx-wasm
+/// reads it: the same JSON Pointer and the same message in the user's
+/// terms on every surface. The last error's message reads like the query's
+/// and the mapping's: `invalid {what} at line L, column C (POINTER):
+/// MESSAGE`; its path is the pointer.
+pub(crate) fn document<T: serde::de::DeserializeOwned>(
+    what: &str,
+    text: &str,
+) -> Result<T, Failure> {
+    cx_core::json::from_json_positioned(text).map_err(|e| {
+        let message = format!(
+            "invalid {what} at line {}, column {} ({}): {}",
+            e.line, e.column, e.pointer, e.message
+        );
+        Failure::new(e.code(), e.pointer, message)
+    })
+}
+
 /// A non-NULL pointer argument, as a reference.
 ///
 /// # Safety

@@ -10,14 +10,14 @@ use std::ffi::c_char;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use cx_core::engine::{
-    CsvMapping, Engine, EngineConfig, EngineError, IngestError, MappingError, Query, QueryError,
-    Selection, Snapshot,
+    CompareRequest, CsvMapping, Engine, EngineConfig, EngineError, IngestError, MappingError,
+    Query, QueryError, Snapshot,
 };
-use cx_core::error::{ErrorCode, ParseError};
-use cx_core::score::NpsMethod;
-use serde::Deserialize;
+use cx_core::error::ErrorCode;
 
-use crate::boundary::{arg, bytes, c_str, guard, out, text};
+use serde::Serialize;
+
+use crate::boundary::{arg, bytes, c_str, document, guard, out, text};
 use crate::buffer::{cx_buffer, write_json};
 use crate::plan::cx_plan;
 use crate::status::{cx_status, Failure};
@@ -49,49 +49,6 @@ fn poisoned() -> Failure {
     Failure::internal("internal error: an earlier panic during a call on this engine left it unusable; free it and restore from a snapshot")
 }
 
-/// A JSON parse failure with its line, column and JSON Pointer.
-fn parse_failure(what: &str, e: serde_path_to_error::Error<serde_json::Error>) -> Failure {
-    let pointer = pointer_of(e.path());
-    let inner = e.into_inner();
-    let e = ParseError {
-        line: inner.line(),
-        column: inner.column(),
-        pointer,
-        message: inner.to_string(),
-    };
-    Failure::new(
-        e.code(),
-        e.pointer,
-        format!(
-            "invalid {what} at line {}, column {}: {}",
-            e.line, e.column, e.message
-        ),
-    )
-}
-
-/// serde_path_to_error's path as a JSON Pointer.
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .filter_map(|s| match s {
-            Segment::Seq { index } => Some(format!("/{index}")),
-            Segment::Map { key } => Some(format!(
-                "/{}",
-                cx_core::diagnostic::escape_pointer_token(key)
-            )),
-            Segment::Enum { .. } | Segment::Unknown => None,
-        })
-        .collect()
-}
-
-pub(crate) fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, Failure> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| parse_failure(what, e))?;
-    de.end()
-        .map_err(|e| Failure::new(ErrorCode::ParseError, "", format!("invalid {what}: {e}")))?;
-    Ok(value)
-}
-
 pub(crate) fn engine_failure(e: &EngineError) -> Failure {
     let mut message = e.to_string();
     if let EngineError::InvalidPlan(diagnostics) = e {
@@ -114,6 +71,28 @@ pub(crate) fn query_failure(e: &QueryError) -> Failure {
 
 fn mapping_failure(e: &MappingError) -> Failure {
     Failure::new(e.code(), e.pointer(), e.to_string())
+}
+
+/// The body of a call on an engine that writes one JSON document to a
+/// buffer: `out_buf` is checked first and written only when `f` succeeds;
+/// `f` gets the engine (and reads any other argument itself).
+///
+/// # Safety
+/// `engine` is NULL or a live handle; `out_buf` is NULL or writable.
+unsafe fn json_call<R: Serialize>(
+    engine: *const cx_engine,
+    out_buf: *mut cx_buffer,
+    out_name: &str,
+    f: impl FnOnce(&cx_engine) -> Result<R, Failure>,
+) -> cx_status {
+    guard(|| {
+        let out_buf = out(out_buf, out_name)?;
+        // SAFETY: per the contract.
+        let engine = unsafe { arg(engine, "engine") }?;
+        let value = f(engine)?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { write_json(out_buf, &value) }
+    })
 }
 
 /// Creates an engine for a valid plan, with the default cube (every
@@ -170,7 +149,7 @@ pub unsafe extern "C" fn cx_engine_new_with_config(
         // SAFETY: per the contract.
         let plan = unsafe { arg(plan, "plan") }?;
         // SAFETY: per the contract.
-        let config: EngineConfig = parse("engine config", unsafe {
+        let config: EngineConfig = document("engine config", unsafe {
             text(config_json, config_len, "config_json")
         }?)?;
         let engine =
@@ -207,10 +186,7 @@ pub unsafe extern "C" fn cx_engine_ingest_json(
     len: usize,
     report_out: *mut cx_buffer,
 ) -> cx_status {
-    guard(|| {
-        let out_buf = out(report_out, "report_out")?;
-        // SAFETY: per the contract.
-        let engine = unsafe { arg(engine, "engine") }?;
+    let body = |engine: &cx_engine| {
         // SAFETY: per the contract.
         let text = unsafe { text(json, len, "json") }?;
         let report = engine.write()?.ingest_json(text).map_err(|e| match e {
@@ -219,9 +195,10 @@ pub unsafe extern "C" fn cx_engine_ingest_json(
             }
             e => Failure::new(e.code(), "", e.to_string()),
         })?;
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { write_json(out_buf, &report) }
-    })
+        Ok(report)
+    };
+    // SAFETY: per the contract.
+    unsafe { json_call(engine, report_out, "report_out", body) }
 }
 
 /// Ingests JSON Lines (`len` bytes; one record per line, blank lines
@@ -245,19 +222,17 @@ pub unsafe extern "C" fn cx_engine_ingest_json_lines(
     len: usize,
     report_out: *mut cx_buffer,
 ) -> cx_status {
-    guard(|| {
-        let out_buf = out(report_out, "report_out")?;
-        // SAFETY: per the contract.
-        let engine = unsafe { arg(engine, "engine") }?;
+    let body = |engine: &cx_engine| {
         // SAFETY: per the contract.
         let text = unsafe { bytes(text, len, "text") }?;
         let report = engine
             .write()?
             .ingest_json_lines(text)
             .map_err(|e| Failure::limit(&e))?;
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { write_json(out_buf, &report) }
-    })
+        Ok(report)
+    };
+    // SAFETY: per the contract.
+    unsafe { json_call(engine, report_out, "report_out", body) }
 }
 
 /// Ingests CSV (`csv_len` bytes, with a header row) through a column
@@ -285,10 +260,7 @@ pub unsafe extern "C" fn cx_engine_ingest_csv(
     mapping_len: usize,
     report_out: *mut cx_buffer,
 ) -> cx_status {
-    guard(|| {
-        let out_buf = out(report_out, "report_out")?;
-        // SAFETY: per the contract.
-        let engine = unsafe { arg(engine, "engine") }?;
+    let body = |engine: &cx_engine| {
         // SAFETY: per the contract.
         let csv = unsafe { bytes(csv, csv_len, "csv") }?;
         // SAFETY: per the contract.
@@ -298,9 +270,10 @@ pub unsafe extern "C" fn cx_engine_ingest_csv(
             .write()?
             .ingest_csv(csv, &mapping)
             .map_err(|e| mapping_failure(&e))?;
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { write_json(out_buf, &report) }
-    })
+        Ok(report)
+    };
+    // SAFETY: per the contract.
+    unsafe { json_call(engine, report_out, "report_out", body) }
 }
 
 /// Runs a query (`query_json`, `len` bytes: SPEC §5.4, e.g.
@@ -324,10 +297,7 @@ pub unsafe extern "C" fn cx_engine_query(
     len: usize,
     scorecard_out: *mut cx_buffer,
 ) -> cx_status {
-    guard(|| {
-        let out_buf = out(scorecard_out, "scorecard_out")?;
-        // SAFETY: per the contract.
-        let engine = unsafe { arg(engine, "engine") }?;
+    let body = |engine: &cx_engine| {
         // SAFETY: per the contract.
         let query = unsafe { text(query_json, len, "query_json") }?;
         let query = Query::from_json(query).map_err(|e| query_failure(&e))?;
@@ -335,32 +305,17 @@ pub unsafe extern "C" fn cx_engine_query(
             .read()?
             .query(&query)
             .map_err(|e| query_failure(&e))?;
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { write_json(out_buf, &card) }
-    })
-}
-
-/// The argument document of `cx_engine_compare`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CompareRequest {
-    a: Selection,
-    b: Selection,
-    #[serde(default = "default_level")]
-    level: f64,
-    #[serde(default)]
-    nps_method: NpsMethod,
-}
-
-/// The confidence level when the request gives none: the core's default.
-fn default_level() -> f64 {
-    cx_core::score::DEFAULT_LEVEL
+        Ok(card)
+    };
+    // SAFETY: per the contract.
+    unsafe { json_call(engine, scorecard_out, "scorecard_out", body) }
 }
 
 /// Runs the two-sample tests between two selections (Δ = a − b) and
 /// writes the comparison JSON (`{"level", "nps", "enps", "csat", "ces",
 /// "npsSignificant"}`) to `*comparison_out`. `request_json` (`len` bytes)
-/// is `{"a": SELECTION, "b": SELECTION, "level": 0.95, "npsMethod":
+/// is a `CompareRequest` document (`schema/compareRequest.schema.json`),
+/// `{"a": SELECTION, "b": SELECTION, "level": 0.95, "npsMethod":
 /// "adjustedWald"}` where a selection is `{"filters": {...}, "from":
 /// "YYYY-MM-DD", "to": "YYYY-MM-DD"}`; `level` and `npsMethod` (`wald`,
 /// `adjustedWald`, `score`) are optional.
@@ -380,20 +335,18 @@ pub unsafe extern "C" fn cx_engine_compare(
     len: usize,
     comparison_out: *mut cx_buffer,
 ) -> cx_status {
-    guard(|| {
-        let out_buf = out(comparison_out, "comparison_out")?;
-        // SAFETY: per the contract.
-        let engine = unsafe { arg(engine, "engine") }?;
+    let body = |engine: &cx_engine| {
         // SAFETY: per the contract.
         let request = unsafe { text(request_json, len, "request_json") }?;
-        let r: CompareRequest = parse("comparison request", request)?;
+        let request: CompareRequest = document("comparison request", request)?;
         let cmp = engine
             .read()?
-            .compare(&r.a, &r.b, r.level, r.nps_method)
+            .compare_request(&request)
             .map_err(|e| query_failure(&e))?;
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { write_json(out_buf, &cmp) }
-    })
+        Ok(cmp)
+    };
+    // SAFETY: per the contract.
+    unsafe { json_call(engine, comparison_out, "comparison_out", body) }
 }
 
 /// Writes the alerts the engine keeps to `*alerts_out` as a JSON array,
@@ -411,14 +364,12 @@ pub unsafe extern "C" fn cx_engine_alerts(
     engine: *const cx_engine,
     alerts_out: *mut cx_buffer,
 ) -> cx_status {
-    guard(|| {
-        let out_buf = out(alerts_out, "alerts_out")?;
-        // SAFETY: per the contract.
-        let engine = unsafe { arg(engine, "engine") }?;
+    let body = |engine: &cx_engine| {
         let alerts = engine.read()?.alerts();
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { write_json(out_buf, &alerts) }
-    })
+        Ok(alerts)
+    };
+    // SAFETY: per the contract.
+    unsafe { json_call(engine, alerts_out, "alerts_out", body) }
 }
 
 /// An engine's footprint (`cx_engine_stats`).
@@ -535,14 +486,12 @@ pub unsafe extern "C" fn cx_engine_snapshot(
     engine: *const cx_engine,
     snapshot_out: *mut cx_buffer,
 ) -> cx_status {
-    guard(|| {
-        let out_buf = out(snapshot_out, "snapshot_out")?;
-        // SAFETY: per the contract.
-        let engine = unsafe { arg(engine, "engine") }?;
+    let body = |engine: &cx_engine| {
         let snapshot = engine.read()?.snapshot();
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { write_json(out_buf, &snapshot) }
-    })
+        Ok(snapshot)
+    };
+    // SAFETY: per the contract.
+    unsafe { json_call(engine, snapshot_out, "snapshot_out", body) }
 }
 
 /// Rebuilds an engine from a snapshot (`len` bytes of JSON from
@@ -573,7 +522,7 @@ pub unsafe extern "C" fn cx_engine_restore(
         } else {
             // SAFETY: per the contract.
             let text = unsafe { text(snapshot_json, len, "snapshot_json") }?;
-            let snapshot: Snapshot = parse("snapshot", text)?;
+            let snapshot: Snapshot = document("snapshot", text)?;
             Engine::restore(snapshot)
         };
         let engine = restored.map_err(|e| {

@@ -5,9 +5,9 @@ use std::ffi::c_char;
 
 use cx_core::report::{Report, ReportOptions};
 
-use crate::boundary::{arg, guard, out, text};
+use crate::boundary::{arg, document, guard, out, text};
 use crate::buffer::cx_buffer;
-use crate::engine::{cx_engine, parse, query_failure};
+use crate::engine::{cx_engine, query_failure};
 use cx_core::error::ErrorCode;
 
 use crate::status::cx_status;
@@ -62,7 +62,7 @@ pub unsafe extern "C" fn cx_engine_report(
         } else {
             // SAFETY: per the contract.
             let t = unsafe { text(options_json, len, "options_json") }?;
-            parse("report options", t)?
+            document("report options", t)?
         };
         let format = match format {
             0 => cx_report_format::Json,

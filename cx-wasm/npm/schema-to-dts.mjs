@@ -10,7 +10,11 @@
 // `typescript_custom_section`, and the exported functions name these types
 // (`unchecked_param_type` / `unchecked_return_type`). Each schema's title and
 // each `$defs` entry becomes one exported type; a name defined twice must
-// convert to the same text. Handles the subset schemars 1 emits: $ref, type
+// convert to the same text. Two interfaces with the same members (names,
+// optionality and types; the JSDoc aside) are written once: the first by
+// name keeps the members, the others are aliases of it with their own
+// description (`export type NpsDiff = DiffTest;`), so a shape is declared in
+// one place. Handles the subset schemars 1 emits: $ref, type
 // (and type arrays), enum, const, oneOf/anyOf/allOf, properties/required,
 // additionalProperties, items, prefixItems; descriptions become JSDoc.
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -111,7 +115,33 @@ function define(name, schema, from) {
   if (seen && seen.text !== text) {
     throw new Error(`type ${name} differs between ${seen.from} and ${from}`);
   }
-  types.set(name, { text, from });
+  types.set(name, { text, from, body, description: schema.description });
+}
+
+/** The members of an interface without their JSDoc: what makes its shape. */
+const shapeOf = (body) => body.replace(/^ *\/\*\*[^]*?\*\/\n/gm, "");
+
+/**
+ * Interfaces with the same shape: every one but the first by name becomes an
+ * alias of the first. Returns the number of aliases.
+ */
+function aliasSameShapes() {
+  const first = new Map(); // shape -> name
+  let aliases = 0;
+  for (const name of [...types.keys()].sort()) {
+    const t = types.get(name);
+    if (!t.body.startsWith("{\n")) continue;
+    const shape = shapeOf(t.body);
+    const owner = first.get(shape);
+    if (owner === undefined) {
+      first.set(shape, name);
+      continue;
+    }
+    const description = [t.description, `The members of \`${owner}\`.`].filter(Boolean).join("\n\n");
+    t.text = `${doc(description, "")}export type ${name} = ${owner};\n`;
+    aliases += 1;
+  }
+  return aliases;
 }
 
 const files = readdirSync(schemaDir).filter((f) => f.endsWith(".schema.json")).sort();
@@ -161,6 +191,7 @@ export interface Validation {
 }
 `;
 
+const aliases = aliasSameShapes();
 const body = [...types.keys()].sort().map((n) => types.get(n).text).join("\n");
 const text = `${header}\n${body}`;
 
@@ -176,5 +207,7 @@ if (process.argv.includes("--check")) {
   console.log(`cx-wasm/src/types.d.ts is up to date (${types.size} types from ${files.length} schemas)`);
 } else {
   writeFileSync(out, text);
-  console.log(`wrote cx-wasm/src/types.d.ts: ${types.size} types from ${files.length} schemas`);
+  console.log(
+    `wrote cx-wasm/src/types.d.ts: ${types.size} types (${aliases} aliases of the same shape) from ${files.length} schemas`,
+  );
 }

@@ -388,6 +388,25 @@ export interface CoMoments {
   sums: number[];
 }
 
+/**
+ * Two selections to compare (Δ = a − b), with the confidence level and
+ * the NPS interval method, e.g.
+ * `{"a": {"filters": {"segment": ["smb"]}}, "b": {}, "level": 0.9}`.
+ */
+export interface CompareRequest {
+  /** The first selection (Δ = a − b). */
+  a: Selection;
+  /** The second selection. */
+  b: Selection;
+  /**
+   * Confidence level of the intervals, strictly between 0 and 1
+   * [0.95, `score::DEFAULT_LEVEL`].
+   */
+  level?: number;
+  /** Interval method of the NPS difference [adjustedWald]. */
+  npsMethod?: NpsMethod;
+}
+
 /** The two-sample tests between selections a and b. */
 export interface Comparison {
   /** CES mean a − b. */

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The C surface: build libcx_ffi, check include/cx.h for drift and against
-# Cargo's version, write cx.pc, compile the header as C and C++, then build
-# every C test in cx-ffi/tests/c/ against the shared and the static library
-# and run it plainly, under Valgrind and with ASan/UBSan; finally build and
-# run examples/c/ when it exists.
+# Cargo's version, install the library into a temporary prefix the way C
+# users do (`cargo cinstall`, or the same layout by hand when no usable
+# cargo-c is there) and check the install, compile the header as C and C++,
+# then build every C test in cx-ffi/tests/c/ against the installed shared
+# and static library (through pkg-config) and run it plainly, under Valgrind
+# and with ASan/UBSan; finally build and run examples/c/ with gcc and with
+# CMake.
 #
 # CX_UPDATE_HEADER=1 rewrites include/cx.h instead of failing on drift.
 set -euo pipefail
@@ -48,26 +51,6 @@ header_version="$(header_macro MAJOR).$(header_macro MINOR).$(header_macro PATCH
   || die "include/cx.h says $header_version, Cargo.toml says $version"
 step "CX_VERSION_* = $header_version = Cargo $version"
 
-section "ffi: pkg-config file (cx.pc)"
-sed -e "s|@PREFIX@|$ROOT|" -e "s|@LIBDIR@|$LIB_DIR|" -e "s|@INCLUDEDIR@|$ROOT/include|" \
-    -e "s|@VERSION@|$version|" -e "s|@LIBS_PRIVATE@|$NATIVE_LIBS|" \
-    cx-ffi/cx.pc.in > "$OUT/pkgconfig/cx.pc"
-export PKG_CONFIG_PATH="$OUT/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
-[ "$(pkg-config --modversion cx)" = "$version" ] || die "pkg-config --modversion cx"
-step "$OUT/pkgconfig/cx.pc: $(pkg-config --cflags --libs cx)"
-# shellcheck disable=SC2207
-PC_CFLAGS=($(pkg-config --cflags cx))
-# shellcheck disable=SC2207
-PC_LIBS=($(pkg-config --libs cx))
-# shellcheck disable=SC2206
-STATIC_LIBS=("$LIB_DIR/libcx_ffi.a" $NATIVE_LIBS)
-
-section "ffi: header compiles as C11 and as C++17 (twice included, extern \"C\")"
-gcc "${CFLAGS[@]}" -fsyntax-only -x c include/cx.h
-g++ -std=c++17 -pedantic -Werror -Wall -Wextra "${PC_CFLAGS[@]}" \
-  cx-ffi/tests/cpp/header.cpp "${STATIC_LIBS[@]}" -o "$OUT/bin/header_cpp"
-"$OUT/bin/header_cpp"
-
 # Runs a test program; it must exit 0 and end with "N passed, 0 failed".
 run_test() {
   local label="$1"; shift
@@ -81,6 +64,68 @@ run_test() {
     || die "$label: no final 'N passed, 0 failed' line"
 }
 
+section "ffi: install into a temporary prefix (cargo cinstall layout)"
+# What a C user gets from `cargo cinstall -p cx-ffi --prefix=PREFIX`
+# ([package.metadata.capi] in cx-ffi/Cargo.toml): PREFIX/include/cx.h,
+# PREFIX/lib/libcx.{so,a}, PREFIX/lib/pkgconfig/cx.pc naming PREFIX. Every C
+# build below uses this install, through pkg-config only.
+PREFIX="$(mktemp -d "${TMPDIR:-/tmp}/cx-prefix.XXXXXX")"
+trap 'rm -rf "$PREFIX"' EXIT
+cinstall_log="$OUT/cinstall.log"
+if cargo cinstall --version >/dev/null 2>&1 \
+   && cargo cinstall -p cx-ffi --release --locked --prefix "$PREFIX" --libdir lib \
+        > "$cinstall_log" 2>&1; then
+  step "installed by cargo-c: $(cargo cinstall --version 2>&1 | head -1)"
+else
+  # Debian bookworm's cargo-c 0.9.14 embeds a Cargo that reads neither lock
+  # file v4 nor the sparse index: install the same layout by hand (without
+  # cargo-c's versioned .so names and soname), and check it the same way.
+  if [ -s "$cinstall_log" ]; then
+    step "cargo cinstall ($(cargo cinstall --version 2>&1 | head -1)) cannot build this workspace: $(grep -v '^[[:space:]]*$' "$cinstall_log" | tail -1)"
+  else
+    step "no cargo-c (cargo cinstall) here"
+  fi
+  step "installing the cargo-c layout by hand"
+  install -Dm644 include/cx.h "$PREFIX/include/cx.h"
+  install -Dm644 "$LIB_DIR/libcx_ffi.a" "$PREFIX/lib/libcx.a"
+  install -Dm755 "$LIB_DIR/libcx_ffi.so" "$PREFIX/lib/libcx.so"
+  mkdir -p "$PREFIX/lib/pkgconfig"
+  sed -e "s|@PREFIX@|$PREFIX|" -e "s|@VERSION@|$version|" -e "s|@LIBS_PRIVATE@|$NATIVE_LIBS|" \
+      cx-ffi/cx.pc.in > "$PREFIX/lib/pkgconfig/cx.pc"
+fi
+(cd "$PREFIX" && find . -type f -o -type l | sort | sed 's|^\./|    |')
+for f in include/cx.h lib/libcx.a lib/libcx.so lib/pkgconfig/cx.pc; do
+  [ -e "$PREFIX/$f" ] || die "the install lacks $f"
+done
+cmp -s include/cx.h "$PREFIX/include/cx.h" || die "the installed cx.h is not include/cx.h"
+export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
+[ "$(pkg-config --modversion cx)" = "$version" ] || die "pkg-config --modversion cx"
+[ "$(pkg-config --variable=prefix cx)" = "$PREFIX" ] || die "cx.pc's prefix is not $PREFIX"
+if grep -nF -e "$TARGET_DIR" -e "$ROOT" "$PREFIX/lib/pkgconfig/cx.pc"; then
+  die "cx.pc points into the build tree"
+fi
+step "cx.pc: $(pkg-config --cflags --libs cx)"
+# shellcheck disable=SC2207
+PC_CFLAGS=($(pkg-config --cflags cx))
+# shellcheck disable=SC2207
+PC_LIBS=($(pkg-config --libs cx))
+# shellcheck disable=SC2206
+STATIC_LIBS=("$PREFIX/lib/libcx.a" $NATIVE_LIBS)
+
+section "ffi: a C program built with only pkg-config against the install"
+pc_bin="$OUT/bin/installed_version"
+# shellcheck disable=SC2046
+gcc "${CFLAGS[@]}" cx-ffi/tests/c/test_version.c $(pkg-config --cflags --libs cx) -o "$pc_bin"
+LD_LIBRARY_PATH="$PREFIX/lib" ldd "$pc_bin" | grep -F "$PREFIX/lib/libcx.so" \
+  || die "the program does not load libcx from $PREFIX/lib"
+run_test "test_version (installed, pkg-config only)" env LD_LIBRARY_PATH="$PREFIX/lib" "$pc_bin"
+
+section "ffi: header compiles as C11 and as C++17 (twice included, extern \"C\")"
+gcc "${CFLAGS[@]}" -fsyntax-only -x c include/cx.h
+g++ -std=c++17 -pedantic -Werror -Wall -Wextra "${PC_CFLAGS[@]}" \
+  cx-ffi/tests/cpp/header.cpp "${STATIC_LIBS[@]}" -o "$OUT/bin/header_cpp"
+"$OUT/bin/header_cpp"
+
 tests=(cx-ffi/tests/c/*.c)
 section "ffi: C tests (${#tests[@]}) — shared, static, Valgrind, ASan+UBSan"
 VALGRIND=(valgrind -q --error-exitcode=1 --leak-check=full
@@ -88,7 +133,7 @@ VALGRIND=(valgrind -q --error-exitcode=1 --leak-check=full
 for src in "${tests[@]}"; do
   name="$(basename "$src" .c)"
   gcc "${CFLAGS[@]}" "${PC_CFLAGS[@]}" "$src" "${PC_LIBS[@]}" \
-    -Wl,-rpath,"$LIB_DIR" -o "$OUT/bin/$name.shared"
+    -Wl,-rpath,"$PREFIX/lib" -o "$OUT/bin/$name.shared"
   gcc "${CFLAGS[@]}" "${PC_CFLAGS[@]}" "$src" "${STATIC_LIBS[@]}" -o "$OUT/bin/$name.static"
   gcc "${CFLAGS[@]}" "${SAN[@]}" "${PC_CFLAGS[@]}" "$src" "${STATIC_LIBS[@]}" \
     -o "$OUT/bin/$name.asan"
@@ -105,14 +150,20 @@ if compgen -G "examples/c/*.c" >/dev/null; then
   for src in examples/c/*.c; do
     name="$(basename "$src" .c)"
     gcc "${CFLAGS[@]}" "${PC_CFLAGS[@]}" "$src" "${PC_LIBS[@]}" \
-      -Wl,-rpath,"$LIB_DIR" -o "$OUT/bin/example_$name"
+      -Wl,-rpath,"$PREFIX/lib" -o "$OUT/bin/example_$name"
     step "examples/c/$name.c"
     (cd examples/c && "$OUT/bin/example_$name")
   done
 else
   step "no examples/c/*.c yet: skipped"
 fi
-if [ -f examples/c/CMakeLists.txt ] && command -v cmake >/dev/null; then
-  cmake -S examples/c -B "$OUT/cmake" -DCMAKE_PREFIX_PATH="$OUT" >/dev/null
-  cmake --build "$OUT/cmake"
-fi
+section "ffi: examples/c with CMake (pkg-config, the install)"
+command -v cmake >/dev/null || die "cmake is missing: run scripts/ci/setup.sh"
+rm -rf "$OUT/cmake"
+cmake -S examples/c -B "$OUT/cmake" >/dev/null
+cmake --build "$OUT/cmake"
+for src in examples/c/*.c; do
+  name="$(basename "$src" .c)"
+  step "examples/c/$name.c (CMake build)"
+  (cd examples/c && "$OUT/cmake/$name")
+done

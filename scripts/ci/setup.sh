@@ -11,7 +11,7 @@ section "setup: rust components and targets"
 rustup component add rustfmt clippy
 rustup target add wasm32-unknown-unknown
 
-section "setup: system packages (chromium, chromium-driver, valgrind)"
+section "setup: system packages (chromium, chromium-driver, valgrind, cmake, cargo-c)"
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
@@ -19,12 +19,19 @@ command -v valgrind >/dev/null || missing+=(valgrind)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v gcc >/dev/null || missing+=(gcc)
 command -v g++ >/dev/null || missing+=(g++)
+# cmake: scripts/ci/ffi.sh builds and runs examples/c/CMakeLists.txt.
+command -v cmake >/dev/null || missing+=(cmake)
+# cargo-c (`cargo cinstall`), tried by scripts/ci/ffi.sh to install the C
+# library; `cargo install cargo-c` compiles for ~10 minutes, the Debian
+# package is seconds. Bookworm's 0.9.14 cannot read this workspace (lock file
+# v4, sparse index): ffi.sh then installs the same layout by hand.
+command -v cargo-cinstall >/dev/null || missing+=(cargo-c)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing: ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
-  step "all present: $(chromium --version 2>/dev/null | head -1); $(valgrind --version)"
+  step "all present: $(chromium --version 2>/dev/null | head -1); $(valgrind --version); $(cmake --version | head -1)"
 fi
 
 section "setup: wasm-bindgen-cli (same version as the locked wasm-bindgen crate)"
