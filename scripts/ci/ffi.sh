@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The C surface: build libcx_ffi, check include/cx.h for drift and against
 # Cargo's version, install the library into a temporary prefix the way C
-# users do (`cargo cinstall`, or the same layout by hand when no usable
-# cargo-c is there) and check the install, compile the header as C and C++,
+# users do (`cargo cinstall`, cargo-c from scripts/ci/setup.sh) and check
+# the install, compile the header as C and C++,
 # then build every C test in cx-ffi/tests/c/ against the installed shared
 # and static library (through pkg-config) and run it plainly, under Valgrind
 # and with ASan/UBSan; finally build and run examples/c/ with gcc and with
@@ -72,29 +72,17 @@ section "ffi: install into a temporary prefix (cargo cinstall layout)"
 PREFIX="$(mktemp -d "${TMPDIR:-/tmp}/cx-prefix.XXXXXX")"
 trap 'rm -rf "$PREFIX"' EXIT
 cinstall_log="$OUT/cinstall.log"
-if cargo cinstall --version >/dev/null 2>&1 \
-   && cargo cinstall -p cx-ffi --release --locked --prefix "$PREFIX" --libdir lib \
-        > "$cinstall_log" 2>&1; then
-  step "installed by cargo-c: $(cargo cinstall --version 2>&1 | head -1)"
-else
-  # Debian bookworm's cargo-c 0.9.14 embeds a Cargo that reads neither lock
-  # file v4 nor the sparse index: install the same layout by hand (without
-  # cargo-c's versioned .so names and soname), and check it the same way.
-  if [ -s "$cinstall_log" ]; then
-    step "cargo cinstall ($(cargo cinstall --version 2>&1 | head -1)) cannot build this workspace: $(grep -v '^[[:space:]]*$' "$cinstall_log" | tail -1)"
-  else
-    step "no cargo-c (cargo cinstall) here"
-  fi
-  step "installing the cargo-c layout by hand"
-  install -Dm644 include/cx.h "$PREFIX/include/cx.h"
-  install -Dm644 "$LIB_DIR/libcx_ffi.a" "$PREFIX/lib/libcx.a"
-  install -Dm755 "$LIB_DIR/libcx_ffi.so" "$PREFIX/lib/libcx.so"
-  mkdir -p "$PREFIX/lib/pkgconfig"
-  sed -e "s|@PREFIX@|$PREFIX|" -e "s|@VERSION@|$version|" -e "s|@LIBS_PRIVATE@|$NATIVE_LIBS|" \
-      cx-ffi/cx.pc.in > "$PREFIX/lib/pkgconfig/cx.pc"
+cargo_c_wait
+command -v cargo-cinstall >/dev/null \
+  || die "cargo-c is missing (cargo cinstall): run scripts/ci/setup.sh"
+step "$(cargo cinstall --version 2>&1 | head -1)"
+if ! cargo cinstall -p cx-ffi --release --locked --prefix "$PREFIX" --libdir lib \
+     > "$cinstall_log" 2>&1; then
+  grep -v '^ *[0-9]*: \|^ *at ' "$cinstall_log" | tail -n 20 >&2
+  die "cargo cinstall -p cx-ffi failed (full log: $cinstall_log)"
 fi
 (cd "$PREFIX" && find . -type f -o -type l | sort | sed 's|^\./|    |')
-for f in include/cx.h lib/libcx.a lib/libcx.so lib/pkgconfig/cx.pc; do
+for f in include/cx.h lib/libcx.a lib/libcx.so "lib/libcx.so.$version" lib/pkgconfig/cx.pc; do
   [ -e "$PREFIX/$f" ] || die "the install lacks $f"
 done
 cmp -s include/cx.h "$PREFIX/include/cx.h" || die "the installed cx.h is not include/cx.h"

@@ -17,6 +17,29 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
 
+# cargo-c's background install (scripts/ci/setup.sh): its log, and the file
+# its exit status is written to when it ends (absent: none was started).
+CARGO_C_LOG="$TARGET_DIR/cargo-c/install.log"
+CARGO_C_STATUS="$TARGET_DIR/cargo-c/status"
+
+# Waits for setup's background install of cargo-c, if one was started, and
+# fails with its log when it failed.
+cargo_c_wait() {
+  [ -e "$CARGO_C_LOG" ] || return 0
+  local waited=0
+  while [ ! -s "$CARGO_C_STATUS" ]; do
+    [ "$waited" -eq 0 ] && step "waiting for the background install of cargo-c ($CARGO_C_LOG)"
+    [ "$waited" -ge 1800 ] && die "cargo-c's install did not end within 30 minutes ($CARGO_C_LOG)"
+    sleep 5; waited=$((waited + 5))
+  done
+  [ "$waited" -gt 0 ] && step "waited ${waited}s for cargo-c"
+  if [ "$(cat "$CARGO_C_STATUS")" != 0 ]; then
+    tail -n 30 "$CARGO_C_LOG" >&2
+    die "cargo install cargo-c failed (exit $(cat "$CARGO_C_STATUS")); full log: $CARGO_C_LOG"
+  fi
+  rm -f "$CARGO_C_LOG" "$CARGO_C_STATUS"
+}
+
 # The version cargo builds (workspace.package.version in the root Cargo.toml).
 cargo_version() {
   cargo metadata --format-version 1 --no-deps --offline 2>/dev/null \

@@ -6,12 +6,16 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 CBINDGEN_VERSION=0.29.4
+# cargo-c: the newest release that builds with our stable toolchain (1.95;
+# 0.10.25+ need 1.97). Debian bookworm's 0.9.14 cannot read this workspace
+# (lock file v4, sparse index).
+CARGO_C_VERSION=0.10.24
 
 section "setup: rust components and targets"
 rustup component add rustfmt clippy
 rustup target add wasm32-unknown-unknown
 
-section "setup: system packages (chromium, chromium-driver, valgrind, cmake, cargo-c)"
+section "setup: system packages (chromium, chromium-driver, valgrind, cmake)"
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
@@ -21,11 +25,6 @@ command -v gcc >/dev/null || missing+=(gcc)
 command -v g++ >/dev/null || missing+=(g++)
 # cmake: scripts/ci/ffi.sh builds and runs examples/c/CMakeLists.txt.
 command -v cmake >/dev/null || missing+=(cmake)
-# cargo-c (`cargo cinstall`), tried by scripts/ci/ffi.sh to install the C
-# library; `cargo install cargo-c` compiles for ~10 minutes, the Debian
-# package is seconds. Bookworm's 0.9.14 cannot read this workspace (lock file
-# v4, sparse index): ffi.sh then installs the same layout by hand.
-command -v cargo-cinstall >/dev/null || missing+=(cargo-c)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing: ${missing[*]}"
   apt-get update -qq
@@ -51,6 +50,29 @@ if [ "$(cbindgen --version 2>/dev/null)" = "cbindgen $CBINDGEN_VERSION" ]; then
   step "cbindgen $CBINDGEN_VERSION already installed"
 else
   cargo install cbindgen --version "=$CBINDGEN_VERSION" --locked --force
+fi
+
+section "setup: cargo-c $CARGO_C_VERSION (cargo cinstall, for the ffi step)"
+# `cargo install cargo-c` compiles for about 8 minutes on 2 cores: it runs in
+# the background, at low priority, while the next steps run, and
+# scripts/ci/ffi.sh waits for it (cargo_c_wait in lib.sh). Its log and exit
+# status go to $CARGO_C_LOG and $CARGO_C_STATUS.
+case "$(cargo cinstall --version 2>/dev/null | head -1)" in
+  "cargo-c $CARGO_C_VERSION+"*) have_cargo_c=1 ;;
+  *) have_cargo_c=0 ;;
+esac
+if [ "$have_cargo_c" = 1 ]; then
+  step "cargo-c $CARGO_C_VERSION already installed"
+  rm -f "$CARGO_C_STATUS"
+else
+  mkdir -p "$(dirname "$CARGO_C_LOG")"
+  rm -f "$CARGO_C_STATUS"
+  # A temporary target directory (CARGO_TARGET_DIR unset), deleted after.
+  ( status=0
+    env -u CARGO_TARGET_DIR nice -n 10 cargo install cargo-c --version "=$CARGO_C_VERSION" \
+      --locked --force > "$CARGO_C_LOG" 2>&1 || status=$?
+    echo "$status" > "$CARGO_C_STATUS" ) &
+  step "installing in the background (pid $!), log: $CARGO_C_LOG"
 fi
 
 section "setup: npm packages (package-lock.json: playwright-core, binaryen, typescript)"
