@@ -282,6 +282,16 @@ impl ParseError {
         ErrorCode::ParseError
     }
 
+    /// The error as a sentence naming the document it was read from:
+    /// `invalid WHAT at line L, column C (POINTER): MESSAGE`, the one wording
+    /// of a document error in Rust and C.
+    pub fn in_document(&self, what: &str) -> String {
+        format!(
+            "invalid {what} at line {}, column {} ({}): {}",
+            self.line, self.column, self.pointer, self.message
+        )
+    }
+
     /// The error as a `parse-error` diagnostic (with line and column).
     pub fn to_diagnostic(&self) -> Diagnostic {
         Diagnostic {

@@ -39,7 +39,8 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
 /// A JSON document argument (an `EngineConfig`, a `Snapshot`, a
 /// `ReportOptions`, a `CompareRequest`) read by `cx_core::json`, as cx-wasm
 /// reads it: the same JSON Pointer and the same message in the user's
-/// terms on every surface. The last error's message reads like the query's
+/// terms on every surface. The last error's message is
+/// `cx_core::error::ParseError::in_document`, as the query's
 /// and the mapping's: `invalid {what} at line L, column C (POINTER):
 /// MESSAGE`; its path is the pointer.
 pub(crate) fn document<T: serde::de::DeserializeOwned>(
@@ -47,10 +48,7 @@ pub(crate) fn document<T: serde::de::DeserializeOwned>(
     text: &str,
 ) -> Result<T, Failure> {
     cx_core::json::from_json_positioned(text).map_err(|e| {
-        let message = format!(
-            "invalid {what} at line {}, column {} ({}): {}",
-            e.line, e.column, e.pointer, e.message
-        );
+        let message = e.in_document(what);
         Failure::new(e.code(), e.pointer, message)
     })
 }

@@ -174,7 +174,7 @@ pub enum MappingError {
     #[error("the CSV header cannot be read: {0}")]
     Header(String),
     /// The mapping document is not valid.
-    #[error("invalid mapping at line {}, column {} ({}): {}", .0.line, .0.column, .0.pointer, .0.message)]
+    #[error("{}", .0.in_document("mapping"))]
     Parse(crate::error::ParseError),
     /// The cells would pass `limits.maxCellBytes`: nothing of the call was
     /// kept.

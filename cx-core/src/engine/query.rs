@@ -313,7 +313,7 @@ pub enum QueryError {
     #[error("/level: {0} is not a confidence level; use a number strictly between 0 and 1, such as 0.95")]
     InvalidLevel(f64),
     /// The query text is not a query.
-    #[error("invalid query at line {}, column {} ({}): {}", .0.line, .0.column, .0.pointer, .0.message)]
+    #[error("{}", .0.in_document("query"))]
     Parse(crate::error::ParseError),
 }
 

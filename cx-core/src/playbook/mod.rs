@@ -73,7 +73,7 @@ impl Default for Playbook {
 #[non_exhaustive]
 pub enum PlaybookError {
     /// The text is not a playbook.
-    #[error("invalid playbook at line {}, column {} ({}): {}", .0.line, .0.column, .0.pointer, .0.message)]
+    #[error("{}", .0.in_document("playbook"))]
     Parse(crate::error::ParseError),
     /// Two triggers of the document share an id.
     #[error("/triggers/{index}/id: the id `{id}` is used twice")]
