@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-STEPS=(setup rust report ffi wasm fuzz miri)
+STEPS=(setup rust report ffi wasm fuzz miri datafusion)
 [ $# -gt 0 ] && STEPS=("$@")
 for s in "${STEPS[@]}"; do
   [ -f "scripts/ci/$s.sh" ] || { echo "error: no step scripts/ci/$s.sh" >&2; exit 2; }
