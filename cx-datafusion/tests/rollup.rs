@@ -6,9 +6,9 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{ctx, one, run, table};
-use datafusion::arrow::array::{ArrayRef, Date32Array, Int64Array, RecordBatch};
-use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use common::{ctx, one, run, state_of, table};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, Int64Array, RecordBatch};
+use datafusion::arrow::datatypes::{DataType, Date32Type, Field, Int64Type, Schema};
 
 /// 3 000 rows over the 70 days from 2026-01-20 to 2026-03-30 (three months), ratings 0..=4
 /// and NULLs from a fixed-seed generator.
@@ -80,6 +80,32 @@ fn daily_states_merged_equal_the_month_from_rows() {
             from_states.column(c).to_data(),
             from_rows.column(c).to_data(),
             "{name}"
+        );
+    }
+    // The reference, counted here from the rows: month → NPS histogram.
+    let rows = batch();
+    let (days, ratings) = (
+        rows.column(0).as_primitive::<Date32Type>(),
+        rows.column(1).as_primitive::<Int64Type>(),
+    );
+    let mut months = [[0u64; 11]; 3];
+    for i in 0..rows.num_rows() {
+        // Days 20_454.., 20_485.., 20_513..: January, February, March 2026.
+        let m = match days.value(i) {
+            d if d < 20_485 => 0,
+            d if d < 20_513 => 1,
+            _ => 2,
+        };
+        if ratings.is_valid(i) {
+            months[m][ratings.value(i) as usize] += 1;
+        }
+    }
+    let states = from_states.column(1).as_struct();
+    for (m, want) in months.iter().enumerate() {
+        assert_eq!(
+            state_of(states, m),
+            Some(("nps".to_string(), want.to_vec())),
+            "month {m}"
         );
     }
     // The months' states merge again into the quarter.
