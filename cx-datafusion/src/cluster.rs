@@ -110,7 +110,11 @@ pub async fn connect_with_config(
     url: &str,
     config: SessionConfig,
 ) -> datafusion::common::Result<SessionContext> {
-    SessionContext::remote_with_state(url, session_state(config)?).await
+    // Ballista's client upgrade replaces the state's function lists with
+    // its defaults, so cx's functions are registered on the context after.
+    let ctx = SessionContext::remote_with_state(url, session_state(config)?).await?;
+    crate::register(&ctx);
+    Ok(ctx)
 }
 
 /// The options of `cx-scheduler`.
