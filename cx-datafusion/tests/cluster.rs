@@ -28,6 +28,7 @@ use proptest::test_runner::{RngAlgorithm, TestRng};
 
 const SCHEDULER: &str = env!("CARGO_BIN_EXE_cx-scheduler");
 const EXECUTOR: &str = env!("CARGO_BIN_EXE_cx-executor");
+const QUERY_PROGRAM: &str = env!("CARGO_BIN_EXE_cx-query");
 
 /// How long a process may take to become ready (a debug build on 2 busy cores).
 const READY: Duration = Duration::from_secs(60);
@@ -329,6 +330,21 @@ async fn grouped_query_on_two_executors_equals_one_process() {
     }
 
     assert_distributed(&cluster);
+
+    // The same query through the `cx-query` command prints the same table.
+    let out = Command::new(QUERY_PROGRAM)
+        .args(["--scheduler", &format!("localhost:{}", cluster.port)])
+        .args(["--table", &format!("responses={}", data.display())])
+        .args(["--partitions", "4", QUERY])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "cx-query failed: {stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim_end(),
+        table(&single),
+        "cx-query"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -383,11 +399,21 @@ fn assert_distributed(cluster: &Cluster) {
 /// with the flag, the value and what was expected, and exit status 2.
 #[test]
 fn programs_refuse_bad_flags_in_words() {
-    let cases: [(&str, &[&str], &str); 5] = [
+    let cases: &[(&str, &[&str], &str)] = &[
         (
             EXECUTOR,
             &["--port", "abc"],
             "--port expects a port number from 1 to 65535; got 'abc'",
+        ),
+        (
+            EXECUTOR,
+            &["--grpc-port", "0"],
+            "--grpc-port expects a port number from 1 to 65535; got '0'",
+        ),
+        (
+            EXECUTOR,
+            &["--port", "7000", "--grpc-port", "7000"],
+            "--port and --grpc-port are both 7000",
         ),
         (
             EXECUTOR,
@@ -399,6 +425,8 @@ fn programs_refuse_bad_flags_in_words() {
             &["--concurrent-tasks", "0"],
             "--concurrent-tasks expects a whole number from 1 to 4096; got '0'",
         ),
+        (EXECUTOR, &["--port"], "--port needs a value"),
+        (EXECUTOR, &["--threads", "2"], "unknown option --threads"),
         (
             SCHEDULER,
             &["--bind-host", "my host"],
@@ -409,14 +437,40 @@ fn programs_refuse_bad_flags_in_words() {
             &["--task-distribution", "random"],
             "--task-distribution expects round-robin or bias; got 'random'",
         ),
+        (SCHEDULER, &["50050"], "unexpected argument '50050'"),
+        (
+            QUERY_PROGRAM,
+            &["--table", "r=/no/such.parquet", "SELECT 1"],
+            "--table r=/no/such.parquet: cannot open /no/such.parquet",
+        ),
+        (
+            QUERY_PROGRAM,
+            &["--table", "responses", "SELECT 1"],
+            "--table expects NAME=PATH; got 'responses'",
+        ),
+        (
+            QUERY_PROGRAM,
+            &["--partitions", "many", "SELECT 1"],
+            "--partitions expects a whole number from 1 to 4096; got 'many'",
+        ),
+        (QUERY_PROGRAM, &[], "no SQL statement given"),
+        (
+            QUERY_PROGRAM,
+            &["SELECT", "1"],
+            "2 SQL statements given (SELECT | 1)",
+        ),
     ];
     for (program, args, message) in cases {
-        let out = Command::new(program).args(args).output().unwrap();
+        let out = Command::new(program).args(*args).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     }
-    let help = Command::new(SCHEDULER).arg("--help").output().unwrap();
-    assert!(help.status.success());
-    assert!(String::from_utf8_lossy(&help.stdout).starts_with("usage: cx-scheduler"));
+    for program in [SCHEDULER, EXECUTOR, QUERY_PROGRAM] {
+        let help = Command::new(program).arg("--help").output().unwrap();
+        let name = Path::new(program).file_name().unwrap().to_str().unwrap();
+        assert!(help.status.success(), "{name} --help");
+        let usage = String::from_utf8_lossy(&help.stdout);
+        assert!(usage.starts_with(&format!("usage: {name}")), "{usage}");
+    }
 }
