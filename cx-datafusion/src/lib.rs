@@ -30,6 +30,7 @@ pub mod options;
 pub mod rating;
 pub mod result;
 pub mod score_udf;
+pub mod sql;
 pub mod state;
 pub mod udaf;
 

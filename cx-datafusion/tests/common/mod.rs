@@ -29,6 +29,7 @@ pub fn table(ctx: &SessionContext, name: &str, batch: &RecordBatch, cuts: &[usiz
         start = c;
     }
     let table = MemTable::try_new(batch.schema(), parts).unwrap();
+    ctx.deregister_table(name).unwrap();
     ctx.register_table(name, Arc::new(table)).unwrap();
 }
 
@@ -78,4 +79,19 @@ pub fn flags_of(s: &StructArray, row: usize) -> Vec<String> {
     let v = c.value(row);
     let v = v.as_string::<i32>();
     (0..v.len()).map(|i| v.value(i).to_string()).collect()
+}
+
+/// Row `row` of a state column: its metric and counts (None when null).
+pub fn state_of(s: &StructArray, row: usize) -> Option<(String, Vec<u64>)> {
+    if s.is_null(row) {
+        return None;
+    }
+    let metric = str_of(s, "metric", row)?;
+    let counts = s
+        .column_by_name("counts")
+        .unwrap()
+        .as_list::<i32>()
+        .value(row);
+    let counts = counts.as_primitive::<UInt64Type>().values().to_vec();
+    Some((metric, counts))
 }
