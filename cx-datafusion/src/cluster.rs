@@ -36,6 +36,7 @@ use datafusion::prelude::{
     CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionConfig, SessionContext,
 };
 
+use crate::sql::Format;
 use crate::{aggregate_functions, scalar_functions};
 
 /// Why a cluster program could not start or stopped.
@@ -257,13 +258,25 @@ impl ExecutorOptions {
 pub struct QueryOptions {
     /// The scheduler, `df://HOST:PORT` \[df://localhost:50050\].
     pub url: String,
-    /// Tables to register: name and absolute path (a Parquet file or a
-    /// directory of them, a `.csv` file, a `.json`/`.jsonl` JSON Lines file).
-    pub tables: Vec<(String, PathBuf)>,
+    /// Tables to register: name and absolute path (a `.parquet`, `.csv`,
+    /// `.jsonl` or `.ndjson` file, as `cx sql` reads them, or a directory of
+    /// Parquet files).
+    pub tables: Vec<QueryTable>,
     /// The SQL statement.
     pub sql: String,
     /// Tasks that scan the input \[DataFusion's default: the client's cores\].
     pub partitions: Option<usize>,
+}
+
+/// A table of `cx-query`: a name and a file or directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryTable {
+    /// The table's name in SQL.
+    pub name: String,
+    /// The absolute path.
+    pub path: PathBuf,
+    /// Its format: the file's extension, Parquet for a directory.
+    pub format: Format,
 }
 
 /// The usage text of `cx-query`.
@@ -271,8 +284,8 @@ pub const QUERY_USAGE: &str =
     "usage: cx-query [--scheduler HOST:PORT] --table NAME=PATH [--table NAME=PATH ...] \
 [--partitions N] \"SELECT ...\"
   runs one SQL statement on the cluster and prints the result as a table;
-  PATH is a Parquet file or a directory of Parquet files, a .csv file, or a .json/.jsonl JSON Lines
-  file, at the same path on every executor; defaults: --scheduler localhost:50050";
+  PATH is a .parquet, .csv (with a header row), .jsonl or .ndjson file, or a directory of .parquet
+  files, at the same path on every executor; defaults: --scheduler localhost:50050";
 
 impl QueryOptions {
     /// Parses the program's arguments (without the program name). Table
@@ -299,7 +312,17 @@ impl QueryOptions {
                     let path = std::fs::canonicalize(path).map_err(|e| {
                         ClusterError::Usage(format!("--table {value}: cannot open {path}: {e}"))
                     })?;
-                    o.tables.push((name.to_string(), path));
+                    if o.tables.iter().any(|t| t.name == name) {
+                        return Err(ClusterError::Usage(format!(
+                            "--table {value}: the table `{name}` is already named; give each table once"
+                        )));
+                    }
+                    let format = table_format(value, &path)?;
+                    o.tables.push(QueryTable {
+                        name: name.to_string(),
+                        path,
+                        format,
+                    });
                 }
                 "--partitions" => o.partitions = Some(parse_count(flag, value)?),
                 _ => return Err(unknown_flag(flag, QUERY_USAGE)),
@@ -332,36 +355,54 @@ pub async fn run_query(o: &QueryOptions) -> Result<String, ClusterError> {
         config = config.with_target_partitions(n);
     }
     let ctx = connect_with_config(&o.url, config).await?;
-    for (name, path) in &o.tables {
-        register_table(&ctx, name, path).await?;
+    for t in &o.tables {
+        register_table(&ctx, t).await?;
     }
     let batches = ctx.sql(&o.sql).await?.collect().await?;
     Ok(pretty_format_batches(&batches)?.to_string())
 }
 
-/// Registers the file or directory at `path` as table `name`, its format
-/// from its extension (a directory holds Parquet files).
-async fn register_table(ctx: &SessionContext, name: &str, path: &Path) -> Result<(), ClusterError> {
-    let text = path.to_str().ok_or_else(|| {
+/// The format of a `--table` path: a file's from its extension, as `cx
+/// sql` reads it ([`Format::of`]); a directory holds Parquet files
+/// (`*.parquet`), scanned by several tasks.
+fn table_format(spec: &str, path: &Path) -> Result<Format, ClusterError> {
+    if path.is_dir() {
+        return Ok(Format::Parquet);
+    }
+    Format::of(path).ok_or_else(|| {
         ClusterError::Usage(format!(
-            "--table {name}={}: the path is not UTF-8",
-            path.display()
+            "--table {spec}: unknown file type; expected .parquet, .csv, .jsonl, .ndjson \
+             or a directory of .parquet files"
+        ))
+    })
+}
+
+/// Registers table `t` in `ctx`.
+async fn register_table(ctx: &SessionContext, t: &QueryTable) -> Result<(), ClusterError> {
+    let text = t.path.to_str().ok_or_else(|| {
+        ClusterError::Usage(format!(
+            "--table {}={}: the path is not UTF-8",
+            t.name,
+            t.path.display()
         ))
     })?;
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    match extension {
-        _ if path.is_dir() => ctx.register_parquet(name, text, ParquetReadOptions::default()).await?,
-        "parquet" => ctx.register_parquet(name, text, ParquetReadOptions::default()).await?,
-        "csv" => ctx.register_csv(name, text, CsvReadOptions::new()).await?,
-        "json" | "jsonl" | "ndjson" => {
-            let suffix = format!(".{extension}");
-            let options = JsonReadOptions::default().file_extension(&suffix);
-            ctx.register_json(name, text, options).await?
+    // DataFusion selects files by extension: a file's own, as written.
+    let extension = match t.path.extension().and_then(|e| e.to_str()) {
+        Some(e) if !t.path.is_dir() => format!(".{e}"),
+        _ => ".parquet".to_string(),
+    };
+    match t.format {
+        Format::Parquet => {
+            let options = ParquetReadOptions::default().file_extension(&extension);
+            ctx.register_parquet(&t.name, text, options).await?
         }
-        _ => {
-            return Err(ClusterError::Usage(format!(
-                "--table {name}={text}: expected a .parquet, .csv, .json or .jsonl file or a directory of Parquet files"
-            )))
+        Format::Csv => {
+            let options = CsvReadOptions::new().file_extension(&extension);
+            ctx.register_csv(&t.name, text, options).await?
+        }
+        Format::JsonLines => {
+            let options = JsonReadOptions::default().file_extension(&extension);
+            ctx.register_json(&t.name, text, options).await?
         }
     }
     Ok(())

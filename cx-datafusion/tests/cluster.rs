@@ -456,6 +456,16 @@ fn programs_refuse_bad_flags_in_words() {
         (QUERY_PROGRAM, &[], "no SQL statement given"),
         (
             QUERY_PROGRAM,
+            &["--table", concat!("m=", env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"), "SELECT 1"],
+            "/Cargo.toml: unknown file type; expected .parquet, .csv, .jsonl, .ndjson or a directory of .parquet files",
+        ),
+        (
+            QUERY_PROGRAM,
+            &["--table", "t=/", "--table", "t=/", "SELECT 1"],
+            "--table t=/: the table `t` is already named",
+        ),
+        (
+            QUERY_PROGRAM,
             &["SELECT", "1"],
             "2 SQL statements given (SELECT | 1)",
         ),
