@@ -100,6 +100,21 @@ pub fn function_registry() -> BallistaFunctionRegistry {
 /// A client session on the scheduler at `url` (`df://HOST:PORT`), with
 /// every cx function registered: SQL run on it is planned by the scheduler
 /// and executed by the executors.
+///
+/// ```no_run
+/// use datafusion::prelude::ParquetReadOptions;
+///
+/// #[tokio::main]
+/// async fn main() -> datafusion::error::Result<()> {
+///     let ctx = cx_datafusion::cluster::connect("df://localhost:50050").await?;
+///     ctx.register_parquet("responses", "/tmp/cx-responses", ParquetReadOptions::default())
+///         .await?;
+///     ctx.sql("SELECT segment, cx_nps(nps) AS nps FROM responses GROUP BY segment")
+///         .await?
+///         .show()
+///         .await
+/// }
+/// ```
 pub async fn connect(url: &str) -> datafusion::common::Result<SessionContext> {
     connect_with_config(url, SessionConfig::new_with_ballista()).await
 }
