@@ -3,6 +3,8 @@
 //! here knows about Arrow: the functions and arrays live in `udaf.rs`,
 //! `state.rs` and `result.rs`.
 
+use std::sync::LazyLock;
+
 use cx_core::plan::Thresholds;
 use cx_core::score::{self, Histogram, NpsCounts, NpsMethod, Scale, Score, ScoreError};
 
@@ -20,6 +22,11 @@ pub enum Metric {
     /// Attribute performance, ratings 1–5, 0 = not applicable.
     Attribute,
 }
+
+/// The plan's default minimum sample (`thresholds.minSample`, 30): below
+/// it a score is flagged `smallSample`, as the engine does with a default
+/// plan.
+static MIN_SAMPLE: LazyLock<u64> = LazyLock::new(|| Thresholds::default().min_sample);
 
 /// The "not applicable" rating of [`Metric::Attribute`] (as in the airline
 /// plan's attributes).
@@ -112,7 +119,7 @@ impl Metric {
             }
         };
         let mut s = scored.unwrap_or_else(|e| Score::empty(e.to_string()));
-        s.flag_small_sample(Thresholds::default().min_sample);
+        s.flag_small_sample(*MIN_SAMPLE);
         s.finite()
     }
 }

@@ -7,7 +7,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{ctx, one, run, table};
+use common::{assert_same_columns, ctx, one, run, table};
 use datafusion::arrow::array::{ArrayRef, Int64Array, RecordBatch};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::prelude::SessionContext;
@@ -54,15 +54,7 @@ fn assert_grouped_equals_windowed(ctx: &SessionContext) {
     )
     .unwrap());
     assert!(grouped.num_rows() > 1000, "{} groups", grouped.num_rows());
-    assert_eq!(grouped.num_rows(), windowed.num_rows());
-    for c in 0..grouped.num_columns() {
-        let name = grouped.schema().field(c).name().clone();
-        assert_eq!(
-            grouped.column(c).to_data(),
-            windowed.column(c).to_data(),
-            "{name}"
-        );
-    }
+    assert_same_columns(&grouped, &windowed);
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{ctx, one, run, state_of, table};
+use common::{assert_same_columns, ctx, one, run, state_of, table};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, Int64Array, RecordBatch};
 use datafusion::arrow::datatypes::{DataType, Date32Type, Field, Int64Type, Schema};
 
@@ -73,15 +73,7 @@ fn daily_states_merged_equal_the_month_from_rows() {
     )
     .unwrap());
     assert_eq!(from_states.num_rows(), 3, "January, February, March");
-    assert_eq!(from_states.num_rows(), from_rows.num_rows());
-    for c in 0..from_rows.num_columns() {
-        let name = from_rows.schema().field(c).name().clone();
-        assert_eq!(
-            from_states.column(c).to_data(),
-            from_rows.column(c).to_data(),
-            "{name}"
-        );
-    }
+    assert_same_columns(&from_states, &from_rows);
     // The reference, counted here from the rows: month → NPS histogram.
     let rows = batch();
     let (days, ratings) = (

@@ -215,3 +215,35 @@ fn merged_counts_never_overflow_silently() {
         "{err}"
     );
 }
+
+/// `cx_merge` of no state, or of NULL states only, is NULL, and so is its
+/// score; a state read back with other Arrow types (large strings, large
+/// lists, nullable fields) is read the same.
+#[test]
+fn null_and_foreign_typed_states() {
+    let ctx = ctx(1);
+    table(
+        &ctx,
+        "s",
+        &states_batch(&[("nps".to_string(), vec![1; 11])]),
+        &[],
+    );
+    let got = one(
+        &run(&ctx, "SELECT cx_merge(state) AS m, cx_score(cx_merge(state)) AS s FROM s WHERE state['metric'] = 'none'")
+            .unwrap(),
+    );
+    assert!(got.column(0).is_null(0) && got.column(1).is_null(0));
+    let got = one(&run(&ctx, "SELECT cx_score(NULL) AS s").unwrap());
+    assert!(got.column(0).is_null(0));
+    let got = one(
+        &run(
+            &ctx,
+            "SELECT cx_score(named_struct('metric', arrow_cast('nps', 'LargeUtf8'), \
+             'counts', arrow_cast(make_array(0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2), 'LargeList(UInt64)'))) AS s",
+        )
+        .unwrap(),
+    );
+    let s = got.column(0).as_struct();
+    assert_eq!(common::u64_of(s, "n", 0), Some(6));
+    assert_eq!(common::u64_of(s, "promoters", 0), Some(4));
+}

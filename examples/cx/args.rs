@@ -9,6 +9,7 @@ pub struct Args {
     /// Positional arguments in order.
     pub positionals: Vec<String>,
     values: BTreeMap<String, String>,
+    repeated: BTreeMap<String, Vec<String>>,
     switches: Vec<String>,
 }
 
@@ -21,6 +22,17 @@ impl Args {
         value_flags: &[&str],
         bool_flags: &[&str],
     ) -> Result<Args, String> {
+        Args::parse_repeatable(argv, value_flags, bool_flags, &[])
+    }
+
+    /// [`Args::parse`], with `repeatable` value flags that may be given
+    /// several times (`--table a=x --table b=y`), read by [`Args::values`].
+    pub fn parse_repeatable(
+        argv: &[String],
+        value_flags: &[&str],
+        bool_flags: &[&str],
+        repeatable: &[&str],
+    ) -> Result<Args, String> {
         let mut args = Args::default();
         let mut i = 0;
         while i < argv.len() {
@@ -30,7 +42,7 @@ impl Args {
                     Some((n, v)) => (n, Some(v.to_string())),
                     None => (flag, None),
                 };
-                if value_flags.contains(&name) {
+                if value_flags.contains(&name) || repeatable.contains(&name) {
                     let v = match inline {
                         Some(v) => v,
                         None => {
@@ -40,7 +52,9 @@ impl Args {
                                 .ok_or_else(|| format!("--{name} needs a value"))?
                         }
                     };
-                    if args.values.insert(name.to_string(), v).is_some() {
+                    if repeatable.contains(&name) {
+                        args.repeated.entry(name.to_string()).or_default().push(v);
+                    } else if args.values.insert(name.to_string(), v).is_some() {
                         return Err(format!("--{name} given twice"));
                     }
                 } else if bool_flags.contains(&name) && inline.is_none() {
@@ -65,6 +79,11 @@ impl Args {
     pub fn required(&self, name: &str) -> Result<&str, String> {
         self.value(name)
             .ok_or_else(|| format!("--{name} is required"))
+    }
+
+    /// Every value of a repeatable flag, in order.
+    pub fn values(&self, name: &str) -> &[String] {
+        self.repeated.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// Whether a boolean flag was given.

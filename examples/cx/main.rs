@@ -9,6 +9,7 @@
 //! cx ingest PLAN FILE… [--mapping M] [--cube DIMS] [--granularity G] [--max-cell-bytes B] [--snapshot-out S] [--json]
 //! cx score PLAN FILE… [--mapping M] [--cube DIMS] [--granularity G] [--query Q] [--json] [--from-snapshot S]
 //! cx report PLAN FILE… [--mapping M] [--html OUT] [--md OUT] [--json] [--from-snapshot S]
+//! cx sql "SELECT …" --table NAME=PATH… [--json]   (feature `datafusion`)
 //! cx COMMAND --help            that command's usage (exit 0)
 //! ```
 //! FILE `-` is JSON Lines on standard input, streamed in 8 MiB chunks.
@@ -42,12 +43,13 @@ mod args;
 mod data;
 mod demo;
 mod report;
+mod sql;
 mod stats;
 mod validate;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cx [demo] | validate PLAN [--json] | schema NAME | stats (nps|nps-diff|proportion|drivers) … | ingest PLAN FILE…|- [--cube DIMS] [--granularity G] [--max-cell-bytes B] | score PLAN FILE…|- [--cube DIMS] [--granularity G] [--query Q] [--json] | report PLAN FILE… [--html OUT] [--md OUT] [--json]
+const USAGE: &str = "usage: cx [demo] | validate PLAN [--json] | schema NAME | stats (nps|nps-diff|proportion|drivers) … | ingest PLAN FILE…|- [--cube DIMS] [--granularity G] [--max-cell-bytes B] | score PLAN FILE…|- [--cube DIMS] [--granularity G] [--query Q] [--json] | report PLAN FILE… [--html OUT] [--md OUT] [--json] | sql \"SELECT …\" --table NAME=PATH… [--json]
        cx COMMAND --help   that command's usage";
 
 /// The usage of each command, printed by `cx COMMAND --help` (or `-h`).
@@ -60,6 +62,7 @@ fn usage_of(command: &str) -> Option<&'static str> {
         "ingest" => data::INGEST_USAGE,
         "score" => data::SCORE_USAGE,
         "report" => report::USAGE,
+        "sql" => sql::USAGE,
         _ => return None,
     })
 }
@@ -86,6 +89,7 @@ fn main() -> ExitCode {
         ("ingest", _) => data::ingest(rest),
         ("score", _) => data::score(rest),
         ("report", _) => report::run(rest),
+        ("sql", _) => sql::run(rest),
         ("-h" | "--help" | "help", _) => help(USAGE),
         (other, _) => {
             eprintln!("cx: unknown command `{other}`\n{USAGE}");

@@ -95,3 +95,14 @@ pub fn state_of(s: &StructArray, row: usize) -> Option<(String, Vec<u64>)> {
     let counts = counts.as_primitive::<UInt64Type>().values().to_vec();
     Some((metric, counts))
 }
+
+/// Asserts that two results have the same rows, column for column (the
+/// Arrow data: every value, every null, every nested field).
+pub fn assert_same_columns(a: &RecordBatch, b: &RecordBatch) {
+    assert_eq!(a.num_rows(), b.num_rows(), "rows");
+    assert_eq!(a.num_columns(), b.num_columns(), "columns");
+    for c in 0..a.num_columns() {
+        let name = a.schema().field(c).name().clone();
+        assert_eq!(a.column(c).to_data(), b.column(c).to_data(), "{name}");
+    }
+}
