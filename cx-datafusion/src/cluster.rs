@@ -61,12 +61,22 @@ pub enum ClusterError {
     #[error("cannot start the async runtime: {0}")]
     Runtime(String),
     /// Ballista refused the configuration or failed while serving.
-    #[error("{program}: {source}")]
+    #[error("{program} ({addresses}): {source}")]
     Ballista {
         /// `cx-scheduler` or `cx-executor`.
         program: &'static str,
+        /// The addresses it serves and connects to, as its flags gave them.
+        addresses: String,
         /// Ballista's error.
         source: ballista_core::error::BallistaError,
+    },
+    /// `cx-query` cannot open a connection to the scheduler.
+    #[error("cannot reach the scheduler at {address}: {reason}; is cx-scheduler running there? (--scheduler HOST:PORT)")]
+    Unreachable {
+        /// `HOST:PORT`.
+        address: String,
+        /// The system's reason.
+        reason: String,
     },
 }
 
@@ -271,8 +281,10 @@ impl ExecutorOptions {
 /// The options of `cx-query`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryOptions {
-    /// The scheduler, `df://HOST:PORT` \[df://localhost:50050\].
-    pub url: String,
+    /// Scheduler host \[localhost\].
+    pub scheduler_host: String,
+    /// Scheduler port \[50050\].
+    pub scheduler_port: u16,
     /// Tables to register: name and absolute path (a `.parquet`, `.csv`,
     /// `.jsonl` or `.ndjson` file, as `cx sql` reads them, or a directory of
     /// Parquet files).
@@ -308,7 +320,8 @@ impl QueryOptions {
     pub fn parse(args: &[String]) -> Result<QueryOptions, ClusterError> {
         let (pairs, positionals) = arguments(args, QUERY_USAGE)?;
         let mut o = QueryOptions {
-            url: "df://localhost:50050".into(),
+            scheduler_host: "localhost".into(),
+            scheduler_port: 50050,
             tables: Vec::new(),
             sql: String::new(),
             partitions: None,
@@ -317,7 +330,8 @@ impl QueryOptions {
             match flag {
                 "--scheduler" => {
                     let (host, port) = split_host_port(flag, value)?;
-                    o.url = format!("df://{host}:{port}");
+                    o.scheduler_host = host.to_string();
+                    o.scheduler_port = port;
                 }
                 "--table" => {
                     let (name, path) = value
@@ -369,7 +383,16 @@ pub async fn run_query(o: &QueryOptions) -> Result<String, ClusterError> {
     if let Some(n) = o.partitions {
         config = config.with_target_partitions(n);
     }
-    let ctx = connect_with_config(&o.url, config).await?;
+    // Ballista connects lazily and reports a refused connection as a
+    // transport error deep in the query: try the address first.
+    let address = format!("{}:{}", o.scheduler_host, o.scheduler_port);
+    if let Err(e) = tokio::net::TcpStream::connect(&address).await {
+        return Err(ClusterError::Unreachable {
+            address,
+            reason: e.to_string(),
+        });
+    }
+    let ctx = connect_with_config(&format!("df://{address}"), config).await?;
     for t in &o.tables {
         register_table(&ctx, t).await?;
     }
@@ -437,6 +460,7 @@ pub async fn run_scheduler(o: &SchedulerOptions) -> Result<(), ClusterError> {
     config.bind_host = o.bind_host.clone();
     let ballista = |source| ClusterError::Ballista {
         program: "cx-scheduler",
+        addresses: format!("listening on {address}"),
         source,
     };
     let cluster = BallistaCluster::new_from_config(&config)
@@ -467,6 +491,10 @@ pub async fn run_executor(o: &ExecutorOptions) -> Result<(), ClusterError> {
         .await
         .map_err(|source| ClusterError::Ballista {
             program: "cx-executor",
+            addresses: format!(
+                "scheduler {}:{}, Flight on {}:{}, gRPC on {}:{}",
+                o.scheduler_host, o.scheduler_port, o.bind_host, o.port, o.bind_host, o.grpc_port
+            ),
             source,
         })
 }

@@ -484,3 +484,45 @@ fn programs_refuse_bad_flags_in_words() {
         assert!(usage.starts_with(&format!("usage: {name}")), "{usage}");
     }
 }
+
+/// A program that cannot listen or connect ends with status 1 and names
+/// the address: a port already taken, no scheduler at the address given.
+#[test]
+fn programs_name_the_address_they_cannot_use() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken_port = taken.local_addr().unwrap().port();
+    let nobody = free_port();
+    let cases: &[(&str, Vec<String>, String)] = &[
+        (
+            SCHEDULER,
+            vec!["--port".into(), taken_port.to_string(), "--log-level".into(), "error".into()],
+            format!("cx-scheduler (listening on 127.0.0.1:{taken_port}): IO error: Address already in use"),
+        ),
+        (
+            EXECUTOR,
+            vec![
+                "--scheduler".into(),
+                format!("localhost:{nobody}"),
+                "--port".into(),
+                free_port().to_string(),
+                "--grpc-port".into(),
+                free_port().to_string(),
+                "--log-level".into(),
+                "error".into(),
+            ],
+            format!("cx-executor (scheduler localhost:{nobody}, Flight on 127.0.0.1:"),
+        ),
+        (
+            QUERY_PROGRAM,
+            vec!["--scheduler".into(), format!("localhost:{nobody}"), "SELECT 1".into()],
+            format!("cannot reach the scheduler at localhost:{nobody}: "),
+        ),
+    ];
+    for (program, args, message) in cases {
+        let out = Command::new(program).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(message.as_str()), "{args:?}: {stderr}");
+    }
+    drop(taken);
+}
