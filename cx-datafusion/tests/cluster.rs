@@ -40,6 +40,13 @@ const ROWS_PER_FILE: usize = 5_000;
 const QUERY: &str = "SELECT segment, cx_nps(nps) AS nps, cx_csat(csat) AS csat \
                      FROM responses GROUP BY segment ORDER BY segment";
 
+/// The stored-rollup form: states by (segment, csat) as values, merged by
+/// segment and scored; the states themselves cross the shuffle as a column.
+const ROLLUP: &str = "SELECT segment, cx_score(cx_merge(s)) AS nps FROM \
+                      (SELECT segment, csat, cx_nps_state(nps) AS s FROM responses \
+                       GROUP BY segment, csat) \
+                      GROUP BY segment ORDER BY segment";
+
 /// A child process, killed when dropped, with its output in a log file.
 struct Process {
     name: String,
@@ -267,7 +274,8 @@ fn n_and_value(batches: &[RecordBatch], column: &str) -> BTreeMap<String, (u64, 
     out
 }
 
-async fn run(ctx: &SessionContext, data: &Path) -> Vec<RecordBatch> {
+/// `QUERY` and `ROLLUP` over the Parquet files in `data`.
+async fn run(ctx: &SessionContext, data: &Path) -> [Vec<RecordBatch>; 2] {
     ctx.register_parquet(
         "responses",
         data.to_str().unwrap(),
@@ -275,7 +283,11 @@ async fn run(ctx: &SessionContext, data: &Path) -> Vec<RecordBatch> {
     )
     .await
     .unwrap();
-    ctx.sql(QUERY).await.unwrap().collect().await.unwrap()
+    let mut out = Vec::new();
+    for sql in [QUERY, ROLLUP] {
+        out.push(ctx.sql(sql).await.unwrap().collect().await.unwrap());
+    }
+    out.try_into().unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -294,21 +306,27 @@ async fn grouped_query_on_two_executors_equals_one_process() {
     let remote = cx_datafusion::cluster::connect_with_config(&url, config)
         .await
         .unwrap();
-    let distributed = run(&remote, &data).await;
+    let [distributed, rollup] = run(&remote, &data).await;
 
     let local = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(4));
     cx_datafusion::register(&local);
-    let single = run(&local, &data).await;
+    let [single, single_rollup] = run(&local, &data).await;
     assert_eq!(
         table(&distributed),
         table(&single),
         "cluster vs one process"
+    );
+    assert_eq!(
+        table(&rollup),
+        table(&single_rollup),
+        "rollup: cluster vs one process"
     );
 
     // cx-core's formulas on the same rows: n and value identical.
     let nps_of = n_and_value(&distributed, "nps");
     let csat_of = n_and_value(&distributed, "csat");
     assert_eq!(nps_of.len(), SEGMENTS.len());
+    assert_eq!(n_and_value(&rollup, "nps"), nps_of, "states merged = rows");
     for (segment, (h_nps, h_csat)) in &expected {
         let counts = NpsCounts {
             detractors: h_nps.count_range(0, 6),
@@ -348,9 +366,10 @@ async fn grouped_query_on_two_executors_equals_one_process() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The plan was split: the scheduler planned a stage of partial cx
-/// aggregates below a shuffle (an `ExchangeExec` with its stage id) and a
-/// final merge above it; both executors ran tasks of that partial stage; and
+/// The plan of `QUERY` (the first job) was split: the scheduler planned a
+/// stage of partial cx aggregates below a shuffle (an `ExchangeExec` with
+/// its stage id) and a final merge above it; both executors ran tasks of
+/// that partial stage; and
 /// an executor's Arrow Flight service served a partial-state file of that
 /// stage to the other executor (its debug line `FetchPartition reading
 /// .../<job>/<stage>/...`), so states crossed the network.
@@ -361,8 +380,19 @@ fn assert_distributed(cluster: &Cluster) {
         .iter()
         .position(|l| l.contains("AggregateExec: mode=Partial") && l.contains("cx_nps("))
         .unwrap_or_else(|| panic!("no partial cx_nps aggregate in the plan:\n{plan}"));
+    // The plan's job: its header, `Submitting execution graph for job_id [<job>]:`.
+    let header = "Submitting execution graph for job_id [";
+    let start = lines[..partial]
+        .iter()
+        .rposition(|l| l.contains(header))
+        .unwrap_or_else(|| panic!("no job header above the plan:\n{plan}"));
+    let job = lines[start]
+        .split(header)
+        .nth(1)
+        .and_then(|t| t.split(']').next())
+        .unwrap();
     assert!(
-        lines[..partial]
+        lines[start..partial]
             .iter()
             .any(|l| l.contains("AggregateExec: mode=FinalPartitioned") && l.contains("cx_nps(")),
         "no final cx_nps aggregate above the partial one:\n{plan}"
@@ -374,14 +404,12 @@ fn assert_distributed(cluster: &Cluster) {
         .unwrap_or_else(|| panic!("no shuffle stage below the partial aggregate:\n{plan}"));
     let mut served = 0;
     for e in &cluster.executors {
-        let ran = stages_run(e);
-        let Some((job, _)) = ran.iter().find(|(_, s)| *s == stage) else {
-            panic!(
-                "{} ran no task of the partial stage {stage}; its log:\n{}",
-                e.name,
-                e.output()
-            );
-        };
+        assert!(
+            stages_run(e).contains(&(job.to_string(), stage)),
+            "{} ran no task of job {job}'s partial stage {stage}; its log:\n{}",
+            e.name,
+            e.output()
+        );
         let file = format!("/{job}/{stage}/");
         served += e
             .output()
