@@ -691,3 +691,97 @@ fn socket_address(host: &str, port: u16) -> Result<SocketAddr, ClusterError> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn scheduler_flags_and_defaults() {
+        let o = SchedulerOptions::parse(&[]).unwrap();
+        assert_eq!(o.address().unwrap().to_string(), "127.0.0.1:50050");
+        assert_eq!(o.task_distribution, Distribution::RoundRobin);
+        let o = SchedulerOptions::parse(&args(&[
+            "--bind-host=::1",
+            "--port",
+            "6000",
+            "--task-distribution",
+            "bias",
+            "--log-level",
+            "warn",
+        ]))
+        .unwrap();
+        assert_eq!(o.address().unwrap().to_string(), "[::1]:6000");
+        assert_eq!(o.task_distribution, Distribution::Bias);
+        assert_eq!(o.log_level, log::LevelFilter::Warn);
+    }
+
+    #[test]
+    fn executor_flags_and_defaults() {
+        let o = ExecutorOptions::parse(&[]).unwrap();
+        assert_eq!((o.port, o.grpc_port), (50051, 50052));
+        assert_eq!(
+            (o.scheduler_host.as_str(), o.scheduler_port),
+            ("localhost", 50050)
+        );
+        assert_eq!(
+            (o.concurrent_tasks, o.external_host, o.work_dir),
+            (None, None, None)
+        );
+        let o = ExecutorOptions::parse(&args(&[
+            "--scheduler",
+            "10.0.0.5:7000",
+            "--bind-host",
+            "0.0.0.0",
+            "--external-host",
+            "worker-3",
+            "--port",
+            "7001",
+            "--grpc-port",
+            "7002",
+            "--concurrent-tasks",
+            "3",
+            "--work-dir",
+            "/srv/shuffle",
+        ]))
+        .unwrap();
+        assert_eq!(
+            (o.scheduler_host.as_str(), o.scheduler_port),
+            ("10.0.0.5", 7000)
+        );
+        assert_eq!(o.bind_host, "0.0.0.0");
+        assert_eq!(o.external_host.as_deref(), Some("worker-3"));
+        assert_eq!(
+            (o.port, o.grpc_port, o.concurrent_tasks),
+            (7001, 7002, Some(3))
+        );
+        assert_eq!(o.work_dir.as_deref(), Some("/srv/shuffle"));
+    }
+
+    #[test]
+    fn query_flags() {
+        let dir = std::env::temp_dir();
+        let o = QueryOptions::parse(&args(&[
+            "--scheduler",
+            "sched:9000",
+            "--table",
+            &format!("r={}", dir.display()),
+            "--partitions",
+            "8",
+            "SELECT 1",
+        ]))
+        .unwrap();
+        assert_eq!(
+            (o.scheduler_host.as_str(), o.scheduler_port),
+            ("sched", 9000)
+        );
+        assert_eq!(o.tables.len(), 1);
+        assert_eq!(o.tables[0].format, Format::Parquet);
+        assert!(o.tables[0].path.is_absolute());
+        assert_eq!((o.partitions, o.sql.as_str()), (Some(8), "SELECT 1"));
+    }
+}
