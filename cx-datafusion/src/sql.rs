@@ -1,7 +1,7 @@
 //! SQL over files with cx's functions: what `cx sql` runs. [`Tables`] names
 //! the files (Parquet, CSV with a header row, or JSON Lines, by extension),
-//! [`run`] plans and executes one statement on a runtime of its own, and
-//! [`to_json`] / [`to_text`] write the result.
+//! [`run_each`] plans and executes one statement on a runtime of its own,
+//! streaming the result, and [`JsonRows`] / [`to_text`] write it.
 //!
 //! Errors keep the two phases apart ([`SqlError`]): a statement that cannot
 //! be planned (bad SQL, an unknown column, a bad argument to a cx function)
@@ -10,8 +10,10 @@
 
 use std::path::{Path, PathBuf};
 
+use futures::StreamExt;
+
 use datafusion::arrow::array::RecordBatch;
-use datafusion::arrow::json::{writer::JsonArray, WriterBuilder};
+use datafusion::arrow::json::{writer::LineDelimited, WriterBuilder};
 use datafusion::arrow::util::pretty::pretty_format_batches;
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
 
@@ -172,8 +174,14 @@ impl Tables {
 }
 
 /// Runs one SQL statement over `tables` with every cx function registered,
-/// on a multi-threaded runtime of its own: the result's batches.
-pub fn run(sql: &str, tables: &Tables) -> Result<Vec<RecordBatch>, SqlError> {
+/// on a multi-threaded runtime of its own, and hands each result batch to
+/// `each` as it comes: the result is never held whole (memory is one batch
+/// plus what the query itself keeps, e.g. its groups).
+pub fn run_each<E: From<SqlError>>(
+    sql: &str,
+    tables: &Tables,
+    mut each: impl FnMut(&RecordBatch) -> Result<(), E>,
+) -> Result<(), E> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -186,34 +194,77 @@ pub fn run(sql: &str, tables: &Tables) -> Result<Vec<RecordBatch>, SqlError> {
             .sql(sql)
             .await
             .map_err(|e| SqlError::Plan(e.to_string()))?;
-        frame
-            .collect()
+        let mut stream = frame
+            .execute_stream()
             .await
-            .map_err(|e| SqlError::Execution(e.to_string()))
+            .map_err(|e| SqlError::Execution(e.to_string()))?;
+        while let Some(batch) = stream.next().await {
+            each(&batch.map_err(|e| SqlError::Execution(e.to_string()))?)?;
+        }
+        Ok(())
     })
 }
 
-/// The result as one JSON array of row objects: struct columns (the cx
-/// scores and states) are nested objects, lists are arrays, NULL is
-/// `null`.
-pub fn to_json(batches: &[RecordBatch]) -> Result<String, SqlError> {
+/// [`run_each`], collecting the batches (for results known to be small,
+/// and for the text table, which needs every row for its widths).
+pub fn run(sql: &str, tables: &Tables) -> Result<Vec<RecordBatch>, SqlError> {
     let mut out = Vec::new();
-    let mut w = WriterBuilder::new()
-        .with_explicit_nulls(true)
-        .build::<_, JsonArray>(&mut out);
+    run_each(sql, tables, |b| -> Result<(), SqlError> {
+        out.push(b.clone());
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// A result written as one JSON array of row objects, batch by batch:
+/// struct columns (the cx scores and states) are nested objects, lists are
+/// arrays, NULL is `null`. One row a line.
+#[derive(Debug, Default)]
+pub struct JsonRows {
+    started: bool,
+}
+
+impl JsonRows {
+    /// The text of one batch's rows.
+    pub fn batch(&mut self, batch: &RecordBatch) -> Result<String, SqlError> {
+        let failed =
+            |e: String| SqlError::Execution(format!("cannot write the result as JSON: {e}"));
+        let mut lines = Vec::new();
+        let mut w = WriterBuilder::new()
+            .with_explicit_nulls(true)
+            .build::<_, LineDelimited>(&mut lines);
+        w.write(batch).map_err(|e| failed(e.to_string()))?;
+        w.finish().map_err(|e| failed(e.to_string()))?;
+        drop(w);
+        let lines = String::from_utf8(lines).map_err(|e| failed(e.to_string()))?;
+        let mut out = String::with_capacity(lines.len() + 2);
+        for line in lines.lines() {
+            out.push_str(if self.started { ",\n" } else { "[" });
+            self.started = true;
+            out.push_str(line);
+        }
+        Ok(out)
+    }
+
+    /// The end of the array (`[]` when there was no row).
+    pub fn finish(self) -> &'static str {
+        if self.started {
+            "]"
+        } else {
+            "[]"
+        }
+    }
+}
+
+/// A whole result as one JSON array ([`JsonRows`]).
+pub fn to_json(batches: &[RecordBatch]) -> Result<String, SqlError> {
+    let mut rows = JsonRows::default();
+    let mut out = String::new();
     for b in batches {
-        w.write(b)
-            .map_err(|e| SqlError::Execution(format!("cannot write the result as JSON: {e}")))?;
+        out.push_str(&rows.batch(b)?);
     }
-    w.finish()
-        .map_err(|e| SqlError::Execution(format!("cannot write the result as JSON: {e}")))?;
-    drop(w);
-    if out.is_empty() {
-        // No row was written: the empty array.
-        out.extend_from_slice(b"[]");
-    }
-    String::from_utf8(out)
-        .map_err(|e| SqlError::Execution(format!("the JSON result is not UTF-8: {e}")))
+    out.push_str(rows.finish());
+    Ok(out)
 }
 
 /// The result as a text table (struct columns shown as `{field: value, …}`).

@@ -1,7 +1,7 @@
 //! The aggregate functions: [`CxAggregate`] (`cx_nps`, …, `cx_nps_state`,
 //! …, `cx_merge`), its [`Accumulator`] and its [`GroupsAccumulator`].
 //!
-//! Both accumulators keep [`Groups`]: one histogram (and metric) per group,
+//! Both accumulators keep `Groups`: one histogram (and metric) per group,
 //! the plain Accumulator being the case of one group. Input rows add
 //! ratings; partial states (and `cx_merge`'s input) add histograms with a
 //! checked sum and a check that the metrics agree. Every function's

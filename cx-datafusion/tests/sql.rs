@@ -97,3 +97,40 @@ fn errors_say_what_and_where() {
     );
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// A result of several batches streams into one valid JSON array, every
+/// row once, in order.
+#[test]
+fn json_rows_stream_batch_by_batch() {
+    let d = dir("stream");
+    let mut csv = String::from("k\n");
+    for k in 0..20_000 {
+        csv.push_str(&format!("{k}\n"));
+    }
+    std::fs::write(d.join("r.csv"), csv).unwrap();
+    let mut t = Tables::default();
+    t.add(&format!("r={}", d.join("r.csv").display())).unwrap();
+    let (mut rows, mut text, mut batches) =
+        (cx_datafusion::sql::JsonRows::default(), String::new(), 0);
+    cx_datafusion::sql::run_each(
+        "SELECT k FROM r ORDER BY k",
+        &t,
+        |b| -> Result<(), SqlError> {
+            batches += 1;
+            text.push_str(&rows.batch(b)?);
+            Ok(())
+        },
+    )
+    .unwrap();
+    text.push_str(rows.finish());
+    assert!(batches > 1, "{batches} batch(es)");
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let keys: Vec<u64> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["k"].as_u64().unwrap())
+        .collect();
+    assert_eq!(keys, (0..20_000).collect::<Vec<u64>>());
+    std::fs::remove_dir_all(&d).unwrap();
+}

@@ -57,26 +57,39 @@ fn single_state(sql: &str, ctx: &datafusion::prelude::SessionContext) -> (String
     state_of(got.column(0).as_struct(), 0).unwrap()
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+/// Each metric and the ratings its function accepts.
+const METRICS: [(&str, u8, u8); 5] = [
+    ("nps", 0, 10),
+    ("csat", 1, 5),
+    ("ces", 1, 7),
+    ("enps", 0, 10),
+    ("attribute", 0, 5),
+];
 
-    /// `cx_nps_state` over any partitioning is the exact histogram; the
-    /// states of random chunks, merged by `cx_merge` in a random order
-    /// (over random partitions), are that same histogram, bit for bit.
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// For each metric, `cx_*_state` over any partitioning is the exact
+    /// histogram; the states of random chunks, merged by `cx_merge` in a
+    /// random order (over random partitions), are that same histogram, bit
+    /// for bit.
     #[test]
     fn states_are_exact_in_any_partition_and_merge_order(
-        ratings in proptest::collection::vec(proptest::option::of(0u8..=10), 0..400),
+        metric in 0usize..5,
+        raw in proptest::collection::vec(proptest::option::of(any::<u8>()), 0..400),
         cuts in proptest::collection::vec(0usize..400, 0..6),
         partitions in 1usize..5,
         order in proptest::collection::vec(any::<u64>(), 7),
     ) {
+        let (name, lo, hi) = METRICS[metric];
+        let ratings: Vec<Option<u8>> = raw.iter().map(|r| r.map(|r| lo + r % (hi - lo + 1))).collect();
         let mut cuts = cuts;
         cuts.sort_unstable();
-        let want = counts(&ratings);
+        let want = (name.to_string(), counts(&ratings));
         let ctx = ctx(partitions);
         table(&ctx, "t", &ratings_batch(&ratings), &cuts);
-        let whole = single_state("SELECT cx_nps_state(r) FROM t", &ctx);
-        prop_assert_eq!(&whole, &("nps".to_string(), want.clone()));
+        let whole = single_state(&format!("SELECT cx_{name}_state(r) FROM t"), &ctx);
+        prop_assert_eq!(&whole, &want);
 
         // One state per chunk, shuffled by the random keys.
         let mut bounds = vec![0];
@@ -85,14 +98,14 @@ proptest! {
         let mut chunks: Vec<(u64, (String, Vec<u64>))> = bounds
             .windows(2)
             .enumerate()
-            .map(|(i, w)| (order[i % order.len()], ("nps".to_string(), counts(&ratings[w[0]..w[1].max(w[0])]))))
+            .map(|(i, w)| (order[i % order.len()], (name.to_string(), counts(&ratings[w[0]..w[1].max(w[0])]))))
             .collect();
         chunks.sort_by_key(|c| c.0);
         let states: Vec<(String, Vec<u64>)> = chunks.into_iter().map(|c| c.1).collect();
         let n = states.len();
         table(&ctx, "s", &states_batch(&states), &[n / 3, n / 2]);
         let merged = single_state("SELECT cx_merge(state) FROM s", &ctx);
-        prop_assert_eq!(&merged, &("nps".to_string(), want));
+        prop_assert_eq!(&merged, &want);
     }
 }
 

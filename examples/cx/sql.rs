@@ -37,24 +37,29 @@ fn sql(argv: &[String]) -> Result<u8, Failure> {
     };
     let mut tables = Tables::default();
     for spec in args.values("table") {
-        tables
-            .add(spec)
-            .map_err(|e| Failure(2, format!("cx sql: {e}")))?;
+        tables.add(spec)?;
     }
-    let fail = |e: sql::SqlError| {
+    if args.flag("json") {
+        // Streamed: one batch at a time, whatever the result's size.
+        let mut rows = sql::JsonRows::default();
+        sql::run_each(query, &tables, |b| crate::out::print(&rows.batch(b)?))?;
+        outln!("{}", rows.finish())?;
+    } else {
+        // A table needs every row for its column widths.
+        let batches = sql::run(query, &tables)?;
+        outln!("{}", sql::to_text(&batches)?)?;
+    }
+    Ok(0)
+}
+
+#[cfg(feature = "datafusion")]
+impl From<cx_datafusion::sql::SqlError> for Failure {
+    fn from(e: cx_datafusion::sql::SqlError) -> Failure {
         Failure(
             if e.is_data_error() { 1 } else { 2 },
             format!("cx sql: {e}"),
         )
-    };
-    let batches = sql::run(query, &tables).map_err(fail)?;
-    let text = if args.flag("json") {
-        sql::to_json(&batches).map_err(fail)?
-    } else {
-        sql::to_text(&batches).map_err(fail)?
-    };
-    outln!("{text}")?;
-    Ok(0)
+    }
 }
 
 #[cfg(not(feature = "datafusion"))]

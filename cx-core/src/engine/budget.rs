@@ -261,7 +261,9 @@ impl Engine {
     }
 
     /// Fails a transaction from outside its engine: `reached` is what a
-    /// part of the call (an engine of one thread) took.
+    /// part of the call (an engine of one thread) took. Only parallel
+    /// ingest has such parts.
+    #[cfg(feature = "parallel")]
     pub(crate) fn doom(&mut self, reached: u64) {
         self.tx.over.get_or_insert(Over::Bytes(reached));
     }
