@@ -77,3 +77,6 @@ pub fn register(ctx: &SessionContext) {
         ctx.register_udf(f.as_ref().clone());
     }
 }
+
+#[cfg(feature = "cluster")]
+pub mod cluster;
