@@ -1,6 +1,6 @@
 //! Ratings in: a column of integers or floats to the rating codes a
 //! histogram counts, each checked against the function's accepted range.
-//! A NULL is no answer ([`NO_ANSWER`]): skipped, as the engine skips a
+//! A NULL is no answer: skipped, as the engine skips a
 //! record's missing rating (it counts in no histogram, so not in `n`). A
 //! float must be integral (7.0 is 7; 7.5 is an error); a value outside the
 //! range is an error naming the function, the column and the value. Never
@@ -14,9 +14,6 @@ use datafusion::arrow::datatypes::{
 use datafusion::common::{exec_err, plan_err, Result};
 
 use crate::metric::Metric;
-
-/// The code of a NULL rating.
-pub const NO_ANSWER: u8 = u8::MAX;
 
 /// Checks the rating column's type at planning time.
 pub fn check_rating_type(function: &str, t: &DataType) -> Result<()> {
@@ -51,8 +48,14 @@ impl Source<'_> {
     }
 }
 
-/// The rating codes of a column: the rating, or [`NO_ANSWER`] for NULL.
-pub fn rating_codes(source: Source<'_>, array: &ArrayRef) -> Result<Vec<u8>> {
+/// Calls `sink(row, rating)` for every answered row of the column, in
+/// order, after checking the rating; NULLs (no answer) are skipped. Stops at
+/// the first bad value with an error naming it.
+pub fn for_each_rating(
+    source: Source<'_>,
+    array: &ArrayRef,
+    mut sink: impl FnMut(usize, u8),
+) -> Result<()> {
     let (lo, hi) = source.metric.accepted();
     let int = |v: i128| -> Result<u8> {
         match u8::try_from(v) {
@@ -70,18 +73,19 @@ pub fn rating_codes(source: Source<'_>, array: &ArrayRef) -> Result<Vec<u8>> {
         // Integral and within lo..=hi: exact.
         Ok(v as u8)
     };
+    let sink = &mut sink;
     match array.data_type() {
-        DataType::Null => Ok(vec![NO_ANSWER; array.len()]),
-        DataType::Int8 => codes::<Int8Type>(array, |v| int(v.into())),
-        DataType::Int16 => codes::<Int16Type>(array, |v| int(v.into())),
-        DataType::Int32 => codes::<Int32Type>(array, |v| int(v.into())),
-        DataType::Int64 => codes::<Int64Type>(array, |v| int(v.into())),
-        DataType::UInt8 => codes::<UInt8Type>(array, |v| int(v.into())),
-        DataType::UInt16 => codes::<UInt16Type>(array, |v| int(v.into())),
-        DataType::UInt32 => codes::<UInt32Type>(array, |v| int(v.into())),
-        DataType::UInt64 => codes::<UInt64Type>(array, |v| int(v.into())),
-        DataType::Float32 => codes::<Float32Type>(array, |v| float(v.into())),
-        DataType::Float64 => codes::<Float64Type>(array, float),
+        DataType::Null => Ok(()),
+        DataType::Int8 => each::<Int8Type>(array, |v| int(v.into()), sink),
+        DataType::Int16 => each::<Int16Type>(array, |v| int(v.into()), sink),
+        DataType::Int32 => each::<Int32Type>(array, |v| int(v.into()), sink),
+        DataType::Int64 => each::<Int64Type>(array, |v| int(v.into()), sink),
+        DataType::UInt8 => each::<UInt8Type>(array, |v| int(v.into()), sink),
+        DataType::UInt16 => each::<UInt16Type>(array, |v| int(v.into()), sink),
+        DataType::UInt32 => each::<UInt32Type>(array, |v| int(v.into()), sink),
+        DataType::UInt64 => each::<UInt64Type>(array, |v| int(v.into()), sink),
+        DataType::Float32 => each::<Float32Type>(array, |v| float(v.into()), sink),
+        DataType::Float64 => each::<Float64Type>(array, float, sink),
         t => exec_err!(
             "{}: the rating must be an integer or floating-point column; got a value of type {t}",
             source.function
@@ -89,27 +93,25 @@ pub fn rating_codes(source: Source<'_>, array: &ArrayRef) -> Result<Vec<u8>> {
     }
 }
 
-fn codes<T: ArrowPrimitiveType>(
+fn each<T: ArrowPrimitiveType>(
     array: &ArrayRef,
     code: impl Fn(T::Native) -> Result<u8>,
-) -> Result<Vec<u8>> {
+    sink: &mut impl FnMut(usize, u8),
+) -> Result<()> {
     let a: &PrimitiveArray<T> = array.as_primitive::<T>();
-    let mut out = Vec::with_capacity(a.len());
     match a.nulls().filter(|n| n.null_count() > 0) {
         None => {
-            for &v in a.values().iter() {
-                out.push(code(v)?);
+            for (i, &v) in a.values().iter().enumerate() {
+                sink(i, code(v)?);
             }
         }
         Some(nulls) => {
             for (i, &v) in a.values().iter().enumerate() {
-                out.push(if nulls.is_valid(i) {
-                    code(v)?
-                } else {
-                    NO_ANSWER
-                });
+                if nulls.is_valid(i) {
+                    sink(i, code(v)?);
+                }
             }
         }
     }
-    Ok(out)
+    Ok(())
 }

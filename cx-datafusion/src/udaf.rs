@@ -24,7 +24,7 @@ use datafusion::physical_expr::expressions::Literal;
 
 use crate::metric::Metric;
 use crate::options::{check_option_types, Options};
-use crate::rating::{check_rating_type, rating_codes, Source, NO_ANSWER};
+use crate::rating::{check_rating_type, for_each_rating, Source};
 use crate::result::{result_array, result_type, Scored};
 use crate::state::{check_state_type, read_states, state_array, state_type};
 
@@ -240,48 +240,46 @@ impl Groups {
 }
 
 impl Spec {
-    /// Adds input rows to their groups: `rows` gives (row, group) for each
-    /// row to count.
+    /// Adds input rows to their groups: `group_of(row)` is the row's group,
+    /// or `None` for a row to leave out (a `FILTER`). Ratings are counted in
+    /// one pass over the column, with no buffer per batch.
     fn update(
         &self,
         values: &[ArrayRef],
         groups: &mut Groups,
-        rows: impl Iterator<Item = (usize, usize)>,
+        group_of: impl Fn(usize) -> Option<usize>,
     ) -> Result<()> {
         let Some(column) = values.first() else {
             return exec_err!("{}: no argument", self.function);
         };
         match self.input {
             Input::Ratings(metric) => {
-                let codes = rating_codes(self.source(metric), column)?;
-                for (row, g) in rows {
-                    let code = codes[row];
-                    if code != NO_ANSWER {
-                        if let Err(e) = groups.hists[g].add(code) {
-                            return exec_err!("{}: {e}", self.function);
-                        }
+                let hists = &mut groups.hists;
+                for_each_rating(self.source(metric), column, |row, rating| {
+                    if let Some(g) = group_of(row) {
+                        // A count grows by one per row: it cannot pass 2^64.
+                        hists[g].counts[usize::from(rating)] += 1;
                     }
-                }
-                Ok(())
+                })
             }
-            Input::States => self.merge(column, groups, rows),
+            Input::States => self.merge(column, groups, group_of),
         }
     }
 
-    /// Adds partial states to their groups.
+    /// Adds partial states to their groups (`group_of` as in `update`).
     fn merge(
         &self,
         column: &ArrayRef,
         groups: &mut Groups,
-        rows: impl Iterator<Item = (usize, usize)>,
+        group_of: impl Fn(usize) -> Option<usize>,
     ) -> Result<()> {
         let expect = match self.input {
             Input::Ratings(m) => Some(m),
             Input::States => None,
         };
         let states = read_states(&self.function, column, expect)?;
-        for (row, g) in rows {
-            if let Some((m, h)) = &states[row] {
+        for (row, state) in states.iter().enumerate() {
+            if let (Some((m, h)), Some(g)) = (state, group_of(row)) {
                 groups.merge(&self.function, g, *m, h)?;
             }
         }
@@ -326,18 +324,14 @@ struct CxAccumulator {
 
 impl Accumulator for CxAccumulator {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        let n = values.first().map_or(0, |v| v.len());
-        self.spec
-            .update(values, &mut self.groups, (0..n).map(|i| (i, 0)))
+        self.spec.update(values, &mut self.groups, |_| Some(0))
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
         let Some(column) = states.first() else {
             return Ok(());
         };
-        let n = column.len();
-        self.spec
-            .merge(column, &mut self.groups, (0..n).map(|i| (i, 0)))
+        self.spec.merge(column, &mut self.groups, |_| Some(0))
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
@@ -378,12 +372,14 @@ impl GroupsAccumulator for CxGroupsAccumulator {
         total_num_groups: usize,
     ) -> Result<()> {
         self.groups.resize(total_num_groups, self.fixed_metric());
-        let rows = group_indices
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| kept(opt_filter, i))
-            .map(|(i, &g)| (i, g));
-        self.spec.update(values, &mut self.groups, rows)
+        match opt_filter {
+            None => self
+                .spec
+                .update(values, &mut self.groups, |i| Some(group_indices[i])),
+            filter => self.spec.update(values, &mut self.groups, |i| {
+                kept(filter, i).then(|| group_indices[i])
+            }),
+        }
     }
 
     fn merge_batch(
@@ -396,8 +392,8 @@ impl GroupsAccumulator for CxGroupsAccumulator {
         let Some(column) = values.first() else {
             return Ok(());
         };
-        let rows = group_indices.iter().copied().enumerate();
-        self.spec.merge(column, &mut self.groups, rows)
+        self.spec
+            .merge(column, &mut self.groups, |i| Some(group_indices[i]))
     }
 
     fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
@@ -419,8 +415,8 @@ impl GroupsAccumulator for CxGroupsAccumulator {
         let n = values.first().map_or(0, |v| v.len());
         let mut rows = Groups::default();
         rows.resize(n, self.fixed_metric());
-        let kept_rows = (0..n).filter(|&i| kept(opt_filter, i)).map(|i| (i, i));
-        self.spec.update(values, &mut rows, kept_rows)?;
+        self.spec
+            .update(values, &mut rows, |i| kept(opt_filter, i).then_some(i))?;
         Ok(vec![state_array(&rows.states())])
     }
 
