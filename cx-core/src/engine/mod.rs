@@ -24,6 +24,8 @@
 //! elsewhere.
 
 mod alerts;
+#[cfg(feature = "arrow")]
+mod arrow;
 mod budget;
 mod cells;
 mod columns;
@@ -34,6 +36,8 @@ mod csv_feed;
 mod csv_mapping;
 mod ingest;
 mod integrity;
+#[cfg(feature = "arrow")]
+mod parquet;
 mod query;
 mod rows;
 mod snapshot;
@@ -56,6 +60,8 @@ use alerts::AlertLog;
 use cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell};
 use store::ResponseStore;
 
+#[cfg(feature = "arrow")]
+pub use arrow::ArrowIngestError;
 pub use budget::{LimitError, MemoryLimit, Overflow};
 pub use cells::MISSING;
 pub use columns::{ColumnsError, DimensionColumn, ResponseColumns, ABSENT};
@@ -64,6 +70,8 @@ pub use compare_request::CompareRequest;
 pub use csv_feed::{CsvFeed, UnterminatedQuote};
 pub use csv_mapping::{CsvMapping, MappingError, ScoreColumn, TimeColumn, TimeFormat};
 pub use ingest::{Alert, AlertReason, IngestReport, RecordError};
+#[cfg(feature = "arrow")]
+pub use parquet::PARQUET_BATCH_ROWS;
 pub(crate) use query::document_struct;
 pub use query::{GroupBy, PeriodUnit, Query, QueryError, ScoreRow, Scorecard, Selection, Totals};
 pub use rows::{ResponseIngest, ResponseRef, RowScratch};
