@@ -950,3 +950,37 @@ fn parquet_rows_are_numbered_from_the_file_start() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `tests/data/airline-sample.parquet`, which the CLI test reads, is the
+/// airline sample CSV as [`airline_batch`] converts it (row groups of 7
+/// rows); `CX_UPDATE_DATA=1` rewrites it.
+#[test]
+fn checked_in_airline_parquet_is_the_csv() {
+    let path = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/data/airline-sample.parquet"
+    ));
+    let expected = airline_batch();
+    if std::env::var_os("CX_UPDATE_DATA").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        write_parquet(path, &expected, 7);
+    }
+    let file = std::fs::File::open(path).unwrap();
+    let reader =
+        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+    assert_eq!(reader.metadata().num_row_groups(), 6);
+    let batches: Vec<RecordBatch> = reader
+        .with_batch_size(1024)
+        .build()
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(batches.len(), 1);
+    let hint = format!("run with CX_UPDATE_DATA=1 to rewrite {}", path.display());
+    assert_eq!(
+        batches[0].schema().fields(),
+        expected.schema().fields(),
+        "{hint}"
+    );
+    assert_eq!(batches[0].columns(), expected.columns(), "{hint}");
+}
