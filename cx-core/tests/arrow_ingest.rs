@@ -933,6 +933,39 @@ fn parquet_rows_are_numbered_from_the_file_start() {
         err.to_string().contains("the Parquet file does not have"),
         "{err}"
     );
+    // A page header of the fifth row group (rows 12,000–14,999) broken:
+    // the batches before it are filed (rows 0–8,191, as for a CSV read
+    // error), the error names the first row not filed.
+    let mut broken = std::fs::read(&path).unwrap();
+    let meta = parquet::file::reader::FileReader::metadata(
+        &parquet::file::serialized_reader::SerializedFileReader::new(
+            std::fs::File::open(&path).unwrap(),
+        )
+        .unwrap(),
+    )
+    .clone();
+    let page = meta.row_group(4).column(1).data_page_offset() as usize;
+    broken[page..page + 16].fill(0xFF);
+    let broken_path = dir.join("broken.parquet");
+    std::fs::write(&broken_path, broken).unwrap();
+    let mut e = engine();
+    let err = e
+        .ingest_parquet(std::fs::File::open(&broken_path).unwrap(), Some(&mapping))
+        .unwrap_err();
+    let ArrowIngestError::Read { row, report, .. } = &err else {
+        panic!("{err}");
+    };
+    assert_eq!(*row, 8_192, "{err}");
+    assert_eq!(
+        (report.total, report.accepted, report.rejected),
+        (8_192, 8_191, 1)
+    );
+    assert_eq!(e.stats().rows, 8_191);
+    assert!(
+        err.to_string()
+            .contains("the Parquet file cannot be read from row 8192 on"),
+        "{err}"
+    );
     // Not Parquet; cut short.
     let bytes = std::fs::read(&path).unwrap();
     for (name, content) in [

@@ -39,6 +39,32 @@ use crate::error::ErrorCode;
 use crate::number::{self, RatingError};
 use crate::record::Timestamp;
 
+/// Integer arrays of every width, as `i128` values.
+macro_rules! int_values {
+    ($array:expr, |$v:ident| $body:expr) => {{
+        let a: &dyn Array = $array;
+        match a.data_type() {
+            DataType::Int8 => int_values!(@ a, Int8Type, $v, $body),
+            DataType::Int16 => int_values!(@ a, Int16Type, $v, $body),
+            DataType::Int32 => int_values!(@ a, Int32Type, $v, $body),
+            DataType::Int64 => int_values!(@ a, Int64Type, $v, $body),
+            DataType::UInt8 => int_values!(@ a, UInt8Type, $v, $body),
+            DataType::UInt16 => int_values!(@ a, UInt16Type, $v, $body),
+            DataType::UInt32 => int_values!(@ a, UInt32Type, $v, $body),
+            DataType::UInt64 => int_values!(@ a, UInt64Type, $v, $body),
+            _ => false,
+        }
+    }};
+    (@ $a:ident, $t:ty, $v:ident, $body:expr) => {{
+        let p = $a.as_primitive::<$t>();
+        for (r, x) in p.iter().enumerate() {
+            let $v = (r, x.map(i128::from));
+            $body;
+        }
+        true
+    }};
+}
+
 /// Arrow or Parquet input that cannot be read as the mapping says: an
 /// invalid argument (nothing is filed), a limit (nothing of the call is
 /// kept), or a file that cannot be read to its end (the rows before are
@@ -118,6 +144,11 @@ pub enum ArrowIngestError {
     /// kept.
     #[error(transparent)]
     Overflow(#[from] super::Overflow),
+    /// Columns the columnar path refused: never for columns this module
+    /// builds (one length, checked ids, codes within their dictionary);
+    /// an internal error to report.
+    #[error("internal error, please report it: {0}")]
+    Columns(ColumnsError),
 }
 
 impl ArrowIngestError {
@@ -135,6 +166,7 @@ impl ArrowIngestError {
             ArrowIngestError::Read { .. } => ErrorCode::ReadError,
             ArrowIngestError::MemoryLimit(e) => e.code(),
             ArrowIngestError::Overflow(e) => e.code(),
+            ArrowIngestError::Columns(e) => e.code(),
         }
     }
 }
@@ -153,11 +185,7 @@ impl From<ColumnsError> for ArrowIngestError {
         match e {
             ColumnsError::MemoryLimit(e) => ArrowIngestError::MemoryLimit(e),
             ColumnsError::Overflow(e) => ArrowIngestError::Overflow(e),
-            // The batch's columns are built here, of one length and from
-            // the checked mapping: a shape error is this module's bug.
-            e => ArrowIngestError::Mapping(MappingError::Header(format!(
-                "internal error, please report it: {e}"
-            ))),
+            e => ArrowIngestError::Columns(e),
         }
     }
 }
@@ -490,10 +518,7 @@ impl Engine {
             .iter()
             .map(|(_, d)| d.dictionary.iter().map(|s| s.as_ref()).collect())
             .collect();
-        let ids: Option<Vec<Option<&str>>> = conv
-            .ids
-            .as_ref()
-            .map(|ids| ids.iter().map(|s| s.as_deref()).collect());
+        let ids: Option<Vec<Option<&str>>> = conv.ids.as_ref().map(IdColumn::refs);
         let limits = (
             self.config.limits.max_errors_listed,
             self.config.limits.max_alerts_listed,
@@ -600,6 +625,55 @@ impl Run<'_, '_> {
     }
 }
 
+/// The record ids of a batch: borrowed from a text column, or an integer
+/// column's decimal texts written once per batch into one buffer.
+enum IdColumn<'a> {
+    Text(Vec<Option<&'a str>>),
+    Integers {
+        text: String,
+        spans: Vec<Option<(usize, usize)>>,
+    },
+}
+
+impl<'a> IdColumn<'a> {
+    /// The ids of `col` (text or integers; an empty text is no id).
+    fn of(col: &'a dyn Array) -> IdColumn<'a> {
+        if is_text(col.data_type()) {
+            let t = TextCol::of(col);
+            return IdColumn::Text(
+                (0..col.len())
+                    .map(|r| match t.get(r) {
+                        Some(Cow::Borrowed(s)) => Some(s.trim()).filter(|s| !s.is_empty()),
+                        _ => None,
+                    })
+                    .collect(),
+            );
+        }
+        let mut text = String::new();
+        let mut spans = vec![None; col.len()];
+        int_values!(col, |v| {
+            let (r, x) = v;
+            if let Some(x) = x {
+                let start = text.len();
+                // Writing to a String cannot fail.
+                let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{x}"));
+                spans[r] = Some((start, text.len()));
+            }
+        });
+        IdColumn::Integers { text, spans }
+    }
+
+    /// Row by row, the id.
+    fn refs(&self) -> Vec<Option<&str>> {
+        match self {
+            IdColumn::Text(v) => v.clone(),
+            IdColumn::Integers { text, spans } => {
+                spans.iter().map(|s| s.map(|(a, b)| &text[a..b])).collect()
+            }
+        }
+    }
+}
+
 /// A dimension column of a batch, dictionary-encoded.
 struct DimBuild<'a> {
     dictionary: Vec<Cow<'a, str>>,
@@ -611,7 +685,7 @@ struct DimBuild<'a> {
 /// a row's fields: time, scores, attributes, expectations).
 struct Converted<'a> {
     at: Vec<i64>,
-    ids: Option<Vec<Option<Cow<'a, str>>>>,
+    ids: Option<IdColumn<'a>>,
     /// NPS, CSAT, CES, overall.
     scores: [Option<Vec<u8>>; 4],
     dims: Vec<(String, DimBuild<'a>)>,
@@ -627,12 +701,7 @@ impl<'a> Converted<'a> {
         let mut faults: Vec<Option<CellError>> = vec![None; rows];
         let reader = Reader { setup, batch };
         let at = reader.times(&mut faults);
-        let ids = cols.id.map(|i| {
-            let t = TextCol::of(batch.column(i).as_ref());
-            (0..rows)
-                .map(|r| t.get(r).map(trimmed).filter(|s| !s.is_empty()))
-                .collect()
-        });
+        let ids = cols.id.map(|i| IdColumn::of(batch.column(i).as_ref()));
         let scores = [&cols.nps, &cols.csat, &cols.ces, &cols.overall].map(|s| {
             s.as_ref()
                 .map(|(i, how)| reader.ratings(*i, Some(how), &mut faults))
@@ -688,32 +757,6 @@ fn trimmed(s: Cow<'_, str>) -> Cow<'_, str> {
 struct Reader<'s, 'a> {
     setup: &'s ArrowSetup,
     batch: &'a RecordBatch,
-}
-
-/// Integer arrays of every width, as `i128` values.
-macro_rules! int_values {
-    ($array:expr, |$v:ident| $body:expr) => {{
-        let a: &dyn Array = $array;
-        match a.data_type() {
-            DataType::Int8 => int_values!(@ a, Int8Type, $v, $body),
-            DataType::Int16 => int_values!(@ a, Int16Type, $v, $body),
-            DataType::Int32 => int_values!(@ a, Int32Type, $v, $body),
-            DataType::Int64 => int_values!(@ a, Int64Type, $v, $body),
-            DataType::UInt8 => int_values!(@ a, UInt8Type, $v, $body),
-            DataType::UInt16 => int_values!(@ a, UInt16Type, $v, $body),
-            DataType::UInt32 => int_values!(@ a, UInt32Type, $v, $body),
-            DataType::UInt64 => int_values!(@ a, UInt64Type, $v, $body),
-            _ => false,
-        }
-    }};
-    (@ $a:ident, $t:ty, $v:ident, $body:expr) => {{
-        let p = $a.as_primitive::<$t>();
-        for (r, x) in p.iter().enumerate() {
-            let $v = (r, x.map(i128::from));
-            $body;
-        }
-        true
-    }};
 }
 
 impl Reader<'_, '_> {
@@ -1031,6 +1074,22 @@ fn dimension(col: &dyn Array) -> DimBuild<'_> {
                 }
             })
             .collect();
+        return DimBuild { dictionary, codes };
+    }
+    if !is_text(col.data_type()) {
+        // Integers: each distinct value's text is written once.
+        let mut dictionary: Vec<Cow<'_, str>> = Vec::new();
+        let mut index: HashMap<i128, u32> = HashMap::new();
+        let mut codes = vec![ABSENT; rows];
+        int_values!(col, |v| {
+            let (r, x) = v;
+            if let Some(x) = x {
+                codes[r] = *index.entry(x).or_insert_with(|| {
+                    dictionary.push(Cow::Owned(x.to_string()));
+                    (dictionary.len() - 1) as u32
+                });
+            }
+        });
         return DimBuild { dictionary, codes };
     }
     let t = TextCol::of(col);
