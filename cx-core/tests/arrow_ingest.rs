@@ -365,11 +365,11 @@ fn each_type_path_equals_the_csv_path() {
 fn integer_unix_seconds_equal_csv_unix() {
     let cells: Vec<String> = COLUMNS[1].1.iter().map(|c| unix(c).to_string()).collect();
     let mut text = COLUMNS.map(|c| c.0).join(",") + "\n";
-    for r in 0..8 {
+    for (r, at) in cells.iter().enumerate() {
         let row: Vec<&str> = COLUMNS
             .iter()
             .enumerate()
-            .map(|(j, c)| if j == 1 { cells[r].as_str() } else { c.1[r] })
+            .map(|(j, c)| if j == 1 { at.as_str() } else { c.1[r] })
             .collect();
         text += &(row.join(",") + "\n");
     }
@@ -761,7 +761,7 @@ fn a_limit_error_keeps_nothing_of_the_call() {
         .ingest_arrow([&batch([Kind::Utf8; 9])], Some(&mapping))
         .unwrap();
     // A budget the first call fits and a second, with new cells, passes.
-    config.limits.max_cell_bytes = probe.stats().bytes as u64 + 1;
+    config.limits.max_cell_bytes = probe.stats().bytes + 1;
     let mut e = Engine::with_config(Plan::from_json(PLAN).unwrap(), config).unwrap();
     e.ingest_arrow([&batch([Kind::Utf8; 9])], Some(&mapping))
         .unwrap();

@@ -753,6 +753,9 @@ fn trimmed(s: Cow<'_, str>) -> Cow<'_, str> {
     }
 }
 
+/// A score column's `equals` and `map` (one of them set).
+type Conversion<'m> = (&'m Option<String>, &'m Option<BTreeMap<String, u8>>);
+
 /// Reads the columns of one batch.
 struct Reader<'s, 'a> {
     setup: &'s ArrowSetup,
@@ -886,7 +889,7 @@ impl Reader<'_, '_> {
     fn text_rating(
         &self,
         i: usize,
-        converted: Option<(&Option<String>, &Option<BTreeMap<String, u8>>)>,
+        converted: Option<Conversion<'_>>,
         s: &str,
     ) -> Result<u8, CellError> {
         match converted {
