@@ -6,7 +6,10 @@
 //! - Ingest: one record ([`Engine::ingest`]), typed batches
 //!   ([`Engine::ingest_batch`]), JSON ([`Engine::ingest_json`]), JSON Lines
 //!   ([`Engine::ingest_json_lines`]) and CSV with a column mapping
-//!   ([`Engine::ingest_csv`], or streamed from a reader by a [`CsvFeed`]).
+//!   ([`Engine::ingest_csv`], or streamed from a reader by a [`CsvFeed`]);
+//!   with the `arrow` feature, Arrow record batches and Parquet files
+//!   through the same mapping (`Engine::ingest_arrow`,
+//!   `Engine::ingest_parquet`, `docs/arrow.md`).
 //!   Every path converts customer responses to one
 //!   columnar batch and one kernel updates the cells (the cells and their
 //!   store are private: what they hold is read through queries,
