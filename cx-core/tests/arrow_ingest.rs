@@ -888,7 +888,9 @@ fn airline_parquet_equals_the_csv() {
 /// short keeps nothing either (its footer is gone).
 #[test]
 fn parquet_rows_are_numbered_from_the_file_start() {
-    let rows = 20_000;
+    // Two batches and a part of a third; row groups of 30,000 rows.
+    let batch_rows = cx_core::engine::PARQUET_BATCH_ROWS;
+    let rows = 2 * batch_rows + 5_000;
     let at: Vec<&str> = vec!["2026-01-05"; rows];
     let nps: Vec<i64> = (0..rows as i64)
         .map(|i| if i % 5_000 == 4_999 { 11 } else { i % 11 })
@@ -904,18 +906,21 @@ fn parquet_rows_are_numbered_from_the_file_start() {
     .unwrap();
     let dir = temp_dir("rows");
     let path = dir.join("rows.parquet");
-    write_parquet(&path, &b, 3_000);
+    write_parquet(&path, &b, 30_000);
     let mapping = CsvMapping::from_json(r#"{"at": {"column": "at"}, "nps": "nps"}"#).unwrap();
     let mut e = engine();
     let r = e
         .ingest_parquet(std::fs::File::open(&path).unwrap(), Some(&mapping))
         .unwrap();
+    // Every 5,000th row (4,999, 9,999, …) has an NPS of 11.
+    let bad: Vec<usize> = (4_999..rows).step_by(5_000).collect();
+    let n = bad.len() as u64;
     assert_eq!(
         (r.total, r.accepted, r.rejected),
-        (rows as u64, rows as u64 - 4, 4)
+        (rows as u64, rows as u64 - n, n)
     );
     let at: Vec<usize> = r.errors.iter().map(|x| x.index).collect();
-    assert_eq!(at, [4_999, 9_999, 14_999, 19_999]);
+    assert_eq!(at, bad);
     assert!(r
         .errors
         .iter()
@@ -933,8 +938,8 @@ fn parquet_rows_are_numbered_from_the_file_start() {
         err.to_string().contains("the Parquet file does not have"),
         "{err}"
     );
-    // A page header of the fifth row group (rows 12,000–14,999) broken:
-    // the batches before it are filed (rows 0–8,191, as for a CSV read
+    // A page header of the fourth row group (rows 90,000–119,999, in the
+    // second batch) broken: the first batch is filed (as for a CSV read
     // error), the error names the first row not filed.
     let mut broken = std::fs::read(&path).unwrap();
     let meta = parquet::file::reader::FileReader::metadata(
@@ -944,7 +949,7 @@ fn parquet_rows_are_numbered_from_the_file_start() {
         .unwrap(),
     )
     .clone();
-    let page = meta.row_group(4).column(1).data_page_offset() as usize;
+    let page = meta.row_group(3).column(1).data_page_offset() as usize;
     broken[page..page + 16].fill(0xFF);
     let broken_path = dir.join("broken.parquet");
     std::fs::write(&broken_path, broken).unwrap();
@@ -955,15 +960,18 @@ fn parquet_rows_are_numbered_from_the_file_start() {
     let ArrowIngestError::Read { row, report, .. } = &err else {
         panic!("{err}");
     };
-    assert_eq!(*row, 8_192, "{err}");
+    assert_eq!(*row, batch_rows, "{err}");
+    let n = bad.iter().filter(|&&r| r < batch_rows).count() as u64;
+    let first = batch_rows as u64;
     assert_eq!(
         (report.total, report.accepted, report.rejected),
-        (8_192, 8_191, 1)
+        (first, first - n, n)
     );
-    assert_eq!(e.stats().rows, 8_191);
+    assert_eq!(e.stats().rows, first - n);
     assert!(
-        err.to_string()
-            .contains("the Parquet file cannot be read from row 8192 on"),
+        err.to_string().contains(&format!(
+            "the Parquet file cannot be read from row {batch_rows} on"
+        )),
         "{err}"
     );
     // Not Parquet; cut short.

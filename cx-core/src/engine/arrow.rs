@@ -526,7 +526,7 @@ impl Engine {
         let rows = batch.num_rows();
         let mut start = 0;
         for r in 0..=rows {
-            let fault = conv.faults.get(r).and_then(Option::as_ref);
+            let fault = conv.faults.get(r).and_then(Option::as_deref);
             if r < rows && fault.is_none() {
                 continue;
             }
@@ -691,14 +691,14 @@ struct Converted<'a> {
     dims: Vec<(String, DimBuild<'a>)>,
     attributes: Vec<(String, Vec<u8>)>,
     expectations: Vec<(String, Vec<u8>)>,
-    faults: Vec<Option<CellError>>,
+    faults: Vec<Option<Box<CellError>>>,
 }
 
 impl<'a> Converted<'a> {
     fn of(setup: &ArrowSetup, batch: &'a RecordBatch) -> Converted<'a> {
         let rows = batch.num_rows();
         let cols = &setup.cols;
-        let mut faults: Vec<Option<CellError>> = vec![None; rows];
+        let mut faults: Vec<Option<Box<CellError>>> = vec![None; rows];
         let reader = Reader { setup, batch };
         let at = reader.times(&mut faults);
         let ids = cols.id.map(|i| IdColumn::of(batch.column(i).as_ref()));
@@ -737,10 +737,11 @@ fn null_time(i: usize, name: &str) -> CellError {
     (i, ErrorCode::InvalidValue, message)
 }
 
-/// Records fault `e` for row `r` unless the row has one already.
-fn fault(faults: &mut [Option<CellError>], r: usize, e: impl FnOnce() -> CellError) {
+/// Records fault `e` for row `r` unless the row has one already (boxed:
+/// a row without a fault costs a pointer).
+fn fault(faults: &mut [Option<Box<CellError>>], r: usize, e: impl FnOnce() -> CellError) {
     if faults[r].is_none() {
-        faults[r] = Some(e());
+        faults[r] = Some(Box::new(e()));
     }
 }
 
@@ -766,7 +767,7 @@ impl Reader<'_, '_> {
     /// The time of every row as unix seconds (the mapping's `fixedAt`, or
     /// its time column read by type); a null or unreadable time, or one
     /// outside the years 1–9999, is a fault of its row.
-    fn times(&self, faults: &mut [Option<CellError>]) -> Vec<i64> {
+    fn times(&self, faults: &mut [Option<Box<CellError>>]) -> Vec<i64> {
         let rows = self.batch.num_rows();
         let Some((i, fmt)) = self.setup.cols.at else {
             let day = self
@@ -814,7 +815,7 @@ impl Reader<'_, '_> {
         &self,
         i: usize,
         how: Option<&ScoreColumn>,
-        faults: &mut [Option<CellError>],
+        faults: &mut [Option<Box<CellError>>],
     ) -> Vec<u8> {
         let col = self.batch.column(i).as_ref();
         let rows = col.len();
@@ -913,7 +914,7 @@ impl Reader<'_, '_> {
         v: f64,
         text: &str,
         out: &mut [u8],
-        faults: &mut [Option<CellError>],
+        faults: &mut [Option<Box<CellError>>],
     ) {
         match number::rating_of_f64(v) {
             Ok(x) => out[r] = x,

@@ -14,8 +14,10 @@ use super::arrow::{schema_words, ArrowIngestError};
 use super::ingest::IngestReport;
 use super::{CsvMapping, Engine};
 
-/// Rows per batch read from a Parquet file.
-pub const PARQUET_BATCH_ROWS: usize = 8192;
+/// Rows per batch read from a Parquet file: large enough that the
+/// columnar path's per-call set-up is spread over many rows, small enough
+/// that a batch's converted columns stay a few megabytes.
+pub const PARQUET_BATCH_ROWS: usize = 65_536;
 
 /// The file in words, for messages.
 const SOURCE: &str = "the Parquet file";
