@@ -1,5 +1,6 @@
 //! `cx ingest` and `cx score`: load a plan, ingest data files (JSON Lines,
-//! JSON, or CSV with a column mapping) or a snapshot, report what was
+//! JSON, CSV with a column mapping, or Parquet with or without one in a
+//! build with the `datafusion` feature) or a snapshot, report what was
 //! accepted and rejected, and print scorecards.
 
 use std::io::IsTerminal;
@@ -96,9 +97,9 @@ pub fn load(
     if files.is_empty() {
         return Err(io("no data file given (or use --from-snapshot)".into()));
     }
-    if args.value("mapping").is_some() && !files.iter().any(|f| is_csv(f)) {
+    if args.value("mapping").is_some() && !files.iter().any(|f| is_csv(f) || is_parquet(f)) {
         return Err(io(format!(
-            "--mapping applies to CSV files (.csv, .tsv) only, and none of {} is one; drop --mapping",
+            "--mapping applies to CSV (.csv, .tsv) and Parquet (.parquet) files only, and none of {} is one; drop --mapping",
             files.join(", ")
         )));
     }
@@ -195,12 +196,50 @@ fn is_csv(file: &str) -> bool {
     lower.ends_with(".csv") || lower.ends_with(".tsv")
 }
 
+/// Whether a data file is read as Parquet (by its extension, `.parquet`).
+fn is_parquet(file: &str) -> bool {
+    file.to_ascii_lowercase().ends_with(".parquet")
+}
+
+/// A Parquet file, streamed by row group through the mapping, or the
+/// columns' own names without one (`Engine::ingest_parquet`).
+#[cfg(feature = "datafusion")]
+fn ingest_parquet(
+    engine: &mut Engine,
+    file: &str,
+    mapping: Option<&CsvMapping>,
+) -> Result<IngestReport, Failure> {
+    use cx_core::engine::ArrowIngestError;
+    let f = std::fs::File::open(file).map_err(|e| io(format!("cannot read {file}: {e}")))?;
+    engine.ingest_parquet(f, mapping).map_err(|e| match e {
+        // The input's own fault, as for CSV: records past 2^53 of a kind.
+        ArrowIngestError::Overflow(_) => Failure(1, format!("{file}: {e}")),
+        e => io(format!("{file}: {e}")),
+    })
+}
+
+/// Without the `datafusion` feature there is no Parquet reader: say how
+/// to build one.
+#[cfg(not(feature = "datafusion"))]
+fn ingest_parquet(
+    _: &mut Engine,
+    file: &str,
+    _: Option<&CsvMapping>,
+) -> Result<IngestReport, Failure> {
+    Err(io(format!(
+        "{file}: this cx was built without Parquet input; build it with `cargo build --release --features datafusion --example cx`"
+    )))
+}
+
 fn ingest_file(
     engine: &mut Engine,
     file: &str,
     mapping: Option<&CsvMapping>,
 ) -> Result<IngestReport, Failure> {
     let lower = file.to_ascii_lowercase();
+    if is_parquet(file) {
+        return ingest_parquet(engine, file, mapping);
+    }
     let csv = is_csv(file);
     if lower.ends_with(".json") {
         let bytes = read(file)?;
@@ -314,7 +353,8 @@ pub const INGEST_USAGE: &str = "usage: cx ingest PLAN FILE…|- [--mapping M] [-
 
 /// `cx score --help`.
 pub const SCORE_USAGE: &str = "usage: cx score PLAN FILE…|- [--mapping M] [--cube DIMS] [--granularity G] [--max-cell-bytes B] [--query Q] [--json] [--snapshot-out S]
-       cx score PLAN --from-snapshot S [--query Q] [--json] [--snapshot-out S2]";
+       cx score PLAN --from-snapshot S [--query Q] [--json] [--snapshot-out S2]
+FILE: JSON Lines, JSON, CSV (.csv, .tsv: needs --mapping) or Parquet (.parquet: --mapping, or columns named after the record fields; in a build with `--features datafusion`)";
 
 fn parse(argv: &[String], usage: &str) -> Result<(Args, String, Vec<String>), Failure> {
     let args =

@@ -122,18 +122,63 @@ impl Engine {
         &mut self,
         cols: &ResponseColumns<'_>,
     ) -> Result<IngestReport, ColumnsError> {
-        self.transaction(|e| e.columns(cols))?
+        self.transaction(|e| e.columns(cols, &ColumnExtras::default()))?
     }
 
-    fn columns(&mut self, cols: &ResponseColumns<'_>) -> Result<IngestReport, ColumnsError> {
+    /// [`Engine::ingest_columns`] with the call's `extras`, outside a
+    /// transaction of its own (the caller's holds it).
+    pub(crate) fn columns(
+        &mut self,
+        cols: &ResponseColumns<'_>,
+        extras: &ColumnExtras<'_>,
+    ) -> Result<IngestReport, ColumnsError> {
         let (attr_cols, dim_cols) = self.column_shapes(cols)?;
+        let exp_cols = self.expectation_shapes(cols.at.len(), extras)?;
         // The fast path checks the codes as it goes; it declines a call with
         // a code outside its dictionary, which is an error found here.
-        if let Some(report) = self.ingest_columns_dense(cols, &dim_cols) {
-            return Ok(report);
+        if exp_cols.is_empty() {
+            if let Some(report) = self.ingest_columns_dense(cols, &dim_cols, extras) {
+                return Ok(report);
+            }
         }
         check_codes(&dim_cols)?;
-        Ok(self.ingest_column_rows(cols, &attr_cols, &dim_cols))
+        let shapes = Shapes {
+            attr_cols: &attr_cols,
+            exp_cols: &exp_cols,
+            dim_cols: &dim_cols,
+        };
+        Ok(self.ingest_column_rows(cols, &shapes, extras))
+    }
+
+    /// The expected-level columns of `extras` with their plan index, each
+    /// known to the plan and `rows` long; and the ids `rows` long.
+    fn expectation_shapes<'c>(
+        &self,
+        rows: usize,
+        extras: &ColumnExtras<'c>,
+    ) -> Result<Vec<AttributeCol<'c>>, ColumnsError> {
+        let length = |column: &str, len: usize| ColumnsError::Length {
+            column: column.to_string(),
+            len,
+            rows,
+        };
+        if let Some(ids) = extras.ids.filter(|ids| ids.len() != rows) {
+            return Err(length("id", ids.len()));
+        }
+        let mut out = Vec::with_capacity(extras.expectations.len());
+        for &(id, c) in extras.expectations {
+            let i = self
+                .plan
+                .attributes
+                .iter()
+                .position(|a| a.id == id)
+                .ok_or_else(|| ColumnsError::Unknown(id.to_string()))?;
+            if c.len() != rows {
+                return Err(length(id, c.len()));
+            }
+            out.push((i, id, c));
+        }
+        Ok(out)
     }
 
     /// The call's shape, checked before anything changes: every column as
@@ -196,9 +241,14 @@ impl Engine {
     fn ingest_column_rows(
         &mut self,
         cols: &ResponseColumns<'_>,
-        attr_cols: &[AttributeCol<'_>],
-        dim_cols: &[DimCol<'_>],
+        shapes: &Shapes<'_, '_>,
+        extras: &ColumnExtras<'_>,
     ) -> IngestReport {
+        let Shapes {
+            attr_cols,
+            exp_cols,
+            dim_cols,
+        } = *shapes;
         let plan = std::sync::Arc::clone(&self.plan);
         let max_errors = self.config.limits.max_errors_listed;
         let mut report = IngestReport::default();
@@ -210,7 +260,7 @@ impl Engine {
             .collect();
         let mut key = vec![0u32; self.dims.len()];
         let mut attrs = vec![MISSING; plan.attributes.len()];
-        let no_expectations = vec![MISSING; plan.attributes.len()];
+        let mut expect = vec![MISSING; plan.attributes.len()];
         for r in 0..cols.at.len() {
             if self.over_budget() {
                 break;
@@ -219,27 +269,30 @@ impl Engine {
                 .ok_or_else(|| RowFault::bad_time(cols.at[r]))
                 .and_then(|at| Ok((at, column_ratings(cols, r, &plan)?)))
                 .and_then(|found| {
-                    column_attributes(&plan, attr_cols, r, &mut attrs)?;
+                    column_attributes(&plan, attr_cols, r, &mut attrs, "attributes")?;
+                    if !exp_cols.is_empty() {
+                        column_attributes(&plan, exp_cols, r, &mut expect, "expectations")?;
+                    }
                     self.column_key(dim_cols, &mut id_of, r, &mut key)?;
                     Ok(found)
                 });
             let (at, ratings) = match checked {
                 Ok(found) => found,
                 Err(fault) => {
-                    report.reject(fault.error(r), max_errors);
+                    report.reject(fault.error(extras, r), max_errors);
                     continue;
                 }
             };
-            batch.push_row(self.bucket_of(at), &key, ratings, &attrs, &no_expectations);
+            batch.push_row(self.bucket_of(at), &key, ratings, &attrs, &expect);
             self.note_response_time(at.unix());
             report.total += 1;
             report.accepted += 1;
             let [nps, csat, ces, _] = ratings;
             if self.would_alert(nps, csat, ces) {
                 let raised = Raised {
-                    id: None,
+                    id: extras.id(r),
                     pos: Position {
-                        index: r,
+                        index: extras.first_row + r,
                         line: None,
                     },
                     at,
@@ -302,6 +355,41 @@ impl Engine {
 /// An attribute column of a call: its plan index, id and ratings.
 type AttributeCol<'c> = (usize, &'c str, &'c [u8]);
 
+/// What a columnar call carries besides its [`ResponseColumns`] (the
+/// Arrow adapter's calls, `engine::arrow`): record ids, expected levels
+/// and the input position of its first row.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ColumnExtras<'a> {
+    /// Record id per row (`None`: no id): named by alerts and errors.
+    pub(crate) ids: Option<&'a [Option<&'a str>]>,
+    /// Attribute id → expected levels ([`MISSING`] = none).
+    pub(crate) expectations: &'a [(&'a str, &'a [u8])],
+    /// Position of row 0 in the call's input.
+    pub(crate) first_row: usize,
+}
+
+impl ColumnExtras<'_> {
+    /// Row `r`'s record id.
+    fn id(&self, r: usize) -> Option<&[u8]> {
+        self.ids.and_then(|ids| ids[r]).map(str::as_bytes)
+    }
+}
+
+/// A fast-path call: its columns, dimension columns and extras.
+type DenseCall<'a, 'c> = (
+    &'a ResponseColumns<'c>,
+    &'a [(Option<usize>, &'a str, &'a DimensionColumn<'c>)],
+    &'a ColumnExtras<'c>,
+);
+
+/// The checked columns of a row-path call.
+#[derive(Clone, Copy)]
+struct Shapes<'s, 'c> {
+    attr_cols: &'s [AttributeCol<'c>],
+    exp_cols: &'s [AttributeCol<'c>],
+    dim_cols: &'s [DimCol<'c>],
+}
+
 /// A dimension column of a call: its key position (`None`: known but not
 /// kept by the cube), name and codes.
 type DimCol<'c> = (Option<usize>, &'c str, &'c DimensionColumn<'c>);
@@ -334,15 +422,17 @@ impl RowFault {
         }
     }
 
-    /// The error of row `index`.
-    fn error(self, index: usize) -> RecordError {
+    /// The error of row `r` of a call with `extras`.
+    fn error(self, extras: &ColumnExtras<'_>, r: usize) -> RecordError {
         RecordError {
-            index,
+            index: extras.first_row + r,
             line: None,
             column: None,
             pointer: format!("/{}", self.field),
             field: Some(self.field),
-            id: None,
+            id: extras
+                .id(r)
+                .map(|b| String::from_utf8_lossy(b).into_owned()),
             code: self.code,
             message: self.message,
         }
@@ -404,6 +494,7 @@ fn column_attributes(
     attr_cols: &[AttributeCol<'_>],
     r: usize,
     attrs: &mut [u8],
+    key: &str,
 ) -> Result<(), RowFault> {
     attrs.fill(MISSING);
     for (i, id, c) in attr_cols {
@@ -417,13 +508,7 @@ fn column_attributes(
             v
         } else {
             let (lo, hi) = (a.scale.min, a.scale.max);
-            return Err(RowFault::out_of_range(
-                format!("attributes/{id}"),
-                id,
-                v,
-                lo,
-                hi,
-            ));
+            return Err(RowFault::out_of_range(format!("{key}/{id}"), id, v, lo, hi));
         };
     }
     Ok(())
@@ -761,6 +846,7 @@ impl Engine {
         &mut self,
         cols: &ResponseColumns<'_>,
         dim_cols: &[(Option<usize>, &str, &DimensionColumn<'_>)],
+        extras: &ColumnExtras<'_>,
     ) -> Option<IngestReport> {
         let rows = cols.at.len();
         if rows == 0 || !cols.attributes.is_empty() || u32::try_from(rows).is_err() {
@@ -791,7 +877,7 @@ impl Engine {
             lanes: if space <= LANED_CELLS { 4 } else { 1 },
             span: time.span,
         };
-        self.count_dense_scores(cols, dim_cols, &layout)
+        self.count_dense_scores(cols, dim_cols, &layout, extras)
     }
 
     /// The kept dimensions of a fast-path call (at most one column each,
@@ -838,6 +924,7 @@ impl Engine {
         cols: &ResponseColumns<'_>,
         dim_cols: &[(Option<usize>, &str, &DimensionColumn<'_>)],
         layout: &DenseLayout<'_>,
+        extras: &ColumnExtras<'_>,
     ) -> Option<IngestReport> {
         let rows = cols.at.len();
         let scales = self.plan.scales;
@@ -857,23 +944,23 @@ impl Engine {
                 // No score column: count the rows in NPS's "missing" slot.
                 let none = vec![MISSING; rows];
                 let c = count_dense(layout, cols.at, [(&none[..], 0, 10)]);
-                self.finish_dense(cols, dim_cols, layout, c, &[0])
+                self.finish_dense((cols, dim_cols, extras), layout, c, &[0])
             }
             1 => {
                 let c = count_dense(layout, cols.at, [p(0)]);
-                self.finish_dense(cols, dim_cols, layout, c, &kinds)
+                self.finish_dense((cols, dim_cols, extras), layout, c, &kinds)
             }
             2 => {
                 let c = count_dense(layout, cols.at, [p(0), p(1)]);
-                self.finish_dense(cols, dim_cols, layout, c, &kinds)
+                self.finish_dense((cols, dim_cols, extras), layout, c, &kinds)
             }
             3 => {
                 let c = count_dense(layout, cols.at, [p(0), p(1), p(2)]);
-                self.finish_dense(cols, dim_cols, layout, c, &kinds)
+                self.finish_dense((cols, dim_cols, extras), layout, c, &kinds)
             }
             _ => {
                 let c = count_dense(layout, cols.at, [p(0), p(1), p(2), p(3)]);
-                self.finish_dense(cols, dim_cols, layout, c, &kinds)
+                self.finish_dense((cols, dim_cols, extras), layout, c, &kinds)
             }
         }
     }
@@ -884,8 +971,7 @@ impl Engine {
     /// counter block `j`.
     fn finish_dense<const N: usize>(
         &mut self,
-        cols: &ResponseColumns<'_>,
-        dim_cols: &[(Option<usize>, &str, &DimensionColumn<'_>)],
+        (cols, dim_cols, extras): DenseCall<'_, '_>,
         layout: &DenseLayout<'_>,
         c: DenseCounts<N>,
         kinds: &[usize],
@@ -913,7 +999,7 @@ impl Engine {
             ..IngestReport::default()
         };
         let raised = self.dense_alert_count(&totals);
-        self.list_column_alerts(cols, dim_cols, &mut report, raised);
+        self.list_column_alerts((cols, dim_cols, extras), &mut report, raised);
         Some(report)
     }
 
@@ -1025,8 +1111,7 @@ impl Engine {
     /// and one older than every kept alert costs a comparison per alert.
     fn list_column_alerts(
         &mut self,
-        cols: &ResponseColumns<'_>,
-        dim_cols: &[(Option<usize>, &str, &DimensionColumn<'_>)],
+        (cols, dim_cols, extras): DenseCall<'_, '_>,
         report: &mut IngestReport,
         raised: u64,
     ) {
@@ -1051,9 +1136,9 @@ impl Engine {
                 report.alerts_not_listed += count;
             } else if count > 0 {
                 let raised = Raised {
-                    id: None,
+                    id: extras.id(r),
                     pos: Position {
-                        index: r,
+                        index: extras.first_row + r,
                         line: None,
                     },
                     at: Timestamp::from_unix(cols.at[r]).unwrap_or_default(),
@@ -1070,7 +1155,7 @@ impl Engine {
 
     /// The time of the call's `maxAlertsKept`-th newest alert (`None` when
     /// it raises fewer): an alert raised before it cannot be kept (the
-    /// call's newest are all newer; fast-path rows have no id). Found from
+    /// call's newest are all strictly newer, whatever the ids). Found from
     /// the times and ratings alone, with a buffer of at most twice
     /// `maxAlertsKept` times cut to the newest whenever it fills: a sorted
     /// bulk load builds about `maxAlertsKept` alerts, not one per row.

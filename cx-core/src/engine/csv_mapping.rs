@@ -226,20 +226,25 @@ impl Columns {
     /// The rating of column `i`'s cell `s` under the numeric standard
     /// ([`crate::number`]), or why not in the field's terms.
     fn rating(&self, i: usize, s: &str) -> Result<u8, CellError> {
-        number::rating_of_text(s).map_err(|e| {
-            let (field, expected) = self.ranges.get(&i).map_or(
-                ("a rating", "a whole number on the plan's scale".to_string()),
-                |(f, r)| (f.as_str(), r.expected()),
-            );
-            let code = if e == RatingError::OutOfRange {
-                ErrorCode::OutOfRange
-            } else {
-                ErrorCode::InvalidValue
-            };
-            let why = number::rating_message(s, e, &expected);
-            // The column's name is reported beside the message.
-            (i, code, format!("{field}: {why}"))
-        })
+        number::rating_of_text(s).map_err(|e| self.rating_fault(i, s, e))
+    }
+
+    /// Why value `found` (its text) of column `i` is no rating (`e`), in
+    /// the field's terms (shared by the CSV and Arrow readers).
+    #[cold]
+    pub(super) fn rating_fault(&self, i: usize, found: &str, e: RatingError) -> CellError {
+        let (field, expected) = self.ranges.get(&i).map_or(
+            ("a rating", "a whole number on the plan's scale".to_string()),
+            |(f, r)| (f.as_str(), r.expected()),
+        );
+        let code = if e == RatingError::OutOfRange {
+            ErrorCode::OutOfRange
+        } else {
+            ErrorCode::InvalidValue
+        };
+        let why = number::rating_message(found, e, &expected);
+        // The column's name is reported beside the message.
+        (i, code, format!("{field}: {why}"))
     }
 }
 
@@ -445,7 +450,13 @@ impl Engine {
         true
     }
 
-    fn resolve(&self, m: &CsvMapping, names: &[String]) -> Result<Columns, MappingError> {
+    /// Checks the mapping against the input's column `names` and the plan;
+    /// gives the mapped columns' indexes.
+    pub(super) fn resolve(
+        &self,
+        m: &CsvMapping,
+        names: &[String],
+    ) -> Result<Columns, MappingError> {
         let find = |column: &str, pointer: String| -> Result<usize, MappingError> {
             names
                 .iter()
@@ -533,7 +544,7 @@ impl Engine {
     }
 }
 
-fn parse_time(s: &str, fmt: TimeFormat) -> Option<Timestamp> {
+pub(super) fn parse_time(s: &str, fmt: TimeFormat) -> Option<Timestamp> {
     match fmt {
         TimeFormat::Auto => s.parse().ok(),
         TimeFormat::Rfc3339 => (s.len() > 10).then(|| s.parse().ok()).flatten(),
@@ -543,7 +554,11 @@ fn parse_time(s: &str, fmt: TimeFormat) -> Option<Timestamp> {
 }
 
 /// The CSV column behind a record pointer such as `/attributes/wifi`.
-fn column_of_pointer(pointer: &str, cols: &Columns, names: &[String]) -> Option<(usize, String)> {
+pub(super) fn column_of_pointer(
+    pointer: &str,
+    cols: &Columns,
+    names: &[String],
+) -> Option<(usize, String)> {
     let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
     let idx = match parts.as_slice() {
         ["nps"] => cols.nps.as_ref().map(|c| c.0),
@@ -561,7 +576,7 @@ fn column_of_pointer(pointer: &str, cols: &Columns, names: &[String]) -> Option<
 /// A cell conversion failure: (column index, code, message). The code is
 /// `invalid-utf8` for a cell that is not UTF-8 (as for a JSON line),
 /// otherwise `invalid-value`.
-type CellError = (usize, ErrorCode, String);
+pub(super) type CellError = (usize, ErrorCode, String);
 
 /// Where a mapped dimension goes in a [`ResponseRef`].
 #[derive(Debug, Clone, Copy)]
@@ -737,17 +752,11 @@ impl<'m> RowReader<'m> {
                 }
                 if let Some(map) = map {
                     let s = checked(s);
-                    return map.get(s).copied().map(Some).ok_or_else(|| {
-                        let keys: Vec<&str> = map.keys().map(String::as_str).collect();
-                        (
-                            *i,
-                            ErrorCode::InvalidValue,
-                            format!(
-                                "column `{}` holds `{s}`, expected one of {keys:?}",
-                                self.names[*i]
-                            ),
-                        )
-                    });
+                    return map
+                        .get(s)
+                        .copied()
+                        .map(Some)
+                        .ok_or_else(|| not_in_map(*i, &self.names[*i], s, map));
                 }
                 self.int(rec, *i)
             }
@@ -778,7 +787,7 @@ impl<'m> RowReader<'m> {
             }
         }
         let text = checked(s);
-        let t = parse_time(text, fmt).ok_or_else(|| (i, ErrorCode::InvalidValue, format!("column `{}` holds `{text}`, which is not a time in the {fmt:?} format (RFC 3339 with offset, YYYY-MM-DD, or unix seconds)", self.names[i])))?;
+        let t = parse_time(text, fmt).ok_or_else(|| not_a_time(i, &self.names[i], text, fmt))?;
         if fmt != TimeFormat::Unix {
             let (last, at) = self.last_time.get_or_insert_with(|| (Vec::new(), t));
             last.clear();
@@ -792,6 +801,28 @@ impl<'m> RowReader<'m> {
     pub(super) fn is_missing(&self, s: &[u8]) -> bool {
         s.is_empty() || self.mapping.missing.iter().any(|x| x.as_bytes() == s)
     }
+}
+
+/// Text `s` of column `i` (`name`) that is no key of a score column's
+/// `map`.
+#[cold]
+pub(super) fn not_in_map(i: usize, name: &str, s: &str, map: &BTreeMap<String, u8>) -> CellError {
+    let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+    (
+        i,
+        ErrorCode::InvalidValue,
+        format!("column `{name}` holds `{s}`, expected one of {keys:?}"),
+    )
+}
+
+/// Text `text` of the time column `i` (`name`) that is no time in `fmt`.
+#[cold]
+pub(super) fn not_a_time(i: usize, name: &str, text: &str, fmt: TimeFormat) -> CellError {
+    (
+        i,
+        ErrorCode::InvalidValue,
+        format!("column `{name}` holds `{text}`, which is not a time in the {fmt:?} format (RFC 3339 with offset, YYYY-MM-DD, or unix seconds)"),
+    )
 }
 
 /// Bytes [`RowReader::cell`] has checked are UTF-8, as text.

@@ -6,7 +6,10 @@
 //! - Ingest: one record ([`Engine::ingest`]), typed batches
 //!   ([`Engine::ingest_batch`]), JSON ([`Engine::ingest_json`]), JSON Lines
 //!   ([`Engine::ingest_json_lines`]) and CSV with a column mapping
-//!   ([`Engine::ingest_csv`], or streamed from a reader by a [`CsvFeed`]).
+//!   ([`Engine::ingest_csv`], or streamed from a reader by a [`CsvFeed`]);
+//!   with the `arrow` feature, Arrow record batches and Parquet files
+//!   through the same mapping (`Engine::ingest_arrow`,
+//!   `Engine::ingest_parquet`, `docs/arrow.md`).
 //!   Every path converts customer responses to one
 //!   columnar batch and one kernel updates the cells (the cells and their
 //!   store are private: what they hold is read through queries,
@@ -24,6 +27,8 @@
 //! elsewhere.
 
 mod alerts;
+#[cfg(feature = "arrow")]
+mod arrow;
 mod budget;
 mod cells;
 mod columns;
@@ -34,6 +39,8 @@ mod csv_feed;
 mod csv_mapping;
 mod ingest;
 mod integrity;
+#[cfg(feature = "arrow")]
+mod parquet;
 mod query;
 mod rows;
 mod snapshot;
@@ -56,6 +63,8 @@ use alerts::AlertLog;
 use cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell};
 use store::ResponseStore;
 
+#[cfg(feature = "arrow")]
+pub use arrow::ArrowIngestError;
 pub use budget::{LimitError, MemoryLimit, Overflow};
 pub use cells::MISSING;
 pub use columns::{ColumnsError, DimensionColumn, ResponseColumns, ABSENT};
@@ -64,6 +73,8 @@ pub use compare_request::CompareRequest;
 pub use csv_feed::{CsvFeed, UnterminatedQuote};
 pub use csv_mapping::{CsvMapping, MappingError, ScoreColumn, TimeColumn, TimeFormat};
 pub use ingest::{Alert, AlertReason, IngestReport, RecordError};
+#[cfg(feature = "arrow")]
+pub use parquet::PARQUET_BATCH_ROWS;
 pub(crate) use query::document_struct;
 pub use query::{GroupBy, PeriodUnit, Query, QueryError, ScoreRow, Scorecard, Selection, Totals};
 pub use rows::{ResponseIngest, ResponseRef, RowScratch};
