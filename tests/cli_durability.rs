@@ -564,15 +564,15 @@ fn ignored_options_are_usage_errors() {
         ),
         (
             vec!["ingest", &plan, &data, "--mapping", mapping],
-            "--mapping applies to CSV files",
+            "--mapping applies to CSV (.csv, .tsv) and Parquet (.parquet) files only",
         ),
         (
             vec!["score", &plan, "-", "--mapping", mapping],
-            "--mapping applies to CSV files",
+            "--mapping applies to CSV (.csv, .tsv) and Parquet (.parquet) files only",
         ),
         (
             vec!["report", &plan, &data, "--mapping", mapping],
-            "--mapping applies to CSV files",
+            "--mapping applies to CSV (.csv, .tsv) and Parquet (.parquet) files only",
         ),
         (
             vec!["score", &plan, &data, "--cube", "nope"],

@@ -17,7 +17,7 @@ section "datafusion: cargo clippy (-D warnings)"
 cargo clippy "${PKGS[@]}" "${FEATURES[@]}" --all-targets --locked -- -D warnings
 
 section "datafusion: cargo doc (-D warnings)"
-RUSTDOCFLAGS="-D warnings" cargo doc -p cx-datafusion "${FEATURES[@]}" --no-deps --locked
+RUSTDOCFLAGS="-D warnings" cargo doc "${PKGS[@]}" "${FEATURES[@]}" --no-deps --locked
 
 section "datafusion: the cx CLI with the datafusion feature (the CLI tests run it)"
 cargo build "${PKGS[@]}" "${FEATURES[@]}" --example cx --locked
