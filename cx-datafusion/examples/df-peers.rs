@@ -1,10 +1,12 @@
 //! The DataFusion side of the Parquet peer harness (`benches/peers/parquet.py`,
 //! issue #18 item 5): query (b), NPS + CSAT + CES by segment, over one
 //! Parquet file, with DataFusion's own hand-written SQL (`sum(case …)`) or
-//! with cx's aggregate functions, in this process or on a Ballista cluster.
+//! with cx's aggregate functions, in this process or on a Ballista cluster;
+//! `floor` counts the answers per segment only (the scan and grouping that
+//! any (b) pays), and prints no rows.
 //!
 //! ```text
-//! peers --file F --mode hand|cx [--threads T] [--repeat R] [--scheduler df://HOST:PORT]
+//! df-peers --file F --mode hand|cx|floor [--threads T] [--repeat R] [--scheduler df://HOST:PORT]
 //! ```
 //!
 //! Prints one JSON object: the best of R timed runs (seconds, from the SQL
@@ -31,6 +33,10 @@ const HAND: &str = "SELECT segment, \
     count(ces) AS ces_n, \
     avg(ces) AS ces_value \
     FROM t GROUP BY segment";
+
+/// The floor of any (b): the same scan and grouping, counting only.
+const FLOOR: &str = "SELECT segment, count(nps) AS nps_n, count(csat) AS csat_n, \
+    count(ces) AS ces_n FROM t GROUP BY segment";
 
 /// The same with cx's functions (intervals and flags computed too).
 const CX: &str = "SELECT segment, \
@@ -138,7 +144,11 @@ fn main() {
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    let sql = if a.mode == "hand" { HAND } else { CX };
+    let sql = match a.mode.as_str() {
+        "hand" => HAND,
+        "floor" => FLOOR,
+        _ => CX,
+    };
     let out = rt.block_on(async {
         let ctx = context(&a).await?;
         let mut best = f64::INFINITY;
@@ -153,9 +163,14 @@ fn main() {
     match out {
         Ok((seconds, batches)) => {
             let engine = format!("datafusion-{}", a.mode);
+            let results = if a.mode == "floor" {
+                Vec::new()
+            } else {
+                shape(&batches)
+            };
             println!(
                 "{}",
-                json!({"engine": engine, "seconds": seconds, "results": shape(&batches)})
+                json!({"engine": engine, "seconds": seconds, "results": results})
             );
         }
         Err(e) => {

@@ -56,10 +56,22 @@ macro_rules! int_values {
         }
     }};
     (@ $a:ident, $t:ty, $v:ident, $body:expr) => {{
+        // The values with the validity bitmap looked at only when some
+        // value is null: a column with no null is one tight loop.
         let p = $a.as_primitive::<$t>();
-        for (r, x) in p.iter().enumerate() {
-            let $v = (r, x.map(i128::from));
-            $body;
+        match p.nulls().filter(|n| n.null_count() > 0) {
+            None => {
+                for (r, &x) in p.values().iter().enumerate() {
+                    let $v = (r, Some(i128::from(x)));
+                    $body;
+                }
+            }
+            Some(nulls) => {
+                for (r, &x) in p.values().iter().enumerate() {
+                    let $v = (r, nulls.is_valid(r).then(|| i128::from(x)));
+                    $body;
+                }
+            }
         }
         true
     }};
@@ -270,6 +282,11 @@ pub(super) struct ArrowSetup {
 }
 
 impl ArrowSetup {
+    /// The schema's dimension columns.
+    pub(super) fn dimension_columns(&self) -> impl Iterator<Item = usize> + '_ {
+        self.cols.dims.iter().map(|d| d.1)
+    }
+
     /// The schema's columns the mapping reads, in schema order.
     pub(super) fn used_columns(&self) -> Vec<usize> {
         let c = &self.cols;

@@ -6,9 +6,14 @@
 //!
 //! What does not live here: the type rules and conversions (`arrow`).
 
-use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use std::sync::Arc;
+
+use ::parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 use ::parquet::arrow::ProjectionMask;
 use ::parquet::file::reader::ChunkReader;
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 use super::arrow::{schema_words, ArrowIngestError};
 use super::ingest::IngestReport;
@@ -47,11 +52,17 @@ impl Engine {
             message: e.to_string(),
             report: Box::default(),
         };
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(unreadable)?;
+        let options = ArrowReaderOptions::new();
+        let meta = ArrowReaderMetadata::load(&file, options.clone()).map_err(unreadable)?;
         // The mapping is checked against the whole schema (its messages
         // list every column), then the file is read with the mapped
-        // columns only.
-        let whole = self.arrow_setup(builder.schema(), mapping, SOURCE)?;
+        // columns only, text dimensions as dictionaries.
+        let whole = self.arrow_setup(meta.schema(), mapping, SOURCE)?;
+        let hinted = dictionary_dimensions(meta.schema(), whole.dimension_columns());
+        let meta =
+            ArrowReaderMetadata::try_new(meta.metadata().clone(), options.with_schema(hinted))
+                .map_err(unreadable)?;
+        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta);
         let mask = ProjectionMask::roots(builder.parquet_schema(), whole.used_columns());
         let reader = builder
             .with_projection(mask)
@@ -96,4 +107,22 @@ impl Engine {
             Ok(report)
         })?
     }
+}
+
+/// The schema with its text dimension columns read as dictionaries: the
+/// reader then keeps a column chunk's dictionary page and its keys instead
+/// of writing every row's text, and the Arrow adapter maps each distinct
+/// value once per batch.
+fn dictionary_dimensions(schema: &SchemaRef, dims: impl Iterator<Item = usize>) -> SchemaRef {
+    let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+    for i in dims {
+        let values = match fields[i].data_type() {
+            DataType::Utf8 | DataType::Utf8View => DataType::Utf8,
+            DataType::LargeUtf8 => DataType::LargeUtf8,
+            _ => continue,
+        };
+        let t = DataType::Dictionary(Box::new(DataType::Int32), Box::new(values));
+        fields[i] = fields[i].clone().with_data_type(t);
+    }
+    Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()))
 }
