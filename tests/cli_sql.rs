@@ -1,4 +1,4 @@
-//! `cx sql`: the airline CSV through SQL (`cx_attribute` grouped by
+//! `cx sql`: the airline CSV (and its Parquet copy) through SQL (`cx_attribute` grouped by
 //! `Class`) gives the figures of the CSV path through the engine (`cx
 //! score` with the airline plan and mapping, grouped by class); JSON with
 //! nested scores; errors and their exit status. Without the `datafusion`
@@ -28,15 +28,24 @@ mod with_sql {
     const PLAN: &str = "examples/data/airline-plan.json";
     const MAPPING: &str = "examples/data/airline-mapping.json";
     const CSV: &str = "tests/fixtures/airline-sample.csv";
+    /// The same rows as Parquet (tests/cli_parquet.rs checks it is the CSV).
+    const PARQUET: &str = "tests/data/airline-sample.parquet";
 
     fn stderr(out: &std::process::Output) -> String {
         String::from_utf8_lossy(&out.stderr).into_owned()
     }
 
-    /// Every attribute's score by class, through `cx sql` and through `cx
-    /// score`: identical n, value, standard error, interval and flags.
+    /// Every attribute's score by class, through `cx sql` on the CSV and on
+    /// its Parquet copy, and through `cx score` on the CSV: identical n,
+    /// value, standard error, interval and flags.
     #[test]
     fn airline_attributes_by_class_equal_the_csv_path() {
+        for table in [CSV, PARQUET] {
+            attributes_by_class_equal_the_csv_path(table);
+        }
+    }
+
+    fn attributes_by_class_equal_the_csv_path(table: &str) {
         let mapping: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(super::common::root().join(MAPPING)).unwrap(),
         )
@@ -52,7 +61,7 @@ mod with_sql {
             "SELECT \"Class\" AS class, {} FROM t GROUP BY \"Class\" ORDER BY class",
             calls.join(", ")
         );
-        let out = cx(&["sql", &sql, "--table", &format!("t={CSV}"), "--json"]);
+        let out = cx(&["sql", &sql, "--table", &format!("t={table}"), "--json"]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         let rows = json_of(&out);
         let rows = rows.as_array().unwrap();
@@ -80,7 +89,7 @@ mod with_sql {
                     &got[id.as_str()],
                     &want["scores"][format!("attribute:{id}")],
                 );
-                let what = format!("{id} in {}", got["class"]);
+                let what = format!("{table}: {id} in {}", got["class"]);
                 assert!(
                     w["n"].as_u64().unwrap() > 0,
                     "{what}: the engine has answers"
