@@ -250,6 +250,10 @@ pub struct ResponseBatch {
     pub attributes: Vec<Vec<u8>>,
     /// Expectation columns: `expectations[a][row]`.
     pub expectations: Vec<Vec<u8>>,
+    /// Weight per row in millionths ([`crate::score::WEIGHT_SCALE`]), 0 for
+    /// a row without a weight; empty while no row of the batch has one
+    /// (see [`ResponseBatch::set_weight`]).
+    pub weights: Vec<u64>,
 }
 
 impl ResponseBatch {
@@ -280,6 +284,7 @@ impl ResponseBatch {
         self.csat.clear();
         self.ces.clear();
         self.overall.clear();
+        self.weights.clear();
         for c in &mut self.dims {
             c.clear();
         }
@@ -314,6 +319,24 @@ impl ResponseBatch {
         for (col, &v) in self.expectations.iter_mut().zip(expectations) {
             col.push(v);
         }
+    }
+
+    /// Gives row `row` the weight `millionths` (a checked
+    /// [`crate::score::FixedWeight`] other than 1). The weight column is
+    /// filled with 0 (no weight) the first time, so a batch without weights
+    /// costs nothing.
+    pub fn set_weight(&mut self, row: usize, millionths: u64) {
+        if self.weights.len() < self.len() {
+            self.weights.resize(self.len(), 0);
+        }
+        if let Some(w) = self.weights.get_mut(row) {
+            *w = millionths;
+        }
+    }
+
+    /// The weight of row `row` in millionths, `None` for a row without one.
+    pub fn weight(&self, row: usize) -> Option<u64> {
+        self.weights.get(row).copied().filter(|&w| w != 0)
     }
 }
 

@@ -50,6 +50,7 @@ mod object;
 mod proportion;
 mod readiness;
 mod tcs;
+mod weighted;
 
 // The re-exports, grouped (issue #17): the score object, the scores, the
 // intervals and tests, the drivers, then helpers.
@@ -93,3 +94,6 @@ pub use ipa::{ipa, roll_up, IpaEntry, IpaPoint, IpaResult, ProcessRollUp, Quadra
 pub use attribute::rescale_0_100;
 pub use error::ScoreError;
 pub use hist::{Histogram, Scale, HISTOGRAM_POINTS};
+pub use weighted::{
+    fixed_weight, FixedWeight, WeightError, WeightedHistogram, MAX_WEIGHT, MIN_WEIGHT, WEIGHT_SCALE,
+};
