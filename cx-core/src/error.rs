@@ -99,6 +99,16 @@ error_codes! {
     DuplicateGroupBy = "duplicate-group-by",
     /// A confidence level not strictly between 0 and 1.
     InvalidLevel = "invalid-level",
+    /// A query's `compare` that its keys cannot answer (`previousPeriod`
+    /// without exactly one `period:*` key).
+    InvalidCompare = "invalid-compare",
+    /// A query's `rake` that cannot be applied: a dimension the cube does
+    /// not keep, a share for a value absent from the data, a value without
+    /// a share, shares that do not sum to 1.
+    InvalidRake = "invalid-rake",
+    /// Raking did not meet every margin within 1e-10 (the worst margin is
+    /// named).
+    RakeNotConverged = "rake-not-converged",
     // CSV mappings.
     /// The mapping names a column the CSV header does not have.
     MissingColumn = "missing-column",

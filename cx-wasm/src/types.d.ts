@@ -36,6 +36,9 @@ export interface Validation {
   diagnostics: Diagnostic[];
 }
 
+/** How a family of p-values is adjusted, as R `p.adjust`. Default: Holm. */
+export type Adjust = "holm" | "bh" | "none";
+
 /** A closed-loop alert: follow this customer (or employee) up by `due`. */
 export interface Alert {
   /** When the record was observed. */
@@ -359,6 +362,9 @@ export interface Change {
   trend: Trend;
 }
 
+/** The test behind a [`ScoreChange`]. */
+export type ChangeMethod = "npsDiff" | "welch" | "twoProportionZ";
+
 /**
  * Exact co-moment sums of `columns` integer variables over complete cases.
  *
@@ -406,6 +412,9 @@ export interface CompareRequest {
   /** Interval method of the NPS difference [adjustedWald]. */
   npsMethod?: NpsMethod;
 }
+
+/** What each row of a query is compared with. */
+export type CompareTo = "previousPeriod" | "rest";
 
 /** The two-sample tests between selections a and b. */
 export interface Comparison {
@@ -848,7 +857,7 @@ export interface EngineStats {
  * `code`), what a rejected record and a diagnostic carry. Codes are
  * never renamed nor reused; serialized as the kebab string.
  */
-export type ErrorCode = "null-argument" | "invalid-utf8" | "parse-error" | "invalid-argument" | "finished-feed" | "read-error" | "write-error" | "freed-engine" | "unrepresentable" | "panic" | "invalid-plan" | "incompatible-engines" | "too-many-values" | "memory-limit" | "invalid-snapshot" | "unknown-dimension" | "dimension-not-kept" | "period-unavailable" | "unknown-metric" | "duplicate-group-by" | "invalid-level" | "missing-column" | "unknown-id" | "mapping-time" | "invalid-delimiter" | "invalid-header" | "column-length" | "unknown-column" | "invalid-code" | "line-too-long" | "out-of-range" | "unknown-attribute" | "unknown-rule" | "unknown-kpi" | "invalid-value" | "duplicate-id" | "recommend-count" | "invalid-scale" | "outside-scale" | "successes-exceed-n" | "invalid-number" | "dimension-mismatch" | "no-such-column" | "overflow" | "no-predictors" | "too-few-cases" | "constant-column" | "singular" | "too-many-predictors" | "unknown-schema-version" | "dangling-reference" | "invalid-id" | "identity-missing-dominant" | "facet-in-two-tiers" | "goal-value-out-of-range" | "goal-dates-reversed" | "rule-weight-not-positive" | "attribute-scale-invalid" | "not-applicable-in-scale" | "scale-not-supported" | "value-out-of-range" | "reserved-dimension-id" | "instrument-kind-mismatch" | "too-many-attributes" | "no-identity" | "no-positioning" | "no-rules" | "no-needs" | "no-context-analysis" | "positioning-not-dominant" | "goal-not-addressed" | "emphasized-unsupported" | "rule-not-measured" | "no-employee-survey" | "leadership-not-committed" | "long-term-before-mid-term";
+export type ErrorCode = "null-argument" | "invalid-utf8" | "parse-error" | "invalid-argument" | "finished-feed" | "read-error" | "write-error" | "freed-engine" | "unrepresentable" | "panic" | "invalid-plan" | "incompatible-engines" | "too-many-values" | "memory-limit" | "invalid-snapshot" | "unknown-dimension" | "dimension-not-kept" | "period-unavailable" | "unknown-metric" | "duplicate-group-by" | "invalid-level" | "invalid-compare" | "invalid-rake" | "rake-not-converged" | "missing-column" | "unknown-id" | "mapping-time" | "invalid-delimiter" | "invalid-header" | "column-length" | "unknown-column" | "invalid-code" | "line-too-long" | "out-of-range" | "unknown-attribute" | "unknown-rule" | "unknown-kpi" | "invalid-value" | "duplicate-id" | "recommend-count" | "invalid-scale" | "outside-scale" | "successes-exceed-n" | "invalid-number" | "dimension-mismatch" | "no-such-column" | "overflow" | "no-predictors" | "too-few-cases" | "constant-column" | "singular" | "too-many-predictors" | "unknown-schema-version" | "dangling-reference" | "invalid-id" | "identity-missing-dominant" | "facet-in-two-tiers" | "goal-value-out-of-range" | "goal-dates-reversed" | "rule-weight-not-positive" | "attribute-scale-invalid" | "not-applicable-in-scale" | "scale-not-supported" | "value-out-of-range" | "reserved-dimension-id" | "instrument-kind-mismatch" | "too-many-attributes" | "no-identity" | "no-positioning" | "no-rules" | "no-needs" | "no-context-analysis" | "positioning-not-dominant" | "goal-not-addressed" | "emphasized-unsupported" | "rule-not-measured" | "no-employee-survey" | "leadership-not-committed" | "long-term-before-mid-term";
 
 /** Step 3.4: evaluation instruments. */
 export interface Evaluation {
@@ -1252,7 +1261,7 @@ export interface Interval {
 }
 
 /** How an interval was computed. */
-export type IntervalMethod = "wald" | "adjustedWald" | "score" | "wilson" | "t" | "normal";
+export type IntervalMethod = "wald" | "adjustedWald" | "score" | "wilson" | "t" | "normal" | "logit";
 
 /** An intervention (SPEC §3.6) planned or under way. */
 export interface Intervention {
@@ -1659,8 +1668,19 @@ export type Quadrant = "concentrateHere" | "keepUpTheGoodWork" | "lowPriority" |
  * ```
  */
 export interface Query {
+  /**
+   * How the p-values of the changes are adjusted over the query's
+   * family: `holm` (default), `bh` or `none`.
+   */
+  adjust?: Adjust | null;
   /** Reference date of time-dependent results; default: the latest observation. */
   asOf?: string | null;
+  /**
+   * Compare each row with the same key one period earlier
+   * (`previousPeriod`) or with the rest of the selection (`rest`):
+   * every score then gets a `change` (see `docs/weighting.md`).
+   */
+  compare?: CompareTo | null;
   /** Dimension (or `auditMethod`) → accepted values. */
   filters?: {
     [key: string]: string[];
@@ -1677,6 +1697,13 @@ export interface Query {
   npsMethod?: NpsMethod | null;
   /** Last day included. */
   to?: string | null;
+  /**
+   * Survey weights: `false` scores every record as weighing 1;
+   * `true` scores in weighted mode even without weights (all-ones);
+   * absent: weighted mode when a record of the selection carries a
+   * weight (see `docs/weighting.md`).
+   */
+  weights?: boolean | null;
 }
 
 /** The readiness score. */
@@ -1990,10 +2017,20 @@ export interface Scales {
 export interface Score {
   /** CES: share agreeing (above the scale midpoint), percent. */
   agree?: number | null;
+  /**
+   * The change against the row's reference, when the query compares
+   * (`compare`: the previous period or the rest of the selection).
+   */
+  change?: ScoreChange | null;
   /** NPS: detractor count (0–6). */
   detractors?: number | null;
   /** Counts and shares per scale point (CSAT, attributes). */
   distribution?: Bucket[] | null;
+  /**
+   * Weighted scores: Kish's effective sample size (Σw)²/Σw² over the
+   * responses in the score; `None` for unweighted scores.
+   */
+  effectiveN?: number | null;
   /** Caveats. */
   flags?: Flag[];
   /** CES: index (share of the top two points − share below the midpoint), −100..100. */
@@ -2016,6 +2053,36 @@ export interface Score {
   topTwoBox?: number | null;
   /** The observed score on the display scale; `None` when n = 0. */
   value?: number | null;
+  /**
+   * Weighted scores: Σw over the responses in the score; `None` for
+   * unweighted scores.
+   */
+  weightSum?: number | null;
+}
+
+/**
+ * The change of a score against its reference (a previous period, or the
+ * rest of the selection): Δ = this − reference on the score's display
+ * scale, its standard error, the two-sided p-value of the test of
+ * `method` and the p-value adjusted over the query's family (filled by
+ * the caller with [`adjust_p`]).
+ */
+export interface ScoreChange {
+  /**
+   * this − reference; `None` when a side has no value or no standard
+   * error (`reason` says which).
+   */
+  delta?: number | null;
+  /** The test. */
+  method: ChangeMethod;
+  /** Two-sided p-value; `None` when se = 0 or the test is undefined. */
+  p?: number | null;
+  /** `p` adjusted over the family; `None` until the caller fills it. */
+  pAdjusted?: number | null;
+  /** Why `delta` or `p` is `None`. */
+  reason?: string | null;
+  /** √(se₁² + se₂²) (independent samples). */
+  se?: number | null;
 }
 
 /**
@@ -2058,10 +2125,15 @@ export interface Scorecard {
   level: number;
   /** The metrics computed, in order. */
   metrics: string[];
-  /** Minimum sample below which a score is flagged `smallSample`. */
+  /**
+   * Minimum sample below which a score is flagged `smallSample`
+   * (compared with `effectiveN` in weighted mode).
+   */
   minSample: number;
   /** Rows, sorted by key (absent values first). */
   rows: ScoreRow[];
+  /** Present in weighted mode: what the rows were weighted with. */
+  weighting?: Weighting | null;
 }
 
 /** A customer segment. */
@@ -2440,6 +2512,27 @@ export interface WeightedCell {
   square: string;
   /** Their Σw, in millionths. */
   weight: string;
+}
+
+/**
+ * What a weighted scorecard was weighted with: stated with the rows so a
+ * reader knows what the figures stand for.
+ */
+export interface Weighting {
+  /**
+   * Kish's effective sample size (Σw)²/Σw² of the selection's customer
+   * responses.
+   */
+  effectiveN?: number | null;
+  /** Customer responses in the selection. */
+  responses: number;
+  /**
+   * Σw of the selection's customer responses (raked when the query
+   * rakes).
+   */
+  weightSum: number;
+  /** Of those, the responses with a weight of their own (other than 1). */
+  weightedResponses: number;
 }
 
 /** A date range (both ends included; `None` = open). */

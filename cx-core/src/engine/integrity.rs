@@ -335,11 +335,7 @@ fn check_weight_sums(n: u64, weight: u128, square: u128, p: &str) -> Result<(), 
             "a weight sum its records cannot have",
         ));
     }
-    let low = if n == 0 {
-        0
-    } else {
-        (weight / n) * (weight / n) * n
-    };
+    let low = weight.checked_div(n).map_or(0, |m| m * m * n);
     if square < low || square > weight.saturating_mul(max) {
         return Err(bad(
             format!("{p}/square"),

@@ -31,6 +31,7 @@ mod alerts;
 mod arrow;
 mod budget;
 mod cells;
+mod changes;
 mod columns;
 mod compare;
 mod compare_request;
@@ -48,6 +49,7 @@ mod snapshot_file;
 mod store;
 mod stream;
 mod text;
+mod weighting;
 mod weights;
 
 use std::sync::Arc;
@@ -68,6 +70,7 @@ use store::ResponseStore;
 pub use arrow::ArrowIngestError;
 pub use budget::{LimitError, MemoryLimit, Overflow};
 pub use cells::MISSING;
+pub use changes::CompareTo;
 pub use columns::{ColumnsError, DimensionColumn, ResponseColumns, ABSENT};
 pub use compare::Comparison;
 pub use compare_request::CompareRequest;
@@ -84,6 +87,7 @@ pub use snapshot::{
 };
 pub use stream::seal_stream;
 pub use text::{IngestError, JsonLinesFeed, ReadError};
+pub use weighting::Weighting;
 pub use weights::{WeightEntry, WeightedCell};
 
 /// The kinds of record an engine counts, in words, in the order of its
@@ -921,6 +925,7 @@ impl QueryError {
             QueryError::DuplicateGroupBy { .. } => ErrorCode::DuplicateGroupBy,
             QueryError::InvalidLevel(_) => ErrorCode::InvalidLevel,
             QueryError::Parse(e) => e.code(),
+            QueryError::Compare(_) => ErrorCode::InvalidCompare,
         }
     }
 
@@ -934,6 +939,7 @@ impl QueryError {
             | QueryError::DuplicateGroupBy { pointer, .. } => pointer.clone(),
             QueryError::Parse(e) => e.pointer.clone(),
             QueryError::InvalidLevel(_) => "/level".into(),
+            QueryError::Compare(_) => "/compare".into(),
         }
     }
 }

@@ -14,11 +14,16 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::cells::{AuditCell, CellKey, EmployeeCell, KpiCell, ResponseCell};
+use super::changes::{self, CompareTo};
 use super::ingest::method_of;
+use super::weighting::Weighting;
+use super::weights::WeightedCell;
 use super::{date_of_day, days_since_epoch, Engine, Granularity};
 use crate::metric::{Kpi, MetricId};
 use crate::plan::{AuditMethod, STANDARD_DIMENSIONS};
-use crate::score::{self, CoMoments, Histogram, NpsCounts, NpsMethod, Scale, Score, DEFAULT_LEVEL};
+use crate::score::{
+    self, Adjust, CoMoments, Histogram, NpsCounts, NpsMethod, Scale, Score, DEFAULT_LEVEL,
+};
 
 /// A time unit to group by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -219,6 +224,21 @@ document_struct! {
         /// Grouping keys, in order.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub group_by: Vec<GroupBy>,
+        /// Survey weights: `false` scores every record as weighing 1;
+        /// `true` scores in weighted mode even without weights (all-ones);
+        /// absent: weighted mode when a record of the selection carries a
+        /// weight (see `docs/weighting.md`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub weights: Option<bool>,
+        /// Compare each row with the same key one period earlier
+        /// (`previousPeriod`) or with the rest of the selection (`rest`):
+        /// every score then gets a `change` (see `docs/weighting.md`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub compare: Option<CompareTo>,
+        /// How the p-values of the changes are adjusted over the query's
+        /// family: `holm` (default), `bh` or `none`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub adjust: Option<Adjust>,
         ..selection,
         ..statistics,
     }
@@ -257,8 +277,12 @@ pub struct Scorecard {
     pub level: f64,
     /// Reference date (the query's, or the latest observation).
     pub as_of: Option<NaiveDate>,
-    /// Minimum sample below which a score is flagged `smallSample`.
+    /// Minimum sample below which a score is flagged `smallSample`
+    /// (compared with `effectiveN` in weighted mode).
     pub min_sample: u64,
+    /// Present in weighted mode: what the rows were weighted with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighting: Option<Weighting>,
     /// Rows, sorted by key (absent values first).
     pub rows: Vec<ScoreRow>,
 }
@@ -315,6 +339,9 @@ pub enum QueryError {
     /// The query text is not a query.
     #[error("{}", .0.in_document("query"))]
     Parse(crate::error::ParseError),
+    /// A `compare` the query's keys cannot answer.
+    #[error("/compare: {0}")]
+    Compare(String),
 }
 
 impl Query {
@@ -337,9 +364,28 @@ pub struct Totals {
     pub(crate) audits: AuditCell,
     /// KPIs.
     pub(crate) kpis: KpiCell,
+    /// The customer responses with a weight, once more with their weights.
+    pub(crate) weighted: WeightedCell,
+    /// The employee responses with a weight, once more with their weights.
+    pub(crate) weighted_employees: WeightedCell,
 }
 
 impl Totals {
+    /// Adds the statistics of `other` (of the same engine).
+    pub(crate) fn merge(&mut self, other: &Totals) {
+        if self.responses.attributes.len() < other.responses.attributes.len() {
+            self.responses
+                .attributes
+                .resize(other.responses.attributes.len(), Default::default());
+        }
+        self.responses.merge(&other.responses);
+        self.employees.merge_mapped(&other.employees, &[]);
+        self.audits.merge(&other.audits);
+        self.kpis.merge(&other.kpis);
+        self.weighted.merge(&other.weighted);
+        self.weighted_employees.merge(&other.weighted_employees);
+    }
+
     /// The number of customer responses.
     pub fn responses(&self) -> u64 {
         self.responses.responses
@@ -492,6 +538,12 @@ impl Engine {
         for (_, v) in self.kpis.iter().filter(|(k, _)| c.keeps(k)) {
             t.kpis.merge(v);
         }
+        for (_, v) in self.weights.responses.iter().filter(|(k, _)| c.keeps(k)) {
+            t.weighted.merge(v);
+        }
+        for (_, v) in self.weights.employees.iter().filter(|(k, _)| c.keeps(k)) {
+            t.weighted_employees.merge(v);
+        }
         Ok(t)
     }
 
@@ -543,6 +595,55 @@ impl Engine {
         }
         let compiled = self.compile(&q.selection(), "")?;
         let slots = self.slots(&q.group_by)?;
+        let (groups, overall) = self.query_groups(&compiled, &slots);
+        let metrics = self.query_metrics(q, &overall)?;
+        let method = q.nps_method.unwrap_or_default();
+        let weighted = q.weights.unwrap_or_else(|| overall.has_weights());
+        let score = |m: &MetricId, t: &Totals| match weighted {
+            true => self.weighted_score(m, t, &overall, level),
+            false => self.score(m, t, level, method),
+        };
+        let groups: Vec<(Vec<Option<String>>, Totals)> = groups.into_iter().collect();
+        let mut rows: Vec<ScoreRow> = groups
+            .iter()
+            .map(|(key, t)| ScoreRow {
+                key: q
+                    .group_by
+                    .iter()
+                    .map(|g| g.to_string())
+                    .zip(key.clone())
+                    .collect(),
+                scores: metrics
+                    .iter()
+                    .map(|m| (m.to_string(), score(m, t).finite()))
+                    .collect(),
+            })
+            .collect();
+        if let Some(compare) = q.compare {
+            let refs = changes::references(&groups, compare, &q.group_by)?;
+            let adjust = q.adjust.unwrap_or_default();
+            changes::set_changes(&mut rows, &metrics, adjust, |i, m| {
+                refs[i].as_ref().map(|t| score(m, t).finite())
+            });
+        }
+        Ok(Scorecard {
+            metrics: metrics.iter().map(MetricId::to_string).collect(),
+            group_by: q.group_by.iter().map(GroupBy::to_string).collect(),
+            level,
+            as_of: q.as_of.or_else(|| self.latest_date()),
+            min_sample: self.plan.thresholds.min_sample,
+            weighting: weighted.then(|| overall.weighting()),
+            rows,
+        })
+    }
+
+    /// The totals of every group of a query's selection (keyed by their
+    /// labels), and of the whole selection.
+    fn query_groups(
+        &self,
+        compiled: &Compiled,
+        slots: &[Slot],
+    ) -> (BTreeMap<Vec<Option<String>>, Totals>, Totals) {
         let key_of = |bucket: i32, method: u8, dims: &[u32]| -> Vec<Option<String>> {
             slots
                 .iter()
@@ -554,7 +655,7 @@ impl Engine {
                 .collect()
         };
         let n_attr = self.plan.attributes.len();
-        let raw = self.group_responses(&compiled, &slots);
+        let raw = self.group_responses(compiled, slots);
         let mut groups: BTreeMap<Vec<Option<String>>, Totals> = BTreeMap::new();
         let identity: Vec<u32> = (0..self.items.len() as u32).collect();
         let mut overall = Totals::default();
@@ -575,50 +676,29 @@ impl Engine {
             g.responses.merge(cell);
             overall.responses.merge(cell);
         }
-        for (k, v) in self.employees.iter().filter(|(k, _)| compiled.keeps(k)) {
-            groups
+        let mut add = |k: &CellKey, f: &dyn Fn(&mut Totals)| {
+            f(groups
                 .entry(key_of(k.bucket, k.method, &k.dims))
-                .or_default()
-                .employees
-                .merge_mapped(v, &identity);
-            overall.employees.merge_mapped(v, &identity);
+                .or_default());
+            f(&mut overall);
+        };
+        let kept = |k: &&CellKey| compiled.keeps(k);
+        for (k, v) in self.employees.iter().filter(|(k, _)| kept(k)) {
+            add(k, &|t| t.employees.merge_mapped(v, &identity));
         }
-        for (k, v) in self.audits.iter().filter(|(k, _)| compiled.keeps(k)) {
-            groups
-                .entry(key_of(k.bucket, k.method, &k.dims))
-                .or_default()
-                .audits
-                .merge(v);
-            overall.audits.merge(v);
+        for (k, v) in self.audits.iter().filter(|(k, _)| kept(k)) {
+            add(k, &|t| t.audits.merge(v));
         }
-        for (k, v) in self.kpis.iter().filter(|(k, _)| compiled.keeps(k)) {
-            groups
-                .entry(key_of(k.bucket, k.method, &k.dims))
-                .or_default()
-                .kpis
-                .merge(v);
-            overall.kpis.merge(v);
+        for (k, v) in self.kpis.iter().filter(|(k, _)| kept(k)) {
+            add(k, &|t| t.kpis.merge(v));
         }
-        let metrics = self.query_metrics(q, &overall)?;
-        let method = q.nps_method.unwrap_or_default();
-        let rows = groups
-            .into_iter()
-            .map(|(key, t)| ScoreRow {
-                key: q.group_by.iter().map(|g| g.to_string()).zip(key).collect(),
-                scores: metrics
-                    .iter()
-                    .map(|m| (m.to_string(), self.score(m, &t, level, method).finite()))
-                    .collect(),
-            })
-            .collect();
-        Ok(Scorecard {
-            metrics: metrics.iter().map(MetricId::to_string).collect(),
-            group_by: q.group_by.iter().map(GroupBy::to_string).collect(),
-            level,
-            as_of: q.as_of.or_else(|| self.latest_date()),
-            min_sample: self.plan.thresholds.min_sample,
-            rows,
-        })
+        for (k, v) in self.weights.responses.iter().filter(|(k, _)| kept(k)) {
+            add(k, &|t| t.weighted.merge(v));
+        }
+        for (k, v) in self.weights.employees.iter().filter(|(k, _)| kept(k)) {
+            add(k, &|t| t.weighted_employees.merge(v));
+        }
+        (groups, overall)
     }
 
     /// The `groupBy` keys resolved to slots: a repeated key, an unknown
@@ -796,10 +876,20 @@ impl Engine {
     }
 
     fn tcs_score(&self, r: &ResponseCell) -> Score {
+        self.tcs_of(r, |_, ratings| ratings.mean())
+    }
+
+    /// The TCS of `r`, with `mean_of(attribute index, its ratings)` each
+    /// attribute's mean rating (unweighted or weighted).
+    pub(crate) fn tcs_of(
+        &self,
+        r: &ResponseCell,
+        mean_of: impl Fn(usize, &Histogram) -> Option<f64>,
+    ) -> Score {
         let mut by_factor: Vec<(crate::score::Factor, Vec<Option<f64>>)> = Vec::new();
-        for (a, c) in self.plan.attributes.iter().zip(&r.attributes) {
+        for (i, (a, c)) in self.plan.attributes.iter().zip(&r.attributes).enumerate() {
             let Some(f) = a.factor else { continue };
-            let v = c.ratings.mean().map(|m| a.scale.rescale(m));
+            let v = mean_of(i, &c.ratings).map(|m| a.scale.rescale(m));
             match by_factor.iter_mut().find(|(g, _)| *g == f) {
                 Some((_, list)) => list.push(v),
                 None => by_factor.push((f, vec![v])),

@@ -32,8 +32,6 @@ pub const ITEM_NPS: u32 = 0;
 pub const ITEM_CSAT: u32 = 1;
 /// The item of a customer response's CES rating.
 pub const ITEM_CES: u32 = 2;
-/// The item of a customer response's overall rating.
-pub const ITEM_OVERALL: u32 = 3;
 /// The item of an employee response's eNPS rating.
 pub const ITEM_ENPS: u32 = 0;
 /// Items of an employee response before its satisfaction items (eNPS).

@@ -164,6 +164,10 @@ pub struct Score {
     /// unweighted scores.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight_sum: Option<f64>,
+    /// The change against the row's reference, when the query compares
+    /// (`compare`: the previous period or the rest of the selection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<super::ScoreChange>,
 }
 
 impl Score {

@@ -202,6 +202,17 @@ impl WeightedHistogram {
         total as f64 / (s * s)
     }
 
+    /// The weighted mean rating Σw·r / Σw; `None` without responses.
+    pub fn mean(&self) -> Option<f64> {
+        let w = self.weight_sum();
+        (w > 0.0).then(|| {
+            (0..HISTOGRAM_POINTS as u8)
+                .map(|r| self.weight(r) * f64::from(r))
+                .sum::<f64>()
+                / w
+        })
+    }
+
     /// Kish's effective sample size (Σw)²/Σw²; `None` without responses.
     pub fn effective_n(&self) -> Option<f64> {
         let q = self.square_sum();
