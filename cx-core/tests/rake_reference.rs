@@ -33,6 +33,9 @@
 //! svymean(~y, r); svyby(~y, ~quarter, r, svymean)
 //! ```
 
+// R's figures are copied as printed, all 17 significant digits.
+#![allow(clippy::excessive_precision)]
+
 use std::collections::BTreeMap;
 
 use cx_core::score::{
@@ -603,7 +606,7 @@ fn raked_mean_without_data_is_an_error_and_one_response_has_no_variance() {
     bad[2] = Some(f64::NAN);
     let c = domain_cell([0, 0], 1.0, &[(4, WEIGHT_SCALE)]);
     assert_eq!(
-        raked_linear(&[c.clone()], &bad),
+        raked_linear(std::slice::from_ref(&c), &bad),
         Err(RakeError::InvalidScoreValue { rating: 2 })
     );
     let mut short = c.clone();
@@ -655,7 +658,7 @@ proptest! {
         let total: f64 = cells.iter().map(|c| c.weight).sum();
         let margins: Vec<Margin> = (0..2)
             .map(|d| {
-                let mut shares = vec![0.0; 4];
+                let mut shares = [0.0; 4];
                 for c in &cells {
                     shares[c.values[d]] += c.weight;
                 }

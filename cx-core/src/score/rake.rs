@@ -385,7 +385,7 @@ fn worst_margin(
             }
             let gap = (a - t).abs() / t;
             // A NaN gap is never within the tolerance.
-            let far = !(gap <= RAKE_TOLERANCE);
+            let far = gap.is_nan() || gap > RAKE_TOLERANCE;
             if far && worst.is_none_or(|(g, _)| gap > g || gap.is_nan()) {
                 worst = Some((gap, (d, v, a, t)));
             }
