@@ -587,6 +587,9 @@ fn raked_mean_without_data_is_an_error_and_one_response_has_no_variance() {
     // Ratings without a score value are not responses to the score.
     let zero = domain_cell([0, 0], 1.0, &[(0, WEIGHT_SCALE)]);
     assert_eq!(raked_linear(&[zero], &y), Err(RakeError::NoResponses));
+    let some = domain_cell([0, 0], 1.0, &[(0, WEIGHT_SCALE), (5, 3 * WEIGHT_SCALE)]);
+    let some = raked_linear(&[some], &y).unwrap();
+    assert_eq!((some.value, some.n, some.weight_sum), (5.0, 1, 3.0));
     // n = 1: a value, no variance (m/(m−1) is undefined).
     let one = raked_linear(&[domain_cell([0, 0], 2.0, &[(4, WEIGHT_SCALE)])], &y).unwrap();
     assert_eq!(
@@ -621,24 +624,92 @@ fn raked_mean_without_data_is_an_error_and_one_response_has_no_variance() {
     );
 }
 
+/// `benches/reference/rake_confounded.R`: value z of `a` only with value r
+/// of `b`, so the indicators of `~a + b` have rank 4 of 5 columns:
+/// ```r
+/// r <- calibrate(d, ~a + b, population = c(`(Intercept)` = W, ay = 0.4 * W,
+///        az = 0.2 * W, bq = 0.35 * W, br = 0.2 * W), calfun = "raking", epsilon = 1e-13)
+/// svymean(~y, r); svyby(~y, ~dom, r, svymean)
+/// ```
 #[test]
-fn confounded_dimensions_project_on_the_columns_they_span() {
-    // The two dimensions coincide: the model matrix has rank 2 of 3 columns.
-    // The residual is the same as with one dimension alone.
-    let w = WEIGHT_SCALE;
-    let a = [(2, w), (4, 2 * w), (5, w)];
-    let b = [(1, w), (3, 3 * w)];
-    let both = [domain_cell([0, 0], 1.5, &a), domain_cell([1, 1], 0.5, &b)];
-    let mut one = both.clone();
-    for c in &mut one {
-        c.values.truncate(1);
+fn confounded_dimensions_equal_r_on_a_rank_deficient_design() {
+    let a = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2];
+    let b = [0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 2, 2, 2];
+    let y = [1, 4, 5, 2, 3, 5, 4, 1, 2, 5, 3, 4, 2, 5];
+    let w = [
+        1.5, 2.0, 0.5, 1.0, 2.5, 1.0, 3.0, 1.5, 2.0, 1.0, 0.5, 1.0, 2.0, 1.5,
+    ];
+    let rows: Vec<Row> = (0..14)
+        .map(|i| Row {
+            values: [a[i], b[i]],
+            domain: if i % 2 == 0 { "u" } else { "v" }.to_string(),
+            rating: Some(y[i]),
+            weight: fixed_weight(w[i]).unwrap().millionths,
+        })
+        .collect();
+    let cells = cells(&rows);
+    let margins = [
+        Margin {
+            shares: vec![0.4, 0.4, 0.2],
+        },
+        Margin {
+            shares: vec![0.45, 0.35, 0.2],
+        },
+    ];
+    let raking = rake(&rake_cells(&cells), &margins).unwrap();
+    // weights(r) / weights(d) of x/p, x/q, y/p, y/q, z/r.
+    let want = [
+        1.1094515977455719,
+        1.1292298519726245,
+        0.92781990131508307,
+        0.94436019736983401,
+        0.93333333333333357,
+    ];
+    let combinations = [[0, 0], [0, 1], [1, 0], [1, 1], [2, 2]];
+    for (values, r) in combinations.iter().zip(want) {
+        let k = raking
+            .combinations
+            .iter()
+            .position(|c| c == values)
+            .unwrap();
+        close(raking.factors[k], r, &format!("g of {values:?}"));
     }
-    let x = raked_linear(&both, &wifi()).unwrap();
-    let y = raked_linear(&one, &wifi()).unwrap();
-    assert_eq!(x.value.to_bits(), y.value.to_bits());
-    let (vx, vy) = (x.variance.unwrap(), y.variance.unwrap());
-    assert!((vx - vy).abs() <= 1e-12 * vy, "{vx} {vy}");
-    assert!(vx > 0.0);
+    let g: Vec<f64> = (0..cells.len())
+        .map(|i| raking.factor(i).unwrap())
+        .collect();
+    let all = domain_mean(&cells, &g, None, &wifi());
+    check(
+        &all,
+        [
+            3.1244216605500603,
+            0.36897288263594286,
+            21.0,
+            11.368330158400259,
+        ],
+        "overall",
+    );
+    let u = domain_mean(&cells, &g, Some("u"), &wifi());
+    check(
+        &u,
+        [
+            2.7369430696538841,
+            0.41000670907232739,
+            12.054623668545357,
+            5.5734361841939792,
+        ],
+        "u",
+    );
+    let v = domain_mean(&cells, &g, Some("v"), &wifi());
+    check(
+        &v,
+        [
+            3.6465806418829443,
+            0.55674366224058169,
+            8.9453763314546428,
+            6.2911678563463802,
+        ],
+        "v",
+    );
 }
 
 proptest! {
