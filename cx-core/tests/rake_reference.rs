@@ -476,6 +476,11 @@ fn rake_errors_name_the_dimension_and_value() {
         rake(&two_by_two([0.0; 4]), &halves()),
         Err(RakeError::EmptySelection)
     );
+    // Weight sums past f64's range.
+    assert_eq!(
+        rake(&two_by_two([1e308; 4]), &halves()),
+        Err(RakeError::Overflow)
+    );
     // Bad cells.
     let mut short = cells.clone();
     short[2].values.pop();
@@ -597,6 +602,12 @@ fn raked_mean_without_data_is_an_error_and_one_response_has_no_variance() {
         (4.0, None, 1, 2.0)
     );
     assert_eq!(one.effective_n, 1.0);
+    // Sums past f64's range.
+    let big = domain_cell([0, 0], 1e300, &[(4, WEIGHT_SCALE)]);
+    let mut big = vec![big.clone(), big.clone()];
+    big[1].g = 1e300;
+    big[1].domain.weights[5] = u128::MAX;
+    assert_eq!(raked_linear(&big, &y), Err(RakeError::Overflow));
     // Invalid inputs.
     for g in [0.0, -1.0, f64::NAN, f64::INFINITY] {
         let c = domain_cell([0, 0], g, &[(4, WEIGHT_SCALE)]);

@@ -158,6 +158,9 @@ pub enum RakeError {
     /// No response with the score in the domain.
     #[error("no response with the score in the domain")]
     NoResponses,
+    /// Sums too large for a finite result (weights near f64's limit).
+    #[error("the weight sums are too large to give a finite result")]
+    Overflow,
     /// The margins were not all met after [`MAX_RAKE_ITERATIONS`] sweeps:
     /// the worst margin.
     #[error(
@@ -216,6 +219,9 @@ pub fn rake(cells: &[RakeCell], margins: &[Margin]) -> Result<Raking, RakeError>
     check_shares(margins)?;
     let (combinations, weights, cell_combination) = combine(cells, margins.len())?;
     let total: f64 = weights.iter().sum();
+    if !total.is_finite() {
+        return Err(RakeError::Overflow);
+    }
     if total <= 0.0 {
         return Err(RakeError::EmptySelection);
     }
@@ -535,12 +541,16 @@ pub fn raked_linear(
     } else {
         None
     };
+    let effective_n = weight_sum * weight_sum / square_sum;
+    if !(value.is_finite() && weight_sum.is_finite() && effective_n.is_finite()) {
+        return Err(RakeError::Overflow);
+    }
     Ok(RakedMean {
         value,
         variance,
         n,
         weight_sum,
-        effective_n: weight_sum * weight_sum / square_sum,
+        effective_n,
     })
 }
 
