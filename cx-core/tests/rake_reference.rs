@@ -723,6 +723,35 @@ fn confounded_dimensions_equal_r_on_a_rank_deficient_design() {
     );
 }
 
+#[test]
+fn without_raking_dimensions_the_variance_is_svymeans() {
+    // No margin, g = 1: the residual of the intercept-only regression is
+    // w_i (y_i − ȳ) / W, and Var = m/(m−1) Σ (w_i (y_i − ȳ) / W)², the
+    // design-weighted svymean on svydesign(ids = ~1, weights = ~w).
+    let rows = [(2u8, 1.5), (5, 0.5), (3, 2.0), (4, 1.0), (1, 2.5), (5, 3.0)];
+    let mut h = WeightedHistogram::default();
+    for &(r, w) in &rows {
+        h.add(r, fixed_weight(w).unwrap().millionths);
+    }
+    let cell = RakedDomainCell {
+        values: vec![],
+        g: 1.0,
+        responses: 6,
+        weight: h.weight_sum(),
+        square: h.square_sum(),
+        domain: h,
+    };
+    let got = raked_linear(&[cell], &wifi()).unwrap();
+    let total: f64 = rows.iter().map(|r| r.1).sum();
+    let mean = rows.iter().map(|&(r, w)| w * f64::from(r)).sum::<f64>() / total;
+    let sum_sq: f64 = rows
+        .iter()
+        .map(|&(r, w)| (w * (f64::from(r) - mean) / total).powi(2))
+        .sum();
+    close(got.value, mean, "value");
+    close(got.variance.unwrap(), 6.0 / 5.0 * sum_sq, "variance");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -752,5 +781,39 @@ proptest! {
         for g in &r.factors {
             prop_assert!((g - 1.0).abs() <= 1e-12, "g = {}", g);
         }
+    }
+
+    /// Splitting a rake cell in two (as groups split them) changes nothing.
+    #[test]
+    fn splitting_cells_leaves_the_estimate(
+        ratings in prop::collection::vec((0usize..4, 0usize..2, 1u8..=5, 1u64..4_000_000, any::<bool>()), 8..40),
+    ) {
+        let mut whole: BTreeMap<Vec<usize>, RakedDomainCell> = BTreeMap::new();
+        let mut split: BTreeMap<(Vec<usize>, bool), RakedDomainCell> = BTreeMap::new();
+        let empty = |values: Vec<usize>| RakedDomainCell {
+            g: 1.0 + values[0] as f64 / 4.0 + values[1] as f64 / 3.0,
+            values,
+            responses: 0,
+            weight: 0.0,
+            square: 0.0,
+            domain: WeightedHistogram::default(),
+        };
+        for &(a, b, r, w, side) in &ratings {
+            for c in [
+                whole.entry(vec![a, b]).or_insert_with(|| empty(vec![a, b])),
+                split.entry((vec![a, b], side)).or_insert_with(|| empty(vec![a, b])),
+            ] {
+                c.responses += 1;
+                c.domain.add(r, w);
+                c.weight = c.domain.weight_sum();
+                c.square = c.domain.square_sum();
+            }
+        }
+        let x = raked_linear(&whole.into_values().collect::<Vec<_>>(), &wifi()).unwrap();
+        let y = raked_linear(&split.into_values().collect::<Vec<_>>(), &wifi()).unwrap();
+        prop_assert!((x.value - y.value).abs() <= 1e-12 * x.value.abs());
+        prop_assert_eq!(x.n, y.n);
+        let (vx, vy) = (x.variance.unwrap(), y.variance.unwrap());
+        prop_assert!((vx - vy).abs() <= 1e-9 * vx.max(1e-300), "{} {}", vx, vy);
     }
 }
