@@ -48,7 +48,7 @@ fn close(got: f64, want: f64, what: &str) {
     let rel = (got - want).abs() / want.abs().max(f64::MIN_POSITIVE);
     assert!(
         rel <= 1e-9,
-        "{what}: got {got:.17}, R {want:.17} (rel {rel:e})"
+        "{what}: got {got:.17}, want {want:.17} (rel {rel:e})"
     );
 }
 
