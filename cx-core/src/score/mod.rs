@@ -49,6 +49,7 @@ mod kpi;
 mod nps;
 mod object;
 mod proportion;
+mod rake;
 mod readiness;
 mod survey;
 mod tcs;
@@ -84,6 +85,10 @@ pub use difference::{DifferenceInterval, DifferenceTest, Estimate};
 pub use dist::{t_quantile, two_sided_p, z_quantile, DEFAULT_LEVEL};
 pub use nps::{nps_diff, nps_z_test, ZTest};
 pub use proportion::{proportion, wilson};
+pub use rake::{
+    rake, raked_linear, Margin, RakeCell, RakeError, RakedDomainCell, RakedMean, Raking,
+    MAX_RAKE_ITERATIONS, RAKE_TOLERANCE, SHARE_SUM_TOLERANCE,
+};
 
 // Drivers: what moves the outcome.
 pub use comoments::CoMoments;
