@@ -37,6 +37,8 @@ for (wt in c("w", "one")) {
   p <- svyciprop(~I(promoter == 1), des, method = "logit")
   f(paste(wt, "promoter share value se"), c(coef(p), SE(p)))
   f(paste(wt, "promoter share ci"), confint(p))
+  f(paste(wt, "REC mean"), coef(svymean(~REC, des)))
+  f(paste(wt, "REC shares 0..10"), 100 * coef(svymean(~factor(REC), des)))
   f(paste(wt, "effective n"), sum(weights(des))^2 / sum(weights(des)^2))
   f(paste(wt, "weight sum"), sum(weights(des)))
 }

@@ -134,6 +134,28 @@ fn design_weights_on_nps_testdata_match_svymean_and_svyciprop() {
     ];
     check(&p, share_r, "promoter share");
     assert_eq!(p.interval.unwrap().method, IntervalMethod::Logit);
+    // The CSAT extras: coef(svymean(~REC, des)) and
+    // 100 * coef(svymean(~factor(REC), des)), the weighted shares.
+    close(p.mean.unwrap(), 7.003802281368821, "weighted mean");
+    let shares_r = [
+        7.4444666800080048,
+        0.88052831699019407,
+        2.2013207924754852,
+        3.4820892535521315,
+        4.3426055633380027,
+        14.088453071843105,
+        3.8222933760256153,
+        5.5633380028016806,
+        12.087252351410847,
+        22.613568140884528,
+        23.4740844506704,
+    ];
+    let d = p.distribution.unwrap();
+    assert_eq!(d.len(), 11);
+    for (b, want) in d.iter().zip(shares_r) {
+        close(b.share, want, &format!("share of {}", b.rating));
+        assert_eq!(b.count, rec.counts[usize::from(b.rating)]);
+    }
 }
 
 #[test]
