@@ -43,6 +43,15 @@ for (wt in c("w", "one")) {
   f(paste(wt, "weight sum"), sum(weights(des)))
 }
 
+# CES extras on the 0-10 scale (midpoint 5): agree = taste > 5; the CES
+# index y = 100 for 9-10, -100 below 5, 0 otherwise.
+d$agree <- as.numeric(d$taste > 5)
+d$idx <- ifelse(d$taste >= 9, 100, ifelse(d$taste < 5, -100, 0))
+des <- svydesign(ids = ~1, weights = ~w, data = d)
+m <- svymean(~idx, des)
+f("w ces index value se", c(coef(m), SE(m))); f("w ces index confint", confint(m))
+f("w ces agree", 100 * coef(svymean(~agree, des)))
+
 # Domains: svyby over Region; design_n = the whole design (1000).
 des <- svydesign(ids = ~1, weights = ~w, data = d)
 cat("# svyby ~Region (APAC, EMEA, LATAM, NAM)\n")

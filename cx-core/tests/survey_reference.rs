@@ -265,6 +265,86 @@ fn all_ones_values_equal_the_unweighted_functions() {
 }
 
 #[test]
+fn weighted_ces_extras_and_index_match_svymean() {
+    let (_, taste) = histograms(true, |_| true);
+    // d$idx <- ifelse(taste >= 9, 100, ifelse(taste < 5, -100, 0));
+    // svymean(~idx, des); confint(...)
+    let i = weighted_ces_index(&taste, Scale::NPS, 1000, 0.95).unwrap();
+    let index_r = [
+        -8.2249349609765865,
+        1.6767419335572777,
+        -11.511288762116902,
+        -4.9385811598362706,
+    ];
+    check(&i, index_r, "ces index");
+    // svymean(~taste, des) and 100 * coef(svymean(~as.numeric(taste > 5), des))
+    let c = weighted_ces(&taste, Scale::NPS, 1000, 0.95).unwrap();
+    close(c.value.unwrap(), 6.1723033820292175, "ces mean");
+    assert_eq!(c.mean, c.value);
+    close(c.agree.unwrap(), 65.859515709425651, "ces agree");
+    close(c.index.unwrap(), index_r[0], "ces index extra");
+    close(
+        c.effective_n.unwrap(),
+        862.07522872432241,
+        "ces effective n",
+    );
+}
+
+/// Scaling every weight by the same factor changes neither the value, the
+/// se nor the effective n; merging two halves equals the whole.
+#[test]
+fn weights_scale_free_and_merge_exact() {
+    let (rec, _) = histograms(true, |_| true);
+    let mut doubled = WeightedHistogram::default();
+    for row in nps_rows() {
+        doubled.add(row.rec, 2 * weight_of_row(row.row));
+    }
+    let (a, b) = (
+        weighted_nps(&rec, 1000, 0.95).unwrap(),
+        weighted_nps(&doubled, 1000, 0.95).unwrap(),
+    );
+    close(b.value.unwrap(), a.value.unwrap(), "value");
+    close(b.se.unwrap(), a.se.unwrap(), "se");
+    close(
+        b.effective_n.unwrap(),
+        a.effective_n.unwrap(),
+        "effective n",
+    );
+    close(
+        b.weight_sum.unwrap(),
+        2.0 * a.weight_sum.unwrap(),
+        "weight sum",
+    );
+    let (mut west, east) = (
+        histograms(true, |r| r.region == "NAM" || r.region == "LATAM").0,
+        histograms(true, |r| r.region == "EMEA" || r.region == "APAC").0,
+    );
+    west.merge(&east);
+    assert_eq!(weighted_nps(&west, 1000, 0.95).unwrap(), a);
+}
+
+/// The extreme weights (10⁻⁶ and 10⁵ together) give finite figures.
+#[test]
+fn extreme_weights_stay_finite() {
+    let mut h = WeightedHistogram::default();
+    for (r, w) in [(10, 1e5), (0, 1e-6), (7, 1e-6), (9, 1e5), (3, 1e5)] {
+        h.add(r, fixed_weight(w).unwrap().millionths);
+    }
+    for s in [
+        weighted_nps(&h, 5, 0.95).unwrap(),
+        weighted_csat(&h, Scale::NPS, 5, 0.95).unwrap(),
+        weighted_attribute(&h, Scale::NPS, None, 5, 0.95).unwrap(),
+        weighted_ces_index(&h, Scale::NPS, 5, 0.95).unwrap(),
+    ] {
+        let i = s.interval.unwrap();
+        let all = [s.value.unwrap(), s.se.unwrap(), i.low, i.high];
+        assert!(all.iter().all(|x| x.is_finite()), "{s:?}");
+        assert!(!s.flags.contains(&Flag::NonFinite));
+        close(s.effective_n.unwrap(), 9e10 / (3e10 + 2e-12), "effective n");
+    }
+}
+
+#[test]
 fn domains_of_svyby_by_region() {
     // svyby(~nps, ~Region, des, svymean); confint(...)
     let nps_r = [
