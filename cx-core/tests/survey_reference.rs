@@ -830,3 +830,22 @@ fn p_adjust_edge_cases() {
     assert_eq!(json, Adjust::Bh);
     assert_eq!(Adjust::default(), Adjust::Holm);
 }
+
+/// Ratings without a value are out of n, Σw, Σw² and the mean; m is at
+/// least the responses in the estimate.
+#[test]
+fn ratings_without_a_value_are_out_of_every_sum() {
+    let mut h = WeightedHistogram::default();
+    h.add(1, WEIGHT_SCALE);
+    h.add(3, 3 * WEIGHT_SCALE);
+    h.add(0, 5 * WEIGHT_SCALE);
+    let mut y = [None; 11];
+    (y[1], y[3]) = (Some(1.0), Some(3.0));
+    // ȳ = (1 + 9)/4; Σ Q (y − ȳ)²/W² = (2.25 + 9·0.25)/16 = 0.28125.
+    let e = weighted_linear(&h, &y, 3).unwrap();
+    assert_eq!((e.value, e.n, e.weight_sum), (2.5, 2, 4.0));
+    close(e.effective_n, 16.0 / 10.0, "effective n");
+    close(e.variance.unwrap(), 1.5 * 0.28125, "variance, m = 3");
+    let e = weighted_linear(&h, &y, 0).unwrap();
+    close(e.variance.unwrap(), 2.0 * 0.28125, "variance, m = n = 2");
+}
