@@ -2,7 +2,7 @@
 # weighted scores as R `survey` (svydesign(ids = ~1, weights = ~w)) gives
 # them, the comparison tests and p.adjust.
 #
-#   Rscript benches/reference/survey_weighted.R [/work/shared/testdata]
+#   Rscript benches/reference/survey_weighted.R [/work/shared/testdata]   (from the repository root)
 #
 # Weights are constructed, deterministic: for data row i (1-based),
 #   w = 0.5 + ((i - 1) %% 7) / 4        (0.5, 0.75, ..., 2.0)
