@@ -849,3 +849,43 @@ fn ratings_without_a_value_are_out_of_every_sum() {
     let e = weighted_linear(&h, &y, 0).unwrap();
     close(e.variance.unwrap(), 2.0 * 0.28125, "variance, m = n = 2");
 }
+
+proptest::proptest! {
+    /// On all-ones weights the weighted scores have the unweighted values
+    /// and, for a mean, the unweighted se (svymean's √(m/(m − 1)) factor
+    /// turns the plug-in variance into s²/n).
+    #[test]
+    fn all_ones_equal_unweighted_on_any_histogram(counts in proptest::collection::vec(0u64..40, 11)) {
+        let h = Histogram::from_counts(0, &counts).unwrap();
+        let w = WeightedHistogram::of_unweighted(&h);
+        let n = h.n();
+        let u = nps(&NpsCounts::from_histogram(&h), NpsMethod::Wald, 0.95).unwrap();
+        let s = weighted_nps(&w, n, 0.95).unwrap();
+        match (u.value, s.value) {
+            (Some(a), Some(b)) => proptest::prop_assert!((a - b).abs() <= 1e-12 * a.abs().max(1.0)),
+            (a, b) => proptest::prop_assert_eq!(a, b),
+        }
+        let u = attribute_performance(&h, Scale::NPS, None, 0.95).unwrap();
+        let s = weighted_attribute(&w, Scale::NPS, None, n, 0.95).unwrap();
+        proptest::prop_assert_eq!(u.value, s.value);
+        proptest::prop_assert_eq!(u.n, s.n);
+        if let (Some(a), Some(b)) = (u.se, s.se) {
+            proptest::prop_assert!((a - b).abs() <= 1e-12 * a.max(1e-300), "{} {}", a, b);
+        }
+    }
+
+    /// p.adjust's invariants: p ≤ adjusted ≤ 1, the order of p kept, BH ≤ Holm.
+    #[test]
+    fn adjusted_p_values_keep_their_order(p in proptest::collection::vec(0.0f64..=1.0, 0..20)) {
+        let holm = adjust_p(&p, Adjust::Holm);
+        let bh = adjust_p(&p, Adjust::Bh);
+        for i in 0..p.len() {
+            proptest::prop_assert!(p[i] <= bh[i] && bh[i] <= holm[i] && holm[i] <= 1.0);
+            for j in 0..p.len() {
+                if p[i] <= p[j] {
+                    proptest::prop_assert!(holm[i] <= holm[j] && bh[i] <= bh[j]);
+                }
+            }
+        }
+    }
+}
