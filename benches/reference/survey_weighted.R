@@ -2,7 +2,7 @@
 # weighted scores as R `survey` (svydesign(ids = ~1, weights = ~w)) gives
 # them, the comparison tests and p.adjust.
 #
-#   Rscript benches/reference/survey_weighted.R [/work/shared/testdata]
+#   Rscript benches/reference/survey_weighted.R [/work/shared/testdata]   (from the repository root)
 #
 # Weights are constructed, deterministic: for data row i (1-based),
 #   w = 0.5 + ((i - 1) %% 7) / 4        (0.5, 0.75, ..., 2.0)
@@ -37,9 +37,20 @@ for (wt in c("w", "one")) {
   p <- svyciprop(~I(promoter == 1), des, method = "logit")
   f(paste(wt, "promoter share value se"), c(coef(p), SE(p)))
   f(paste(wt, "promoter share ci"), confint(p))
+  f(paste(wt, "REC mean"), coef(svymean(~REC, des)))
+  f(paste(wt, "REC shares 0..10"), 100 * coef(svymean(~factor(REC), des)))
   f(paste(wt, "effective n"), sum(weights(des))^2 / sum(weights(des)^2))
   f(paste(wt, "weight sum"), sum(weights(des)))
 }
+
+# CES extras on the 0-10 scale (midpoint 5): agree = taste > 5; the CES
+# index y = 100 for 9-10, -100 below 5, 0 otherwise.
+d$agree <- as.numeric(d$taste > 5)
+d$idx <- ifelse(d$taste >= 9, 100, ifelse(d$taste < 5, -100, 0))
+des <- svydesign(ids = ~1, weights = ~w, data = d)
+m <- svymean(~idx, des)
+f("w ces index value se", c(coef(m), SE(m))); f("w ces index confint", confint(m))
+f("w ces agree", 100 * coef(svymean(~agree, des)))
 
 # Domains: svyby over Region; design_n = the whole design (1000).
 des <- svydesign(ids = ~1, weights = ~w, data = d)

@@ -134,6 +134,28 @@ fn design_weights_on_nps_testdata_match_svymean_and_svyciprop() {
     ];
     check(&p, share_r, "promoter share");
     assert_eq!(p.interval.unwrap().method, IntervalMethod::Logit);
+    // The CSAT extras: coef(svymean(~REC, des)) and
+    // 100 * coef(svymean(~factor(REC), des)), the weighted shares.
+    close(p.mean.unwrap(), 7.003802281368821, "weighted mean");
+    let shares_r = [
+        7.4444666800080048,
+        0.88052831699019407,
+        2.2013207924754852,
+        3.4820892535521315,
+        4.3426055633380027,
+        14.088453071843105,
+        3.8222933760256153,
+        5.5633380028016806,
+        12.087252351410847,
+        22.613568140884528,
+        23.4740844506704,
+    ];
+    let d = p.distribution.unwrap();
+    assert_eq!(d.len(), 11);
+    for (b, want) in d.iter().zip(shares_r) {
+        close(b.share, want, &format!("share of {}", b.rating));
+        assert_eq!(b.count, rec.counts[usize::from(b.rating)]);
+    }
 }
 
 #[test]
@@ -240,6 +262,86 @@ fn all_ones_values_equal_the_unweighted_functions() {
     same(w.index, u.index, "index");
     let i = weighted_ces_index(&hw, Scale::SEVEN, h.n(), 0.95).unwrap();
     same(i.value, u.index, "ces index");
+}
+
+#[test]
+fn weighted_ces_extras_and_index_match_svymean() {
+    let (_, taste) = histograms(true, |_| true);
+    // d$idx <- ifelse(taste >= 9, 100, ifelse(taste < 5, -100, 0));
+    // svymean(~idx, des); confint(...)
+    let i = weighted_ces_index(&taste, Scale::NPS, 1000, 0.95).unwrap();
+    let index_r = [
+        -8.2249349609765865,
+        1.6767419335572777,
+        -11.511288762116902,
+        -4.9385811598362706,
+    ];
+    check(&i, index_r, "ces index");
+    // svymean(~taste, des) and 100 * coef(svymean(~as.numeric(taste > 5), des))
+    let c = weighted_ces(&taste, Scale::NPS, 1000, 0.95).unwrap();
+    close(c.value.unwrap(), 6.1723033820292175, "ces mean");
+    assert_eq!(c.mean, c.value);
+    close(c.agree.unwrap(), 65.859515709425651, "ces agree");
+    close(c.index.unwrap(), index_r[0], "ces index extra");
+    close(
+        c.effective_n.unwrap(),
+        862.07522872432241,
+        "ces effective n",
+    );
+}
+
+/// Scaling every weight by the same factor changes neither the value, the
+/// se nor the effective n; merging two halves equals the whole.
+#[test]
+fn weights_scale_free_and_merge_exact() {
+    let (rec, _) = histograms(true, |_| true);
+    let mut doubled = WeightedHistogram::default();
+    for row in nps_rows() {
+        doubled.add(row.rec, 2 * weight_of_row(row.row));
+    }
+    let (a, b) = (
+        weighted_nps(&rec, 1000, 0.95).unwrap(),
+        weighted_nps(&doubled, 1000, 0.95).unwrap(),
+    );
+    close(b.value.unwrap(), a.value.unwrap(), "value");
+    close(b.se.unwrap(), a.se.unwrap(), "se");
+    close(
+        b.effective_n.unwrap(),
+        a.effective_n.unwrap(),
+        "effective n",
+    );
+    close(
+        b.weight_sum.unwrap(),
+        2.0 * a.weight_sum.unwrap(),
+        "weight sum",
+    );
+    let (mut west, east) = (
+        histograms(true, |r| r.region == "NAM" || r.region == "LATAM").0,
+        histograms(true, |r| r.region == "EMEA" || r.region == "APAC").0,
+    );
+    west.merge(&east);
+    assert_eq!(weighted_nps(&west, 1000, 0.95).unwrap(), a);
+}
+
+/// The extreme weights (10⁻⁶ and 10⁵ together) give finite figures.
+#[test]
+fn extreme_weights_stay_finite() {
+    let mut h = WeightedHistogram::default();
+    for (r, w) in [(10, 1e5), (0, 1e-6), (7, 1e-6), (9, 1e5), (3, 1e5)] {
+        h.add(r, fixed_weight(w).unwrap().millionths);
+    }
+    for s in [
+        weighted_nps(&h, 5, 0.95).unwrap(),
+        weighted_csat(&h, Scale::NPS, 5, 0.95).unwrap(),
+        weighted_attribute(&h, Scale::NPS, None, 5, 0.95).unwrap(),
+        weighted_ces_index(&h, Scale::NPS, 5, 0.95).unwrap(),
+    ] {
+        let i = s.interval.unwrap();
+        let all = [s.value.unwrap(), s.se.unwrap(), i.low, i.high];
+        assert!(all.iter().all(|x| x.is_finite()), "{s:?}");
+        assert!(!s.flags.contains(&Flag::NonFinite));
+        close(s.effective_n.unwrap(), 9e10 / (3e10 + 2e-12), "effective n");
+    }
 }
 
 #[test]
@@ -727,4 +829,63 @@ fn p_adjust_edge_cases() {
     let json: Adjust = serde_json::from_str("\"bh\"").unwrap();
     assert_eq!(json, Adjust::Bh);
     assert_eq!(Adjust::default(), Adjust::Holm);
+}
+
+/// Ratings without a value are out of n, Σw, Σw² and the mean; m is at
+/// least the responses in the estimate.
+#[test]
+fn ratings_without_a_value_are_out_of_every_sum() {
+    let mut h = WeightedHistogram::default();
+    h.add(1, WEIGHT_SCALE);
+    h.add(3, 3 * WEIGHT_SCALE);
+    h.add(0, 5 * WEIGHT_SCALE);
+    let mut y = [None; 11];
+    (y[1], y[3]) = (Some(1.0), Some(3.0));
+    // ȳ = (1 + 9)/4; Σ Q (y − ȳ)²/W² = (2.25 + 9·0.25)/16 = 0.28125.
+    let e = weighted_linear(&h, &y, 3).unwrap();
+    assert_eq!((e.value, e.n, e.weight_sum), (2.5, 2, 4.0));
+    close(e.effective_n, 16.0 / 10.0, "effective n");
+    close(e.variance.unwrap(), 1.5 * 0.28125, "variance, m = 3");
+    let e = weighted_linear(&h, &y, 0).unwrap();
+    close(e.variance.unwrap(), 2.0 * 0.28125, "variance, m = n = 2");
+}
+
+proptest::proptest! {
+    /// On all-ones weights the weighted scores have the unweighted values
+    /// and, for a mean, the unweighted se (svymean's √(m/(m − 1)) factor
+    /// turns the plug-in variance into s²/n).
+    #[test]
+    fn all_ones_equal_unweighted_on_any_histogram(counts in proptest::collection::vec(0u64..40, 11)) {
+        let h = Histogram::from_counts(0, &counts).unwrap();
+        let w = WeightedHistogram::of_unweighted(&h);
+        let n = h.n();
+        let u = nps(&NpsCounts::from_histogram(&h), NpsMethod::Wald, 0.95).unwrap();
+        let s = weighted_nps(&w, n, 0.95).unwrap();
+        match (u.value, s.value) {
+            (Some(a), Some(b)) => proptest::prop_assert!((a - b).abs() <= 1e-12 * a.abs().max(1.0)),
+            (a, b) => proptest::prop_assert_eq!(a, b),
+        }
+        let u = attribute_performance(&h, Scale::NPS, None, 0.95).unwrap();
+        let s = weighted_attribute(&w, Scale::NPS, None, n, 0.95).unwrap();
+        proptest::prop_assert_eq!(u.value, s.value);
+        proptest::prop_assert_eq!(u.n, s.n);
+        if let (Some(a), Some(b)) = (u.se, s.se) {
+            proptest::prop_assert!((a - b).abs() <= 1e-12 * a.max(1e-300), "{} {}", a, b);
+        }
+    }
+
+    /// p.adjust's invariants: p ≤ adjusted ≤ 1, the order of p kept, BH ≤ Holm.
+    #[test]
+    fn adjusted_p_values_keep_their_order(p in proptest::collection::vec(0.0f64..=1.0, 0..20)) {
+        let holm = adjust_p(&p, Adjust::Holm);
+        let bh = adjust_p(&p, Adjust::Bh);
+        for i in 0..p.len() {
+            proptest::prop_assert!(p[i] <= bh[i] && bh[i] <= holm[i] && holm[i] <= 1.0);
+            for j in 0..p.len() {
+                if p[i] <= p[j] {
+                    proptest::prop_assert!(holm[i] <= holm[j] && bh[i] <= bh[j]);
+                }
+            }
+        }
+    }
 }
