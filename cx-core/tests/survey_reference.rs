@@ -27,7 +27,7 @@ use cx_core::score::{
     adjust_p, attribute_performance, ces, change_of, csat, fixed_weight, nps, proportion,
     survey_score, weighted_attribute, weighted_ces, weighted_ces_index, weighted_csat,
     weighted_employee_satisfaction_index, weighted_linear, weighted_nps, Adjust, ChangeMethod,
-    Flag, Histogram, IntervalMethod, NpsCounts, NpsMethod, Scale, Score, SurveyKind,
+    Flag, Histogram, IntervalMethod, NpsCounts, NpsMethod, Scale, Score, SurveyKind, Svymean,
     WeightedHistogram, WEIGHT_SCALE,
 };
 
@@ -102,7 +102,7 @@ fn check(s: &Score, want: [f64; 4], what: &str) {
 fn design_weights_on_nps_testdata_match_svymean_and_svyciprop() {
     let (rec, taste) = histograms(true, |_| true);
     // svymean(~nps, des); confint(svymean(~nps, des))
-    let s = weighted_nps(&rec, 1000, 0.95).unwrap();
+    let s = weighted_nps(&Svymean::owned(rec, 1000), 0.95).unwrap();
     let nps_r = [
         9.8258955373223937,
         3.0765038828920819,
@@ -116,7 +116,7 @@ fn design_weights_on_nps_testdata_match_svymean_and_svyciprop() {
     close(s.effective_n.unwrap(), 862.07522872432241, "effective n");
     close(s.weight_sum.unwrap(), 1249.25, "weight sum");
     // svymean(~taste, des); confint(...)
-    let t = weighted_attribute(&taste, Scale::NPS, None, 1000, 0.95).unwrap();
+    let t = weighted_attribute(&Svymean::owned(taste, 1000), Scale::NPS, None, 0.95).unwrap();
     let taste_r = [
         6.1723033820292175,
         0.057711524417045974,
@@ -125,7 +125,7 @@ fn design_weights_on_nps_testdata_match_svymean_and_svyciprop() {
     ];
     check(&t, taste_r, "taste");
     // svyciprop(~I(promoter == 1), des, method = "logit"), in percent
-    let p = weighted_csat(&rec, Scale::NPS, 1000, 0.95).unwrap();
+    let p = weighted_csat(&Svymean::owned(rec, 1000), Scale::NPS, 0.95).unwrap();
     let share_r = [
         46.08765259500392,
         1.6984288245178933,
@@ -163,7 +163,7 @@ fn all_ones_weights_match_r_and_the_unweighted_values() {
     let (rec, taste) = histograms(false, |_| true);
     // des1 <- svydesign(ids = ~1, weights = ~one, data = d): svymean,
     // confint, svyciprop(method = "logit")
-    let s = weighted_nps(&rec, 1000, 0.95).unwrap();
+    let s = weighted_nps(&Svymean::owned(rec, 1000), 0.95).unwrap();
     check(
         &s,
         [
@@ -176,7 +176,7 @@ fn all_ones_weights_match_r_and_the_unweighted_values() {
     );
     close(s.effective_n.unwrap(), 1000.0, "effective n (ones)");
     close(s.weight_sum.unwrap(), 1000.0, "weight sum (ones)");
-    let t = weighted_attribute(&taste, Scale::NPS, None, 1000, 0.95).unwrap();
+    let t = weighted_attribute(&Svymean::owned(taste, 1000), Scale::NPS, None, 0.95).unwrap();
     check(
         &t,
         [
@@ -187,7 +187,7 @@ fn all_ones_weights_match_r_and_the_unweighted_values() {
         ],
         "taste (ones)",
     );
-    let p = weighted_csat(&rec, Scale::NPS, 1000, 0.95).unwrap();
+    let p = weighted_csat(&Svymean::owned(rec, 1000), Scale::NPS, 0.95).unwrap();
     // R's coefficient comes from an IRLS fit: 0.46200000001995195 (4e-11 off 0.462).
     check(
         &p,
@@ -227,14 +227,14 @@ fn all_ones_values_equal_the_unweighted_functions() {
         0.95,
     )
     .unwrap();
-    let w = weighted_nps(&rec, 1000, 0.95).unwrap();
+    let w = weighted_nps(&Svymean::owned(rec, 1000), 0.95).unwrap();
     same(w.value, u.value, "nps");
     assert_eq!(
         (w.n, w.detractors, w.passives, w.promoters),
         (u.n, u.detractors, u.passives, u.promoters)
     );
     let u = csat(&rec.counts(), Scale::NPS, 0.95).unwrap();
-    let w = weighted_csat(&rec, Scale::NPS, 1000, 0.95).unwrap();
+    let w = weighted_csat(&Svymean::owned(rec, 1000), Scale::NPS, 0.95).unwrap();
     same(w.value, u.value, "csat");
     assert_eq!(w.mean, u.mean, "csat mean, bit for bit");
     for (a, b) in w.distribution.unwrap().iter().zip(u.distribution.unwrap()) {
@@ -242,7 +242,7 @@ fn all_ones_values_equal_the_unweighted_functions() {
         same(Some(a.share), Some(b.share), "distribution share");
     }
     let u = attribute_performance(&taste.counts(), Scale::NPS, Some(0), 0.95).unwrap();
-    let w = weighted_attribute(&taste, Scale::NPS, Some(0), 999, 0.95).unwrap();
+    let w = weighted_attribute(&Svymean::owned(taste, 999), Scale::NPS, Some(0), 0.95).unwrap();
     assert_eq!(
         (w.value, w.mean, w.n),
         (u.value, u.mean, u.n),
@@ -256,11 +256,11 @@ fn all_ones_values_equal_the_unweighted_functions() {
     }
     let hw = WeightedHistogram::of_unweighted(&h);
     let u = ces(&h, Scale::SEVEN, 0.95).unwrap();
-    let w = weighted_ces(&hw, Scale::SEVEN, h.n(), 0.95).unwrap();
+    let w = weighted_ces(&Svymean::owned(hw, h.n()), Scale::SEVEN, 0.95).unwrap();
     assert_eq!((w.value, w.n), (u.value, u.n), "ces mean, bit for bit");
     same(w.agree, u.agree, "agree");
     same(w.index, u.index, "index");
-    let i = weighted_ces_index(&hw, Scale::SEVEN, h.n(), 0.95).unwrap();
+    let i = weighted_ces_index(&Svymean::owned(hw, h.n()), Scale::SEVEN, 0.95).unwrap();
     same(i.value, u.index, "ces index");
 }
 
@@ -269,7 +269,7 @@ fn weighted_ces_extras_and_index_match_svymean() {
     let (_, taste) = histograms(true, |_| true);
     // d$idx <- ifelse(taste >= 9, 100, ifelse(taste < 5, -100, 0));
     // svymean(~idx, des); confint(...)
-    let i = weighted_ces_index(&taste, Scale::NPS, 1000, 0.95).unwrap();
+    let i = weighted_ces_index(&Svymean::owned(taste, 1000), Scale::NPS, 0.95).unwrap();
     let index_r = [
         -8.2249349609765865,
         1.6767419335572777,
@@ -278,7 +278,7 @@ fn weighted_ces_extras_and_index_match_svymean() {
     ];
     check(&i, index_r, "ces index");
     // svymean(~taste, des) and 100 * coef(svymean(~as.numeric(taste > 5), des))
-    let c = weighted_ces(&taste, Scale::NPS, 1000, 0.95).unwrap();
+    let c = weighted_ces(&Svymean::owned(taste, 1000), Scale::NPS, 0.95).unwrap();
     close(c.value.unwrap(), 6.1723033820292175, "ces mean");
     assert_eq!(c.mean, c.value);
     close(c.agree.unwrap(), 65.859515709425651, "ces agree");
@@ -300,8 +300,8 @@ fn weights_scale_free_and_merge_exact() {
         doubled.add(row.rec, 2 * weight_of_row(row.row));
     }
     let (a, b) = (
-        weighted_nps(&rec, 1000, 0.95).unwrap(),
-        weighted_nps(&doubled, 1000, 0.95).unwrap(),
+        weighted_nps(&Svymean::owned(rec, 1000), 0.95).unwrap(),
+        weighted_nps(&Svymean::owned(doubled, 1000), 0.95).unwrap(),
     );
     close(b.value.unwrap(), a.value.unwrap(), "value");
     close(b.se.unwrap(), a.se.unwrap(), "se");
@@ -320,7 +320,7 @@ fn weights_scale_free_and_merge_exact() {
         histograms(true, |r| r.region == "EMEA" || r.region == "APAC").0,
     );
     west.merge(&east);
-    assert_eq!(weighted_nps(&west, 1000, 0.95).unwrap(), a);
+    assert_eq!(weighted_nps(&Svymean::owned(west, 1000), 0.95).unwrap(), a);
 }
 
 /// The extreme weights (10⁻⁶ and 10⁵ together) give finite figures.
@@ -331,10 +331,10 @@ fn extreme_weights_stay_finite() {
         h.add(r, fixed_weight(w).unwrap().millionths);
     }
     for s in [
-        weighted_nps(&h, 5, 0.95).unwrap(),
-        weighted_csat(&h, Scale::NPS, 5, 0.95).unwrap(),
-        weighted_attribute(&h, Scale::NPS, None, 5, 0.95).unwrap(),
-        weighted_ces_index(&h, Scale::NPS, 5, 0.95).unwrap(),
+        weighted_nps(&Svymean::owned(h, 5), 0.95).unwrap(),
+        weighted_csat(&Svymean::owned(h, 5), Scale::NPS, 0.95).unwrap(),
+        weighted_attribute(&Svymean::owned(h, 5), Scale::NPS, None, 0.95).unwrap(),
+        weighted_ces_index(&Svymean::owned(h, 5), Scale::NPS, 0.95).unwrap(),
     ] {
         let i = s.interval.unwrap();
         let all = [s.value.unwrap(), s.se.unwrap(), i.low, i.high];
@@ -417,15 +417,15 @@ fn domains_of_svyby_by_region() {
     ];
     for (k, region) in REGIONS.iter().enumerate() {
         let (rec, taste) = histograms(true, |r| r.region == *region);
-        let s = weighted_nps(&rec, 1000, 0.95).unwrap();
+        let s = weighted_nps(&Svymean::owned(rec, 1000), 0.95).unwrap();
         check(&s, nps_r[k], &format!("{region} nps"));
         assert_eq!(s.n, sizes[k].0);
         close(s.effective_n.unwrap(), sizes[k].1, "domain effective n");
         close(s.weight_sum.unwrap(), sizes[k].2, "domain weight sum");
-        let t = weighted_attribute(&taste, Scale::NPS, None, 1000, 0.95).unwrap();
+        let t = weighted_attribute(&Svymean::owned(taste, 1000), Scale::NPS, None, 0.95).unwrap();
         close(t.value.unwrap(), taste_r[k][0], "domain taste");
         close(t.se.unwrap(), taste_r[k][1], "domain taste se");
-        let p = weighted_csat(&rec, Scale::NPS, 1000, 0.95).unwrap();
+        let p = weighted_csat(&Svymean::owned(rec, 1000), Scale::NPS, 0.95).unwrap();
         check(
             &p,
             share_r[k].map(|x| x * 100.0),
@@ -517,7 +517,8 @@ fn airline_attribute_and_top_two_box_by_class() {
     let design_n: u64 = classes.iter().map(|(_, h)| h.n() - h.counts[0]).sum();
     assert_eq!(design_n, 19397);
     for (k, (class, h)) in classes.iter().enumerate() {
-        let s = weighted_attribute(h, Scale::FIVE, Some(0), design_n, 0.95).unwrap();
+        let s =
+            weighted_attribute(&Svymean::owned(*h, design_n), Scale::FIVE, Some(0), 0.95).unwrap();
         check(&s, mean_r[k], &format!("{class} wifi"));
         assert_eq!(s.n, sizes[k].0);
         close(s.effective_n.unwrap(), sizes[k].1, "effective n");
@@ -529,7 +530,7 @@ fn airline_attribute_and_top_two_box_by_class() {
             applicable.weights[0],
             applicable.squares[0],
         ) = (0, 0, 0);
-        let t = weighted_csat(&applicable, Scale::FIVE, design_n, 0.95).unwrap();
+        let t = weighted_csat(&Svymean::owned(applicable, design_n), Scale::FIVE, 0.95).unwrap();
         check(
             &t,
             top2_r[k].map(|x| x * 100.0),
@@ -554,8 +555,8 @@ fn compare_p_values() -> [f64; 5] {
     p[0] = c.p.unwrap();
     // Weighted Welch on the svyby domain estimates (se from svyby, df from
     // (v1 + v2)^2 / (v1^2/(n1 - 1) + v2^2/(n2 - 1)), p = 2 * pt(-|t|, df))
-    let wa = weighted_attribute(&taste_n, Scale::NPS, None, 1000, 0.95).unwrap();
-    let wb = weighted_attribute(&taste_e, Scale::NPS, None, 1000, 0.95).unwrap();
+    let wa = weighted_attribute(&Svymean::owned(taste_n, 1000), Scale::NPS, None, 0.95).unwrap();
+    let wb = weighted_attribute(&Svymean::owned(taste_e, 1000), Scale::NPS, None, 0.95).unwrap();
     let c = change_of(SurveyKind::Mean, &wa, &wb);
     close(
         c.delta.unwrap(),
@@ -566,8 +567,8 @@ fn compare_p_values() -> [f64; 5] {
     close(c.p.unwrap(), 0.72409404442612091, "weighted welch p");
     p[1] = c.p.unwrap();
     // NPS: 2 * pnorm(-|d / sqrt(v1 + v2)|) on the svyby estimates
-    let a = weighted_nps(&rec_n, 1000, 0.95).unwrap();
-    let b = weighted_nps(&rec_e, 1000, 0.95).unwrap();
+    let a = weighted_nps(&Svymean::owned(rec_n, 1000), 0.95).unwrap();
+    let b = weighted_nps(&Svymean::owned(rec_e, 1000), 0.95).unwrap();
     let c = change_of(SurveyKind::Net, &a, &b);
     assert_eq!(c.method, ChangeMethod::NpsDiff);
     close(c.delta.unwrap(), 9.7217033346649622, "nps delta");
@@ -576,8 +577,8 @@ fn compare_p_values() -> [f64; 5] {
     p[2] = c.p.unwrap();
     // Share: the same z on 100 * svyciprop's coef and SE. R's coef is the
     // IRLS fit (4e-11 relative off the exact share).
-    let a = weighted_csat(&rec_n, Scale::NPS, 1000, 0.95).unwrap();
-    let b = weighted_csat(&rec_e, Scale::NPS, 1000, 0.95).unwrap();
+    let a = weighted_csat(&Svymean::owned(rec_n, 1000), Scale::NPS, 0.95).unwrap();
+    let b = weighted_csat(&Svymean::owned(rec_e, 1000), Scale::NPS, 0.95).unwrap();
     let c = change_of(SurveyKind::Share, &a, &b);
     assert_eq!(c.method, ChangeMethod::TwoProportionZ);
     close(c.delta.unwrap(), 6.7889960181939273, "share delta");
@@ -649,14 +650,14 @@ fn compare_tests_and_p_adjust_holm_and_bh() {
 fn estimates_without_data_are_none_never_nan() {
     let empty = WeightedHistogram::default();
     assert!(weighted_linear(&empty, &[Some(1.0); 11], 10).is_none());
-    let s = weighted_nps(&empty, 10, 0.95).unwrap();
+    let s = weighted_nps(&Svymean::owned(empty, 10), 0.95).unwrap();
     assert_eq!((s.value, s.se, s.n), (None, None, 0));
     assert_eq!(s.reason.as_deref(), Some("no responses"));
     for s in [
-        weighted_csat(&empty, Scale::FIVE, 0, 0.95).unwrap(),
-        weighted_ces(&empty, Scale::SEVEN, 0, 0.95).unwrap(),
-        weighted_ces_index(&empty, Scale::SEVEN, 0, 0.95).unwrap(),
-        weighted_attribute(&empty, Scale::FIVE, Some(0), 0, 0.95).unwrap(),
+        weighted_csat(&Svymean::owned(empty, 0), Scale::FIVE, 0.95).unwrap(),
+        weighted_ces(&Svymean::owned(empty, 0), Scale::SEVEN, 0.95).unwrap(),
+        weighted_ces_index(&Svymean::owned(empty, 0), Scale::SEVEN, 0.95).unwrap(),
+        weighted_attribute(&Svymean::owned(empty, 0), Scale::FIVE, Some(0), 0.95).unwrap(),
         weighted_employee_satisfaction_index(&[empty], Scale::FIVE).unwrap(),
     ] {
         assert!(s.value.is_none() && s.reason.is_some(), "{s:?}");
@@ -668,9 +669,9 @@ fn estimates_without_data_are_none_never_nan() {
     y[3] = Some(f64::NAN);
     assert!(weighted_linear(&h, &y, 5).is_none());
     // Invalid levels and ratings off the scale are errors.
-    assert!(weighted_nps(&h, 1, 1.5).is_err());
-    assert!(weighted_nps(&empty, 1, f64::NAN).is_err());
-    assert!(weighted_csat(&h, Scale::new(5, 7).unwrap(), 1, 0.95).is_err());
+    assert!(weighted_nps(&Svymean::owned(h, 1), 1.5).is_err());
+    assert!(weighted_nps(&Svymean::owned(empty, 1), f64::NAN).is_err());
+    assert!(weighted_csat(&Svymean::owned(h, 1), Scale::new(5, 7).unwrap(), 0.95).is_err());
 }
 
 #[test]
@@ -680,9 +681,9 @@ fn one_response_has_no_variance_and_no_interval() {
     let e = weighted_linear(&h, &[Some(1.0); 11], 1).unwrap();
     assert_eq!((e.value, e.variance, e.n), (1.0, None, 1));
     for s in [
-        weighted_nps(&h, 1, 0.95).unwrap(),
-        weighted_csat(&h, Scale::NPS, 1, 0.95).unwrap(),
-        weighted_attribute(&h, Scale::NPS, None, 1, 0.95).unwrap(),
+        weighted_nps(&Svymean::owned(h, 1), 0.95).unwrap(),
+        weighted_csat(&Svymean::owned(h, 1), Scale::NPS, 0.95).unwrap(),
+        weighted_attribute(&Svymean::owned(h, 1), Scale::NPS, None, 0.95).unwrap(),
     ] {
         assert!(s.value.is_some() && s.se.is_none() && s.interval.is_none());
         assert!(s.flags.contains(&Flag::NoInterval), "{s:?}");
@@ -691,10 +692,13 @@ fn one_response_has_no_variance_and_no_interval() {
     // logit interval has 0 degrees of freedom (degf of the domain): none.
     let mut two = h;
     two.add(3, WEIGHT_SCALE);
-    let s = weighted_csat(&h, Scale::NPS, 2, 0.95).unwrap();
+    let s = weighted_csat(&Svymean::owned(h, 2), Scale::NPS, 0.95).unwrap();
     assert_eq!(s.se, Some(0.0));
     assert!(s.interval.is_none() && s.flags.contains(&Flag::NoInterval));
-    assert!(weighted_nps(&two, 2, 0.95).unwrap().interval.is_some());
+    assert!(weighted_nps(&Svymean::owned(two, 2), 0.95)
+        .unwrap()
+        .interval
+        .is_some());
 }
 
 #[test]
@@ -702,7 +706,7 @@ fn shares_of_zero_and_one_have_a_point_interval() {
     let mut h = WeightedHistogram::default();
     h.add(10, WEIGHT_SCALE / 2);
     h.add(9, 3 * WEIGHT_SCALE);
-    let all = weighted_csat(&h, Scale::NPS, 50, 0.95).unwrap();
+    let all = weighted_csat(&Svymean::owned(h, 50), Scale::NPS, 0.95).unwrap();
     assert_eq!(all.value, Some(100.0));
     assert_eq!(all.se, Some(0.0));
     let i = all.interval.unwrap();
@@ -714,13 +718,13 @@ fn shares_of_zero_and_one_have_a_point_interval() {
     let mut low = WeightedHistogram::default();
     low.add(2, WEIGHT_SCALE);
     low.add(3, 7 * WEIGHT_SCALE);
-    let none = weighted_csat(&low, Scale::NPS, 50, 0.95).unwrap();
+    let none = weighted_csat(&Svymean::owned(low, 50), Scale::NPS, 0.95).unwrap();
     let i = none.interval.unwrap();
     assert_eq!((none.value, i.low, i.high), (Some(0.0), 0.0, 0.0));
     // A logit interval stays inside 0..100 and around the value.
     let mut mixed = h;
     mixed.merge(&low);
-    let s = weighted_csat(&mixed, Scale::NPS, 4, 0.95).unwrap();
+    let s = weighted_csat(&Svymean::owned(mixed, 4), Scale::NPS, 0.95).unwrap();
     let i = s.interval.unwrap();
     assert!(0.0 < i.low && i.low < s.value.unwrap() && s.value.unwrap() < i.high && i.high < 100.0);
 }
@@ -860,13 +864,13 @@ proptest::proptest! {
         let w = WeightedHistogram::of_unweighted(&h);
         let n = h.n();
         let u = nps(&NpsCounts::from_histogram(&h), NpsMethod::Wald, 0.95).unwrap();
-        let s = weighted_nps(&w, n, 0.95).unwrap();
+        let s = weighted_nps(&Svymean::owned(w, n), 0.95).unwrap();
         match (u.value, s.value) {
             (Some(a), Some(b)) => proptest::prop_assert!((a - b).abs() <= 1e-12 * a.abs().max(1.0)),
             (a, b) => proptest::prop_assert_eq!(a, b),
         }
         let u = attribute_performance(&h, Scale::NPS, None, 0.95).unwrap();
-        let s = weighted_attribute(&w, Scale::NPS, None, n, 0.95).unwrap();
+        let s = weighted_attribute(&Svymean::owned(w, n), Scale::NPS, None, 0.95).unwrap();
         proptest::prop_assert_eq!(u.value, s.value);
         proptest::prop_assert_eq!(u.n, s.n);
         if let (Some(a), Some(b)) = (u.se, s.se) {

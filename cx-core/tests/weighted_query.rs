@@ -8,7 +8,7 @@ use cx_core::engine::{Engine, Query, QueryError};
 use cx_core::plan::Plan;
 use cx_core::record::{EmployeeKind, EmployeeResponse, Record, Timestamp};
 use cx_core::score::{
-    adjust_p, fixed_weight, weighted_nps, Adjust, Flag, WeightedHistogram, DEFAULT_LEVEL,
+    adjust_p, fixed_weight, weighted_nps, Adjust, Flag, Svymean, WeightedHistogram, DEFAULT_LEVEL,
 };
 
 const PLAN: &str = include_str!("../../examples/data/plan.json");
@@ -65,7 +65,8 @@ fn weighted_mode_scores_with_the_weights_and_the_whole_design() {
     let card = query(&e, r#"{"metrics": ["enps"], "groupBy": ["team"]}"#);
     assert!(card.weighting.is_some());
     for (t, row) in card.rows.iter().enumerate() {
-        let want = weighted_nps(&histogram(|x| x == t), 240, DEFAULT_LEVEL).unwrap();
+        let want =
+            weighted_nps(&Svymean::owned(histogram(|x| x == t), 240), DEFAULT_LEVEL).unwrap();
         let got = &row.scores["enps"];
         assert_eq!(got.value, want.value);
         assert_eq!(got.se, want.se);
@@ -74,7 +75,7 @@ fn weighted_mode_scores_with_the_weights_and_the_whole_design() {
         assert_eq!(got.n, 80);
     }
     let all = query(&e, r#"{"metrics": ["enps"]}"#);
-    let want = weighted_nps(&histogram(|_| true), 240, DEFAULT_LEVEL).unwrap();
+    let want = weighted_nps(&Svymean::owned(histogram(|_| true), 240), DEFAULT_LEVEL).unwrap();
     assert_eq!(all.rows[0].scores["enps"].value, want.value);
     assert_eq!(all.rows[0].scores["enps"].se, want.se);
 }
@@ -89,7 +90,7 @@ fn weights_false_and_true_switch_the_mode() {
     // Unweighted: the counts alone.
     let ones = histogram(|_| true).counts();
     let plain = WeightedHistogram::of_unweighted(&ones);
-    let forced = weighted_nps(&plain, 240, DEFAULT_LEVEL).unwrap();
+    let forced = weighted_nps(&Svymean::owned(plain, 240), DEFAULT_LEVEL).unwrap();
     assert!((s.value.unwrap() - forced.value.unwrap()).abs() < 1e-12);
     // weights: true on an engine without weights: all-ones, design se.
     let mut unweighted = Engine::new(Plan::from_json(PLAN).unwrap()).unwrap();
@@ -127,8 +128,10 @@ fn compare_rest_tests_each_group_against_the_others_and_adjusts() {
         let mut p = Vec::new();
         for (t, row) in card.rows.iter().enumerate() {
             let c = row.scores["enps"].change.clone().unwrap();
-            let this = weighted_nps(&histogram(|x| x == t), 240, DEFAULT_LEVEL).unwrap();
-            let rest = weighted_nps(&histogram(|x| x != t), 240, DEFAULT_LEVEL).unwrap();
+            let this =
+                weighted_nps(&Svymean::owned(histogram(|x| x == t), 240), DEFAULT_LEVEL).unwrap();
+            let rest =
+                weighted_nps(&Svymean::owned(histogram(|x| x != t), 240), DEFAULT_LEVEL).unwrap();
             let delta = this.value.unwrap() - rest.value.unwrap();
             assert!((c.delta.unwrap() - delta).abs() < 1e-9);
             let se = (this.se.unwrap().powi(2) + rest.se.unwrap().powi(2)).sqrt();

@@ -1695,6 +1695,11 @@ export interface Query {
   metrics?: MetricId[] | null;
   /** NPS interval method [adjustedWald]. */
   npsMethod?: NpsMethod | null;
+  /**
+   * Population shares to rake the selection's customer responses to,
+   * per dimension (see `docs/weighting.md`).
+   */
+  rake?: RakeTarget[];
   /** Last day included. */
   to?: string | null;
   /**
@@ -1704,6 +1709,19 @@ export interface Query {
    * weight (see `docs/weighting.md`).
    */
   weights?: boolean | null;
+}
+
+/** The population shares of one dimension's values, to rake to. */
+export interface RakeTarget {
+  /** A dimension the engine's cube keeps (`class`, `segment`, …). */
+  dimension: string;
+  /**
+   * Value → population share (0–1); the shares sum to 1 within 1e-9,
+   * and every value of the selection has one.
+   */
+  shares: {
+    [key: string]: number;
+  };
 }
 
 /** The readiness score. */
@@ -2524,6 +2542,13 @@ export interface Weighting {
    * responses.
    */
   effectiveN?: number | null;
+  /**
+   * The population shares the selection was raked to (empty without
+   * raking).
+   */
+  rake?: RakeTarget[];
+  /** Sweeps of iterative proportional fitting the raking took. */
+  rakeIterations?: number | null;
   /** Customer responses in the selection. */
   responses: number;
   /**

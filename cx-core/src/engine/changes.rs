@@ -18,6 +18,7 @@
 //! sample, effective in weighted mode): their change keeps its p-value but
 //! no adjusted one, and says so.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
@@ -69,14 +70,33 @@ pub(crate) fn period_slot(group_by: &[GroupBy]) -> Result<(usize, PeriodUnit), Q
     }
 }
 
-/// The reference totals of every group (in `groups` order): the previous
-/// period's group, or the rest of the selection.
+/// The rows a score is estimated over: one group, or every group but one
+/// (the rest of the selection).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Domain {
+    /// The group of these labels.
+    Group(Vec<Option<String>>),
+    /// Every group but the one of these labels.
+    AllBut(Vec<Option<String>>),
+}
+
+impl Domain {
+    /// Whether the group labelled `key` is in the domain.
+    pub(crate) fn contains(&self, key: &[Option<String>]) -> bool {
+        match self {
+            Domain::Group(k) => k.as_slice() == key,
+            Domain::AllBut(k) => k.as_slice() != key,
+        }
+    }
+}
+
+/// The reference of every group (in `groups` order), its totals and its
+/// domain: the previous period's group, or the rest of the selection.
 pub(crate) fn references<'a>(
     groups: &'a [(Vec<Option<String>>, Totals)],
     compare: CompareTo,
     group_by: &[GroupBy],
-) -> Result<Vec<Option<std::borrow::Cow<'a, Totals>>>, QueryError> {
-    use std::borrow::Cow;
+) -> Result<Vec<Option<(Cow<'a, Totals>, Domain)>>, QueryError> {
     match compare {
         CompareTo::PreviousPeriod => {
             let (slot, unit) = period_slot(group_by)?;
@@ -91,8 +111,8 @@ pub(crate) fn references<'a>(
                     let label = key.get(slot)?.as_deref()?;
                     let mut prev = key.clone();
                     prev[slot] = Some(unit.previous(label)?);
-                    at.get(prev.as_slice())
-                        .map(|&i| Cow::Borrowed(&groups[i].1))
+                    let &i = at.get(prev.as_slice())?;
+                    Some((Cow::Borrowed(&groups[i].1), Domain::Group(prev)))
                 })
                 .collect())
         }
@@ -107,10 +127,10 @@ pub(crate) fn references<'a>(
             }
             let mut before = Totals::default();
             let mut out = Vec::with_capacity(n);
-            for (i, (_, t)) in groups.iter().enumerate() {
+            for (i, (key, t)) in groups.iter().enumerate() {
                 let mut rest = before.clone();
                 rest.merge(&after[i + 1]);
-                out.push((n > 1).then_some(Cow::Owned(rest)));
+                out.push((n > 1).then(|| (Cow::Owned(rest), Domain::AllBut(key.clone()))));
                 before.merge(t);
             }
             Ok(out)

@@ -43,6 +43,7 @@ mod integrity;
 #[cfg(feature = "arrow")]
 mod parquet;
 mod query;
+mod raking;
 mod rows;
 mod snapshot;
 mod snapshot_file;
@@ -81,6 +82,7 @@ pub use ingest::{Alert, AlertReason, IngestReport, RecordError};
 pub use parquet::PARQUET_BATCH_ROWS;
 pub(crate) use query::document_struct;
 pub use query::{GroupBy, PeriodUnit, Query, QueryError, ScoreRow, Scorecard, Selection, Totals};
+pub use raking::RakeTarget;
 pub use rows::{ResponseIngest, ResponseRef, RowScratch};
 pub use snapshot::{
     Snapshot, MAX_SNAPSHOT_COUNT, SNAPSHOT_FORMAT, SNAPSHOT_STREAM_VERSION, SNAPSHOT_VERSION,
@@ -926,6 +928,8 @@ impl QueryError {
             QueryError::InvalidLevel(_) => ErrorCode::InvalidLevel,
             QueryError::Parse(e) => e.code(),
             QueryError::Compare(_) => ErrorCode::InvalidCompare,
+            QueryError::Rake { .. } => ErrorCode::InvalidRake,
+            QueryError::RakeNotConverged(_) => ErrorCode::RakeNotConverged,
         }
     }
 
@@ -940,6 +944,8 @@ impl QueryError {
             QueryError::Parse(e) => e.pointer.clone(),
             QueryError::InvalidLevel(_) => "/level".into(),
             QueryError::Compare(_) => "/compare".into(),
+            QueryError::Rake { pointer, .. } => pointer.clone(),
+            QueryError::RakeNotConverged(_) => "/rake".into(),
         }
     }
 }

@@ -14,9 +14,11 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::cells::{AuditCell, CellKey, EmployeeCell, KpiCell, ResponseCell};
+use super::changes::Domain;
 use super::changes::{self, CompareTo};
 use super::ingest::method_of;
-use super::weighting::Weighting;
+use super::raking::{RakeTarget, RakedSelection};
+use super::weighting::{Design, Weighting};
 use super::weights::WeightedCell;
 use super::{date_of_day, days_since_epoch, Engine, Granularity};
 use crate::metric::{Kpi, MetricId};
@@ -239,6 +241,10 @@ document_struct! {
         /// family: `holm` (default), `bh` or `none`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adjust: Option<Adjust>,
+        /// Population shares to rake the selection's customer responses to,
+        /// per dimension (see `docs/weighting.md`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub rake: Vec<RakeTarget>,
         ..selection,
         ..statistics,
     }
@@ -342,6 +348,17 @@ pub enum QueryError {
     /// A `compare` the query's keys cannot answer.
     #[error("/compare: {0}")]
     Compare(String),
+    /// A `rake` that cannot be applied.
+    #[error("{pointer}: {message}")]
+    Rake {
+        /// JSON Pointer into the query.
+        pointer: String,
+        /// What is wrong, naming the dimension and value.
+        message: String,
+    },
+    /// Raking did not converge; the worst margin.
+    #[error("/rake: {0}")]
+    RakeNotConverged(String),
 }
 
 impl Query {
@@ -412,6 +429,7 @@ impl Totals {
 }
 
 /// One `groupBy` entry, resolved.
+#[derive(Clone, Copy)]
 enum Slot {
     /// A kept dimension, by key position.
     Dim(usize),
@@ -598,10 +616,20 @@ impl Engine {
         let (groups, overall) = self.query_groups(&compiled, &slots);
         let metrics = self.query_metrics(q, &overall)?;
         let method = q.nps_method.unwrap_or_default();
-        let weighted = q.weights.unwrap_or_else(|| overall.has_weights());
-        let score = |m: &MetricId, t: &Totals| match weighted {
-            true => self.weighted_score(m, t, &overall, level),
-            false => self.score(m, t, level, method),
+        let raked = self.raked(q, &compiled, &slots)?;
+        let weighted = raked.is_some() || q.weights.unwrap_or_else(|| overall.has_weights());
+        let score = |m: &MetricId, t: &Totals, domain: &Domain| match (weighted, &raked) {
+            (false, _) => self.score(m, t, level, method),
+            (true, None) => self.weighted_score(m, t, Design::Plain { overall: &overall }, level),
+            (true, Some(selection)) => {
+                let in_domain = |g: &[Option<String>]| domain.contains(g);
+                let design = Design::Raked {
+                    overall: &overall,
+                    selection,
+                    in_domain: &in_domain,
+                };
+                self.weighted_score(m, t, design, level)
+            }
         };
         let groups: Vec<(Vec<Option<String>>, Totals)> = groups.into_iter().collect();
         let mut rows: Vec<ScoreRow> = groups
@@ -615,7 +643,10 @@ impl Engine {
                     .collect(),
                 scores: metrics
                     .iter()
-                    .map(|m| (m.to_string(), score(m, t).finite()))
+                    .map(|m| {
+                        let domain = Domain::Group(key.clone());
+                        (m.to_string(), score(m, t, &domain).finite())
+                    })
                     .collect(),
             })
             .collect();
@@ -623,18 +654,59 @@ impl Engine {
             let refs = changes::references(&groups, compare, &q.group_by)?;
             let adjust = q.adjust.unwrap_or_default();
             changes::set_changes(&mut rows, &metrics, adjust, |i, m| {
-                refs[i].as_ref().map(|t| score(m, t).finite())
+                refs[i]
+                    .as_ref()
+                    .map(|(t, domain)| score(m, t, domain).finite())
             });
         }
+        let weighting = match (&raked, weighted) {
+            (_, false) => None,
+            (None, true) => Some(overall.weighting()),
+            (Some(r), true) => Some(r.weighting(&overall, &q.rake)),
+        };
         Ok(Scorecard {
             metrics: metrics.iter().map(MetricId::to_string).collect(),
             group_by: q.group_by.iter().map(GroupBy::to_string).collect(),
             level,
             as_of: q.as_of.or_else(|| self.latest_date()),
             min_sample: self.plan.thresholds.min_sample,
-            weighting: weighted.then(|| overall.weighting()),
+            weighting,
             rows,
         })
+    }
+
+    /// The query's selection raked to its `rake` targets (`None` without
+    /// targets).
+    fn raked(
+        &self,
+        q: &Query,
+        compiled: &Compiled,
+        slots: &[Slot],
+    ) -> Result<Option<RakedSelection>, QueryError> {
+        if q.rake.is_empty() {
+            return Ok(None);
+        }
+        if q.weights == Some(false) {
+            return Err(QueryError::Rake {
+                pointer: "/weights".into(),
+                message: "raking weights the responses; drop `\"weights\": false` or the rake"
+                    .into(),
+            });
+        }
+        let mut fine = slots.to_vec();
+        for (i, t) in q.rake.iter().enumerate() {
+            let pointer = format!("/rake/{i}/dimension");
+            if q.rake[..i].iter().any(|o| o.dimension == t.dimension) {
+                return Err(QueryError::Rake {
+                    pointer,
+                    message: format!("`{}` is raked twice; give each dimension once", t.dimension),
+                });
+            }
+            fine.push(Slot::Dim(self.dimension_position(&t.dimension, pointer)?));
+        }
+        let (cells, _) = self.query_groups(compiled, &fine);
+        self.rake_selection(&q.rake, cells.into_iter().collect())
+            .map(Some)
     }
 
     /// The totals of every group of a query's selection (keyed by their

@@ -17,10 +17,14 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::query::Totals;
+use super::raking::{RakeTarget, RakedSelection};
 use super::weights;
 use super::Engine;
 use crate::metric::MetricId;
-use crate::score::{self, Histogram, Scale, Score, ScoreError, WeightedHistogram};
+use crate::score::{
+    self, Estimator, Histogram, Scale, Score, ScoreError, Svymean, WeightedHistogram,
+    HISTOGRAM_POINTS,
+};
 
 /// What a weighted scorecard was weighted with: stated with the rows so a
 /// reader knows what the figures stand for.
@@ -37,18 +41,19 @@ pub struct Weighting {
     /// Kish's effective sample size (Σw)²/Σw² of the selection's customer
     /// responses.
     pub effective_n: Option<f64>,
+    /// The population shares the selection was raked to (empty without
+    /// raking).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rake: Vec<RakeTarget>,
+    /// Sweeps of iterative proportional fitting the raking took.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rake_iterations: Option<u32>,
 }
 
 impl Totals {
     /// Whether a record of these totals carries a weight of its own.
     pub(crate) fn has_weights(&self) -> bool {
         self.weighted.records > 0 || self.weighted_employees.records > 0
-    }
-
-    /// The weighted histogram of customer-response item `item` (see
-    /// [`weights`]), whose counts over every record are `counts`.
-    fn response_histogram(&self, item: u32, counts: &Histogram) -> WeightedHistogram {
-        self.weighted.histogram(item, counts)
     }
 
     /// The weighting of these totals' customer responses.
@@ -59,78 +64,132 @@ impl Totals {
             weighted_responses: self.weighted.records,
             weight_sum: w,
             effective_n: (q > 0.0).then(|| w * w / q),
+            rake: Vec::new(),
+            rake_iterations: None,
+        }
+    }
+}
+
+/// The design a weighted score is estimated over.
+#[derive(Clone, Copy)]
+pub(crate) enum Design<'a> {
+    /// The selection's design weights (`svymean`, `svyby`): the totals of
+    /// the whole selection give the responses of the design.
+    Plain {
+        /// The selection's totals.
+        overall: &'a Totals,
+    },
+    /// The raked selection, and the row's domain in it.
+    Raked {
+        /// The selection's totals (for employee responses, not raked).
+        overall: &'a Totals,
+        /// The raked selection.
+        selection: &'a RakedSelection,
+        /// Whether a cell of the group labelled so is in the domain.
+        in_domain: &'a dyn Fn(&[Option<String>]) -> bool,
+    },
+}
+
+impl Design<'_> {
+    fn overall(&self) -> &Totals {
+        match self {
+            Design::Plain { overall } | Design::Raked { overall, .. } => overall,
+        }
+    }
+
+    /// The estimator of customer-response item `item` for the group of
+    /// totals `t`; `counts` gives the item's counts in any totals.
+    fn estimator<'t>(
+        &self,
+        t: &'t Totals,
+        item: u32,
+        counts: &dyn Fn(&Totals) -> Histogram,
+    ) -> Box<dyn Estimator + 't>
+    where
+        Self: 't,
+    {
+        match *self {
+            Design::Plain { overall } => Box::new(Svymean::owned(
+                t.weighted.histogram(item, &counts(t)),
+                counts(overall).n(),
+            )),
+            Design::Raked {
+                selection,
+                in_domain,
+                ..
+            } => Box::new(selection.estimator(in_domain, &|c: &Totals| {
+                c.weighted.histogram(item, &counts(c))
+            })),
         }
     }
 }
 
 impl Engine {
-    /// One metric's design-weighted score over the totals `t` of a group
-    /// whose design is the selection `design` (for the responses counted
-    /// in each score's variance factor).
+    /// One metric's weighted score over the totals `t` of a group, in
+    /// `design`.
     pub(crate) fn weighted_score(
         &self,
         metric: &MetricId,
         t: &Totals,
-        design: &Totals,
+        design: Design<'_>,
         level: f64,
     ) -> Score {
         let plan = &*self.plan;
-        let r = &t.responses;
-        let d = &design.responses;
         let or_empty =
             |x: Result<Score, ScoreError>| x.unwrap_or_else(|e| Score::empty(e.to_string()));
+        let est =
+            |item: u32, counts: &dyn Fn(&Totals) -> Histogram| design.estimator(t, item, counts);
         let mut s = match metric {
             MetricId::Nps => or_empty(score::weighted_nps(
-                &t.response_histogram(weights::ITEM_NPS, &r.nps),
-                d.nps.n(),
+                &*est(weights::ITEM_NPS, &|x| x.responses.nps),
                 level,
             )),
             MetricId::Csat => or_empty(score::weighted_csat(
-                &t.response_histogram(weights::ITEM_CSAT, &r.csat),
+                &*est(weights::ITEM_CSAT, &|x| x.responses.csat),
                 plan.scales.csat,
-                d.csat.n(),
                 level,
             )),
             MetricId::Ces => or_empty(score::weighted_ces(
-                &t.response_histogram(weights::ITEM_CES, &r.ces),
+                &*est(weights::ITEM_CES, &|x| x.responses.ces),
                 plan.scales.ces,
-                d.ces.n(),
                 level,
             )),
             MetricId::CesIndex => or_empty(score::weighted_ces_index(
-                &t.response_histogram(weights::ITEM_CES, &r.ces),
+                &*est(weights::ITEM_CES, &|x| x.responses.ces),
                 plan.scales.ces,
-                d.ces.n(),
                 level,
             )),
             MetricId::Enps => or_empty(score::weighted_nps(
-                &t.weighted_employees
-                    .histogram(weights::ITEM_ENPS, &t.employees.enps),
-                design.employees.enps.n(),
+                &Svymean::owned(
+                    t.weighted_employees
+                        .histogram(weights::ITEM_ENPS, &t.employees.enps),
+                    design.overall().employees.enps.n(),
+                ),
                 level,
             )),
             MetricId::EmployeeSatisfaction => or_empty(
                 score::weighted_employee_satisfaction_index(&self.weighted_items(t), Scale::FIVE),
             ),
             MetricId::Attribute(id) => match plan.attributes.iter().position(|a| &a.id == id) {
-                Some(i) => {
-                    let counts = |x: &Totals| x.responses.attributes.get(i).map(|c| c.ratings);
-                    or_empty(score::weighted_attribute(
-                        &t.response_histogram(
-                            weights::RESPONSE_ITEMS + i as u32,
-                            &counts(t).unwrap_or_default(),
-                        ),
-                        plan.attributes[i].scale,
-                        None,
-                        counts(design).unwrap_or_default().n(),
-                        level,
-                    ))
-                }
+                Some(i) => or_empty(score::weighted_attribute(
+                    &*est(weights::RESPONSE_ITEMS + i as u32, &|x| {
+                        attribute_counts(x, i)
+                    }),
+                    plan.attributes[i].scale,
+                    None,
+                    level,
+                )),
                 None => Score::empty(format!("`{id}` is not an attribute of the plan")),
             },
-            MetricId::Tcs => self.tcs_of(r, |i, ratings| {
-                t.response_histogram(weights::RESPONSE_ITEMS + i as u32, ratings)
-                    .mean()
+            MetricId::Tcs => self.tcs_of(&t.responses, |i, _| {
+                let e = est(weights::RESPONSE_ITEMS + i as u32, &|x| {
+                    attribute_counts(x, i)
+                });
+                let mut y = [None; HISTOGRAM_POINTS];
+                for (r, v) in y.iter_mut().enumerate() {
+                    *v = Some(r as f64);
+                }
+                e.estimate(&y).map(|e| e.value)
             }),
             MetricId::Compliance | MetricId::Kpi(_) => {
                 return self.score(metric, t, level, Default::default())
@@ -158,4 +217,13 @@ impl Engine {
         named.sort_by(|a, b| a.0.cmp(b.0));
         named.into_iter().map(|(_, h)| h).collect()
     }
+}
+
+/// The counts of plan attribute `i` in `t` (empty when absent).
+fn attribute_counts(t: &Totals, i: usize) -> Histogram {
+    t.responses
+        .attributes
+        .get(i)
+        .map(|c| c.ratings)
+        .unwrap_or_default()
 }

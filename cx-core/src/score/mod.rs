@@ -104,8 +104,8 @@ pub use error::ScoreError;
 pub use hist::{Histogram, Scale, HISTOGRAM_POINTS};
 pub use survey::{
     survey_score, weighted_attribute, weighted_ces, weighted_ces_index, weighted_csat,
-    weighted_employee_satisfaction_index, weighted_linear, weighted_nps, LinearEstimate,
-    SurveyKind,
+    weighted_employee_satisfaction_index, weighted_linear, weighted_nps, Estimator, LinearEstimate,
+    SurveyKind, Svymean,
 };
 pub use weighted::{
     fixed_weight, FixedWeight, WeightError, WeightedHistogram, MAX_WEIGHT, MIN_WEIGHT, WEIGHT_SCALE,

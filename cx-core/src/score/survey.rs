@@ -24,8 +24,8 @@
 
 use super::dist::check_level;
 use super::{
-    t_quantile, z_quantile, Bucket, Flag, Interval, IntervalMethod, Scale, Score, ScoreError,
-    WeightedHistogram, HISTOGRAM_POINTS,
+    t_quantile, z_quantile, Bucket, Flag, Histogram, Interval, IntervalMethod, Scale, Score,
+    ScoreError, WeightedHistogram, HISTOGRAM_POINTS,
 };
 
 /// A weighted linear estimate ȳ with the variance of the estimate, over
@@ -116,6 +116,52 @@ pub fn weighted_linear(
 }
 
 /// The logistic function 1/(1 + e^−x).
+/// A design over which a weighted score is estimated: the counts of its
+/// responses per rating, and the linear estimate (value, variance, Σw,
+/// effective n) of the mean of any per-rating value y. [`Svymean`] is the
+/// design-weighted one; the engine's raked selections are another
+/// (calibration linearization, [`super::raked_linear`]). Every weighted
+/// score function takes one, so a score and its extras are computed the
+/// same way whatever the design.
+pub trait Estimator {
+    /// The responses per rating.
+    fn counts(&self) -> Histogram;
+    /// The estimate of the mean of `y` over the responses whose rating has
+    /// a value; `None` when none has.
+    fn estimate(&self, y: &[Option<f64>; HISTOGRAM_POINTS]) -> Option<LinearEstimate>;
+}
+
+/// The design-weighted estimator of R `svymean` on `svydesign(ids = ~1,
+/// weights = ~w)`: a weighted histogram and the responses of the whole
+/// design (see [`weighted_linear`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Svymean {
+    /// The responses of the score (of the row's domain).
+    pub histogram: WeightedHistogram,
+    /// The responses with the score in the whole design (m).
+    pub design_n: u64,
+}
+
+impl Svymean {
+    /// The estimator of `histogram` in a design of `design_n` responses.
+    pub fn owned(histogram: WeightedHistogram, design_n: u64) -> Svymean {
+        Svymean {
+            histogram,
+            design_n,
+        }
+    }
+}
+
+impl Estimator for Svymean {
+    fn counts(&self) -> Histogram {
+        self.histogram.counts()
+    }
+
+    fn estimate(&self, y: &[Option<f64>; HISTOGRAM_POINTS]) -> Option<LinearEstimate> {
+        weighted_linear(&self.histogram, y, self.design_n)
+    }
+}
+
 fn expit(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
@@ -207,44 +253,39 @@ fn values_on(scale: Scale, f: impl Fn(u8) -> f64) -> [Option<f64>; HISTOGRAM_POI
 /// The weighted score of `y` over `h` as `kind`, or an empty score with
 /// `reason` when no response has a value.
 fn scored(
-    h: &WeightedHistogram,
+    est: &dyn Estimator,
     y: &[Option<f64>; HISTOGRAM_POINTS],
     kind: SurveyKind,
-    design_n: u64,
     level: f64,
     reason: &str,
 ) -> Result<Score, ScoreError> {
     check_level(level)?;
-    match weighted_linear(h, y, design_n) {
+    match est.estimate(y) {
         Some(e) => survey_score(&e, kind, level),
         None => Ok(Score::empty(reason)),
     }
 }
 
 /// The weighted share (percent) of the ratings of `scale` where `hit`.
-fn share_of(h: &WeightedHistogram, scale: Scale, hit: impl Fn(u8) -> bool) -> Option<f64> {
+fn share_of(est: &dyn Estimator, scale: Scale, hit: impl Fn(u8) -> bool) -> Option<f64> {
     let y = values_on(scale, |r| if hit(r) { 100.0 } else { 0.0 });
-    weighted_linear(h, &y, 0).map(|e| e.value)
+    est.estimate(&y).map(|e| e.value)
 }
 
 /// The weighted mean rating over `scale`.
-fn mean_of(h: &WeightedHistogram, scale: Scale) -> Option<f64> {
-    weighted_linear(h, &values_on(scale, f64::from), 0).map(|e| e.value)
+fn mean_of(est: &dyn Estimator, scale: Scale) -> Option<f64> {
+    est.estimate(&values_on(scale, f64::from)).map(|e| e.value)
 }
 
 /// The weighted distribution over `scale`: `count` the responses, `share`
 /// the weighted share Σw_r/Σw in percent.
-fn weighted_distribution(h: &WeightedHistogram, scale: Scale) -> Vec<Bucket> {
-    let total = h.weight_sum();
+fn weighted_distribution(est: &dyn Estimator, scale: Scale) -> Vec<Bucket> {
+    let counts = est.counts();
     (scale.min..=scale.max)
         .map(|r| Bucket {
             rating: r,
-            count: h.counts.get(usize::from(r)).copied().unwrap_or(0),
-            share: if total > 0.0 {
-                h.weight(r) / total * 100.0
-            } else {
-                0.0
-            },
+            count: counts.count(r),
+            share: share_of(est, scale, |x| x == r).unwrap_or(0.0),
         })
         .collect()
 }
@@ -260,29 +301,25 @@ fn top_two(scale: Scale, r: u8) -> bool {
 /// `svymean(~nps, design)`, `confint(…)`.
 ///
 /// ```
-/// use cx_core::score::{weighted_nps, WeightedHistogram, WEIGHT_SCALE};
+/// use cx_core::score::{weighted_nps, Svymean, WeightedHistogram, WEIGHT_SCALE};
 /// let mut h = WeightedHistogram::default();
 /// h.add(10, 3 * WEIGHT_SCALE);
 /// h.add(0, WEIGHT_SCALE);
-/// let s = weighted_nps(&h, 2, 0.95).unwrap();
+/// let s = weighted_nps(&Svymean::owned(h, 2), 0.95).unwrap();
 /// assert_eq!(s.value, Some(50.0));
 /// assert_eq!(s.weight_sum, Some(4.0));
 /// ```
-pub fn weighted_nps(h: &WeightedHistogram, design_n: u64, level: f64) -> Result<Score, ScoreError> {
+pub fn weighted_nps(est: &dyn Estimator, level: f64) -> Result<Score, ScoreError> {
     let y = values_on(Scale::NPS, |r| match r {
         0..=6 => -100.0,
         7 | 8 => 0.0,
         _ => 100.0,
     });
-    let c = |lo: usize, hi: usize| {
-        h.counts[lo..=hi]
-            .iter()
-            .fold(0u64, |a, &c| a.saturating_add(c))
-    };
-    let mut s = scored(h, &y, SurveyKind::Net, design_n, level, "no responses")?;
-    s.detractors = Some(c(0, 6));
-    s.passives = Some(c(7, 8));
-    s.promoters = Some(c(9, 10));
+    let counts = est.counts();
+    let mut s = scored(est, &y, SurveyKind::Net, level, "no responses")?;
+    s.detractors = Some(counts.count_range(0, 6));
+    s.passives = Some(counts.count_range(7, 8));
+    s.promoters = Some(counts.count_range(9, 10));
     Ok(s)
 }
 
@@ -290,25 +327,13 @@ pub fn weighted_nps(h: &WeightedHistogram, design_n: u64, level: f64) -> Result<
 /// with the weighted mean and the weighted distribution as extras. Ratings
 /// outside `scale` are an error, as in [`super::csat`]. R:
 /// `svyciprop(~I(top2 == 1), design, method = "logit")`.
-pub fn weighted_csat(
-    h: &WeightedHistogram,
-    scale: Scale,
-    design_n: u64,
-    level: f64,
-) -> Result<Score, ScoreError> {
-    h.counts().check_scale(scale)?;
+pub fn weighted_csat(est: &dyn Estimator, scale: Scale, level: f64) -> Result<Score, ScoreError> {
+    est.counts().check_scale(scale)?;
     let y = values_on(scale, |r| if top_two(scale, r) { 100.0 } else { 0.0 });
-    let mut s = scored(
-        h,
-        &y,
-        SurveyKind::Share,
-        design_n,
-        level,
-        "no CSAT responses",
-    )?;
+    let mut s = scored(est, &y, SurveyKind::Share, level, "no CSAT responses")?;
     if s.value.is_some() {
-        s.mean = mean_of(h, scale);
-        s.distribution = Some(weighted_distribution(h, scale));
+        s.mean = mean_of(est, scale);
+        s.distribution = Some(weighted_distribution(est, scale));
     }
     Ok(s)
 }
@@ -317,20 +342,15 @@ pub fn weighted_csat(
 /// weighted `agree` share (above the midpoint) and `index` (top two points
 /// − below the midpoint) as extras, as [`super::ces`] defines them. R:
 /// `svymean(~ces, design)`.
-pub fn weighted_ces(
-    h: &WeightedHistogram,
-    scale: Scale,
-    design_n: u64,
-    level: f64,
-) -> Result<Score, ScoreError> {
-    h.counts().check_scale(scale)?;
+pub fn weighted_ces(est: &dyn Estimator, scale: Scale, level: f64) -> Result<Score, ScoreError> {
+    est.counts().check_scale(scale)?;
     let y = values_on(scale, f64::from);
-    let mut s = scored(h, &y, SurveyKind::Mean, design_n, level, "no CES responses")?;
+    let mut s = scored(est, &y, SurveyKind::Mean, level, "no CES responses")?;
     if s.value.is_some() {
         let mid = scale.midpoint();
         s.mean = s.value;
-        s.agree = share_of(h, scale, |r| f64::from(r) > mid);
-        s.index = weighted_ces_index_value(h, scale);
+        s.agree = share_of(est, scale, |r| f64::from(r) > mid);
+        s.index = est.estimate(&ces_index_values(scale)).map(|e| e.value);
     }
     Ok(s)
 }
@@ -350,69 +370,75 @@ fn ces_index_values(scale: Scale) -> [Option<f64>; HISTOGRAM_POINTS] {
     })
 }
 
-fn weighted_ces_index_value(h: &WeightedHistogram, scale: Scale) -> Option<f64> {
-    weighted_linear(h, &ces_index_values(scale), 0).map(|e| e.value)
-}
-
 /// The weighted CES index as a net score (−100..100): y = 100 for the top
 /// two points, −100 below the midpoint, 0 otherwise; ȳ ± z·se. R:
 /// `svymean(~index, design)`.
 pub fn weighted_ces_index(
-    h: &WeightedHistogram,
+    est: &dyn Estimator,
     scale: Scale,
-    design_n: u64,
     level: f64,
 ) -> Result<Score, ScoreError> {
-    h.counts().check_scale(scale)?;
-    let y = ces_index_values(scale);
-    scored(h, &y, SurveyKind::Net, design_n, level, "no CES responses")
-}
-
-/// `h` without the responses of `rating`.
-fn without(h: &WeightedHistogram, rating: u8) -> WeightedHistogram {
-    let mut out = *h;
-    let r = usize::from(rating);
-    if r < HISTOGRAM_POINTS {
-        out.counts[r] = 0;
-        out.weights[r] = 0;
-        out.squares[r] = 0;
-    }
-    out
+    est.counts().check_scale(scale)?;
+    scored(
+        est,
+        &ces_index_values(scale),
+        SurveyKind::Net,
+        level,
+        "no CES responses",
+    )
 }
 
 /// The weighted performance of an attribute: `value` = `mean` (ȳ ± z·se),
 /// the weighted `topTwoBox` share and the weighted distribution, without
 /// the `not_applicable` rating, as [`super::attribute_performance`].
-/// `design_n` counts the applicable responses of the whole selection. R:
+/// The estimator's design holds the applicable responses of the whole
+/// selection. R:
 /// `svyby(~rating, ~group, svydesign(ids = ~1, weights = ~w,
 /// data = applicable), svymean)`.
 pub fn weighted_attribute(
-    h: &WeightedHistogram,
+    est: &dyn Estimator,
     scale: Scale,
     not_applicable: Option<u8>,
-    design_n: u64,
     level: f64,
 ) -> Result<Score, ScoreError> {
-    let h = match not_applicable {
-        Some(na) => without(h, na),
-        None => *h,
+    let applicable = Without {
+        inner: est,
+        rating: not_applicable,
     };
-    h.counts().check_scale(scale)?;
+    let est: &dyn Estimator = &applicable;
+    est.counts().check_scale(scale)?;
     let y = values_on(scale, f64::from);
-    let mut s = scored(
-        &h,
-        &y,
-        SurveyKind::Mean,
-        design_n,
-        level,
-        "no applicable ratings",
-    )?;
+    let mut s = scored(est, &y, SurveyKind::Mean, level, "no applicable ratings")?;
     if s.value.is_some() {
         s.mean = s.value;
-        s.top_two_box = share_of(&h, scale, |r| top_two(scale, r));
-        s.distribution = Some(weighted_distribution(&h, scale));
+        s.top_two_box = share_of(est, scale, |r| top_two(scale, r));
+        s.distribution = Some(weighted_distribution(est, scale));
     }
     Ok(s)
+}
+
+/// An estimator without the responses of one rating (an attribute's
+/// not-applicable value): they are in neither the counts nor any estimate.
+struct Without<'a> {
+    inner: &'a dyn Estimator,
+    rating: Option<u8>,
+}
+
+impl Estimator for Without<'_> {
+    fn counts(&self) -> Histogram {
+        match self.rating {
+            Some(r) => self.inner.counts().without(r),
+            None => self.inner.counts(),
+        }
+    }
+
+    fn estimate(&self, y: &[Option<f64>; HISTOGRAM_POINTS]) -> Option<LinearEstimate> {
+        let mut y = *y;
+        if let Some(slot) = self.rating.and_then(|r| y.get_mut(usize::from(r))) {
+            *slot = None;
+        }
+        self.inner.estimate(&y)
+    }
 }
 
 /// The weighted employee satisfaction index: the mean of the weighted item
@@ -429,7 +455,7 @@ pub fn weighted_employee_satisfaction_index(
     let mut largest: Option<&WeightedHistogram> = None;
     for h in items {
         h.counts().check_scale(scale)?;
-        match mean_of(h, scale) {
+        match mean_of(&Svymean::owned(*h, 0), scale) {
             Some(m) => {
                 sum += scale.rescale(m);
                 k += 1;
