@@ -323,6 +323,15 @@ typedef struct cx_response {
    * Number of `dimensions`.
    */
   size_t dimensions_len;
+  /**
+   * Survey weight, a finite number from 0.000001 to 100000, rounded to
+   * the nearest millionth (counted in the report's `weightsRounded`).
+   * 0 means no weight (weight 1), so a zero-filled struct and
+   * `cx_response_init` leave the row unweighted; a negative, NaN,
+   * infinite or out-of-range weight rejects the row (pointer
+   * `/weight`).
+   */
+  double weight;
 } cx_response;
 
 /**
