@@ -365,8 +365,8 @@ pub struct Response {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Survey weight (design or expansion weight): a finite number from
-    /// 0.000001 to 100000 ([`crate::score::MIN_WEIGHT`],
-    /// [`crate::score::MAX_WEIGHT`]); absent (or `null`) means 1, and a
+    /// 0.000001 to 100000 (`MIN_WEIGHT`, `MAX_WEIGHT` in `cx_core::score`);
+    /// absent (or `null`) means 1, and a
     /// weight of exactly 1 is the same as none. It is kept in millionths:
     /// a weight with more than six decimals is rounded to the nearest
     /// millionth and counted in the ingest report's `weightsRounded`. A

@@ -110,8 +110,8 @@ pub struct IngestReport {
     #[serde(default)]
     pub alerts_not_listed: u64,
     /// Accepted customer responses whose `weight` had more than six
-    /// decimals and was rounded to the nearest millionth (the fixed point
-    /// weights are kept in, [`crate::score::WEIGHT_SCALE`]).
+    /// decimals and was rounded to the nearest millionth (weights are kept
+    /// as whole millionths, `WEIGHT_SCALE` in `cx_core::score`).
     #[serde(default)]
     pub weights_rounded: u64,
 }
