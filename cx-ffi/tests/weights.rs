@@ -12,7 +12,16 @@ use cx_ffi::*;
 
 const PLAN: &str = r#"{"schemaVersion": 1, "organization": {"name": "Acme"}}"#;
 const MARCH_1: i64 = 1_772_323_200;
-const WEIGHTS: [f64; 8] = [2.5, 0.0, 1.0, 0.1234567, -1.0, 100_000.5, f64::NAN, f64::INFINITY];
+const WEIGHTS: [f64; 8] = [
+    2.5,
+    0.0,
+    1.0,
+    0.1234567,
+    -1.0,
+    100_000.5,
+    f64::NAN,
+    f64::INFINITY,
+];
 
 #[test]
 fn c_rows_carry_the_weight_typed_responses_carry() {
