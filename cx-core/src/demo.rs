@@ -502,6 +502,7 @@ impl Day<'_> {
                 team: Some(TEAMS[*team].to_string()),
                 enps: Some(rating(base + 1.8 * rng.normal(), 0, 10)),
                 satisfaction,
+                weight: None,
             }));
         }
     }

@@ -423,6 +423,11 @@ pub struct EmployeeResponse {
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub satisfaction: BTreeMap<String, u8>,
+    /// Survey weight: a positive number from 0.000001 to 100000, rounded to
+    /// six decimals (default 1; see [`crate::score::fixed_weight`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.000001, max = 100000))]
+    pub weight: Option<f64>,
 }
 
 /// The `kind` tag of an audit.

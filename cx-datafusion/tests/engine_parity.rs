@@ -73,6 +73,7 @@ fn engine(rows: &[Row]) -> Engine {
                 team,
                 enps: Some(enps),
                 satisfaction: BTreeMap::new(),
+                weight: None,
             }));
         }
     }

@@ -810,6 +810,11 @@ export interface EmployeeResponse {
   };
   /** Team. */
   team?: string | null;
+  /**
+   * Survey weight: a positive number from 0.000001 to 100000, rounded to
+   * six decimals (default 1; see [`crate::score::fixed_weight`]).
+   */
+  weight?: number | null;
 }
 
 /** Engine settings. */
@@ -829,13 +834,21 @@ export interface EngineStats {
    * cells count their maps' entries with a node overhead of one half.
    */
   bytes: number;
-  /** Cells held (customer responses, employee responses, audits, KPIs). */
+  /**
+   * Cells held (customer responses, employee responses, audits, KPIs,
+   * and the weighted cells of records with a survey weight).
+   */
   cells: number;
   /**
    * Records filed: customer and employee responses, audits and KPI
    * observations.
    */
   rows: number;
+  /**
+   * Of those, the customer and employee responses filed with a survey
+   * weight other than 1 (they are kept once more, in weighted cells).
+   */
+  weightedRows?: number;
 }
 
 /**
@@ -2178,6 +2191,13 @@ export interface Snapshot {
   values: (string[])[];
   /** Snapshot version (3 for a document, 4 in a stream's header). */
   version: number;
+  /** The employee responses filed with a survey weight, sorted by key. */
+  weightedEmployees?: [CellKey, WeightedCell][];
+  /**
+   * The customer responses filed with a survey weight, once more with
+   * their weights, sorted by key (absent without weighted records).
+   */
+  weightedResponses?: [CellKey, WeightedCell][];
 }
 
 /** Step 3.2: positioning, identity and goals. */
@@ -2412,6 +2432,40 @@ export interface VitalProcesses {
   vitalAttributes: VitalAttribute[];
   /** Processes with at least one vital attribute, highest priority first. */
   vitalProcesses: VitalProcess[];
+}
+
+/**
+ * One item and rating of a [`WeightedCell`]: the weighted records that
+ * gave it.
+ */
+export interface WeightEntry {
+  /** Weighted records that gave it. */
+  count: number;
+  /** The item (see the module documentation). */
+  item: number;
+  /** The rating, 0–10. */
+  rating: number;
+  /** Their Σw², in millionths squared. */
+  square: string;
+  /** Their Σw, in millionths. */
+  weight: string;
+}
+
+/**
+ * The weighted records of one cell: their number and weight, and per item
+ * and rating their counts and weights (sorted by item, then rating).
+ * Sums are exact integers in fixed point (millionths), written as decimal
+ * text in JSON so that every JSON reader keeps them exact.
+ */
+export interface WeightedCell {
+  /** Per item and rating, sorted by (item, rating). */
+  entries: WeightEntry[];
+  /** Records filed with a weight. */
+  records: number;
+  /** Their Σw², in millionths squared. */
+  square: string;
+  /** Their Σw, in millionths. */
+  weight: string;
 }
 
 /** A date range (both ends included; `None` = open). */

@@ -159,6 +159,7 @@ impl Engine {
         self.employees.begin();
         self.audits.begin();
         self.kpis.begin();
+        self.weights.begin();
         self.alerts.begin();
     }
 
@@ -181,6 +182,7 @@ impl Engine {
             self.employees.commit();
             self.audits.commit();
             self.kpis.commit();
+            self.weights.commit();
             self.alerts.commit();
             return Ok(());
         }
@@ -188,6 +190,7 @@ impl Engine {
         self.employees.rollback();
         self.audits.rollback();
         self.kpis.rollback();
+        self.weights.rollback();
         self.alerts.rollback();
         if let Some(j) = journal {
             for (interner, mark) in self.interners.iter_mut().zip(j.interners) {

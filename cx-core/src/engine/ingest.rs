@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::cells::ResponseBatch;
-use super::{cells, Engine, LimitError};
+use super::{cells, weights, Engine, LimitError};
 use crate::diagnostic::escape_pointer_token;
 use crate::error::ErrorCode;
 use crate::metric::Kpi;
@@ -236,6 +236,9 @@ impl Engine {
     pub(crate) fn flush(&mut self, batch: &mut ResponseBatch) {
         if !batch.is_empty() {
             self.responses.apply(batch);
+            if !batch.weights.is_empty() {
+                self.weights.file_batch(batch);
+            }
             batch.clear();
             self.within_budget();
         }
@@ -382,6 +385,10 @@ impl Engine {
     }
 
     fn file_employee(&mut self, r: &EmployeeResponse) -> Result<Vec<Alert>, FieldError> {
+        let weight = match r.weight.map(crate::score::fixed_weight).transpose() {
+            Ok(w) => w.filter(|w| !w.is_one()),
+            Err(e) => return Err(field_error("/weight", ErrorCode::OutOfRange, e.to_string())),
+        };
         if let Some(e) = r.enps {
             if e > 10 {
                 return Err(field_error(
@@ -422,13 +429,26 @@ impl Engine {
             if let Some(e) = r.enps {
                 let _ = cell.enps.add(e);
             }
-            for (item, v) in items {
+            for &(item, v) in &items {
                 if cell.items.len() <= item {
                     cell.items.resize(item + 1, Default::default());
                 }
                 let _ = cell.items[item].add(v);
             }
         });
+        if let Some(w) = weight {
+            self.weights
+                .employees
+                .update(&key, Default::default, |cell| {
+                    cell.add_record(w.millionths);
+                    if let Some(e) = r.enps {
+                        cell.add_rating(weights::ITEM_ENPS, e, w.millionths);
+                    }
+                    for &(item, v) in &items {
+                        cell.add_rating(weights::EMPLOYEE_ITEMS + item as u32, v, w.millionths);
+                    }
+                });
+        }
         self.note_time(r.at.unix());
         Ok(Vec::new())
     }

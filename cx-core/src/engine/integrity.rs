@@ -25,9 +25,10 @@ use chrono::Datelike;
 
 use super::cells::{CellKey, ResponseCell};
 use super::snapshot::{bad, Snapshot, MAX_SNAPSHOT_COUNT};
+use super::weights::WeightedCell;
 use super::{bucket_of, date_of_day, EngineError, Granularity};
 use crate::record::Timestamp;
-use crate::score::{CoMoments, Histogram, PairedDiff};
+use crate::score::{fixed_weight, CoMoments, Histogram, PairedDiff, MAX_WEIGHT};
 
 /// The largest rating a cell keeps (NPS and overall are 0–10, every other
 /// scale within them).
@@ -286,4 +287,64 @@ impl Buckets {
         }
         Ok(())
     }
+}
+
+/// A weighted cell (`/weightedResponses/3/1`) says what its weights can
+/// give: at most 2^53 records; its entries sorted by item and rating, each
+/// of an item below `items` and a rating 0–10, counting between 1 and
+/// `records` records; every Σw within `count` × [`MIN_WEIGHT`,
+/// `MAX_WEIGHT`] and every Σw² within what those weights can reach.
+pub(crate) fn check_weighted(c: &WeightedCell, items: usize, p: &str) -> Result<(), EngineError> {
+    if c.records > MAX_SNAPSHOT_COUNT {
+        return Err(bad(format!("{p}/records"), "more than 2^53 records"));
+    }
+    check_weight_sums(c.records, c.weight, c.square, p)?;
+    let mut last = None;
+    for (i, e) in c.entries.iter().enumerate() {
+        let ep = format!("{p}/entries/{i}");
+        if e.item as usize >= items || u64::from(e.rating) > MAX_RATING {
+            return Err(bad(ep, "an item or rating the plan does not have"));
+        }
+        if last.is_some_and(|l| l >= (e.item, e.rating)) {
+            return Err(bad(ep, "entries out of order or repeated"));
+        }
+        last = Some((e.item, e.rating));
+        if e.count == 0 {
+            return Err(bad(format!("{ep}/count"), "an entry without records"));
+        }
+        within(
+            e.count,
+            c.records,
+            || format!("{ep}/count"),
+            "weighted records",
+        )?;
+        check_weight_sums(e.count, e.weight, e.square, &ep)?;
+    }
+    Ok(())
+}
+
+/// Σw (millionths) and Σw² (millionths²) of `n` weights in range.
+fn check_weight_sums(n: u64, weight: u128, square: u128, p: &str) -> Result<(), EngineError> {
+    let n = u128::from(n);
+    let max = u128::from(fixed_weight(MAX_WEIGHT).map_or(0, |w| w.millionths));
+    // Each weight is 1..=max millionths: Σw in n..=n·max, Σw² in
+    // (Σw)²/n..=max·Σw (Cauchy–Schwarz below, w ≤ max above).
+    if weight < n || weight > n * max {
+        return Err(bad(
+            format!("{p}/weight"),
+            "a weight sum its records cannot have",
+        ));
+    }
+    let low = if n == 0 {
+        0
+    } else {
+        (weight / n) * (weight / n) * n
+    };
+    if square < low || square > weight.saturating_mul(max) {
+        return Err(bad(
+            format!("{p}/square"),
+            "a sum of squared weights its records cannot have",
+        ));
+    }
+    Ok(())
 }

@@ -48,6 +48,7 @@ mod snapshot_file;
 mod store;
 mod stream;
 mod text;
+mod weights;
 
 use std::sync::Arc;
 
@@ -83,6 +84,7 @@ pub use snapshot::{
 };
 pub use stream::seal_stream;
 pub use text::{IngestError, JsonLinesFeed, ReadError};
+pub use weights::{WeightEntry, WeightedCell};
 
 /// The kinds of record an engine counts, in words, in the order of its
 /// running totals: at most [`MAX_SNAPSHOT_COUNT`] of each.
@@ -221,7 +223,8 @@ pub struct EngineConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EngineStats {
-    /// Cells held (customer responses, employee responses, audits, KPIs).
+    /// Cells held (customer responses, employee responses, audits, KPIs,
+    /// and the weighted cells of records with a survey weight).
     pub cells: u64,
     /// Heap bytes the cell store owns: the cells, their keys and indexes,
     /// the packed rows of sparse cells and the interned dimension values.
@@ -231,6 +234,10 @@ pub struct EngineStats {
     /// Records filed: customer and employee responses, audits and KPI
     /// observations.
     pub rows: u64,
+    /// Of those, the customer and employee responses filed with a survey
+    /// weight other than 1 (they are kept once more, in weighted cells).
+    #[serde(default)]
+    pub weighted_rows: u64,
 }
 
 /// Why an engine could not be created, merged or restored.
@@ -419,6 +426,8 @@ pub struct Engine {
     employees: CellMap<EmployeeCell>,
     audits: CellMap<AuditCell>,
     kpis: CellMap<KpiCell>,
+    /// The records with a survey weight, once more with their weights.
+    weights: weights::Weights,
     /// Earliest and latest observation (unix seconds).
     span: Option<(i64, i64)>,
     /// Latest customer response (unix seconds).
@@ -477,6 +486,7 @@ impl Engine {
             employees: CellMap::default(),
             audits: CellMap::default(),
             kpis: CellMap::default(),
+            weights: weights::Weights::default(),
             span: None,
             last_response: None,
             alerts,
@@ -502,7 +512,11 @@ impl Engine {
     /// Number of cells held (responses, employee responses, audits, KPIs):
     /// what memory grows with.
     pub fn cell_count(&self) -> usize {
-        self.responses.len() + self.employees.len() + self.audits.len() + self.kpis.len()
+        self.responses.len()
+            + self.employees.len()
+            + self.audits.len()
+            + self.kpis.len()
+            + self.weights.len()
     }
 
     /// The engine's footprint: cells, heap bytes of the cell store, and
@@ -524,6 +538,7 @@ impl Engine {
             cells: self.cell_count() as u64,
             bytes: self.cell_bytes() as u64,
             rows: self.count_totals().into_iter().fold(0, u64::saturating_add),
+            weighted_rows: self.weights.records(),
         }
     }
 
@@ -534,6 +549,7 @@ impl Engine {
             + self.employees.bytes()
             + self.audits.bytes()
             + self.kpis.bytes()
+            + self.weights.bytes()
             + self.items.bytes()
             + self.interners.iter().map(Interner::bytes).sum::<usize>()
             + self.interners.capacity() * std::mem::size_of::<Interner>()
@@ -587,6 +603,7 @@ impl Engine {
             employees: CellMap::default(),
             audits: CellMap::default(),
             kpis: CellMap::default(),
+            weights: weights::Weights::default(),
             span: None,
             last_response: None,
             alerts: AlertLog::new(self.config.limits.max_alerts_kept),
@@ -775,6 +792,24 @@ impl Engine {
             self.employees
                 .update(&remap(k), EmployeeCell::default, |c| {
                     c.merge_mapped(v, &item_map)
+                });
+        }
+        for (k, v) in other.weights.responses.iter() {
+            self.weights
+                .responses
+                .update(&remap(k), WeightedCell::default, |c| c.merge(v));
+        }
+        let item_of = |item: u32| match item.checked_sub(weights::EMPLOYEE_ITEMS) {
+            Some(i) => item_map
+                .get(i as usize)
+                .map_or(item, |&m| m + weights::EMPLOYEE_ITEMS),
+            None => item,
+        };
+        for (k, v) in other.weights.employees.iter() {
+            self.weights
+                .employees
+                .update(&remap(k), WeightedCell::default, |c| {
+                    c.merge_mapped(v, Some(&item_of))
                 });
         }
         for (k, v) in other.audits.iter() {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell, ResponseCell};
 use super::integrity::{add_total, check_response_totals, check_span, document_checksum, Buckets};
+use super::weights::WeightedCell;
 use super::{Alert, Engine, EngineConfig, EngineError, Interner};
 use crate::diagnostic::escape_pointer_token;
 use crate::plan::Plan;
@@ -61,6 +62,13 @@ pub struct Snapshot {
     pub audits: Vec<(CellKey, AuditCell)>,
     /// KPI cells, sorted by key.
     pub kpis: Vec<(CellKey, KpiCell)>,
+    /// The customer responses filed with a survey weight, once more with
+    /// their weights, sorted by key (absent without weighted records).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weighted_responses: Vec<(CellKey, WeightedCell)>,
+    /// The employee responses filed with a survey weight, sorted by key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weighted_employees: Vec<(CellKey, WeightedCell)>,
     /// Earliest and latest observation, unix seconds.
     pub span: Option<(i64, i64)>,
     /// Latest customer response, unix seconds.
@@ -283,6 +291,8 @@ fn check_semantics(s: &Snapshot) -> Result<(), EngineError> {
     buckets.check_keys(&s.employees, "employees")?;
     buckets.check_keys(&s.audits, "audits")?;
     buckets.check_keys(&s.kpis, "kpis")?;
+    buckets.check_keys(&s.weighted_responses, "weightedResponses")?;
+    buckets.check_keys(&s.weighted_employees, "weightedEmployees")?;
     let mut total = 0u64;
     for (i, (_, c)) in s.responses.iter().enumerate() {
         let p = format!("/responses/{i}/1");
@@ -384,6 +394,8 @@ impl Engine {
             employees: sorted(&self.employees),
             audits: sorted(&self.audits),
             kpis: sorted(&self.kpis),
+            weighted_responses: sorted(&self.weights.responses),
+            weighted_employees: sorted(&self.weights.employees),
             span: self.span,
             last_response: self.last_response,
             alerts: self.alerts(),
@@ -528,6 +540,16 @@ fn check_cell_keys(s: &Snapshot, n_attr: usize) -> Result<(), EngineError> {
     for (i, (k, _)) in s.audits.iter().enumerate() {
         check_key(k, format!("/audits/{i}/0"), true)?;
     }
+    let weighted = [
+        ("weightedResponses", &s.weighted_responses, 4 + n_attr),
+        ("weightedEmployees", &s.weighted_employees, 1 + n_items),
+    ];
+    for (name, cells, items) in weighted {
+        for (i, (k, c)) in cells.iter().enumerate() {
+            check_key(k, format!("/{name}/{i}/0"), false)?;
+            super::integrity::check_weighted(c, items, &format!("/{name}/{i}/1"))?;
+        }
+    }
     for (i, (k, c)) in s.kpis.iter().enumerate() {
         check_key(k, format!("/kpis/{i}/0"), false)?;
         if c.sums.values().any(|v| !v.sum.is_finite()) {
@@ -560,6 +582,16 @@ impl Engine {
         for (k, v) in s.kpis {
             if !self.kpis.insert(k, v) {
                 return Err(bad("/kpis".into(), "duplicate cell keys"));
+            }
+        }
+        for (k, v) in s.weighted_responses {
+            if !self.weights.responses.insert(k, v) {
+                return Err(bad("/weightedResponses".into(), "duplicate cell keys"));
+            }
+        }
+        for (k, v) in s.weighted_employees {
+            if !self.weights.employees.insert(k, v) {
+                return Err(bad("/weightedEmployees".into(), "duplicate cell keys"));
             }
         }
         self.span = s.span;

@@ -28,6 +28,7 @@
 //! assert!((s.value.unwrap() - 100.0 / 3.0).abs() < 1e-12);
 //! ```
 
+mod adjust;
 mod attribute;
 mod benchmark;
 mod ces;
@@ -49,6 +50,7 @@ mod nps;
 mod object;
 mod proportion;
 mod readiness;
+mod survey;
 mod tcs;
 mod weighted;
 
@@ -91,9 +93,15 @@ pub use importance::{johnson_weights, lmg, relative_importance, Importance, MAX_
 pub use ipa::{ipa, roll_up, IpaEntry, IpaPoint, IpaResult, ProcessRollUp, Quadrant};
 
 // Helpers: scales and histograms, decimal text, rescaling, the error.
+pub use adjust::{adjust_p, change_of, Adjust, ChangeMethod, ScoreChange};
 pub use attribute::rescale_0_100;
 pub use error::ScoreError;
 pub use hist::{Histogram, Scale, HISTOGRAM_POINTS};
+pub use survey::{
+    survey_score, weighted_attribute, weighted_ces, weighted_ces_index, weighted_csat,
+    weighted_employee_satisfaction_index, weighted_linear, weighted_nps, LinearEstimate,
+    SurveyKind,
+};
 pub use weighted::{
     fixed_weight, FixedWeight, WeightError, WeightedHistogram, MAX_WEIGHT, MIN_WEIGHT, WEIGHT_SCALE,
 };

@@ -20,6 +20,10 @@ pub enum IntervalMethod {
     T,
     /// Estimate ± z·SE for a mean or a difference of means.
     Normal,
+    /// A share's interval on the logit scale, mapped back: expit(logit p ±
+    /// t·SE/(p(1 − p))), as R `survey`'s `svyciprop(method = "logit")`
+    /// (weighted shares).
+    Logit,
 }
 
 /// A confidence interval, in the same units as its value.
@@ -152,6 +156,14 @@ pub struct Score {
     /// Attributes: top-2-box share, percent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_two_box: Option<f64>,
+    /// Weighted scores: Kish's effective sample size (Σw)²/Σw² over the
+    /// responses in the score; `None` for unweighted scores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_n: Option<f64>,
+    /// Weighted scores: Σw over the responses in the score; `None` for
+    /// unweighted scores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight_sum: Option<f64>,
 }
 
 impl Score {
@@ -227,9 +239,16 @@ impl Score {
     }
 
     /// Sets [`Flag::SmallSample`] when 0 < n < `min_n` (an empty score
-    /// already says so through `reason`). Returns `self` for chaining.
+    /// already says so through `reason`). A weighted score (with
+    /// `effective_n`) is compared by its effective sample size instead:
+    /// flagged when 0 < n and `effective_n` < `min_n`. Returns `self` for
+    /// chaining.
     pub fn flag_small_sample(&mut self, min_n: u64) -> &mut Score {
-        if self.n > 0 && self.n < min_n {
+        let small = match self.effective_n {
+            Some(e) => e < min_n as f64,
+            None => self.n < min_n,
+        };
+        if self.n > 0 && small {
             self.add_flag(Flag::SmallSample);
         }
         self
