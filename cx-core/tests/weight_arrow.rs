@@ -115,6 +115,26 @@ fn floats(cells: &[&str]) -> Vec<Option<f64>> {
         .collect()
 }
 
+/// The engine's state: every cell, the weighted ones included.
+fn state(e: &Engine) -> serde_json::Value {
+    serde_json::to_value(e.snapshot()).unwrap()
+}
+
+#[test]
+fn arrow_files_the_weighted_cells_csv_files() {
+    let mut from_csv = engine();
+    from_csv
+        .ingest_csv(csv(&CELLS).as_bytes(), &mapping())
+        .unwrap();
+    // 2.5, 0.1234567, 7 and 1e-6: weights other than 1.
+    assert_eq!(from_csv.stats().weighted_rows, 4);
+    let b = batch(Arc::new(Float64Array::from(floats(&CELLS))));
+    let mut from_arrow = engine();
+    from_arrow.ingest_arrow([&b], Some(&mapping())).unwrap();
+    assert_eq!(from_arrow.stats().weighted_rows, 4);
+    assert_eq!(state(&from_arrow), state(&from_csv));
+}
+
 #[test]
 fn float_columns_give_what_csv_gives() {
     let want = csv_outcome(&CELLS);

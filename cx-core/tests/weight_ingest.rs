@@ -68,7 +68,7 @@ fn expected() -> (u64, u64, u64, Vec<(usize, String, ErrorCode)>) {
 fn response(i: usize, weight: Option<f64>) -> Response {
     Response {
         id: Some(format!("r{i}")),
-        at: Timestamp::from_unix(DAY + i as i64 * 3600).unwrap(),
+        at: Timestamp::from_unix(DAY).unwrap(),
         segment: Some(["families", "seniors"][i % 2].into()),
         nps: Some(7 + (i % 4) as u8),
         csat: Some(4),
@@ -158,8 +158,7 @@ fn json_line(i: usize, weight: &str, escaped: bool) -> String {
     };
     let segment = ["families", "seniors"][i % 2];
     format!(
-        r#"{{"id": "{id}", "at": "2026-01-01T{:02}:00:00Z", "segment": "{segment}", "nps": {}, "csat": 4, "weight": {weight}}}"#,
-        i,
+        r#"{{"id": "{id}", "at": "2026-01-01T00:00:00Z", "segment": "{segment}", "nps": {}, "csat": 4, "weight": {weight}}}"#,
         7 + i % 4
     )
 }
@@ -222,7 +221,7 @@ fn json_lines_weight_shapes() {
 /// written by `text`). `quoted` quotes the id, which sends every line to
 /// the general path.
 fn csv(weights: &[String], quoted: bool) -> String {
-    let mut out = String::from("id,date,segment,nps,wt\n");
+    let mut out = String::from("id,date,segment,nps,csat,wt\n");
     for (i, w) in weights.iter().enumerate() {
         let id = if quoted {
             format!("\"r{i}\"")
@@ -230,7 +229,7 @@ fn csv(weights: &[String], quoted: bool) -> String {
             format!("r{i}")
         };
         let segment = ["families", "seniors"][i % 2];
-        out.push_str(&format!("{id},2026-01-01,{segment},{},{w}\n", 7 + i % 4));
+        out.push_str(&format!("{id},2026-01-01,{segment},{},4,{w}\n", 7 + i % 4));
     }
     out
 }
@@ -238,7 +237,7 @@ fn csv(weights: &[String], quoted: bool) -> String {
 fn mapping() -> CsvMapping {
     CsvMapping::from_json(
         r#"{"id": "id", "at": {"column": "date", "format": "date"},
-            "dimensions": {"segment": "segment"}, "nps": "nps", "weight": "wt",
+            "dimensions": {"segment": "segment"}, "nps": "nps", "csat": "csat", "weight": "wt",
             "missing": ["NA"]}"#,
     )
     .unwrap()
@@ -256,7 +255,7 @@ fn csv_weights_on_the_fast_and_the_general_path() {
         assert_eq!(outcome(&report), expected(), "quoted: {quoted}");
         for err in &report.errors {
             assert_eq!(err.line, Some(err.index + 2));
-            assert_eq!(err.column, Some(5));
+            assert_eq!(err.column, Some(6));
             assert_eq!(err.field.as_deref(), Some("wt"));
         }
     }
@@ -320,9 +319,14 @@ fn a_mapping_naming_no_column_of_the_header_is_refused() {
 }
 
 fn columns_report(weights: &[f64]) -> Result<IngestReport, ColumnsError> {
+    columns_engine(weights).map(|(r, _)| r)
+}
+
+fn columns_engine(weights: &[f64]) -> Result<(IngestReport, Engine), ColumnsError> {
     let n = weights.len();
-    let at: Vec<i64> = (0..n as i64).map(|i| DAY + i * 3600).collect();
+    let at: Vec<i64> = vec![DAY; n];
     let nps: Vec<u8> = (0..n).map(|i| 7 + (i % 4) as u8).collect();
+    let csat: Vec<u8> = vec![4; n];
     let codes: Vec<u32> = (0..n).map(|i| (i % 2) as u32).collect();
     let dict = ["families", "seniors"];
     let cols = ResponseColumns {
@@ -335,10 +339,12 @@ fn columns_report(weights: &[f64]) -> Result<IngestReport, ColumnsError> {
             },
         )],
         nps: Some(&nps),
+        csat: Some(&csat),
         weight: Some(weights),
         ..ResponseColumns::default()
     };
-    engine().ingest_columns(&cols)
+    let mut e = engine();
+    Ok((e.ingest_columns(&cols)?, e))
 }
 
 #[test]
@@ -413,4 +419,82 @@ fn a_response_serializes_its_weight() {
     assert_eq!(back, r);
     let none = serde_json::to_string(&response(0, None)).unwrap();
     assert!(!none.contains("weight"), "{none}");
+}
+
+/// The engine's state: every cell, the weighted ones included.
+fn state(e: &Engine) -> serde_json::Value {
+    serde_json::to_value(e.snapshot()).unwrap()
+}
+
+/// Records of `cases()` accepted with a weight other than 1.
+fn weighted() -> u64 {
+    cases()
+        .iter()
+        .filter(|(w, o)| o.is_ok() && *w != 1.0)
+        .count() as u64
+}
+
+#[test]
+fn every_path_files_the_same_weighted_cells() {
+    let mut typed = engine();
+    typed.ingest_responses(&typed_rows()).unwrap();
+    assert_eq!(weighted(), 5);
+    assert_eq!(typed.stats().weighted_rows, weighted());
+    let want = state(&typed);
+    let weights: Vec<String> = cases().iter().map(|(w, _)| format!("{w:?}")).collect();
+    let mut paths: Vec<(String, Engine)> = Vec::new();
+    for escaped in [false, true] {
+        let text: String = weights
+            .iter()
+            .enumerate()
+            .map(|(i, w)| json_line(i, w, escaped) + "\n")
+            .collect();
+        let mut e = engine();
+        e.ingest_json_lines(text.as_bytes()).unwrap();
+        paths.push((format!("json lines, escaped: {escaped}"), e));
+    }
+    for quoted in [false, true] {
+        let mut e = engine();
+        e.ingest_csv(csv(&weights, quoted).as_bytes(), &mapping())
+            .unwrap();
+        paths.push((format!("csv, quoted: {quoted}"), e));
+    }
+    let floats: Vec<f64> = cases().iter().map(|(w, _)| *w).collect();
+    paths.push(("columns".into(), columns_engine(&floats).unwrap().1));
+    for (what, e) in &paths {
+        assert_eq!(e.stats().weighted_rows, weighted(), "{what}");
+        assert_eq!(&state(e), &want, "{what}");
+    }
+}
+
+fn typed_rows() -> Vec<Response> {
+    typed()
+}
+
+#[test]
+fn a_weight_of_one_is_no_weight() {
+    // 1, and 1.0000004, which rounds to exactly one million millionths.
+    for one in [1.0, 1.0000004] {
+        let rows = |w: Option<f64>| -> Vec<Response> { (0..6).map(|i| response(i, w)).collect() };
+        let mut ones = engine();
+        let report = ones.ingest_responses(&rows(Some(one))).unwrap();
+        assert_eq!(report.weights_rounded, u64::from(one != 1.0) * 6);
+        let mut plain = engine();
+        plain.ingest_responses(&rows(None)).unwrap();
+        assert_eq!(ones.stats().weighted_rows, 0);
+        assert_eq!(state(&ones), state(&plain), "{one}");
+        // The same from CSV (fast path) and columns.
+        let cells = vec![format!("{one:?}"); 6];
+        let mut csv_ones = engine();
+        csv_ones
+            .ingest_csv(csv(&cells, false).as_bytes(), &mapping())
+            .unwrap();
+        assert_eq!(csv_ones.stats().weighted_rows, 0);
+        let (_, col_ones) = columns_engine(&[one; 6]).unwrap();
+        assert_eq!(col_ones.stats().weighted_rows, 0);
+    }
+    // A weight other than 1 is filed with its weight.
+    let mut two = engine();
+    two.ingest_responses(&[response(0, Some(2.0))]).unwrap();
+    assert_eq!(two.stats().weighted_rows, 1);
 }
