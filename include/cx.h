@@ -210,6 +210,11 @@ typedef struct cx_stats {
    * Records filed.
    */
   uint64_t rows;
+  /**
+   * Of those, the customer and employee responses filed with a survey
+   * weight other than 1.
+   */
+  uint64_t weighted_rows;
 } cx_stats;
 
 /**

@@ -72,6 +72,15 @@ fn c_rows_carry_the_weight_typed_responses_carry() {
         let c_report = CStr::from_ptr(buf.ptr).to_str().unwrap();
         assert_eq!(c_report, serde_json::to_string(&report).unwrap());
         cx_buffer_free(&mut buf);
+        let mut stats = cx_stats {
+            cells: 0,
+            bytes: 0,
+            rows: 0,
+            weighted_rows: 0,
+        };
+        assert_eq!(cx_engine_stats(engine, &mut stats), cx_status::Ok);
+        assert_eq!((stats.rows, stats.weighted_rows), (4, 2));
+        assert_eq!(stats.weighted_rows, typed.stats().weighted_rows);
         cx_engine_free(engine);
         cx_plan_free(plan);
     }

@@ -49,6 +49,13 @@ int main(void)
         CX_CHECK(strstr(report.ptr, "\"weightsRounded\":1") != NULL);
     }
     cx_buffer_free(&report);
+    {
+        /* 2.5 and 0.1234567 are filed with their weight; 0 and 1 are none. */
+        cx_stats stats = {0, 0, 0, 0};
+        CX_CHECK(cx_engine_stats(engine, &stats) == CX_STATUS_OK);
+        CX_CHECK(stats.rows == 4);
+        CX_CHECK(stats.weighted_rows == 2);
+    }
     cx_engine_free(engine);
     cx_plan_free(plan);
     return cx_test_done();
