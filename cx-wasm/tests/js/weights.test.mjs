@@ -39,6 +39,19 @@ test("record objects carry a weight", () => {
   engine.free();
 });
 
+test("a non-finite weight rejects its record, not weighs 1", () => {
+  const engine = new cx.Engine(plan);
+  const report = engine.ingest([
+    { at: "2026-01-05", nps: 9, weight: NaN },
+    { at: "2026-01-05", nps: 9, weight: Infinity },
+    { at: "2026-01-05", nps: 9, weight: 2, csat: NaN },
+  ]);
+  assert.equal(report.accepted, 1);
+  assert.deepEqual(report.errors.map((e) => [e.index, e.pointer]), [[0, "/0/weight"], [1, "/1/weight"]]);
+  assert.equal(engine.stats().weightedRows, 1);
+  engine.free();
+});
+
 test("JSON Lines carry a weight", () => {
   const engine = new cx.Engine(plan);
   const text = records.map((r) => JSON.stringify(r)).join("\n");
