@@ -210,6 +210,11 @@ typedef struct cx_stats {
    * Records filed.
    */
   uint64_t rows;
+  /**
+   * Of those, the customer and employee responses filed with a survey
+   * weight other than 1.
+   */
+  uint64_t weighted_rows;
 } cx_stats;
 
 /**
@@ -323,6 +328,15 @@ typedef struct cx_response {
    * Number of `dimensions`.
    */
   size_t dimensions_len;
+  /**
+   * Survey weight, a finite number from 0.000001 to 100000, rounded to
+   * the nearest millionth (counted in the report's `weightsRounded`).
+   * 0 means no weight (weight 1), so a zero-filled struct and
+   * `cx_response_init` leave the row unweighted; a negative, NaN,
+   * infinite or out-of-range weight rejects the row (pointer
+   * `/weight`).
+   */
+  double weight;
 } cx_response;
 
 /**

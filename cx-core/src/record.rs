@@ -232,6 +232,8 @@ response_fields! {
     Expectations = "expectations",
     /// Free-text comment.
     Comment = "comment",
+    /// Survey weight: a positive finite number, default 1.
+    Weight = "weight",
 }
 
 impl ResponseField {
@@ -362,6 +364,17 @@ pub struct Response {
     /// Free-text comment (not stored by the engine).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Survey weight (design or expansion weight): a finite number from
+    /// 0.000001 to 100000 (`MIN_WEIGHT`, `MAX_WEIGHT` in `cx_core::score`);
+    /// absent (or `null`) means 1, and a
+    /// weight of exactly 1 is the same as none. It is kept in millionths:
+    /// a weight with more than six decimals is rounded to the nearest
+    /// millionth and counted in the ingest report's `weightsRounded`. A
+    /// weight of 0, a negative or non-finite one, or one outside the range
+    /// rejects the record (pointer `/weight`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.000001, max = 100000))]
+    pub weight: Option<f64>,
 }
 
 /// The `kind` tag of a customer response (optional).

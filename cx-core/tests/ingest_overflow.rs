@@ -228,6 +228,7 @@ fn columns(e: &mut Engine, n: u64, attribute: bool) -> Outcome {
         } else {
             Vec::new()
         },
+        weight: None,
     };
     e.ingest_columns(&cols).map_err(|e| fail(e.code(), e))
 }

@@ -383,6 +383,9 @@ pub struct cx_stats {
     pub bytes: u64,
     /// Records filed.
     pub rows: u64,
+    /// Of those, the customer and employee responses filed with a survey
+    /// weight other than 1.
+    pub weighted_rows: u64,
 }
 
 /// Writes the engine's footprint to `*stats_out`. Returns
@@ -405,6 +408,7 @@ pub unsafe extern "C" fn cx_engine_stats(
             cells: s.cells,
             bytes: s.bytes,
             rows: s.rows,
+            weighted_rows: s.weighted_rows,
         };
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { out_stats.write(stats) };

@@ -96,6 +96,13 @@ pub struct cx_response {
     pub dimensions: *const cx_dimension,
     /// Number of `dimensions`.
     pub dimensions_len: usize,
+    /// Survey weight, a finite number from 0.000001 to 100000, rounded to
+    /// the nearest millionth (counted in the report's `weightsRounded`).
+    /// 0 means no weight (weight 1), so a zero-filled struct and
+    /// `cx_response_init` leave the row unweighted; a negative, NaN,
+    /// infinite or out-of-range weight rejects the row (pointer
+    /// `/weight`).
+    pub weight: f64,
 }
 
 impl cx_response {
@@ -119,6 +126,7 @@ impl cx_response {
             expectations_len: 0,
             dimensions: std::ptr::null(),
             dimensions_len: 0,
+            weight: 0.0,
         }
     }
 }
@@ -296,6 +304,9 @@ unsafe fn to_ref<'a, 's>(
         overall: score(row.overall, "overall")?,
         attributes: &scratch.attributes,
         expectations: &scratch.expectations,
+        // 0 (a zero-filled struct) is no weight; every other value is the
+        // engine's to check.
+        weight: (row.weight != 0.0).then_some(row.weight),
     })
 }
 

@@ -27,6 +27,35 @@ pub(crate) fn json_of(value: &JsValue, what: &str) -> Result<String, JsValue> {
         })
 }
 
+/// JSON text of record objects: `JSON.stringify`, but a non-finite
+/// `weight` (`NaN`, `Infinity`) is written as its text (`"NaN"`), so the
+/// record is rejected at its `weight` instead of read as `null` (no
+/// weight, i.e. weight 1) as every other non-finite number is.
+pub(crate) fn records_json(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    let replacer =
+        Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(|k: JsValue, v: JsValue| {
+            match v.as_f64() {
+                Some(x) if !x.is_finite() && k.as_string().as_deref() == Some("weight") => {
+                    JsValue::from(
+                        js_sys::Number::from(x)
+                            .to_string(10)
+                            .map(String::from)
+                            .unwrap_or_default(),
+                    )
+                }
+                _ => v,
+            }
+        });
+    js_sys::JSON::stringify_with_replacer(value, replacer.as_ref())
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| {
+            invalid_argument(&format!(
+                "{what} cannot be read as JSON (undefined, a cycle, a BigInt or a function?)"
+            ))
+        })
+}
+
 /// `JSON.stringify` where a `BigInt` is written as a plain integer literal
 /// (the exact sums of a snapshot).
 pub(crate) fn json_with_bigints(value: &JsValue) -> Result<String, JsValue> {

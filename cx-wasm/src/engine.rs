@@ -13,7 +13,7 @@ use cx_core::score::NpsOptions;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{
-    from_js, json_of, json_with_bigints, optional, parse_doc, plan_from, text_bytes, to_js,
+    from_js, json_with_bigints, optional, parse_doc, plan_from, records_json, text_bytes, to_js,
     write_json,
 };
 use crate::errors::{
@@ -68,7 +68,7 @@ impl JsEngine {
                 "records must be a record object or an array of them",
             ));
         }
-        let text = json_of(&records, "records")?;
+        let text = records_json(&records, "records")?;
         let report = self.engine_mut()?.ingest_json(&text).map_err(|e| match e {
             IngestError::Parse(e) => parse_error(
                 "records",

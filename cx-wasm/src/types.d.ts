@@ -589,7 +589,8 @@ export interface Coverage {
  *   "dimensions": {"segment": "Customer Type", "class": "Class"},
  *   "nps": "Recommend",
  *   "overall": {"column": "satisfaction", "equals": "satisfied"},
- *   "attributes": {"seat-comfort": "Seat comfort"}
+ *   "attributes": {"seat-comfort": "Seat comfort"},
+ *   "weight": "Weight"
  * }
  * ```
  */
@@ -630,6 +631,14 @@ export interface CsvMapping {
   nps?: ScoreColumn | null;
   /** Overall outcome column (0–10, or a text turned into 0/1). */
   overall?: ScoreColumn | null;
+  /**
+   * Survey-weight column: every row needs a number from 0.000001 to
+   * 100000 (written as a JSON number: `2`, `0.25`, `1.5e2`), rounded to
+   * the nearest millionth. An empty or `missing` cell, text that is no
+   * number, or a weight out of range rejects the row (field `weight`,
+   * with the column's name). Without it every row weighs 1.
+   */
+  weight?: string | null;
 }
 
 /**
@@ -1223,6 +1232,12 @@ export interface IngestReport {
   rejected: number;
   /** Records read. */
   total: number;
+  /**
+   * Accepted customer responses whose `weight` had more than six
+   * decimals and was rounded to the nearest millionth (weights are kept
+   * as whole millionths, `WEIGHT_SCALE` in `cx_core::score`).
+   */
+  weightsRounded?: number;
 }
 
 /** A survey or audit instrument. */
@@ -1883,6 +1898,17 @@ export interface Response {
   team?: string | null;
   /** Touchpoint (process id). */
   touchpoint?: string | null;
+  /**
+   * Survey weight (design or expansion weight): a finite number from
+   * 0.000001 to 100000 (`MIN_WEIGHT`, `MAX_WEIGHT` in `cx_core::score`);
+   * absent (or `null`) means 1, and a
+   * weight of exactly 1 is the same as none. It is kept in millionths:
+   * a weight with more than six decimals is rounded to the nearest
+   * millionth and counted in the ingest report's `weightsRounded`. A
+   * weight of 0, a negative or non-finite one, or one outside the range
+   * rejects the record (pointer `/weight`).
+   */
+  weight?: number | null;
 }
 
 /** Customer-response statistics of one cell. */

@@ -302,14 +302,23 @@ fn alerts_text(r: &IngestReport) -> String {
     }
 }
 
+/// ", N weight(s) rounded to millionths" when the input had such weights.
+fn rounded_text(r: &IngestReport) -> String {
+    match r.weights_rounded {
+        0 => String::new(),
+        n => format!(", {n} weight(s) rounded to millionths"),
+    }
+}
+
 /// Prints an ingest report on stderr.
 pub fn print_report(file: &str, r: &IngestReport) {
     eprintln!(
-        "{file}: {} record(s): {} accepted, {} rejected, {}",
+        "{file}: {} record(s): {} accepted, {} rejected, {}{}",
         r.total,
         r.accepted,
         r.rejected,
-        alerts_text(r)
+        alerts_text(r),
+        rounded_text(r)
     );
     for e in &r.errors {
         let mut at = file.to_string();
@@ -409,11 +418,12 @@ pub fn ingest(argv: &[String]) -> u8 {
             )?;
         } else {
             outln!(
-                "{} record(s): {} accepted, {} rejected; {}; {} cell(s) kept",
+                "{} record(s): {} accepted, {} rejected; {}{}; {} cell(s) kept",
                 report.total,
                 report.accepted,
                 report.rejected,
                 alerts_text(&report),
+                rounded_text(&report),
                 engine.cell_count()
             )?;
         }

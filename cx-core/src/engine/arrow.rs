@@ -28,7 +28,8 @@ use arrow_schema::{DataType, Schema, TimeUnit};
 use super::cells::MISSING;
 use super::columns::ColumnExtras;
 use super::csv_mapping::{
-    column_of_pointer, not_a_time, not_in_map, parse_time, small_int, CellError, Columns,
+    column_of_pointer, no_weight, not_a_time, not_in_map, parse_time, small_int, weight_of_text,
+    CellError, Columns,
 };
 use super::ingest::{IngestReport, RecordError};
 use super::{
@@ -113,7 +114,7 @@ pub enum ArrowIngestError {
         expected: &'static str,
     },
     /// Without a mapping: a column whose name is no record field.
-    #[error("column `{column}` is not a record field: without a mapping the columns must be named `id`, `at`, `nps`, `csat`, `ces`, `overall`, `segment`, `touchpoint`, `channel`, `team`, `employee`, `dimensions.ID`, `attributes.ID` or `expectations.ID`; give a mapping (--mapping) to pick and rename columns")]
+    #[error("column `{column}` is not a record field: without a mapping the columns must be named `id`, `at`, `nps`, `csat`, `ces`, `overall`, `segment`, `touchpoint`, `channel`, `team`, `employee`, `weight`, `dimensions.ID`, `attributes.ID` or `expectations.ID`; give a mapping (--mapping) to pick and rename columns")]
     UnknownColumn {
         /// The column.
         column: String,
@@ -205,8 +206,8 @@ impl From<ColumnsError> for ArrowIngestError {
 impl CsvMapping {
     /// The mapping of a schema whose columns carry the record fields'
     /// names: `id`, `at` (any time type, format auto), `nps`, `csat`,
-    /// `ces`, `overall`, the standard dimensions (`segment`, `touchpoint`,
-    /// `channel`, `team`, `employee`), and `dimensions.ID`,
+    /// `ces`, `overall`, `weight`, the standard dimensions (`segment`,
+    /// `touchpoint`, `channel`, `team`, `employee`), and `dimensions.ID`,
     /// `attributes.ID`, `expectations.ID` for the plan's custom
     /// dimensions, attributes and expected levels. Any other column is an
     /// error (a misspelt field would otherwise be dropped); without `at`
@@ -231,6 +232,7 @@ impl CsvMapping {
                 "csat" => m.csat = Some(col()),
                 "ces" => m.ces = Some(col()),
                 "overall" => m.overall = Some(col()),
+                "weight" => m.weight = Some(name.clone()),
                 d if crate::plan::STANDARD_DIMENSIONS.contains(&d) => {
                     m.dimensions.insert(d.to_string(), name.clone());
                 }
@@ -300,6 +302,7 @@ impl ArrowSetup {
                         .map(|s| s.0),
                 )
                 .chain(c.dims.iter().map(|d| d.1))
+                .chain(c.weight)
                 .chain(c.attributes.iter().chain(&c.expectations).map(|a| a.1))
                 .collect();
         used.sort_unstable();
@@ -319,6 +322,8 @@ enum Accepts {
     Converted,
     /// Times: timestamps, dates, integers (format auto or unix) or text.
     Time(TimeFormat),
+    /// Weights: floats, integers or text.
+    Weight,
 }
 
 impl Accepts {
@@ -328,6 +333,7 @@ impl Accepts {
             Accepts::Rating => "integers, floats, booleans or strings (Utf8, LargeUtf8, Utf8View, or a dictionary of them)",
             Accepts::Time(TimeFormat::Auto | TimeFormat::Unix) => "a timestamp (any unit, with or without a time zone), Date32, Date64, integer unix seconds, or strings",
             Accepts::Time(_) => "a timestamp (any unit, with or without a time zone), Date32, Date64, or strings in the mapping's `format`",
+            Accepts::Weight => "floats, integers or strings (Utf8, LargeUtf8, Utf8View, or a dictionary of them)",
         }
     }
 
@@ -341,6 +347,9 @@ impl Accepts {
                         dt,
                         DataType::Float32 | DataType::Float64 | DataType::Boolean
                     )
+            }
+            Accepts::Weight => {
+                int || is_text(dt) || matches!(dt, DataType::Float32 | DataType::Float64)
             }
             Accepts::Time(fmt) => {
                 matches!(
@@ -415,6 +424,9 @@ impl Engine {
         }
         for (d, i) in &cols.dims {
             checks.push((*i, format!("/dimensions/{d}"), Accepts::Text));
+        }
+        if let Some(i) = cols.weight {
+            checks.push((i, "/weight".into(), Accepts::Weight));
         }
         for (key, list) in [
             ("attributes", &cols.attributes),
@@ -627,6 +639,7 @@ impl Run<'_, '_> {
                 .iter()
                 .map(|(a, v)| (a.as_str(), &v[r.clone()]))
                 .collect(),
+            weight: c.weight.as_ref().map(|w| &w[r.clone()]),
         };
         let expectations: Vec<(&str, &[u8])> = c
             .expectations
@@ -708,6 +721,8 @@ struct Converted<'a> {
     dims: Vec<(String, DimBuild<'a>)>,
     attributes: Vec<(String, Vec<u8>)>,
     expectations: Vec<(String, Vec<u8>)>,
+    /// Weight per row (its range is the columnar path's check).
+    weight: Option<Vec<f64>>,
     faults: Vec<Option<Box<CellError>>>,
 }
 
@@ -735,6 +750,7 @@ impl<'a> Converted<'a> {
         };
         let attributes = pairs(&cols.attributes);
         let expectations = pairs(&cols.expectations);
+        let weight = cols.weight.map(|i| reader.weights(i, &mut faults));
         Converted {
             at,
             ids,
@@ -742,6 +758,7 @@ impl<'a> Converted<'a> {
             dims,
             attributes,
             expectations,
+            weight,
             faults,
         }
     }
@@ -937,6 +954,52 @@ impl Reader<'_, '_> {
             Ok(x) => out[r] = x,
             Err(e) => fault(faults, r, || self.setup.cols.rating_fault(i, text, e)),
         }
+    }
+
+    /// The weights of column `i` (floats, integers, or text as CSV reads
+    /// it): a null or missing text, or text that is no number, is a fault
+    /// of its row (a weight column needs a weight on every row). Its
+    /// range is checked by the columnar path with every input's.
+    fn weights(&self, i: usize, faults: &mut [Option<Box<CellError>>]) -> Vec<f64> {
+        let col = self.batch.column(i).as_ref();
+        let name = &self.setup.names[i];
+        let mut out = vec![1.0; col.len()];
+        let mut put = |r: usize, w: Option<f64>| match w {
+            Some(w) => out[r] = w,
+            None => fault(faults, r, || no_weight(i, name)),
+        };
+        match col.data_type() {
+            DataType::Float32 => {
+                for (r, v) in col.as_primitive::<Float32Type>().iter().enumerate() {
+                    put(r, v.map(f64::from));
+                }
+            }
+            DataType::Float64 => {
+                for (r, v) in col.as_primitive::<Float64Type>().iter().enumerate() {
+                    put(r, v);
+                }
+            }
+            dt if is_text(dt) => {
+                let t = TextCol::of(col);
+                for r in 0..col.len() {
+                    let s = t.get(r).map(trimmed);
+                    let s = s.as_deref().filter(|s| !self.is_missing(s));
+                    match weight_of_text(i, name, s) {
+                        Ok(w) => out[r] = w,
+                        Err(e) => fault(faults, r, || e),
+                    }
+                }
+            }
+            _ => {
+                int_values!(col, |v| {
+                    let (r, x) = v;
+                    // i128 to f64: exact up to 2^53, nearest beyond (far
+                    // past the largest weight either way).
+                    put(r, x.map(|x| x as f64));
+                });
+            }
+        }
+        out
     }
 
     /// Whether a trimmed text means "no answer" (empty, or one of the

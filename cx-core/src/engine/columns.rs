@@ -9,11 +9,12 @@ use std::collections::BTreeMap;
 use super::alerts::Raised;
 use super::cells::{MISSING, NOT_APPLICABLE};
 use super::ingest::{IngestReport, Position, RecordError};
+use super::rows::{check_weight, file_weight};
 use super::Engine;
 use crate::error::ErrorCode;
 use crate::plan::Plan;
 use crate::record::Timestamp;
-use crate::score::Histogram;
+use crate::score::{FixedWeight, Histogram};
 
 /// A dictionary-encoded dimension column: row `i` has value
 /// `dictionary[codes[i]]`, or none when `codes[i]` is [`ABSENT`].
@@ -46,6 +47,11 @@ pub struct ResponseColumns<'a> {
     pub overall: Option<&'a [u8]>,
     /// Attribute id → ratings (the attribute's not-applicable value allowed).
     pub attributes: Vec<(&'a str, &'a [u8])>,
+    /// Survey weight per row (`None`: every row weighs 1): a finite number
+    /// from 0.000001 to 100000, rounded to the nearest millionth; a row
+    /// whose weight is out of range, 0 or NaN is rejected (field
+    /// `weight`). A weight of exactly 1 is the same as none.
+    pub weight: Option<&'a [f64]>,
 }
 
 /// Columns that do not fit the plan or each other: an invalid argument.
@@ -136,7 +142,7 @@ impl Engine {
         let exp_cols = self.expectation_shapes(cols.at.len(), extras)?;
         // The fast path checks the codes as it goes; it declines a call with
         // a code outside its dictionary, which is an error found here.
-        if exp_cols.is_empty() {
+        if exp_cols.is_empty() && cols.weight.is_none() {
             if let Some(report) = self.ingest_columns_dense(cols, &dim_cols, extras) {
                 return Ok(report);
             }
@@ -211,6 +217,9 @@ impl Engine {
                 len_check(name, c.len())?;
             }
         }
+        if let Some(w) = cols.weight {
+            len_check("weight", w.len())?;
+        }
         let mut attr_cols = Vec::new();
         for (id, c) in &cols.attributes {
             let i = self
@@ -268,15 +277,16 @@ impl Engine {
             let checked = Timestamp::from_unix(cols.at[r])
                 .ok_or_else(|| RowFault::bad_time(cols.at[r]))
                 .and_then(|at| Ok((at, column_ratings(cols, r, &plan)?)))
-                .and_then(|found| {
+                .and_then(|found| Ok((found, column_weight(cols, r)?)))
+                .and_then(|(found, weight)| {
                     column_attributes(&plan, attr_cols, r, &mut attrs, "attributes")?;
                     if !exp_cols.is_empty() {
                         column_attributes(&plan, exp_cols, r, &mut expect, "expectations")?;
                     }
                     self.column_key(dim_cols, &mut id_of, r, &mut key)?;
-                    Ok(found)
+                    Ok((found, weight))
                 });
-            let (at, ratings) = match checked {
+            let ((at, ratings), weight) = match checked {
                 Ok(found) => found,
                 Err(fault) => {
                     report.reject(fault.error(extras, r), max_errors);
@@ -284,6 +294,9 @@ impl Engine {
                 }
             };
             batch.push_row(self.bucket_of(at), &key, ratings, &attrs, &expect);
+            if let Some(w) = weight {
+                file_weight(&mut batch, w, &mut report);
+            }
             self.note_response_time(at.unix());
             report.total += 1;
             report.accepted += 1;
@@ -484,6 +497,20 @@ fn column_ratings(cols: &ResponseColumns<'_>, r: usize, plan: &Plan) -> Result<[
         Some(((name, lo, hi), v)) => Err(RowFault::out_of_range(name.into(), name, v, lo, hi)),
         None => Ok(ratings),
     }
+}
+
+/// Row `r`'s weight, checked as every input's ([`check_weight`]); `None`
+/// without a weight column.
+#[inline]
+fn column_weight(cols: &ResponseColumns<'_>, r: usize) -> Result<Option<FixedWeight>, RowFault> {
+    let Some(w) = cols.weight.and_then(|c| c.get(r)) else {
+        return Ok(None);
+    };
+    check_weight(*w).map(Some).map_err(|e| RowFault {
+        field: "weight".into(),
+        message: e.message,
+        code: e.code,
+    })
 }
 
 /// Row `r`'s attribute ratings into `attrs` (by plan index; not-applicable

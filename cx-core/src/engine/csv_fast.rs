@@ -13,8 +13,10 @@ use std::collections::BTreeMap;
 use super::cells::{ResponseBatch, MISSING, NOT_APPLICABLE};
 use super::csv_mapping::{checked, small_int, trim_ascii, RowReader, ScoreColumn};
 use super::ingest::{IngestReport, BATCH_ROWS};
+use super::rows::file_weight;
 use super::Engine;
 use crate::record::Timestamp;
+use crate::score::{fixed_weight, FixedWeight};
 
 /// How a score cell is read.
 #[derive(Debug)]
@@ -60,6 +62,8 @@ pub(super) struct FastRows {
     fixed: Option<(Timestamp, i32)>,
     /// The time column.
     time_col: Option<usize>,
+    /// The weight column.
+    weight_col: Option<usize>,
     scores: [Option<Score>; 4],
     attributes: Vec<Rated>,
     expectations: Vec<Rated>,
@@ -128,6 +132,7 @@ impl FastRows {
             max_line: engine.config.limits.max_line_bytes,
             fixed,
             time_col: cols.at.map(|(i, _)| i),
+            weight_col: cols.weight,
             scores: [
                 score(&cols.nps, 0, 10),
                 score(&cols.csat, csat.min, csat.max),
@@ -178,6 +183,13 @@ impl FastRows {
         if !self.ratings(line, rows) || !self.dimensions(engine, line) {
             return false;
         }
+        let weight = match self.weight_col {
+            None => None,
+            Some(col) => match self.weight(line, rows, col) {
+                Some(w) => Some(w),
+                None => return false,
+            },
+        };
         if engine.would_alert(nps, csat, ces) {
             return false;
         }
@@ -186,6 +198,9 @@ impl FastRows {
             None => engine.bucket_of(at),
         };
         batch.push_row(bucket, &self.ids, scores, &self.attr, &self.expect);
+        if let Some(w) = weight {
+            file_weight(batch, w, report);
+        }
         engine.note_response_time(at.unix());
         report.total += 1;
         report.accepted += 1;
@@ -245,6 +260,20 @@ impl FastRows {
         }
         let col = self.time_col?;
         rows.time_of(self.cell(line, col)).ok()
+    }
+
+    /// The weight in column `col`, checked; `None` when it is missing, no
+    /// number or out of range (the general path says which).
+    fn weight(&self, line: &[u8], rows: &RowReader<'_>, col: usize) -> Option<FixedWeight> {
+        let c = self.cell(line, col);
+        if rows.is_missing(c) {
+            return None;
+        }
+        let text = checked(c);
+        if !crate::number::is_json_number(text) {
+            return None;
+        }
+        fixed_weight(text.parse().ok()?).ok()
     }
 
     /// The four scores, `MISSING` where absent; `None` when one is not a

@@ -28,7 +28,8 @@ use crate::record::Timestamp;
 ///   "dimensions": {"segment": "Customer Type", "class": "Class"},
 ///   "nps": "Recommend",
 ///   "overall": {"column": "satisfaction", "equals": "satisfied"},
-///   "attributes": {"seat-comfort": "Seat comfort"}
+///   "attributes": {"seat-comfort": "Seat comfort"},
+///   "weight": "Weight"
 /// }
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
@@ -72,6 +73,13 @@ pub struct CsvMapping {
     /// empty cell), e.g. `"NA"`.
     #[serde(default)]
     pub missing: Vec<String>,
+    /// Survey-weight column: every row needs a number from 0.000001 to
+    /// 100000 (written as a JSON number: `2`, `0.25`, `1.5e2`), rounded to
+    /// the nearest millionth. An empty or `missing` cell, text that is no
+    /// number, or a weight out of range rejects the row (field `weight`,
+    /// with the column's name). Without it every row weighs 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<String>,
 }
 
 impl CsvMapping {
@@ -217,6 +225,8 @@ pub(super) struct Columns {
     pub(super) overall: Option<(usize, ScoreColumn)>,
     pub(super) attributes: Vec<(String, usize)>,
     pub(super) expectations: Vec<(String, usize)>,
+    /// The weight column.
+    pub(super) weight: Option<usize>,
     /// Per CSV column read as a rating: the field it fills (`nps`, an
     /// attribute id) and that field's range in the plan, for messages.
     pub(super) ranges: BTreeMap<usize, (String, Range)>,
@@ -534,6 +544,11 @@ impl Engine {
                 .transpose()?,
             attributes,
             expectations,
+            weight: m
+                .weight
+                .as_ref()
+                .map(|c| find(c, "/weight".into()))
+                .transpose()?,
             dims,
             nps,
             csat,
@@ -565,6 +580,7 @@ pub(super) fn column_of_pointer(
         ["csat"] => cols.csat.as_ref().map(|c| c.0),
         ["ces"] => cols.ces.as_ref().map(|c| c.0),
         ["overall"] => cols.overall.as_ref().map(|c| c.0),
+        ["weight"] => cols.weight,
         ["attributes", a] => cols.attributes.iter().find(|x| x.0 == *a).map(|x| x.1),
         ["expectations", a] => cols.expectations.iter().find(|x| x.0 == *a).map(|x| x.1),
         ["dimensions", d] | [d] => cols.dims.iter().find(|x| x.0 == *d).map(|x| x.1),
@@ -698,7 +714,19 @@ impl<'m> RowReader<'m> {
                 self.expectations.push((a.as_bytes(), v));
             }
         }
+        if let Some(i) = cols.weight {
+            row.weight = Some(self.weight(rec, i)?);
+        }
         Ok(row)
+    }
+
+    /// The weight cell of column `i`: a number as JSON writes one (its
+    /// range is the row checker's); an empty or `missing` cell, or text
+    /// that is no number, is an error of the cell.
+    fn weight(&self, rec: &csv::ByteRecord, i: usize) -> Result<f64, CellError> {
+        let s = self.cell(rec, i)?;
+        let text = (!self.is_missing(s)).then(|| checked(s));
+        weight_of_text(i, &self.names[i], text)
     }
 
     /// Cell `i`, checked to be UTF-8 and trimmed.
@@ -813,6 +841,34 @@ pub(super) fn not_in_map(i: usize, name: &str, s: &str, map: &BTreeMap<String, u
         ErrorCode::InvalidValue,
         format!("column `{name}` holds `{s}`, expected one of {keys:?}"),
     )
+}
+
+/// The weight in cell text `text` of the weight column `i` (`name`;
+/// `None`: the cell is empty or a `missing` text): a number in JSON
+/// grammar, read to the nearest double. Shared by the CSV and Arrow
+/// readers; the weight's range is checked with every input's.
+pub(super) fn weight_of_text(i: usize, name: &str, text: Option<&str>) -> Result<f64, CellError> {
+    let Some(text) = text else {
+        return Err(no_weight(i, name));
+    };
+    match number::is_json_number(text).then(|| text.parse::<f64>()) {
+        Some(Ok(w)) => Ok(w),
+        _ => Err((
+            i,
+            ErrorCode::InvalidValue,
+            format!("`weight`: column `{name}` holds `{text}`, which is not a number; {WEIGHT_EXPECTED}"),
+        )),
+    }
+}
+
+/// What a weight must be, in the user's words.
+const WEIGHT_EXPECTED: &str = "expected a weight: a number from 0.000001 to 100000";
+
+/// The error of a row without a value in the weight column `i` (`name`).
+#[cold]
+pub(super) fn no_weight(i: usize, name: &str) -> CellError {
+    let message = format!("`weight`: column `{name}` has no value; {WEIGHT_EXPECTED}");
+    (i, ErrorCode::InvalidValue, message)
 }
 
 /// Text `text` of the time column `i` (`name`) that is no time in `fmt`.

@@ -109,6 +109,11 @@ pub struct IngestReport {
     /// Alerts raised but not listed (past the limit).
     #[serde(default)]
     pub alerts_not_listed: u64,
+    /// Accepted customer responses whose `weight` had more than six
+    /// decimals and was rounded to the nearest millionth (weights are kept
+    /// as whole millionths, `WEIGHT_SCALE` in `cx_core::score`).
+    #[serde(default)]
+    pub weights_rounded: u64,
 }
 
 impl IngestReport {
@@ -120,6 +125,7 @@ impl IngestReport {
         self.rejected += other.rejected;
         self.errors_not_listed += other.errors_not_listed;
         self.alerts_not_listed += other.alerts_not_listed;
+        self.weights_rounded += other.weights_rounded;
         for e in other.errors {
             if self.errors.len() < max_errors {
                 self.errors.push(e);

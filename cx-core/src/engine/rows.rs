@@ -19,6 +19,7 @@ use crate::error::ErrorCode;
 use crate::number::Range;
 use crate::plan::{Attribute, Plan, STANDARD_DIMENSIONS};
 use crate::record::{Response, Timestamp};
+use crate::score::{fixed_weight, FixedWeight, WeightError};
 
 /// A customer response borrowed from the caller: the fields of
 /// [`Response`], with strings as UTF-8 bytes (checked by the engine) and
@@ -76,6 +77,9 @@ pub struct ResponseRef<'a> {
     pub attributes: &'a [(&'a [u8], u8)],
     /// Expected levels: (attribute id, level).
     pub expectations: &'a [(&'a [u8], u8)],
+    /// Survey weight (`None`: 1): a finite number from 0.000001 to
+    /// 100000, rounded to the nearest millionth (see [`Response::weight`]).
+    pub weight: Option<f64>,
 }
 
 impl<'a> ResponseRef<'a> {
@@ -136,6 +140,7 @@ impl<'a> RowScratch<'a> {
             overall: r.overall,
             attributes: &self.attributes,
             expectations: &self.expectations,
+            weight: r.weight,
         }
     }
 }
@@ -508,12 +513,19 @@ impl Engine {
             utf8(id, || "/id".to_string())?;
         }
         let scores = check_ratings(row, plan)?;
+        let weight = match row.weight {
+            None => None,
+            Some(w) => Some(check_weight(w)?),
+        };
         c.check_attributes(row, plan)?;
         c.check_dimensions(row, plan)?;
         let standard = row.standard();
         self.intern_kept(c, row, &standard)?;
         // Accepted from here on: file it.
         batch.push_row(self.bucket_of(row.at), &c.ids, scores, &c.attrs, &c.expect);
+        if let Some(w) = weight {
+            file_weight(batch, w, report);
+        }
         self.note_response_time(row.at.unix());
         report.total += 1;
         report.accepted += 1;
@@ -584,6 +596,33 @@ impl Engine {
             }
         }
         Ok(())
+    }
+}
+
+/// A record's `weight` checked and put in fixed point, or the error of
+/// field `weight` (pointer `/weight`): `invalid-value` for NaN or an
+/// infinity, `out-of-range` for 0, a negative weight, or one outside
+/// 0.000001..=100000 ([`fixed_weight`]'s range). Shared by every input.
+pub(crate) fn check_weight(w: f64) -> Result<FixedWeight, FieldError> {
+    fixed_weight(w).map_err(|e| {
+        let code = match e {
+            WeightError::NotFinite => ErrorCode::InvalidValue,
+            _ => ErrorCode::OutOfRange,
+        };
+        field_error("/weight", code, format!("`weight`: {e}"))
+    })
+}
+
+/// Gives the batch's last row the weight `w` (a weight of exactly 1 is
+/// no weight: the row stays unweighted) and counts a rounded weight in
+/// `report.weightsRounded`.
+#[inline]
+pub(crate) fn file_weight(batch: &mut ResponseBatch, w: FixedWeight, report: &mut IngestReport) {
+    if !w.is_one() {
+        batch.set_weight(batch.len().saturating_sub(1), w.millionths);
+    }
+    if w.rounded {
+        report.weights_rounded += 1;
     }
 }
 

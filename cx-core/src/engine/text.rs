@@ -433,6 +433,8 @@ struct ResponseLine<'a> {
     #[serde(default)]
     #[allow(dead_code)] // read for its type check only
     comment: Option<&'a str>,
+    #[serde(default)]
+    weight: Option<f64>,
 }
 
 fn bytes(s: Option<&str>) -> Option<&[u8]> {
@@ -457,6 +459,7 @@ impl ResponseLine<'_> {
             overall: self.overall,
             attributes: &self.attributes,
             expectations: &self.expectations,
+            weight: self.weight,
         }
     }
 }
@@ -532,6 +535,7 @@ struct Flat<'a> {
     csat: Option<u8>,
     ces: Option<u8>,
     overall: Option<u8>,
+    weight: Option<f64>,
     /// A string has a byte above 0x7F: the line must be checked for UTF-8.
     high: bool,
 }
@@ -556,6 +560,7 @@ impl<'a> Flat<'a> {
             overall: self.overall,
             attributes: &maps.attributes,
             expectations: &maps.expectations,
+            weight: self.weight,
         }
     }
 }
@@ -708,6 +713,25 @@ impl<'a> Cursor<'a> {
         self.rating().map(Some)
     }
 
+    /// A JSON number (RFC 8259 grammar) whose value is a finite double, or
+    /// `null`, as serde_json reads an `Option<f64>` (both round to the
+    /// nearest double); anything else (a string, an overflow to infinity)
+    /// is left to serde_json.
+    fn opt_number(&mut self) -> Option<Option<f64>> {
+        if self.null() {
+            return Some(None);
+        }
+        let start = self.i;
+        while let Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') = self.peek() {
+            self.i += 1;
+        }
+        let text = std::str::from_utf8(&self.b[start..self.i]).ok()?;
+        if !crate::number::is_json_number(text) {
+            return None;
+        }
+        text.parse::<f64>().ok().filter(|v| v.is_finite()).map(Some)
+    }
+
     /// A flat object as [`pairs`] reads it: a repeated key is left to serde.
     fn map<V>(
         &mut self,
@@ -788,6 +812,7 @@ impl<'a> Cursor<'a> {
                 F::Attributes => self.map(&mut maps.attributes, Cursor::rating),
                 F::Expectations => self.map(&mut maps.expectations, Cursor::rating),
                 F::Comment => self.opt_string().map(drop),
+                F::Weight => self.opt_number().map(|v| f.weight = v),
             };
             read.ok_or(Other)?;
             self.ws();

@@ -239,7 +239,7 @@ static void test_ingest_responses_and_query(void)
     CX_CHECK(strstr(report.ptr, "\"region\":\"west\"") != NULL);
     /* The footprint: 10 rows filed, in cells that cost what they hold. */
     {
-        cx_stats stats = {0, 0, 0};
+        cx_stats stats = {0, 0, 0, 0};
         CX_CHECK(cx_engine_stats(engine, &stats) == CX_STATUS_OK);
         CX_CHECK(stats.rows == 10);
         CX_CHECK(stats.cells >= 1 && stats.cells <= 10);
@@ -255,7 +255,7 @@ static void test_ingest_responses_and_query(void)
         cx_plan *plan3 = new_plan(PLAN);
         cx_engine *small = NULL;
         cx_buffer out3 = {NULL, 0};
-        cx_stats stats = {7, 7, 7}, empty = {7, 7, 7};
+        cx_stats stats = {7, 7, 7, 7}, empty = {7, 7, 7, 7};
         CX_CHECK(cx_engine_new_with_config(plan3, tight, strlen(tight), &small) == CX_STATUS_OK);
         cx_plan_free(plan3);
         CX_CHECK(cx_engine_stats(small, &empty) == CX_STATUS_OK);

@@ -18,11 +18,13 @@ const firstCode: string | undefined = diagnostics[0]?.code;
 const engine = new Engine(plan, { cube: { granularity: "month" } });
 const records: Record[] = [
   { at: "2026-03-01", nps: 9, segment: "families", attributes: { "wait-time": 4 } },
+  { at: "2026-03-01", nps: 6, segment: "seniors", weight: 2.5 },
   { kind: "employee", at: "2026-03-01", team: "north", enps: 7 },
   { kind: "audit", at: "2026-03-02", method: "mysteryShopper", items: [{ rule: "rule-polite", outcome: "pass" }] },
 ];
 const report: IngestReport = engine.ingest(records);
 const alerts: Alert[] = report.alerts;
+const rounded: number | undefined = report.weightsRounded;
 const line: number | null | undefined = report.errors[0]?.line;
 engine.ingestJsonLines(text);
 const feed = engine.jsonLinesFeed();
@@ -59,6 +61,8 @@ try {
 engine.query({ groupby: ["team"] });
 // @ts-expect-error wrong type: nps is a number
 engine.ingest({ at: "2026-03-01", nps: "9" });
+// @ts-expect-error wrong type: weight is a number
+engine.ingest({ at: "2026-03-01", nps: 9, weight: "2.5" });
 // @ts-expect-error unknown NPS method
 npsStats({ detractors: 2, passives: 3, promoters: 5 }, { method: "exact" });
 // @ts-expect-error counts need every field
