@@ -333,11 +333,6 @@ impl ResponseBatch {
             *w = millionths;
         }
     }
-
-    /// The weight of row `row` in millionths, `None` for a row without one.
-    pub fn weight(&self, row: usize) -> Option<u64> {
-        self.weights.get(row).copied().filter(|&w| w != 0)
-    }
 }
 
 /// Cells of one record kind: a key → value map that keeps insertion order

@@ -90,13 +90,16 @@ impl Domain {
     }
 }
 
+/// A row's reference: its totals and its domain.
+pub(crate) type Reference<'a> = (Cow<'a, Totals>, Domain);
+
 /// The reference of every group (in `groups` order), its totals and its
 /// domain: the previous period's group, or the rest of the selection.
 pub(crate) fn references<'a>(
     groups: &'a [(Vec<Option<String>>, Totals)],
     compare: CompareTo,
     group_by: &[GroupBy],
-) -> Result<Vec<Option<(Cow<'a, Totals>, Domain)>>, QueryError> {
+) -> Result<Vec<Option<Reference<'a>>>, QueryError> {
     match compare {
         CompareTo::PreviousPeriod => {
             let (slot, unit) = period_slot(group_by)?;

@@ -254,7 +254,7 @@ impl Engine {
     ) {
         let result = match rec {
             Record::Response(r) => self.check_response(r, pos, batch, report).map(|()| None),
-            Record::Employee(r) => self.file_employee(r).map(Some),
+            Record::Employee(r) => self.file_employee(r, report).map(Some),
             Record::Audit(r) => self.file_audit(r, pos).map(Some),
             Record::Kpi(r) => self.file_kpi(r).map(Some),
         };
@@ -384,11 +384,12 @@ impl Engine {
         self.last_response = Some(self.last_response.map_or(t, |x| x.max(t)));
     }
 
-    fn file_employee(&mut self, r: &EmployeeResponse) -> Result<Vec<Alert>, FieldError> {
-        let weight = match r.weight.map(crate::score::fixed_weight).transpose() {
-            Ok(w) => w.filter(|w| !w.is_one()),
-            Err(e) => return Err(field_error("/weight", ErrorCode::OutOfRange, e.to_string())),
-        };
+    fn file_employee(
+        &mut self,
+        r: &EmployeeResponse,
+        report: &mut IngestReport,
+    ) -> Result<Vec<Alert>, FieldError> {
+        let weight = r.weight.map(super::rows::check_weight).transpose()?;
         if let Some(e) = r.enps {
             if e > 10 {
                 return Err(field_error(
@@ -436,7 +437,10 @@ impl Engine {
                 let _ = cell.items[item].add(v);
             }
         });
-        if let Some(w) = weight {
+        if weight.is_some_and(|w| w.rounded) {
+            report.weights_rounded += 1;
+        }
+        if let Some(w) = weight.filter(|w| !w.is_one()) {
             self.weights
                 .employees
                 .update(&key, Default::default, |cell| {
