@@ -525,11 +525,37 @@ pub fn scorecard_text(card: &Scorecard) -> String {
                 (None, Some(r)) => format!("  ({r})"),
                 _ => String::new(),
             };
+            let effective = s
+                .effective_n
+                .map_or(String::new(), |e| format!(" (effective {e:.1})"));
+            let change = s.change.as_ref().map_or(String::new(), |c| match c.delta {
+                Some(d) => format!(
+                    "  Δ {d:+.2} p={} adj={}",
+                    c.p.map_or("—".into(), |p| format!("{p:.3}")),
+                    c.p_adjusted.map_or("—".into(), |p| format!("{p:.3}"))
+                ),
+                None => "  Δ —".into(),
+            });
             out.push_str(&format!(
-                "  {m:<28}{value}{interval}  n={}{flags}{reason}\n",
+                "  {m:<28}{value}{interval}  n={}{effective}{change}{flags}{reason}\n",
                 s.n
             ));
         }
+    }
+    if let Some(w) = &card.weighting {
+        let raked: Vec<&str> = w.rake.iter().map(|t| t.dimension.as_str()).collect();
+        out.push_str(&format!(
+            "weighted: {} responses ({} with a weight), Σw {:.2}, effective n {}{}\n",
+            w.responses,
+            w.weighted_responses,
+            w.weight_sum,
+            w.effective_n.map_or("—".into(), |e| format!("{e:.1}")),
+            if raked.is_empty() {
+                String::new()
+            } else {
+                format!("; raked on {}", raked.join(", "))
+            }
+        ));
     }
     out.push_str(&format!(
         "level {:.0}%, as of {}\n",
