@@ -121,7 +121,10 @@ pub(crate) fn status_of(code: ErrorCode) -> Option<cx_status> {
         | C::PeriodUnavailable
         | C::UnknownMetric
         | C::DuplicateGroupBy
-        | C::InvalidLevel => cx_status::QueryError,
+        | C::InvalidLevel
+        | C::InvalidCompare
+        | C::InvalidRake
+        | C::RakeNotConverged => cx_status::QueryError,
         C::MissingColumn
         | C::UnknownId
         | C::MappingTime
