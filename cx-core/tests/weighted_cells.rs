@@ -152,3 +152,25 @@ fn a_tampered_weight_sum_is_refused() {
     let err = Engine::restore(doc).unwrap_err().to_string();
     assert!(err.contains("/weightedEmployees/0/1/weight"), "{err}");
 }
+
+#[test]
+fn a_call_past_the_budget_keeps_none_of_its_weighted_cells() {
+    use cx_core::engine::EngineConfig;
+    let base = {
+        let mut e = engine();
+        e.ingest_batch(&records()[..10]).unwrap();
+        e
+    };
+    let mut config = EngineConfig::default();
+    config.limits.max_cell_bytes = base.stats().bytes + 64;
+    let mut e = Engine::with_config(Plan::from_json(PLAN).unwrap(), config).unwrap();
+    e.ingest_batch(&records()[..10]).unwrap();
+    let before = (e.stats(), e.snapshot());
+    // Many new weighted cells (new days and teams): past the budget.
+    let more: Vec<Record> = (0..400u16)
+        .map(|i| employee(100 + i64::from(i), "z", 5, 1, Some(2.0)))
+        .collect();
+    let err = e.ingest_batch(&more).unwrap_err();
+    assert_eq!(err.code().as_str(), "memory-limit", "{err}");
+    assert_eq!((e.stats(), e.snapshot()), before);
+}
