@@ -1267,7 +1267,7 @@ export interface Interval {
 }
 
 /** How an interval was computed. */
-export type IntervalMethod = "wald" | "adjustedWald" | "score" | "wilson" | "t" | "normal";
+export type IntervalMethod = "wald" | "adjustedWald" | "score" | "wilson" | "t" | "normal" | "logit";
 
 /** An intervention (SPEC §3.6) planned or under way. */
 export interface Intervention {
@@ -2020,6 +2020,11 @@ export interface Score {
   detractors?: number | null;
   /** Counts and shares per scale point (CSAT, attributes). */
   distribution?: Bucket[] | null;
+  /**
+   * Weighted scores: Kish's effective sample size (Σw)²/Σw² over the
+   * responses in the score; `None` for unweighted scores.
+   */
+  effectiveN?: number | null;
   /** Caveats. */
   flags?: Flag[];
   /** CES: index (share of the top two points − share below the midpoint), −100..100. */
@@ -2042,6 +2047,11 @@ export interface Score {
   topTwoBox?: number | null;
   /** The observed score on the display scale; `None` when n = 0. */
   value?: number | null;
+  /**
+   * Weighted scores: Σw over the responses in the score; `None` for
+   * unweighted scores.
+   */
+  weightSum?: number | null;
 }
 
 /**
