@@ -163,6 +163,15 @@ fn json_line(i: usize, weight: &str, escaped: bool) -> String {
     )
 }
 
+/// JSON Lines of `json_line(i, weights[i], escaped)`.
+fn json_lines(weights: &[String], escaped: bool) -> String {
+    weights
+        .iter()
+        .enumerate()
+        .map(|(i, w)| json_line(i, w, escaped) + "\n")
+        .collect()
+}
+
 #[test]
 fn json_lines_read_weights_as_typed_records_on_both_paths() {
     for escaped in [false, true] {
@@ -444,11 +453,7 @@ fn every_path_files_the_same_weighted_cells() {
     let weights: Vec<String> = cases().iter().map(|(w, _)| format!("{w:?}")).collect();
     let mut paths: Vec<(String, Engine)> = Vec::new();
     for escaped in [false, true] {
-        let text: String = weights
-            .iter()
-            .enumerate()
-            .map(|(i, w)| json_line(i, w, escaped) + "\n")
-            .collect();
+        let text = json_lines(&weights, escaped);
         let mut e = engine();
         e.ingest_json_lines(text.as_bytes()).unwrap();
         paths.push((format!("json lines, escaped: {escaped}"), e));
@@ -509,11 +514,7 @@ fn inputs_read_on_several_threads_keep_every_weight() {
             k => format!("{}.5", k % 4),
         })
         .collect();
-    let text: String = weights
-        .iter()
-        .enumerate()
-        .map(|(i, w)| json_line(i, w, false) + "\n")
-        .collect();
+    let text = json_lines(&weights, false);
     let mut one = engine();
     let whole = one.ingest_json_lines(text.as_bytes()).unwrap();
     assert_eq!((whole.accepted, whole.weights_rounded), (4000, 572));
