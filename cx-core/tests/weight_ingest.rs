@@ -163,6 +163,15 @@ fn json_line(i: usize, weight: &str, escaped: bool) -> String {
     )
 }
 
+/// JSON Lines of `json_line(i, weights[i], escaped)`.
+fn json_lines(weights: &[String], escaped: bool) -> String {
+    weights
+        .iter()
+        .enumerate()
+        .map(|(i, w)| json_line(i, w, escaped) + "\n")
+        .collect()
+}
+
 #[test]
 fn json_lines_read_weights_as_typed_records_on_both_paths() {
     for escaped in [false, true] {
@@ -444,11 +453,7 @@ fn every_path_files_the_same_weighted_cells() {
     let weights: Vec<String> = cases().iter().map(|(w, _)| format!("{w:?}")).collect();
     let mut paths: Vec<(String, Engine)> = Vec::new();
     for escaped in [false, true] {
-        let text: String = weights
-            .iter()
-            .enumerate()
-            .map(|(i, w)| json_line(i, w, escaped) + "\n")
-            .collect();
+        let text = json_lines(&weights, escaped);
         let mut e = engine();
         e.ingest_json_lines(text.as_bytes()).unwrap();
         paths.push((format!("json lines, escaped: {escaped}"), e));
@@ -497,4 +502,42 @@ fn a_weight_of_one_is_no_weight() {
     let mut two = engine();
     two.ingest_responses(&[response(0, Some(2.0))]).unwrap();
     assert_eq!(two.stats().weighted_rows, 1);
+}
+
+#[test]
+fn inputs_read_on_several_threads_keep_every_weight() {
+    // 4,000 lines (about 500 KB: past the 64 KiB a part needs), weights
+    // of 1 to 4 with a rounded one every 7th line.
+    let weights: Vec<String> = (0..4000)
+        .map(|i| match i % 7 {
+            0 => "1.0000001".to_string(),
+            k => format!("{}.5", k % 4),
+        })
+        .collect();
+    let text = json_lines(&weights, false);
+    let mut one = engine();
+    let whole = one.ingest_json_lines(text.as_bytes()).unwrap();
+    assert_eq!((whole.accepted, whole.weights_rounded), (4000, 572));
+    let mut threaded = engine();
+    let report = cx_core::engine::JsonLinesFeed::new()
+        .threads(2)
+        .read(&mut threaded, text.as_bytes())
+        .unwrap();
+    assert_eq!(report, whole);
+    assert_eq!(state(&threaded), state(&one));
+    // 1.0000001 rounds to 1: no weight.
+    assert_eq!(threaded.stats().weighted_rows, 4000 - 572);
+    // The same rows as CSV, on two threads.
+    let mut csv_one = engine();
+    let csv_text = csv(&weights, false);
+    let csv_whole = csv_one.ingest_csv(csv_text.as_bytes(), &mapping()).unwrap();
+    assert_eq!(csv_whole.weights_rounded, 572);
+    let mut csv_threaded = engine();
+    let r = cx_core::engine::CsvFeed::new(&mapping())
+        .threads(2)
+        .read(&mut csv_threaded, csv_text.as_bytes())
+        .unwrap();
+    assert_eq!(r, csv_whole);
+    assert_eq!(state(&csv_threaded), state(&csv_one));
+    assert_eq!(state(&csv_threaded), state(&one));
 }

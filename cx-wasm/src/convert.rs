@@ -36,12 +36,12 @@ pub(crate) fn records_json(value: &JsValue, what: &str) -> Result<String, JsValu
         Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(|k: JsValue, v: JsValue| {
             match v.as_f64() {
                 Some(x) if !x.is_finite() && k.as_string().as_deref() == Some("weight") => {
-                    JsValue::from(
-                        js_sys::Number::from(x)
-                            .to_string(10)
-                            .map(String::from)
-                            .unwrap_or_default(),
-                    )
+                    // As JS writes them: `String(NaN)`, `String(-Infinity)`.
+                    JsValue::from(match x {
+                        x if x.is_nan() => "NaN",
+                        x if x > 0.0 => "Infinity",
+                        _ => "-Infinity",
+                    })
                 }
                 _ => v,
             }

@@ -981,11 +981,11 @@ impl Reader<'_, '_> {
             }
             dt if is_text(dt) => {
                 let t = TextCol::of(col);
-                for r in 0..col.len() {
+                for (r, slot) in out.iter_mut().enumerate() {
                     let s = t.get(r).map(trimmed);
                     let s = s.as_deref().filter(|s| !self.is_missing(s));
                     match weight_of_text(i, name, s) {
-                        Ok(w) => out[r] = w,
+                        Ok(w) => *slot = w,
                         Err(e) => fault(faults, r, || e),
                     }
                 }
