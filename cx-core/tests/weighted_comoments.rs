@@ -470,3 +470,37 @@ fn json_keeps_every_sum_as_decimal_text() {
         );
     }
 }
+
+#[test]
+fn weights_of_one_are_unweighted_to_the_bit_when_the_sums_share_a_divisor() {
+    // Ratings 0, 3, 6, 9 over 30 cases: every sum is a multiple of 3, so a
+    // reduction by any common divisor other than the weight scale would
+    // scale the scatter and could move the last bit.
+    for seed in 1..40u64 {
+        let mut plain = CoMoments::default();
+        let mut ones = WeightedCoMoments::default();
+        let mut x = seed;
+        for _ in 0..30 {
+            let row: Vec<i64> = (0..4)
+                .map(|_| {
+                    x = x
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    3 * ((x >> 33) % 4) as i64
+                })
+                .collect();
+            plain.add(&row).unwrap();
+            ones.add(&row, WEIGHT_SCALE).unwrap();
+        }
+        assert_eq!(
+            ones.correlation_matrix().ok(),
+            plain.correlation_matrix().ok(),
+            "seed {seed}"
+        );
+        assert_eq!(
+            relative_importance(&ones, 3).ok(),
+            relative_importance(&plain, 3).ok(),
+            "seed {seed}"
+        );
+    }
+}
