@@ -504,3 +504,65 @@ fn weights_of_one_are_unweighted_to_the_bit_when_the_sums_share_a_divisor() {
         );
     }
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn cases() -> impl Strategy<Value = Vec<(Vec<i64>, u64)>> {
+        prop::collection::vec(
+            (prop::collection::vec(0i64..=10, 3), 1u64..=100_000_000_000),
+            0..40,
+        )
+    }
+
+    fn sum(rows: &[(Vec<i64>, u64)]) -> WeightedCoMoments {
+        let mut co = WeightedCoMoments::default();
+        for (row, w) in rows {
+            co.add(row, *w).unwrap();
+        }
+        co
+    }
+
+    proptest! {
+        #[test]
+        fn merge_is_associative_commutative_and_splits_the_whole(
+            rows in cases(), i in 0usize..40, j in 0usize..40,
+        ) {
+            let (i, j) = (i.min(rows.len()), j.min(rows.len()));
+            let (i, j) = (i.min(j), i.max(j));
+            let (a, b, c) = (sum(&rows[..i]), sum(&rows[i..j]), sum(&rows[j..]));
+            let mut ab_c = a.clone();
+            ab_c.merge(&b).unwrap();
+            ab_c.merge(&c).unwrap();
+            let mut bc = b.clone();
+            bc.merge(&c).unwrap();
+            let mut a_bc = a.clone();
+            a_bc.merge(&bc).unwrap();
+            let mut cba = c.clone();
+            cba.merge(&b).unwrap();
+            cba.merge(&a).unwrap();
+            let whole = sum(&rows);
+            prop_assert_eq!(&ab_c, &whole);
+            prop_assert_eq!(&a_bc, &whole);
+            prop_assert_eq!(&cba, &whole);
+        }
+
+        #[test]
+        fn the_corrected_unweighted_sums_are_the_weighted_sums(rows in cases()) {
+            let mut plain = CoMoments::default();
+            let mut correction = WeightedCoMoments::default();
+            for (row, w) in &rows {
+                plain.add(row).unwrap();
+                correction.add_reweighted(row, *w).unwrap();
+            }
+            let corrected = WeightedCoMoments::corrected(&plain, &correction).unwrap();
+            let direct = sum(&rows);
+            if rows.is_empty() {
+                prop_assert!(corrected.weight == 0 && corrected.n == 0);
+            } else {
+                prop_assert_eq!(corrected, direct);
+            }
+        }
+    }
+}
