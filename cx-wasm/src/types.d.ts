@@ -2548,6 +2548,13 @@ export interface WeightEntry {
  * text in JSON so that every JSON reader keeps them exact.
  */
 export interface WeightedCell {
+  /**
+   * The correction Σ(w − 1)·(1, xᵢ, xᵢxⱼ) of the weighted complete
+   * cases of [attributes…, NPS]; empty (and not written) without any.
+   */
+  driversNps?: WeightedCoMoments;
+  /** The same for [attributes…, overall]. */
+  driversOverall?: WeightedCoMoments;
   /** Per item and rating, sorted by (item, rating). */
   entries: WeightEntry[];
   /** Records filed with a weight. */
@@ -2555,6 +2562,39 @@ export interface WeightedCell {
   /** Their Σw², in millionths squared. */
   square: string;
   /** Their Σw, in millionths. */
+  weight: string;
+}
+
+/**
+ * Exact weighted co-moment sums of `columns` integer variables over
+ * complete cases, in millionths of weight.
+ *
+ * `cross` packs Σw·xᵢxⱼ for i ≤ j row by row, as [`CoMoments::cross`].
+ * All sums are checked: an overflow is an error, never a wrap. `Default`
+ * (no columns, n = 0) is the identity of [`WeightedCoMoments::merge`].
+ *
+ * ```
+ * use cx_core::score::WeightedCoMoments;
+ * let mut a = WeightedCoMoments::new(2);
+ * a.add(&[1, 2], 500_000).unwrap(); // weight 0.5
+ * let mut b = WeightedCoMoments::default();
+ * b.add(&[3, 5], 2_000_000).unwrap(); // weight 2
+ * a.merge(&b).unwrap();
+ * assert_eq!(a.n, 2);
+ * assert_eq!(a.weight, 2_500_000);
+ * assert_eq!(a.cross_sum(0, 1), Some(31_000_000)); // 0.5·2 + 2·15
+ * ```
+ */
+export interface WeightedCoMoments {
+  /** Number of variables. */
+  columns: number;
+  /** Σw·xᵢxⱼ for i ≤ j, packed row by row, in millionths. */
+  cross: string[];
+  /** Number of complete cases (for a correction: of reweighted cases). */
+  n: number;
+  /** Σw·xᵢ per column, in millionths. */
+  sums: string[];
+  /** Σw, in millionths. */
   weight: string;
 }
 

@@ -8,6 +8,14 @@
 //! Johnson's relative weight (default) or Shapley/LMG share, both in percent
 //! of the outcome's variance. LMG above 15 attributes falls back to Johnson
 //! (the method used is reported).
+//!
+//! When records of the selection carry a survey weight
+//! (`Totals::has_weights`), derived importance reads the weighted
+//! co-moments (`Totals::weighted_nps_drivers`, records without a weight
+//! counting with weight 1): correlations as R `cov.wt(x, wt = w, cor =
+//! TRUE)`, R² as `lm(y ~ x, weights = w)`. The reported `n` stays the count
+//! of complete cases. Unweighted data gives the unweighted figures, to the
+//! bit.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -192,8 +200,8 @@ fn stated_importance(plan: &Plan) -> Vec<Option<f64>> {
 
 /// Importance per attribute derived from the ratings' relation to the
 /// outcome (NPS, or overall when NPS has too few complete cases), by
-/// `method` (Johnson's relative weights when LMG is not available);
-/// records the outcome, method, cases and R² in `out`. `Err`: why it
+/// `method` (Johnson's relative weights when LMG is not available), from
+/// the weighted co-moments when the totals have weighted records; records the outcome, method, cases and R² in `out`. `Err`: why it
 /// cannot be derived.
 fn derived_importance(
     plan: &Plan,
@@ -217,7 +225,19 @@ fn derived_importance(
     out.outcome = Some(outcome);
     out.n = co.n;
     let k = plan.attributes.len();
-    let imp = score::relative_importance(co, k).map_err(|e| {
+    // Weighted records: the weighted co-moments (records without a weight
+    // count with weight 1), so that derived importance is that of
+    // `lm(y ~ x, weights = w)`; `n` stays the count of complete cases.
+    let imp = if totals.has_weights() {
+        match outcome {
+            DriverOutcome::Nps => totals.weighted_nps_drivers(),
+            DriverOutcome::Overall => totals.weighted_overall_drivers(),
+        }
+        .and_then(|w| score::relative_importance(&w, k))
+    } else {
+        score::relative_importance(co, k)
+    };
+    let imp = imp.map_err(|e| {
         format!(
             "importance cannot be derived from {} complete case(s): {e}",
             co.n

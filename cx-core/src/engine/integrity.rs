@@ -28,7 +28,9 @@ use super::snapshot::{bad, Snapshot, MAX_SNAPSHOT_COUNT};
 use super::weights::WeightedCell;
 use super::{bucket_of, date_of_day, EngineError, Granularity};
 use crate::record::Timestamp;
-use crate::score::{fixed_weight, CoMoments, Histogram, PairedDiff, MAX_WEIGHT};
+use crate::score::{
+    fixed_weight, CoMoments, Histogram, PairedDiff, WeightedCoMoments, MAX_WEIGHT, WEIGHT_SCALE,
+};
 
 /// The largest rating a cell keeps (NPS and overall are 0–10, every other
 /// scale within them).
@@ -293,8 +295,24 @@ impl Buckets {
 /// give: at most 2^53 records; its entries sorted by item and rating, each
 /// of an item below `items` and a rating 0–10, counting between 1 and
 /// `records` records; every Σw within `count` × [`MIN_WEIGHT`,
-/// `MAX_WEIGHT`] and every Σw² within what those weights can reach.
+/// `MAX_WEIGHT`] and every Σw² within what those weights can reach; its
+/// drivers corrections (`drivers_nps`, `drivers_overall`) empty or of
+/// `items − 3` columns (the attributes and the outcome), counting at most
+/// `records` cases, each sum within what ratings 0–10 of those cases can
+/// reach with weights in range ([`check_drivers`]).
 pub(crate) fn check_weighted(c: &WeightedCell, items: usize, p: &str) -> Result<(), EngineError> {
+    let drivers = [
+        ("driversNps", &c.drivers_nps),
+        ("driversOverall", &c.drivers_overall),
+    ];
+    for (name, d) in drivers {
+        check_drivers(
+            d,
+            items.saturating_sub(3),
+            c.records,
+            &format!("{p}/{name}"),
+        )?;
+    }
     if c.records > MAX_SNAPSHOT_COUNT {
         return Err(bad(format!("{p}/records"), "more than 2^53 records"));
     }
@@ -319,6 +337,59 @@ pub(crate) fn check_weighted(c: &WeightedCell, items: usize, p: &str) -> Result<
             "weighted records",
         )?;
         check_weight_sums(e.count, e.weight, e.square, &ep)?;
+    }
+    Ok(())
+}
+
+/// A drivers correction Σ(w − 1)·(1, xᵢ, xᵢxⱼ) (millionths) of `d.n ≤
+/// records` cases over `columns` ratings 0–10: every term w − 1 is within
+/// [`MIN_WEIGHT`](crate::score::MIN_WEIGHT) − 1 ..= `MAX_WEIGHT` − 1, so
+/// the weight within n × that, each Σ(w − 1)·xᵢ within 10·n × that and
+/// each Σ(w − 1)·xᵢxⱼ within 100·n × that.
+fn check_drivers(
+    d: &WeightedCoMoments,
+    columns: usize,
+    records: u64,
+    p: &str,
+) -> Result<(), EngineError> {
+    if d.is_empty() {
+        return Ok(());
+    }
+    if d.columns != columns
+        || d.sums.len() != columns
+        || d.cross.len() != columns * (columns + 1) / 2
+    {
+        return Err(bad(
+            format!("{p}/columns"),
+            format!("drivers of another shape than the plan's attributes and outcome ({columns} columns)"),
+        ));
+    }
+    within(d.n, records, || format!("{p}/n"), "drivers cases")?;
+    let n = i128::from(d.n);
+    let s = i128::from(WEIGHT_SCALE);
+    let max = i128::from(fixed_weight(MAX_WEIGHT).map_or(0, |w| w.millionths));
+    // Terms (w − 1)·v with v in 0..=top and w in 1..=max millionths.
+    let range = |top: i128| (n * top * (1 - s), n * top * (max - s));
+    let sums = [(d.weight, 1, "weight".to_string())]
+        .into_iter()
+        .chain(
+            (0..)
+                .zip(&d.sums)
+                .map(|(i, &v)| (v, 10, format!("sums/{i}"))),
+        )
+        .chain(
+            (0..)
+                .zip(&d.cross)
+                .map(|(i, &v)| (v, 100, format!("cross/{i}"))),
+        );
+    for (v, top, at) in sums {
+        let (lo, hi) = range(top);
+        if v < lo || v > hi {
+            return Err(bad(
+                format!("{p}/{at}"),
+                "a weighted co-moment its cases cannot have",
+            ));
+        }
     }
     Ok(())
 }

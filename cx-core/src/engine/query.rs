@@ -24,7 +24,8 @@ use super::{date_of_day, days_since_epoch, Engine, Granularity};
 use crate::metric::{Kpi, MetricId};
 use crate::plan::{AuditMethod, STANDARD_DIMENSIONS};
 use crate::score::{
-    self, Adjust, CoMoments, Histogram, NpsCounts, NpsMethod, Scale, Score, DEFAULT_LEVEL,
+    self, Adjust, CoMoments, Histogram, NpsCounts, NpsMethod, Scale, Score, ScoreError,
+    WeightedCoMoments, DEFAULT_LEVEL,
 };
 
 /// A time unit to group by.
@@ -425,6 +426,23 @@ impl Totals {
     /// over complete cases: derived importance's other outcome.
     pub fn overall_drivers(&self) -> &CoMoments {
         &self.responses.drivers_overall
+    }
+
+    /// The weighted co-moments of the attribute ratings with the NPS
+    /// rating over complete cases: [`Totals::nps_drivers`] with each
+    /// record's weight (1 for records without one), Σw·(1, xᵢ, xᵢxⱼ)
+    /// exactly. What weighted derived importance reads.
+    pub fn weighted_nps_drivers(&self) -> Result<WeightedCoMoments, ScoreError> {
+        WeightedCell::drivers(&self.responses.drivers_nps, &self.weighted.drivers_nps)
+    }
+
+    /// The weighted co-moments of the attribute ratings with overall
+    /// satisfaction over complete cases, as [`Totals::weighted_nps_drivers`].
+    pub fn weighted_overall_drivers(&self) -> Result<WeightedCoMoments, ScoreError> {
+        WeightedCell::drivers(
+            &self.responses.drivers_overall,
+            &self.weighted.drivers_overall,
+        )
     }
 }
 

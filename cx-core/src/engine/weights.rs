@@ -16,12 +16,23 @@
 //! 0–3 ([`RESPONSE_ITEMS`]) and plan attribute `a` is item `4 + a`; an
 //! employee response's eNPS is item 0 and satisfaction item `i` (the
 //! engine's interned item id) is item `1 + i`.
+//!
+//! Drivers: a customer response's weighted cell also keeps, for the
+//! co-moments of [attributes…, NPS] and [attributes…, overall] over
+//! complete cases, the correction of its weighted records,
+//! Σ(w − 1)·(1, xᵢ, xᵢxⱼ) ([`WeightedCoMoments::add_reweighted`]). The
+//! ordinary cell counts those records with weight 1, so a group's weighted
+//! co-moments are its unweighted co-moments corrected by these sums
+//! ([`WeightedCell::drivers`]), exactly.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::cells::{CellKey, CellMap, CellRecords, HeapBytes, ResponseBatch};
-use crate::score::{Histogram, WeightedHistogram, HISTOGRAM_POINTS, WEIGHT_SCALE};
+use crate::score::{
+    CoMoments, Histogram, ScoreError, WeightedCoMoments, WeightedHistogram, HISTOGRAM_POINTS,
+    WEIGHT_SCALE,
+};
 
 /// Items of a customer response before the attributes: NPS, CSAT, CES and
 /// overall.
@@ -77,6 +88,13 @@ pub struct WeightedCell {
     pub square: u128,
     /// Per item and rating, sorted by (item, rating).
     pub entries: Vec<WeightEntry>,
+    /// The correction Σ(w − 1)·(1, xᵢ, xᵢxⱼ) of the weighted complete
+    /// cases of [attributes…, NPS]; empty (and not written) without any.
+    #[serde(default, skip_serializing_if = "WeightedCoMoments::is_empty")]
+    pub drivers_nps: WeightedCoMoments,
+    /// The same for [attributes…, overall].
+    #[serde(default, skip_serializing_if = "WeightedCoMoments::is_empty")]
+    pub drivers_overall: WeightedCoMoments,
 }
 
 impl WeightedCell {
@@ -129,6 +147,22 @@ impl WeightedCell {
             let item = item_map.map_or(e.item, |f| f(e.item));
             self.add_entry(WeightEntry { item, ..*e });
         }
+        // Shapes agree within one engine; a mismatch (only from a cell
+        // that failed its snapshot checks) leaves these sums as they were.
+        let _ = self.drivers_nps.merge(&other.drivers_nps);
+        let _ = self.drivers_overall.merge(&other.drivers_overall);
+    }
+
+    /// The weighted co-moments of a group whose records have the
+    /// unweighted co-moments `co` (every record with weight 1) and whose
+    /// weighted records are these (`correction` is [`Self::drivers_nps`]
+    /// or [`Self::drivers_overall`]): records without a weight count with
+    /// weight 1.
+    pub fn drivers(
+        co: &CoMoments,
+        correction: &WeightedCoMoments,
+    ) -> Result<WeightedCoMoments, ScoreError> {
+        WeightedCoMoments::corrected(co, correction)
     }
 
     /// Adds the statistics of `other`.
@@ -174,12 +208,46 @@ impl WeightedCell {
         for (a, col) in (RESPONSE_ITEMS..).zip(&batch.attributes) {
             self.add_rating(a, col[row], millionths);
         }
+        self.file_drivers(batch, row, millionths);
+    }
+
+    /// The drivers correction of row `row` of `batch`: when every
+    /// attribute is rated (0–10, as the store's complete cases), per
+    /// outcome (NPS, overall) that is rated.
+    fn file_drivers(&mut self, batch: &ResponseBatch, row: usize, millionths: u64) {
+        let mut x: Vec<i64> = Vec::with_capacity(batch.attributes.len() + 1);
+        for col in &batch.attributes {
+            match col.get(row) {
+                Some(&v) if v <= 10 => x.push(i64::from(v)),
+                _ => return,
+            }
+        }
+        if x.is_empty() {
+            return;
+        }
+        let outcomes = [
+            (&batch.nps, &mut self.drivers_nps),
+            (&batch.overall, &mut self.drivers_overall),
+        ];
+        for (col, co) in outcomes {
+            if let Some(&y) = col.get(row).filter(|&&y| y <= 10) {
+                x.push(i64::from(y));
+                // Ratings 0–10 and weights below 2^37 millionths: no sum
+                // of 2^53 records can reach 2^127, so this never fails.
+                let _ = co.add_reweighted(&x, millionths);
+                x.pop();
+            }
+        }
     }
 }
 
 impl HeapBytes for WeightedCell {
     fn heap_bytes(&self) -> usize {
         self.entries.capacity() * std::mem::size_of::<WeightEntry>()
+            + [&self.drivers_nps, &self.drivers_overall]
+                .iter()
+                .map(|d| (d.sums.capacity() + d.cross.capacity()) * std::mem::size_of::<i128>())
+                .sum::<usize>()
     }
 }
 

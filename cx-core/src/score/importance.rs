@@ -3,7 +3,9 @@
 //! `genizi`) and exact Shapley/LMG over all subsets (≤ 15 predictors).
 //!
 //! Complete cases (listwise deletion, as relaimpo) are the caller's
-//! [`CoMoments`]. Weights are fractions of the outcome's variance and sum
+//! [`CoMoments`], or [`WeightedCoMoments`] for survey weights (through the
+//! [`Moments`] trait: the formulas read only a correlation matrix, its
+//! means and its number of cases). Weights are fractions of the outcome's variance and sum
 //! to R². A constant column or linearly dependent predictors are an error,
 //! never NaN.
 
@@ -11,7 +13,7 @@ use nalgebra::{DMatrix, DVector, SymmetricEigen};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CoMoments, ScoreError};
+use super::{CoMoments, ScoreError, WeightedCoMoments};
 
 /// The largest number of predictors for exact Shapley/LMG (2^15 regressions).
 pub const MAX_LMG_PREDICTORS: usize = 15;
@@ -41,6 +43,45 @@ pub struct Importance {
     pub lmg: Option<Vec<f64>>,
 }
 
+/// What derived importance reads of co-moments: the number of complete
+/// cases, the correlation matrix and the means. Implemented by
+/// [`CoMoments`] (unweighted, as R `cor(x)`) and [`WeightedCoMoments`]
+/// (weighted, as R `cov.wt(x, wt = w, cor = TRUE)$cor`; R² then equals
+/// `summary(lm(y ~ x, weights = w))$r.squared`).
+pub trait Moments {
+    /// Number of variables.
+    fn columns(&self) -> usize;
+    /// Number of complete cases (not their weight).
+    fn cases(&self) -> u64;
+    /// The correlation matrix (row-major `columns × columns`).
+    fn correlation_matrix(&self) -> Result<Vec<Vec<f64>>, ScoreError>;
+    /// The mean of each column; `None` without data.
+    fn means(&self) -> Option<Vec<f64>>;
+}
+
+/// [`Moments`] of a co-moments type by its own methods of the same names.
+macro_rules! moments_of {
+    ($t:ty) => {
+        impl Moments for $t {
+            fn columns(&self) -> usize {
+                self.columns
+            }
+            fn cases(&self) -> u64 {
+                self.n
+            }
+            fn correlation_matrix(&self) -> Result<Vec<Vec<f64>>, ScoreError> {
+                <$t>::correlation_matrix(self)
+            }
+            fn means(&self) -> Option<Vec<f64>> {
+                <$t>::means(self)
+            }
+        }
+    };
+}
+
+moments_of!(CoMoments);
+moments_of!(WeightedCoMoments);
+
 /// Correlations split into predictors × predictors and predictors × outcome.
 struct Prepared {
     n: u64,
@@ -49,22 +90,22 @@ struct Prepared {
     rxy: DVector<f64>,
 }
 
-fn prepare(co: &CoMoments, outcome: usize) -> Result<Prepared, ScoreError> {
-    if outcome >= co.columns {
+fn prepare<M: Moments + ?Sized>(co: &M, outcome: usize) -> Result<Prepared, ScoreError> {
+    if outcome >= co.columns() {
         return Err(ScoreError::NoSuchColumn {
             index: outcome,
-            columns: co.columns,
+            columns: co.columns(),
         });
     }
-    let predictors: Vec<usize> = (0..co.columns).filter(|&c| c != outcome).collect();
+    let predictors: Vec<usize> = (0..co.columns()).filter(|&c| c != outcome).collect();
     let k = predictors.len();
     if k == 0 {
         return Err(ScoreError::NoPredictors);
     }
     let needed = k as u64 + 2;
-    if co.n < needed {
+    if co.cases() < needed {
         return Err(ScoreError::TooFewCases {
-            n: co.n,
+            n: co.cases(),
             predictors: k,
             needed,
         });
@@ -80,7 +121,7 @@ fn prepare(co: &CoMoments, outcome: usize) -> Result<Prepared, ScoreError> {
         return Err(ScoreError::Singular);
     }
     Ok(Prepared {
-        n: co.n,
+        n: co.cases(),
         predictors,
         rxx,
         rxy,
@@ -176,7 +217,10 @@ fn lmg_of(p: &Prepared) -> Result<Vec<f64>, ScoreError> {
 }
 
 /// Pearson r, R², Johnson's relative weights and (for ≤ 15 predictors)
-/// exact Shapley/LMG of every other column for the `outcome` column.
+/// exact Shapley/LMG of every other column for the `outcome` column, from
+/// unweighted or weighted co-moments ([`Moments`]). R² = rₓᵧᵀ Rₓₓ⁻¹ rₓᵧ,
+/// as `summary(lm(y ~ x))$r.squared` (with `weights = w` for
+/// [`WeightedCoMoments`]).
 ///
 /// ```
 /// use cx_core::score::{relative_importance, CoMoments};
@@ -189,7 +233,10 @@ fn lmg_of(p: &Prepared) -> Result<Vec<f64>, ScoreError> {
 /// assert!((total - imp.r2).abs() < 1e-12);
 /// assert!((imp.lmg.unwrap().iter().sum::<f64>() - imp.r2).abs() < 1e-12);
 /// ```
-pub fn relative_importance(co: &CoMoments, outcome: usize) -> Result<Importance, ScoreError> {
+pub fn relative_importance<M: Moments + ?Sized>(
+    co: &M,
+    outcome: usize,
+) -> Result<Importance, ScoreError> {
     let p = prepare(co, outcome)?;
     let r2 = p
         .rxx
@@ -217,12 +264,15 @@ pub fn relative_importance(co: &CoMoments, outcome: usize) -> Result<Importance,
 }
 
 /// Johnson's relative weights of every other column for `outcome`.
-pub fn johnson_weights(co: &CoMoments, outcome: usize) -> Result<Vec<f64>, ScoreError> {
+pub fn johnson_weights<M: Moments + ?Sized>(
+    co: &M,
+    outcome: usize,
+) -> Result<Vec<f64>, ScoreError> {
     Ok(johnson_of(&prepare(co, outcome)?))
 }
 
 /// Exact Shapley/LMG shares of every other column for `outcome`; an error
 /// above [`MAX_LMG_PREDICTORS`] predictors.
-pub fn lmg(co: &CoMoments, outcome: usize) -> Result<Vec<f64>, ScoreError> {
+pub fn lmg<M: Moments + ?Sized>(co: &M, outcome: usize) -> Result<Vec<f64>, ScoreError> {
     lmg_of(&prepare(co, outcome)?)
 }

@@ -54,6 +54,7 @@ mod readiness;
 mod survey;
 mod tcs;
 mod weighted;
+mod weighted_comoments;
 
 // The re-exports, grouped (issue #17): the score object, the scores, the
 // intervals and tests, the drivers, then helpers.
@@ -94,8 +95,11 @@ pub use rake::{
 pub use comoments::CoMoments;
 pub use correlation::{pearson, service_profit_link, Correlation};
 pub use drivers::{drivers, Driver, DriverValue, Drivers, DriversInput, NaColumns};
-pub use importance::{johnson_weights, lmg, relative_importance, Importance, MAX_LMG_PREDICTORS};
+pub use importance::{
+    johnson_weights, lmg, relative_importance, Importance, Moments, MAX_LMG_PREDICTORS,
+};
 pub use ipa::{ipa, roll_up, IpaEntry, IpaPoint, IpaResult, ProcessRollUp, Quadrant};
+pub use weighted_comoments::WeightedCoMoments;
 
 // Helpers: scales and histograms, decimal text, rescaling, the error.
 pub use adjust::{adjust_p, change_of, Adjust, ChangeMethod, ScoreChange};
