@@ -41,7 +41,9 @@ fn a_valid_section_has_no_error_and_round_trips() {
     assert_eq!(back, p);
     // Shares off by less than 1e-9 are accepted.
     assert_eq!(
-        errors(r#"{"rake": [{"dimension": "class", "shares": {"x": 0.3333333333, "y": 0.6666666667}}]}"#),
+        errors(
+            r#"{"rake": [{"dimension": "class", "shares": {"x": 0.3333333333, "y": 0.6666666667}}]}"#
+        ),
         vec![]
     );
     // No section, or an empty one, is the plan of before.
@@ -52,7 +54,9 @@ fn a_valid_section_has_no_error_and_round_trips() {
 #[test]
 fn an_unknown_dimension_is_a_dangling_reference() {
     assert_eq!(
-        errors(r#"{"rake": [{"dimension": "class", "shares": {"x": 1}}, {"dimension": "region", "shares": {"x": 1}}]}"#),
+        errors(
+            r#"{"rake": [{"dimension": "class", "shares": {"x": 1}}, {"dimension": "region", "shares": {"x": 1}}]}"#
+        ),
         one(codes::DANGLING_REFERENCE, "/weighting/rake/1/dimension")
     );
 }
@@ -60,7 +64,9 @@ fn an_unknown_dimension_is_a_dangling_reference() {
 #[test]
 fn a_dimension_raked_twice_is_a_duplicate() {
     assert_eq!(
-        errors(r#"{"rake": [{"dimension": "class", "shares": {"x": 1}}, {"dimension": "class", "shares": {"y": 1}}]}"#),
+        errors(
+            r#"{"rake": [{"dimension": "class", "shares": {"x": 1}}, {"dimension": "class", "shares": {"y": 1}}]}"#
+        ),
         one(codes::DUPLICATE_ID, "/weighting/rake/1/dimension")
     );
 }
@@ -71,7 +77,8 @@ fn shares_must_sum_to_one_within_1e_9() {
         errors(r#"{"rake": [{"dimension": "class", "shares": {"x": 0.5, "y": 0.4999999}}]}"#),
         one(codes::VALUE_OUT_OF_RANGE, "/weighting/rake/0/shares")
     );
-    let d = plan(r#"{"rake": [{"dimension": "class", "shares": {"x": 0.5, "y": 0.6}}]}"#).validate();
+    let d =
+        plan(r#"{"rake": [{"dimension": "class", "shares": {"x": 0.5, "y": 0.6}}]}"#).validate();
     let e = d.iter().find(|d| d.is_error()).unwrap();
     assert!(e.message.contains("\"class\" sum to 1.1"), "{}", e.message);
 }

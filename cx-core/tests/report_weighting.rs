@@ -108,10 +108,20 @@ fn a_raked_plan_section_weights_the_report_and_states_it() {
     close(sel.effective_n.unwrap(), 349.09090909090912, "effective n");
     assert_eq!(sel.rake, e.plan().weighting.as_ref().unwrap().rake);
     // R: svymean(~y, r) = -22.187499999999996, SE 4.8598001782242646
-    let nps = &r.analysis.headline.iter().find(|h| h.metric == "nps").unwrap().score;
+    let nps = &r
+        .analysis
+        .headline
+        .iter()
+        .find(|h| h.metric == "nps")
+        .unwrap()
+        .score;
     close(nps.value.unwrap(), -22.187499999999996, "NPS");
     close(nps.se.unwrap(), 4.8598001782242646, "NPS se");
-    close(nps.effective_n.unwrap(), 349.09090909090912, "NPS effective n");
+    close(
+        nps.effective_n.unwrap(),
+        349.09090909090912,
+        "NPS effective n",
+    );
     // The same figures as the engine's raked query.
     let q = Query::from_json(&format!(r#"{{"metrics": ["nps"], "rake": {RAKE}}}"#)).unwrap();
     assert_eq!(Some(nps), e.query(&q).unwrap().rows[0].scores.get("nps"));
@@ -125,15 +135,25 @@ fn a_raked_plan_section_weights_the_report_and_states_it() {
     let html = r.to_html();
     let block = &html[html.find(r#"<section id="weighting">"#).unwrap()..];
     let block = &block[..block.find("</section>").unwrap()];
-    assert!(block.contains("Raked to population shares on class"), "{block}");
+    assert!(
+        block.contains("Raked to population shares on class"),
+        "{block}"
+    );
     assert!(block.contains("480 responses"), "{block}");
     assert!(block.contains("Σw = 720.0, effective n = 349.1"), "{block}");
-    assert!(block.contains("<td>Business</td><td class=\"num\">50.0%</td>"), "{block}");
+    assert!(
+        block.contains("<td>Business</td><td class=\"num\">50.0%</td>"),
+        "{block}"
+    );
     let md = r.to_markdown();
     assert!(md.contains("## Weighting"));
     assert!(md.contains("| class | Eco | 50.0% |"), "{md}");
     // The block stands between the plan and the headline.
-    let (p, wt, h) = (md.find("## Plan"), md.find("## Weighting"), md.find("## Headline"));
+    let (p, wt, h) = (
+        md.find("## Plan"),
+        md.find("## Weighting"),
+        md.find("## Headline"),
+    );
     assert!(p < wt && wt < h);
 }
 
@@ -141,11 +161,21 @@ fn a_raked_plan_section_weights_the_report_and_states_it() {
 fn design_weights_alone_are_stated_without_targets() {
     let e = engine("", true);
     let r = report(&e);
-    let sel = r.analysis.weighting.as_ref().unwrap().selection.clone().unwrap();
+    let sel = r
+        .analysis
+        .weighting
+        .as_ref()
+        .unwrap()
+        .selection
+        .clone()
+        .unwrap();
     assert!(sel.rake.is_empty());
     close(sel.weight_sum, 720.0, "Σw");
     let md = r.to_markdown();
-    assert!(md.contains("**Weighted by the responses' design weights**"), "{md}");
+    assert!(
+        md.contains("**Weighted by the responses' design weights**"),
+        "{md}"
+    );
     assert!(!md.contains("| dimension | value | share |"));
 }
 
@@ -153,7 +183,13 @@ fn design_weights_alone_are_stated_without_targets() {
 fn the_planted_jump_is_marked_and_the_flat_months_are_not() {
     let e = engine(&format!(r#"{{"rake": {RAKE}}}"#), true);
     let r = report(&e);
-    let trend = &r.analysis.headline.iter().find(|h| h.metric == "nps").unwrap().trend;
+    let trend = &r
+        .analysis
+        .headline
+        .iter()
+        .find(|h| h.metric == "nps")
+        .unwrap()
+        .trend;
     let periods: Vec<&str> = trend.iter().map(|p| p.period.as_str()).collect();
     assert_eq!(periods, ["2026-01", "2026-02", "2026-03", "2026-04"]);
     // R: coef(svyby(~y, ~m, r, svymean)), SE(…)
@@ -170,14 +206,29 @@ fn the_planted_jump_is_marked_and_the_flat_months_are_not() {
     // R: p.adjust(p, "holm") = 1 1 2.3704596240258371e-12; delta 0 0 91.25
     let april = trend[3].change.as_ref().unwrap();
     close(april.delta.unwrap(), 91.25, "delta");
-    close(april.se.unwrap(), 8.5303455789934759f64.hypot(9.4617090250109417), "se");
+    close(
+        april.se.unwrap(),
+        8.5303455789934759f64.hypot(9.4617090250109417),
+        "se",
+    );
     close(april.p_adjusted.unwrap(), 2.3704596240258371e-12, "Holm p");
     for p in &trend[1..3] {
-        assert_eq!(p.change.as_ref().unwrap().p_adjusted, Some(1.0), "{}", p.period);
+        assert_eq!(
+            p.change.as_ref().unwrap().p_adjusted,
+            Some(1.0),
+            "{}",
+            p.period
+        );
     }
     let marked: Vec<bool> = trend.iter().map(|p| p.significant).collect();
     assert_eq!(marked, [false, false, false, true]);
-    let csat = &r.analysis.headline.iter().find(|h| h.metric == "csat").unwrap().trend;
+    let csat = &r
+        .analysis
+        .headline
+        .iter()
+        .find(|h| h.metric == "csat")
+        .unwrap()
+        .trend;
     assert_eq!(csat.len(), 4);
     assert!(csat.iter().all(|p| !p.significant));
 
@@ -208,7 +259,13 @@ fn a_fall_is_marked_down() {
     e.ingest_json_lines(text.as_bytes()).unwrap();
     let r = report(&e);
     assert!(r.analysis.weighting.is_none());
-    let trend = &r.analysis.headline.iter().find(|h| h.metric == "nps").unwrap().trend;
+    let trend = &r
+        .analysis
+        .headline
+        .iter()
+        .find(|h| h.metric == "nps")
+        .unwrap()
+        .trend;
     assert_eq!(trend[1].period, "2026-02");
     assert!(trend[1].significant);
     assert!(trend[1].change.as_ref().unwrap().delta.unwrap() < 0.0);
@@ -227,10 +284,21 @@ fn unweighted_data_without_a_section_states_no_weighting() {
     assert!(!html.contains(r#"<section id="weighting">"#));
     assert!(!r.to_markdown().contains("## Weighting"));
     // The headline is the engine's unweighted score.
-    let nps = &r.analysis.headline.iter().find(|h| h.metric == "nps").unwrap().score;
+    let nps = &r
+        .analysis
+        .headline
+        .iter()
+        .find(|h| h.metric == "nps")
+        .unwrap()
+        .score;
     assert_eq!(nps.effective_n, None);
     let t = e.totals(&Default::default()).unwrap();
-    let want = e.score(&"nps".parse().unwrap(), &t, r.analysis.level, Default::default());
+    let want = e.score(
+        &"nps".parse().unwrap(),
+        &t,
+        r.analysis.level,
+        Default::default(),
+    );
     assert_eq!(nps, &want);
 }
 
@@ -242,7 +310,13 @@ fn weights_off_in_the_plan_state_an_unweighted_report() {
     assert!(!w.weighted);
     assert_eq!(w.weights, Some(false));
     assert!(w.selection.is_none());
-    let nps = &r.analysis.headline.iter().find(|h| h.metric == "nps").unwrap().score;
+    let nps = &r
+        .analysis
+        .headline
+        .iter()
+        .find(|h| h.metric == "nps")
+        .unwrap()
+        .score;
     assert_eq!(nps.effective_n, None);
     assert!(r
         .to_markdown()

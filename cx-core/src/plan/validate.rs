@@ -28,7 +28,7 @@ use crate::metric::MetricId;
 /// | `attribute-scale-invalid` | error | an attribute scale with min ≥ max, or max above 10 |
 /// | `not-applicable-in-scale` | error | an attribute's not-applicable value is a point of its scale |
 /// | `scale-not-supported` | error | a CSAT scale other than 1–5/1–7/1–10, a CES scale other than 1–7/1–5 |
-/// | `value-out-of-range` | error | a number outside its documented range (importance, share, threshold, weight, success condition, benchmark; raking shares: each in 0–1, at least one, summing to 1 within 1e-9) |
+/// | `value-out-of-range` | error | a number outside its documented range (importance, share, threshold, weight, success condition, benchmark; raking shares: each in 0–1, at least one, summing to 1 within 1e-9; `weighting.weights` false with a rake) |
 /// | `reserved-dimension-id` | error | a custom dimension named like a standard one |
 /// | `instrument-kind-mismatch` | error | a rule audit without method or with a channel, a survey with a method |
 /// | `too-many-attributes` | error | more than [`MAX_ATTRIBUTES`] attributes |

@@ -4,6 +4,16 @@
 //! raking, standard errors) is the engine's ([`crate::engine::Query`]
 //! `weights` and `rake`, `docs/weighting.md`); the analysis passes this
 //! section to every query it makes.
+//!
+//! ```
+//! use cx_core::plan::Plan;
+//! let plan = Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Air"},
+//!   "dimensions": [{"id": "class", "label": "Class"}],
+//!   "weighting": {"rake": [{"dimension": "class", "shares": {"Business": 0.45, "Eco": 0.55}}]}}"#).unwrap();
+//! let w = plan.weighting.as_ref().unwrap();
+//! assert_eq!(w.rake[0].dimension, "class");
+//! assert!(plan.is_valid());
+//! ```
 
 use std::collections::BTreeSet;
 
@@ -16,17 +26,7 @@ use crate::engine::RakeTarget;
 use crate::error::ErrorCode;
 use crate::score::SHARE_SUM_TOLERANCE;
 
-/// How the report weights the survey responses.
-///
-/// ```
-/// use cx_core::plan::Plan;
-/// let plan = Plan::from_json(r#"{"schemaVersion": 1, "organization": {"name": "Air"},
-///   "dimensions": [{"id": "class", "label": "Class"}],
-///   "weighting": {"rake": [{"dimension": "class", "shares": {"Business": 0.45, "Eco": 0.55}}]}}"#).unwrap();
-/// let w = plan.weighting.as_ref().unwrap();
-/// assert_eq!(w.rake[0].dimension, "class");
-/// assert!(plan.is_valid());
-/// ```
+/// How the report weights the survey responses (SPEC §2, `weighting`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PlanWeighting {
