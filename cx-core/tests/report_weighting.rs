@@ -21,6 +21,7 @@
 // R's figures are copied as printed, all 17 significant digits.
 #![allow(clippy::excessive_precision)]
 
+use cx_core::analysis::HeadlineScore;
 use cx_core::engine::{Engine, Query};
 use cx_core::plan::Plan;
 use cx_core::report::{Report, ReportOptions};
@@ -81,6 +82,15 @@ fn report(e: &Engine) -> Report {
     Report::build(e, &ReportOptions::default()).unwrap()
 }
 
+/// The headline score of `metric`.
+fn headline<'a>(r: &'a Report, metric: &str) -> &'a HeadlineScore {
+    r.analysis
+        .headline
+        .iter()
+        .find(|h| h.metric == metric)
+        .unwrap_or_else(|| panic!("no headline {metric}"))
+}
+
 fn close(got: f64, want: f64, what: &str) {
     let rel = (got - want).abs() / want.abs().max(f64::MIN_POSITIVE);
     assert!(rel <= 1e-9, "{what}: got {got:.17}, want {want:.17}");
@@ -108,13 +118,7 @@ fn a_raked_plan_section_weights_the_report_and_states_it() {
     close(sel.effective_n.unwrap(), 349.09090909090912, "effective n");
     assert_eq!(sel.rake, e.plan().weighting.as_ref().unwrap().rake);
     // R: svymean(~y, r) = -22.187499999999996, SE 4.8598001782242646
-    let nps = &r
-        .analysis
-        .headline
-        .iter()
-        .find(|h| h.metric == "nps")
-        .unwrap()
-        .score;
+    let nps = &headline(&r, "nps").score;
     close(nps.value.unwrap(), -22.187499999999996, "NPS");
     close(nps.se.unwrap(), 4.8598001782242646, "NPS se");
     close(
@@ -183,13 +187,7 @@ fn design_weights_alone_are_stated_without_targets() {
 fn the_planted_jump_is_marked_and_the_flat_months_are_not() {
     let e = engine(&format!(r#"{{"rake": {RAKE}}}"#), true);
     let r = report(&e);
-    let trend = &r
-        .analysis
-        .headline
-        .iter()
-        .find(|h| h.metric == "nps")
-        .unwrap()
-        .trend;
+    let trend = &headline(&r, "nps").trend;
     let periods: Vec<&str> = trend.iter().map(|p| p.period.as_str()).collect();
     assert_eq!(periods, ["2026-01", "2026-02", "2026-03", "2026-04"]);
     // R: coef(svyby(~y, ~m, r, svymean)), SE(…)
@@ -222,13 +220,7 @@ fn the_planted_jump_is_marked_and_the_flat_months_are_not() {
     }
     let marked: Vec<bool> = trend.iter().map(|p| p.significant).collect();
     assert_eq!(marked, [false, false, false, true]);
-    let csat = &r
-        .analysis
-        .headline
-        .iter()
-        .find(|h| h.metric == "csat")
-        .unwrap()
-        .trend;
+    let csat = &headline(&r, "csat").trend;
     assert_eq!(csat.len(), 4);
     assert!(csat.iter().all(|p| !p.significant));
 
@@ -259,13 +251,7 @@ fn a_fall_is_marked_down() {
     e.ingest_json_lines(text.as_bytes()).unwrap();
     let r = report(&e);
     assert!(r.analysis.weighting.is_none());
-    let trend = &r
-        .analysis
-        .headline
-        .iter()
-        .find(|h| h.metric == "nps")
-        .unwrap()
-        .trend;
+    let trend = &headline(&r, "nps").trend;
     assert_eq!(trend[1].period, "2026-02");
     assert!(trend[1].significant);
     assert!(trend[1].change.as_ref().unwrap().delta.unwrap() < 0.0);
@@ -284,13 +270,7 @@ fn unweighted_data_without_a_section_states_no_weighting() {
     assert!(!html.contains(r#"<section id="weighting">"#));
     assert!(!r.to_markdown().contains("## Weighting"));
     // The headline is the engine's unweighted score.
-    let nps = &r
-        .analysis
-        .headline
-        .iter()
-        .find(|h| h.metric == "nps")
-        .unwrap()
-        .score;
+    let nps = &headline(&r, "nps").score;
     assert_eq!(nps.effective_n, None);
     let t = e.totals(&Default::default()).unwrap();
     let want = e.score(
@@ -310,13 +290,7 @@ fn weights_off_in_the_plan_state_an_unweighted_report() {
     assert!(!w.weighted);
     assert_eq!(w.weights, Some(false));
     assert!(w.selection.is_none());
-    let nps = &r
-        .analysis
-        .headline
-        .iter()
-        .find(|h| h.metric == "nps")
-        .unwrap()
-        .score;
+    let nps = &headline(&r, "nps").score;
     assert_eq!(nps.effective_n, None);
     assert!(r
         .to_markdown()
