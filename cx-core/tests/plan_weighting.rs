@@ -108,6 +108,9 @@ fn an_empty_value_list_is_an_error() {
         errors(r#"{"rake": [{"dimension": "class", "shares": {}}]}"#),
         one(codes::VALUE_OUT_OF_RANGE, "/weighting/rake/0/shares")
     );
+    let d = plan(r#"{"rake": [{"dimension": "class", "shares": {}}]}"#).validate();
+    let e = d.iter().find(|d| d.is_error()).unwrap();
+    assert!(e.message.contains("\"class\" are empty"), "{}", e.message);
 }
 
 #[test]
