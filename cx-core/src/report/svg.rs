@@ -116,7 +116,7 @@ pub(crate) fn trend(name: &str, title: &str, points: &[TrendPoint]) -> String {
             .collect();
         let _ = write!(o, r#"<polyline class="line" points="{}"/>"#, pts.join(" "));
     }
-    significance_marks(&mut o, points, |i| x(i), |v| y(v));
+    significance_marks(&mut o, points, x, y);
     for (i, p) in points.iter().enumerate() {
         let _ = write!(
             o,
