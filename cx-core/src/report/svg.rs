@@ -168,12 +168,13 @@ pub(crate) fn significance_legend(points: &[TrendPoint]) -> Option<&'static str>
     points
         .iter()
         .any(|p| p.significant)
-        .then_some("▲▼ significant change against the month before (Holm-adjusted p below the plan's significance)")
+        .then_some("▲▼ significant change against the month before (Holm-adjusted)")
 }
 
-/// A triangle on each point whose change is significant (`class="significant"`,
-/// pointing up or down with the change, with `data-period` and
-/// `data-p-adjusted`), and the legend line above the plot.
+/// A triangle beside each point whose change is significant
+/// (`class="significant"`, pointing up or down with the change, with
+/// `data-period` and `data-p-adjusted`), and the legend line above the
+/// plot (at the left margin of the trend chart).
 fn significance_marks(
     o: &mut String,
     points: &[TrendPoint],
@@ -185,10 +186,11 @@ fn significance_marks(
             continue;
         };
         let (cx, cy) = (x(i), y(p.value));
+        // Right of the point, clear of its value label above it.
         let d = if up {
-            format!("M{:.1},{:.1} l-6,10 h12 Z", cx, cy - 20.0)
+            format!("M{:.1},{:.1} l5,-9 l5,9 Z", cx + 7.0, cy + 4.0)
         } else {
-            format!("M{:.1},{:.1} l-6,-10 h12 Z", cx, cy + 20.0)
+            format!("M{:.1},{:.1} l5,9 l5,-9 Z", cx + 7.0, cy - 4.0)
         };
         let pa = p
             .change
@@ -205,8 +207,7 @@ fn significance_marks(
     if let Some(legend) = significance_legend(points) {
         let _ = write!(
             o,
-            r#"<text class="legend" x="{:.1}" y="14">{}</text>"#,
-            x(0) - 20.0,
+            r#"<text class="legend" x="48" y="14">{}</text>"#,
             esc(legend)
         );
     }
