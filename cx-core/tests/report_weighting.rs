@@ -218,6 +218,16 @@ fn the_planted_jump_is_marked_and_the_flat_months_are_not() {
             p.period
         );
     }
+    // The NPS change of asOf's month is the same weighted change, its p
+    // unadjusted. R: delta 91.25, p 7.9015320800861239e-13.
+    let c = r.analysis.nps_change.as_ref().unwrap();
+    assert_eq!(
+        (c.current.as_str(), c.previous.as_str()),
+        ("2026-04", "2026-03")
+    );
+    close(c.delta.unwrap(), 91.25, "NPS change");
+    close(c.p.unwrap(), 7.9015320800861239e-13, "NPS change p");
+    assert_eq!((c.n_current, c.n_previous, c.significant), (120, 120, true));
     let marked: Vec<bool> = trend.iter().map(|p| p.significant).collect();
     assert_eq!(marked, [false, false, false, true]);
     let csat = &headline(&r, "csat").trend;

@@ -231,6 +231,11 @@ impl Ctx<'_> {
         }
     }
 
+    /// Whether the scores are weighted.
+    pub fn weighted(&self) -> bool {
+        self.weighted
+    }
+
     /// Whether the cube keeps this dimension.
     pub fn keeps(&self, dim: &str) -> bool {
         self.engine.dimensions().iter().any(|d| d == dim)

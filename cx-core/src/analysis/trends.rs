@@ -221,6 +221,9 @@ pub(crate) fn nps_change(ctx: &Ctx) -> Option<NpsChange> {
         to: Some(prev_end),
         ..Selection::default()
     };
+    if ctx.weighted() {
+        return weighted_nps_change(ctx, cur_start, prev_start, as_of);
+    }
     let c = ctx
         .engine
         .compare(&cur, &prev, ctx.level, ctx.method)
@@ -233,5 +236,51 @@ pub(crate) fn nps_change(ctx: &Ctx) -> Option<NpsChange> {
         n_current: c.nps.n_a,
         n_previous: c.nps.n_b,
         significant: c.nps_significant,
+    })
+}
+
+/// [`nps_change`] in weighted mode: the weighted (and raked) NPS of asOf's
+/// month against the month before, from the monthly query of the trends
+/// (every observation up to asOf, `groupBy: period:month`, `compare:
+/// previousPeriod`: the raking runs over that selection, as the trend's):
+/// the change is the weighted `npsDiff`, its p-value unadjusted.
+fn weighted_nps_change(
+    ctx: &Ctx,
+    cur_start: NaiveDate,
+    prev_start: NaiveDate,
+    as_of: NaiveDate,
+) -> Option<NpsChange> {
+    let card = ctx
+        .query(Query {
+            metrics: Some(vec![MetricId::Nps]),
+            group_by: vec![GroupBy::Period(PeriodUnit::Month)],
+            to: Some(as_of),
+            level: Some(ctx.level),
+            compare: Some(CompareTo::PreviousPeriod),
+            adjust: Some(Adjust::None),
+            ..Query::default()
+        })
+        .ok()?;
+    let (current, previous) = (
+        PeriodUnit::Month.label(cur_start),
+        PeriodUnit::Month.label(prev_start),
+    );
+    let score_of = |month: &str| {
+        card.rows
+            .iter()
+            .find(|r| r.key.get("period:month").cloned().flatten().as_deref() == Some(month))
+            .and_then(|r| r.scores.get("nps"))
+    };
+    let cur = score_of(&current);
+    let change = cur.and_then(|s| s.change.as_ref());
+    let p = change.and_then(|c| c.p);
+    Some(NpsChange {
+        delta: change.and_then(|c| c.delta),
+        p,
+        n_current: cur.map_or(0, |s| s.n),
+        n_previous: score_of(&previous).map_or(0, |s| s.n),
+        significant: p.is_some_and(|p| p < ctx.engine.plan().thresholds.significance),
+        current,
+        previous,
     })
 }
