@@ -320,3 +320,45 @@ fn a_rake_the_data_cannot_meet_fails_the_report_with_the_engine_error() {
     let r = report(&empty);
     assert!(!r.analysis.weighting.unwrap().weighted);
 }
+
+#[test]
+fn goals_and_benchmarks_are_scored_with_the_plan_weighting() {
+    let plan = Plan::from_json(&format!(
+        r#"{{"schemaVersion": 1, "organization": {{"name": "Air"}},
+            "dimensions": [{{"id": "class", "label": "Class"}}],
+            "strategy": {{"goals": [{{"id": "g", "metric": "nps", "horizon": "midTerm",
+                "baseline": {{"value": -40, "date": "2025-12-31"}},
+                "target": {{"value": 0, "date": "2026-12-31"}}}}]}},
+            "benchmarks": [{{"id": "b", "metric": "nps", "source": "rival", "value": 10}}],
+            "weighting": {{"rake": {RAKE}}}}}"#
+    ))
+    .unwrap();
+    let mut e = Engine::new(plan).unwrap();
+    e.ingest_json_lines(records(true).as_bytes()).unwrap();
+    let r = report(&e);
+    // The benchmark's own NPS is the headline's: R svymean(~y, r).
+    let own = &r.analysis.benchmarks[0].own;
+    close(own.value.unwrap(), -22.187499999999996, "benchmark NPS");
+    close(own.se.unwrap(), 4.8598001782242646, "benchmark NPS se");
+    // The goal's current NPS is the raked NPS of the recent window.
+    let g = &r.analysis.goals[0];
+    let w = g.window;
+    let q = Query::from_json(&format!(
+        r#"{{"metrics": ["nps"], "from": "{}", "to": "{}", "rake": {RAKE}}}"#,
+        w.from.unwrap(),
+        w.to.unwrap()
+    ))
+    .unwrap();
+    let want = e.query(&q).unwrap().rows[0].scores["nps"].value;
+    assert_eq!(g.current, want);
+    let unweighted = Query::from_json(&format!(
+        r#"{{"metrics": ["nps"], "from": "{}", "to": "{}", "weights": false}}"#,
+        w.from.unwrap(),
+        w.to.unwrap()
+    ))
+    .unwrap();
+    assert_ne!(
+        g.current,
+        e.query(&unweighted).unwrap().rows[0].scores["nps"].value
+    );
+}
