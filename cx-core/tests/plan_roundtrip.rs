@@ -560,6 +560,8 @@ fn plan() -> impl Strategy<Value = Plan> {
                 benchmarks,
                 thresholds,
                 success_conditions,
+                // The weighting section's round trip: tests/plan_weighting.rs.
+                weighting: None,
             },
         )
 }

@@ -134,8 +134,18 @@ export interface Analysis {
   satisfaction: Satisfaction;
   /** Team eNPS against team NPS. */
   serviceProfitLink: ServiceProfitLink;
+  /**
+   * `thresholds.significance`: a trend point whose change against the
+   * month before has a Holm-adjusted p-value below it is `significant`.
+   */
+  significance: number;
   /** Importance–performance analysis: vital attributes and processes. */
   vital: VitalProcesses;
+  /**
+   * How the scores were weighted: absent for unweighted data under a
+   * plan without a `weighting` section.
+   */
+  weighting?: WeightingSummary | null;
 }
 
 /**
@@ -1595,6 +1605,11 @@ export interface Plan {
   successConditions?: SuccessConditions | null;
   /** Thresholds used by scores, the playbook and alerts. */
   thresholds?: Thresholds;
+  /**
+   * How the report weights the survey responses: design weights on or
+   * off, and the population shares to rake to (`docs/weighting.md`).
+   */
+  weighting?: PlanWeighting | null;
 }
 
 /** The plan in brief. */
@@ -1611,6 +1626,22 @@ export interface PlanSummary {
   sector?: string | null;
   /** Who owns CX. */
   sponsor?: string | null;
+}
+
+/** How the report weights the survey responses (SPEC §2, `weighting`). */
+export interface PlanWeighting {
+  /**
+   * Population shares to rake the customer responses to, per dimension
+   * (the query field `rake`).
+   */
+  rake?: RakeTarget[];
+  /**
+   * Design weights: `false` scores every record as weighing 1; `true`
+   * scores in weighted mode even without weights (all-ones); absent:
+   * weighted mode when a record carries a weight (the query field
+   * `weights`).
+   */
+  weights?: boolean | null;
 }
 
 /**
@@ -2423,6 +2454,12 @@ export type Trend = "improved" | "worsened" | "unchanged";
 
 /** One month of a trend. */
 export interface TrendPoint {
+  /**
+   * The change against the month before (`compare: previousPeriod`),
+   * with its p-value Holm-adjusted over the metric's trend; absent when
+   * the trend was not compared.
+   */
+  change?: ScoreChange | null;
   /** Upper end of the interval, when there is one. */
   high?: number | null;
   /** Lower end of the interval, when there is one. */
@@ -2431,6 +2468,8 @@ export interface TrendPoint {
   n: number;
   /** Month label (`2026-03`). */
   period: string;
+  /** The change's adjusted p-value is below `thresholds.significance`. */
+  significant?: boolean;
   /** The value. */
   value: number;
 }
@@ -2624,6 +2663,23 @@ export interface Weighting {
   weightSum: number;
   /** Of those, the responses with a weight of their own (other than 1). */
   weightedResponses: number;
+}
+
+/** How the analysis weighted the survey responses. */
+export interface WeightingSummary {
+  /**
+   * The weighting of every observation up to asOf, in weighted mode:
+   * responses, Σw, Kish's effective n (Σw)²/Σw², the raking targets.
+   */
+  selection?: Weighting | null;
+  /**
+   * Whether the scores are weighted (the engine's weighted mode over
+   * every observation up to asOf: a record carries a weight, the plan
+   * rakes or says `"weights": true`, and it does not say `false`).
+   */
+  weighted: boolean;
+  /** The plan's `weighting.weights`, when it says. */
+  weights?: boolean | null;
 }
 
 /** A date range (both ends included; `None` = open). */

@@ -41,7 +41,7 @@ pub(crate) fn benchmarks(ctx: &Ctx) -> Vec<BenchmarkResult> {
     metrics
         .into_iter()
         .map(|m| {
-            let own = ctx.engine.score(m, &t, ctx.level, ctx.method);
+            let own = ctx.score(m, &ctx.upto(), &t);
             let list: Vec<score::Benchmark> = plan
                 .benchmarks
                 .iter()

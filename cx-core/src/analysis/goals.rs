@@ -70,7 +70,7 @@ pub(crate) fn goals(ctx: &Ctx) -> Vec<GoalReport> {
             }
             let (current, n) = match (&reason, ctx.as_of, ctx.engine.totals(&sel)) {
                 (None, Some(_), Ok(t)) => {
-                    let s = ctx.engine.score(&g.metric, &t, ctx.level, ctx.method);
+                    let s = ctx.score(&g.metric, &sel, &t);
                     if s.value.is_none() {
                         reason = s.reason.clone();
                     }

@@ -34,13 +34,18 @@ mod link;
 mod satisfaction;
 mod trends;
 mod vital;
+mod weighting;
 
 use chrono::{Duration, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{document_struct, Engine, Granularity, QueryError, Selection};
-use crate::score::{self, NpsMethod, Readiness, ReadinessInput, DEFAULT_LEVEL};
+use crate::engine::{
+    document_struct, Engine, Granularity, Query, QueryError, RakeTarget, Scorecard, Selection,
+    Totals,
+};
+use crate::metric::MetricId;
+use crate::score::{self, NpsMethod, Readiness, ReadinessInput, Score, DEFAULT_LEVEL};
 
 pub use benchmarks::BenchmarkResult;
 pub use compliance::{ComplianceReport, GroupCompliance, RuleCompliance};
@@ -54,6 +59,7 @@ pub use link::{ServiceProfitLink, TeamLink};
 pub use satisfaction::{AttributeResult, GroupGap, Satisfaction};
 pub use trends::{HeadlineScore, NpsChange, Recency, TrendPoint};
 pub use vital::{DriverOutcome, ImportanceMethod, VitalAttribute, VitalProcess, VitalProcesses};
+pub use weighting::WeightingSummary;
 
 document_struct! {
     /// What to analyse and how. Every field is optional.
@@ -125,6 +131,13 @@ pub struct Analysis {
     pub compliance: ComplianceReport,
     /// The five success conditions as one score, when the plan rates them.
     pub readiness: Option<Readiness>,
+    /// How the scores were weighted: absent for unweighted data under a
+    /// plan without a `weighting` section.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighting: Option<WeightingSummary>,
+    /// `thresholds.significance`: a trend point whose change against the
+    /// month before has a Holm-adjusted p-value below it is `significant`.
+    pub significance: f64,
 }
 
 /// Shared state of one analysis run.
@@ -134,6 +147,13 @@ pub(crate) struct Ctx<'a> {
     pub level: f64,
     pub method: NpsMethod,
     timed: bool,
+    /// The plan's `weighting.weights` (the query field `weights`).
+    weights: Option<bool>,
+    /// The plan's `weighting.rake` (the query field `rake`).
+    rake: Vec<RakeTarget>,
+    /// Whether the scores are weighted (the engine's weighted mode over
+    /// every observation up to asOf).
+    weighted: bool,
 }
 
 impl Ctx<'_> {
@@ -173,6 +193,49 @@ impl Ctx<'_> {
         self.timed
     }
 
+    /// Runs `q` with the plan's weighting (`weights`, `rake`), so that every
+    /// analysis scores as the weighting section says.
+    pub fn query(&self, q: Query) -> Result<Scorecard, QueryError> {
+        self.engine.query(&Query {
+            weights: self.weights,
+            rake: self.rake.clone(),
+            ..q
+        })
+    }
+
+    /// The score of `metric` over `sel` (whose totals are `totals`): the
+    /// engine's unweighted score, or in weighted mode the weighted (and
+    /// raked) score of an ungrouped [`Ctx::query`] over `sel`, empty with
+    /// the query's error as reason when that query fails.
+    pub fn score(&self, metric: &MetricId, sel: &Selection, totals: &Totals) -> Score {
+        if !self.weighted {
+            return self.engine.score(metric, totals, self.level, self.method);
+        }
+        let card = self.query(Query {
+            metrics: Some(vec![metric.clone()]),
+            filters: sel.filters.clone(),
+            from: sel.from,
+            to: sel.to,
+            level: Some(self.level),
+            nps_method: Some(self.method),
+            ..Query::default()
+        });
+        match card {
+            Ok(c) => c
+                .rows
+                .into_iter()
+                .next()
+                .and_then(|mut r| r.scores.remove(&metric.to_string()))
+                .unwrap_or_else(|| Score::empty("no observation in the selection")),
+            Err(e) => Score::empty(e.to_string()),
+        }
+    }
+
+    /// Whether the scores are weighted.
+    pub fn weighted(&self) -> bool {
+        self.weighted
+    }
+
     /// Whether the cube keeps this dimension.
     pub fn keeps(&self, dim: &str) -> bool {
         self.engine.dimensions().iter().any(|d| d == dim)
@@ -208,13 +271,19 @@ pub fn analyse(engine: &Engine, options: &AnalysisOptions) -> Result<Analysis, Q
         return Err(QueryError::InvalidLevel(level));
     }
     let timed = engine.config().cube.granularity != Granularity::None;
-    let ctx = Ctx {
+    let section = engine.plan().weighting.clone();
+    let mut ctx = Ctx {
         engine,
         as_of: options.as_of.or_else(|| engine.latest_date()),
         level,
         method: options.nps_method.unwrap_or_default(),
         timed,
+        weights: section.as_ref().and_then(|w| w.weights),
+        rake: section.as_ref().map(|w| w.rake.clone()).unwrap_or_default(),
+        weighted: false,
     };
+    let weighting = weighting::summary(&ctx, section.is_some())?;
+    ctx.weighted = weighting.as_ref().is_some_and(|w| w.weighted);
     if let Some(dim) = &options.identity_by {
         // Validates the dimension (known to the plan and kept by the cube).
         engine.query(&crate::engine::Query {
@@ -250,5 +319,7 @@ pub fn analyse(engine: &Engine, options: &AnalysisOptions) -> Result<Analysis, Q
         service_profit_link: link::service_profit_link(&ctx),
         compliance: compliance::compliance(&ctx),
         readiness,
+        weighting,
+        significance: ctx.engine.plan().thresholds.significance,
     })
 }

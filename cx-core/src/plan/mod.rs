@@ -5,8 +5,8 @@
 //! ([`Strategy`]: positioning, three-tier [`Identity`], [`Goal`]s), deployment
 //! ([`Deployment`]: policies, tangibles, rules of the game, collaboration
 //! norms, mobilisation), evaluation ([`Evaluation`]: instruments),
-//! [`Intervention`]s, [`Benchmark`]s, [`Thresholds`] and the five
-//! [`SuccessConditions`]. Every entity has a stable string `id`; references
+//! [`Intervention`]s, [`Benchmark`]s, [`Thresholds`], the five
+//! [`SuccessConditions`] and the report's [`PlanWeighting`]. Every entity has a stable string `id`; references
 //! are by id.
 //!
 //! This module holds the types and parsing ([`Plan::from_json`]); the
@@ -19,6 +19,7 @@ mod numbers;
 pub(crate) mod parse;
 pub mod trace;
 pub mod validate;
+mod weighting;
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;
@@ -31,6 +32,7 @@ pub use numbers::{MAX_WEIGHT, MIN_WEIGHT};
 pub use parse::PlanError;
 pub use trace::Trace;
 pub use validate::codes;
+pub use weighting::PlanWeighting;
 
 /// The schema version this crate reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -90,6 +92,10 @@ pub struct Plan {
     /// Step 5: the five success conditions, each rated 0–4.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_conditions: Option<SuccessConditions>,
+    /// How the report weights the survey responses: design weights on or
+    /// off, and the population shares to rake to (`docs/weighting.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighting: Option<PlanWeighting>,
 }
 
 /// Who the organisation is and who owns CX.
@@ -1032,6 +1038,7 @@ impl Plan {
             benchmarks: Vec::new(),
             thresholds: Thresholds::default(),
             success_conditions: None,
+            weighting: None,
         }
     }
 

@@ -17,9 +17,9 @@ use crate::metric::MetricId;
 /// |---|---|---|
 /// | `parse-error` | error | the text is not JSON or not a plan's shape (line, column, path) |
 /// | `unknown-schema-version` | error | `schemaVersion` is not 1 |
-/// | `duplicate-id` | error | two entities of one kind share an id |
+/// | `duplicate-id` | error | two entities of one kind share an id (or a dimension raked twice in `weighting.rake`) |
 /// | `invalid-id` | error | an id that is empty, has white space at either end, a control or invisible character, is not NFC, or (a dimension's) holds `,` or `:` ([`super::id`]) |
-/// | `dangling-reference` | error | a reference names no entity of the expected kind |
+/// | `dangling-reference` | error | a reference names no entity of the expected kind (a `weighting.rake` dimension the plan does not have) |
 /// | `identity-missing-dominant` | error | an identity without its dominant trait |
 /// | `facet-in-two-tiers` | error | one facet id in two identity tiers |
 /// | `goal-value-out-of-range` | error | a goal baseline or target outside the metric's range |
@@ -28,7 +28,7 @@ use crate::metric::MetricId;
 /// | `attribute-scale-invalid` | error | an attribute scale with min ≥ max, or max above 10 |
 /// | `not-applicable-in-scale` | error | an attribute's not-applicable value is a point of its scale |
 /// | `scale-not-supported` | error | a CSAT scale other than 1–5/1–7/1–10, a CES scale other than 1–7/1–5 |
-/// | `value-out-of-range` | error | a number outside its documented range (importance, share, threshold, weight, success condition, benchmark) |
+/// | `value-out-of-range` | error | a number outside its documented range (importance, share, threshold, weight, success condition, benchmark; raking shares: each in 0–1, at least one, summing to 1 within 1e-9; `weighting.weights` false with a rake) |
 /// | `reserved-dimension-id` | error | a custom dimension named like a standard one |
 /// | `instrument-kind-mismatch` | error | a rule audit without method or with a channel, a survey with a method |
 /// | `too-many-attributes` | error | more than [`MAX_ATTRIBUTES`] attributes |
@@ -326,6 +326,7 @@ impl Plan {
         c.check_interventions_benchmarks();
         c.check_thresholds();
         c.out.extend(super::numbers::check_weights(self));
+        c.out.extend(super::weighting::check(self));
         c.advice();
         let mut out = c.out;
         out.sort_by_key(|d| d.severity);

@@ -24,7 +24,7 @@ table{border-collapse:collapse;margin:8px 0}td,th{border-bottom:1px solid #e4e7e
 .kpi{font-size:28px;font-weight:600}.tag{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;background:#eef1f6}
 .s-achieved,.s-onTrack{background:#dcf5e3}.s-atRisk{background:#fff0cc}.s-missed{background:#fde0dd}.s-noData{background:#eef1f6}
 svg{display:block;margin:8px 0;max-width:100%;height:auto;font:11px system-ui,sans-serif;background:#fff}svg .axis,svg .frame{stroke:#98a2b3;fill:none}svg .band{fill:#b9d3f5;opacity:.6}
-svg .line{fill:none;stroke:#2463c7;stroke-width:2}svg .point{fill:#2463c7}svg .value{fill:#1d2330}svg .tick,svg .quadrant{fill:#667085}
+svg .line{fill:none;stroke:#2463c7;stroke-width:2}svg .significant{fill:#c0392b}svg .legend{fill:#667085}svg .point{fill:#2463c7}svg .value{fill:#1d2330}svg .tick,svg .quadrant{fill:#667085}
 svg .mean{stroke:#98a2b3;stroke-dasharray:4 3}svg .reference{stroke:#c0392b;stroke-dasharray:5 3}svg .leader{stroke:#475467;stroke-width:1}
 svg .q-concentrate{fill:#c0392b}svg .q-keep{fill:#2e8b57}svg .q-low{fill:#98a2b3}svg .q-overkill{fill:#e0a526}
 svg .bar{fill:#2463c7}svg .bar.dominant{fill:#6b3fa0}svg .bar.emphasized{fill:#2463c7}svg .bar.base{fill:#7ea6e0}svg .bar.below{fill:#c0392b}

@@ -94,7 +94,14 @@ impl Writer for Markdown {
             let trend = match &c.trend {
                 Chart::Trend { points, .. } => points
                     .iter()
-                    .map(|t| format!("{} {:.1}", t.period, t.value))
+                    .map(|t| {
+                        let mark = match super::svg::significant_up(t) {
+                            Some(true) => " ▲",
+                            Some(false) => " ▼",
+                            None => "",
+                        };
+                        format!("{} {:.1}{mark}", t.period, t.value)
+                    })
                     .collect::<Vec<_>>()
                     .join(" · "),
                 _ => String::new(),

@@ -11,6 +11,7 @@ use crate::record::Timestamp;
 pub(crate) fn write<W: Writer>(r: &Report, mut w: W) -> String {
     title(r, &mut w);
     plan(r, &mut w);
+    weighting(r, &mut w);
     headline(r, &mut w);
     goals(r, &mut w);
     vital(r, &mut w);
@@ -123,6 +124,74 @@ fn headline(r: &Report, w: &mut impl Writer) {
         })
         .collect();
     w.cards(&cards);
+    let marked = r
+        .analysis
+        .headline
+        .iter()
+        .any(|h| h.trend.iter().any(|p| p.significant));
+    if marked {
+        w.paragraph(&[Span::Muted(format!(
+            "▲▼ marks a significant change against the month before: p < {} after Holm's adjustment over the metric's monthly trend.",
+            r.analysis.significance
+        ))]);
+    }
+    w.end_section();
+}
+
+/// The weighting block: weighted or not, Σw and effective n of every
+/// observation up to asOf, and the raking targets. Absent for data without
+/// weights under a plan without a `weighting` section.
+fn weighting(r: &Report, w: &mut impl Writer) {
+    let Some(s) = &r.analysis.weighting else {
+        return;
+    };
+    w.section("weighting", "Weighting");
+    let Some(sel) = &s.selection else {
+        let why = if s.weights == Some(false) {
+            "the plan turns the weights off"
+        } else {
+            "no response carries a weight and the plan does not rake"
+        };
+        w.paragraph(&[
+            Span::Strong("Unweighted".into()),
+            Span::text(format!(": {why}; every response counts once.")),
+        ]);
+        w.end_section();
+        return;
+    };
+    let how = if sel.rake.is_empty() {
+        "Weighted by the responses' design weights".to_string()
+    } else {
+        let dims: Vec<&str> = sel.rake.iter().map(|t| t.dimension.as_str()).collect();
+        format!("Raked to population shares on {}", dims.join(", "))
+    };
+    w.paragraph(&[
+        Span::Strong(how),
+        Span::text(format!(
+            ": {} responses ({} with a weight of their own), Σw = {}, effective n = {}.",
+            sel.responses,
+            sel.weighted_responses,
+            num(Some(sel.weight_sum), 1),
+            num(sel.effective_n, 1)
+        )),
+        Span::Muted(
+            " Values, standard errors and intervals as R survey's svymean (calibrate for raking)."
+                .into(),
+        ),
+    ]);
+    if !sel.rake.is_empty() {
+        let mut t = Table::new(&[text_col("dimension"), text_col("value"), num_col("share")]);
+        for target in &sel.rake {
+            for (value, share) in &target.shares {
+                t.row([
+                    target.dimension.clone(),
+                    value.clone(),
+                    format!("{}%", num(Some(share * 100.0), 1)),
+                ]);
+            }
+        }
+        w.table(&t);
+    }
     w.end_section();
 }
 

@@ -116,6 +116,7 @@ pub(crate) fn trend(name: &str, title: &str, points: &[TrendPoint]) -> String {
             .collect();
         let _ = write!(o, r#"<polyline class="line" points="{}"/>"#, pts.join(" "));
     }
+    significance_marks(&mut o, points, x, y);
     for (i, p) in points.iter().enumerate() {
         let _ = write!(
             o,
@@ -146,6 +147,70 @@ pub(crate) fn trend(name: &str, title: &str, points: &[TrendPoint]) -> String {
     }
     o.push_str("</svg>");
     o
+}
+
+/// Whether a trend point's change is significant, and its direction:
+/// `Some(true)` up, `Some(false)` down.
+pub(crate) fn significant_up(p: &TrendPoint) -> Option<bool> {
+    if !p.significant {
+        return None;
+    }
+    Some(
+        p.change
+            .as_ref()
+            .and_then(|c| c.delta)
+            .is_none_or(|d| d >= 0.0),
+    )
+}
+
+/// The legend of the significance marks (none when no point is marked).
+pub(crate) fn significance_legend(points: &[TrendPoint]) -> Option<&'static str> {
+    points
+        .iter()
+        .any(|p| p.significant)
+        .then_some("▲▼ significant change against the month before (Holm-adjusted)")
+}
+
+/// A triangle beside each point whose change is significant
+/// (`class="significant"`, pointing up or down with the change, with
+/// `data-period` and `data-p-adjusted`), and the legend line above the
+/// plot (at the left margin of the trend chart).
+fn significance_marks(
+    o: &mut String,
+    points: &[TrendPoint],
+    x: impl Fn(usize) -> f64,
+    y: impl Fn(f64) -> f64,
+) {
+    for (i, p) in points.iter().enumerate() {
+        let Some(up) = significant_up(p) else {
+            continue;
+        };
+        let (cx, cy) = (x(i), y(p.value));
+        // Right of the point, clear of its value label above it.
+        let d = if up {
+            format!("M{:.1},{:.1} l5,-9 l5,9 Z", cx + 7.0, cy + 4.0)
+        } else {
+            format!("M{:.1},{:.1} l5,9 l5,-9 Z", cx + 7.0, cy - 4.0)
+        };
+        let pa = p
+            .change
+            .as_ref()
+            .and_then(|c| c.p_adjusted)
+            .unwrap_or(f64::NAN);
+        let _ = write!(
+            o,
+            r#"<path class="significant" d="{d}" data-period="{}" data-p-adjusted="{pa}"><title>{} significant change (adjusted p = {pa:.4})</title></path>"#,
+            esc(&p.period),
+            esc(&p.period),
+        );
+    }
+    if let Some(legend) = significance_legend(points) {
+        let _ = write!(
+            o,
+            r#"<text class="legend" x="48" y="14">{}</text>"#,
+            esc(legend)
+        );
+    }
 }
 
 fn quadrant_class(q: Quadrant) -> &'static str {
