@@ -45,8 +45,6 @@ pub(crate) struct RakedSelection {
     /// dimension, its totals.
     cells: Vec<(Vec<Option<String>>, Vec<usize>, Totals)>,
     raking: Raking,
-    /// Customer responses in the selection.
-    responses: u64,
 }
 
 impl Engine {
@@ -62,12 +60,10 @@ impl Engine {
         let k = fine.first().map_or(0, |(key, _)| key.len() - targets.len());
         let mut cells = Vec::new();
         let mut rake_cells = Vec::new();
-        let mut responses = 0u64;
         for (key, t) in fine {
             if t.responses.responses == 0 {
                 continue;
             }
-            responses = responses.saturating_add(t.responses.responses);
             let mut values = Vec::with_capacity(targets.len());
             for (d, label) in key[k..].iter().enumerate() {
                 let found = label
@@ -75,7 +71,6 @@ impl Engine {
                     .and_then(|l| names[d].iter().position(|n| *n == l));
                 let Some(v) = found else {
                     return Err(rake_error(
-                        targets,
                         d,
                         None,
                         format!(
@@ -101,11 +96,7 @@ impl Engine {
             })
             .collect();
         let raking = score::rake(&rake_cells, &margins).map_err(|e| named(targets, e))?;
-        Ok(RakedSelection {
-            cells,
-            raking,
-            responses,
-        })
+        Ok(RakedSelection { cells, raking })
     }
 }
 
@@ -142,11 +133,7 @@ impl RakedSelection {
                 }
             })
             .collect();
-        RakedEstimator {
-            cells,
-            counts,
-            design_n: self.responses,
-        }
+        RakedEstimator { cells, counts }
     }
 
     /// The weighting of the raked selection: its raked weights' Σw and
@@ -182,7 +169,6 @@ impl RakedSelection {
 pub(crate) struct RakedEstimator {
     cells: Vec<RakedDomainCell>,
     counts: Histogram,
-    design_n: u64,
 }
 
 impl Estimator for RakedEstimator {
@@ -192,10 +178,9 @@ impl Estimator for RakedEstimator {
 
     fn estimate(&self, y: &[Option<f64>; HISTOGRAM_POINTS]) -> Option<LinearEstimate> {
         let m = raked_linear(&self.cells, y).ok()?;
-        let variance = if self.design_n >= 2 { m.variance } else { None };
         Some(LinearEstimate {
             value: m.value,
-            variance,
+            variance: m.variance,
             n: m.n,
             weight_sum: m.weight_sum,
             effective_n: m.effective_n,
@@ -204,18 +189,12 @@ impl Estimator for RakedEstimator {
 }
 
 /// A rake error at `/rake/{d}/shares[/value]`.
-fn rake_error(
-    targets: &[RakeTarget],
-    d: usize,
-    value: Option<&str>,
-    message: String,
-) -> QueryError {
+fn rake_error(d: usize, value: Option<&str>, message: String) -> QueryError {
     let mut pointer = format!("/rake/{d}/shares");
     if let Some(v) = value {
         pointer.push('/');
         pointer.push_str(&escape_pointer_token(v));
     }
-    let _ = targets;
     QueryError::Rake { pointer, message }
 }
 
@@ -243,14 +222,13 @@ fn named(targets: &[RakeTarget], e: RakeError) -> QueryError {
         )),
         RakeError::ShareWithoutData { dimension, value } => {
             let v = value_name(dimension, value);
-            rake_error(targets, dimension, Some(&v), format!("`{v}` has a share, but no response of the selection has this value of `{}`", dim(dimension)))
+            rake_error(dimension, Some(&v), format!("`{v}` has a share, but no response of the selection has this value of `{}`", dim(dimension)))
         }
         RakeError::ZeroShareWithData { dimension, value } => {
             let v = value_name(dimension, value);
-            rake_error(targets, dimension, Some(&v), format!("`{v}` has responses in the selection but a share of 0; raking cannot give them weight 0: filter them out or give a share above 0"))
+            rake_error(dimension, Some(&v), format!("`{v}` has responses in the selection but a share of 0; raking cannot give them weight 0: filter them out or give a share above 0"))
         }
         RakeError::SharesDoNotSumToOne { dimension, sum } => rake_error(
-            targets,
             dimension,
             None,
             format!("the shares of `{}` sum to {sum}; they must sum to 1 (within 1e-9)", dim(dimension)),
@@ -261,7 +239,7 @@ fn named(targets: &[RakeTarget], e: RakeError) -> QueryError {
             share,
         } => {
             let v = value_name(dimension, value);
-            rake_error(targets, dimension, Some(&v), format!("the share of `{v}` is {share}; a share is a number from 0 to 1"))
+            rake_error(dimension, Some(&v), format!("the share of `{v}` is {share}; a share is a number from 0 to 1"))
         }
         RakeError::EmptySelection => QueryError::Rake {
             pointer: "/rake".into(),
