@@ -50,6 +50,7 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
+pub mod comment;
 pub mod demo;
 pub mod diagnostic;
 pub mod engine;

@@ -447,6 +447,7 @@ fn rest() -> impl Strategy<
                     csat_bottom_two: a.1,
                     ces_at_most: a.2,
                     critical_rule_failed: a.3,
+                    comment_compound_at_most: None,
                 },
             },
         );
@@ -562,6 +563,8 @@ fn plan() -> impl Strategy<Value = Plan> {
                 success_conditions,
                 // The weighting section's round trip: tests/plan_weighting.rs.
                 weighting: None,
+                themes: Vec::new(),
+                lexicon: Default::default(),
             },
         )
 }

@@ -597,6 +597,20 @@ impl Engine {
         self.alerts.to_vec()
     }
 
+    /// The statistics of every customer comment the engine holds.
+    /// TEMPORARY: empty until the comment cells land.
+    pub fn comment_stats(&self) -> crate::comment::CommentStats {
+        crate::comment::CommentStats::default()
+    }
+
+    /// The verbatims kept for theme `theme` (its index in the plan's
+    /// `themes`), newest first. TEMPORARY: empty until the comment cells
+    /// land.
+    pub fn verbatims(&self, theme: u32) -> Vec<crate::comment::Verbatim> {
+        let _ = theme;
+        Vec::new()
+    }
+
     /// An empty engine with the same plan and settings (shares the plan).
     pub fn empty_like(&self) -> Engine {
         Engine {

@@ -17,11 +17,15 @@
 pub mod id;
 mod numbers;
 pub(crate) mod parse;
+mod themes;
 pub mod trace;
 pub mod validate;
 mod weighting;
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +34,7 @@ pub use crate::score::{Factor, FactorWeights, Scale};
 
 pub use numbers::{MAX_WEIGHT, MIN_WEIGHT};
 pub use parse::PlanError;
+pub use themes::{Theme, ThemeLinks};
 pub use trace::Trace;
 pub use validate::codes;
 pub use weighting::PlanWeighting;
@@ -96,6 +101,14 @@ pub struct Plan {
     /// off, and the population shares to rake to (`docs/weighting.md`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weighting: Option<PlanWeighting>,
+    /// What customers talk about in their comments: each theme's terms and
+    /// links to the plan (`docs/comments.md`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub themes: Vec<Theme>,
+    /// Sentiment words added to VADER's lexicon or replacing its valence
+    /// (word → valence, −4..4), for domain words and other languages.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lexicon: BTreeMap<String, f64>,
 }
 
 /// Who the organisation is and who owns CX.
@@ -933,7 +946,7 @@ impl Default for Thresholds {
 }
 
 /// Which answers raise a closed-loop alert.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AlertRules {
     /// A detractor (NPS 0–6) \[true\].
@@ -948,6 +961,10 @@ pub struct AlertRules {
     /// A failed critical rule in an audit \[true\].
     #[serde(default = "yes")]
     pub critical_rule_failed: bool,
+    /// A comment whose compound sentiment is at or below this value
+    /// (−1..1) \[null: none\].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment_compound_at_most: Option<f64>,
 }
 
 fn yes() -> bool {
@@ -967,6 +984,7 @@ impl Default for AlertRules {
             csat_bottom_two: true,
             ces_at_most: Some(2),
             critical_rule_failed: true,
+            comment_compound_at_most: None,
         }
     }
 }
@@ -1039,6 +1057,8 @@ impl Plan {
             thresholds: Thresholds::default(),
             success_conditions: None,
             weighting: None,
+            themes: Vec::new(),
+            lexicon: BTreeMap::new(),
         }
     }
 
