@@ -503,6 +503,7 @@ impl Day<'_> {
                 enps: Some(rating(base + 1.8 * rng.normal(), 0, 10)),
                 satisfaction,
                 weight: None,
+                comment: None,
             }));
         }
     }

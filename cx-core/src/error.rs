@@ -130,6 +130,8 @@ error_codes! {
     // Rejected records.
     /// A line (JSON Lines, CSV record) longer than `limits.maxLineBytes`.
     LineTooLong = "line-too-long",
+    /// A comment longer than `limits.maxCommentBytes`.
+    CommentTooLong = "comment-too-long",
     /// A number outside its range (a rating, a time).
     OutOfRange = "out-of-range",
     /// An attribute the plan does not have.

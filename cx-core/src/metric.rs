@@ -43,6 +43,12 @@ pub enum MetricId {
     Tcs,
     /// Mean rating of one survey attribute, on its own scale.
     Attribute(String),
+    /// Net sentiment of the customer comments: % positive − % negative,
+    /// −100..100 (`docs/comments.md`).
+    Sentiment,
+    /// Share of the customer comments that mention a plan theme, percent
+    /// (`theme:<id>`).
+    Theme(String),
     /// An impact KPI, raw or derived.
     Kpi(Kpi),
 }
@@ -97,7 +103,7 @@ pub enum Direction {
 
 /// The error of parsing a metric id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown metric id `{0}`: expected nps, csat, ces, cesIndex, enps, employeeSatisfaction, compliance, tcs, attribute:<id> or kpi:<name>")]
+#[error("unknown metric id `{0}`: expected nps, csat, ces, cesIndex, enps, employeeSatisfaction, compliance, tcs, sentiment, attribute:<id>, theme:<id> or kpi:<name>")]
 pub struct ParseMetricError(pub String);
 
 impl Kpi {
@@ -185,7 +191,7 @@ impl Kpi {
 
 impl MetricId {
     /// The fixed metric ids (without `attribute:` and `kpi:`).
-    pub const FIXED: [MetricId; 8] = [
+    pub const FIXED: [MetricId; 9] = [
         MetricId::Nps,
         MetricId::Csat,
         MetricId::Ces,
@@ -194,6 +200,7 @@ impl MetricId {
         MetricId::EmployeeSatisfaction,
         MetricId::Compliance,
         MetricId::Tcs,
+        MetricId::Sentiment,
     ];
 
     /// The good direction of this metric.
@@ -209,8 +216,11 @@ impl MetricId {
     /// metrics on a plan scale (`ces`, `attribute:<id>`) or unbounded KPIs.
     pub fn fixed_range(&self) -> Option<(f64, f64)> {
         match self {
-            MetricId::Nps | MetricId::Enps | MetricId::CesIndex => Some((-100.0, 100.0)),
+            MetricId::Nps | MetricId::Enps | MetricId::CesIndex | MetricId::Sentiment => {
+                Some((-100.0, 100.0))
+            }
             MetricId::Csat
+            | MetricId::Theme(_)
             | MetricId::EmployeeSatisfaction
             | MetricId::Compliance
             | MetricId::Tcs => Some((0.0, 100.0)),
@@ -233,6 +243,8 @@ impl fmt::Display for MetricId {
             MetricId::Compliance => f.write_str("compliance"),
             MetricId::Tcs => f.write_str("tcs"),
             MetricId::Attribute(id) => write!(f, "attribute:{id}"),
+            MetricId::Sentiment => f.write_str("sentiment"),
+            MetricId::Theme(id) => write!(f, "theme:{id}"),
             MetricId::Kpi(k) => write!(f, "kpi:{}", k.name()),
         }
     }
@@ -252,12 +264,18 @@ impl FromStr for MetricId {
             "employeeSatisfaction" => MetricId::EmployeeSatisfaction,
             "compliance" => MetricId::Compliance,
             "tcs" => MetricId::Tcs,
+            "sentiment" => MetricId::Sentiment,
             _ => {
                 if let Some(id) = s.strip_prefix("attribute:") {
                     if id.is_empty() {
                         return Err(err());
                     }
                     MetricId::Attribute(id.to_string())
+                } else if let Some(id) = s.strip_prefix("theme:") {
+                    if id.is_empty() {
+                        return Err(err());
+                    }
+                    MetricId::Theme(id.to_string())
                 } else if let Some(name) = s.strip_prefix("kpi:") {
                     MetricId::Kpi(Kpi::from_name(name).ok_or_else(err)?)
                 } else {
@@ -283,7 +301,7 @@ impl<'de> Deserialize<'de> for MetricId {
 
 /// The regular expression every metric id matches (used in the schema).
 pub const METRIC_ID_PATTERN: &str =
-    "^(nps|csat|ces|cesIndex|enps|employeeSatisfaction|compliance|tcs|attribute:.+|kpi:.+)$";
+    "^(nps|csat|ces|cesIndex|enps|employeeSatisfaction|compliance|tcs|sentiment|attribute:.+|theme:.+|kpi:.+)$";
 
 impl JsonSchema for MetricId {
     fn schema_name() -> Cow<'static, str> {
@@ -309,6 +327,7 @@ mod tests {
         all.extend(Kpi::NAMED.iter().cloned().map(MetricId::Kpi));
         all.push(MetricId::Kpi(Kpi::Custom("npsCalls".into())));
         all.push(MetricId::Attribute("seat-comfort".into()));
+        all.push(MetricId::Theme("delay".into()));
         for m in all {
             let text = m.to_string();
             assert_eq!(text.parse::<MetricId>().unwrap(), m, "{text}");
@@ -319,7 +338,7 @@ mod tests {
 
     #[test]
     fn bad_ids_are_rejected() {
-        for bad in ["", "NPS", "kpi:", "attribute:", "score"] {
+        for bad in ["", "NPS", "kpi:", "attribute:", "theme:", "score"] {
             assert!(bad.parse::<MetricId>().is_err(), "{bad}");
         }
     }

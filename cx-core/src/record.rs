@@ -361,7 +361,9 @@ pub struct Response {
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub expectations: BTreeMap<String, u8>,
-    /// Free-text comment (not stored by the engine).
+    /// Free-text comment, UTF-8, at most `limits.maxCommentBytes` (8 KiB
+    /// by default); blank is none. The engine scores its sentiment and
+    /// themes (`docs/comments.md`); a record may carry only a comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Survey weight (design or expansion weight): a finite number from
@@ -428,6 +430,10 @@ pub struct EmployeeResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0.000001, max = 100000))]
     pub weight: Option<f64>,
+    /// Free-text comment, as a customer response's
+    /// ([`Response::comment`]): scored and kept per employee cell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// The `kind` tag of an audit.

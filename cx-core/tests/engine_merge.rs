@@ -56,7 +56,7 @@ prop_compose! {
         if kind == 0 {
             let mut satisfaction = std::collections::BTreeMap::new();
             satisfaction.insert(format!("item-{}", enps % 3), 1 + enps % 5);
-            Record::Employee(EmployeeResponse { kind: EmployeeKind::Employee, id: None, at, team: Some(format!("team-{team}")), enps: Some(enps), satisfaction, weight: None })
+            Record::Employee(EmployeeResponse { kind: EmployeeKind::Employee, id: None, at, team: Some(format!("team-{team}")), enps: Some(enps), satisfaction, weight: None, comment: None })
         } else {
             let rules = ["rule-name", "rule-polite", "rule-inform", "rule-own"];
             let items = outcomes.iter().enumerate().map(|(i, o)| AuditCheck {

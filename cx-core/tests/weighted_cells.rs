@@ -19,6 +19,7 @@ fn employee(day: i64, team: &str, enps: u8, item: u8, weight: Option<f64>) -> Re
         enps: Some(enps),
         satisfaction,
         weight,
+        comment: None,
     })
 }
 

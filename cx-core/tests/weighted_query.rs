@@ -31,6 +31,7 @@ fn records() -> Vec<(Record, u8, Option<f64>, usize)> {
                 enps: Some(enps),
                 satisfaction: Default::default(),
                 weight,
+                comment: None,
             });
             (r, enps, weight, team)
         })

@@ -74,6 +74,7 @@ fn engine(rows: &[Row]) -> Engine {
                 enps: Some(enps),
                 satisfaction: BTreeMap::new(),
                 weight: None,
+                comment: None,
             }));
         }
     }

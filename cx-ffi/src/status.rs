@@ -141,6 +141,7 @@ pub(crate) fn status_of(code: ErrorCode) -> Option<cx_status> {
         | C::UnknownColumn
         | C::InvalidCode
         | C::LineTooLong
+        | C::CommentTooLong
         | C::OutOfRange
         | C::UnknownAttribute
         | C::UnknownRule

@@ -55,13 +55,19 @@ where
         .then_with(|| a.line.cmp(&b.line))
 }
 
+/// The named thing that raised an alert: its critical rule, or its theme
+/// (an alert has at most one, by its reason).
+fn subject(a: &Alert) -> Option<&[u8]> {
+    a.rule.as_deref().or(a.theme.as_deref()).map(str::as_bytes)
+}
+
 fn view(a: &Alert) -> View<'_, impl Iterator<Item = Pair<'_>>> {
     View {
         at: a.at,
         id: a.record_id.as_deref().map(str::as_bytes),
         reason: a.reason,
         value: a.value,
-        rule: a.rule.as_deref().map(str::as_bytes),
+        rule: subject(a),
         due: a.due,
         dims: a
             .dimensions
@@ -145,7 +151,7 @@ struct Kept {
 impl Kept {
     fn of(a: &Alert) -> Kept {
         let id = a.record_id.as_deref().map(str::as_bytes);
-        let rule = a.rule.as_deref().map(str::as_bytes);
+        let rule = subject(a);
         let strings = || {
             id.into_iter().chain(rule).chain(
                 a.dimensions
@@ -192,13 +198,16 @@ impl Kept {
     fn alert(&self) -> Alert {
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         let v = self.view();
+        let subject = v.rule.map(text);
+        let is_theme = v.reason == AlertReason::CommentTheme;
         Alert {
             reason: v.reason,
             record_id: v.id.map(text),
             index: v.index,
             line: v.line,
             value: v.value,
-            rule: v.rule.map(text),
+            theme: if is_theme { subject.clone() } else { None },
+            rule: if is_theme { None } else { subject },
             at: v.at,
             due: v.due,
             dimensions: v.dims.map(|(k, v)| (text(k), text(v))).collect(),
@@ -385,6 +394,7 @@ impl AlertLog {
 
 /// The customer response an alert is raised for, as the row checkers see
 /// it (the id's bytes are checked UTF-8).
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Raised<'a> {
     pub id: Option<&'a [u8]>,
     pub pos: Position,
@@ -461,9 +471,58 @@ impl Engine {
                 line: r.pos.line,
                 value: Some(value),
                 rule: None,
+                theme: None,
                 at: r.at,
                 due: r.at.plus_hours(self.plan.thresholds.follow_up_hours),
                 dimensions,
+            };
+            self.raise(report, alert);
+        }
+    }
+
+    /// Raises the alerts of an accepted customer response's comment,
+    /// analysed in `self.comments.facts`: `negativeComment` when its
+    /// compound is at or below the plan's threshold, and `commentTheme` for
+    /// each theme it mentions that is marked `alert` (in plan order).
+    pub(crate) fn raise_comment_alerts(
+        &mut self,
+        report: &mut IngestReport,
+        r: &Raised<'_>,
+        dims: impl Fn() -> BTreeMap<String, String>,
+    ) {
+        let analyzer = std::sync::Arc::clone(&self.comments.analyzer);
+        let facts = &self.comments.facts;
+        let negative = analyzer
+            .too_negative(facts.polarity.compound)
+            .then_some((AlertReason::NegativeComment, None));
+        let themes: Vec<(AlertReason, Option<String>)> = negative
+            .into_iter()
+            .chain(
+                facts
+                    .themes
+                    .iter()
+                    .filter(|&&t| analyzer.alerts_on(t))
+                    .filter_map(|&t| self.plan.themes.get(t as usize))
+                    .map(|t| (AlertReason::CommentTheme, Some(t.id.clone()))),
+            )
+            .collect();
+        let max = self.config.limits.max_alerts_listed;
+        for (reason, theme) in themes {
+            if report.alerts.len() >= max && !self.alerts.admits(r.at, r.id, reason) {
+                report.alerts_not_listed += 1;
+                continue;
+            }
+            let alert = Alert {
+                reason,
+                record_id: r.id.map(|b| String::from_utf8_lossy(b).into_owned()),
+                index: r.pos.index,
+                line: r.pos.line,
+                value: None,
+                rule: None,
+                theme,
+                at: r.at,
+                due: r.at.plus_hours(self.plan.thresholds.follow_up_hours),
+                dimensions: dims(),
             };
             self.raise(report, alert);
         }
@@ -493,6 +552,7 @@ mod tests {
             .then_with(|| a.reason.cmp(&b.reason))
             .then_with(|| a.value.cmp(&b.value))
             .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.theme.cmp(&b.theme))
             .then_with(|| a.due.cmp(&b.due))
             .then_with(|| a.dimensions.cmp(&b.dimensions))
             .then_with(|| a.index.cmp(&b.index))
@@ -527,6 +587,7 @@ mod tests {
                     line: (i % 2 == 0).then_some(i),
                     value,
                     rule: rule.map(str::to_string),
+                    theme: None,
                     at: t(at),
                     due: t(at + 3600),
                     dimensions: dims

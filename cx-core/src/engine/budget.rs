@@ -160,6 +160,7 @@ impl Engine {
         self.audits.begin();
         self.kpis.begin();
         self.weights.begin();
+        self.comments.begin();
         self.alerts.begin();
     }
 
@@ -183,6 +184,7 @@ impl Engine {
             self.audits.commit();
             self.kpis.commit();
             self.weights.commit();
+            self.comments.commit();
             self.alerts.commit();
             return Ok(());
         }
@@ -191,6 +193,7 @@ impl Engine {
         self.audits.rollback();
         self.kpis.rollback();
         self.weights.rollback();
+        self.comments.rollback();
         self.alerts.rollback();
         if let Some(j) = journal {
             for (interner, mark) in self.interners.iter_mut().zip(j.interners) {

@@ -43,8 +43,10 @@ pub enum CompareTo {
 /// satisfaction index, TCS, KPIs).
 pub(crate) fn kind_of(metric: &MetricId) -> Option<SurveyKind> {
     match metric {
-        MetricId::Nps | MetricId::Enps | MetricId::CesIndex => Some(SurveyKind::Net),
-        MetricId::Csat | MetricId::Compliance => Some(SurveyKind::Share),
+        MetricId::Nps | MetricId::Enps | MetricId::CesIndex | MetricId::Sentiment => {
+            Some(SurveyKind::Net)
+        }
+        MetricId::Csat | MetricId::Compliance | MetricId::Theme(_) => Some(SurveyKind::Share),
         MetricId::Ces | MetricId::Attribute(_) => Some(SurveyKind::Mean),
         MetricId::EmployeeSatisfaction | MetricId::Tcs | MetricId::Kpi(_) => None,
     }

@@ -59,6 +59,11 @@ pub enum AlertReason {
     HighEffort,
     /// An audit failed a critical rule.
     CriticalRuleFailed,
+    /// A comment whose compound sentiment is at or below
+    /// `thresholds.alerts.commentCompoundAtMost`.
+    NegativeComment,
+    /// A comment mentions a theme marked `alert` (named in `theme`).
+    CommentTheme,
 }
 
 /// A closed-loop alert: follow this customer (or employee) up by `due`.
@@ -81,6 +86,9 @@ pub struct Alert {
     /// The critical rule that failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
+    /// The theme the comment mentions (`commentTheme`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
     /// When the record was observed.
     pub at: Timestamp,
     /// Follow-up due time: `at` + `thresholds.followUpHours`.
@@ -370,6 +378,7 @@ impl Engine {
             line: pos.line,
             value: None,
             rule: None,
+            theme: None,
             at,
             due: at.plus_hours(self.plan.thresholds.follow_up_hours),
             dimensions: dims
@@ -410,6 +419,11 @@ impl Engine {
                 ));
             }
         }
+        let comment = super::comments::check_comment(
+            r.comment.as_deref().map(str::as_bytes),
+            self.config.limits.max_comment_bytes,
+            "/comment",
+        )?;
         let mut dims = BTreeMap::new();
         if let Some(t) = &r.team {
             dims.insert("team", t.as_str());
@@ -437,6 +451,12 @@ impl Engine {
                 let _ = cell.items[item].add(v);
             }
         });
+        if let Some(text) = comment {
+            let analyzer = std::sync::Arc::clone(&self.comments.analyzer);
+            analyzer.analyze(text, &mut self.comments.facts);
+            self.comments
+                .file_employee(&key, r.enps.unwrap_or(cells::MISSING));
+        }
         if weight.is_some_and(|w| w.rounded) {
             report.weights_rounded += 1;
         }

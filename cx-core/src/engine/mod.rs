@@ -33,6 +33,7 @@ mod budget;
 mod cells;
 mod changes;
 mod columns;
+mod comments;
 mod compare;
 mod compare_request;
 mod csv_fast;
@@ -180,6 +181,14 @@ pub struct Limits {
     /// `memory-limit` error and keeps nothing of the call.
     #[serde(default = "Limits::d_cell_bytes")]
     pub max_cell_bytes: u64,
+    /// Longest accepted comment, in bytes of UTF-8 \[8 KiB\]; a longer
+    /// one rejects its record (`comment-too-long`).
+    #[serde(default = "Limits::d_comment_bytes")]
+    pub max_comment_bytes: usize,
+    /// Verbatims kept per plan theme \[10\]: the newest comments that
+    /// mention it (see [`Engine::verbatims`]).
+    #[serde(default = "Limits::d_verbatims")]
+    pub max_verbatims: usize,
 }
 
 impl Limits {
@@ -198,6 +207,12 @@ impl Limits {
     fn d_cell_bytes() -> u64 {
         1 << 30
     }
+    fn d_comment_bytes() -> usize {
+        8 << 10
+    }
+    fn d_verbatims() -> usize {
+        10
+    }
 }
 
 impl Default for Limits {
@@ -209,6 +224,8 @@ impl Default for Limits {
             max_alerts_kept: Limits::d_alerts(),
             max_alerts_listed: Limits::d_alerts(),
             max_cell_bytes: Limits::d_cell_bytes(),
+            max_comment_bytes: Limits::d_comment_bytes(),
+            max_verbatims: Limits::d_verbatims(),
         }
     }
 }
@@ -434,6 +451,8 @@ pub struct Engine {
     kpis: CellMap<KpiCell>,
     /// The records with a survey weight, once more with their weights.
     weights: weights::Weights,
+    /// The comments: their statistics per cell, and the verbatims.
+    comments: comments::Comments,
     /// Earliest and latest observation (unix seconds).
     span: Option<(i64, i64)>,
     /// Latest customer response (unix seconds).
@@ -481,7 +500,9 @@ impl Engine {
             }
         };
         let alerts = AlertLog::new(config.limits.max_alerts_kept);
+        let comments = comments::Comments::new(&plan, config.limits.max_verbatims);
         Ok(Engine {
+            comments,
             rows: rows::RowChecker::new(&plan, &dims),
             interners: vec![Interner::default(); dims.len()],
             responses: ResponseStore::new(dims.len(), plan.attributes.len()),
@@ -523,6 +544,7 @@ impl Engine {
             + self.audits.len()
             + self.kpis.len()
             + self.weights.len()
+            + self.comments.len()
     }
 
     /// The engine's footprint: cells, heap bytes of the cell store, and
@@ -556,6 +578,7 @@ impl Engine {
             + self.audits.bytes()
             + self.kpis.bytes()
             + self.weights.bytes()
+            + self.comments.bytes()
             + self.items.bytes()
             + self.interners.iter().map(Interner::bytes).sum::<usize>()
             + self.interners.capacity() * std::mem::size_of::<Interner>()
@@ -597,18 +620,22 @@ impl Engine {
         self.alerts.to_vec()
     }
 
-    /// The statistics of every customer comment the engine holds.
-    /// TEMPORARY: empty until the comment cells land.
+    /// The statistics of every customer comment the engine holds (for a
+    /// selection: [`Engine::totals`] and [`Totals::comments`]).
     pub fn comment_stats(&self) -> crate::comment::CommentStats {
-        crate::comment::CommentStats::default()
+        let mut all = crate::comment::CommentStats::default();
+        for (_, c) in self.comments.responses.iter() {
+            all.merge(c);
+        }
+        all
     }
 
     /// The verbatims kept for theme `theme` (its index in the plan's
-    /// `themes`), newest first. TEMPORARY: empty until the comment cells
-    /// land.
+    /// `themes`): the newest `limits.maxVerbatims` customer comments that
+    /// mention it, newest first (ties by record id, then text). Empty for
+    /// an index the plan does not have.
     pub fn verbatims(&self, theme: u32) -> Vec<crate::comment::Verbatim> {
-        let _ = theme;
-        Vec::new()
+        self.comments.verbatims.of(theme)
     }
 
     /// An empty engine with the same plan and settings (shares the plan).
@@ -624,6 +651,7 @@ impl Engine {
             audits: CellMap::default(),
             kpis: CellMap::default(),
             weights: weights::Weights::default(),
+            comments: self.comments.empty_like(),
             span: None,
             last_response: None,
             alerts: AlertLog::new(self.config.limits.max_alerts_kept),
@@ -832,6 +860,7 @@ impl Engine {
                     c.merge_mapped(v, Some(&item_of))
                 });
         }
+        self.comments.merge(&other.comments, &remap);
         for (k, v) in other.audits.iter() {
             self.audits
                 .update(&remap(k), AuditCell::default, |c| c.merge(v));

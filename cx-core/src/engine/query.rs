@@ -21,6 +21,7 @@ use super::raking::{RakeTarget, RakedSelection};
 use super::weighting::{Design, Weighting};
 use super::weights::WeightedCell;
 use super::{date_of_day, days_since_epoch, Engine, Granularity};
+use crate::comment::CommentStats;
 use crate::metric::{Kpi, MetricId};
 use crate::plan::{AuditMethod, STANDARD_DIMENSIONS};
 use crate::score::{
@@ -386,6 +387,8 @@ pub struct Totals {
     pub(crate) weighted: WeightedCell,
     /// The employee responses with a weight, once more with their weights.
     pub(crate) weighted_employees: WeightedCell,
+    /// The customer comments.
+    pub(crate) comments: CommentStats,
 }
 
 impl Totals {
@@ -402,11 +405,17 @@ impl Totals {
         self.kpis.merge(&other.kpis);
         self.weighted.merge(&other.weighted);
         self.weighted_employees.merge(&other.weighted_employees);
+        self.comments.merge(&other.comments);
     }
 
     /// The number of customer responses.
     pub fn responses(&self) -> u64 {
         self.responses.responses
+    }
+
+    /// The statistics of the customer comments.
+    pub fn comments(&self) -> &CommentStats {
+        &self.comments
     }
 
     /// The ratings of each plan attribute, in plan order (on the
@@ -579,6 +588,9 @@ impl Engine {
         }
         for (_, v) in self.weights.employees.iter().filter(|(k, _)| c.keeps(k)) {
             t.weighted_employees.merge(v);
+        }
+        for (_, v) in self.comments.responses.iter().filter(|(k, _)| c.keeps(k)) {
+            t.comments.merge(v);
         }
         Ok(t)
     }
@@ -788,6 +800,9 @@ impl Engine {
         for (k, v) in self.weights.employees.iter().filter(|(k, _)| kept(k)) {
             add(k, &|t| t.weighted_employees.merge(v));
         }
+        for (k, v) in self.comments.responses.iter().filter(|(k, _)| kept(k)) {
+            add(k, &|t| t.comments.merge(v));
+        }
         (groups, overall)
     }
 
@@ -822,19 +837,22 @@ impl Engine {
         Ok(slots)
     }
 
-    /// The metrics a query asks for (each attribute metric checked against
-    /// the plan), or every metric with data in `overall`.
+    /// The metrics a query asks for (each attribute and theme metric
+    /// checked against the plan), or every metric with data in `overall`.
     fn query_metrics(&self, q: &Query, overall: &Totals) -> Result<Vec<MetricId>, QueryError> {
         Ok(match &q.metrics {
             Some(m) => {
                 for (i, metric) in m.iter().enumerate() {
-                    if let MetricId::Attribute(a) = metric {
-                        if self.plan.attribute(a).is_none() {
-                            return Err(QueryError::UnknownMetric {
-                                metric: metric.to_string(),
-                                pointer: format!("/metrics/{i}"),
-                            });
-                        }
+                    let known = match metric {
+                        MetricId::Attribute(a) => self.plan.attribute(a).is_some(),
+                        MetricId::Theme(id) => self.plan.themes.iter().any(|t| &t.id == id),
+                        _ => true,
+                    };
+                    if !known {
+                        return Err(QueryError::UnknownMetric {
+                            metric: metric.to_string(),
+                            pointer: format!("/metrics/{i}"),
+                        });
                     }
                 }
                 m.clone()
@@ -884,6 +902,15 @@ impl Engine {
             out.push(MetricId::Tcs);
         }
         out.extend(attrs);
+        if t.comments.comments() > 0 {
+            out.push(MetricId::Sentiment);
+            out.extend(
+                self.plan
+                    .themes
+                    .iter()
+                    .map(|th| MetricId::Theme(th.id.clone())),
+            );
+        }
         for name in t.kpis.sums.keys() {
             if let Some(k) = Kpi::from_name(name) {
                 out.push(MetricId::Kpi(k));
@@ -945,9 +972,27 @@ impl Engine {
                 None => Score::empty(format!("`{id}` is not an attribute of the plan")),
             },
             MetricId::Kpi(k) => kpi_score(k, &t.kpis),
+            MetricId::Sentiment => {
+                let c = &t.comments;
+                or_empty(score::net_sentiment(&c.classes, c.compound, method, level))
+            }
+            MetricId::Theme(id) => self.theme_score(id, t, level),
         };
         s.flag_small_sample(min_n);
         s
+    }
+
+    /// The score of `theme:<id>`: the theme's share of the comments.
+    fn theme_score(&self, id: &str, t: &Totals, level: f64) -> Score {
+        let Some(i) = self.plan.themes.iter().position(|th| th.id == id) else {
+            return Score::empty(format!("`{id}` is not a theme of the plan"));
+        };
+        let c = &t.comments;
+        let (classes, compound) = c
+            .theme(i as u32)
+            .map_or((Default::default(), 0), |s| (s.classes, s.compound));
+        score::theme_share(&classes, compound, c.comments(), level)
+            .unwrap_or_else(|e| Score::empty(e.to_string()))
     }
 
     /// Item histograms in item-name order, one per item the engine knows

@@ -12,7 +12,8 @@
 use std::collections::BTreeMap;
 
 use super::alerts::Raised;
-use super::cells::{ResponseBatch, MISSING, NOT_APPLICABLE};
+use super::cells::{CellKey, ResponseBatch, MISSING, NOT_APPLICABLE};
+use super::comments::check_comment;
 use super::ingest::{field_error, ptr, FieldError, Position, BATCH_ROWS};
 use super::{Engine, IngestReport, LimitError};
 use crate::error::ErrorCode;
@@ -80,6 +81,9 @@ pub struct ResponseRef<'a> {
     /// Survey weight (`None`: 1): a finite number from 0.000001 to
     /// 100000, rounded to the nearest millionth (see [`Response::weight`]).
     pub weight: Option<f64>,
+    /// Free-text comment (UTF-8, at most `limits.maxCommentBytes`; blank
+    /// is none): scored for sentiment and themes ([`crate::comment`]).
+    pub comment: Option<&'a [u8]>,
 }
 
 impl<'a> ResponseRef<'a> {
@@ -141,6 +145,7 @@ impl<'a> RowScratch<'a> {
             attributes: &self.attributes,
             expectations: &self.expectations,
             weight: r.weight,
+            comment: bytes(&r.comment),
         }
     }
 }
@@ -519,10 +524,16 @@ impl Engine {
         };
         c.check_attributes(row, plan)?;
         c.check_dimensions(row, plan)?;
+        let comment = check_comment(
+            row.comment,
+            self.config.limits.max_comment_bytes,
+            "/comment",
+        )?;
         let standard = row.standard();
         self.intern_kept(c, row, &standard)?;
         // Accepted from here on: file it.
-        batch.push_row(self.bucket_of(row.at), &c.ids, scores, &c.attrs, &c.expect);
+        let bucket = self.bucket_of(row.at);
+        batch.push_row(bucket, &c.ids, scores, &c.attrs, &c.expect);
         if let Some(w) = weight {
             file_weight(batch, w, report);
         }
@@ -530,9 +541,6 @@ impl Engine {
         report.total += 1;
         report.accepted += 1;
         let [nps, csat, ces, _] = scores;
-        if !self.would_alert(nps, csat, ces) {
-            return Ok(());
-        }
         let raised = Raised {
             id: row.id,
             pos,
@@ -541,8 +549,31 @@ impl Engine {
             csat,
             ces,
         };
-        self.raise_response_alerts(report, raised, || alert_dims(&standard, row));
+        if let Some(text) = comment {
+            self.file_comment(&raised, bucket, &c.ids, text);
+        }
+        if self.would_alert(nps, csat, ces) {
+            self.raise_response_alerts(report, raised, || alert_dims(&standard, row));
+        }
+        if comment.is_some() {
+            self.raise_comment_alerts(report, &raised, || alert_dims(&standard, row));
+        }
         Ok(())
+    }
+
+    /// Analyses an accepted response's comment and files it in the cell
+    /// of `bucket` and `ids` (and its themes' verbatims).
+    fn file_comment(&mut self, r: &Raised<'_>, bucket: i32, ids: &[u32], text: &str) {
+        let c = &mut self.comments;
+        let analyzer = std::sync::Arc::clone(&c.analyzer);
+        analyzer.analyze(text, &mut c.facts);
+        let key = CellKey {
+            bucket,
+            method: 0,
+            dims: ids.into(),
+        };
+        let id = r.id.map(|b| String::from_utf8_lossy(b));
+        c.file_response(&key, r.nps, r.at, id.as_deref(), text);
     }
 
     /// The interned ids of the row's kept dimension values into `c.ids`,

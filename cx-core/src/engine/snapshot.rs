@@ -13,6 +13,7 @@ use super::cells::{AuditCell, CellKey, CellMap, EmployeeCell, KpiCell, ResponseC
 use super::integrity::{add_total, check_response_totals, check_span, document_checksum, Buckets};
 use super::weights::WeightedCell;
 use super::{Alert, Engine, EngineConfig, EngineError, Interner};
+use crate::comment::{CommentStats, Verbatim};
 use crate::diagnostic::escape_pointer_token;
 use crate::plan::Plan;
 use crate::score::Histogram;
@@ -69,6 +70,17 @@ pub struct Snapshot {
     /// The employee responses filed with a survey weight, sorted by key.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub weighted_employees: Vec<(CellKey, WeightedCell)>,
+    /// The statistics of the customer comments, keyed as the response
+    /// cells, sorted by key (absent without comments).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub response_comments: Vec<(CellKey, CommentStats)>,
+    /// The statistics of the employee comments, sorted by key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub employee_comments: Vec<(CellKey, CommentStats)>,
+    /// The verbatims kept per plan theme (in plan order), newest first
+    /// (absent without any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub verbatims: Vec<Vec<Verbatim>>,
     /// Earliest and latest observation, unix seconds.
     pub span: Option<(i64, i64)>,
     /// Latest customer response, unix seconds.
@@ -293,6 +305,8 @@ fn check_semantics(s: &Snapshot) -> Result<(), EngineError> {
     buckets.check_keys(&s.kpis, "kpis")?;
     buckets.check_keys(&s.weighted_responses, "weightedResponses")?;
     buckets.check_keys(&s.weighted_employees, "weightedEmployees")?;
+    buckets.check_keys(&s.response_comments, "responseComments")?;
+    buckets.check_keys(&s.employee_comments, "employeeComments")?;
     let mut total = 0u64;
     for (i, (_, c)) in s.responses.iter().enumerate() {
         let p = format!("/responses/{i}/1");
@@ -396,6 +410,9 @@ impl Engine {
             kpis: sorted(&self.kpis),
             weighted_responses: sorted(&self.weights.responses),
             weighted_employees: sorted(&self.weights.employees),
+            response_comments: sorted(&self.comments.responses),
+            employee_comments: sorted(&self.comments.employees),
+            verbatims: self.comments.verbatims.kept(),
             span: self.span,
             last_response: self.last_response,
             alerts: self.alerts(),
@@ -540,6 +557,16 @@ fn check_cell_keys(s: &Snapshot, n_attr: usize) -> Result<(), EngineError> {
     for (i, (k, _)) in s.audits.iter().enumerate() {
         check_key(k, format!("/audits/{i}/0"), true)?;
     }
+    let themes = s.plan.themes.len();
+    for (name, cells) in [
+        ("responseComments", &s.response_comments),
+        ("employeeComments", &s.employee_comments),
+    ] {
+        for (i, (k, c)) in cells.iter().enumerate() {
+            check_key(k, format!("/{name}/{i}/0"), false)?;
+            super::comments::check_stats(c, themes, &format!("/{name}/{i}/1"))?;
+        }
+    }
     let weighted = [
         ("weightedResponses", &s.weighted_responses, 4 + n_attr),
         ("weightedEmployees", &s.weighted_employees, 1 + n_items),
@@ -594,6 +621,8 @@ impl Engine {
                 return Err(bad("/weightedEmployees".into(), "duplicate cell keys"));
             }
         }
+        self.comments
+            .fill(s.response_comments, s.employee_comments, s.verbatims)?;
         self.span = s.span;
         self.last_response = s.last_response;
         for a in s.alerts {

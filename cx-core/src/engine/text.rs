@@ -430,9 +430,8 @@ struct ResponseLine<'a> {
     attributes: Vec<(&'a [u8], u8)>,
     #[serde(default, borrow, deserialize_with = "pairs")]
     expectations: Vec<(&'a [u8], u8)>,
-    #[serde(default)]
-    #[allow(dead_code)] // read for its type check only
-    comment: Option<&'a str>,
+    #[serde(default, borrow)]
+    comment: Option<std::borrow::Cow<'a, str>>,
     #[serde(default)]
     weight: Option<f64>,
 }
@@ -460,6 +459,7 @@ impl ResponseLine<'_> {
             attributes: &self.attributes,
             expectations: &self.expectations,
             weight: self.weight,
+            comment: self.comment.as_deref().map(str::as_bytes),
         }
     }
 }
@@ -536,6 +536,7 @@ struct Flat<'a> {
     ces: Option<u8>,
     overall: Option<u8>,
     weight: Option<f64>,
+    comment: Option<&'a [u8]>,
     /// A string has a byte above 0x7F: the line must be checked for UTF-8.
     high: bool,
 }
@@ -561,6 +562,7 @@ impl<'a> Flat<'a> {
             attributes: &maps.attributes,
             expectations: &maps.expectations,
             weight: self.weight,
+            comment: self.comment,
         }
     }
 }
@@ -811,7 +813,7 @@ impl<'a> Cursor<'a> {
                 F::Overall => self.opt_rating().map(|v| f.overall = v),
                 F::Attributes => self.map(&mut maps.attributes, Cursor::rating),
                 F::Expectations => self.map(&mut maps.expectations, Cursor::rating),
-                F::Comment => self.opt_string().map(drop),
+                F::Comment => self.opt_string().map(|v| f.comment = v),
                 F::Weight => self.opt_number().map(|v| f.weight = v),
             };
             read.ok_or(Other)?;

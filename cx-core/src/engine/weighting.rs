@@ -191,7 +191,8 @@ impl Engine {
                 }
                 e.estimate(&y).map(|e| e.value)
             }),
-            MetricId::Compliance | MetricId::Kpi(_) => {
+            // Comments are scored unweighted (docs/comments.md).
+            MetricId::Compliance | MetricId::Kpi(_) | MetricId::Sentiment | MetricId::Theme(_) => {
                 return self.score(metric, t, level, Default::default())
             }
         };

@@ -51,6 +51,7 @@ mod object;
 mod proportion;
 mod rake;
 mod readiness;
+mod sentiment;
 mod survey;
 mod tcs;
 mod weighted;
@@ -79,6 +80,7 @@ pub use kpi::{
 };
 pub use nps::{enps, nps, nps_variance, NpsCounts, NpsMethod, NpsOptions};
 pub use readiness::{readiness, Condition, Readiness, ReadinessInput};
+pub use sentiment::{net_sentiment, theme_share};
 pub use tcs::{tcs, Factor, FactorScore, FactorWeights, Tcs};
 
 // Intervals and tests.

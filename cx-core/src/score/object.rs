@@ -168,6 +168,17 @@ pub struct Score {
     /// (`compare`: the previous period or the rest of the selection).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<super::ScoreChange>,
+    /// Comments (`sentiment`, `theme:<id>`): how many were negative
+    /// (compound ≤ −0.05), neutral and positive (≥ 0.05).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment_classes: Option<crate::comment::ClassCounts>,
+    /// Comments: their mean compound score, −1..1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_compound: Option<f64>,
+    /// `theme:<id>`: the net sentiment of the comments that mention the
+    /// theme, % positive − % negative.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_sentiment: Option<f64>,
 }
 
 impl Score {
