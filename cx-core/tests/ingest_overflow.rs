@@ -229,6 +229,7 @@ fn columns(e: &mut Engine, n: u64, attribute: bool) -> Outcome {
             Vec::new()
         },
         weight: None,
+        comment: None,
     };
     e.ingest_columns(&cols).map_err(|e| fail(e.code(), e))
 }

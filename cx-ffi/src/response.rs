@@ -103,6 +103,11 @@ pub struct cx_response {
     /// infinite or out-of-range weight rejects the row (pointer
     /// `/weight`).
     pub weight: f64,
+    /// Free-text comment, NUL-terminated UTF-8, or NULL for none (a blank
+    /// comment is none). Scored for sentiment and the plan's themes; a
+    /// comment longer than the engine's `limits.maxCommentBytes` (8 KiB by
+    /// default) rejects the row (pointer `/comment`).
+    pub comment: *const c_char,
 }
 
 impl cx_response {
@@ -127,6 +132,7 @@ impl cx_response {
             dimensions: std::ptr::null(),
             dimensions_len: 0,
             weight: 0.0,
+            comment: std::ptr::null(),
         }
     }
 }
@@ -307,6 +313,7 @@ unsafe fn to_ref<'a, 's>(
         // 0 (a zero-filled struct) is no weight; every other value is the
         // engine's to check.
         weight: (row.weight != 0.0).then_some(row.weight),
+        comment: unsafe { bytes(row.comment) },
     })
 }
 
@@ -424,6 +431,12 @@ pub enum cx_alert_reason {
     HighEffort = 2,
     /// An audit failed a critical rule (not raised by customer rows).
     CriticalRuleFailed = 3,
+    /// A comment at or below the plan's
+    /// `thresholds.alerts.commentCompoundAtMost`.
+    NegativeComment = 4,
+    /// A comment mentioning a theme marked `alert` (the theme is in the
+    /// result's JSON).
+    CommentTheme = 5,
 }
 
 /// A closed-loop alert raised by one row of `cx_engine_ingest_rows`: the
@@ -466,6 +479,8 @@ impl cx_ingest_result {
                     AlertReason::CsatBottomTwo => cx_alert_reason::CsatBottomTwo,
                     AlertReason::HighEffort => cx_alert_reason::HighEffort,
                     AlertReason::CriticalRuleFailed => cx_alert_reason::CriticalRuleFailed,
+                    AlertReason::NegativeComment => cx_alert_reason::NegativeComment,
+                    AlertReason::CommentTheme => cx_alert_reason::CommentTheme,
                 },
                 value: a.value.map_or(CX_MISSING, i16::from),
                 index: a.index,

@@ -233,6 +233,7 @@ impl CsvMapping {
                 "ces" => m.ces = Some(col()),
                 "overall" => m.overall = Some(col()),
                 "weight" => m.weight = Some(name.clone()),
+                "comment" => m.comment = Some(name.clone()),
                 d if crate::plan::STANDARD_DIMENSIONS.contains(&d) => {
                     m.dimensions.insert(d.to_string(), name.clone());
                 }
@@ -303,6 +304,7 @@ impl ArrowSetup {
                 )
                 .chain(c.dims.iter().map(|d| d.1))
                 .chain(c.weight)
+                .chain(c.comment)
                 .chain(c.attributes.iter().chain(&c.expectations).map(|a| a.1))
                 .collect();
         used.sort_unstable();
@@ -427,6 +429,9 @@ impl Engine {
         }
         if let Some(i) = cols.weight {
             checks.push((i, "/weight".into(), Accepts::Weight));
+        }
+        if let Some(i) = cols.comment {
+            checks.push((i, "/comment".into(), Accepts::Text));
         }
         for (key, list) in [
             ("attributes", &cols.attributes),
@@ -616,6 +621,10 @@ impl Run<'_, '_> {
         let r = self.range.clone();
         let c = self.conv;
         let part = |k: usize| c.scores[k].as_ref().map(|v| &v[r.clone()]);
+        let comments: Option<Vec<Option<&str>>> = c
+            .comments
+            .as_ref()
+            .map(|v| v[r.clone()].iter().map(|x| x.as_deref()).collect());
         let cols = ResponseColumns {
             at: &c.at[r.clone()],
             dimensions: c
@@ -640,6 +649,7 @@ impl Run<'_, '_> {
                 .map(|(a, v)| (a.as_str(), &v[r.clone()]))
                 .collect(),
             weight: c.weight.as_ref().map(|w| &w[r.clone()]),
+            comment: comments.as_deref(),
         };
         let expectations: Vec<(&str, &[u8])> = c
             .expectations
@@ -723,6 +733,8 @@ struct Converted<'a> {
     expectations: Vec<(String, Vec<u8>)>,
     /// Weight per row (its range is the columnar path's check).
     weight: Option<Vec<f64>>,
+    /// Comment per row (`None`: null).
+    comments: Option<Vec<Option<Cow<'a, str>>>>,
     faults: Vec<Option<Box<CellError>>>,
 }
 
@@ -751,7 +763,12 @@ impl<'a> Converted<'a> {
         let attributes = pairs(&cols.attributes);
         let expectations = pairs(&cols.expectations);
         let weight = cols.weight.map(|i| reader.weights(i, &mut faults));
+        let comments = cols.comment.map(|i| {
+            let t = TextCol::of(batch.column(i).as_ref());
+            (0..rows).map(|r| t.get(r)).collect()
+        });
         Converted {
+            comments,
             at,
             ids,
             scores,

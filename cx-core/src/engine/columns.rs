@@ -52,6 +52,10 @@ pub struct ResponseColumns<'a> {
     /// whose weight is out of range, 0 or NaN is rejected (field
     /// `weight`). A weight of exactly 1 is the same as none.
     pub weight: Option<&'a [f64]>,
+    /// Free-text comment per row (`None`: no comment column; a `None` or
+    /// blank entry: no comment). A comment longer than
+    /// `limits.maxCommentBytes` rejects its row (field `comment`).
+    pub comment: Option<&'a [Option<&'a str>]>,
 }
 
 /// Columns that do not fit the plan or each other: an invalid argument.
@@ -142,7 +146,7 @@ impl Engine {
         let exp_cols = self.expectation_shapes(cols.at.len(), extras)?;
         // The fast path checks the codes as it goes; it declines a call with
         // a code outside its dictionary, which is an error found here.
-        if exp_cols.is_empty() && cols.weight.is_none() {
+        if exp_cols.is_empty() && cols.weight.is_none() && cols.comment.is_none() {
             if let Some(report) = self.ingest_columns_dense(cols, &dim_cols, extras) {
                 return Ok(report);
             }
@@ -260,6 +264,7 @@ impl Engine {
         } = *shapes;
         let plan = std::sync::Arc::clone(&self.plan);
         let max_errors = self.config.limits.max_errors_listed;
+        let max_comment = self.config.limits.max_comment_bytes;
         let mut report = IngestReport::default();
         let mut batch = self.new_batch();
         // Per dimension column: dictionary code → interned id (0 = not yet).
@@ -283,17 +288,19 @@ impl Engine {
                     if !exp_cols.is_empty() {
                         column_attributes(&plan, exp_cols, r, &mut expect, "expectations")?;
                     }
+                    let comment = column_comment(cols, r, max_comment)?;
                     self.column_key(dim_cols, &mut id_of, r, &mut key)?;
-                    Ok((found, weight))
+                    Ok((found, weight, comment))
                 });
-            let ((at, ratings), weight) = match checked {
+            let ((at, ratings), weight, comment) = match checked {
                 Ok(found) => found,
                 Err(fault) => {
                     report.reject(fault.error(extras, r), max_errors);
                     continue;
                 }
             };
-            batch.push_row(self.bucket_of(at), &key, ratings, &attrs, &expect);
+            let bucket = self.bucket_of(at);
+            batch.push_row(bucket, &key, ratings, &attrs, &expect);
             if let Some(w) = weight {
                 file_weight(&mut batch, w, &mut report);
             }
@@ -301,19 +308,25 @@ impl Engine {
             report.total += 1;
             report.accepted += 1;
             let [nps, csat, ces, _] = ratings;
+            let raised = Raised {
+                id: extras.id(r),
+                pos: Position {
+                    index: extras.first_row + r,
+                    line: None,
+                },
+                at,
+                nps,
+                csat,
+                ces,
+            };
+            if let Some(text) = comment {
+                self.file_comment(&raised, bucket, &key, text);
+            }
             if self.would_alert(nps, csat, ces) {
-                let raised = Raised {
-                    id: extras.id(r),
-                    pos: Position {
-                        index: extras.first_row + r,
-                        line: None,
-                    },
-                    at,
-                    nps,
-                    csat,
-                    ces,
-                };
                 self.raise_response_alerts(&mut report, raised, || column_dims(dim_cols, r));
+            }
+            if comment.is_some() {
+                self.raise_comment_alerts(&mut report, &raised, || column_dims(dim_cols, r));
             }
             if batch.len() >= super::ingest::BATCH_ROWS {
                 self.flush(&mut batch);
@@ -508,6 +521,21 @@ fn column_weight(cols: &ResponseColumns<'_>, r: usize) -> Result<Option<FixedWei
     };
     check_weight(*w).map(Some).map_err(|e| RowFault {
         field: "weight".into(),
+        message: e.message,
+        code: e.code,
+    })
+}
+
+/// Row `r`'s comment, checked as every input's
+/// ([`super::comments::check_comment`]); `None` without one.
+fn column_comment<'a>(
+    cols: &ResponseColumns<'a>,
+    r: usize,
+    max: usize,
+) -> Result<Option<&'a str>, RowFault> {
+    let text = cols.comment.and_then(|c| c.get(r).copied().flatten());
+    super::comments::check_comment(text.map(str::as_bytes), max, "/comment").map_err(|e| RowFault {
+        field: "comment".into(),
         message: e.message,
         code: e.code,
     })

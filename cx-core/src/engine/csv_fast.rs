@@ -64,6 +64,8 @@ pub(super) struct FastRows {
     time_col: Option<usize>,
     /// The weight column.
     weight_col: Option<usize>,
+    /// The comment column: a row with a comment takes the general path.
+    comment_col: Option<usize>,
     scores: [Option<Score>; 4],
     attributes: Vec<Rated>,
     expectations: Vec<Rated>,
@@ -133,6 +135,7 @@ impl FastRows {
             fixed,
             time_col: cols.at.map(|(i, _)| i),
             weight_col: cols.weight,
+            comment_col: cols.comment,
             scores: [
                 score(&cols.nps, 0, 10),
                 score(&cols.csat, csat.min, csat.max),
@@ -171,6 +174,12 @@ impl FastRows {
         }
         // The fields' bytes, without delimiters.
         if line.len() - (self.fields - 1) > self.max_line {
+            return false;
+        }
+        if self
+            .comment_col
+            .is_some_and(|c| !trim_ascii(self.cell(line, c)).is_empty())
+        {
             return false;
         }
         let Some(at) = self.time(line, rows) else {

@@ -80,6 +80,12 @@ pub struct CsvMapping {
     /// with the column's name). Without it every row weighs 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<String>,
+    /// Free-text comment column (`docs/comments.md`): an empty cell is no
+    /// comment; a comment longer than `limits.maxCommentBytes` rejects the
+    /// row (field `comment`). A mapping may name only `id`, a time and
+    /// `comment`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 impl CsvMapping {
@@ -227,6 +233,8 @@ pub(super) struct Columns {
     pub(super) expectations: Vec<(String, usize)>,
     /// The weight column.
     pub(super) weight: Option<usize>,
+    /// The comment column.
+    pub(super) comment: Option<usize>,
     /// Per CSV column read as a rating: the field it fills (`nps`, an
     /// attribute id) and that field's range in the plan, for messages.
     pub(super) ranges: BTreeMap<usize, (String, Range)>,
@@ -549,6 +557,11 @@ impl Engine {
                 .as_ref()
                 .map(|c| find(c, "/weight".into()))
                 .transpose()?,
+            comment: m
+                .comment
+                .as_ref()
+                .map(|c| find(c, "/comment".into()))
+                .transpose()?,
             dims,
             nps,
             csat,
@@ -581,6 +594,7 @@ pub(super) fn column_of_pointer(
         ["ces"] => cols.ces.as_ref().map(|c| c.0),
         ["overall"] => cols.overall.as_ref().map(|c| c.0),
         ["weight"] => cols.weight,
+        ["comment"] => cols.comment,
         ["attributes", a] => cols.attributes.iter().find(|x| x.0 == *a).map(|x| x.1),
         ["expectations", a] => cols.expectations.iter().find(|x| x.0 == *a).map(|x| x.1),
         ["dimensions", d] | [d] => cols.dims.iter().find(|x| x.0 == *d).map(|x| x.1),
@@ -716,6 +730,9 @@ impl<'m> RowReader<'m> {
         }
         if let Some(i) = cols.weight {
             row.weight = Some(self.weight(rec, i)?);
+        }
+        if let Some(i) = cols.comment {
+            row.comment = Some(self.cell(rec, i)?).filter(|c| !c.is_empty());
         }
         Ok(row)
     }

@@ -563,7 +563,7 @@ impl Engine {
 
     /// Analyses an accepted response's comment and files it in the cell
     /// of `bucket` and `ids` (and its themes' verbatims).
-    fn file_comment(&mut self, r: &Raised<'_>, bucket: i32, ids: &[u32], text: &str) {
+    pub(crate) fn file_comment(&mut self, r: &Raised<'_>, bucket: i32, ids: &[u32], text: &str) {
         let c = &mut self.comments;
         let analyzer = std::sync::Arc::clone(&c.analyzer);
         analyzer.analyze(text, &mut c.facts);
