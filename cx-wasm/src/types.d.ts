@@ -59,6 +59,8 @@ export interface Alert {
   recordId?: string | null;
   /** The critical rule that failed. */
   rule?: string | null;
+  /** The theme the comment mentions (`commentTheme`). */
+  theme?: string | null;
   /** The rating that raised it. */
   value?: number | null;
 }
@@ -67,12 +69,17 @@ export interface Alert {
  * Why an alert was raised. Ordered as declared (the tie-break of the
  * alerts an engine keeps, after `at` and the record id).
  */
-export type AlertReason = "detractor" | "csatBottomTwo" | "highEffort" | "criticalRuleFailed";
+export type AlertReason = "detractor" | "csatBottomTwo" | "highEffort" | "criticalRuleFailed" | "negativeComment" | "commentTheme";
 
 /** Which answers raise a closed-loop alert. */
 export interface AlertRules {
   /** A CES at or below this value [2]; `null` disables. */
   cesAtMost?: number | null;
+  /**
+   * A comment whose compound sentiment is at or below this value
+   * (−1..1) [null: none].
+   */
+  commentCompoundAtMost?: number | null;
   /** A failed critical rule in an audit [true]. */
   criticalRuleFailed?: boolean;
   /** A CSAT in the bottom two boxes [true]. */
@@ -375,6 +382,16 @@ export interface Change {
 /** The test behind a [`ScoreChange`]. */
 export type ChangeMethod = "npsDiff" | "welch" | "twoProportionZ";
 
+/** Comments counted by sentiment class. */
+export interface ClassCounts {
+  /** Negative comments. */
+  negative: number;
+  /** Neutral comments. */
+  neutral: number;
+  /** Positive comments. */
+  positive: number;
+}
+
 /**
  * Exact co-moment sums of `columns` integer variables over complete cases.
  *
@@ -402,6 +419,24 @@ export interface CoMoments {
   n: number;
   /** Σxᵢ per column. */
   sums: number[];
+}
+
+/**
+ * Mergeable statistics of a set of comments: what a cell keeps, and what
+ * a selection of cells adds up to.
+ */
+export interface CommentStats {
+  /** Comments by sentiment class. */
+  classes: ClassCounts;
+  /**
+   * Their compound sum, in [`COMPOUND_SCALE`] units (exact: at most
+   * 2^53 comments of at most 10,000 units each).
+   */
+  compound: string;
+  /** Comments by the NPS group of their record. */
+  groups: GroupCounts;
+  /** Per theme mentioned, sorted by theme index. */
+  themes: ThemeStats[];
 }
 
 /**
@@ -613,6 +648,13 @@ export interface CsvMapping {
   };
   /** CES column. */
   ces?: ScoreColumn | null;
+  /**
+   * Free-text comment column (`docs/comments.md`): an empty cell is no
+   * comment; a comment longer than `limits.maxCommentBytes` rejects the
+   * row (field `comment`). A mapping may name only `id`, a time and
+   * `comment`.
+   */
+  comment?: string | null;
   /** CSAT column. */
   csat?: ScoreColumn | null;
   /** Field delimiter (one ASCII character) [`,`]. */
@@ -817,6 +859,11 @@ export type EmployeeKind = "employee";
 export interface EmployeeResponse {
   /** When the employee answered (required). */
   at: Timestamp;
+  /**
+   * Free-text comment, as a customer response's
+   * ([`Response::comment`]): scored and kept per employee cell.
+   */
+  comment?: string | null;
   /** Likelihood to recommend the organisation as a place to work, 0–10. */
   enps?: number | null;
   /** Record id. */
@@ -876,7 +923,7 @@ export interface EngineStats {
  * `code`), what a rejected record and a diagnostic carry. Codes are
  * never renamed nor reused; serialized as the kebab string.
  */
-export type ErrorCode = "null-argument" | "invalid-utf8" | "parse-error" | "invalid-argument" | "finished-feed" | "read-error" | "write-error" | "freed-engine" | "unrepresentable" | "panic" | "invalid-plan" | "incompatible-engines" | "too-many-values" | "memory-limit" | "invalid-snapshot" | "unknown-dimension" | "dimension-not-kept" | "period-unavailable" | "unknown-metric" | "duplicate-group-by" | "invalid-level" | "invalid-compare" | "invalid-rake" | "rake-not-converged" | "missing-column" | "unknown-id" | "mapping-time" | "invalid-delimiter" | "invalid-header" | "column-length" | "unknown-column" | "invalid-code" | "line-too-long" | "out-of-range" | "unknown-attribute" | "unknown-rule" | "unknown-kpi" | "invalid-value" | "duplicate-id" | "recommend-count" | "invalid-scale" | "outside-scale" | "successes-exceed-n" | "invalid-number" | "dimension-mismatch" | "no-such-column" | "overflow" | "no-predictors" | "too-few-cases" | "constant-column" | "singular" | "too-many-predictors" | "unknown-schema-version" | "dangling-reference" | "invalid-id" | "identity-missing-dominant" | "facet-in-two-tiers" | "goal-value-out-of-range" | "goal-dates-reversed" | "rule-weight-not-positive" | "attribute-scale-invalid" | "not-applicable-in-scale" | "scale-not-supported" | "value-out-of-range" | "reserved-dimension-id" | "instrument-kind-mismatch" | "too-many-attributes" | "no-identity" | "no-positioning" | "no-rules" | "no-needs" | "no-context-analysis" | "positioning-not-dominant" | "goal-not-addressed" | "emphasized-unsupported" | "rule-not-measured" | "no-employee-survey" | "leadership-not-committed" | "long-term-before-mid-term";
+export type ErrorCode = "null-argument" | "invalid-utf8" | "parse-error" | "invalid-argument" | "finished-feed" | "read-error" | "write-error" | "freed-engine" | "unrepresentable" | "panic" | "invalid-plan" | "incompatible-engines" | "too-many-values" | "memory-limit" | "invalid-snapshot" | "unknown-dimension" | "dimension-not-kept" | "period-unavailable" | "unknown-metric" | "duplicate-group-by" | "invalid-level" | "invalid-compare" | "invalid-rake" | "rake-not-converged" | "missing-column" | "unknown-id" | "mapping-time" | "invalid-delimiter" | "invalid-header" | "column-length" | "unknown-column" | "invalid-code" | "line-too-long" | "comment-too-long" | "out-of-range" | "unknown-attribute" | "unknown-rule" | "unknown-kpi" | "invalid-value" | "duplicate-id" | "recommend-count" | "invalid-scale" | "outside-scale" | "successes-exceed-n" | "invalid-number" | "dimension-mismatch" | "no-such-column" | "overflow" | "no-predictors" | "too-few-cases" | "constant-column" | "singular" | "too-many-predictors" | "unknown-schema-version" | "dangling-reference" | "invalid-id" | "identity-missing-dominant" | "facet-in-two-tiers" | "goal-value-out-of-range" | "goal-dates-reversed" | "rule-weight-not-positive" | "attribute-scale-invalid" | "not-applicable-in-scale" | "scale-not-supported" | "value-out-of-range" | "reserved-dimension-id" | "instrument-kind-mismatch" | "too-many-attributes" | "no-identity" | "no-positioning" | "no-rules" | "no-needs" | "no-context-analysis" | "positioning-not-dominant" | "goal-not-addressed" | "emphasized-unsupported" | "rule-not-measured" | "no-employee-survey" | "leadership-not-committed" | "long-term-before-mid-term";
 
 /** Step 3.4: evaluation instruments. */
 export interface Evaluation {
@@ -1126,6 +1173,19 @@ export interface GroupCompliance {
   score: Score;
   /** The employee's team, for employees. */
   team?: string | null;
+}
+
+/**
+ * Comments counted by the NPS group of their record (records without an
+ * NPS rating are in no group).
+ */
+export interface GroupCounts {
+  /** Comments of detractors (NPS 0–6). */
+  detractors: number;
+  /** Comments of passives (7–8). */
+  passives: number;
+  /** Comments of promoters (9–10). */
+  promoters: number;
 }
 
 /** The mean gap of a group of attributes (facet or factor). */
@@ -1414,6 +1474,11 @@ export interface Limits {
    * `memory-limit` error and keeps nothing of the call.
    */
   maxCellBytes?: number;
+  /**
+   * Longest accepted comment, in bytes of UTF-8 [8 KiB]; a longer
+   * one rejects its record (`comment-too-long`).
+   */
+  maxCommentBytes?: number;
   /** Most distinct values per dimension [100,000]. */
   maxDistinctValues?: number;
   /**
@@ -1423,6 +1488,11 @@ export interface Limits {
   maxErrorsListed?: number;
   /** Longest accepted line (JSON Lines, CSV record), in bytes [1 MiB]. */
   maxLineBytes?: number;
+  /**
+   * Verbatims kept per plan theme [10]: the newest comments that
+   * mention it (see [`Engine::verbatims`]).
+   */
+  maxVerbatims?: number;
 }
 
 /** A metric id (SPEC §5.3): nps, csat, ces, cesIndex, enps, employeeSatisfaction, compliance, tcs, attribute:<id> or kpi:<name> (sales, orders, customers, newCustomers, retainedCustomers, repeatCustomers, complaints, claims, headcount, separations, retentionRate, repurchaseRate, staffTurnover, complaintRate, averageBasket, or a custom name). */
@@ -1497,15 +1567,12 @@ export interface NpsChange {
   significant: boolean;
 }
 
-/** Detractor (0–6), passive (7–8) and promoter (9–10) counts. */
-export interface NpsCounts {
-  /** Ratings 0–6. */
-  detractors: number;
-  /** Ratings 7–8. */
-  passives: number;
-  /** Ratings 9–10. */
-  promoters: number;
-}
+/**
+ * Detractor (0–6), passive (7–8) and promoter (9–10) counts.
+ *
+ * The members of `GroupCounts`.
+ */
+export type NpsCounts = GroupCounts;
 
 /** The interval method of an NPS (SPEC §3.2). Default: `adjustedWald`. */
 export type NpsMethod = "wald" | "adjustedWald" | "score";
@@ -1591,6 +1658,13 @@ export interface Plan {
   factorWeights?: FactorWeights;
   /** Step 4: interventions planned or under way. */
   interventions?: Intervention[];
+  /**
+   * Sentiment words added to VADER's lexicon or replacing its valence
+   * (word → valence, −4..4), for domain words and other languages.
+   */
+  lexicon?: {
+    [key: string]: number;
+  };
   /** Who the organisation is. */
   organization: Organization;
   /** The organisation's processes and touchpoints (used by VOC analysis). */
@@ -1603,6 +1677,11 @@ export interface Plan {
   strategy?: Strategy;
   /** Step 5: the five success conditions, each rated 0–4. */
   successConditions?: SuccessConditions | null;
+  /**
+   * What customers talk about in their comments: each theme's terms and
+   * links to the plan (`docs/comments.md`).
+   */
+  themes?: Theme[];
   /** Thresholds used by scores, the playbook and alerts. */
   thresholds?: Thresholds;
   /**
@@ -1898,7 +1977,11 @@ export interface Response {
   ces?: number | null;
   /** Channel. */
   channel?: string | null;
-  /** Free-text comment (not stored by the engine). */
+  /**
+   * Free-text comment, UTF-8, at most `limits.maxCommentBytes` (8 KiB
+   * by default); blank is none. The engine scores its sentiment and
+   * themes (`docs/comments.md`); a record may carry only a comment.
+   */
   comment?: string | null;
   /** Satisfaction on the plan's CSAT scale (default 1–5). */
   csat?: number | null;
@@ -2114,8 +2197,15 @@ export interface Score {
   interval?: Interval | null;
   /** Mean rating on its own scale (CSAT, CES, attributes). */
   mean?: number | null;
+  /** Comments: their mean compound score, −1..1. */
+  meanCompound?: number | null;
   /** Number of observations behind the score. */
   n: number;
+  /**
+   * `theme:<id>`: the net sentiment of the comments that mention the
+   * theme, % positive − % negative.
+   */
+  netSentiment?: number | null;
   /** NPS: passive count (7–8). */
   passives?: number | null;
   /** NPS: promoter count (9–10). */
@@ -2124,6 +2214,11 @@ export interface Score {
   reason?: string | null;
   /** Observed standard error, in the units of `value`. */
   se?: number | null;
+  /**
+   * Comments (`sentiment`, `theme:<id>`): how many were negative
+   * (compound ≤ −0.05), neutral and positive (≥ 0.05).
+   */
+  sentimentClasses?: ClassCounts | null;
   /** Attributes: top-2-box share, percent. */
   topTwoBox?: number | null;
   /** The observed score on the display scale; `None` when n = 0. */
@@ -2292,6 +2387,8 @@ export interface Snapshot {
   config: EngineConfig;
   /** Dimension names, in key order. */
   dimensions: string[];
+  /** The statistics of the employee comments, sorted by key. */
+  employeeComments?: [CellKey, CommentStats][];
   /** Employee-response cells, sorted by key. */
   employees: [CellKey, EmployeeCell][];
   /** Always `cx-snapshot`. */
@@ -2304,12 +2401,22 @@ export interface Snapshot {
   lastResponse?: number | null;
   /** The plan the statistics belong to. */
   plan: Plan;
+  /**
+   * The statistics of the customer comments, keyed as the response
+   * cells, sorted by key (absent without comments).
+   */
+  responseComments?: [CellKey, CommentStats][];
   /** Customer-response cells, sorted by key. */
   responses: [CellKey, ResponseCell][];
   /** Earliest and latest observation, unix seconds. */
   span?: [number, number] | null;
   /** Interned values per dimension (id 1 is the first). */
   values: (string[])[];
+  /**
+   * The verbatims kept per plan theme (in plan order), newest first
+   * (absent without any).
+   */
+  verbatims?: (Verbatim[])[];
   /** Snapshot version (3 for a document, 4 in a stream's header). */
   version: number;
   /** The employee responses filed with a survey weight, sorted by key. */
@@ -2390,6 +2497,57 @@ export interface TeamLink {
   nps?: number | null;
   /** Team. */
   team: string;
+}
+
+/**
+ * A comment theme (SPEC §2, `themes`): the terms that mention it and the
+ * parts of the plan it speaks of.
+ */
+export interface Theme {
+  /**
+   * Raise a closed-loop alert on every record whose comment mentions the
+   * theme [false].
+   */
+  alert?: boolean;
+  /**
+   * Theme id, unique among themes (a theme may share an id with an
+   * attribute or a process: theme ids are their own kind).
+   */
+  id: string;
+  /** Label for people. */
+  label?: string | null;
+  /** The parts of the plan the theme speaks of. */
+  links?: ThemeLinks;
+  /**
+   * Words and phrases that mention the theme: whole words, any case; a
+   * phrase matches across any whitespace; a trailing `*` matches any run
+   * of word characters.
+   */
+  terms: string[];
+}
+
+/** What a theme is linked to, by plan id. */
+export interface ThemeLinks {
+  /** Survey attributes. */
+  attributes?: string[];
+  /** Identity facets. */
+  facets?: string[];
+  /** Processes. */
+  processes?: string[];
+  /** Rules of the game. */
+  rules?: string[];
+}
+
+/** The comments of one theme in a set of comments. */
+export interface ThemeStats {
+  /** Comments that mention it, by sentiment class. */
+  classes: ClassCounts;
+  /** Their compound sum, in [`COMPOUND_SCALE`] units. */
+  compound: string;
+  /** The same comments by the NPS group of their record. */
+  groups: GroupCounts;
+  /** The theme's index in the plan's `themes`. */
+  theme: number;
 }
 
 /** Thresholds used by scores, the playbook and alerts (defaults in brackets). */
@@ -2495,6 +2653,18 @@ export interface Trigger {
   recommend: InterventionKind[];
   /** When it fires. */
   when: Condition;
+}
+
+/** A comment kept as an example of what customers say (a verbatim). */
+export interface Verbatim {
+  /** When the record was observed. */
+  at: Timestamp;
+  /** Its compound score, in [`COMPOUND_SCALE`] units. */
+  compound: number;
+  /** The record id. */
+  recordId?: string | null;
+  /** The comment. */
+  text: string;
 }
 
 /** One attribute placed in the importance–performance grid. */
