@@ -76,10 +76,10 @@ fn the_typed_response_holds_every_field() {
 
 #[test]
 fn the_engine_row_holds_what_the_engine_files() {
-    // `kind` is read before a row is built; comments are not filed.
+    // `kind` is read before a row is built.
     assert_eq!(
         debug_fields(&format!("{:?}", ResponseRef::default())),
-        all_but(&[F::Kind, F::Comment])
+        all_but(&[F::Kind])
     );
 }
 
@@ -88,7 +88,7 @@ fn columns_hold_what_a_columnar_caller_has() {
     // Columns carry no record ids nor expectations; standard dimensions
     // are columns of `dimensions`, like custom ones.
     let cols = ResponseColumns::default();
-    let mut expected = all_but(&[F::Kind, F::Id, F::Expectations, F::Comment]);
+    let mut expected = all_but(&[F::Kind, F::Id, F::Expectations]);
     for f in F::STANDARD_DIMENSIONS {
         expected.remove(f.name());
     }
@@ -99,7 +99,7 @@ fn columns_hold_what_a_columnar_caller_has() {
 fn a_csv_mapping_maps_every_field_a_row_can_hold() {
     // Standard dimensions are mapped under `dimensions`; `delimiter`,
     // `fixedAt` and `missing` say how to read the CSV.
-    let mut expected = all_but(&[F::Kind, F::Comment]);
+    let mut expected = all_but(&[F::Kind]);
     for f in F::STANDARD_DIMENSIONS {
         expected.remove(f.name());
     }

@@ -15,7 +15,7 @@ use crate::comment::{ClassCounts, COMPOUND_SCALE};
 /// use cx_core::comment::ClassCounts;
 /// use cx_core::score::{net_sentiment, nps, NpsCounts, NpsMethod};
 /// let c = ClassCounts { negative: 20, neutral: 30, positive: 50 };
-/// let s = net_sentiment(&c, 12_000, NpsMethod::Wald, 0.95).unwrap();
+/// let s = net_sentiment(&c, 120_000, NpsMethod::Wald, 0.95).unwrap();
 /// let n = nps(&NpsCounts::new(20, 30, 50), NpsMethod::Wald, 0.95).unwrap();
 /// assert_eq!((s.value, s.se, s.interval), (n.value, n.se, n.interval));
 /// assert_eq!(s.mean_compound, Some(0.12));
@@ -46,7 +46,7 @@ pub fn net_sentiment(
 /// use cx_core::comment::ClassCounts;
 /// use cx_core::score::theme_share;
 /// let t = ClassCounts { negative: 6, neutral: 1, positive: 1 };
-/// let s = theme_share(&t, -4_000, 40, 0.95).unwrap();
+/// let s = theme_share(&t, -40_000, 40, 0.95).unwrap();
 /// assert_eq!(s.value, Some(20.0));
 /// assert_eq!(s.net_sentiment, Some(-62.5));
 /// assert_eq!(s.mean_compound, Some(-0.5));
