@@ -126,6 +126,16 @@ typedef enum cx_alert_reason {
    * An audit failed a critical rule (not raised by customer rows).
    */
   CX_ALERT_REASON_CRITICAL_RULE_FAILED = 3,
+  /**
+   * A comment at or below the plan's
+   * `thresholds.alerts.commentCompoundAtMost`.
+   */
+  CX_ALERT_REASON_NEGATIVE_COMMENT = 4,
+  /**
+   * A comment mentioning a theme marked `alert` (the theme is in the
+   * result's JSON).
+   */
+  CX_ALERT_REASON_COMMENT_THEME = 5,
 } cx_alert_reason;
 
 /**
@@ -337,6 +347,13 @@ typedef struct cx_response {
    * `/weight`).
    */
   double weight;
+  /**
+   * Free-text comment, NUL-terminated UTF-8, or NULL for none (a blank
+   * comment is none). Scored for sentiment and the plan's themes; a
+   * comment longer than the engine's `limits.maxCommentBytes` (8 KiB by
+   * default) rejects the row (pointer `/comment`).
+   */
+  const char *comment;
 } cx_response;
 
 /**

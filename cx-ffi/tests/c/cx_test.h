@@ -9,7 +9,9 @@
 #ifndef CX_TEST_H
 #define CX_TEST_H
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int cx_test_passed = 0;
@@ -34,6 +36,20 @@ static void cx_test_report(int ok, const char *what, const char *file, int line)
 #define CX_CHECK_STR_EQ(a, b)                                                  \
     cx_test_report((a) != NULL && (b) != NULL && strcmp((a), (b)) == 0,        \
                    #a " == " #b, __FILE__, __LINE__)
+
+/* The number after the first `"key":` that follows `anchor` in `json`
+ * (NAN when either is missing): reads a figure out of a JSON document
+ * without a JSON parser. */
+static inline double number_after(const char *json, const char *anchor, const char *key)
+{
+    char pattern[64];
+    const char *p = strstr(json, anchor);
+    if (p == NULL)
+        return NAN;
+    snprintf(pattern, sizeof pattern, "\"%s\":", key);
+    p = strstr(p, pattern);
+    return p == NULL ? NAN : strtod(p + strlen(pattern), NULL);
+}
 
 static int cx_test_done(void)
 {

@@ -40,20 +40,6 @@ static const char INVALID_PLAN[] =
 
 static double absd(double x) { return x < 0 ? -x : x; }
 
-/* The number after the first `"key":` that follows `anchor` in `json`. */
-static double number_after(const char *json, const char *anchor, const char *key)
-{
-    char pattern[64];
-    const char *p = strstr(json, anchor);
-    if (p == NULL)
-        return -1e300;
-    snprintf(pattern, sizeof pattern, "\"%s\":", key);
-    p = strstr(p, pattern);
-    if (p == NULL)
-        return -1e300;
-    return strtod(p + strlen(pattern), NULL);
-}
-
 static int count(const char *haystack, const char *needle)
 {
     int n = 0;

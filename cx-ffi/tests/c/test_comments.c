@@ -36,18 +36,6 @@ static const char *const COMMENTS[7] = {
     NULL,
 };
 
-/* The number after "key": following `anchor` in `json`. */
-static double number_after(const char *json, const char *anchor, const char *key)
-{
-    char pattern[64];
-    const char *p = strstr(json, anchor);
-    if (p == NULL)
-        return NAN;
-    snprintf(pattern, sizeof pattern, "\"%s\":", key);
-    p = strstr(p, pattern);
-    return p == NULL ? NAN : strtod(p + strlen(pattern), NULL);
-}
-
 int main(void)
 {
     cx_plan *plan = NULL;

@@ -48,18 +48,6 @@ static char *slurp(const char *path, size_t *len)
     return out;
 }
 
-/* The number after "key": following `anchor` in `json`. */
-static double number_after(const char *json, const char *anchor, const char *key)
-{
-    char pattern[64];
-    const char *p = strstr(json, anchor);
-    if (p == NULL)
-        return NAN;
-    snprintf(pattern, sizeof pattern, "\"%s\":", key);
-    p = strstr(p, pattern);
-    return p == NULL ? NAN : strtod(p + strlen(pattern), NULL);
-}
-
 static int close_to(double got, double want)
 {
     return fabs(got - want) <= 1e-9 * fabs(want);
