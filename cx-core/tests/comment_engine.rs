@@ -318,3 +318,46 @@ fn a_call_past_the_budget_keeps_no_comment_nor_verbatim() {
         kept
     );
 }
+
+#[test]
+fn employee_comments_are_kept_per_employee_cell() {
+    use cx_core::engine::Selection;
+    use cx_core::record::{EmployeeKind, EmployeeResponse};
+    let mut e = Engine::new(plan()).unwrap();
+    let text = "Great team, but the crew rota is late every week";
+    let report = e
+        .ingest(EmployeeResponse {
+            kind: EmployeeKind::Employee,
+            at: "2026-03-01".parse().unwrap(),
+            team: Some("north".into()),
+            enps: Some(3),
+            comment: Some(text.into()),
+            ..EmployeeResponse::default()
+        })
+        .unwrap();
+    assert_eq!(report.accepted, 1);
+    // No customer comment, no comment alert.
+    assert_eq!(e.comment_stats().comments(), 0);
+    assert!(report.alerts.is_empty());
+    let t = e.totals(&Selection::default()).unwrap();
+    let c = t.employee_comments();
+    assert_eq!(c.comments(), 1);
+    assert_eq!(c.groups.detractors, 1);
+    let class = SentimentClass::of(Vader::standard().polarity_scores(text).compound);
+    let mut want = cx_core::comment::ClassCounts::default();
+    want.add(class);
+    assert_eq!(c.classes, want);
+    assert_eq!(c.theme(0).map(|s| s.classes.total()), Some(1));
+    // An employee comment over the limit rejects the response.
+    let mut config = EngineConfig::default();
+    config.limits.max_comment_bytes = 4;
+    let mut small = Engine::with_config(plan(), config).unwrap();
+    let r = small
+        .ingest(EmployeeResponse {
+            at: "2026-03-01".parse().unwrap(),
+            comment: Some(text.into()),
+            ..EmployeeResponse::default()
+        })
+        .unwrap();
+    assert_eq!((r.rejected, r.errors[0].pointer.as_str()), (1, "/comment"));
+}

@@ -389,6 +389,8 @@ pub struct Totals {
     pub(crate) weighted_employees: WeightedCell,
     /// The customer comments.
     pub(crate) comments: CommentStats,
+    /// The employee comments.
+    pub(crate) employee_comments: CommentStats,
 }
 
 impl Totals {
@@ -406,6 +408,7 @@ impl Totals {
         self.weighted.merge(&other.weighted);
         self.weighted_employees.merge(&other.weighted_employees);
         self.comments.merge(&other.comments);
+        self.employee_comments.merge(&other.employee_comments);
     }
 
     /// The number of customer responses.
@@ -416,6 +419,12 @@ impl Totals {
     /// The statistics of the customer comments.
     pub fn comments(&self) -> &CommentStats {
         &self.comments
+    }
+
+    /// The statistics of the employee comments (by the eNPS group of their
+    /// response).
+    pub fn employee_comments(&self) -> &CommentStats {
+        &self.employee_comments
     }
 
     /// The ratings of each plan attribute, in plan order (on the
@@ -591,6 +600,9 @@ impl Engine {
         }
         for (_, v) in self.comments.responses.iter().filter(|(k, _)| c.keeps(k)) {
             t.comments.merge(v);
+        }
+        for (_, v) in self.comments.employees.iter().filter(|(k, _)| c.keeps(k)) {
+            t.employee_comments.merge(v);
         }
         Ok(t)
     }
@@ -802,6 +814,9 @@ impl Engine {
         }
         for (k, v) in self.comments.responses.iter().filter(|(k, _)| kept(k)) {
             add(k, &|t| t.comments.merge(v));
+        }
+        for (k, v) in self.comments.employees.iter().filter(|(k, _)| kept(k)) {
+            add(k, &|t| t.employee_comments.merge(v));
         }
         (groups, overall)
     }
