@@ -5,6 +5,11 @@
 //! array text (what `engine.ingest(array).unwrap()` does in JS after
 //! `JSON.stringify`), and typed records parsed beforehand.
 //!
+//! The group `ingest_comments` (issue #20) gives every record a comment
+//! (one of [`COMMENTS`], realistic customer comments of 40 to 300 bytes)
+//! and measures the JSON Lines ingest with and without them: the cost of
+//! scoring and filing comments (VADER and the sample plan's themes).
+//!
 //! ```text
 //! cargo bench --bench jsonl_ingest
 //! ```
@@ -62,5 +67,49 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// Realistic comments: praise, complaints, negation, "but", capitals,
+/// emoji, a long one.
+const COMMENTS: [&str; 8] = [
+    "The adjuster called back the same day and explained everything. Great service!",
+    "Still waiting for my claim after three weeks, nobody answers the phone.",
+    "Not bad, but the online form kept crashing and I had to start again :(",
+    "VERY slow settlement. I will not renew.",
+    "Friendly staff at the branch, quick and easy 😊",
+    "The claim was paid, the process was fine.",
+    "I was promised a call back twice and it never happened. The delay is unacceptable and the \
+     person on the phone was rude. I have been a customer for twelve years and I expected better.",
+    "Kind of confusing letter about the excess, otherwise ok",
+];
+
+fn with_comments(jsonl: &str) -> String {
+    let mut out = String::with_capacity(jsonl.len() * 2);
+    for (i, line) in jsonl.lines().enumerate() {
+        let comment = serde_json::to_string(COMMENTS[i % COMMENTS.len()]).unwrap();
+        let body = line.trim_end().strip_suffix('}').unwrap();
+        out.push_str(&format!("{body},\"comment\":{comment}}}\n"));
+    }
+    out
+}
+
+fn bench_comments(c: &mut Criterion) {
+    let plan = Plan::from_json(PLAN).unwrap();
+    let empty = Engine::new(plan).unwrap();
+    let (jsonl, _, _) = data();
+    let commented = with_comments(&jsonl);
+    let mut g = c.benchmark_group("ingest_comments");
+    g.throughput(Throughput::Elements(RECORDS as u64));
+    g.sample_size(10);
+    for (name, text) in [("without", &jsonl), ("with", &commented)] {
+        g.bench_function(name, |b| {
+            b.iter_batched(
+                || empty.clone(),
+                |mut e| assert_eq!(e.ingest_json_lines(text.as_bytes()).unwrap().rejected, 0),
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_comments);
 criterion_main!(benches);
