@@ -360,6 +360,9 @@ COMMENTS = [
     "F- service",
     "sooo good",
     "gooood",
+    "lol but okay",
+    "LOL but okay then",
+    "The wait was ok but the lounge was good",
 ]
 
 # Template parts for varied realistic comments (combined with a fixed seed).

@@ -46,8 +46,11 @@ fn but_shifts_the_weight_to_what_follows() {
                 "The food was good but the crew was rude",
                 [-0.4678, 0.151, 0.541, 0.309],
             ),
-            // list.index: the third `good` scales the first (quirk 8).
             ("good good but good", [0.775, 0.886, 0.114, 0.0]),
+            // list.index (quirk 8): `lol` (1.8) is halved to 0.9, then
+            // `okay` (0.9) finds it first and halves it again, staying 0.9
+            // itself (without the quirk: 0.5024).
+            ("lol but okay", [0.3291, 0.77, 0.23, 0.0]),
         ],
     );
 }
