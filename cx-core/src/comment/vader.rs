@@ -26,8 +26,8 @@
 //!    capitals (`:D`, `:P`, `O_o`) and with spaces (`fed up`, `can't
 //!    stand`) never match; nor does the one-word special case `badass`.
 //!    Of duplicated lexicon rows, the later wins (`lol` is 1.8).
-//! 4. Booster words score 0 even when they are in the lexicon
-//!    (`incredible`), and so does `kind` before `of`.
+//! 4. Booster words score 0 even when the plan's lexicon gives them a
+//!    valence, and `kind` (a lexicon word, 2.4) scores 0 before `of`.
 //! 5. `no` before a lexicon word scores 0 and negates the next two words
 //!    (and the third after `or`/`nor`); a 0 then counts as negative for
 //!    the ALL-CAPS increment.
@@ -61,7 +61,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use self::lexicon::{booster, booster2, negates, special_case, Lexicons, C_INCR, N_SCALAR};
+use self::lexicon::{booster2, negates, special_case, Lexicons, C_INCR, N_SCALAR};
 use super::Polarity;
 
 /// The largest valence magnitude an override keeps (VADER's own lie within
@@ -83,6 +83,8 @@ struct Token {
     lower: (u32, u32),
     /// Its lexicon valence (`item.lower() in lexicon`).
     valence: Option<f64>,
+    /// Its `BOOSTER_DICT` value.
+    booster: Option<f64>,
     /// Whether Python's `isupper` holds for it.
     upper: bool,
     /// Whether it negates (`negated([word])`).
@@ -159,12 +161,17 @@ impl Vader {
     /// The valence of a lowercase word (`lexicon[word]`): the override if
     /// there is one, else VADER's.
     pub fn valence(&self, word: &str) -> Option<f64> {
+        self.valence_of(word, self.lexicons.words.get(word))
+    }
+
+    /// [`Vader::valence`] of `word`, whose standard entry is `entry`.
+    fn valence_of(&self, word: &str, entry: Option<&lexicon::Word>) -> Option<f64> {
         if !self.overrides.is_empty() {
             if let Some(&v) = self.overrides.get(word) {
                 return Some(v);
             }
         }
-        self.lexicons.words.get(word).copied()
+        entry.and_then(|e| e.valence)
     }
 
     /// The scores of `text`, as `vaderSentiment` 3.3.2's `polarity_scores`
@@ -192,7 +199,8 @@ impl Vader {
         s.sentiments.clear();
         for i in 0..n {
             let w = words.w(i);
-            let v = if booster(w).is_some() || (i + 1 < n && w == "kind" && words.w(i + 1) == "of")
+            let v = if words.tokens[i].booster.is_some()
+                || (i + 1 < n && w == "kind" && words.w(i + 1) == "of")
             {
                 0.0
             } else {
@@ -252,11 +260,13 @@ impl Vader {
                 (Ok(a), Ok(b)) => (a, b),
                 _ => (0, 0),
             };
+            let entry = self.lexicons.words.get(lower);
             tokens.push(Token {
                 lower: range,
-                valence: self.valence(lower),
+                valence: self.valence_of(lower, entry),
+                booster: entry.and_then(|e| e.booster),
                 upper: pystr::is_upper(token),
-                negates: negates(lower),
+                negates: negates(lower, entry),
             });
         }
     }
@@ -309,7 +319,7 @@ fn sentiment_valence(words: &Words, i: usize, cap_diff: bool) -> f64 {
 
 /// `scalar_inc_dec`: what booster word `j` adds to `valence`.
 fn scalar_inc_dec(words: &Words, j: usize, valence: f64, cap_diff: bool) -> f64 {
-    let Some(mut scalar) = booster(words.w(j)) else {
+    let Some(mut scalar) = words.tokens[j].booster else {
         return 0.0;
     };
     if valence < 0.0 {

@@ -195,6 +195,20 @@ fn overrides_add_and_replace_words() {
 }
 
 #[test]
+fn an_overridden_booster_stays_a_booster_with_no_valence_of_its_own() {
+    // Python: analyzer.lexicon.update({"very": 2.0}); "very" still scores 0
+    // (quirk 4), and, being a lexicon word now, no longer boosts `good`.
+    let v = Vader::with_overrides(&BTreeMap::from([("very".to_owned(), 2.0)]));
+    check(
+        &v,
+        &[
+            ("very", [0.0, 0.0, 1.0, 0.0]),
+            ("very good", [0.4404, 0.744, 0.256, 0.0]),
+        ],
+    );
+}
+
+#[test]
 fn overrides_are_clamped_to_finite_valences() {
     let v = Vader::with_overrides(&BTreeMap::from([
         ("huge".to_owned(), f64::MAX),
