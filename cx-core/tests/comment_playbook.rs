@@ -180,7 +180,12 @@ fn processes_and_rules_are_listed_and_named() {
     assert_eq!(e.processes, ["billing"]);
     assert_eq!(e.rules, ["rule-inform"]);
     assert_eq!(e.attributes, ["claim-speed"]);
-    assert!(e.summary.contains("Billing and payments, rule-inform: 'Price' in 30%"), "{}", e.summary);
+    assert!(
+        e.summary
+            .contains("Billing and payments, rule-inform: 'Price' in 30%"),
+        "{}",
+        e.summary
+    );
     let keys: Vec<String> = e.rows.iter().map(|r| format!("{:?}", r.key)).collect();
     assert_eq!(e.rows.len(), 3, "{keys:?}");
 }
@@ -212,13 +217,22 @@ fn a_significant_theme_linked_to_nothing_does_not_fire() {
 #[test]
 fn the_default_playbook_has_the_trigger() {
     let d = default_triggers();
-    let t = d.iter().find(|t| t.id == "comments-point-at").expect("default");
+    let t = d
+        .iter()
+        .find(|t| t.id == "comments-point-at")
+        .expect("default");
     assert_eq!(t.when, Condition::CommentsPointAt { significance: None });
     let a = analysis(&DEFAULT_MENTIONS);
     let recs = evaluate(std::slice::from_ref(t), engine(), &a);
     assert_eq!(recs.len(), t.recommend.len());
-    let parsed: Condition = serde_json::from_str(r#"{"type": "commentsPointAt", "significance": 0.01}"#).unwrap();
-    assert_eq!(parsed, Condition::CommentsPointAt { significance: Some(0.01) });
+    let parsed: Condition =
+        serde_json::from_str(r#"{"type": "commentsPointAt", "significance": 0.01}"#).unwrap();
+    assert_eq!(
+        parsed,
+        Condition::CommentsPointAt {
+            significance: Some(0.01)
+        }
+    );
 }
 
 fn attribute(id: &str, process: &str, importance: f64, performance: f64) -> VitalAttribute {
@@ -276,8 +290,14 @@ fn order(v: &VitalProcesses) -> Vec<(&str, u32)> {
 fn without_a_significant_signal_the_ranking_is_the_ratings() {
     let p = plan();
     let mut v = vital();
-    v.add_comment_signals(&p, &comments(&p, &[(5, 7), (10, 40), (5, 3), (0, 0), (0, 0)]));
-    assert_eq!(order(&v), [("claims", 1), ("contact-centre", 2), ("billing", 3)]);
+    v.add_comment_signals(
+        &p,
+        &comments(&p, &[(5, 7), (10, 40), (5, 3), (0, 0), (0, 0)]),
+    );
+    assert_eq!(
+        order(&v),
+        [("claims", 1), ("contact-centre", 2), ("billing", 3)]
+    );
     // The mentioned themes are attached, not significant.
     let cc = &v.vital_processes[1].comments;
     assert_eq!(cc.len(), 1);
@@ -290,10 +310,18 @@ fn a_signal_via_an_attribute_breaks_a_tie_and_comments_add_a_process() {
     let p = plan();
     let mut v = vital();
     // delay → claims (already first); queue → branch, significant.
-    v.add_comment_signals(&p, &comments(&p, &[(34, 9), (10, 40), (5, 3), (0, 0), (30, 4)]));
+    v.add_comment_signals(
+        &p,
+        &comments(&p, &[(34, 9), (10, 40), (5, 3), (0, 0), (30, 4)]),
+    );
     assert_eq!(
         order(&v),
-        [("claims", 1), ("contact-centre", 2), ("billing", 3), ("branch", 4)]
+        [
+            ("claims", 1),
+            ("contact-centre", 2),
+            ("billing", 3),
+            ("branch", 4)
+        ]
     );
     let claims = &v.vital_processes[0].comments[0];
     assert_eq!(claims.via, ["attribute:claim-speed"]);
@@ -308,13 +336,25 @@ fn a_signal_via_an_attribute_breaks_a_tie_and_comments_add_a_process() {
     let mut p2 = plan();
     p2.themes[4].links = links(&["courtesy"], &[], &["rule-own"]);
     let mut v = vital();
-    v.add_comment_signals(&p2, &comments(&p2, &[(0, 0), (10, 40), (5, 3), (0, 0), (30, 4)]));
-    assert_eq!(order(&v), [("contact-centre", 1), ("claims", 2), ("billing", 3)]);
+    v.add_comment_signals(
+        &p2,
+        &comments(&p2, &[(0, 0), (10, 40), (5, 3), (0, 0), (30, 4)]),
+    );
+    assert_eq!(
+        order(&v),
+        [("contact-centre", 1), ("claims", 2), ("billing", 3)]
+    );
     // A higher priority is never overtaken by comments.
     let mut v = vital();
     v.vital_processes[1].priority = 4.0;
-    v.add_comment_signals(&p2, &comments(&p2, &[(0, 0), (10, 40), (5, 3), (0, 0), (30, 4)]));
-    assert_eq!(order(&v), [("claims", 1), ("contact-centre", 2), ("billing", 3)]);
+    v.add_comment_signals(
+        &p2,
+        &comments(&p2, &[(0, 0), (10, 40), (5, 3), (0, 0), (30, 4)]),
+    );
+    assert_eq!(
+        order(&v),
+        [("claims", 1), ("contact-centre", 2), ("billing", 3)]
+    );
 }
 
 #[test]
@@ -322,8 +362,14 @@ fn rules_give_no_process_signal() {
     let mut p = plan();
     p.themes[4].links = links(&[], &[], &["rule-own"]);
     let mut v = vital();
-    v.add_comment_signals(&p, &comments(&p, &[(0, 0), (0, 0), (0, 0), (0, 0), (30, 4)]));
-    assert_eq!(order(&v), [("claims", 1), ("contact-centre", 2), ("billing", 3)]);
+    v.add_comment_signals(
+        &p,
+        &comments(&p, &[(0, 0), (0, 0), (0, 0), (0, 0), (30, 4)]),
+    );
+    assert_eq!(
+        order(&v),
+        [("claims", 1), ("contact-centre", 2), ("billing", 3)]
+    );
     assert!(v.vital_processes.iter().all(|x| x.comments.is_empty()));
 }
 

@@ -473,7 +473,11 @@ fn theme_targets(
     for id in &t.links.processes {
         listed.push("processes", &mut e.processes, id);
         let name = plan.processes.iter().find(|p| &p.id == id);
-        out.push(("process", id.clone(), name.map_or(id.clone(), |p| p.name.clone())));
+        out.push((
+            "process",
+            id.clone(),
+            name.map_or(id.clone(), |p| p.name.clone()),
+        ));
     }
     for id in &t.links.attributes {
         listed.push("attributes", &mut e.attributes, id);
