@@ -367,6 +367,28 @@ fn point_label(o: &mut String, id: &str, (cx, cy): (f64, f64), place: &Placement
     );
 }
 
+/// The label of a bar row whose top is `top`, right-aligned before `ml`.
+fn row_label(o: &mut String, ml: f64, top: f64, label: &str) {
+    let _ = write!(
+        o,
+        r#"<text class="label" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
+        ml - 6.0,
+        top + 17.0,
+        esc(label)
+    );
+}
+
+/// The value of a bar (one decimal, `—` for none) just after its end `x`.
+fn value_label(o: &mut String, x: f64, top: f64, value: Option<f64>) {
+    let _ = write!(
+        o,
+        r#"<text class="value" x="{:.1}" y="{:.1}">{}</text>"#,
+        x + 4.0,
+        top + 17.0,
+        super::num(value, 1)
+    );
+}
+
 /// Horizontal bars on 0..`max` (values are clamped for drawing only), with
 /// an optional dashed reference line.
 pub(crate) fn bars(
@@ -384,13 +406,7 @@ pub(crate) fn bars(
     let mut o = open(name, title, w, h);
     for (i, b) in items.iter().enumerate() {
         let top = mt + row * i as f64;
-        let _ = write!(
-            o,
-            r#"<text class="label" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
-            ml - 6.0,
-            top + 17.0,
-            esc(&b.label)
-        );
+        row_label(&mut o, ml, top, &b.label);
         let width = b.value.map_or(0.0, |v| x(v) - ml);
         let data = b
             .value
@@ -406,13 +422,7 @@ pub(crate) fn bars(
             esc(&b.label),
             super::num(b.value, 1)
         );
-        let _ = write!(
-            o,
-            r#"<text class="value" x="{:.1}" y="{:.1}">{}</text>"#,
-            ml + width.max(0.0) + 4.0,
-            top + 17.0,
-            super::num(b.value, 1)
-        );
+        value_label(&mut o, ml + width.max(0.0), top, b.value);
     }
     if let Some(r) = reference {
         let _ = write!(
@@ -451,13 +461,7 @@ pub(crate) fn themes(c: &CommentAnalysis) -> String {
     );
     for (i, t) in c.themes.iter().enumerate() {
         let top = mt + row * i as f64;
-        let _ = write!(
-            o,
-            r#"<text class="label" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
-            ml - 6.0,
-            top + 17.0,
-            esc(&t.label)
-        );
+        row_label(&mut o, ml, top, &t.label);
         let width = t.share.value.map_or(0.0, x);
         let total = t.classes.total().max(1) as f64;
         let mut left = ml;
@@ -490,13 +494,7 @@ pub(crate) fn themes(c: &CommentAnalysis) -> String {
             super::num(t.share.value, 1),
             super::num(t.sentiment.value, 0)
         );
-        let _ = write!(
-            o,
-            r#"<text class="value" x="{:.1}" y="{:.1}">{}</text>"#,
-            ml + width + 4.0,
-            top + 17.0,
-            super::num(t.share.value, 1)
-        );
+        value_label(&mut o, ml + width, top, t.share.value);
     }
     let y = h - legend + 6.0;
     for (i, class) in ["negative", "neutral", "positive"].iter().enumerate() {
