@@ -73,6 +73,11 @@ export type AlertReason = "detractor" | "csatBottomTwo" | "highEffort" | "critic
 export interface AlertRules {
   /** A CES at or below this value [2]; `null` disables. */
   cesAtMost?: number | null;
+  /**
+   * A comment whose compound sentiment is at or below this value
+   * (−1..1) [null: none].
+   */
+  commentCompoundAtMost?: number | null;
   /** A failed critical rule in an audit [true]. */
   criticalRuleFailed?: boolean;
   /** A CSAT in the bottom two boxes [true]. */
@@ -110,6 +115,12 @@ export interface Analysis {
   asOf?: string | null;
   /** Benchmarks (BCE), one entry per benchmarked metric. */
   benchmarks: BenchmarkResult[];
+  /**
+   * What customers say: sentiment and themes of every comment the
+   * engine holds; absent when the plan has no theme and there is no
+   * comment.
+   */
+  comments?: CommentAnalysis | null;
   /** Rule compliance by rule, team, employee and method (recent window). */
   compliance: ComplianceReport;
   /** Progress of every plan goal. */
@@ -375,6 +386,16 @@ export interface Change {
 /** The test behind a [`ScoreChange`]. */
 export type ChangeMethod = "npsDiff" | "welch" | "twoProportionZ";
 
+/** Comments counted by sentiment class. */
+export interface ClassCounts {
+  /** Negative comments. */
+  negative: number;
+  /** Neutral comments. */
+  neutral: number;
+  /** Positive comments. */
+  positive: number;
+}
+
 /**
  * Exact co-moment sums of `columns` integer variables over complete cases.
  *
@@ -402,6 +423,28 @@ export interface CoMoments {
   n: number;
   /** Σxᵢ per column. */
   sums: number[];
+}
+
+/** What customers say: sentiment and themes of every comment. */
+export interface CommentAnalysis {
+  /** Comments by sentiment class. */
+  classes: ClassCounts;
+  /** Comments analysed. */
+  comments: number;
+  /** Comments by the NPS group of their record. */
+  groups: GroupCounts;
+  /** Mean compound score (−1..1); `None` without comments. */
+  meanCompound?: number | null;
+  /**
+   * Net sentiment, % positive − % negative (−100..100), with the NPS
+   * interval method (its `detractors`, `passives`, `promoters` are the
+   * negative, neutral and positive counts).
+   */
+  sentiment: Score;
+  /** A theme is `significant` when its Holm-adjusted p is below this. */
+  significance: number;
+  /** The plan's themes, most mentioned first (ties in plan order). */
+  themes: ThemeResult[];
 }
 
 /**
@@ -501,6 +544,10 @@ export type Condition = ({
   /** Significance level; default `thresholds.significance`. */
   significance?: number | null;
   type: "npsDrop";
+}) | ({
+  /** Significance level; default `thresholds.significance`. */
+  significance?: number | null;
+  type: "commentsPointAt";
 }) | ({
   /** The diagnostic code (`no-employee-survey`…). */
   code: string;
@@ -1128,6 +1175,49 @@ export interface GroupCompliance {
   team?: string | null;
 }
 
+/** A theme's share among detractors' comments against promoters'. */
+export interface GroupContrast {
+  /** Detractor share − promoter share, percentage points. */
+  delta?: number | null;
+  /** Detractors' comments that mention the theme. */
+  detractorMentions: number;
+  /** Share of detractors' comments that mention it, percent (Wilson). */
+  detractors: Score;
+  /**
+   * Detractor share / promoter share; `None` when either share is
+   * missing or the promoter share is 0.
+   */
+  lift?: number | null;
+  /** Two-sided p of the unpooled two-proportion z-test. */
+  p?: number | null;
+  /**
+   * `p` adjusted by Holm over the themes; `None` when left out of the
+   * family (no p, or a small sample).
+   */
+  pAdjusted?: number | null;
+  /** Promoters' comments that mention it. */
+  promoterMentions: number;
+  /** Share of promoters' comments that mention it, percent (Wilson). */
+  promoters: Score;
+  /** Why `p` or `pAdjusted` is `None`. */
+  reason?: string | null;
+  /** `pAdjusted` below the significance level. */
+  significant: boolean;
+}
+
+/**
+ * Comments counted by the NPS group of their record (records without an
+ * NPS rating are in no group).
+ */
+export interface GroupCounts {
+  /** Comments of detractors (NPS 0–6). */
+  detractors: number;
+  /** Comments of passives (7–8). */
+  passives: number;
+  /** Comments of promoters (9–10). */
+  promoters: number;
+}
+
 /** The mean gap of a group of attributes (facet or factor). */
 export interface GroupGap {
   /** Attributes with a gap. */
@@ -1497,15 +1587,12 @@ export interface NpsChange {
   significant: boolean;
 }
 
-/** Detractor (0–6), passive (7–8) and promoter (9–10) counts. */
-export interface NpsCounts {
-  /** Ratings 0–6. */
-  detractors: number;
-  /** Ratings 7–8. */
-  passives: number;
-  /** Ratings 9–10. */
-  promoters: number;
-}
+/**
+ * Detractor (0–6), passive (7–8) and promoter (9–10) counts.
+ *
+ * The members of `GroupCounts`.
+ */
+export type NpsCounts = GroupCounts;
 
 /** The interval method of an NPS (SPEC §3.2). Default: `adjustedWald`. */
 export type NpsMethod = "wald" | "adjustedWald" | "score";
@@ -1591,6 +1678,13 @@ export interface Plan {
   factorWeights?: FactorWeights;
   /** Step 4: interventions planned or under way. */
   interventions?: Intervention[];
+  /**
+   * Sentiment words added to VADER's lexicon or replacing its valence
+   * (word → valence, −4..4), for domain words and other languages.
+   */
+  lexicon?: {
+    [key: string]: number;
+  };
   /** Who the organisation is. */
   organization: Organization;
   /** The organisation's processes and touchpoints (used by VOC analysis). */
@@ -1603,6 +1697,11 @@ export interface Plan {
   strategy?: Strategy;
   /** Step 5: the five success conditions, each rated 0–4. */
   successConditions?: SuccessConditions | null;
+  /**
+   * What customers talk about in their comments: each theme's terms and
+   * links to the plan (`docs/comments.md`).
+   */
+  themes?: Theme[];
   /** Thresholds used by scores, the playbook and alerts. */
   thresholds?: Thresholds;
   /**
@@ -1699,6 +1798,32 @@ export interface Process {
   owner?: string | null;
 }
 
+/**
+ * A comment theme linked to a process: what detractors' comments say of
+ * it against promoters'.
+ */
+export interface ProcessTheme {
+  /** Share of detractors' comments that mention the theme, percent. */
+  detractors?: number | null;
+  /** Theme label. */
+  label: string;
+  /** Detractor share / promoter share. */
+  lift?: number | null;
+  /** Holm-adjusted p of the difference. */
+  pAdjusted?: number | null;
+  /** Share of promoters' comments that mention it, percent. */
+  promoters?: number | null;
+  /** Detractors mention it significantly more often than promoters. */
+  significant: boolean;
+  /** Theme id. */
+  theme: string;
+  /**
+   * How the theme reaches the process: `process` (a direct link) or
+   * `attribute:<id>` (a linked attribute of the process).
+   */
+  via: string[];
+}
+
 /** The quadrant of an attribute. */
 export type Quadrant = "concentrateHere" | "keepUpTheGoodWork" | "lowPriority" | "possibleOverkill";
 
@@ -1755,6 +1880,18 @@ export interface Query {
    * weight (see `docs/weighting.md`).
    */
   weights?: boolean | null;
+}
+
+/** A verbatim as the analysis shows it. */
+export interface Quote {
+  /** When the record was observed. */
+  at: Timestamp;
+  /** Its compound score, −1..1. */
+  compound: number;
+  /** The record id. */
+  recordId?: string | null;
+  /** The comment. */
+  text: string;
 }
 
 /** The population shares of one dimension's values, to rake to. */
@@ -2392,6 +2529,69 @@ export interface TeamLink {
   team: string;
 }
 
+/**
+ * A comment theme (SPEC §2, `themes`): the terms that mention it and the
+ * parts of the plan it speaks of.
+ */
+export interface Theme {
+  /**
+   * Raise a closed-loop alert on every record whose comment mentions the
+   * theme [false].
+   */
+  alert?: boolean;
+  /**
+   * Theme id, unique among themes (a theme may share an id with an
+   * attribute or a process: theme ids are their own kind).
+   */
+  id: string;
+  /** Label for people. */
+  label?: string | null;
+  /** The parts of the plan the theme speaks of. */
+  links?: ThemeLinks;
+  /**
+   * Words and phrases that mention the theme: whole words, any case; a
+   * phrase matches across any whitespace; a trailing `*` matches any run
+   * of word characters.
+   */
+  terms: string[];
+}
+
+/** What a theme is linked to, by plan id. */
+export interface ThemeLinks {
+  /** Survey attributes. */
+  attributes?: string[];
+  /** Identity facets. */
+  facets?: string[];
+  /** Processes. */
+  processes?: string[];
+  /** Rules of the game. */
+  rules?: string[];
+}
+
+/** One theme of the plan in the comments. */
+export interface ThemeResult {
+  /** The theme among detractors' against promoters' comments. */
+  byGroup: GroupContrast;
+  /** Those comments by sentiment class. */
+  classes: ClassCounts;
+  /** Theme id. */
+  id: string;
+  /** Label for people (the id when the plan gives none). */
+  label: string;
+  /** What the theme is linked to in the plan. */
+  links: ThemeLinks;
+  /** Their mean compound score; `None` without mentions. */
+  meanCompound?: number | null;
+  /** Comments that mention it. */
+  mentions: number;
+  /** Net sentiment of the comments that mention it. */
+  sentiment: Score;
+  /** Mentions in percent of every comment, with a Wilson interval. */
+  share: Score;
+  /** The newest comments that mention it (at most [`VERBATIMS_SHOWN`]). */
+  verbatims: Quote[];
+}
+
 /** Thresholds used by scores, the playbook and alerts (defaults in brackets). */
 export interface Thresholds {
   /** Which answers raise an alert. */
@@ -2523,6 +2723,11 @@ export interface VitalAttribute {
 export interface VitalProcess {
   /** Attributes of the process in the analysis. */
   attributes: number;
+  /**
+   * The comment themes linked to it that customers mention, with their
+   * detractor/promoter contrast ([`VitalProcesses::add_comment_signals`]).
+   */
+  comments?: ProcessTheme[];
   /** Process id. */
   id: string;
   /** Σ importance of its attributes. */
@@ -2535,7 +2740,7 @@ export interface VitalProcess {
   priority: number;
   /** Rank (1 = first). */
   rank: number;
-  /** Its vital attributes. */
+  /** Its vital attributes (empty for a process only comments point at). */
   vitalAttributes: string[];
 }
 
