@@ -191,7 +191,7 @@ fn detractors_against_promoters_lift_test_and_holm() {
             6.0,
             (3.188404420921, 11.008977083470),
             34.0 / 6.0,
-            4.493944742322360e-08,
+            4.49394474232236e-8,
             1.348183422696708e-07,
         ),
         (
@@ -211,8 +211,8 @@ fn detractors_against_promoters_lift_test_and_holm() {
             2.0,
             (0.682475132297, 5.714668327039),
             2.5,
-            2.228434331056660e-01,
-            2.228434331056660e-01,
+            2.22843433105666e-1,
+            2.22843433105666e-1,
         ),
     ];
     for (id, d, (dl, dh), p, (pl, ph), lift, pv, holm) in cases {
@@ -306,9 +306,11 @@ fn no_theme_and_no_comment_is_no_analysis() {
         None
     );
     // Comments without themes: sentiment only.
-    let mut s = CommentStats::default();
-    s.classes = classes(1, 0, 3);
-    s.compound = 12_000;
+    let s = CommentStats {
+        classes: classes(1, 0, 3),
+        compound: 12_000,
+        ..CommentStats::default()
+    };
     let a = comment_analysis(&p, &s, &[], options()).unwrap();
     assert!(a.themes.is_empty());
     assert_eq!(a.comments, 4);

@@ -217,7 +217,7 @@ pub fn comment_analysis(
         .collect();
     adjust_family(&mut themes, options.significance);
     // Stable: ties keep plan order.
-    themes.sort_by(|a, b| b.mentions.cmp(&a.mentions));
+    themes.sort_by_key(|t| std::cmp::Reverse(t.mentions));
     Some(CommentAnalysis {
         comments: n,
         sentiment: net_sentiment(&stats.classes, options, min_n),
