@@ -2,7 +2,9 @@
 //! reads — headline scores with monthly trends, vital processes
 //! (importance–performance), identity alignment, goal progress, TCS and
 //! expectation gaps, benchmarks, impact KPIs, the service-profit link, rule
-//! compliance and readiness.
+//! compliance, readiness, and what customers say (comment sentiment and
+//! themes, [`comment_analysis`], whose links feed the vital-process
+//! ranking: [`VitalProcesses::add_comment_signals`]).
 //!
 //! One concept per file; every result is a typed serde + JSON Schema value.
 //! The formulas live in [`crate::score`]: this module only chooses the
@@ -24,6 +26,9 @@
 //!
 //! When the engine keeps no time (`cube.granularity = none`), both windows
 //! are every observation and monthly trends are empty.
+//!
+//! The comment analysis reads every comment the engine holds
+//! (`Engine::comment_stats`, not restricted to asOf).
 
 mod benchmarks;
 mod comments;
