@@ -240,14 +240,14 @@ fn one_bar_per_theme_split_by_sentiment() {
 #[test]
 fn the_table_shows_shares_lift_and_the_significance_mark() {
     let md = md_section(&report().to_markdown(), "What customers say");
-    // delay: 34% vs 6%, lift 5.7, Holm p 1.35e-7 → 0.000, ▲.
+    // delay: 34% vs 6%, lift 5.7, Holm p 1.35e-7 → < 0.001, ▲.
     let delay = md
         .lines()
         .find(|l| l.starts_with("| Delays"))
         .expect("delay row");
     assert_eq!(
         delay,
-        "| Delays (delay) | 40 | 10.0% [7.4, 13.3] | -62 | 30 / 5 / 5 | 34.0% | 6.0% | 5.7 ▲ | 0.000 |"
+        "| Delays (delay) | 40 | 10.0% [7.4, 13.3] | -62 | 30 / 5 / 5 | 34.0% | 6.0% | 5.7 ▲ | < 0.001 |"
     );
     // staff: promoters mention it more, significantly: ▼.
     let staff = md

@@ -80,6 +80,14 @@ fn mark(g: &GroupContrast) -> &'static str {
     }
 }
 
+/// A p-value to three decimals, `< 0.001` below that, `—` for none.
+fn p_value(p: Option<f64>) -> String {
+    match p {
+        Some(x) if x < 0.001 => "< 0.001".into(),
+        _ => num(p, 3),
+    }
+}
+
 /// One row per theme, in rank order.
 fn themes_table(c: &CommentAnalysis) -> Table {
     let mut t = Table::new(&[
@@ -115,7 +123,7 @@ fn themes_table(c: &CommentAnalysis) -> Table {
             vec![Span::text(pct(g.detractors.value))],
             vec![Span::text(pct(g.promoters.value))],
             vec![Span::text(format!("{}{}", num(g.lift, 1), mark(g)))],
-            vec![Span::text(num(g.p_adjusted, 3))],
+            vec![Span::text(p_value(g.p_adjusted))],
         ]);
     }
     t
