@@ -255,7 +255,7 @@ fn the_table_shows_shares_lift_and_the_significance_mark() {
         .find(|l| l.starts_with("| Staff"))
         .expect("staff row");
     assert!(
-        staff.contains("| 10.0% | 26.7% | 0.4 ▼ | 0.001 |"),
+        staff.contains("| 10.0% | 26.7% | 0.4 ▼ | < 0.001 |"),
         "{staff}"
     );
     // price: not significant, no mark.
