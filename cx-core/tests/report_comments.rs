@@ -314,3 +314,36 @@ fn a_long_verbatim_is_shortened() {
     // The first 280 characters of "Kind staff. " × 40, then "…".
     assert_eq!(quoted.chars().count(), 281, "{quoted}");
 }
+
+#[test]
+fn vital_processes_show_the_themes_that_point_at_them() {
+    // Every theme of this plan links claim-speed (process claims); delay
+    // points at detractors, staff at promoters, price is not significant.
+    let mut r = report().clone();
+    let c = r.analysis.comments.clone().unwrap();
+    r.analysis.vital.add_comment_signals(&plan(), &c);
+    let claims = r
+        .analysis
+        .vital
+        .vital_processes
+        .iter()
+        .find(|p| p.id == "claims")
+        .expect("claims is ranked");
+    let md = md_section(&r.to_markdown(), "Vital processes");
+    assert!(md.contains(
+        "   - comments on 'Delays' (via attribute:claim-speed): 34% of detractors' vs 6% of promoters', lift 5.7 ▲\n"
+    ), "{md}");
+    assert!(md.contains(
+        "   - comments on 'Staff' (via attribute:claim-speed): 10% of detractors' vs 27% of promoters', lift 0.4\n"
+    ), "{md}");
+    if claims.vital_attributes.is_empty() {
+        assert!(
+            md.contains("**Claims handling** (claims): named by detractors' comments"),
+            "{md}"
+        );
+    }
+    let html = html_section(&r.to_html(), "vital");
+    assert!(html.contains(
+        "<li>comments on &#39;Delays&#39; (via attribute:claim-speed): 34% of detractors&#39; vs 6% of promoters&#39;, lift 5.7 ▲</li>"
+    ), "{html}");
+}
