@@ -109,12 +109,16 @@ fn kept() -> Vec<Vec<Verbatim>> {
 }
 
 fn analysis() -> CommentAnalysis {
+    analysis_of(&plan())
+}
+
+fn analysis_of(plan: &Plan) -> CommentAnalysis {
     let o = CommentOptions {
         level: 0.95,
         significance: 0.05,
         method: NpsMethod::AdjustedWald,
     };
-    comment_analysis(&plan(), &stats(), &kept(), o).unwrap()
+    comment_analysis(plan, &stats(), &kept(), o).unwrap()
 }
 
 fn report() -> &'static Report {
@@ -346,4 +350,36 @@ fn vital_processes_show_the_themes_that_point_at_them() {
     assert!(html.contains(
         "<li>comments on &#39;Delays&#39; (via attribute:claim-speed): 34% of detractors&#39; vs 6% of promoters&#39;, lift 5.7 ▲</li>"
     ), "{html}");
+}
+
+#[test]
+fn a_process_only_comments_rank_says_so() {
+    let mut r = report().clone();
+    let mut p = plan();
+    let vital: Vec<String> = r
+        .analysis
+        .vital
+        .vital_processes
+        .iter()
+        .map(|x| x.id.clone())
+        .collect();
+    let other = p
+        .processes
+        .iter()
+        .find(|x| !vital.contains(&x.id))
+        .expect("a process the ratings do not rank")
+        .clone();
+    p.themes[0].links = ThemeLinks {
+        processes: vec![other.id.clone()],
+        ..ThemeLinks::default()
+    };
+    r.analysis.vital.add_comment_signals(&p, &analysis_of(&p));
+    let md = md_section(&r.to_markdown(), "Vital processes");
+    let line = format!(
+        "{}. **{}** ({}): named by detractors' comments\n   - comments on 'Delays' (via process): 34% of detractors' vs 6% of promoters', lift 5.7 ▲",
+        vital.len() + 1,
+        other.name,
+        other.id
+    );
+    assert!(md.contains(&line), "{line}\n{md}");
 }
