@@ -286,7 +286,9 @@ for my claim</q>"#
     );
     assert!(html.contains(r#"<q class="verbatim">Late again &amp; again</q>"#));
     assert!(
-        html.contains("— 2026-01-31 · record r-31 · compound -0.48"),
+        html.contains(
+            r#"— 2026-01-31 · record </span><code>r-31</code><span class="muted"> · compound -0.48"#
+        ),
         "{html}"
     );
     assert!(!html.contains("Delay, not shown"), "two per theme");
@@ -300,7 +302,7 @@ for my claim</q>"#
     );
     let md = md_section(&r.to_markdown(), "What customers say");
     assert!(md.contains(
-        "   - “&lt;script&gt;alert('x')&lt;/script&gt; still \\*waiting\\* for my claim” — 2026-01-31 · record r-31 · compound -0.48"
+        "   - “&lt;script&gt;alert('x')&lt;/script&gt; still \\*waiting\\* for my claim” — 2026-01-31 · record `r-31` · compound -0.48"
     ), "{md}");
     assert!(!md.contains("<script>"));
     assert!(!md.contains("Delay, not shown"));
@@ -311,7 +313,7 @@ fn a_long_verbatim_is_shortened() {
     let md = md_section(&report().to_markdown(), "What customers say");
     let line = md
         .lines()
-        .find(|l| l.contains("record r-40"))
+        .find(|l| l.contains("record `r-40`"))
         .expect("staff verbatim");
     let quoted = line.split('“').nth(1).unwrap().split('”').next().unwrap();
     assert!(quoted.ends_with('…'), "{quoted}");
@@ -382,4 +384,42 @@ fn a_process_only_comments_rank_says_so() {
         other.id
     );
     assert!(md.contains(&line), "{line}\n{md}");
+}
+
+#[test]
+fn no_comment_yet_and_odd_text_render_without_numbers_made_up() {
+    let mut r = report().clone();
+    let o = CommentOptions {
+        level: 0.95,
+        significance: 0.05,
+        method: NpsMethod::AdjustedWald,
+    };
+    let odd = vec![vec![verbatim(
+        "r\u{0}1",
+        1,
+        "e\u{301}\u{0}\u{1b}[31m 😡\t\r\n<b>ok</b>",
+        -10_000,
+    )]];
+    r.analysis.comments =
+        Some(comment_analysis(&plan(), &CommentStats::default(), &odd, o).unwrap());
+    let html = html_section(&r.to_html(), "comments");
+    assert!(
+        html.contains("<b>Net sentiment —</b> (no interval) · n = 0 comments"),
+        "{html}"
+    );
+    // Three bars without a value, each labelled "—".
+    assert_eq!(html.matches(r#"<rect class="bar theme""#).count(), 3);
+    assert!(!html.contains("data-value"), "{html}");
+    assert_eq!(
+        html.matches(r#"<text class="value" x="204.0" y="27.0">—</text>"#)
+            .count(),
+        1
+    );
+    assert!(html.contains("&lt;b&gt;ok&lt;/b&gt;") && !html.contains("<b>ok</b>"));
+    let md = md_section(&r.to_markdown(), "What customers say");
+    assert!(md.contains("“e\u{301} \\[31m 😡 &lt;b&gt;ok&lt;/b&gt;” — 2026-01-02 · record `r 1` · compound -1.00"), "{md}");
+    assert!(
+        md.contains("| Delays (delay) | 0 | — | — | 0 / 0 / 0 | — | — | — | — |"),
+        "{md}"
+    );
 }

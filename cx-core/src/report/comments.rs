@@ -144,13 +144,27 @@ fn verbatim(q: &Quote) -> Vec<Span> {
     if q.text.chars().nth(VERBATIM_CHARS).is_some() {
         text.push('…');
     }
+    let id = match &q.record_id {
+        Some(id) => Span::Code(code_text(id)),
+        None => Span::Muted("without id".into()),
+    };
     vec![
         Span::Quote(text),
-        Span::Muted(format!(
-            " — {} · record {} · compound {}",
-            q.at.date(),
-            q.record_id.as_deref().unwrap_or("without id"),
-            num(Some(q.compound), 2)
-        )),
+        Span::Muted(format!(" — {} · record ", q.at.date())),
+        id,
+        Span::Muted(format!(" · compound {}", num(Some(q.compound), 2))),
     ]
+}
+
+/// A record id (user input) as code on one line: control characters as
+/// spaces and backticks as `'`, so that no Markdown code span ends early
+/// (HTML escapes the rest).
+fn code_text(id: &str) -> String {
+    id.chars()
+        .map(|c| match c {
+            c if c.is_control() => ' ',
+            '`' => '\'',
+            c => c,
+        })
+        .collect()
 }
