@@ -117,6 +117,12 @@ export interface Analysis {
   asOf?: string | null;
   /** Benchmarks (BCE), one entry per benchmarked metric. */
   benchmarks: BenchmarkResult[];
+  /**
+   * What customers say: sentiment and themes of every comment the
+   * engine holds; absent when the plan has no theme and there is no
+   * comment.
+   */
+  comments?: CommentAnalysis | null;
   /** Rule compliance by rule, team, employee and method (recent window). */
   compliance: ComplianceReport;
   /** Progress of every plan goal. */
@@ -421,6 +427,28 @@ export interface CoMoments {
   sums: number[];
 }
 
+/** What customers say: sentiment and themes of every comment. */
+export interface CommentAnalysis {
+  /** Comments by sentiment class. */
+  classes: ClassCounts;
+  /** Comments analysed. */
+  comments: number;
+  /** Comments by the NPS group of their record. */
+  groups: GroupCounts;
+  /** Mean compound score (−1..1); `None` without comments. */
+  meanCompound?: number | null;
+  /**
+   * Net sentiment, % positive − % negative (−100..100), with the NPS
+   * interval method (its `detractors`, `passives`, `promoters` are the
+   * negative, neutral and positive counts).
+   */
+  sentiment: Score;
+  /** A theme is `significant` when its Holm-adjusted p is below this. */
+  significance: number;
+  /** The plan's themes, most mentioned first (ties in plan order). */
+  themes: ThemeResult[];
+}
+
 /**
  * Mergeable statistics of a set of comments: what a cell keeps, and what
  * a selection of cells adds up to.
@@ -536,6 +564,10 @@ export type Condition = ({
   /** Significance level; default `thresholds.significance`. */
   significance?: number | null;
   type: "npsDrop";
+}) | ({
+  /** Significance level; default `thresholds.significance`. */
+  significance?: number | null;
+  type: "commentsPointAt";
 }) | ({
   /** The diagnostic code (`no-employee-survey`…). */
   code: string;
@@ -1175,6 +1207,36 @@ export interface GroupCompliance {
   team?: string | null;
 }
 
+/** A theme's share among detractors' comments against promoters'. */
+export interface GroupContrast {
+  /** Detractor share − promoter share, percentage points. */
+  delta?: number | null;
+  /** Detractors' comments that mention the theme. */
+  detractorMentions: number;
+  /** Share of detractors' comments that mention it, percent (Wilson). */
+  detractors: Score;
+  /**
+   * Detractor share / promoter share; `None` when either share is
+   * missing or the promoter share is 0.
+   */
+  lift?: number | null;
+  /** Two-sided p of the unpooled two-proportion z-test. */
+  p?: number | null;
+  /**
+   * `p` adjusted by Holm over the themes; `None` when left out of the
+   * family (no p, or a small sample).
+   */
+  pAdjusted?: number | null;
+  /** Promoters' comments that mention it. */
+  promoterMentions: number;
+  /** Share of promoters' comments that mention it, percent (Wilson). */
+  promoters: Score;
+  /** Why `p` or `pAdjusted` is `None`. */
+  reason?: string | null;
+  /** `pAdjusted` below the significance level. */
+  significant: boolean;
+}
+
 /**
  * Comments counted by the NPS group of their record (records without an
  * NPS rating are in no group).
@@ -1778,6 +1840,32 @@ export interface Process {
   owner?: string | null;
 }
 
+/**
+ * A comment theme linked to a process: what detractors' comments say of
+ * it against promoters'.
+ */
+export interface ProcessTheme {
+  /** Share of detractors' comments that mention the theme, percent. */
+  detractors?: number | null;
+  /** Theme label. */
+  label: string;
+  /** Detractor share / promoter share. */
+  lift?: number | null;
+  /** Holm-adjusted p of the difference. */
+  pAdjusted?: number | null;
+  /** Share of promoters' comments that mention it, percent. */
+  promoters?: number | null;
+  /** Detractors mention it significantly more often than promoters. */
+  significant: boolean;
+  /** Theme id. */
+  theme: string;
+  /**
+   * How the theme reaches the process: `process` (a direct link) or
+   * `attribute:<id>` (a linked attribute of the process).
+   */
+  via: string[];
+}
+
 /** The quadrant of an attribute. */
 export type Quadrant = "concentrateHere" | "keepUpTheGoodWork" | "lowPriority" | "possibleOverkill";
 
@@ -1834,6 +1922,18 @@ export interface Query {
    * weight (see `docs/weighting.md`).
    */
   weights?: boolean | null;
+}
+
+/** A verbatim as the analysis shows it. */
+export interface Quote {
+  /** When the record was observed. */
+  at: Timestamp;
+  /** Its compound score, −1..1. */
+  compound: number;
+  /** The record id. */
+  recordId?: string | null;
+  /** The comment. */
+  text: string;
 }
 
 /** The population shares of one dimension's values, to rake to. */
@@ -2538,6 +2638,30 @@ export interface ThemeLinks {
   rules?: string[];
 }
 
+/** One theme of the plan in the comments. */
+export interface ThemeResult {
+  /** The theme among detractors' against promoters' comments. */
+  byGroup: GroupContrast;
+  /** Those comments by sentiment class. */
+  classes: ClassCounts;
+  /** Theme id. */
+  id: string;
+  /** Label for people (the id when the plan gives none). */
+  label: string;
+  /** What the theme is linked to in the plan. */
+  links: ThemeLinks;
+  /** Their mean compound score; `None` without mentions. */
+  meanCompound?: number | null;
+  /** Comments that mention it. */
+  mentions: number;
+  /** Net sentiment of the comments that mention it. */
+  sentiment: Score;
+  /** Mentions in percent of every comment, with a Wilson interval. */
+  share: Score;
+  /** The newest comments that mention it (at most [`VERBATIMS_SHOWN`]). */
+  verbatims: Quote[];
+}
+
 /** The comments of one theme in a set of comments. */
 export interface ThemeStats {
   /** Comments that mention it, by sentiment class. */
@@ -2655,17 +2779,12 @@ export interface Trigger {
   when: Condition;
 }
 
-/** A comment kept as an example of what customers say (a verbatim). */
-export interface Verbatim {
-  /** When the record was observed. */
-  at: Timestamp;
-  /** Its compound score, in [`COMPOUND_SCALE`] units. */
-  compound: number;
-  /** The record id. */
-  recordId?: string | null;
-  /** The comment. */
-  text: string;
-}
+/**
+ * A comment kept as an example of what customers say (a verbatim).
+ *
+ * The members of `Quote`.
+ */
+export type Verbatim = Quote;
 
 /** One attribute placed in the importance–performance grid. */
 export interface VitalAttribute {
@@ -2693,6 +2812,11 @@ export interface VitalAttribute {
 export interface VitalProcess {
   /** Attributes of the process in the analysis. */
   attributes: number;
+  /**
+   * The comment themes linked to it that customers mention, with their
+   * detractor/promoter contrast ([`VitalProcesses::add_comment_signals`]).
+   */
+  comments?: ProcessTheme[];
   /** Process id. */
   id: string;
   /** Σ importance of its attributes. */
@@ -2705,7 +2829,7 @@ export interface VitalProcess {
   priority: number;
   /** Rank (1 = first). */
   rank: number;
-  /** Its vital attributes. */
+  /** Its vital attributes (empty for a process only comments point at). */
   vitalAttributes: string[];
 }
 

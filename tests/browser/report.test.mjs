@@ -8,6 +8,9 @@
 // latest follow-ups listed, and each intervention with the evidence that
 // ranks it.
 //
+// The "What customers say" section is there when the JSON has a comment
+// analysis (always for the demo), with one theme bar per theme.
+//
 // CX_REPORTS = "a.html:a.json,b.html:b.json" (written by the cx example).
 // CX_SCREENSHOTS = the folder for the screenshots (made if missing).
 import { test, before, after } from "node:test";
@@ -131,6 +134,28 @@ for (const [html, json] of pairs) {
     await checkBars(page, "compliance-rules", a.compliance.byRule.map((r) => r.score.value ?? null));
     await checkBars(page, "compliance-teams", a.compliance.byTeam.map((t) => t.score.value ?? null));
     await checkBars(page, "goals", a.goals.map((g) => g.progress));
+
+    // What customers say: the section, after the vital processes, with one
+    // bar per theme (its share of the comments). The demo has comments.
+    const headings = await page.$$eval("h2", (els) => els.map((e) => e.textContent));
+    if (basename(html).startsWith("demo")) {
+      assert.ok(a.comments && a.comments.themes.length > 0, "the demo report has comment themes");
+    }
+    if (a.comments) {
+      const at = headings.indexOf("What customers say");
+      assert.ok(at > 0, "the section heading What customers say");
+      assert.equal(headings[at - 1], "Vital processes");
+      assert.equal(await page.$eval("#comments h2", (e) => e.textContent), "What customers say");
+      if (a.comments.themes.length) {
+        await checkBars(page, "themes", a.comments.themes.map((t) => t.share.value ?? null));
+        const drawn = await page.$$eval('svg[data-chart="themes"] rect.bar.theme', (els) =>
+          els.filter((e) => e.getBoundingClientRect().width > 0).length);
+        if (a.comments.comments > 0) assert.ok(drawn >= 1, "at least one theme bar drawn");
+        charts++;
+      }
+    } else {
+      assert.ok(!headings.includes("What customers say"));
+    }
 
     // Headline cards show the JSON values.
     for (const h of a.headline) {

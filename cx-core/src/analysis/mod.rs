@@ -2,7 +2,9 @@
 //! reads — headline scores with monthly trends, vital processes
 //! (importance–performance), identity alignment, goal progress, TCS and
 //! expectation gaps, benchmarks, impact KPIs, the service-profit link, rule
-//! compliance and readiness.
+//! compliance, readiness, and what customers say (comment sentiment and
+//! themes, [`comment_analysis`], whose links feed the vital-process
+//! ranking: [`VitalProcesses::add_comment_signals`]).
 //!
 //! One concept per file; every result is a typed serde + JSON Schema value.
 //! The formulas live in [`crate::score`]: this module only chooses the
@@ -24,8 +26,12 @@
 //!
 //! When the engine keeps no time (`cube.granularity = none`), both windows
 //! are every observation and monthly trends are empty.
+//!
+//! The comment analysis reads the comments up to asOf, and the verbatims
+//! the engine keeps (the newest of every comment) of those days.
 
 mod benchmarks;
+mod comments;
 mod compliance;
 mod goals;
 mod identity;
@@ -48,6 +54,10 @@ use crate::metric::MetricId;
 use crate::score::{self, NpsMethod, Readiness, ReadinessInput, Score, DEFAULT_LEVEL};
 
 pub use benchmarks::BenchmarkResult;
+pub use comments::{
+    comment_analysis, CommentAnalysis, CommentOptions, GroupContrast, Quote, ThemeResult,
+    VERBATIMS_SHOWN,
+};
 pub use compliance::{ComplianceReport, GroupCompliance, RuleCompliance};
 pub use goals::GoalReport;
 pub use identity::{
@@ -58,7 +68,9 @@ pub use impact::{Impact, KpiTrend};
 pub use link::{ServiceProfitLink, TeamLink};
 pub use satisfaction::{AttributeResult, GroupGap, Satisfaction};
 pub use trends::{HeadlineScore, NpsChange, Recency, TrendPoint};
-pub use vital::{DriverOutcome, ImportanceMethod, VitalAttribute, VitalProcess, VitalProcesses};
+pub use vital::{
+    DriverOutcome, ImportanceMethod, ProcessTheme, VitalAttribute, VitalProcess, VitalProcesses,
+};
 pub use weighting::WeightingSummary;
 
 document_struct! {
@@ -138,6 +150,11 @@ pub struct Analysis {
     /// `thresholds.significance`: a trend point whose change against the
     /// month before has a Holm-adjusted p-value below it is `significant`.
     pub significance: f64,
+    /// What customers say: sentiment and themes of every comment the
+    /// engine holds; absent when the plan has no theme and there is no
+    /// comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments: Option<CommentAnalysis>,
 }
 
 /// Shared state of one analysis run.
@@ -303,6 +320,11 @@ pub fn analyse(engine: &Engine, options: &AnalysisOptions) -> Result<Analysis, Q
         })
         .ok()
     });
+    let comments = comments_of(&ctx);
+    let mut vital = vital::vital_processes(&ctx, options.importance, options.outcome);
+    if let Some(c) = &comments {
+        vital.add_comment_signals(plan, c);
+    }
     Ok(Analysis {
         as_of: ctx.as_of,
         level,
@@ -310,7 +332,7 @@ pub fn analyse(engine: &Engine, options: &AnalysisOptions) -> Result<Analysis, Q
         headline: trends::headline(&ctx),
         recency: trends::recency(&ctx),
         nps_change: trends::nps_change(&ctx),
-        vital: vital::vital_processes(&ctx, options.importance, options.outcome),
+        vital,
         identity: identity::alignment(&ctx, options.identity_by.as_deref()),
         goals: goals::goals(&ctx),
         satisfaction: satisfaction::satisfaction(&ctx),
@@ -321,5 +343,31 @@ pub fn analyse(engine: &Engine, options: &AnalysisOptions) -> Result<Analysis, Q
         readiness,
         weighting,
         significance: ctx.engine.plan().thresholds.significance,
+        comments,
     })
+}
+
+/// The comment analysis of the comments up to asOf, with each theme's
+/// kept verbatims of those days.
+fn comments_of(ctx: &Ctx) -> Option<CommentAnalysis> {
+    let plan = ctx.engine.plan();
+    let upto = ctx.upto();
+    let stats = ctx.engine.totals(&upto).ok()?.comments().clone();
+    let kept = |v: &crate::comment::Verbatim| upto.to.is_none_or(|to| v.at.date() <= to);
+    let verbatims: Vec<Vec<crate::comment::Verbatim>> = (0..plan.themes.len())
+        .map(|i| {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            ctx.engine.verbatims(i).into_iter().filter(kept).collect()
+        })
+        .collect();
+    comment_analysis(
+        plan,
+        &stats,
+        &verbatims,
+        CommentOptions {
+            level: ctx.level,
+            significance: plan.thresholds.significance,
+            method: ctx.method,
+        },
+    )
 }

@@ -20,7 +20,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::Ctx;
+use super::{CommentAnalysis, Ctx, ThemeResult};
 use crate::engine::Totals;
 use crate::plan::Plan;
 use crate::score::{self, IpaPoint, IpaResult, Quadrant};
@@ -92,8 +92,36 @@ pub struct VitalProcess {
     pub priority: f64,
     /// Attributes of the process in the analysis.
     pub attributes: usize,
-    /// Its vital attributes.
+    /// Its vital attributes (empty for a process only comments point at).
     pub vital_attributes: Vec<String>,
+    /// The comment themes linked to it that customers mention, with their
+    /// detractor/promoter contrast ([`VitalProcesses::add_comment_signals`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<ProcessTheme>,
+}
+
+/// A comment theme linked to a process: what detractors' comments say of
+/// it against promoters'.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProcessTheme {
+    /// Theme id.
+    pub theme: String,
+    /// Theme label.
+    pub label: String,
+    /// How the theme reaches the process: `process` (a direct link) or
+    /// `attribute:<id>` (a linked attribute of the process).
+    pub via: Vec<String>,
+    /// Share of detractors' comments that mention the theme, percent.
+    pub detractors: Option<f64>,
+    /// Share of promoters' comments that mention it, percent.
+    pub promoters: Option<f64>,
+    /// Detractor share / promoter share.
+    pub lift: Option<f64>,
+    /// Holm-adjusted p of the difference.
+    pub p_adjusted: Option<f64>,
+    /// Detractors mention it significantly more often than promoters.
+    pub significant: bool,
 }
 
 /// The importance–performance analysis.
@@ -340,6 +368,137 @@ fn ranked_processes(plan: &Plan, result: &IpaResult) -> Vec<VitalProcess> {
         priority: p.priority,
         attributes: p.attributes,
         vital_attributes: p.vital_attributes,
+        comments: Vec::new(),
     })
     .collect()
+}
+
+impl VitalProcesses {
+    /// Feeds the comment analysis into the vital-process ranking.
+    ///
+    /// A theme points at a process when it links the process
+    /// (`links.processes`) or one of its attributes (`links.attributes`,
+    /// through `attributes[].process`); rules belong to no process in the
+    /// plan, so `links.rules` gives no process signal (the playbook reads
+    /// them). Every process gets the mentioned themes that point at it
+    /// ([`VitalProcess::comments`]). A signal is *significant* when
+    /// detractors' comments mention the theme significantly more often
+    /// than promoters' ([`super::GroupContrast::points_at_detractors`] at
+    /// the analysis's significance). The ranking:
+    ///
+    /// 1. processes with a vital attribute first, by priority as the
+    ///    ratings give it; at an equal priority, one with a significant
+    ///    signal first, then the higher lift;
+    /// 2. then the processes with no vital attribute but a significant
+    ///    signal (comments say what ratings alone do not), by their highest
+    ///    lift, ties in plan order, with the importance and performance of
+    ///    their analysed attributes and priority 0.
+    ///
+    /// Without a significant signal the ranking is the ratings' one.
+    pub fn add_comment_signals(&mut self, plan: &Plan, comments: &CommentAnalysis) {
+        let mut extra = Vec::new();
+        for process in &plan.processes {
+            let signals = process_signals(plan, &process.id, comments);
+            match self.vital_processes.iter_mut().find(|p| p.id == process.id) {
+                Some(p) => p.comments = signals,
+                None if signals.iter().any(|s| s.significant) => {
+                    extra.push(self.comment_only_process(process, signals));
+                }
+                None => {}
+            }
+        }
+        self.vital_processes.sort_by(|a, b| {
+            b.priority
+                .total_cmp(&a.priority)
+                .then_with(|| signal(b).0.cmp(&signal(a).0))
+                .then_with(|| signal(b).1.total_cmp(&signal(a).1))
+        });
+        extra.sort_by(|a, b| signal(b).1.total_cmp(&signal(a).1));
+        self.vital_processes.extend(extra);
+        for (i, p) in self.vital_processes.iter_mut().enumerate() {
+            p.rank = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        }
+    }
+
+    /// A process only comments point at, with the importance and mean
+    /// performance of its analysed attributes.
+    fn comment_only_process(
+        &self,
+        process: &crate::plan::Process,
+        comments: Vec<ProcessTheme>,
+    ) -> VitalProcess {
+        let own: Vec<&VitalAttribute> = self
+            .attributes
+            .iter()
+            .filter(|a| a.process.as_deref() == Some(process.id.as_str()))
+            .collect();
+        let performance = if own.is_empty() {
+            0.0
+        } else {
+            own.iter().map(|a| a.performance).sum::<f64>() / own.len() as f64
+        };
+        VitalProcess {
+            id: process.id.clone(),
+            name: process.name.clone(),
+            rank: 0,
+            importance: own.iter().map(|a| a.importance).sum(),
+            performance,
+            priority: 0.0,
+            attributes: own.len(),
+            vital_attributes: Vec::new(),
+            comments,
+        }
+    }
+}
+
+/// Whether a process has a significant comment signal, and its highest
+/// significant lift (−∞ without one).
+fn signal(p: &VitalProcess) -> (bool, f64) {
+    let lift = p
+        .comments
+        .iter()
+        .filter(|s| s.significant)
+        .filter_map(|s| s.lift)
+        .fold(f64::NEG_INFINITY, f64::max);
+    (p.comments.iter().any(|s| s.significant), lift)
+}
+
+/// The mentioned themes that point at process `id`, in ranking order of
+/// the comment analysis.
+fn process_signals(plan: &Plan, id: &str, comments: &CommentAnalysis) -> Vec<ProcessTheme> {
+    comments
+        .themes
+        .iter()
+        .filter(|t| t.mentions > 0)
+        .filter_map(|t| {
+            let via = links_to_process(plan, t, id);
+            (!via.is_empty()).then(|| ProcessTheme {
+                theme: t.id.clone(),
+                label: t.label.clone(),
+                via,
+                detractors: t.by_group.detractors.value,
+                promoters: t.by_group.promoters.value,
+                lift: t.by_group.lift,
+                p_adjusted: t.by_group.p_adjusted,
+                significant: t.by_group.points_at_detractors(comments.significance),
+            })
+        })
+        .collect()
+}
+
+/// How theme `t` reaches process `id`: `process`, `attribute:<id>`….
+fn links_to_process(plan: &Plan, t: &ThemeResult, id: &str) -> Vec<String> {
+    let mut via = Vec::new();
+    if t.links.processes.iter().any(|p| p == id) {
+        via.push("process".to_string());
+    }
+    for a in &t.links.attributes {
+        let of_process = plan
+            .attribute(a)
+            .is_some_and(|x| x.process_id.as_deref() == Some(id));
+        if of_process {
+            via.push(format!("attribute:{a}"));
+        }
+    }
+    via
 }

@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use super::{Evidence, EvidenceRow, ScoreWindow};
-use crate::analysis::{Analysis, GroupCompliance};
+use crate::analysis::{Analysis, GroupCompliance, ThemeResult};
 use crate::engine::{Engine, Granularity, GroupBy, Query};
 use crate::metric::MetricId;
 use crate::plan::Plan;
@@ -449,5 +449,93 @@ pub(super) fn score(
         test.above.map_or(String::new(), |x| format!(" above {x}")),
         e.rows.len()
     );
+    Some(e)
+}
+
+/// A p-value for people: `p < 0.001` or `p = 0.012`.
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "p < 0.001".into()
+    } else {
+        format!("p = {p:.3}")
+    }
+}
+
+/// What a theme points at in the plan, for people: process names,
+/// attribute labels and rule ids, each with its list in the evidence.
+fn theme_targets(
+    plan: &Plan,
+    t: &ThemeResult,
+    e: &mut Evidence,
+    listed: &mut Listed,
+) -> Vec<(&'static str, String, String)> {
+    let mut out = Vec::new();
+    for id in &t.links.processes {
+        listed.push("processes", &mut e.processes, id);
+        let name = plan.processes.iter().find(|p| &p.id == id);
+        out.push((
+            "process",
+            id.clone(),
+            name.map_or(id.clone(), |p| p.name.clone()),
+        ));
+    }
+    for id in &t.links.attributes {
+        listed.push("attributes", &mut e.attributes, id);
+        let label = plan.attribute(id).map_or(id.clone(), |a| a.label.clone());
+        out.push(("attribute", id.clone(), label));
+    }
+    for id in &t.links.rules {
+        listed.push("rules", &mut e.rules, id);
+        out.push(("rule", id.clone(), id.clone()));
+    }
+    out
+}
+
+/// Comment themes linked to a process, an attribute or a rule that
+/// detractors mention significantly more often than promoters (Holm at
+/// `alpha`): one row per theme and target, valued by the detractor share.
+pub(super) fn comments_point_at(
+    alpha: f64,
+    plan: &Plan,
+    a: &Analysis,
+    mut e: Evidence,
+) -> Option<Evidence> {
+    let c = a.comments.as_ref()?;
+    let mut listed = Listed::default();
+    let mut found = Vec::new();
+    for t in &c.themes {
+        let g = &t.by_group;
+        if !g.points_at_detractors(alpha) {
+            continue;
+        }
+        let targets = theme_targets(plan, t, &mut e, &mut listed);
+        for (kind, id, _) in &targets {
+            e.rows.push(row(
+                &[("theme", &t.id), (kind, id)],
+                g.detractors.value,
+                g.detractors.n,
+            ));
+        }
+        if targets.is_empty() {
+            continue;
+        }
+        let names: Vec<&str> = targets.iter().map(|(_, _, n)| n.as_str()).collect();
+        found.push(format!(
+            "{}: '{}' in {}% of detractors' comments vs {}% of promoters' (lift {}, {})",
+            names.join(", "),
+            t.label,
+            crate::report::num(g.detractors.value, 0),
+            crate::report::num(g.promoters.value, 0),
+            crate::report::num(g.lift, 1),
+            p_text(g.p_adjusted.unwrap_or(1.0))
+        ));
+    }
+    if found.is_empty() {
+        return None;
+    }
+    e.metric = Some("detractors' comments mentioning the theme (%)".into());
+    e.threshold = Some(alpha);
+    e.value = highest(&e);
+    e.summary = format!("Detractors' comments point at {}.", found.join("; "));
     Some(e)
 }

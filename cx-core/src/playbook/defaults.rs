@@ -9,6 +9,7 @@
 //! | `compliance-below-floor` | team/employee below the compliance floor | prepareTraining | 2 |
 //! | `no-recent-survey` | no customer response in `recentDays` | evaluateClientSatisfaction | 2 |
 //! | `vital-process` | a vital process is found | modifySystemsAndProcedures, formInnovationTeam | 2 |
+//! | `comments-point-at` | detractors' comments point at a process, attribute or rule (Holm) | modifySystemsAndProcedures, analyseCustomerNeeds | 2 |
 //! | `low-enps` | eNPS ≤ `lowEnps` (overall or a team) | enlivenEnvironment, enlivenFaceToFaceMeetings | 2 |
 //! | `goal-at-risk` | a goal at risk or missed | reportToManagement | 2 |
 //! | `rule-not-measured` | a rule no audit measures | evaluateRuleAdherence | 3 |
@@ -32,7 +33,7 @@ fn t(id: &str, when: Condition, recommend: &[K], priority: u8, rationale: &str) 
 ///
 /// ```
 /// let d = cx_core::playbook::defaults::default_triggers();
-/// assert_eq!(d.len(), 11);
+/// assert_eq!(d.len(), 12);
 /// ```
 pub fn default_triggers() -> Vec<Trigger> {
     vec![
@@ -50,6 +51,8 @@ pub fn default_triggers() -> Vec<Trigger> {
           "No recent customer survey: the experience delivered is no longer known."),
         t("vital-process", Condition::VitalProcess, &[K::ModifySystemsAndProcedures, K::FormInnovationTeam], 2,
           "A vital process (high impact, low performance) is where improvement pays most: change the system or give it to an innovation team."),
+        t("comments-point-at", Condition::CommentsPointAt { significance: None }, &[K::ModifySystemsAndProcedures, K::AnalyseCustomerNeeds], 2,
+          "Detractors say in their own words what drives them away: the process, attribute or rule their comments point at is where to act, and what they write says what they need."),
         t("low-enps", Condition::LowEnps { threshold: None }, &[K::EnlivenEnvironment, K::EnlivenFaceToFaceMeetings], 2,
           "The customer experience depends on the employee experience: low eNPS calls for a livelier environment and face-to-face meetings."),
         t("goal-at-risk", Condition::GoalStatus { statuses: vec![GoalStatus::AtRisk, GoalStatus::Missed] }, &[K::ReportToManagement], 2,

@@ -109,6 +109,12 @@ fn check(t: &Trigger, engine: &Engine, a: &Analysis) -> Option<Evidence> {
         Condition::NpsDrop { significance } => {
             conditions::nps_drop(significance.unwrap_or(plan.thresholds.significance), a, e)
         }
+        Condition::CommentsPointAt { significance } => conditions::comments_point_at(
+            significance.unwrap_or(plan.thresholds.significance),
+            plan,
+            a,
+            e,
+        ),
         Condition::Diagnostic { code } => conditions::diagnostic(code, plan, e),
         Condition::Score {
             metric,

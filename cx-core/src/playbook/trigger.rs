@@ -90,6 +90,17 @@ pub enum Condition {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         significance: Option<f64>,
     },
+    /// Detractors' comments point at the plan: a comment theme linked to a
+    /// process, an attribute or a rule is mentioned significantly more often
+    /// in detractors' comments than in promoters' (Holm-adjusted over the
+    /// themes, [`crate::analysis::GroupContrast::points_at_detractors`]).
+    /// The evidence lists the themes with their shares, lift and p, and the
+    /// processes, attributes and rules they point at.
+    CommentsPointAt {
+        /// Significance level; default `thresholds.significance`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        significance: Option<f64>,
+    },
     /// Plan validation reports a diagnostic with this code.
     Diagnostic {
         /// The diagnostic code (`no-employee-survey`…).

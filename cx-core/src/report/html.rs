@@ -29,6 +29,8 @@ svg .mean{stroke:#98a2b3;stroke-dasharray:4 3}svg .reference{stroke:#c0392b;stro
 svg .q-concentrate{fill:#c0392b}svg .q-keep{fill:#2e8b57}svg .q-low{fill:#98a2b3}svg .q-overkill{fill:#e0a526}
 svg .bar{fill:#2463c7}svg .bar.dominant{fill:#6b3fa0}svg .bar.emphasized{fill:#2463c7}svg .bar.base{fill:#7ea6e0}svg .bar.below{fill:#c0392b}
 ol.recs>li{margin-bottom:10px}
+svg .bar.theme{fill:none;stroke:#475467}svg .seg.negative{fill:#c0392b}svg .seg.neutral{fill:#b0b7c3}svg .seg.positive{fill:#2e8b57}
+q.verbatim{font-style:italic}
 "#;
 
 /// The HTML writer.
@@ -45,6 +47,7 @@ impl Html {
                 Span::Strong(t) => write!(self.o, "<b>{}</b>", esc(t)),
                 Span::Code(t) => write!(self.o, "<code>{}</code>", esc(t)),
                 Span::Muted(t) => write!(self.o, r#"<span class="muted">{}</span>"#, esc(t)),
+                Span::Quote(t) => write!(self.o, r#"<q class="verbatim">{}</q>"#, esc(t)),
                 Span::Tag(class, t) => {
                     write!(
                         self.o,
@@ -155,6 +158,7 @@ impl Writer for Html {
                 svg::trend(name, title, points)
             }
             Chart::Ipa(v) => svg::ipa(v),
+            Chart::Themes(c) => svg::themes(c),
             Chart::Bars {
                 name,
                 title,

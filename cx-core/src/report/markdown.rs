@@ -19,8 +19,38 @@ fn spans(spans: &[Span]) -> String {
             Span::Text(t) | Span::Muted(t) | Span::Tag(_, t) => t.clone(),
             Span::Strong(t) => format!("**{t}**"),
             Span::Code(t) => format!("`{t}`"),
+            Span::Quote(t) => format!("“{}”", quoted(t)),
         })
         .collect()
+}
+
+/// Untrusted text on one line with the characters that HTML or Markdown
+/// would read as markup escaped (`<` as `&lt;`, `*` as `\*`…), so that a
+/// Markdown viewer shows what was written and runs nothing.
+fn quoted(t: &str) -> String {
+    let mut o = String::with_capacity(t.len());
+    let mut space = false;
+    for c in t.chars() {
+        if c.is_whitespace() || c.is_control() {
+            space = true;
+            continue;
+        }
+        if space && !o.is_empty() {
+            o.push(' ');
+        }
+        space = false;
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' | '!' => {
+                o.push('\\');
+                o.push(c);
+            }
+            c => o.push(c),
+        }
+    }
+    o
 }
 
 /// A table cell: a `|` would end it.

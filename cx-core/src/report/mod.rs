@@ -1,6 +1,7 @@
 //! The CX report (SPEC §3.5): one [`Report`] document — plan summary,
 //! headline scores with intervals and monthly trends, goals, vital
-//! processes, identity alignment, compliance, impact, benchmarks,
+//! processes, what customers say (comment sentiment, themes and
+//! verbatims), identity alignment, compliance, impact, benchmarks,
 //! recommendations and an alerts summary — serialised to JSON and rendered
 //! to Markdown ([`Report::to_markdown`]) and to one self-contained HTML file
 //! with inline SVG charts ([`Report::to_html`]).
@@ -8,6 +9,7 @@
 //! The numbers come from [`crate::analysis`] and the recommendations from
 //! [`crate::playbook`]; this module only assembles and renders them.
 
+mod comments;
 mod html;
 mod labels;
 mod markdown;

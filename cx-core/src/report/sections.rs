@@ -15,6 +15,7 @@ pub(crate) fn write<W: Writer>(r: &Report, mut w: W) -> String {
     headline(r, &mut w);
     goals(r, &mut w);
     vital(r, &mut w);
+    super::comments::comments(r, &mut w);
     identity(r, &mut w);
     compliance(r, &mut w);
     impact(r, &mut w);
@@ -286,18 +287,37 @@ fn vital(r: &Report, w: &mut impl Writer) {
         .map(|pr| Item {
             text: vec![
                 Span::Strong(pr.name.clone()),
-                Span::text(format!(
-                    " ({}): priority {:.2}; vital attributes {}",
-                    pr.id,
-                    pr.priority,
-                    pr.vital_attributes.join(", ")
-                )),
+                Span::text(if pr.vital_attributes.is_empty() {
+                    format!(" ({}): named by detractors' comments", pr.id)
+                } else {
+                    format!(
+                        " ({}): priority {:.2}; vital attributes {}",
+                        pr.id,
+                        pr.priority,
+                        pr.vital_attributes.join(", ")
+                    )
+                }),
             ],
+            sub: pr.comments.iter().map(process_theme).collect(),
             ..Item::default()
         })
         .collect();
     w.list(true, &processes);
     w.end_section();
+}
+
+/// A comment theme pointing at a vital process, for people.
+fn process_theme(t: &crate::analysis::ProcessTheme) -> Vec<Span> {
+    let pct = |v: Option<f64>| v.map_or("—".into(), |x| format!("{x:.0}%"));
+    vec![Span::text(format!(
+        "comments on '{}' (via {}): {} of detractors' vs {} of promoters', lift {}{}",
+        t.label,
+        t.via.join(", "),
+        pct(t.detractors),
+        pct(t.promoters),
+        num(t.lift, 1),
+        if t.significant { " ▲" } else { "" }
+    ))]
 }
 
 fn identity(r: &Report, w: &mut impl Writer) {

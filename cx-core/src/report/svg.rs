@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use super::labels::{self, Anchor, Placement, Rect};
 use super::writer::Bar;
-use crate::analysis::{TrendPoint, VitalProcesses};
+use crate::analysis::{CommentAnalysis, TrendPoint, VitalProcesses};
 use crate::score::Quadrant;
 
 /// Escapes text for HTML and SVG.
@@ -367,6 +367,28 @@ fn point_label(o: &mut String, id: &str, (cx, cy): (f64, f64), place: &Placement
     );
 }
 
+/// The label of a bar row whose top is `top`, right-aligned before `ml`.
+fn row_label(o: &mut String, ml: f64, top: f64, label: &str) {
+    let _ = write!(
+        o,
+        r#"<text class="label" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
+        ml - 6.0,
+        top + 17.0,
+        esc(label)
+    );
+}
+
+/// The value of a bar (one decimal, `—` for none) just after its end `x`.
+fn value_label(o: &mut String, x: f64, top: f64, value: Option<f64>) {
+    let _ = write!(
+        o,
+        r#"<text class="value" x="{:.1}" y="{:.1}">{}</text>"#,
+        x + 4.0,
+        top + 17.0,
+        super::num(value, 1)
+    );
+}
+
 /// Horizontal bars on 0..`max` (values are clamped for drawing only), with
 /// an optional dashed reference line.
 pub(crate) fn bars(
@@ -384,13 +406,7 @@ pub(crate) fn bars(
     let mut o = open(name, title, w, h);
     for (i, b) in items.iter().enumerate() {
         let top = mt + row * i as f64;
-        let _ = write!(
-            o,
-            r#"<text class="label" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
-            ml - 6.0,
-            top + 17.0,
-            esc(&b.label)
-        );
+        row_label(&mut o, ml, top, &b.label);
         let width = b.value.map_or(0.0, |v| x(v) - ml);
         let data = b
             .value
@@ -406,13 +422,7 @@ pub(crate) fn bars(
             esc(&b.label),
             super::num(b.value, 1)
         );
-        let _ = write!(
-            o,
-            r#"<text class="value" x="{:.1}" y="{:.1}">{}</text>"#,
-            ml + width.max(0.0) + 4.0,
-            top + 17.0,
-            super::num(b.value, 1)
-        );
+        value_label(&mut o, ml + width.max(0.0), top, b.value);
     }
     if let Some(r) = reference {
         let _ = write!(
@@ -422,6 +432,78 @@ pub(crate) fn bars(
             mt / 2.0,
             x(r),
             h - mt / 2.0
+        );
+    }
+    o.push_str("</svg>");
+    o
+}
+
+/// The comment themes: one bar per theme on 0..`max` percent of the
+/// comments (`max` the largest share rounded up to 10), outlined, with
+/// `class="bar theme"` and `data-value` its share; inside it the shares of
+/// its negative, neutral and positive mentions (`class="seg …"`, with
+/// `data-count`); a legend below.
+pub(crate) fn themes(c: &CommentAnalysis) -> String {
+    let (w, ml, mr, row, mt, legend) = (560.0, 200.0, 60.0, 26.0, 10.0, 24.0);
+    let h = mt * 2.0 + row * c.themes.len() as f64 + legend;
+    let top_share = c
+        .themes
+        .iter()
+        .filter_map(|t| t.share.value)
+        .fold(0.0, f64::max);
+    let max = ((finite(top_share) / 10.0).ceil() * 10.0).clamp(10.0, 100.0);
+    let x = |v: f64| (w - ml - mr) * (finite(v) / max).clamp(0.0, 1.0);
+    let mut o = open(
+        "themes",
+        "Themes: share of comments, by sentiment of the mentions",
+        w,
+        h,
+    );
+    for (i, t) in c.themes.iter().enumerate() {
+        let top = mt + row * i as f64;
+        row_label(&mut o, ml, top, &t.label);
+        let width = t.share.value.map_or(0.0, x);
+        let total = t.classes.total().max(1) as f64;
+        let mut left = ml;
+        for (class, count) in [
+            ("negative", t.classes.negative),
+            ("neutral", t.classes.neutral),
+            ("positive", t.classes.positive),
+        ] {
+            let seg = width * count as f64 / total;
+            let _ = write!(
+                o,
+                r#"<rect class="seg {class}" x="{left:.1}" y="{:.1}" width="{seg:.1}" height="{}" data-count="{count}"><title>{}: {count} {class}</title></rect>"#,
+                top + 4.0,
+                row - 8.0,
+                esc(&t.label)
+            );
+            left += seg;
+        }
+        let data = t
+            .share
+            .value
+            .map_or(String::new(), |v| format!(r#" data-value="{v}""#));
+        let _ = write!(
+            o,
+            r#"<rect class="bar theme" x="{ml}" y="{:.1}" width="{width:.1}" height="{}" data-label="{}"{data}><title>{}: {}% of comments, net sentiment {}</title></rect>"#,
+            top + 4.0,
+            row - 8.0,
+            esc(&t.id),
+            esc(&t.label),
+            super::num(t.share.value, 1),
+            super::num(t.sentiment.value, 0)
+        );
+        value_label(&mut o, ml + width, top, t.share.value);
+    }
+    let y = h - legend + 6.0;
+    for (i, class) in ["negative", "neutral", "positive"].iter().enumerate() {
+        let lx = ml + 90.0 * i as f64;
+        let _ = write!(
+            o,
+            r#"<rect class="seg {class}" x="{lx}" y="{y}" width="10" height="10"/><text class="legend" x="{}" y="{}">{class}</text>"#,
+            lx + 14.0,
+            y + 9.0
         );
     }
     o.push_str("</svg>");

@@ -7,7 +7,7 @@
 //! none, so a section that shows a chart also shows its numbers in a table
 //! or a sentence.
 
-use crate::analysis::{TrendPoint, VitalProcesses};
+use crate::analysis::{CommentAnalysis, TrendPoint, VitalProcesses};
 
 /// A piece of inline text.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +22,10 @@ pub(crate) enum Span {
     Muted(String),
     /// A status tag: `(class, text)`; HTML colours it by class.
     Tag(String, String),
+    /// What someone wrote (a customer's comment): untrusted text, quoted.
+    /// HTML escapes it inside `<q>`; Markdown puts it on one line, in
+    /// curly quotes, with its HTML and Markdown characters escaped.
+    Quote(String),
 }
 
 impl Span {
@@ -117,6 +121,9 @@ pub(crate) enum Chart<'a> {
     },
     /// The importance–performance scatter.
     Ipa(&'a VitalProcesses),
+    /// The comment themes: one bar per theme (its share of the comments)
+    /// split by the sentiment of its mentions.
+    Themes(&'a CommentAnalysis),
     /// Horizontal bars on 0–100, with an optional reference line.
     Bars {
         /// `data-chart` name.

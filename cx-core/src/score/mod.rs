@@ -80,7 +80,7 @@ pub use kpi::{
 };
 pub use nps::{enps, nps, nps_variance, NpsCounts, NpsMethod, NpsOptions};
 pub use readiness::{readiness, Condition, Readiness, ReadinessInput};
-pub use sentiment::{net_sentiment, theme_share};
+pub use sentiment::{mean_compound, net_sentiment, theme_share};
 pub use tcs::{tcs, Factor, FactorScore, FactorWeights, Tcs};
 
 // Intervals and tests.

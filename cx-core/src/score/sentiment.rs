@@ -71,7 +71,8 @@ pub fn theme_share(
     Ok(s)
 }
 
-/// Σ compound / n from a fixed-point sum; `None` for n = 0.
-fn mean_compound(sum: i128, n: u64) -> Option<f64> {
+/// The mean compound (−1..1) of `n` comments whose compounds sum to `sum`
+/// [`COMPOUND_SCALE`] units; `None` for n = 0.
+pub fn mean_compound(sum: i128, n: u64) -> Option<f64> {
     (n > 0).then(|| sum as f64 / COMPOUND_SCALE as f64 / n as f64)
 }
