@@ -518,6 +518,14 @@ fn long_term_before_mid_term() {
 }
 
 #[test]
+fn theme_without_terms() {
+    // More theme diagnostics: tests/plan_themes.rs.
+    let mut d = sample();
+    d["themes"] = json!([{"id": "delay", "terms": []}]);
+    expect(&d, codes::INVALID_VALUE, Severity::Error, "/themes/0/terms");
+}
+
+#[test]
 fn every_documented_code_is_tested_here() {
     let me = include_str!("plan_validate.rs");
     for (code, _) in codes::ALL {
