@@ -73,6 +73,11 @@ export type AlertReason = "detractor" | "csatBottomTwo" | "highEffort" | "critic
 export interface AlertRules {
   /** A CES at or below this value [2]; `null` disables. */
   cesAtMost?: number | null;
+  /**
+   * A comment whose compound sentiment is at or below this value
+   * (−1..1) [null: none].
+   */
+  commentCompoundAtMost?: number | null;
   /** A failed critical rule in an audit [true]. */
   criticalRuleFailed?: boolean;
   /** A CSAT in the bottom two boxes [true]. */
@@ -1591,6 +1596,13 @@ export interface Plan {
   factorWeights?: FactorWeights;
   /** Step 4: interventions planned or under way. */
   interventions?: Intervention[];
+  /**
+   * Sentiment words added to VADER's lexicon or replacing its valence
+   * (word → valence, −4..4), for domain words and other languages.
+   */
+  lexicon?: {
+    [key: string]: number;
+  };
   /** Who the organisation is. */
   organization: Organization;
   /** The organisation's processes and touchpoints (used by VOC analysis). */
@@ -1603,6 +1615,11 @@ export interface Plan {
   strategy?: Strategy;
   /** Step 5: the five success conditions, each rated 0–4. */
   successConditions?: SuccessConditions | null;
+  /**
+   * What customers talk about in their comments: each theme's terms and
+   * links to the plan (`docs/comments.md`).
+   */
+  themes?: Theme[];
   /** Thresholds used by scores, the playbook and alerts. */
   thresholds?: Thresholds;
   /**
@@ -2392,6 +2409,57 @@ export interface TeamLink {
   team: string;
 }
 
+/**
+ * A comment theme (SPEC §2, `themes`): the terms that mention it and the
+ * parts of the plan it speaks of.
+ */
+export interface Theme {
+  /**
+   * Raise a closed-loop alert on every record whose comment mentions the
+   * theme [false].
+   */
+  alert?: boolean;
+  /**
+   * Theme id, unique among themes (a theme may share an id with an
+   * attribute or a process: theme ids are their own kind).
+   */
+  id: string;
+  /** Label for people. */
+  label?: string | null;
+  /** The parts of the plan the theme speaks of. */
+  links?: ThemeLinks;
+  /**
+   * Words and phrases that mention the theme: whole words, any case; a
+   * phrase matches across any whitespace; a trailing `*` matches any run
+   * of word characters.
+   */
+  terms: string[];
+}
+
+/** What a theme is linked to, by plan id. */
+export interface ThemeLinks {
+  /** Survey attributes. */
+  attributes?: string[];
+  /** Identity facets. */
+  facets?: string[];
+  /** Processes. */
+  processes?: string[];
+  /** Rules of the game. */
+  rules?: string[];
+}
+
+/** What one comment theme is linked to. */
+export interface ThemeTrace {
+  /** True when a comment mentioning it raises a closed-loop alert. */
+  alert: boolean;
+  /** True when it is linked to at least one part of the plan. */
+  linked: boolean;
+  /** The attributes, processes, facets and rules it speaks of. */
+  links: ThemeLinks;
+  /** Theme id. */
+  themeId: string;
+}
+
 /** Thresholds used by scores, the playbook and alerts (defaults in brackets). */
 export interface Thresholds {
   /** Which answers raise an alert. */
@@ -2445,8 +2513,23 @@ export interface Trace {
   facets: FacetTrace[];
   /** One row per goal. */
   goals: GoalTrace[];
+  /**
+   * What is worth knowing but is no error or advice (a theme linked to
+   * nothing), in plan order.
+   */
+  notes?: TraceNote[];
   /** One row per rule of the game and collaboration norm. */
   rules: RuleTrace[];
+  /** One row per comment theme, in plan order. */
+  themes?: ThemeTrace[];
+}
+
+/** A note on the plan: information, neither an error nor advice. */
+export interface TraceNote {
+  /** The note, for people. */
+  message: string;
+  /** JSON Pointer to what the note is about (`/themes/2`). */
+  pointer: string;
 }
 
 /** Whether a change is good news. */
