@@ -376,6 +376,7 @@ fn plan_being_built_warnings() {
     // Attributes and supports now dangle; drop them to isolate the warning.
     set(&mut d, "/attributes", json!([]));
     set(&mut d, "/deployment", json!({}));
+    set(&mut d, "/themes", json!([]));
     set(&mut d, "/strategy/positioning", Value::Null);
     remove(&mut d, "/strategy/positioning");
     set(&mut d, "/interventions", json!([]));
