@@ -17,7 +17,7 @@
 //!   performing below the other attributes: the first vital process.
 //!
 //! About a third of the customer responses carry a comment that follows
-//! their ratings and these weaknesses ([`comments`]); comments are drawn
+//! their ratings and these weaknesses (module `demo/comments.rs`), drawn
 //! from a random stream of their own, so every other figure is the same
 //! with or without them.
 //!
