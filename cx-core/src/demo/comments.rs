@@ -171,6 +171,15 @@ const ANGRY_CLOSERS: [&str; 6] = [
 ];
 const NEGATIVE_EMOJI: [&str; 4] = [" 😡", " 😞", " 👎", " 😤"];
 const POSITIVE_EMOJI: [&str; 4] = [" 👍", " 🙂", " ❤️", " 😊"];
+/// Kind words for the people, before a "but".
+const KIND_WORDS: [&str; 6] = [
+    "The adjuster was friendly",
+    "The staff were polite",
+    "{name} on the phone was lovely",
+    "The agent tried her best",
+    "Nice people",
+    "The adviser was helpful",
+];
 const NAMES: [&str; 6] = ["Sam", "Priya", "Tom", "Ana", "Mehdi", "Julie"];
 
 /// The comment of a response, or `None` (about two in three responses have
@@ -243,7 +252,7 @@ fn detractor(rng: &mut Rng, c: &Context) -> String {
     }
     if rng.chance(0.2) {
         // Kind words for the person, but not for the process.
-        let kind = phrase(rng, praise(Topic::Onboarding));
+        let kind = phrase(rng, &KIND_WORDS);
         text = format!("{kind}, but {}", lower_first(&text));
     }
     if rng.chance(0.07) {
@@ -265,7 +274,11 @@ fn passive(rng: &mut Rng, c: &Context) -> String {
     let complaint = phrase(rng, complaints(topic));
     match rng.below(4) {
         0 | 1 => {
-            let good = phrase(rng, praise(Topic::Onboarding));
+            let good = if rng.chance(0.5) {
+                phrase(rng, &KIND_WORDS)
+            } else {
+                phrase(rng, praise(Topic::Onboarding))
+            };
             format!("{good}, but {}.", lower_first(&complaint))
         }
         2 => format!("OK overall. {complaint}."),
@@ -376,6 +389,13 @@ mod tests {
             .collect();
         assert!(picks.iter().all(|&p| p == 1));
         assert_eq!(pick(&mut rng, &[(5, 0.0)]), 5);
+        let mut counts = [0u32; 3];
+        for _ in 0..4000 {
+            counts[pick(&mut rng, &[(0usize, 1.0), (1, 1.0), (2, 2.0)])] += 1;
+        }
+        assert!(counts[0].abs_diff(1000) < 150, "{counts:?}");
+        assert!(counts[1].abs_diff(1000) < 150, "{counts:?}");
+        assert!(counts[2].abs_diff(2000) < 150, "{counts:?}");
     }
 
     #[test]
