@@ -16,6 +16,11 @@
 //!   `claims` in the sample plan) drives recommendation strongly while
 //!   performing below the other attributes: the first vital process.
 //!
+//! About a third of the customer responses carry a comment that follows
+//! their ratings and these weaknesses (module `demo/comments.rs`), drawn
+//! from a random stream of their own, so every other figure is the same
+//! with or without them.
+//!
 //! Nothing here reads the clock or the environment: the same seed gives the
 //! same records on every machine.
 //!
@@ -31,6 +36,8 @@
 //! plan that lacks a role (no emphasised strength, fewer than 12
 //! attributes, 5 processes or 2 rules…) is refused with a [`DemoError`]
 //! naming the list.
+
+mod comments;
 
 use std::collections::BTreeMap;
 
@@ -402,7 +409,14 @@ pub fn generate_for(plan: &Plan, config: &DemoConfig) -> Result<DemoData, DemoEr
         let n =
             config.responses_per_day / 2 + rng.below(config.responses_per_day as usize + 1) as u32;
         for i in 0..n {
-            let r = response(&mut rng, &cast, date, i, progress, &planted);
+            let mut r = response(&mut rng, &cast, date, i, progress, &planted);
+            r.comment = comment_of(
+                &r,
+                &cast,
+                &planted,
+                config.seed,
+                (d as u64) << 20 | u64::from(i),
+            );
             day.records.push(Record::Response(r));
         }
         day.audits(&mut rng, date, progress);
@@ -567,6 +581,33 @@ fn kpi(metric: &str, period: Period, value: f64, segment: Option<&str>) -> Recor
         value,
         segment: segment.map(str::to_string),
     })
+}
+
+/// The comment of a demo response (see [`comments`]), drawn from the
+/// response's own random stream (`index` is unique per response).
+fn comment_of(
+    r: &Response,
+    cast: &Cast<'_>,
+    planted: &Planted,
+    seed: u64,
+    index: u64,
+) -> Option<String> {
+    let touchpoint = r.touchpoint.as_deref().unwrap_or_default();
+    let context = comments::Context {
+        nps: r.nps,
+        touchpoint: cast
+            .processes
+            .iter()
+            .position(|p| *p == touchpoint)
+            .unwrap_or_default(),
+        vital_process: touchpoint == cast.vital.1,
+        vital_low: r
+            .attributes
+            .get(cast.vital.0)
+            .is_some_and(|&v| (1..=2).contains(&v)),
+        weak_team: r.team.as_deref() == Some(planted.weak_team.as_str()),
+    };
+    comments::comment(&mut comments::stream(seed, index), &context)
 }
 
 /// One customer response: a touchpoint, its team, a segment; attribute

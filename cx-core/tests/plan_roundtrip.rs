@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use cx_core::metric::{Kpi, MetricId};
 use cx_core::plan::Strategy as PlanStrategy;
 use cx_core::plan::*;
-use proptest::collection::vec;
+use proptest::collection::{btree_map, vec};
 use proptest::option;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -424,6 +424,7 @@ fn rest() -> impl Strategy<
             any::<bool>(),
             option::of(any::<u8>()),
             any::<bool>(),
+            option::of(num()),
         ),
     )
         .prop_map(
@@ -447,7 +448,7 @@ fn rest() -> impl Strategy<
                     csat_bottom_two: a.1,
                     ces_at_most: a.2,
                     critical_rule_failed: a.3,
-                    comment_compound_at_most: None,
+                    comment_compound_at_most: a.4,
                 },
             },
         );
@@ -466,6 +467,36 @@ fn rest() -> impl Strategy<
         thresholds,
         option::of(success),
     )
+}
+
+/// A comment theme, with or without label, links and alert.
+fn theme() -> impl Strategy<Value = Theme> {
+    let links = (
+        vec(id(), 0..3),
+        vec(id(), 0..3),
+        vec(id(), 0..3),
+        vec(id(), 0..3),
+    )
+        .prop_map(|(attributes, processes, facets, rules)| ThemeLinks {
+            attributes,
+            processes,
+            facets,
+            rules,
+        });
+    (
+        id(),
+        option::of(text()),
+        vec(text(), 0..4),
+        links,
+        any::<bool>(),
+    )
+        .prop_map(|(id, label, terms, links, alert)| Theme {
+            id,
+            label,
+            terms,
+            links,
+            alert,
+        })
 }
 
 fn plan() -> impl Strategy<Value = Plan> {
@@ -530,6 +561,7 @@ fn plan() -> impl Strategy<Value = Plan> {
         deployment(),
         vec(instrument(), 0..4),
         rest(),
+        (vec(theme(), 0..4), btree_map(text(), num(), 0..4)),
     )
         .prop_map(
             |(
@@ -541,6 +573,7 @@ fn plan() -> impl Strategy<Value = Plan> {
                 deployment,
                 instruments,
                 (interventions, benchmarks, thresholds, success_conditions),
+                (themes, lexicon),
             )| Plan {
                 schema_version,
                 organization,
@@ -563,8 +596,8 @@ fn plan() -> impl Strategy<Value = Plan> {
                 success_conditions,
                 // The weighting section's round trip: tests/plan_weighting.rs.
                 weighting: None,
-                themes: Vec::new(),
-                lexicon: Default::default(),
+                themes,
+                lexicon,
             },
         )
 }
@@ -580,5 +613,23 @@ proptest! {
         // Validation and tracing never panic on any plan.
         let _ = plan.validate();
         let _ = plan.trace();
+    }
+
+    #[test]
+    fn themes_links_alerts_and_lexicon_round_trip(
+        themes in vec(theme(), 1..5),
+        lexicon in btree_map(text(), num(), 1..5),
+        at_most in num(),
+    ) {
+        let mut plan = Plan::new("Acme");
+        plan.themes = themes;
+        plan.lexicon = lexicon;
+        plan.thresholds.alerts.comment_compound_at_most = Some(at_most);
+        let json = serde_json::to_string(&plan).unwrap();
+        let back = Plan::from_json(&json).unwrap();
+        prop_assert_eq!(&back.themes, &plan.themes);
+        prop_assert_eq!(&back.lexicon, &plan.lexicon);
+        prop_assert_eq!(back.thresholds.alerts.comment_compound_at_most, Some(at_most));
+        prop_assert_eq!(plan.trace().themes.len(), plan.themes.len());
     }
 }

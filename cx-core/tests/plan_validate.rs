@@ -376,6 +376,7 @@ fn plan_being_built_warnings() {
     // Attributes and supports now dangle; drop them to isolate the warning.
     set(&mut d, "/attributes", json!([]));
     set(&mut d, "/deployment", json!({}));
+    set(&mut d, "/themes", json!([]));
     set(&mut d, "/strategy/positioning", Value::Null);
     remove(&mut d, "/strategy/positioning");
     set(&mut d, "/interventions", json!([]));
@@ -515,6 +516,14 @@ fn long_term_before_mid_term() {
         Severity::Warning,
         "/strategy/goals/1/target/date",
     );
+}
+
+#[test]
+fn theme_without_terms() {
+    // More theme diagnostics: tests/plan_themes.rs.
+    let mut d = sample();
+    d["themes"] = json!([{"id": "delay", "terms": []}]);
+    expect(&d, codes::INVALID_VALUE, Severity::Error, "/themes/0/terms");
 }
 
 #[test]

@@ -102,6 +102,7 @@ fn no_identity() {
         .iter_mut()
         .for_each(|r| r.supports.clear());
     p.attributes.iter_mut().for_each(|a| a.facet_id = None);
+    p.themes.iter_mut().for_each(|t| t.links.facets.clear());
     p.interventions.iter_mut().for_each(|i| {
         i.addresses
             .retain(|x| !["fluidity", "accessibility"].contains(&x.as_str()))

@@ -2674,6 +2674,18 @@ export interface ThemeStats {
   theme: number;
 }
 
+/** What one comment theme is linked to. */
+export interface ThemeTrace {
+  /** True when a comment mentioning it raises a closed-loop alert. */
+  alert: boolean;
+  /** True when it is linked to at least one part of the plan. */
+  linked: boolean;
+  /** The attributes, processes, facets and rules it speaks of. */
+  links: ThemeLinks;
+  /** Theme id. */
+  themeId: string;
+}
+
 /** Thresholds used by scores, the playbook and alerts (defaults in brackets). */
 export interface Thresholds {
   /** Which answers raise an alert. */
@@ -2727,8 +2739,23 @@ export interface Trace {
   facets: FacetTrace[];
   /** One row per goal. */
   goals: GoalTrace[];
+  /**
+   * What is worth knowing but is no error or advice (a theme linked to
+   * nothing), in plan order.
+   */
+  notes?: TraceNote[];
   /** One row per rule of the game and collaboration norm. */
   rules: RuleTrace[];
+  /** One row per comment theme, in plan order. */
+  themes?: ThemeTrace[];
+}
+
+/** A note on the plan: information, neither an error nor advice. */
+export interface TraceNote {
+  /** The note, for people. */
+  message: string;
+  /** JSON Pointer to what the note is about (`/themes/2`). */
+  pointer: string;
 }
 
 /** Whether a change is good news. */

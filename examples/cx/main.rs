@@ -5,7 +5,7 @@
 //! cx [demo]                    the sample organisation's full report (writes cx-report.html)
 //! cx validate PLAN [--json]    diagnostics of a plan (exit 1 on any error)
 //! cx schema NAME               print a JSON Schema (plan, …)
-//! cx stats …                   NPS, proportion and driver statistics
+//! cx stats …                   NPS, proportion, driver and comment (sentiment) statistics
 //! cx ingest PLAN FILE… [--mapping M] [--cube DIMS] [--granularity G] [--max-cell-bytes B] [--snapshot-out S] [--json]
 //! cx score PLAN FILE… [--mapping M] [--cube DIMS] [--granularity G] [--query Q] [--json] [--from-snapshot S]
 //! cx report PLAN FILE… [--mapping M] [--html OUT] [--md OUT] [--json] [--from-snapshot S]
@@ -49,7 +49,7 @@ mod validate;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cx [demo] | validate PLAN [--json] | schema NAME | stats (nps|nps-diff|proportion|drivers) … | ingest PLAN FILE…|- [--cube DIMS] [--granularity G] [--max-cell-bytes B] | score PLAN FILE…|- [--cube DIMS] [--granularity G] [--query Q] [--json] | report PLAN FILE… [--html OUT] [--md OUT] [--json] | sql \"SELECT …\" --table NAME=PATH… [--json]
+const USAGE: &str = "usage: cx [demo] | validate PLAN [--json] | schema NAME | stats (nps|nps-diff|proportion|drivers|sentiment) … | ingest PLAN FILE…|- [--cube DIMS] [--granularity G] [--max-cell-bytes B] | score PLAN FILE…|- [--cube DIMS] [--granularity G] [--query Q] [--json] | report PLAN FILE… [--html OUT] [--md OUT] [--json] | sql \"SELECT …\" --table NAME=PATH… [--json]
        cx COMMAND --help   that command's usage";
 
 /// The usage of each command, printed by `cx COMMAND --help` (or `-h`).

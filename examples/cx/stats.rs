@@ -5,7 +5,12 @@
 //! cx stats nps-diff --a D,PA,PR --b D,PA,PR [--method wald|adjustedWald] [--level L] [--json]
 //! cx stats proportion --successes X --n N [--level L] [--json]
 //! cx stats drivers --csv FILE --outcome COL[=VALUE] --predictors A,B,… [--na V] [--json]
+//! cx stats sentiment --csv FILE --column NAME [--id NAME] [--plan PLAN] [--json]
+//! cx stats sentiment --text "…" [--plan PLAN] [--json]
 //! ```
+//!
+//! `sentiment` ([`sentiment`]) scores comments with VADER and finds the
+//! plan's themes in them.
 //!
 //! `drivers` hands the decimal text of the cells, as read, to
 //! `score::drivers` (the one implementation: exact decimals, integer
@@ -16,7 +21,8 @@
 //! are dropped (complete cases, as relaimpo). A non-numeric cell is an
 //! error (exit 1) naming its line.
 //!
-//! Exit status: 0 success, 1 the data gives no result, 2 usage or I/O error.
+//! Exit status: 0 success, 1 the data gives no result, 2 usage or I/O error
+//! (every error of `sentiment`).
 
 use std::fmt::Write as _;
 
@@ -28,12 +34,16 @@ use serde::Serialize;
 
 use crate::args::Args;
 
+mod sentiment;
+
 /// `cx stats --help`.
 pub const USAGE: &str =
     "usage: cx stats nps --counts D,PA,PR [--method wald|adjustedWald|score] [--level L] [--json]
        cx stats nps-diff --a D,PA,PR --b D,PA,PR [--method wald|adjustedWald] [--level L] [--json]
        cx stats proportion --successes X --n N [--level L] [--json]
-       cx stats drivers --csv FILE --outcome COL[=VALUE] --predictors A,B,... [--na V] [--json]";
+       cx stats drivers --csv FILE --outcome COL[=VALUE] --predictors A,B,... [--na V] [--json]
+       cx stats sentiment --csv FILE --column NAME [--id NAME] [--plan PLAN] [--json]
+       cx stats sentiment --text \"...\" [--plan PLAN] [--json]";
 
 /// A failure of one `cx stats` command: its message and exit code.
 struct Failure {
@@ -73,6 +83,7 @@ pub fn run(argv: &[String]) -> u8 {
         "nps-diff" => run_nps_diff(rest),
         "proportion" => run_proportion(rest),
         "drivers" => run_drivers(rest),
+        "sentiment" => sentiment::run(rest),
         "-h" | "--help" | "help" => {
             return crate::data::finish(outln!("{USAGE}").map(|()| 0));
         }
@@ -312,15 +323,7 @@ fn drivers_input(
     predictors: Vec<String>,
     na: Option<&str>,
 ) -> Result<DriversInput<String>, Failure> {
-    let mut reader = csv::ReaderBuilder::new()
-        .from_path(path)
-        .map_err(|e| io_error(format!("cannot read `{path}`: {e}")))?;
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| io_error(format!("cannot read the header of `{path}`: {e}")))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let (mut reader, headers) = open_csv(path, false)?;
     let column = |name: &str| -> Result<usize, Failure> {
         headers.iter().position(|h| h == name).ok_or_else(|| {
             usage(format!(
@@ -365,6 +368,34 @@ fn drivers_input(
         na: na.map(|v| v.trim().to_string()),
         na_columns: NaColumns::Predictors,
     })
+}
+
+/// A CSV reader of the file at `path` (`flexible`: rows may have any
+/// number of fields) and its header's column names, trimmed, without a
+/// byte-order mark.
+fn open_csv(
+    path: &str,
+    flexible: bool,
+) -> Result<(csv::Reader<std::fs::File>, Vec<String>), Failure> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(flexible)
+        .from_path(path)
+        .map_err(|e| io_error(format!("cannot read `{path}`: {e}")))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| io_error(format!("cannot read the header of `{path}`: {e}")))?
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let h = if i == 0 {
+                h.trim_start_matches('\u{feff}')
+            } else {
+                h
+            };
+            h.trim().to_string()
+        })
+        .collect();
+    Ok((reader, headers))
 }
 
 /// The drivers as a table: mean, Pearson r, Johnson's weight, LMG and the

@@ -3,7 +3,8 @@
 //! [`Plan::trace`] builds the matrix facet → rules / norms / policies /
 //! tangibles → instruments → goals → interventions, with coverage figures:
 //! the share of facets supported by deployment, of rules measured by an
-//! audit, and of goals acted on.
+//! audit, and of goals acted on; then one row per comment theme with what
+//! it is linked to, and notes (a theme linked to nothing).
 
 use std::borrow::Borrow;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -12,7 +13,7 @@ use std::hash::Hash;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Instrument, InstrumentKind, Plan, Rule, Tier};
+use super::{Instrument, InstrumentKind, Plan, Rule, ThemeLinks, Tier};
 
 /// The traceability matrix of a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -26,6 +27,37 @@ pub struct Trace {
     pub goals: Vec<GoalTrace>,
     /// Coverage figures.
     pub coverage: Coverage,
+    /// One row per comment theme, in plan order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub themes: Vec<ThemeTrace>,
+    /// What is worth knowing but is no error or advice (a theme linked to
+    /// nothing), in plan order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<TraceNote>,
+}
+
+/// What one comment theme is linked to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ThemeTrace {
+    /// Theme id.
+    pub theme_id: String,
+    /// The attributes, processes, facets and rules it speaks of.
+    pub links: ThemeLinks,
+    /// True when a comment mentioning it raises a closed-loop alert.
+    pub alert: bool,
+    /// True when it is linked to at least one part of the plan.
+    pub linked: bool,
+}
+
+/// A note on the plan: information, neither an error nor advice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TraceNote {
+    /// JSON Pointer to what the note is about (`/themes/2`).
+    pub pointer: String,
+    /// The note, for people.
+    pub message: String,
 }
 
 /// What deploys and measures one facet.
@@ -263,12 +295,46 @@ impl Plan {
                 goal_rows.len(),
             ),
         };
+        let (themes, notes) = self.theme_rows();
         Trace {
             facets: facet_rows,
             rules: rule_rows,
             goals: goal_rows,
             coverage,
+            themes,
+            notes,
         }
+    }
+
+    /// One row per comment theme, and a note for each theme linked to
+    /// nothing (its comments are counted and scored, but the analysis
+    /// cannot point them at a part of the plan).
+    fn theme_rows(&self) -> (Vec<ThemeTrace>, Vec<TraceNote>) {
+        let mut notes = Vec::new();
+        let rows = self
+            .themes
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let linked = !t.links.is_empty();
+                if !linked {
+                    notes.push(TraceNote {
+                        pointer: format!("/themes/{i}"),
+                        message: format!(
+                            "The theme \"{}\" is linked to no attribute, process, facet or rule: its comments are counted, but the analysis cannot point them at a part of the plan.",
+                            t.id
+                        ),
+                    });
+                }
+                ThemeTrace {
+                    theme_id: t.id.clone(),
+                    links: t.links.clone(),
+                    alert: t.alert,
+                    linked,
+                }
+            })
+            .collect();
+        (rows, notes)
     }
 
     /// One row per identity facet, dominant first.

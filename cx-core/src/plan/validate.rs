@@ -32,6 +32,7 @@ use crate::metric::MetricId;
 /// | `reserved-dimension-id` | error | a custom dimension named like a standard one |
 /// | `instrument-kind-mismatch` | error | a rule audit without method or with a channel, a survey with a method |
 /// | `too-many-attributes` | error | more than [`MAX_ATTRIBUTES`] attributes |
+/// | `invalid-value` | error | a theme with no terms, a term that is empty, only white space or only `*`, or has a `*` other than at its end or after white space; an empty lexicon word |
 /// | `no-identity` | warning | no identity yet |
 /// | `no-positioning` | warning | no positioning yet |
 /// | `no-rules` | warning | no rules of the game |
@@ -105,9 +106,11 @@ pub mod codes {
     pub const LEADERSHIP_NOT_COMMITTED: &str = ErrorCode::LeadershipNotCommitted.as_str();
     /// Long-term goal due before a mid-term one.
     pub const LONG_TERM_BEFORE_MID_TERM: &str = ErrorCode::LongTermBeforeMidTerm.as_str();
+    /// A theme without terms, an invalid theme term, an empty lexicon word.
+    pub const INVALID_VALUE: &str = ErrorCode::InvalidValue.as_str();
 
     /// Every code with its severity, in table order.
-    pub const ALL: [(&str, super::Severity); 29] = [
+    pub const ALL: [(&str, super::Severity); 30] = [
         (PARSE_ERROR, super::Severity::Error),
         (UNKNOWN_SCHEMA_VERSION, super::Severity::Error),
         (DUPLICATE_ID, super::Severity::Error),
@@ -125,6 +128,7 @@ pub mod codes {
         (RESERVED_DIMENSION_ID, super::Severity::Error),
         (INSTRUMENT_KIND_MISMATCH, super::Severity::Error),
         (TOO_MANY_ATTRIBUTES, super::Severity::Error),
+        (INVALID_VALUE, super::Severity::Error),
         (NO_IDENTITY, super::Severity::Warning),
         (NO_POSITIONING, super::Severity::Warning),
         (NO_RULES, super::Severity::Warning),
@@ -325,6 +329,7 @@ impl Plan {
         c.check_evaluation();
         c.check_interventions_benchmarks();
         c.check_thresholds();
+        c.check_themes();
         c.out.extend(super::numbers::check_weights(self));
         c.out.extend(super::weighting::check(self));
         c.advice();
@@ -929,6 +934,21 @@ impl<'p> Checker<'p> {
                 f64::from(s.max),
             );
         }
+    }
+
+    /// The themes (ids here, as their own kind; terms, links, lexicon and
+    /// the comment alert threshold in [`super::themes`]).
+    fn check_themes(&mut self) {
+        let plan = self.plan;
+        self.ids("theme", ids_at(&["themes"], &plan.themes, |t| &t.id));
+        let targets = super::themes::LinkTargets {
+            attributes: &self.attributes,
+            processes: &self.processes,
+            facets: &self.facets,
+            rules: &self.rules,
+        };
+        let found = super::themes::check(plan, &targets);
+        self.out.extend(found);
     }
 
     /// Advice (warnings) on what the plan still lacks, in the method's order.
