@@ -93,3 +93,15 @@ fn a_trigger_on_a_theme_share_fires_per_team() {
     // Above every team's share, it does not fire.
     assert!(recommendations(&e, share + 1.0).is_empty());
 }
+
+#[test]
+fn a_goal_on_an_unknown_theme_is_a_dangling_reference() {
+    let plan = Plan::from_json(&PLAN.replace("\"theme:delay\"", "\"theme:nope\"")).unwrap();
+    let d = plan
+        .validate()
+        .into_iter()
+        .find(|d| d.pointer == "/strategy/goals/1/metric")
+        .expect("a diagnostic at the goal's metric");
+    assert!(d.is_error());
+    assert!(d.message.contains("nope"), "{}", d.message);
+}

@@ -270,9 +270,16 @@ impl<'p> Checker<'p> {
     }
 
     fn metric_reference(&mut self, metric: &MetricId, pointer: String) {
-        if let MetricId::Attribute(id) = metric {
-            let exists = self.attributes.contains(id.as_str());
-            self.reference("survey attribute", exists, pointer, id);
+        match metric {
+            MetricId::Attribute(id) => {
+                let exists = self.attributes.contains(id.as_str());
+                self.reference("survey attribute", exists, pointer, id);
+            }
+            MetricId::Theme(id) => {
+                let exists = self.plan.themes.iter().any(|t| &t.id == id);
+                self.reference("comment theme", exists, pointer, id);
+            }
+            _ => {}
         }
     }
 
