@@ -49,9 +49,9 @@
 //!
 //! Python's string semantics are matched for any text (`pystr`), with one
 //! difference left: case (`lower`, `isupper`) follows the Unicode version
-//! of Rust's standard library (16), Python 3.11's is 14; the two differ
-//! only for characters encoded since (for example the Garay script, U+10D50
-//! `𐵐` lowercases in Rust, not in Python 3.11).
+//! of Rust's standard library (17 with Rust 1.95), Python 3.11's is 14; the
+//! two differ only for characters encoded since (for example the Garay
+//! capital U+10D50 lowercases to U+10D70 in Rust, not in Python 3.11).
 
 mod lexicon;
 mod pystr;

@@ -29,6 +29,10 @@ fn negation_flips_and_dampens() {
             ("no good", [-0.3412, 0.0, 0.294, 0.706]),
             ("no problem", [0.3089, 0.693, 0.307, 0.0]),
             ("no", [-0.296, 0.0, 0.0, 1.0]),
+            ("no comment", [-0.296, 0.0, 0.312, 0.688]),
+            // Quirk 5: `no` scores 0, then counts as negative for caps.
+            ("NO problem", [0.1343, 0.566, 0.0, 0.434]),
+            ("no no good", [-0.1326, 0.357, 0.189, 0.454]),
         ],
     );
 }
@@ -100,6 +104,13 @@ fn idioms_least_and_never_so() {
             ("the crew was the least good", [-0.3412, 0.0, 0.675, 0.325]),
             ("never so good", [0.5777, 0.652, 0.348, 0.0]),
             ("never this good", [0.5228, 0.628, 0.372, 0.0]),
+            // Quirk 6: any `so`/`this` right before, at distance three.
+            ("the crew so good", [0.5777, 0.555, 0.445, 0.0]),
+            ("the crew was this good", [0.5228, 0.458, 0.542, 0.0]),
+            ("it was the very least good", [0.4902, 0.389, 0.611, 0.0]),
+            // The first idiom in `onezero, twoonezero, twoone, threetwoone,
+            // threetwo` order wins: `the bomb`, not `bus stop`.
+            ("bus stop the bomb", [0.4215, 0.488, 0.244, 0.268]),
         ],
     );
 }
@@ -112,6 +123,10 @@ fn emoji_and_emoticons_are_words() {
             ("The crew 😁", [0.4588, 0.333, 0.667, 0.0]),
             ("The crew😁", [0.4588, 0.333, 0.667, 0.0]),
             ("😁", [0.4588, 0.429, 0.571, 0.0]),
+            // Quirk 1: a space before a description, none after.
+            ("😀😀 great 😀", [0.891, 0.795, 0.205, 0.0]),
+            ("😀ok", [0.3612, 0.714, 0.286, 0.0]),
+            ("ok😀", [0.5719, 0.825, 0.175, 0.0]),
             ("💘", [0.6369, 0.677, 0.323, 0.0]),
             ("👍🏽", [0.0, 0.0, 1.0, 0.0]),
             ("🔛 the crew was good", [0.4926, 0.39, 0.61, 0.0]),
