@@ -5,7 +5,7 @@
 //! array text (what `engine.ingest(array).unwrap()` does in JS after
 //! `JSON.stringify`), and typed records parsed beforehand.
 //!
-//! The group `ingest_comments` (issue #20) gives every record a comment
+//! The group `ingest_comments` (issue #20) gives every customer response a comment
 //! (one of [`COMMENTS`], realistic customer comments of 40 to 300 bytes)
 //! and measures the JSON Lines ingest with and without them: the cost of
 //! scoring and filing comments (VADER and the sample plan's themes).
@@ -84,6 +84,13 @@ const COMMENTS: [&str; 8] = [
 fn with_comments(jsonl: &str) -> String {
     let mut out = String::with_capacity(jsonl.len() * 2);
     for (i, line) in jsonl.lines().enumerate() {
+        // Customer responses (no `kind`) get a comment; the other records
+        // of the sample stay as they are.
+        if line.contains("\"kind\"") {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
         let comment = serde_json::to_string(COMMENTS[i % COMMENTS.len()]).unwrap();
         let body = line.trim_end().strip_suffix('}').unwrap();
         out.push_str(&format!("{body},\"comment\":{comment}}}\n"));
