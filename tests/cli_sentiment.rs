@@ -327,7 +327,7 @@ fn fails(args: &[&str], words: &[&str]) {
 }
 
 #[test]
-fn errors_say_what_is_wrong_and_exit_2() {
+fn errors_say_what_is_wrong_with_their_exit_status() {
     let d = dir("errors");
     let csv = write(&d, "c.csv", CSV);
     // A missing column: named, with the header's columns.
@@ -400,11 +400,14 @@ fn errors_say_what_is_wrong_and_exit_2() {
         &["cannot read", "UTF-8"],
     );
     // A plan with errors: the diagnostics with their pointers.
+    // It exits with 1, as every command does for a plan with errors.
     let bad = plan_file(&d, json!([{"id": "x", "terms": []}]), json!({"w": 9}));
-    fails(
-        &["stats", "sentiment", "--text", "late", "--plan", &bad],
-        &["/themes/0/terms", "/lexicon/w", "errors"],
-    );
+    let out = cx(&["stats", "sentiment", "--text", "late", "--plan", &bad]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for w in ["/themes/0/terms", "/lexicon/w", "errors"] {
+        assert!(err.contains(w), "{w:?} not in {err}");
+    }
     // Usage.
     fails(&["stats", "sentiment", "--json"], &["--text", "--csv"]);
     fails(

@@ -21,8 +21,8 @@
 //! are dropped (complete cases, as relaimpo). A non-numeric cell is an
 //! error (exit 1) naming its line.
 //!
-//! Exit status: 0 success, 1 the data gives no result, 2 usage or I/O error
-//! (every error of `sentiment`).
+//! Exit status: 0 success, 1 the data gives no result (or, for
+//! `sentiment --plan`, the plan has errors), 2 usage or I/O error.
 
 use std::fmt::Write as _;
 

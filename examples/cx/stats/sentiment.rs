@@ -15,10 +15,10 @@
 //! is scored as an empty comment (all scores 0). Without `--json`, a
 //! readable line: id (or row number), compound, class, themes.
 //!
-//! Exit status 2 for every error: a usage error, an unreadable file or
-//! row, a missing column (named, with the header's columns), a row without
-//! the column (its line), a plan that does not parse or has errors (with
-//! the diagnostics).
+//! Exit status 2 for a usage error, an unreadable file or row, a missing
+//! column (named, with the header's columns) or a row without the column
+//! (its line); 1, as every `cx` command, for a plan that does not parse or
+//! has errors (with the diagnostics).
 
 use std::fmt::Write as _;
 
@@ -117,9 +117,11 @@ pub(super) fn run(argv: &[String]) -> Result<String, Failure> {
 }
 
 /// Reads and validates the plan; a plan that does not parse or has errors
-/// is a failure (exit 2) with its diagnostics.
+/// is a failure with its diagnostics (exit 1, as every `cx` command; an
+/// unreadable file, 2).
 fn load_plan(path: &str) -> Result<Plan, Failure> {
-    crate::data::load_plan(path).map_err(|crate::data::Failure(_, message)| io_error(message))
+    crate::data::load_plan(path)
+        .map_err(|crate::data::Failure(code, message)| Failure { code, message })
 }
 
 /// Scores the `column` of every row of the CSV at `path`, printing a line
