@@ -899,7 +899,7 @@ fn parquet_rows_are_numbered_from_the_file_start() {
         ("at", Arc::new(StringArray::from(at)) as ArrayRef),
         ("nps", Arc::new(Int64Array::from(nps)) as ArrayRef),
         (
-            "comment",
+            "remark",
             Arc::new(StringArray::from(vec!["free text"; rows])) as ArrayRef,
         ),
     ])
@@ -925,11 +925,11 @@ fn parquet_rows_are_numbered_from_the_file_start() {
         .errors
         .iter()
         .all(|x| x.field.as_deref() == Some("nps") && x.column == Some(2)));
-    // Without a mapping, the `comment` column is no record field.
+    // Without a mapping, the `remark` column is no record field (`comment` is one, #20).
     let err = engine()
         .ingest_parquet(std::fs::File::open(&path).unwrap(), None)
         .unwrap_err();
-    assert!(err.to_string().contains("`comment`"), "{err}");
+    assert!(err.to_string().contains("`remark`"), "{err}");
     let missing = CsvMapping::from_json(r#"{"at": {"column": "at"}, "nps": "score"}"#).unwrap();
     let err = engine()
         .ingest_parquet(std::fs::File::open(&path).unwrap(), Some(&missing))
@@ -1024,4 +1024,180 @@ fn checked_in_airline_parquet_is_the_csv() {
         "{hint}"
     );
     assert_eq!(batches[0].columns(), expected.columns(), "{hint}");
+}
+
+/// Issue #20: a plan with themes, a lexicon entry and a comment alert.
+const COMMENT_PLAN: &str = r#"{
+    "schemaVersion": 1,
+    "organization": {"name": "Test"},
+    "themes": [
+        {"id": "delay", "terms": ["delay*", "late"]},
+        {"id": "staff", "terms": ["staff", "crew"], "alert": true}
+    ],
+    "lexicon": {"meh": -1.5},
+    "thresholds": {"alerts": {"commentCompoundAtMost": -0.5}}
+}"#;
+
+/// Rows of the comment test: a comment with a score, a missing one, a
+/// comment only, one past the limit, one across a line break, one on a
+/// rejected score and a blank one (none).
+const COMMENT_ROWS: [(&str, &str, Option<i64>, Option<&str>); 7] = [
+    (
+        "r1",
+        "2026-01-05",
+        Some(9),
+        Some("The crew was great, thank you!"),
+    ),
+    ("r2", "2026-01-06", Some(10), None),
+    (
+        "r3",
+        "2026-01-07",
+        None,
+        Some("Delayed again. Terrible, TERRIBLE service!!!"),
+    ),
+    (
+        "r4",
+        "2026-01-08",
+        Some(3),
+        Some(concat!(
+            "late late late late late late late late ",
+            "late late late late late late late late late late late late"
+        )),
+    ),
+    ("r5", "2026-01-08", Some(6), Some("late, \"late\" and\nmeh")),
+    ("r6", "2026-01-09", Some(11), Some("Staff were rude")),
+    ("r7", "2026-01-09", Some(8), Some("   ")),
+];
+
+const COMMENT_MAPPING: &str =
+    r#"{"id": "id", "at": {"column": "at"}, "nps": "nps", "comment": "comment"}"#;
+
+/// An engine of [`COMMENT_PLAN`] whose comments hold at most 64 bytes.
+fn comment_engine() -> Engine {
+    let mut config = EngineConfig::default();
+    config.limits.max_comment_bytes = 64;
+    Engine::with_config(Plan::from_json(COMMENT_PLAN).unwrap(), config).unwrap()
+}
+
+/// [`COMMENT_ROWS`] as a batch, the comments built by `text`.
+fn comment_batch(text: fn(Vec<Option<&str>>) -> ArrayRef) -> RecordBatch {
+    let rows = COMMENT_ROWS;
+    RecordBatch::try_from_iter([
+        (
+            "id",
+            Arc::new(StringArray::from_iter_values(rows.map(|r| r.0))) as ArrayRef,
+        ),
+        (
+            "at",
+            Arc::new(StringArray::from_iter_values(rows.map(|r| r.1))) as ArrayRef,
+        ),
+        (
+            "nps",
+            Arc::new(Int64Array::from(rows.map(|r| r.2).to_vec())) as ArrayRef,
+        ),
+        ("comment", text(rows.map(|r| r.3).to_vec())),
+    ])
+    .unwrap()
+}
+
+/// What must not depend on the path: the report (but lines), the comment
+/// cells, the verbatims, the alerts (but lines) and the comment scores.
+fn comment_facts(r: &IngestReport, e: &Engine) -> (String, String, String, String, String) {
+    let s = e.snapshot();
+    let q = Query::from_json(
+        r#"{"metrics": ["nps", "sentiment", "theme:delay", "theme:staff"], "groupBy": ["period:day"]}"#,
+    )
+    .unwrap();
+    let alerts: Vec<_> = e
+        .alerts()
+        .into_iter()
+        .map(|a| cx_core::engine::Alert { line: None, ..a })
+        .collect();
+    let report = (r.total, r.accepted, r.rejected, without_lines(&r.errors));
+    (
+        format!("{report:?}"),
+        serde_json::to_string(&s.response_comments).unwrap(),
+        serde_json::to_string(&s.verbatims).unwrap(),
+        format!("{alerts:?}"),
+        serde_json::to_string(&e.query(&q).unwrap().rows).unwrap(),
+    )
+}
+
+/// Issue #20: a `comment` column, mapped or by name, of each string
+/// layout, and from Parquet, files the comments the CSV path files: the
+/// comment cells, verbatims, alerts and scores, a comment past the limit
+/// rejected at `/comment` with its column; a blank comment is none.
+#[test]
+fn comments_equal_the_csv_path() {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["id", "at", "nps", "comment"]).unwrap();
+    for (id, at, nps, comment) in COMMENT_ROWS {
+        let nps = nps.map(|n| n.to_string()).unwrap_or_default();
+        w.write_record([id, at, &nps, comment.unwrap_or("")])
+            .unwrap();
+    }
+    let mapping = CsvMapping::from_json(COMMENT_MAPPING).unwrap();
+    let mut c = comment_engine();
+    let rc = c.ingest_csv(&w.into_inner().unwrap(), &mapping).unwrap();
+    let want = comment_facts(&rc, &c);
+    assert_eq!((rc.total, rc.accepted, rc.rejected), (7, 5, 2));
+    let e = &rc.errors[0];
+    assert_eq!(
+        (e.index, e.pointer.as_str(), e.column),
+        (3, "/comment", Some(4))
+    );
+    let q = Query::from_json(r#"{"metrics": ["sentiment"]}"#).unwrap();
+    let n = c.query(&q).unwrap().rows[0].scores["sentiment"].n;
+    assert_eq!(n, 3, "r1, r3 and r5: r7 is blank");
+    assert!(
+        want.2.contains("\"r3\"") && want.2.contains("\"r5\""),
+        "{}",
+        want.2
+    );
+    assert!(want.3.contains("r1") && want.3.contains("r3"), "{}", want.3);
+    let layouts: [fn(Vec<Option<&str>>) -> ArrayRef; 3] = [
+        |v| Arc::new(StringArray::from(v)),
+        |v| Arc::new(LargeStringArray::from(v)),
+        |v| Arc::new(StringViewArray::from(v)),
+    ];
+    for (i, text) in layouts.into_iter().enumerate() {
+        let b = comment_batch(text);
+        let mut a = comment_engine();
+        let ra = a.ingest_arrow([&b], Some(&mapping)).unwrap();
+        assert_eq!(comment_facts(&ra, &a), want, "layout {i}, mapped");
+        let mut n = comment_engine();
+        let rn = n.ingest_arrow([&b], None).unwrap();
+        assert_eq!(comment_facts(&rn, &n), want, "layout {i}, by name");
+    }
+    let dir = temp_dir("comments");
+    let path = dir.join("comments.parquet");
+    write_parquet(&path, &comment_batch(|v| Arc::new(StringArray::from(v))), 3);
+    let mut p = comment_engine();
+    let rp = p
+        .ingest_parquet(std::fs::File::open(&path).unwrap(), Some(&mapping))
+        .unwrap();
+    assert_eq!(comment_facts(&rp, &p), want, "Parquet");
+    let _ = std::fs::remove_dir_all(&dir);
+    // A comment column of numbers is an error of the call at `/comment`.
+    let mut cols = comment_batch(|v| Arc::new(StringArray::from(v)))
+        .columns()
+        .to_vec();
+    cols[3] = Arc::new(Float64Array::from(vec![1.5; 7]));
+    let floats = RecordBatch::try_new(
+        Arc::new(Schema::new(vec![
+            Field::new("id", DataType::Utf8, false),
+            Field::new("at", DataType::Utf8, false),
+            Field::new("nps", DataType::Int64, true),
+            Field::new("comment", DataType::Float64, false),
+        ])),
+        cols,
+    )
+    .unwrap();
+    let err = comment_engine()
+        .ingest_arrow([&floats], Some(&mapping))
+        .unwrap_err();
+    let ArrowIngestError::ColumnType { pointer, .. } = &err else {
+        panic!("{err}");
+    };
+    assert_eq!(pointer, "/comment", "{err}");
 }
