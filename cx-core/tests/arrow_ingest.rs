@@ -1079,8 +1079,11 @@ fn comment_engine() -> Engine {
     Engine::with_config(Plan::from_json(COMMENT_PLAN).unwrap(), config).unwrap()
 }
 
+/// Builds a comment column of one string layout from its cells.
+type CommentColumn = fn(Vec<Option<&str>>) -> ArrayRef;
+
 /// [`COMMENT_ROWS`] as a batch, the comments built by `text`.
-fn comment_batch(text: fn(Vec<Option<&str>>) -> ArrayRef) -> RecordBatch {
+fn comment_batch(text: CommentColumn) -> RecordBatch {
     let rows = COMMENT_ROWS;
     RecordBatch::try_from_iter([
         (
@@ -1155,7 +1158,7 @@ fn comments_equal_the_csv_path() {
         want.2
     );
     assert!(want.3.contains("r1") && want.3.contains("r3"), "{}", want.3);
-    let layouts: [fn(Vec<Option<&str>>) -> ArrayRef; 3] = [
+    let layouts: [CommentColumn; 3] = [
         |v| Arc::new(StringArray::from(v)),
         |v| Arc::new(LargeStringArray::from(v)),
         |v| Arc::new(StringViewArray::from(v)),
