@@ -74,6 +74,7 @@ pub use budget::{LimitError, MemoryLimit, Overflow};
 pub use cells::MISSING;
 pub use changes::CompareTo;
 pub use columns::{ColumnsError, DimensionColumn, ResponseColumns, ABSENT};
+pub use comments::{CommentAnalyzer, CommentFacts};
 pub use compare::Comparison;
 pub use compare_request::CompareRequest;
 pub use csv_feed::{CsvFeed, UnterminatedQuote};

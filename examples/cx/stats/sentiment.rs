@@ -22,9 +22,9 @@
 
 use std::fmt::Write as _;
 
-use cx_core::comment::themes::ThemeMatcher;
 use cx_core::comment::vader::Vader;
 use cx_core::comment::{Polarity, SentimentClass};
+use cx_core::engine::{CommentAnalyzer, CommentFacts};
 use cx_core::plan::Plan;
 use serde::Serialize;
 
@@ -46,45 +46,38 @@ struct Line<'a> {
     themes: Option<Vec<&'a str>>,
 }
 
-/// The scorer: VADER (with the plan's lexicon, when there is a plan) and
-/// the plan's themes.
+/// The scorer: the engine's comment analyzer of the plan (VADER with the
+/// plan's lexicon, and its themes), or VADER's own without a plan.
 struct Scorer {
-    /// VADER with the plan's lexicon; `None`: VADER's own.
-    vader: Option<Vader>,
-    plan: Option<(Plan, ThemeMatcher)>,
+    plan: Option<(Plan, CommentAnalyzer)>,
 }
 
 impl Scorer {
     fn new(plan: Option<Plan>) -> Scorer {
-        match plan {
-            None => Scorer {
-                vader: None,
-                plan: None,
-            },
-            Some(plan) => {
-                let matcher = ThemeMatcher::new(&plan.themes);
-                Scorer {
-                    vader: Some(Vader::with_overrides(&plan.lexicon)),
-                    plan: Some((plan, matcher)),
-                }
-            }
-        }
+        let plan = plan.map(|plan| {
+            let analyzer = CommentAnalyzer::new(&plan);
+            (plan, analyzer)
+        });
+        Scorer { plan }
     }
 
     /// The scores of `text` and the ids of the themes it mentions (`None`
     /// without a plan).
-    fn score<'s>(&'s self, text: &str, found: &mut Vec<u32>) -> (Polarity, Option<Vec<&'s str>>) {
-        let vader = self.vader.as_ref().unwrap_or_else(|| Vader::standard());
-        let polarity = vader.polarity_scores(text);
-        let themes = self.plan.as_ref().map(|(plan, matcher)| {
-            found.clear();
-            matcher.matches(text, found);
-            found
-                .iter()
-                .filter_map(|&i| plan.themes.get(i as usize).map(|t| t.id.as_str()))
-                .collect()
-        });
-        (polarity, themes)
+    fn score<'s>(
+        &'s self,
+        text: &str,
+        facts: &mut CommentFacts,
+    ) -> (Polarity, Option<Vec<&'s str>>) {
+        let Some((plan, analyzer)) = &self.plan else {
+            return (Vader::standard().polarity_scores(text), None);
+        };
+        analyzer.analyze(text, facts);
+        let themes = facts
+            .themes
+            .iter()
+            .filter_map(|&i| plan.themes.get(i as usize).map(|t| t.id.as_str()))
+            .collect();
+        (facts.polarity, Some(themes))
     }
 }
 
@@ -100,8 +93,8 @@ pub(super) fn run(argv: &[String]) -> Result<String, Failure> {
             if args.value("column").is_some() || args.value("id").is_some() {
                 return Err(usage("--column and --id go with --csv, not --text"));
             }
-            let mut found = Vec::new();
-            let (p, themes) = scorer.score(text, &mut found);
+            let mut facts = CommentFacts::default();
+            let (p, themes) = scorer.score(text, &mut facts);
             let mut out = String::new();
             write_line(&mut out, json, None, &p, themes.as_deref())?;
             Ok(out)
@@ -146,7 +139,7 @@ fn score_csv(
     let id_col = id.map(position).transpose()?;
     let mut record = csv::StringRecord::new();
     let mut out = String::new();
-    let mut found = Vec::new();
+    let mut facts = CommentFacts::default();
     let mut row = 0u64;
     loop {
         match reader.read_record(&mut record) {
@@ -170,7 +163,7 @@ fn score_csv(
             (Some(c), Some(name)) => Some(cell(c, name)?),
             _ => None,
         };
-        let (p, themes) = scorer.score(text, &mut found);
+        let (p, themes) = scorer.score(text, &mut facts);
         if !json && row_id.is_none() {
             let _ = write!(out, "row {row}\t");
         }
