@@ -104,8 +104,7 @@ impl std::str::FromStr for Timestamp {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = || TimestampError::NotATime(s.to_string());
         if s.len() == 10 {
-            let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| err())?;
-            return Ok(Timestamp::from_date(d));
+            return parse_date(s).map(Timestamp::from_date).ok_or_else(err);
         }
         let dt = DateTime::parse_from_rfc3339(s).map_err(|_| err())?;
         Timestamp::from_unix(dt.timestamp()).ok_or_else(|| {
@@ -508,13 +507,52 @@ pub enum KpiKind {
     Kpi,
 }
 
+/// A calendar date written `YYYY-MM-DD`, in the years 0001–9999: the dates
+/// whose midnight a [`Timestamp`] can hold. Exactly four year digits, no
+/// sign (chrono alone would read `-026-01-06` as the year −26, an instant a
+/// snapshot could not read back).
+pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) {
+        return None;
+    }
+    if !digits(5..7) || !digits(8..10) {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    let year = i32::try_from(num(0..4)?).ok().filter(|y| *y >= 1)?;
+    NaiveDate::from_ymd_opt(year, num(5..7)?, num(8..10)?)
+}
+
+/// Reads a [`parse_date`] date (serde `deserialize_with`).
+pub(crate) fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+    parse_date(&s).ok_or_else(|| {
+        serde::de::Error::custom(format_args!(
+            "`{s}` is not a date: expected YYYY-MM-DD in the years 0001 to 9999 (2026-03-01)"
+        ))
+    })
+}
+
+/// [`date`] for an optional field (absent or `null` is `None`).
+pub(crate) fn optional_date<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<NaiveDate>, D::Error> {
+    #[derive(Deserialize)]
+    struct Date(#[serde(deserialize_with = "date")] NaiveDate);
+    Ok(Option::<Date>::deserialize(d)?.map(|x| x.0))
+}
+
 /// A period `start..=end` (dates).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Period {
     /// First day.
+    #[serde(deserialize_with = "date")]
     pub start: NaiveDate,
     /// Last day.
+    #[serde(deserialize_with = "date")]
     pub end: NaiveDate,
 }
 

@@ -45,7 +45,11 @@ pub struct CsvMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<TimeColumn>,
     /// The date of every row, when the export has no time column.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::record::optional_date"
+    )]
     pub fixed_at: Option<NaiveDate>,
     /// Dimension id (segment, touchpoint, channel, team, employee, or a
     /// custom dimension of the plan) → column.

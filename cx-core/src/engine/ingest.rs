@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::Datelike;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -574,6 +575,20 @@ impl Engine {
                 ErrorCode::InvalidValue,
                 "the KPI value must be a finite number",
             ));
+        }
+        for (field, day) in [
+            ("/period/start", r.period.start),
+            ("/period/end", r.period.end),
+        ] {
+            if !(1..=9999).contains(&day.year()) {
+                return Err(field_error(
+                    field,
+                    ErrorCode::OutOfRange,
+                    format!(
+                        "{day} is outside the dates the engine keeps (0001-01-01 to 9999-12-31)"
+                    ),
+                ));
+            }
         }
         if r.period.end < r.period.start {
             return Err(field_error(

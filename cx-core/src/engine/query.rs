@@ -170,17 +170,29 @@ macro_rules! document_struct {
             )]
             pub filters: std::collections::BTreeMap<String, Vec<String>>,
             /// First day included.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::record::optional_date"
+            )]
             pub from: Option<chrono::NaiveDate>,
             /// Last day included.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::record::optional_date"
+            )]
             pub to: Option<chrono::NaiveDate>,
         ] $($rest)*);
     };
     (@munch $head:tt [$($done:tt)*] ..statistics, $($rest:tt)*) => {
         $crate::engine::document_struct!(@munch $head [$($done)*
             /// Reference date of time-dependent results; default: the latest observation.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::record::optional_date"
+            )]
             pub as_of: Option<chrono::NaiveDate>,
             /// Confidence level \[0.95\].
             #[serde(default, skip_serializing_if = "Option::is_none")]
