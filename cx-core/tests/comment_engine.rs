@@ -240,6 +240,31 @@ fn a_tampered_comment_cell_is_refused_at_its_pointer() {
         err.pointer().starts_with("/responseComments/0/1/themes/"),
         "{err}"
     );
+    // A theme's promoters beyond the cell's: the analysis would read a
+    // share above 100 % of promoters' comments.
+    let mut s = e.snapshot();
+    let (i, cell) = s
+        .response_comments
+        .iter_mut()
+        .map(|c| &mut c.1)
+        .enumerate()
+        .find(|(_, c)| !c.themes.is_empty())
+        .expect("a cell with a theme");
+    let t = &mut cell.themes[0];
+    let spare = t.classes.total() - t.groups.detractors - t.groups.passives - t.groups.promoters;
+    let room = cell.groups.promoters - t.groups.promoters;
+    assert!(
+        spare > 0 && room < spare,
+        "the tampering needs room: {cell:?}"
+    );
+    t.groups.promoters += room + 1;
+    s.seal();
+    let err = Engine::restore(s).unwrap_err();
+    assert_eq!(
+        err.pointer(),
+        format!("/responseComments/{i}/1/themes/0/groups"),
+        "{err}"
+    );
 }
 
 #[test]

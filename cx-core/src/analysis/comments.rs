@@ -244,9 +244,10 @@ fn net_sentiment(
 }
 
 /// `successes`/`n` in percent with its Wilson interval, or an empty score
-/// saying why.
+/// saying why. Mentions never exceed the comments they are counted in (a
+/// snapshot is checked for it on restore), so nothing is clamped here.
 fn proportion(successes: u64, n: u64, level: f64) -> Score {
-    score::proportion(successes.min(n), n, level).unwrap_or_else(|e| Score::empty(e.to_string()))
+    score::proportion(successes, n, level).unwrap_or_else(|e| Score::empty(e.to_string()))
 }
 
 /// The theme's share among detractors' comments against promoters', with

@@ -214,6 +214,16 @@ pub(crate) fn check_stats(c: &CommentStats, themes: usize, p: &str) -> Result<()
             ));
         }
         within(&t.groups, t.compound, m, &at)?;
+        let g = &t.groups;
+        if g.detractors > c.groups.detractors
+            || g.passives > c.groups.passives
+            || g.promoters > c.groups.promoters
+        {
+            return Err(bad(
+                format!("{at}/groups"),
+                "mentions by NPS group, more than the cell's comments of that group",
+            ));
+        }
     }
     Ok(())
 }
