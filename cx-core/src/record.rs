@@ -527,12 +527,21 @@ pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
 
 /// Reads a [`parse_date`] date (serde `deserialize_with`).
 pub(crate) fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
-    let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-    parse_date(&s).ok_or_else(|| {
-        serde::de::Error::custom(format_args!(
-            "`{s}` is not a date: expected YYYY-MM-DD in the years 0001 to 9999 (2026-03-01)"
-        ))
-    })
+    struct Visit;
+    impl serde::de::Visitor<'_> for Visit {
+        type Value = NaiveDate;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a date written YYYY-MM-DD")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<NaiveDate, E> {
+            parse_date(s).ok_or_else(|| {
+                E::custom(format_args!(
+                    "`{s}` is not a date: expected YYYY-MM-DD in the years 0001 to 9999 (2026-03-01)"
+                ))
+            })
+        }
+    }
+    d.deserialize_str(Visit)
 }
 
 /// [`date`] for an optional field (absent or `null` is `None`).

@@ -101,7 +101,7 @@ fn a_typed_kpi_before_year_1_is_refused() {
 }
 
 #[test]
-fn mappings_and_queries_read_dates_the_same_way() {
+fn mappings_queries_and_plans_read_dates_the_same_way() {
     for s in BAD_DATES {
         let m = format!(r#"{{"fixedAt": "{s}", "nps": "NPS"}}"#);
         let err = CsvMapping::from_json(&m).unwrap_err().to_string();
@@ -109,5 +109,15 @@ fn mappings_and_queries_read_dates_the_same_way() {
         let q = format!(r#"{{"from": "{s}"}}"#);
         let err = Query::from_json(&q).unwrap_err().to_string();
         assert!(err.contains("is not a date"), "{s}: {err}");
+        let p = format!(
+            r#"{{"schemaVersion": 1, "organization": {{"name": "Acme"}},
+              "benchmarks": [{{"metric": "nps", "value": 30, "source": "x", "date": "{s}"}}]}}"#
+        );
+        let err = Plan::from_json(&p).unwrap_err().to_string();
+        assert!(err.contains("is not a date"), "{s}: {err}");
     }
+    let err = Query::from_json(r#"{"asOf": 20260930}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("expected a date written YYYY-MM-DD"), "{err}");
 }

@@ -400,6 +400,7 @@ pub struct GoalPoint {
     /// Value on the metric's display scale (SPEC §5.1).
     pub value: f64,
     /// Date (`YYYY-MM-DD`).
+    #[serde(deserialize_with = "crate::record::date")]
     pub date: NaiveDate,
 }
 
@@ -856,7 +857,11 @@ pub struct Intervention {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Due date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::record::optional_date"
+    )]
     pub due: Option<NaiveDate>,
     /// Status.
     pub status: InterventionStatus,
@@ -882,7 +887,11 @@ pub struct Benchmark {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n: Option<u64>,
     /// Date of the figure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::record::optional_date"
+    )]
     pub date: Option<NaiveDate>,
 }
 
